@@ -1,0 +1,61 @@
+# Call-translation accelerator simulator: top-level Makefile.
+# `make help` lists the targets. Tool variables can be overridden on the command line.
+
+# ---------------------------------------------------------------- tools
+PYTHON    ?= $(CURDIR)/.venv/bin/python
+CC        ?= gcc
+CXX       ?= g++
+CROSS     ?= riscv64-unknown-elf-
+VERILATOR ?= verilator
+IVERILOG  ?= iverilog
+YOSYS     ?= yosys
+JOBS      ?= $(shell nproc)
+
+BUILD     := build
+SETUP     := $(BUILD)/.setup-stamp
+
+# Each part adds its own targets and appends to these lists.
+ALL_TARGETS   :=
+BENCH_TARGETS :=
+CLEAN_DIRS    := $(BUILD)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup all demo test bench lint synth clean distclean
+
+help:
+	@echo "make demo     run the main demo (installs what is missing first)"
+	@echo "make test     run the whole test suite (installs what is missing first)"
+	@echo "make bench    print the speed and memory benchmarks"
+	@echo "make all      build the simulator, models and firmware"
+	@echo "make lint     verilator --lint-only -Wall on rtl/"
+	@echo "make synth    Yosys synthesis report and iCE40 Fmax into docs/"
+	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
+	@echo "make setup    install Debian and Python packages (run by the targets above)"
+	@echo "make clean    remove build/"
+
+# ---------------------------------------------------------------- set-up
+setup: $(SETUP)
+$(SETUP): scripts/setup.sh requirements.txt
+	bash scripts/setup.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# ---------------------------------------------------------------- parts
+-include sim/sim.mk
+-include model/model.mk
+-include rtl/rtl.mk
+-include firmware/firmware.mk
+
+all: $(SETUP) $(ALL_TARGETS)
+
+# ---------------------------------------------------------------- verbs
+PYTEST_ARGS ?= -n $(JOBS)
+test: all
+	$(PYTHON) -m pytest $(PYTEST_ARGS) tests
+
+bench: all $(BENCH_TARGETS)
+
+clean:
+	rm -rf $(CLEAN_DIRS)
+
+distclean: clean
+	rm -rf .venv
