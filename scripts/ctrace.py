@@ -1,0 +1,299 @@
+"""ctrace: reader and writer of call traces (traces/FORMAT.md, version 1).
+
+Events are tuples (kind, a, b):
+    (CALL, id, 0)  (PATCH, id, target)  (INV, id, 0)  (FLUSH, 0, 0)  (GAP, n, 0)
+The kind numbers are the binary record types. Used by tracegen.py, stackdist.py,
+uftrace2ct.py and the tests; the C reader (sim/trace/ctrace_read.c) follows the
+same rules.
+"""
+import gzip
+import io
+import os
+import struct
+import tempfile
+import zlib
+
+VERSION = 1
+CALL, PATCH, INV, FLUSH, GAP = 1, 2, 3, 4, 5
+NAMES = {CALL: "call", PATCH: "patch", INV: "inv", FLUSH: "flush", GAP: "gap"}
+KINDS = {v: k for k, v in NAMES.items()}
+NOPERANDS = {CALL: 1, PATCH: 2, INV: 1, FLUSH: 0, GAP: 1}
+TEXT_MAGIC = b"#ctrace"
+BIN_MAGIC = b"CTRB"
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_LINE = 1023
+U32 = 0xFFFFFFFF
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+class TraceError(Exception):
+    """A malformed trace or an unusable file: the message is one line."""
+
+
+def parse_number(tok):
+    """Parses a FORMAT.md number (decimal or 0x hex) into an int, or None."""
+    if tok and all(c in "0123456789" for c in tok):
+        v = int(tok, 10)
+    elif (len(tok) > 2 and tok[0] == "0" and tok[1] in "xX"
+          and all(c in _HEX for c in tok[2:])):
+        v = int(tok[2:], 16)
+    else:
+        return None
+    return v
+
+
+def _check_event(kind, ops, where):
+    for v in ops:
+        if v > U32:
+            raise TraceError(f"{where}: number {v:#x} above 0xFFFFFFFF")
+    if kind == PATCH and ops[1] & 3:
+        raise TraceError(f"{where}: patch target {ops[1]:#x} is not a multiple of 4")
+
+
+def _open_raw(path):
+    """Returns (binary file object of the decompressed data, is_gzip)."""
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise TraceError(f"{path}: cannot open: {e.strerror}") from None
+    head = f.read(2)
+    f.seek(0)
+    if head == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=f, mode="rb"), True
+    return f, False
+
+
+def _gz_errors(path):
+    return (EOFError, gzip.BadGzipFile, zlib.error, OSError)
+
+
+def read_events(path):
+    """Yields the events of a trace file; raises TraceError on the first error."""
+    f, is_gz = _open_raw(path)
+    try:
+        try:
+            head = f.read(8)
+        except _gz_errors(path) as e:
+            raise TraceError(f"{path}: damaged gzip data: {e}") from None
+        if not head:
+            raise TraceError(f"{path}: empty file")
+        if head.startswith(BIN_MAGIC):
+            yield from _read_binary(path, f, head)
+        elif head.startswith(TEXT_MAGIC):
+            yield from _read_text(path, f, head)
+        elif head.startswith(GZIP_MAGIC) and is_gz:
+            raise TraceError(f"{path}: gzip inside gzip is not a trace")
+        else:
+            raise TraceError(f"{path}: not a ctrace file (no '#ctrace' or 'CTRB' header)")
+    finally:
+        f.close()
+
+
+def _read_binary(path, f, head):
+    if len(head) < 8:
+        raise TraceError(f"{path}: offset 0: binary header cut short")
+    (version,) = struct.unpack("<I", head[4:8])
+    if version != VERSION:
+        raise TraceError(f"{path}: offset 4: unsupported binary version {version}")
+    sizes = {CALL: 4, PATCH: 8, INV: 4, FLUSH: 0, GAP: 4}
+    off = 8
+    buf = b""
+    pos = 0
+    n = 0
+    while True:
+        if len(buf) - pos < 9:
+            buf = buf[pos:]
+            pos = 0
+            while len(buf) < 9:
+                try:
+                    more = f.read(1 << 16)
+                except _gz_errors(path) as e:
+                    raise TraceError(f"{path}: damaged or truncated gzip data: {e}") from None
+                if not more:
+                    break
+                buf += more
+            if not buf:
+                break
+        kind = buf[pos]
+        size = sizes.get(kind)
+        if size is None:
+            raise TraceError(f"{path}: offset {off}: unknown record type {kind:#04x}")
+        if len(buf) - pos < 1 + size:
+            # only possible at the end of the data: read() returned less than asked
+            raise TraceError(f"{path}: offset {off}: record cut short by the end of the file")
+        if size == 0:
+            ev = (kind, 0, 0)
+        elif size == 4:
+            ev = (kind, struct.unpack_from("<I", buf, pos + 1)[0], 0)
+        else:
+            a, b = struct.unpack_from("<II", buf, pos + 1)
+            if b & 3:
+                raise TraceError(f"{path}: offset {off}: patch target {b:#x} is not a multiple of 4")
+            ev = (kind, a, b)
+        pos += 1 + size
+        off += 1 + size
+        n += 1
+        yield ev
+    if n == 0:
+        raise TraceError(f"{path}: empty trace (no events)")
+
+
+def _read_text(path, f, head):
+    text = io.TextIOWrapper(_Prefixed(head, f), encoding="latin-1", newline="\n")
+    lineno = 0
+    n = 0
+    try:
+        for line in text:
+            lineno += 1
+            where = f"{path}:{lineno}"
+            body = line[:-1] if line.endswith("\n") else line
+            if body.endswith("\r"):
+                body = body[:-1]
+            if len(body) > MAX_LINE:
+                raise TraceError(f"{where}: line longer than {MAX_LINE} characters")
+            if "\0" in body:
+                raise TraceError(f"{where}: NUL byte in a text trace")
+            if lineno == 1:
+                toks = [t for t in body.replace("\t", " ").split(" ") if t]
+                if (len(toks) < 2 or toks[0] != "#ctrace"
+                        or not all(c in "0123456789" for c in toks[1])):
+                    raise TraceError(f"{where}: bad header (expected '#ctrace 1')")
+                if int(toks[1]) != VERSION:
+                    raise TraceError(f"{where}: unsupported version {toks[1]}")
+                continue
+            hashpos = body.find("#")
+            if hashpos >= 0:
+                body = body[:hashpos]
+            toks = [t for t in body.replace("\t", " ").split(" ") if t]
+            if not toks:
+                continue
+            kind = KINDS.get(toks[0])
+            if kind is None:
+                raise TraceError(f"{where}: unknown event type '{toks[0][:40]}'")
+            want = NOPERANDS[kind]
+            if len(toks) - 1 != want:
+                raise TraceError(f"{where}: '{toks[0]}' takes {want} operand(s), got {len(toks) - 1}")
+            ops = []
+            for t in toks[1:]:
+                v = parse_number(t)
+                if v is None:
+                    raise TraceError(f"{where}: malformed number '{t[:40]}'")
+                ops.append(v)
+            _check_event(kind, ops, where)
+            ops += [0, 0]
+            n += 1
+            yield (kind, ops[0], ops[1])
+    except _gz_errors(path) as e:
+        raise TraceError(f"{path}: damaged or truncated gzip data: {e}") from None
+    if n == 0:
+        raise TraceError(f"{path}: empty trace (no events)")
+
+
+class _Prefixed(io.RawIOBase):
+    """A readable stream: some bytes already read, then the rest of a file."""
+
+    def __init__(self, prefix, f):
+        self._prefix = prefix
+        self._f = f
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        if self._prefix:
+            n = min(len(b), len(self._prefix))
+            b[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._f.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
+def format_text_event(ev):
+    kind, a, b = ev
+    if kind == CALL:
+        return f"call {a:#x}\n"
+    if kind == PATCH:
+        return f"patch {a:#x} {b:#x}\n"
+    if kind == INV:
+        return f"inv {a:#x}\n"
+    if kind == FLUSH:
+        return "flush\n"
+    if kind == GAP:
+        return f"gap {a}\n"
+    raise ValueError(f"unknown event kind {kind}")
+
+
+def encode_text(events, comments=()):
+    parts = [f"#ctrace {VERSION}\n"]
+    parts += [f"# {c}\n" for c in comments]
+    parts += [format_text_event(ev) for ev in events]
+    return "".join(parts).encode("ascii")
+
+
+def encode_binary(events):
+    out = bytearray(BIN_MAGIC + struct.pack("<I", VERSION))
+    pack1 = struct.Struct("<BI").pack
+    pack2 = struct.Struct("<BII").pack
+    for kind, a, b in events:
+        if kind in (CALL, INV, GAP):
+            out += pack1(kind, a)
+        elif kind == PATCH:
+            out += pack2(kind, a, b)
+        elif kind == FLUSH:
+            out.append(kind)
+        else:
+            raise ValueError(f"unknown event kind {kind}")
+    return bytes(out)
+
+
+def gzip_bytes(data):
+    bio = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=bio, mtime=0, compresslevel=9) as g:
+        g.write(data)
+    return bio.getvalue()
+
+
+def atomic_write(path, data):
+    """Writes bytes to path via a temporary file in the same folder and a rename."""
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def encode(events, fmt="text", compress=False, comments=()):
+    events = list(events)
+    if not events:
+        raise TraceError("refusing to write an empty trace (no events)")
+    data = encode_binary(events) if fmt == "binary" else encode_text(events, comments)
+    return gzip_bytes(data) if compress else data
+
+
+def write_trace(path, events, fmt=None, compress=None, comments=()):
+    """Writes a trace atomically. fmt None: binary if the name contains '.ctb',
+    else text. compress None: gzip if the name ends in '.gz'."""
+    if fmt is None:
+        fmt = "binary" if ".ctb" in os.path.basename(path) else "text"
+    if compress is None:
+        compress = path.endswith(".gz")
+    atomic_write(path, encode(events, fmt, compress, comments))
+
+
+def output_dir_ok(path):
+    """Raises TraceError when the folder of an output path does not exist."""
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(d):
+        raise TraceError(f"{path}: output folder {d} does not exist")
