@@ -1,0 +1,705 @@
+/*
+ * cpu.c: decode, execute and the pipeline timing model of the ctsim hart.
+ *
+ * The run loop executes one instruction at a time (functional model) and, for
+ * each, computes the cycle it enters ID, EX, MEM and WB from the same cycles
+ * of the previous instruction with a handful of max() operations
+ * (docs/timing.md has the rules this code implements):
+ *
+ *   F = max(prev.D, redirect)                 IF is free, fetch may start
+ *   D = max(F + imem_lat, prev.E)             fetched, and ID is free
+ *   E = max(D + 1, prev.M, ready[rs1], ready[rs2])
+ *   M = max(E + ex_lat, prev.W)               EX done, and MEM is free
+ *   W = M + mem_lat                           (mem_lat = dmem_lat or 1)
+ *
+ * ready[r] is the first cycle register r can be forwarded into EX: E + ex_lat
+ * for results computed in EX, W for loads.
+ */
+#include "cpu.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define MSTATUS_MIE 0x8u
+#define MSTATUS_MPIE 0x80u
+#define MSTATUS_MPP 0x1800u
+#define MIP_MTIP 0x80u
+#define CAUSE_MTI 0x80000007u
+#define MISA_RV32IM ((1u << 30) | (1u << 8) | (1u << 12))
+
+/* ---------------------------------------------------------------- decode */
+
+enum { F_R, F_I, F_S, F_B, F_U, F_J, F_SH, F_C, F_CI, F_N };
+
+static const struct {
+  uint32_t match, mask;
+  uint8_t op, fmt;
+  const char *name;
+} insn_table[] = {
+#define X(name, match, mask, fmt) {match, mask, OP_##name, F_##fmt, #name},
+    RV_INSNS(X)
+#undef X
+};
+
+static inline uint32_t f_rd(uint32_t w) { return (w >> 7) & 31; }
+static inline uint32_t f_rs1(uint32_t w) { return (w >> 15) & 31; }
+static inline uint32_t f_rs2(uint32_t w) { return (w >> 20) & 31; }
+static inline int32_t imm_i(uint32_t w) { return (int32_t)w >> 20; }
+static inline int32_t imm_s(uint32_t w) {
+  return (int32_t)(((uint32_t)((int32_t)w >> 25) << 5) | ((w >> 7) & 31));
+}
+static inline int32_t imm_b(uint32_t w) {
+  uint32_t v = ((uint32_t)((int32_t)w >> 31) << 12) | ((w >> 7) & 1) << 11 |
+               ((w >> 25) & 63) << 5 | ((w >> 8) & 15) << 1;
+  return (int32_t)v;
+}
+static inline int32_t imm_u(uint32_t w) { return (int32_t)(w & 0xfffff000u); }
+static inline int32_t imm_j(uint32_t w) {
+  uint32_t v = ((uint32_t)((int32_t)w >> 31) << 20) | (w & 0x000ff000u) |
+               ((w >> 20) & 1) << 11 | ((w >> 21) & 0x3ff) << 1;
+  return (int32_t)v;
+}
+
+void rv_decode(uint32_t w, dinsn_t *d) {
+  memset(d, 0, sizeof *d);
+  d->op = OP_ILLEGAL;
+  /* custom-0 (0x0B) is where the call-ID extension (callid, ctlb.inv, xlat)
+   * will decode; until then it is an illegal instruction like any other. */
+  for (size_t i = 0; i < sizeof insn_table / sizeof insn_table[0]; i++) {
+    if ((w & insn_table[i].mask) != insn_table[i].match) continue;
+    d->op = insn_table[i].op;
+    switch (insn_table[i].fmt) {
+      case F_R:
+        d->rd = f_rd(w), d->rs1 = f_rs1(w), d->rs2 = f_rs2(w);
+        break;
+      case F_I:
+        d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = imm_i(w);
+        break;
+      case F_S:
+        d->rs1 = f_rs1(w), d->rs2 = f_rs2(w), d->imm = imm_s(w);
+        break;
+      case F_B:
+        d->rs1 = f_rs1(w), d->rs2 = f_rs2(w), d->imm = imm_b(w);
+        break;
+      case F_U:
+        d->rd = f_rd(w), d->imm = imm_u(w);
+        break;
+      case F_J:
+        d->rd = f_rd(w), d->imm = imm_j(w);
+        break;
+      case F_SH:
+        d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = (int32_t)f_rs2(w);
+        break;
+      case F_C:
+        d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = (int32_t)(w >> 20);
+        break;
+      case F_CI:
+        d->rd = f_rd(w);
+        d->imm = (int32_t)((w >> 20) | f_rs1(w) << 16);
+        break;
+      default:
+        break;
+    }
+    return;
+  }
+}
+
+const char *rv_op_name(unsigned op) {
+  if (op == OP_NONE) return "none";
+  if (op == OP_ILLEGAL) return "illegal";
+  for (size_t i = 0; i < sizeof insn_table / sizeof insn_table[0]; i++)
+    if (insn_table[i].op == op) return insn_table[i].name;
+  return "?";
+}
+
+insn_class_t rv_op_class(unsigned op) {
+  switch (op) {
+    case OP_MUL: case OP_MULH: case OP_MULHSU: case OP_MULHU:
+      return CLS_MUL;
+    case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
+      return CLS_DIV;
+    case OP_LB: case OP_LH: case OP_LW: case OP_LBU: case OP_LHU:
+      return CLS_LOAD;
+    case OP_SB: case OP_SH: case OP_SW:
+      return CLS_STORE;
+    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU:
+    case OP_BGEU:
+      return CLS_BRANCH;
+    case OP_JAL:
+      return CLS_JAL;
+    case OP_JALR:
+      return CLS_JALR;
+    case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI:
+    case OP_CSRRSI: case OP_CSRRCI:
+      return CLS_CSR;
+    case OP_ECALL: case OP_EBREAK: case OP_MRET: case OP_WFI:
+      return CLS_SYSTEM;
+    case OP_FENCE: case OP_FENCE_I:
+      return CLS_FENCE;
+    default:
+      return CLS_ALU;
+  }
+}
+
+const char *rv_class_name(insn_class_t c) {
+  static const char *n[CLS_COUNT] = {"alu",  "mul",  "div", "load",
+                                     "store", "branch", "jal", "jalr",
+                                     "csr",  "system", "fence"};
+  return c < CLS_COUNT ? n[c] : "?";
+}
+
+const char *rv_stall_name(stall_t s) {
+  static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem", "imem",
+                                       "branch",   "jal",    "jalr", "trap"};
+  return s < STALL_COUNT ? n[s] : "?";
+}
+
+const char *rv_cause_name(uint32_t cause) {
+  switch (cause) {
+    case 0: return "instruction address misaligned";
+    case 1: return "instruction access fault";
+    case 2: return "illegal instruction";
+    case 3: return "breakpoint";
+    case 4: return "load address misaligned";
+    case 5: return "load access fault";
+    case 6: return "store address misaligned";
+    case 7: return "store access fault";
+    case 11: return "environment call from M-mode";
+    case CAUSE_MTI: return "machine timer interrupt";
+    default: return "unknown cause";
+  }
+}
+
+/* ------------------------------------------------------------ set-up */
+
+void cpu_config_default(cpu_config_t *c) {
+  c->ram_size = 256u << 20;
+  c->imem_lat = 1;
+  c->dmem_lat = 1;
+  c->mul_lat = 3;
+  c->div_lat = 32;
+  c->mtime_div = 1;
+  c->max_cycles = 0;
+}
+
+int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
+  memset(h, 0, sizeof *h);
+  h->cfg = *cfg;
+  h->mem.ram_size = (uint32_t)cfg->ram_size;
+  h->mem.tohost_off = TOHOST_NONE;
+  h->mem.ram = mem_map(cfg->ram_size);
+  h->dc = mem_map(cfg->ram_size / 4 * sizeof(dinsn_t));
+  if (!h->mem.ram || !h->dc) {
+    snprintf(err, errlen, "cannot map %" PRIu64 " bytes of simulated RAM",
+             cfg->ram_size);
+    cpu_free(h);
+    return -1;
+  }
+  cpu_update_event(h);
+  return 0;
+}
+
+void cpu_free(hart_t *h) {
+  mem_unmap(h->mem.ram, h->cfg.ram_size);
+  mem_unmap(h->dc, h->cfg.ram_size / 4 * sizeof(dinsn_t));
+  h->mem.ram = NULL;
+  h->dc = NULL;
+}
+
+void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost) {
+  h->pc = entry;
+  h->mem.tohost_off = has_tohost ? tohost - RAM_BASE : TOHOST_NONE;
+}
+
+uint64_t cpu_cycles(const hart_t *h) {
+  return h->retired || h->p.w ? h->p.w + 1 : 0;
+}
+
+/* ------------------------------------------------------------ timer, CSRs */
+
+static int irq_enabled(const hart_t *h) {
+  return (h->mstatus & MSTATUS_MIE) && (h->mie & MIP_MTIP);
+}
+
+void cpu_update_event(hart_t *h) {
+  uint64_t ev = UINT64_MAX;
+  if (irq_enabled(h)) {
+    uint64_t t = mem_mtime(h, h->now);
+    if (t >= h->mtimecmp) {
+      ev = 0;
+    } else {
+      /* mtime reaches mtimecmp at tick now/div + delta */
+      uint64_t div = h->cfg.mtime_div, tick = h->now / div;
+      uint64_t delta = h->mtimecmp - t;
+      if (delta < UINT64_MAX - tick && tick + delta < UINT64_MAX / div)
+        ev = (tick + delta) * div;
+    }
+  }
+  if (h->cfg.max_cycles && h->cfg.max_cycles < ev) ev = h->cfg.max_cycles;
+  h->event_cycle = ev;
+}
+
+enum { CSR_W, CSR_S, CSR_C };
+
+/* Reads csr into *old and, if do_write, writes it (kind: W/S/C with src).
+ * Returns -1 for an illegal access. h->now and h->retired are current. */
+static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
+                      int do_write, uint32_t *old) {
+  uint64_t cyc = h->now + h->cycle_off;
+  uint64_t ins = h->retired + h->instret_off;
+  uint64_t tim = mem_mtime(h, h->now);
+  uint32_t v;
+  switch (csr) {
+    case 0x300: v = h->mstatus | MSTATUS_MPP; break; /* mstatus */
+    case 0x301: v = MISA_RV32IM; break;              /* misa */
+    case 0x304: v = h->mie; break;                   /* mie */
+    case 0x305: v = h->mtvec; break;                 /* mtvec */
+    case 0x310: v = 0; break;                        /* mstatush */
+    case 0x340: v = h->mscratch; break;              /* mscratch */
+    case 0x341: v = h->mepc; break;                  /* mepc */
+    case 0x342: v = h->mcause; break;                /* mcause */
+    case 0x343: v = h->mtval; break;                 /* mtval */
+    case 0x344: v = tim >= h->mtimecmp ? MIP_MTIP : 0; break; /* mip */
+    case 0xB00: case 0xC00: v = (uint32_t)cyc; break;         /* mcycle cycle */
+    case 0xB80: case 0xC80: v = (uint32_t)(cyc >> 32); break; /* mcycleh */
+    case 0xB02: case 0xC02: v = (uint32_t)ins; break;         /* minstret */
+    case 0xB82: case 0xC82: v = (uint32_t)(ins >> 32); break; /* minstreth */
+    case 0xC01: v = (uint32_t)tim; break;                     /* time */
+    case 0xC81: v = (uint32_t)(tim >> 32); break;             /* timeh */
+    case 0xF11: case 0xF12: case 0xF13: v = 0; break; /* mvendorid.. mimpid */
+    case 0xF14: v = 0; break;                          /* mhartid */
+    default: return -1;
+  }
+  *old = v;
+  if (!do_write) return 0;
+  if ((csr >> 10) == 3) return -1; /* read-only CSR */
+  uint32_t n = kind == CSR_W ? src : kind == CSR_S ? v | src : v & ~src;
+  switch (csr) {
+    case 0x300:
+      h->mstatus = n & (MSTATUS_MIE | MSTATUS_MPIE);
+      cpu_update_event(h);
+      break;
+    case 0x304:
+      h->mie = n & MIP_MTIP;
+      cpu_update_event(h);
+      break;
+    case 0x305: h->mtvec = n & ~2u; break; /* modes 0 and 1 only */
+    case 0x340: h->mscratch = n; break;
+    case 0x341: h->mepc = n & ~3u; break;
+    case 0x342: h->mcause = n; break;
+    case 0x343: h->mtval = n; break;
+    case 0xB00: /* the next cycle reads the value written */
+      h->cycle_off = ((cyc & ~0xffffffffull) | n) - (h->now + 1);
+      break;
+    case 0xB80:
+      h->cycle_off = ((cyc & 0xffffffffull) | (uint64_t)n << 32) - (h->now + 1);
+      break;
+    case 0xB02: /* the next instruction reads the value written */
+      h->instret_off = ((ins & ~0xffffffffull) | n) - (h->retired + 1);
+      break;
+    case 0xB82:
+      h->instret_off =
+          ((ins & 0xffffffffull) | (uint64_t)n << 32) - (h->retired + 1);
+      break;
+    default: /* misa, mstatush, mip: writes ignored (WARL) */
+      break;
+  }
+  return 0;
+}
+
+/* Enters the trap handler; returns its address, or sets h->stop. */
+static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
+                           uint32_t epc) {
+  uint32_t base = h->mtvec & ~3u;
+  int is_irq = (cause >> 31) != 0;
+  int dbl = !is_irq && h->trapped && h->trap_retired == h->retired;
+  if (base == 0 || dbl) {
+    h->stop = STOP_FATAL_TRAP;
+    h->fatal_cause = cause;
+    h->fatal_pc = epc;
+    h->fatal_tval = tval;
+    h->fatal_double = base != 0;
+    return epc;
+  }
+  h->trapped = 1;
+  h->trap_retired = h->retired;
+  h->mepc = epc;
+  h->mcause = cause;
+  h->mtval = tval;
+  h->mstatus = (h->mstatus & MSTATUS_MIE) ? MSTATUS_MPIE : 0;
+  if (is_irq) h->st.interrupts++;
+  else h->st.traps++;
+  cpu_update_event(h);
+  if ((h->mtvec & 1) && is_irq) return base + 4 * (cause & 0x7fffffffu);
+  return base;
+}
+
+/* ------------------------------------------------------------ commit log */
+
+static int op_writes_rd(unsigned op) {
+  switch (rv_op_class(op)) {
+    case CLS_STORE: case CLS_BRANCH: case CLS_SYSTEM: case CLS_FENCE:
+      return 0;
+    default:
+      return op != OP_NONE && op != OP_ILLEGAL;
+  }
+}
+
+/* One line in the shape of Spike's --log-commits (see docs/ctsim.md). */
+static void log_commit(FILE *f, uint32_t pc, uint32_t insn, const dinsn_t *d,
+                       uint32_t rdval, int mem, uint32_t maddr, uint32_t mval,
+                       unsigned msize) {
+  fprintf(f, "core   0: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", pc, insn);
+  if (op_writes_rd(d->op) && d->rd != 0)
+    fprintf(f, " x%-2u 0x%08" PRIx32, (unsigned)d->rd, rdval);
+  if (mem == 1) fprintf(f, " mem 0x%08" PRIx32, maddr);
+  if (mem == 2)
+    fprintf(f, " mem 0x%08" PRIx32 " 0x%0*" PRIx32, maddr, (int)msize * 2,
+            mval);
+  fputc('\n', f);
+}
+
+/* ------------------------------------------------------------ run loop */
+
+static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
+  uint32_t w;
+  memcpy(&w, h->mem.ram + off, 4);
+  return w;
+}
+
+static inline __attribute__((always_inline)) void run(hart_t *h,
+                                                      const int logging) {
+  uint32_t x[32];
+  uint64_t rdy[32];
+  memcpy(x, h->x, sizeof x);
+  memcpy(rdy, h->p.ready, sizeof rdy);
+  uint32_t pc = h->pc;
+  uint64_t pD = h->p.d, pE = h->p.e, pM = h->p.m, pW = h->p.w;
+  uint64_t pX = h->p.ex_lat, redir = h->p.redir;
+  unsigned rcause = h->p.redir_cause;
+  uint64_t retired = h->retired;
+  uint64_t event = h->event_cycle;
+  const uint64_t imem = h->cfg.imem_lat, dmem = h->cfg.dmem_lat;
+  const uint64_t mul_lat = h->cfg.mul_lat, div_lat = h->cfg.div_lat;
+  uint8_t *const ram = h->mem.ram;
+  const uint32_t ram_size = h->mem.ram_size;
+  const uint32_t tohost_lo = h->mem.tohost_off - 3;
+  dinsn_t *const dc = h->dc;
+  uint64_t *const cnt = h->st.op;
+  uint64_t *const stall = h->st.stall;
+  FILE *const logf = h->log;
+
+  /* the state the slow paths look at */
+#define SYNC() (h->now = E, h->retired = retired)
+  /* the end of EX and MEM of an instruction occupying EX for lat cycles */
+#define EX_DONE(lat) (X = (lat), M = MAX(E + X, pW), W = M + 1)
+#define MEM_DONE() (X = 1, M = MAX(E + 1, pW), W = M + dmem)
+#define ALU(expr)                    \
+  do {                               \
+    x[d.rd] = (expr);                \
+    EX_DONE(1);                      \
+    rdy[d.rd] = E + 1;               \
+  } while (0)
+#define MULDIV(expr, lat)            \
+  do {                               \
+    x[d.rd] = (expr);                \
+    EX_DONE(lat);                    \
+    rdy[d.rd] = E + X;               \
+  } while (0)
+#define BRANCH(cond)                                 \
+  do {                                               \
+    EX_DONE(1);                                      \
+    if (cond) {                                      \
+      uint32_t t = pc + (uint32_t)d.imm;             \
+      if (unlikely(t & 3)) TRAP(0, t);               \
+      npc = t, redir = E + 1, rcause = STALL_BRANCH; \
+      h->st.br_taken++;                              \
+    }                                                \
+  } while (0)
+#define TRAP(c, v) \
+  do {             \
+    cause = (c);   \
+    tval = (v);    \
+    goto trap;     \
+  } while (0)
+#define LOAD(T, size)                                           \
+  do {                                                          \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;  \
+    T t;                                                        \
+    if (likely(o <= ram_size - size)) {                         \
+      memcpy(&t, ram + o, size);                                \
+    } else {                                                    \
+      uint32_t raw;                                             \
+      SYNC();                                                   \
+      if (mem_dev_load(h, a, size, &raw)) TRAP(5, a);           \
+      t = (T)raw;                                               \
+    }                                                           \
+    x[d.rd] = (uint32_t)t;                                      \
+    if (logging) mem = 1, maddr = a;                            \
+    MEM_DONE();                                                 \
+    rdy[d.rd] = W;                                              \
+  } while (0)
+#define STORE(size)                                                    \
+  do {                                                                 \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;         \
+    uint32_t v = x[d.rs2];                                             \
+    if (likely(o <= ram_size - size)) {                                \
+      memcpy(ram + o, &v, size);                                       \
+      dinsn_t *q = &dc[o >> 2];                                        \
+      if (q->op) q->op = OP_NONE;                                      \
+      q = &dc[(o + size - 1) >> 2];                                    \
+      if (q->op) q->op = OP_NONE;                                      \
+      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);         \
+    } else {                                                           \
+      SYNC();                                                          \
+      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                    \
+    }                                                                  \
+    if (logging)                                                       \
+      mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
+    MEM_DONE();                                                        \
+    if (unlikely(h->stop)) stop_after = 1;                             \
+  } while (0)
+
+  for (;;) {
+    uint32_t off = pc - RAM_BASE;
+    uint32_t cause, tval;
+    uint64_t F = MAX(pD, redir);
+    uint64_t D = MAX(F + imem, pE);
+    uint64_t E = MAX(D + 1, pM); /* EX entry without data hazards */
+    uint64_t M, W, X;
+    int stop_after = 0;
+    int mem = 0;
+    uint32_t maddr = 0, mval = 0, insn = 0;
+
+    if (unlikely(E >= event)) {
+      SYNC();
+      if (h->cfg.max_cycles && E >= h->cfg.max_cycles) {
+        h->stop = STOP_MAX_CYCLES;
+        break;
+      }
+      if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
+        /* the interrupted instruction becomes a bubble that reaches EX */
+        if (E > pE + 1) stall[STALL_TRAP] += E - pE - 1;
+        cause = CAUSE_MTI;
+        tval = 0;
+        goto redirect_trap;
+      }
+      cpu_update_event(h);
+      event = h->event_cycle;
+    }
+    dinsn_t d = {OP_NONE, 0, 0, 0, 0}; /* OP_NONE here: fetch fault */
+    if (likely(off < ram_size)) {
+      dinsn_t *di = &dc[off >> 2];
+      if (unlikely(di->op == OP_NONE)) rv_decode(insn_word(h, off), di);
+      d = *di;
+      if (logging) insn = insn_word(h, off);
+    }
+    {
+      uint64_t E0 = E;
+      E = MAX(E, rdy[d.rs1]);
+      E = MAX(E, rdy[d.rs2]);
+      if (unlikely(E > pE + 1) && pE) { /* pE == 0: the first instruction */
+        unsigned c;
+        if (E > E0)
+          c = STALL_LOAD_USE;
+        else if (pM >= D + 1)
+          c = pE + pX == pM ? STALL_MULDIV : STALL_DMEM;
+        else if (redir > pD && F == redir)
+          c = rcause;
+        else
+          c = STALL_IMEM;
+        stall[c] += E - pE - 1;
+      }
+    }
+    uint32_t npc = pc + 4;
+
+    switch (d.op) {
+      case OP_LUI: ALU((uint32_t)d.imm); break;           /* lui rd, imm */
+      case OP_AUIPC: ALU(pc + (uint32_t)d.imm); break;    /* auipc rd, imm */
+      case OP_JAL: {                                      /* jal rd, off */
+        uint32_t t = pc + (uint32_t)d.imm;
+        if (unlikely(t & 3)) TRAP(0, t);
+        ALU(pc + 4);
+        npc = t, redir = D + 1, rcause = STALL_JAL;
+        break;
+      }
+      case OP_JALR: {                                     /* jalr rd, off(rs1) */
+        uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
+        if (unlikely(t & 3)) TRAP(0, t);
+        ALU(pc + 4);
+        npc = t, redir = E + 1, rcause = STALL_JALR;
+        break;
+      }
+      case OP_BEQ: BRANCH(x[d.rs1] == x[d.rs2]); break;   /* beq */
+      case OP_BNE: BRANCH(x[d.rs1] != x[d.rs2]); break;   /* bne */
+      case OP_BLT: BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]); break;
+      case OP_BGE: BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]); break;
+      case OP_BLTU: BRANCH(x[d.rs1] < x[d.rs2]); break;   /* bltu */
+      case OP_BGEU: BRANCH(x[d.rs1] >= x[d.rs2]); break;  /* bgeu */
+      case OP_LB: LOAD(int8_t, 1); break;                 /* lb */
+      case OP_LH: LOAD(int16_t, 2); break;                /* lh */
+      case OP_LW: LOAD(uint32_t, 4); break;               /* lw */
+      case OP_LBU: LOAD(uint8_t, 1); break;               /* lbu */
+      case OP_LHU: LOAD(uint16_t, 2); break;              /* lhu */
+      case OP_SB: STORE(1); break;                        /* sb */
+      case OP_SH: STORE(2); break;                        /* sh */
+      case OP_SW: STORE(4); break;                        /* sw */
+      case OP_ADDI: ALU(x[d.rs1] + (uint32_t)d.imm); break;            /* addi */
+      case OP_SLTI: ALU((int32_t)x[d.rs1] < d.imm); break;             /* slti */
+      case OP_SLTIU: ALU(x[d.rs1] < (uint32_t)d.imm); break;           /* sltiu */
+      case OP_XORI: ALU(x[d.rs1] ^ (uint32_t)d.imm); break;            /* xori */
+      case OP_ORI: ALU(x[d.rs1] | (uint32_t)d.imm); break;             /* ori */
+      case OP_ANDI: ALU(x[d.rs1] & (uint32_t)d.imm); break;            /* andi */
+      case OP_SLLI: ALU(x[d.rs1] << d.imm); break;                     /* slli */
+      case OP_SRLI: ALU(x[d.rs1] >> d.imm); break;                     /* srli */
+      case OP_SRAI: ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm)); break; /* srai */
+      case OP_ADD: ALU(x[d.rs1] + x[d.rs2]); break;                    /* add */
+      case OP_SUB: ALU(x[d.rs1] - x[d.rs2]); break;                    /* sub */
+      case OP_SLL: ALU(x[d.rs1] << (x[d.rs2] & 31)); break;            /* sll */
+      case OP_SLT: ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]); break;  /* slt */
+      case OP_SLTU: ALU(x[d.rs1] < x[d.rs2]); break;                   /* sltu */
+      case OP_XOR: ALU(x[d.rs1] ^ x[d.rs2]); break;                    /* xor */
+      case OP_SRL: ALU(x[d.rs1] >> (x[d.rs2] & 31)); break;            /* srl */
+      case OP_SRA: /* sra */
+        ALU((uint32_t)((int32_t)x[d.rs1] >> (x[d.rs2] & 31)));
+        break;
+      case OP_OR: ALU(x[d.rs1] | x[d.rs2]); break;                     /* or */
+      case OP_AND: ALU(x[d.rs1] & x[d.rs2]); break;                    /* and */
+      case OP_MUL: /* mul */
+        MULDIV(x[d.rs1] * x[d.rs2], mul_lat);
+        break;
+      case OP_MULH: /* mulh */
+        MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                           (int64_t)(int32_t)x[d.rs2]) >> 32),
+               mul_lat);
+        break;
+      case OP_MULHSU: /* mulhsu */
+        MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                           (int64_t)(uint64_t)x[d.rs2]) >> 32),
+               mul_lat);
+        break;
+      case OP_MULHU: /* mulhu */
+        MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat);
+        break;
+      case OP_DIV: { /* div */
+        int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+        MULDIV(b == 0 ? 0xffffffffu
+               : (a == INT32_MIN && b == -1) ? (uint32_t)a
+                                             : (uint32_t)(a / b),
+               div_lat);
+        break;
+      }
+      case OP_DIVU: { /* divu */
+        uint32_t a = x[d.rs1], b = x[d.rs2];
+        MULDIV(b == 0 ? 0xffffffffu : a / b, div_lat);
+        break;
+      }
+      case OP_REM: { /* rem */
+        int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+        MULDIV(b == 0 ? (uint32_t)a
+               : (a == INT32_MIN && b == -1) ? 0u
+                                             : (uint32_t)(a % b),
+               div_lat);
+        break;
+      }
+      case OP_REMU: { /* remu */
+        uint32_t a = x[d.rs1], b = x[d.rs2];
+        MULDIV(b == 0 ? a : a % b, div_lat);
+        break;
+      }
+      case OP_FENCE:   /* fence: memory is always coherent */
+      case OP_FENCE_I: /* fence.i: stores already invalidate decoded code */
+      case OP_WFI:     /* wfi: a nop (docs/timing.md) */
+        EX_DONE(1);
+        break;
+      case OP_ECALL: TRAP(11, 0); /* ecall */
+      case OP_EBREAK: TRAP(3, pc); /* ebreak */
+      case OP_MRET: /* mret */
+        EX_DONE(1);
+        npc = h->mepc;
+        h->mstatus = MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+        redir = E + 1, rcause = STALL_TRAP;
+        SYNC();
+        cpu_update_event(h);
+        event = h->event_cycle;
+        break;
+      case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:    /* csrrw csrrs csrrc */
+      case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: /* ...i */ {
+        unsigned kind = (d.op - OP_CSRRW) % 3;
+        int imm = d.op >= OP_CSRRWI;
+        uint32_t src = imm ? (uint32_t)d.imm >> 16 : x[d.rs1];
+        int wr = kind == CSR_W || (imm ? src != 0 : d.rs1 != 0);
+        uint32_t old;
+        SYNC();
+        if (csr_access(h, (uint32_t)d.imm & 0xfff, kind, src, wr, &old))
+          TRAP(2, insn_word(h, off));
+        ALU(old);
+        event = h->event_cycle;
+        break;
+      }
+      case OP_NONE: /* pc outside RAM */
+        TRAP(1, pc);
+      default: /* OP_ILLEGAL */
+        TRAP(2, insn_word(h, off));
+    }
+
+    /* retire */
+    pD = D, pE = E, pM = M, pW = W, pX = X;
+    x[0] = 0;
+    rdy[0] = 0;
+    cnt[d.op]++;
+    retired++;
+    if (logging)
+      log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval,
+                 d.op == OP_SB ? 1 : d.op == OP_SH ? 2 : 4);
+    pc = npc;
+    if (unlikely(stop_after)) break;
+    continue;
+
+  trap:
+    /* a synchronous exception of the instruction in EX at cycle E */
+    SYNC();
+  redirect_trap:
+    pc = trap_enter(h, cause, tval, pc);
+    if (h->stop) {
+      pW = MAX(pW, E);
+      break;
+    }
+    event = h->event_cycle;
+    pD = D, pE = E, pX = 1;
+    pW = MAX(pW, E);
+    redir = E + 1, rcause = STALL_TRAP;
+  }
+#undef SYNC
+#undef EX_DONE
+#undef MEM_DONE
+#undef ALU
+#undef MULDIV
+#undef BRANCH
+#undef TRAP
+#undef LOAD
+#undef STORE
+  memcpy(h->x, x, sizeof x);
+  memcpy(h->p.ready, rdy, sizeof rdy);
+  h->pc = pc;
+  h->p.d = pD, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.ex_lat = pX;
+  h->p.redir = redir, h->p.redir_cause = rcause;
+  h->retired = retired;
+}
+
+static void run_fast(hart_t *h) { run(h, 0); }
+static void run_logged(hart_t *h) { run(h, 1); }
+
+void cpu_run(hart_t *h) {
+  while (!h->stop) {
+    if (h->log)
+      run_logged(h);
+    else
+      run_fast(h);
+  }
+}

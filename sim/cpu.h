@@ -1,0 +1,237 @@
+/*
+ * cpu.h: the RV32IM + Zicsr hart (machine mode only) of ctsim, its decoded
+ * instruction cache and its in-order 5-stage pipeline timing model.
+ *
+ * docs/timing.md describes the timing model; docs/memory-map.md the devices.
+ */
+#ifndef CTSIM_CPU_H
+#define CTSIM_CPU_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mem.h"
+
+/* ------------------------------------------------------------ instructions */
+
+/* X-macro table of the instructions: (name, match, mask, format).
+ * A new instruction is one line here plus one case in cpu.c's switch.
+ * Formats say which fields decode() extracts: R (rd rs1 rs2), I (rd rs1 imm),
+ * S/B (rs1 rs2 imm), U/J (rd imm), SH (rd rs1 shamt), C (csr, register),
+ * CI (csr, 5-bit immediate), N (no fields). */
+#define RV_INSNS(X)                               \
+  X(LUI, 0x00000037, 0x0000007f, U)               \
+  X(AUIPC, 0x00000017, 0x0000007f, U)             \
+  X(JAL, 0x0000006f, 0x0000007f, J)               \
+  X(JALR, 0x00000067, 0x0000707f, I)              \
+  X(BEQ, 0x00000063, 0x0000707f, B)               \
+  X(BNE, 0x00001063, 0x0000707f, B)               \
+  X(BLT, 0x00004063, 0x0000707f, B)               \
+  X(BGE, 0x00005063, 0x0000707f, B)               \
+  X(BLTU, 0x00006063, 0x0000707f, B)              \
+  X(BGEU, 0x00007063, 0x0000707f, B)              \
+  X(LB, 0x00000003, 0x0000707f, I)                \
+  X(LH, 0x00001003, 0x0000707f, I)                \
+  X(LW, 0x00002003, 0x0000707f, I)                \
+  X(LBU, 0x00004003, 0x0000707f, I)               \
+  X(LHU, 0x00005003, 0x0000707f, I)               \
+  X(SB, 0x00000023, 0x0000707f, S)                \
+  X(SH, 0x00001023, 0x0000707f, S)                \
+  X(SW, 0x00002023, 0x0000707f, S)                \
+  X(ADDI, 0x00000013, 0x0000707f, I)              \
+  X(SLTI, 0x00002013, 0x0000707f, I)              \
+  X(SLTIU, 0x00003013, 0x0000707f, I)             \
+  X(XORI, 0x00004013, 0x0000707f, I)              \
+  X(ORI, 0x00006013, 0x0000707f, I)               \
+  X(ANDI, 0x00007013, 0x0000707f, I)              \
+  X(SLLI, 0x00001013, 0xfe00707f, SH)             \
+  X(SRLI, 0x00005013, 0xfe00707f, SH)             \
+  X(SRAI, 0x40005013, 0xfe00707f, SH)             \
+  X(ADD, 0x00000033, 0xfe00707f, R)               \
+  X(SUB, 0x40000033, 0xfe00707f, R)               \
+  X(SLL, 0x00001033, 0xfe00707f, R)               \
+  X(SLT, 0x00002033, 0xfe00707f, R)               \
+  X(SLTU, 0x00003033, 0xfe00707f, R)              \
+  X(XOR, 0x00004033, 0xfe00707f, R)               \
+  X(SRL, 0x00005033, 0xfe00707f, R)               \
+  X(SRA, 0x40005033, 0xfe00707f, R)               \
+  X(OR, 0x00006033, 0xfe00707f, R)                \
+  X(AND, 0x00007033, 0xfe00707f, R)               \
+  X(MUL, 0x02000033, 0xfe00707f, R)               \
+  X(MULH, 0x02001033, 0xfe00707f, R)              \
+  X(MULHSU, 0x02002033, 0xfe00707f, R)            \
+  X(MULHU, 0x02003033, 0xfe00707f, R)             \
+  X(DIV, 0x02004033, 0xfe00707f, R)               \
+  X(DIVU, 0x02005033, 0xfe00707f, R)              \
+  X(REM, 0x02006033, 0xfe00707f, R)               \
+  X(REMU, 0x02007033, 0xfe00707f, R)              \
+  X(FENCE, 0x0000000f, 0x0000707f, N)             \
+  X(FENCE_I, 0x0000100f, 0x0000707f, N)           \
+  X(ECALL, 0x00000073, 0xffffffff, N)             \
+  X(EBREAK, 0x00100073, 0xffffffff, N)            \
+  X(MRET, 0x30200073, 0xffffffff, N)              \
+  X(WFI, 0x10500073, 0xffffffff, N)               \
+  X(CSRRW, 0x00001073, 0x0000707f, C)             \
+  X(CSRRS, 0x00002073, 0x0000707f, C)             \
+  X(CSRRC, 0x00003073, 0x0000707f, C)             \
+  X(CSRRWI, 0x00005073, 0x0000707f, CI)           \
+  X(CSRRSI, 0x00006073, 0x0000707f, CI)           \
+  X(CSRRCI, 0x00007073, 0x0000707f, CI)
+
+/* OP_NONE marks a decoded-cache entry not decoded yet (or invalidated by a
+ * store); OP_ILLEGAL a word that is no instruction of this hart. The custom-0
+ * opcode (0x0B, the call-ID extension) decodes to OP_ILLEGAL for now. */
+enum {
+  OP_NONE = 0,
+  OP_ILLEGAL,
+#define X(name, match, mask, fmt) OP_##name,
+  RV_INSNS(X)
+#undef X
+      OP_COUNT
+};
+
+/* One predecoded instruction: 8 bytes. Register fields an instruction does not
+ * read are 0 (x0 is always ready), so the hazard check needs no format test. */
+typedef struct {
+  uint8_t op;
+  uint8_t rd;
+  uint8_t rs1;
+  uint8_t rs2;
+  int32_t imm; /* CSR formats: csr number in bits 11:0, uimm in bits 20:16 */
+} dinsn_t;
+
+void rv_decode(uint32_t w, dinsn_t *d);
+const char *rv_op_name(unsigned op);
+
+/* Instruction classes of the summary. */
+typedef enum {
+  CLS_ALU,
+  CLS_MUL,
+  CLS_DIV,
+  CLS_LOAD,
+  CLS_STORE,
+  CLS_BRANCH,
+  CLS_JAL,
+  CLS_JALR,
+  CLS_CSR,
+  CLS_SYSTEM, /* ecall ebreak mret wfi (ecall/ebreak never retire: 0) */
+  CLS_FENCE,
+  CLS_COUNT
+} insn_class_t;
+insn_class_t rv_op_class(unsigned op);
+const char *rv_class_name(insn_class_t c);
+
+/* Causes of the cycles in which no instruction entered EX (docs/timing.md). */
+typedef enum {
+  STALL_LOAD_USE, /* operand produced by a load not yet loaded */
+  STALL_MULDIV,   /* previous instruction still in a multi-cycle EX */
+  STALL_DMEM,     /* MEM occupied by a slow load/store, EX could not drain */
+  STALL_IMEM,     /* fetch latency */
+  STALL_BRANCH,   /* taken branch redirect (resolved in EX) */
+  STALL_JAL,      /* jal redirect (in ID) */
+  STALL_JALR,     /* jalr redirect (in EX) */
+  STALL_TRAP,     /* trap, interrupt or mret redirect (in EX) */
+  STALL_COUNT
+} stall_t;
+const char *rv_stall_name(stall_t s);
+
+/* ------------------------------------------------------------------ state */
+
+typedef struct {
+  uint64_t ram_size;   /* bytes, multiple of 4096, 4 KiB .. 2 GiB */
+  uint32_t imem_lat;   /* cycles a fetch spends in IF (>= 1) */
+  uint32_t dmem_lat;   /* cycles a load/store spends in MEM (>= 1) */
+  uint32_t mul_lat;    /* cycles a mul* occupies EX (>= 1) */
+  uint32_t div_lat;    /* cycles a div/rem occupies EX (>= 1) */
+  uint32_t mtime_div;  /* mtime advances by one every mtime_div cycles */
+  uint64_t max_cycles; /* 0: no limit */
+} cpu_config_t;
+
+void cpu_config_default(cpu_config_t *c);
+
+typedef enum {
+  STOP_NONE = 0,
+  STOP_TOHOST,     /* tohost store with bit 0 set */
+  STOP_FINISHER,   /* test finisher store */
+  STOP_MAX_CYCLES, /* --max-cycles reached */
+  STOP_FATAL_TRAP, /* trap with mtvec == 0, or a double fault */
+} stop_t;
+
+/* Pipeline timestamps of the last instruction that entered EX (the cycle it
+ * entered ID, EX, MEM, WB), the earliest cycle the next fetch may start
+ * (a redirect) and the cycle each register's value can be forwarded to EX. */
+typedef struct {
+  uint64_t d, e, m, w;
+  uint64_t ex_lat; /* cycles the last instruction occupied EX */
+  uint64_t redir;
+  unsigned redir_cause; /* stall_t of the pending redirect */
+  uint64_t ready[32];
+} pipe_t;
+
+typedef struct {
+  uint64_t op[OP_COUNT]; /* retired instructions per op */
+  uint64_t br_taken;
+  uint64_t traps;      /* synchronous exceptions taken */
+  uint64_t interrupts; /* interrupts taken */
+  uint64_t stall[STALL_COUNT];
+  uint64_t first_ex; /* cycle the first instruction entered EX */
+} stats_t;
+
+/* The hart: one plain struct. */
+typedef struct hart {
+  uint32_t x[32];
+  uint32_t pc;
+
+  /* CSRs */
+  uint32_t mstatus; /* MIE, MPIE; MPP reads as 3 */
+  uint32_t mie;     /* MTIE only */
+  uint32_t mtvec, mepc, mcause, mtval, mscratch;
+  uint64_t cycle_off;   /* mcycle = EX-entry cycle + cycle_off */
+  uint64_t instret_off; /* minstret = retired + instret_off */
+
+  /* CLINT timer: mtime(c) = c / mtime_div + mtime_off */
+  uint64_t mtimecmp;
+  uint64_t mtime_off;
+
+  /* Earliest EX-entry cycle at which the run loop must look at the timer
+   * interrupt or the cycle limit (min of both; UINT64_MAX: never). */
+  uint64_t event_cycle;
+  uint64_t now; /* EX-entry cycle of the instruction being executed */
+  uint64_t retired;
+  uint64_t trap_retired; /* h->retired when the last trap was taken */
+  int trapped;           /* a trap has been taken */
+
+  pipe_t p;
+  mem_t mem;
+  dinsn_t *dc; /* decoded cache: one entry per RAM word, lazily filled */
+  cpu_config_t cfg;
+  stats_t st;
+
+  FILE *log; /* commit log or NULL */
+
+  stop_t stop;
+  uint32_t exit_code;
+  /* fatal trap report */
+  uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;
+} hart_t;
+
+/* Creates RAM and the decoded cache (mmap NORESERVE). Returns -1 with a message
+ * in err on failure. */
+int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen);
+void cpu_free(hart_t *h);
+
+/* Sets the pc and the optional tohost address (0: none). */
+void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
+
+/* Runs until the program stops (h->stop != STOP_NONE). */
+void cpu_run(hart_t *h);
+
+/* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp. */
+void cpu_update_event(hart_t *h);
+
+/* Total cycles so far: the cycle after the last WB. */
+uint64_t cpu_cycles(const hart_t *h);
+
+const char *rv_cause_name(uint32_t cause);
+
+#endif /* CTSIM_CPU_H */

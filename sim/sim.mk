@@ -1,0 +1,43 @@
+# sim/sim.mk: the CPU simulator build/ctsim, its benchmark and the small
+# programs of tests/cycles/. Included by the top-level Makefile.
+
+SIM_SRCS := $(wildcard sim/*.c)
+SIM_OBJS := $(SIM_SRCS:sim/%.c=$(BUILD)/sim/%.o)
+
+SIM_CFLAGS := -std=c11             # the project's C dialect
+SIM_CFLAGS += -O2 -g               # -O2: results never depend on the level
+SIM_CFLAGS += -Wall -Wextra -Werror
+SIM_CFLAGS += -MMD -MP             # header dependencies
+
+# small assembly programs (tests/cycles/*.S) with their own linker script
+CYCLES_SRCS := $(wildcard tests/cycles/*.S)
+CYCLES_ELFS := $(CYCLES_SRCS:tests/cycles/%.S=$(BUILD)/cycles/%.elf)
+CYCLES_FLAGS := -march=rv32im -mabi=ilp32 -misa-spec=2.2
+CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
+
+ALL_TARGETS += $(BUILD)/ctsim $(CYCLES_ELFS)
+BENCH_TARGETS += bench-sim
+
+$(BUILD)/ctsim: $(SIM_OBJS)
+	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_OBJS)
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -c -o $@ $<
+
+$(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(CYCLES_FLAGS) -o $@ $<
+
+-include $(SIM_OBJS:.o=.d)
+
+# The compute benchmark firmware when it is built, else the loop of
+# tests/cycles/bench_loop.S. Prints figures only; asserts nothing.
+SIM_BENCH_ELF = $(firstword $(wildcard $(BUILD)/firmware/bench/bench.elf) $(BUILD)/cycles/bench_loop.elf)
+
+.PHONY: bench-sim
+bench-sim: $(BUILD)/ctsim $(CYCLES_ELFS)
+	@echo "bench-sim: $(SIM_BENCH_ELF) (timing model on, --ram 256M)"
+	@$(BUILD)/ctsim --ram 256M --host-stats $(SIM_BENCH_ELF) > /dev/null 2> $(BUILD)/bench-sim.txt; \
+	  st=$$?; grep -E 'cycles|instructions|CPI|ctsim: host' $(BUILD)/bench-sim.txt; \
+	  echo "bench-sim: exit status $$st"

@@ -1,0 +1,137 @@
+/*
+ * stats.c: summary and JSON output. Everything printed here depends only on
+ * the program and the options, so the same run prints the same bytes.
+ */
+#include "stats.h"
+
+#include <inttypes.h>
+
+run_end_t stats_run_end(const hart_t *h) {
+  run_end_t e = {"running", 0};
+  switch (h->stop) {
+    case STOP_TOHOST:
+      e.reason = "tohost", e.status = (int)(h->exit_code & 0xff);
+      break;
+    case STOP_FINISHER:
+      e.reason = "finisher", e.status = (int)(h->exit_code & 0xff);
+      break;
+    case STOP_MAX_CYCLES:
+      e.reason = "max-cycles", e.status = 3;
+      break;
+    case STOP_FATAL_TRAP:
+      e.reason = "fatal-trap", e.status = 4;
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+static void class_counts(const hart_t *h, uint64_t *cls) {
+  for (int c = 0; c < CLS_COUNT; c++) cls[c] = 0;
+  for (unsigned op = 0; op < OP_COUNT; op++) cls[rv_op_class(op)] += h->st.op[op];
+}
+
+static uint64_t stall_total(const hart_t *h) {
+  uint64_t t = 0;
+  for (int s = 0; s < STALL_COUNT; s++) t += h->st.stall[s];
+  return t;
+}
+
+/* CPI with 4 decimals, from integers only (identical on every host) */
+static void cpi_text(char *buf, size_t n, uint64_t cycles, uint64_t insns) {
+  if (!insns) {
+    snprintf(buf, n, "0.0000");
+    return;
+  }
+  uint64_t q = (cycles * 10000 + insns / 2) / insns;
+  snprintf(buf, n, "%" PRIu64 ".%04" PRIu64, q / 10000, q % 10000);
+}
+
+void stats_print(FILE *f, const hart_t *h, run_end_t end) {
+  uint64_t cls[CLS_COUNT], cyc = cpu_cycles(h);
+  char cpi[32];
+  class_counts(h, cls);
+  cpi_text(cpi, sizeof cpi, cyc, h->retired);
+  fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
+  fprintf(f, "  cycles        %" PRIu64 "\n", cyc);
+  fprintf(f, "  instructions  %" PRIu64 "\n", h->retired);
+  fprintf(f, "  CPI           %s\n", cpi);
+  fprintf(f, "  classes      ");
+  for (int c = 0; c < CLS_COUNT; c++)
+    fprintf(f, " %s %" PRIu64, rv_class_name((insn_class_t)c), cls[c]);
+  fprintf(f, "\n  branches      taken %" PRIu64 ", not taken %" PRIu64 "\n",
+          h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
+  fprintf(f, "  traps         %" PRIu64 ", interrupts %" PRIu64 "\n",
+          h->st.traps, h->st.interrupts);
+  fprintf(f, "  stall cycles  %" PRIu64 ":", stall_total(h));
+  for (int s = 0; s < STALL_COUNT; s++)
+    fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), h->st.stall[s]);
+  fputc('\n', f);
+}
+
+int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
+  uint64_t cls[CLS_COUNT], cyc = cpu_cycles(h);
+  char cpi[32];
+  class_counts(h, cls);
+  cpi_text(cpi, sizeof cpi, cyc, h->retired);
+  fprintf(f, "{\n  \"exit\": {\"reason\": \"%s\", \"status\": %d},\n",
+          end.reason, end.status);
+  fprintf(f, "  \"cycles\": %" PRIu64 ",\n", cyc);
+  fprintf(f, "  \"instructions\": %" PRIu64 ",\n", h->retired);
+  fprintf(f, "  \"cpi\": %s,\n", cpi);
+  fprintf(f, "  \"classes\": {");
+  for (int c = 0; c < CLS_COUNT; c++)
+    fprintf(f, "\"%s\": %" PRIu64 ", ", rv_class_name((insn_class_t)c), cls[c]);
+  fprintf(f, "\"branch_taken\": %" PRIu64 ", \"branch_not_taken\": %" PRIu64
+             "},\n",
+          h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
+  fprintf(f, "  \"traps\": %" PRIu64 ",\n  \"interrupts\": %" PRIu64 ",\n",
+          h->st.traps, h->st.interrupts);
+  fprintf(f, "  \"stalls\": {");
+  for (int s = 0; s < STALL_COUNT; s++)
+    fprintf(f, "\"%s\": %" PRIu64 ", ", rv_stall_name((stall_t)s),
+            h->st.stall[s]);
+  fprintf(f, "\"total\": %" PRIu64 "},\n", stall_total(h));
+  fprintf(f, "  \"ops\": {");
+  int first = 1;
+  for (unsigned op = OP_ILLEGAL + 1; op < OP_COUNT; op++) {
+    if (!h->st.op[op]) continue;
+    fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", rv_op_name(op),
+            h->st.op[op]);
+    first = 0;
+  }
+  fprintf(f, "},\n");
+  fprintf(f,
+          "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
+          ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32
+          ", \"div_lat\": %" PRIu32 ", \"mtime_div\": %" PRIu32
+          ", \"max_cycles\": %" PRIu64 "}\n}\n",
+          h->cfg.ram_size, h->cfg.imem_lat, h->cfg.dmem_lat, h->cfg.mul_lat,
+          h->cfg.div_lat, h->cfg.mtime_div, h->cfg.max_cycles);
+  return ferror(f) ? -1 : 0;
+}
+
+void stats_print_stop(FILE *f, const hart_t *h) {
+  if (h->stop == STOP_MAX_CYCLES) {
+    fprintf(f,
+            "ctsim: cycle limit reached: --max-cycles %" PRIu64
+            " (pc 0x%08" PRIx32 ", %" PRIu64 " instructions retired)\n",
+            h->cfg.max_cycles, h->pc, h->retired);
+    return;
+  }
+  if (h->stop != STOP_FATAL_TRAP) return;
+  fprintf(f,
+          "ctsim: fatal trap: %s (mcause 0x%" PRIx32 ") at pc 0x%08" PRIx32
+          ", mtval 0x%08" PRIx32 ": %s\n",
+          rv_cause_name(h->fatal_cause), h->fatal_cause, h->fatal_pc,
+          h->fatal_tval,
+          h->fatal_double ? "double fault (the trap handler trapped before "
+                            "retiring an instruction)"
+                          : "no trap handler (mtvec = 0)");
+  for (int r = 0; r < 32; r += 4)
+    fprintf(f, "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32
+               "  x%-2d 0x%08" PRIx32 "\n",
+            r, h->x[r], r + 1, h->x[r + 1], r + 2, h->x[r + 2], r + 3,
+            h->x[r + 3]);
+}

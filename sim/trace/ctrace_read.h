@@ -1,0 +1,49 @@
+/*
+ * ctrace_read.h: streaming reader of call traces (traces/FORMAT.md, version 1).
+ *
+ * Reads the text and the binary form, either optionally gzip-compressed (zlib
+ * detects compression by the magic bytes). Every rule of FORMAT.md's "Errors"
+ * section is checked; the first error ends the trace with a one-line message
+ * "FILE:LINE: problem" (text) or "FILE: offset N: problem" (binary).
+ */
+#ifndef CTRACE_READ_H
+#define CTRACE_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+  CTR_CALL = 1,  /* a = ID */
+  CTR_PATCH = 2, /* a = ID, b = new target (multiple of 4) */
+  CTR_INV = 3,   /* a = ID */
+  CTR_FLUSH = 4,
+  CTR_GAP = 5, /* a = idle cycles */
+} ctr_kind_t;
+
+typedef struct {
+  uint32_t kind; /* ctr_kind_t */
+  uint32_t a;
+  uint32_t b;
+} ctr_event_t;
+
+typedef struct ctr ctr_t;
+
+/* Opens a trace and checks its header. NULL on error with a one-line message. */
+ctr_t *ctr_open(const char *path, char *err, size_t errlen);
+
+/* Reads the next event: returns 1 (an event), 0 (end of a valid trace) or -1
+ * (an error; ctr_error() tells which). After 0 or -1 it keeps returning that. */
+int ctr_next(ctr_t *r, ctr_event_t *ev);
+
+/* The error message of the last -1 (empty string when none). */
+const char *ctr_error(const ctr_t *r);
+
+/* "FILE:LINE" or "FILE: offset N" of the event ctr_next returned last, for
+ * messages about a valid event (e.g. an ID the table geometry cannot hold). */
+void ctr_where(const ctr_t *r, char *buf, size_t len);
+
+int ctr_is_binary(const ctr_t *r);
+uint64_t ctr_events(const ctr_t *r); /* events returned so far */
+void ctr_close(ctr_t *r);
+
+#endif /* CTRACE_READ_H */

@@ -1,0 +1,549 @@
+/*
+ * cttrace: runs a call trace (traces/FORMAT.md) through the accelerator
+ * (model/xlat.h, C model or verilated RTL) without a CPU.
+ *
+ * The function table lives in a simulated memory: every ID the trace uses gets a
+ * leaf entry with a synthetic handler address, created (by "software", outside
+ * simulated time) before the ID's first event. A call is one lookup on the
+ * request port; walk reads are answered by a memory with a fixed latency; a
+ * patch rewrites the leaf entry and then invalidates the ID (one cycle on the
+ * invalidate port), like the firmware's patch API; gaps are idle cycles, skipped
+ * without clocking the model when it is not busy (exact, see docs/accelerator.md).
+ * Every translation is checked against the table; a wrong answer is an error.
+ * docs/traces.md describes the options and outputs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrace_read.h"
+#include "xlat.h"
+
+#define TABLE_BASE 0x80000000u /* where the root table is placed */
+#define HANDLER_BASE 0x40000000u
+
+/* ---------------------------------------------------------------- table memory */
+typedef struct {
+  uint32_t *w; /* words from TABLE_BASE */
+  size_t n, cap;
+  size_t max_words;
+  uint32_t levels, bits[XLAT_MAX_LEVELS], shift[XLAT_MAX_LEVELS], cover;
+} table_t;
+
+static int table_alloc(table_t *t, uint32_t words, uint32_t *addr) {
+  if (t->n + words > t->max_words) return -1;
+  if (t->n + words > t->cap) {
+    size_t nc = t->cap ? t->cap : 1u << 16;
+    while (nc < t->n + words) nc *= 2;
+    uint32_t *nw = realloc(t->w, nc * sizeof *nw);
+    if (!nw) return -1;
+    t->w = nw;
+    t->cap = nc;
+  }
+  memset(t->w + t->n, 0, words * sizeof *t->w);
+  *addr = TABLE_BASE + (uint32_t)(t->n * 4);
+  t->n += words;
+  return 0;
+}
+
+static uint32_t handler_addr(uint32_t id) {
+  uint32_t h = id * 0x9E3779B1u;
+  h ^= h >> 15;
+  return HANDLER_BASE | (h & 0x0FFFFFFCu);
+}
+
+/* Returns the index (in t->w) of id's leaf entry, creating tables and the leaf as
+ * needed; (size_t)-1 when the table memory limit is reached. */
+static size_t table_leaf(table_t *t, uint32_t id) {
+  uint32_t tbl = TABLE_BASE;
+  for (uint32_t l = 0;; l++) {
+    uint32_t idx = (uint32_t)((id >> t->shift[l]) & ((1ull << t->bits[l]) - 1));
+    size_t e = (tbl - TABLE_BASE) / 4 + idx;
+    if (l + 1 == t->levels) {
+      if (!(t->w[e] & 1u)) t->w[e] = handler_addr(id) | 3u;
+      return e;
+    }
+    if (!(t->w[e] & 1u)) {
+      uint32_t next;
+      if (table_alloc(t, 1u << t->bits[l + 1], &next) < 0) return (size_t)-1;
+      t->w[e] = next | 1u;
+    }
+    tbl = t->w[e] & ~3u;
+  }
+}
+
+/* ---------------------------------------------------------------- options */
+typedef struct {
+  const char *trace;
+  xlat_backend_t backend;
+  xlat_config_t cfg;
+  int levels_given, bits_given;
+  uint32_t mem_lat;
+  int range_count;
+  const char *json;
+  int speed, quiet;
+  uint64_t max_table_mb;
+} opts_t;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: cttrace [options] TRACE\n"
+          "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) through the\n"
+          "call-translation accelerator without a CPU and prints its statistics.\n"
+          "\n"
+          "  --backend c|rtl       accelerator implementation (default c)\n"
+          "  --entries N           CTLB entries, power of two 1..1024 (default 64)\n"
+          "  --ways N              ways, power of two dividing entries; N = entries is fully\n"
+          "                        associative (default 4)\n"
+          "  --policy P            replacement: lru, plru, fifo, random (default lru)\n"
+          "  --level-bits A,B,..   index bits per table level, root first, each 1..16, sum <= 32\n"
+          "                        (default 12,10,10)\n"
+          "  --levels N            table levels 1..4; without --level-bits the 32 ID bits are\n"
+          "                        split evenly (2: 16,16; 3: 11,11,10; 4: 8,8,8,8)\n"
+          "  --walk-cache N        walk-cache entries: 0 (off) or a power of two <= 64 (default 0)\n"
+          "  --lfsr-seed N         seed of the random policy's LFSR (default 0: built-in seed)\n"
+          "  --mem-lat N           memory latency of a walk read in cycles, >= 1: a read accepted\n"
+          "                        in cycle t is answered in cycle t+N (default 1)\n"
+          "  --range-faults error|count\n"
+          "                        an ID wider than the table covers: error (default; exit 2,\n"
+          "                        naming the trace line) or count (the accelerator answers a\n"
+          "                        RANGE fault, counted in faults/range_faults)\n"
+          "  --stats-json FILE     also write the statistics as JSON (written at the end via a\n"
+          "                        temporary file and a rename; nothing is written on error)\n"
+          "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
+          "  --speed               also print host time and events per second\n"
+          "  --quiet               print nothing on success (with --stats-json)\n"
+          "  --help                this text\n"
+          "\n"
+          "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an unexpected\n"
+          "fault (a model bug); 2 bad option, unreadable or invalid trace, ID out of range.\n");
+}
+
+static void die(int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("cttrace: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(code);
+}
+
+static uint64_t parse_u(const char *opt, const char *s, uint64_t max) {
+  char *end;
+  errno = 0;
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') die(2, "option %s: '%s' is not a number", opt, s ? s : "");
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end) die(2, "option %s: '%s' is not a number", opt, s);
+  if (v > max) die(2, "option %s: %s is above %" PRIu64, opt, s, max);
+  return v;
+}
+
+static void parse_bits(opts_t *o, const char *s) {
+  char buf[128];
+  if (strlen(s) >= sizeof buf) die(2, "option --level-bits: '%s' is too long", s);
+  strcpy(buf, s);
+  uint32_t n = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (n == XLAT_MAX_LEVELS) die(2, "option --level-bits: more than %d levels", XLAT_MAX_LEVELS);
+    o->cfg.level_bits[n++] = (uint32_t)parse_u("--level-bits", tok, 32);
+  }
+  if (n == 0) die(2, "option --level-bits: no numbers in '%s'", s);
+  for (uint32_t i = n; i < XLAT_MAX_LEVELS; i++) o->cfg.level_bits[i] = 0;
+  if (o->levels_given && o->cfg.levels != n)
+    die(2, "option --levels: %u levels but --level-bits lists %u", o->cfg.levels, n);
+  o->cfg.levels = n;
+  o->bits_given = 1;
+}
+
+static void parse_args(opts_t *o, int argc, char **argv) {
+  memset(o, 0, sizeof *o);
+  xlat_config_default(&o->cfg);
+  o->backend = XLAT_BACKEND_C;
+  o->mem_lat = 1;
+  o->max_table_mb = 1024;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      exit(0);
+    }
+    if (a[0] != '-' || a[1] == '\0') {
+      if (o->trace) die(2, "more than one trace given ('%s' and '%s')", o->trace, a);
+      o->trace = a;
+      continue;
+    }
+    /* --opt=value or --opt value */
+    char name[64];
+    const char *val = NULL;
+    const char *eq = strchr(a, '=');
+    if (eq) {
+      size_t len = (size_t)(eq - a);
+      if (len >= sizeof name) die(2, "unknown option '%s' (see --help)", a);
+      memcpy(name, a, len);
+      name[len] = '\0';
+      val = eq + 1;
+    } else {
+      if (strlen(a) >= sizeof name) die(2, "unknown option '%s' (see --help)", a);
+      strcpy(name, a);
+    }
+    if (strcmp(name, "--speed") == 0 || strcmp(name, "--quiet") == 0) {
+      if (val) die(2, "option %s takes no value", name);
+      if (name[2] == 's')
+        o->speed = 1;
+      else
+        o->quiet = 1;
+      continue;
+    }
+    static const char *valued[] = {"--backend", "--entries", "--ways", "--policy",
+                                   "--level-bits", "--levels", "--walk-cache", "--lfsr-seed",
+                                   "--mem-lat", "--range-faults", "--stats-json",
+                                   "--max-table-mb"};
+    int known = 0;
+    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
+      if (strcmp(name, valued[k]) == 0) known = 1;
+    if (!known) die(2, "unknown option '%s' (see --help)", name);
+    if (!val) {
+      if (i + 1 >= argc) die(2, "option %s needs a value", name);
+      val = argv[++i];
+    }
+    if (strcmp(name, "--backend") == 0) {
+      if (strcmp(val, "c") == 0)
+        o->backend = XLAT_BACKEND_C;
+      else if (strcmp(val, "rtl") == 0)
+        o->backend = XLAT_BACKEND_RTL;
+      else
+        die(2, "option --backend: '%s' is neither c nor rtl", val);
+    } else if (strcmp(name, "--entries") == 0) {
+      o->cfg.entries = (uint32_t)parse_u(name, val, 1u << 20);
+    } else if (strcmp(name, "--ways") == 0) {
+      o->cfg.ways = (uint32_t)parse_u(name, val, 1u << 20);
+    } else if (strcmp(name, "--policy") == 0) {
+      if (xlat_policy_parse(val, &o->cfg.policy) != 0)
+        die(2, "option --policy: unknown policy '%s' (lru, plru, fifo, random)", val);
+    } else if (strcmp(name, "--level-bits") == 0) {
+      parse_bits(o, val);
+    } else if (strcmp(name, "--levels") == 0) {
+      uint32_t n = (uint32_t)parse_u(name, val, XLAT_MAX_LEVELS);
+      if (n < 1) die(2, "option --levels: must be 1..%d", XLAT_MAX_LEVELS);
+      if (o->bits_given && o->cfg.levels != n)
+        die(2, "option --levels: %u levels but --level-bits lists %u", n, o->cfg.levels);
+      o->cfg.levels = n;
+      o->levels_given = 1;
+    } else if (strcmp(name, "--walk-cache") == 0) {
+      o->cfg.walk_cache = (uint32_t)parse_u(name, val, 1u << 20);
+    } else if (strcmp(name, "--lfsr-seed") == 0) {
+      o->cfg.lfsr_seed = (uint32_t)parse_u(name, val, 0xFFFFFFFFu);
+    } else if (strcmp(name, "--mem-lat") == 0) {
+      o->mem_lat = (uint32_t)parse_u(name, val, 1000000);
+      if (o->mem_lat < 1) die(2, "option --mem-lat: must be at least 1");
+    } else if (strcmp(name, "--range-faults") == 0) {
+      if (strcmp(val, "error") == 0)
+        o->range_count = 0;
+      else if (strcmp(val, "count") == 0)
+        o->range_count = 1;
+      else
+        die(2, "option --range-faults: '%s' is neither error nor count", val);
+    } else if (strcmp(name, "--stats-json") == 0) {
+      if (!*val) die(2, "option --stats-json: empty file name");
+      o->json = val;
+    } else if (strcmp(name, "--max-table-mb") == 0) {
+      o->max_table_mb = parse_u(name, val, 1u << 20);
+      if (o->max_table_mb < 1) die(2, "option --max-table-mb: must be at least 1");
+    }
+  }
+  if (!o->trace) die(2, "no trace given (see --help)");
+  if (o->levels_given && !o->bits_given) {
+    uint32_t n = o->cfg.levels;
+    for (uint32_t l = 0; l < XLAT_MAX_LEVELS; l++)
+      o->cfg.level_bits[l] = l < n ? 32 / n + (l < 32 % n ? 1 : 0) : 0;
+  }
+  char err[256];
+  if (xlat_config_check(&o->cfg, err, sizeof err) != 0) die(2, "bad configuration: %s", err);
+}
+
+/* ---------------------------------------------------------------- the run */
+typedef struct {
+  uint64_t events, calls, patches, invs, flushes, gaps, gap_cycles;
+  uint64_t range_faults, call_cycles, cycles, stepped, skipped;
+} stats_t;
+
+typedef struct {
+  xlat_t *x;
+  table_t *t;
+  uint32_t mem_lat;
+  xlat_in_t in;
+  xlat_out_t out;
+  uint64_t now;
+  int mem_busy;
+  uint64_t mem_due;
+  uint32_t mem_addr;
+  stats_t st;
+} run_t;
+
+/* One clock cycle with the current request/invalidate inputs; serves memory. */
+static inline void cycle(run_t *r) {
+  xlat_in_t *in = &r->in;
+  in->mem_req_ready = (uint8_t)!r->mem_busy;
+  in->mem_rsp_valid = 0;
+  if (r->mem_busy && r->now == r->mem_due) {
+    uint32_t off = r->mem_addr - TABLE_BASE;
+    in->mem_rsp_valid = 1;
+    if ((r->mem_addr & 3u) || r->mem_addr < TABLE_BASE || off / 4 >= r->t->n) {
+      in->mem_rsp_err = 1;
+      in->mem_rsp_data = 0;
+    } else {
+      in->mem_rsp_err = 0;
+      in->mem_rsp_data = r->t->w[off / 4];
+    }
+    r->mem_busy = 0;
+  }
+  xlat_step(r->x, in, &r->out);
+  if (r->out.mem_req_valid && in->mem_req_ready) {
+    r->mem_busy = 1;
+    r->mem_due = r->now + r->mem_lat;
+    r->mem_addr = r->out.mem_req_addr;
+  }
+  r->now++;
+  r->st.stepped++;
+}
+
+static void write_json(const opts_t *o, const run_t *r, const xlat_counters_t *c) {
+  size_t len = strlen(o->json) + 32;
+  char *tmp = malloc(len);
+  if (!tmp) die(2, "%s: out of memory", o->json);
+  snprintf(tmp, len, "%s.tmp%ld", o->json, (long)getpid());
+  FILE *f = fopen(tmp, "w");
+  if (!f) die(2, "%s: cannot write: %s", o->json, strerror(errno));
+  char name[128];
+  xlat_config_name(&o->cfg, name, sizeof name);
+  const stats_t *s = &r->st;
+  fprintf(f, "{\n");
+  fprintf(f, "  \"trace\": \"");
+  for (const char *p = o->trace; *p; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch == '"' || ch == '\\')
+      fprintf(f, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(f, "\\u%04x", ch);
+    else
+      fputc(ch, f);
+  }
+  fprintf(f, "\",\n");
+  fprintf(f, "  \"backend\": \"%s\",\n", o->backend == XLAT_BACKEND_C ? "c" : "rtl");
+  fprintf(f, "  \"config\": \"%s\",\n", name);
+  fprintf(f, "  \"entries\": %u,\n  \"ways\": %u,\n  \"policy\": \"%s\",\n", o->cfg.entries,
+          o->cfg.ways, xlat_policy_name(o->cfg.policy));
+  fprintf(f, "  \"levels\": %u,\n  \"level_bits\": [", o->cfg.levels);
+  for (uint32_t l = 0; l < o->cfg.levels; l++)
+    fprintf(f, "%s%u", l ? ", " : "", o->cfg.level_bits[l]);
+  fprintf(f, "],\n  \"walk_cache\": %u,\n  \"mem_lat\": %u,\n", o->cfg.walk_cache, o->mem_lat);
+  fprintf(f,
+          "  \"events\": %" PRIu64 ",\n  \"calls\": %" PRIu64 ",\n  \"patches\": %" PRIu64
+          ",\n  \"inv_events\": %" PRIu64 ",\n  \"flushes\": %" PRIu64 ",\n  \"gaps\": %" PRIu64
+          ",\n  \"gap_cycles\": %" PRIu64 ",\n",
+          s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps, s->gap_cycles);
+  fprintf(f,
+          "  \"lookups\": %" PRIu64 ",\n  \"hits\": %" PRIu64 ",\n  \"misses\": %" PRIu64
+          ",\n  \"hit_rate\": %.6f,\n  \"walk_cycles\": %" PRIu64 ",\n  \"mem_reads\": %" PRIu64
+          ",\n  \"walk_cache_hits\": %" PRIu64 ",\n  \"faults\": %" PRIu64
+          ",\n  \"range_faults\": %" PRIu64 ",\n  \"invalidations\": %" PRIu64 ",\n",
+          c->lookups, c->hits, c->misses, s->calls ? (double)c->hits / (double)s->calls : 0.0,
+          c->walk_cycles, c->mem_reads, c->walk_cache_hits, c->faults, s->range_faults,
+          c->invalidations);
+  fprintf(f,
+          "  \"cycles\": %" PRIu64 ",\n  \"call_cycles\": %" PRIu64
+          ",\n  \"cycles_per_call\": %.6f,\n  \"table_bytes\": %" PRIu64 "\n}\n",
+          s->cycles, s->call_cycles, s->calls ? (double)s->call_cycles / (double)s->calls : 0.0,
+          (uint64_t)r->t->n * 4);
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) {
+    remove(tmp);
+    die(2, "%s: write error", o->json);
+  }
+  if (rename(tmp, o->json) != 0) {
+    int e = errno;
+    remove(tmp);
+    die(2, "%s: cannot write: %s", o->json, strerror(e));
+  }
+  free(tmp);
+}
+
+int main(int argc, char **argv) {
+  opts_t o;
+  parse_args(&o, argc, argv);
+
+  char err[512];
+  ctr_t *rd = ctr_open(o.trace, err, sizeof err);
+  if (!rd) die(2, "%s", err);
+
+  table_t t;
+  memset(&t, 0, sizeof t);
+  t.levels = o.cfg.levels;
+  t.max_words = (size_t)(o.max_table_mb << 20) / 4;
+  uint32_t cover = 0;
+  for (uint32_t l = 0; l < t.levels; l++) {
+    t.bits[l] = o.cfg.level_bits[l];
+    cover += t.bits[l];
+  }
+  t.cover = cover;
+  uint32_t sh = cover;
+  for (uint32_t l = 0; l < t.levels; l++) {
+    sh -= t.bits[l];
+    t.shift[l] = sh;
+  }
+  const uint32_t range_mask = cover >= 32 ? 0u : ~((1u << cover) - 1u);
+  uint32_t root;
+  if (table_alloc(&t, 1u << t.bits[0], &root) < 0)
+    die(2, "option --max-table-mb: the root table alone does not fit");
+
+  run_t r;
+  memset(&r, 0, sizeof r);
+  r.t = &t;
+  r.mem_lat = o.mem_lat;
+  r.x = xlat_create(o.backend, &o.cfg, err, sizeof err);
+  if (!r.x) die(2, "%s", err);
+  r.in.root = root | 1u;
+
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  ctr_event_t ev;
+  int rc;
+  char where[600];
+  while ((rc = ctr_next(rd, &ev)) == 1) {
+    r.st.events++;
+    switch (ev.kind) {
+      case CTR_CALL: {
+        uint32_t id = ev.a;
+        uint32_t expect = 0;
+        int out_of_range = (id & range_mask) != 0;
+        if (out_of_range) {
+          if (!o.range_count) {
+            ctr_where(rd, where, sizeof where);
+            die(2, "%s: ID 0x%x does not fit the %u-bit table (use --range-faults count to count it as a fault)",
+                where, id, cover);
+          }
+        } else {
+          size_t e = table_leaf(&t, id);
+          if (e == (size_t)-1)
+            die(2, "the function table needs more than --max-table-mb %" PRIu64 " MB",
+                o.max_table_mb);
+          expect = t.w[e] & ~3u;
+        }
+        r.st.calls++;
+        uint64_t start = r.now;
+        r.in.req_valid = 1;
+        r.in.req_id = id;
+        for (;;) {
+          cycle(&r);
+          if (r.out.req_ready) r.in.req_valid = 0;
+          if (r.out.rsp_valid) break;
+          if (r.now - start > 100000000ull)
+            die(1, "ID 0x%x: no response after 100000000 cycles (accelerator hangs)", id);
+        }
+        r.in.req_valid = 0;
+        r.st.call_cycles += r.now - start;
+        if (r.out.rsp_fault) {
+          if (out_of_range && r.out.rsp_fault == XLAT_FAULT_RANGE) {
+            r.st.range_faults++;
+          } else {
+            ctr_where(rd, where, sizeof where);
+            die(1, "%s: ID 0x%x: unexpected %s fault from the accelerator", where, id,
+                xlat_fault_name(r.out.rsp_fault));
+          }
+        } else if (out_of_range || r.out.rsp_addr != expect) {
+          ctr_where(rd, where, sizeof where);
+          die(1, "%s: ID 0x%x: accelerator answered 0x%08x (%s), the table says %s0x%08x", where,
+              id, r.out.rsp_addr, r.out.rsp_hit ? "hit" : "walk",
+              out_of_range ? "RANGE fault, not " : "", expect);
+        }
+        break;
+      }
+      case CTR_PATCH:
+      case CTR_INV:
+      case CTR_FLUSH: {
+        if (ev.kind == CTR_PATCH) {
+          if (ev.a & range_mask) {
+            ctr_where(rd, where, sizeof where);
+            die(2, "%s: patch of ID 0x%x, which does not fit the %u-bit table", where, ev.a, cover);
+          }
+          size_t e = table_leaf(&t, ev.a);
+          if (e == (size_t)-1)
+            die(2, "the function table needs more than --max-table-mb %" PRIu64 " MB",
+                o.max_table_mb);
+          t.w[e] = ev.b | 3u;
+          r.st.patches++;
+        } else if (ev.kind == CTR_INV) {
+          r.st.invs++;
+        } else {
+          r.st.flushes++;
+        }
+        r.in.inv_valid = 1;
+        r.in.inv_all = ev.kind == CTR_FLUSH;
+        r.in.inv_id = ev.kind == CTR_FLUSH ? 0 : ev.a;
+        cycle(&r);
+        r.in.inv_valid = 0;
+        r.in.inv_all = 0;
+        r.in.inv_id = 0;
+        break;
+      }
+      default: { /* CTR_GAP */
+        uint64_t n = ev.a;
+        r.st.gaps++;
+        r.st.gap_cycles += n;
+        while (n > 0 && (r.out.busy || r.mem_busy)) {
+          cycle(&r);
+          n--;
+        }
+        /* idle: nothing changes, so the rest is skipped (memory is idle too) */
+        r.now += n;
+        r.st.skipped += n;
+        break;
+      }
+    }
+  }
+  if (rc < 0) die(2, "%s", ctr_error(rd));
+  /* let a walk still running (none is: every call waits for its answer) finish */
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  r.st.cycles = r.now;
+
+  xlat_counters_t c;
+  xlat_get_counters(r.x, &c);
+  if (xlat_cycles(r.x) != r.st.stepped)
+    die(1, "internal: the model counted %" PRIu64 " cycles, the driver stepped %" PRIu64,
+        xlat_cycles(r.x), r.st.stepped);
+  if (o.json) write_json(&o, &r, &c);
+  if (!o.quiet) {
+    char name[128];
+    xlat_config_name(&o.cfg, name, sizeof name);
+    const stats_t *s = &r.st;
+    printf("trace %s\nbackend %s\nconfig %s\nmem_lat %u\n", o.trace,
+           o.backend == XLAT_BACKEND_C ? "c" : "rtl", name, o.mem_lat);
+    printf("events %" PRIu64 "\ncalls %" PRIu64 "\npatches %" PRIu64 "\ninv_events %" PRIu64
+           "\nflushes %" PRIu64 "\ngaps %" PRIu64 "\ngap_cycles %" PRIu64 "\n",
+           s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps, s->gap_cycles);
+    printf("hits %" PRIu64 "\nmisses %" PRIu64 "\nhit_rate %.6f\nwalk_cycles %" PRIu64
+           "\nmem_reads %" PRIu64 "\nwalk_cache_hits %" PRIu64 "\nfaults %" PRIu64
+           "\nrange_faults %" PRIu64 "\ninvalidations %" PRIu64 "\n",
+           c.hits, c.misses, s->calls ? (double)c.hits / (double)s->calls : 0.0, c.walk_cycles,
+           c.mem_reads, c.walk_cache_hits, c.faults, s->range_faults, c.invalidations);
+    printf("cycles %" PRIu64 "\ncall_cycles %" PRIu64 "\ncycles_per_call %.6f\n", s->cycles,
+           s->call_cycles, s->calls ? (double)s->call_cycles / (double)s->calls : 0.0);
+    if (o.speed) {
+      double sec = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+      printf("host_seconds %.3f\nevents_per_second %.0f\n", sec,
+             sec > 0 ? (double)s->events / sec : 0.0);
+    }
+  }
+  xlat_destroy(r.x);
+  ctr_close(rd);
+  free(t.w);
+  return 0;
+}
