@@ -44,6 +44,7 @@ $(SETUP): scripts/setup.sh requirements.txt
 -include model/model.mk
 -include rtl/rtl.mk
 -include firmware/firmware.mk
+-include sim/trace/trace.mk
 
 all: $(SETUP) $(ALL_TARGETS)
 

@@ -1,0 +1,51 @@
+# sim/trace/trace.mk: trace tooling (issue 5), included by the top-level Makefile.
+#   build/ctrdump  the C trace reader as a tool (prints a trace as canonical text)
+#   build/cttrace  the trace-driven driver: a trace through the accelerator, no CPU
+#   bench-trace    events per second of cttrace with the C and the RTL backend
+
+TRACE_CFLAGS := -std=c11
+TRACE_CFLAGS += -O2                     # speed matters: >= 30 M events/s
+TRACE_CFLAGS += -Wall -Wextra -Werror
+TRACE_CFLAGS += -MMD -MP                # header dependencies
+TRACE_CFLAGS += -Imodel
+TRACE_OBJ    := $(BUILD)/trace
+LIBXLAT      ?= $(BUILD)/libxlat.a
+TRACE_LDLIBS := -lz -ldl -lm
+
+$(TRACE_OBJ)/%.o: sim/trace/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TRACE_CFLAGS) -c $< -o $@
+
+-include $(wildcard $(TRACE_OBJ)/*.d)
+
+$(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o
+	$(CC) -o $@ $^ -lz
+
+$(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
+	$(CC) -o $@ $^ $(TRACE_LDLIBS)
+
+ALL_TARGETS += $(BUILD)/ctrdump
+
+# cttrace needs build/libxlat.a, which model/model.mk builds: only then is it
+# part of `make all` (otherwise `make all` would fail for everybody).
+ifneq ($(wildcard model/model.mk),)
+ALL_TARGETS   += $(BUILD)/cttrace
+BENCH_TARGETS += bench-trace
+endif
+
+# ---------------------------------------------------------------- benchmark
+BENCH_TRACE := $(BUILD)/bench/phases-3M.ctb
+$(BENCH_TRACE): scripts/tracegen.py scripts/ctrace.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/tracegen.py phases --count 3000000 --ids 4096 --hot 32 \
+	  --hot-frac 0.99 --seed 1 -o $@
+
+.PHONY: bench-trace
+bench-trace: $(BUILD)/cttrace $(BENCH_TRACE)
+	@for b in c rtl; do \
+	  $(BUILD)/cttrace --backend $$b --speed $(BENCH_TRACE) > $(BUILD)/bench/trace-$$b.txt || exit 1; \
+	  printf 'bench-trace: backend %-3s %s events/s (hit rate %s, %s)\n' $$b \
+	    "$$(awk '/^events_per_second/{print $$2}' $(BUILD)/bench/trace-$$b.txt)" \
+	    "$$(awk '/^hit_rate/{print $$2}' $(BUILD)/bench/trace-$$b.txt)" \
+	    "$(BENCH_TRACE)"; \
+	done
