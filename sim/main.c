@@ -153,7 +153,7 @@ static double peak_rss_mib(void) {
 int main(int argc, char **argv) {
   cpu_config_t cfg;
   cpu_config_default(&cfg);
-  outfile_t json = {0}, log = {0};
+  static outfile_t json, log;
   int quiet = 0, host_stats = 0;
 
   enum {
