@@ -4,13 +4,17 @@
  * Two backends implement it with the same cycle behaviour:
  *   XLAT_BACKEND_C    a pure-C reference model (model/xlat_c.c)
  *   XLAT_BACKEND_RTL  the verilated RTL (rtl/), built per configuration on demand
- *                     and loaded at run time (model/xlat_rtl.c + model/xlat_vl.cpp)
+ *                     into build/xlat-rtl/<config-name>/libxlat_vl.so (model/xlat_vl.cpp,
+ *                     model/xlat_build.sh) and loaded at run time by model/xlat.c
+ * Link with build/libxlat.a -ldl.
  *
  * Cycle contract (docs/accelerator.md is the full description):
  *   xlat_step() is one clock cycle. The caller fills xlat_in_t with the values its
  *   inputs have during this cycle; xlat_step() writes into xlat_out_t the outputs as
  *   they are during the same cycle (before the rising edge, so combinational paths
  *   from inputs to outputs are visible), then applies the rising clock edge.
+ *   Output data fields are 0 while their valid is 0 (rsp_hit/rsp_fault/rsp_addr
+ *   with rsp_valid, mem_req_addr with mem_req_valid), so outputs compare exactly.
  *
  * No Verilator or C++ types appear here: C programs, ctypes and SystemC all use it.
  */
@@ -54,7 +58,7 @@ typedef struct {
   uint32_t levels;     /* table levels, 1..XLAT_MAX_LEVELS */
   uint32_t level_bits[XLAT_MAX_LEVELS]; /* index width per level, [0] = root (most significant ID bits); each 1..16, sum <= 32 */
   uint32_t walk_cache; /* walk-cache entries for non-leaf entries: 0 (off) or a power of two up to 64 */
-  uint32_t lfsr_seed;  /* seed of the RANDOM policy's LFSR; 0 means the default seed */
+  uint32_t lfsr_seed;  /* seed of the RANDOM policy's 16-bit LFSR, 0..65535; 0 = default 0xACE1 */
 } xlat_config_t;
 
 /* Inputs during one cycle. */
@@ -132,10 +136,17 @@ void xlat_flush(xlat_t *x);
 void xlat_get_counters(const xlat_t *x, xlat_counters_t *c);
 uint64_t xlat_cycles(const xlat_t *x); /* cycles stepped since create/reset */
 
+/* Busy after the last edge: 0 means a cycle with idle inputs (req_valid, inv_valid
+ * and mem_rsp_valid all 0) changes no state, so the caller may skip stepping (the
+ * value out->busy of the next xlat_step would report). */
+int xlat_busy(const xlat_t *x);
+
 /* Waveform tracing (RTL backend only; the C backend returns -1 with a message).
- * path ending in ".fst" writes FST, otherwise VCD. Cycles are numbered from create.
- * from/to: only cycles in [from, to) are dumped (to = 0: no end).
- * walks_only: dump only cycles within `margin` cycles of a walk. */
+ * Writes VCD (a path ending in ".fst" is refused with a message: convert with vcd2fst).
+ * Cycles are numbered from create/reset; cycle c is dumped at times 2c (before the
+ * edge) and 2c+1 (after). from/to: only cycles in [from, to) are dumped (to = 0: no end).
+ * walks_only: dump only the request cycle of each miss, the walk's cycles, and
+ * `margin` cycles after each walk. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
 void xlat_trace_close(xlat_t *x);

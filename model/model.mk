@@ -1,0 +1,44 @@
+# model/model.mk: the accelerator's C API (model/xlat.h): the pure-C model, the
+# dispatcher to the verilated backend, the static library the simulator links,
+# and the xlat-diff / xlat-bench tools. Included by the top-level Makefile.
+
+XLAT_CFLAGS := -std=c11
+XLAT_CFLAGS += -O2                  # the C model's hit path must be fast
+XLAT_CFLAGS += -Wall -Wextra -Werror
+XLAT_CFLAGS += -MMD -MP             # header dependencies
+XLAT_CFLAGS += -Imodel
+
+XLAT_LIB     := $(BUILD)/libxlat.a
+XLAT_LIB_SRC := model/xlat.c model/xlat_c.c
+XLAT_LIB_OBJ := $(patsubst model/%.c,$(BUILD)/model/%.o,$(XLAT_LIB_SRC))
+XLAT_TOOLS   := $(BUILD)/xlat-diff $(BUILD)/xlat-bench
+# the default configuration's verilated library, prebuilt so tests start warm
+XLAT_RTL_DEFAULT := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/libxlat_vl.so
+XLAT_RTL_DEPS := $(wildcard rtl/ctlb_*.v) model/xlat_vl.cpp model/xlat_impl.h model/xlat.h \
+                 model/xlat_build.sh
+
+ALL_TARGETS   += $(XLAT_LIB) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT)
+BENCH_TARGETS += bench-xlat
+.PHONY: bench-xlat
+
+$(BUILD)/model/%.o: model/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(XLAT_CFLAGS) -c $< -o $@
+
+$(XLAT_LIB): $(XLAT_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
+	$(CC) -o $@ $^ -ldl
+
+$(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS)
+	VERILATOR=$(VERILATOR) CXX=$(CXX) sh model/xlat_build.sh $(CURDIR) e64w4-lru-l12.10.10-wc0 \
+	  -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 -GLevelBits1=10 \
+	  -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257 > $(BUILD)/xlat-rtl-default.log 2>&1 \
+	  || { cat $(BUILD)/xlat-rtl-default.log; exit 1; }
+
+bench-xlat: $(BUILD)/xlat-bench
+	$(BUILD)/xlat-bench
+
+-include $(wildcard $(BUILD)/model/*.d)

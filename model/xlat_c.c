@@ -1,0 +1,349 @@
+/*
+ * xlat_c.c: the pure-C reference model of the accelerator, written from
+ * docs/accelerator.md. One call of xlat_c_step() is one clock cycle: first the
+ * outputs of the cycle are computed from the registered state and the inputs,
+ * then every register takes its value after the rising edge.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlat_impl.h"
+
+enum { ST_IDLE = 0, ST_FETCH = 1, ST_WAIT = 2, ST_RESP = 3 };
+
+#define LFSR_TAPS 0xB400u
+#define LFSR_DEFAULT 0xACE1u
+
+struct xlat_c {
+  xlat_config_t cfg;
+  /* geometry */
+  uint32_t sets, ways, way_bits, set_mask;
+  uint32_t shift[XLAT_MAX_LEVELS], mask[XLAT_MAX_LEVELS], range_mask, last;
+  uint16_t lfsr_seed;
+  /* CTLB: entry e = set * ways + way; key = (1 << 32 | id) when valid, 0 when not */
+  uint64_t *key;
+  uint32_t *addr;  /* function address (bits 1:0 zero) */
+  uint16_t *age;   /* LRU: age per entry, 0 = most recently used */
+  uint8_t *tree;   /* PLRU: `ways` node bits per set (node 0 unused) */
+  uint16_t *fifo;  /* FIFO: next way per set */
+  uint16_t lfsr;   /* RANDOM */
+  /* walk cache */
+  uint32_t wc_n, wc_ptr;
+  uint32_t *wc_key, *wc_data; /* entry address >> 2, next-table address >> 2 */
+  uint8_t *wc_valid;
+  /* walker */
+  uint32_t state, id, lvl, ea, res, fault, kill;
+  xlat_counters_t cnt;
+};
+
+static uint32_t log2u(uint32_t v) {
+  uint32_t b = 0;
+  while ((1u << b) < v) b++;
+  return b;
+}
+
+xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
+  xlat_c_t *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->cfg = *cfg;
+  m->ways = cfg->ways;
+  m->sets = cfg->entries / cfg->ways;
+  m->way_bits = log2u(cfg->ways);
+  m->set_mask = m->sets - 1;
+  uint32_t cover = 0;
+  for (uint32_t l = 0; l < cfg->levels; l++) cover += cfg->level_bits[l];
+  uint32_t sh = cover;
+  for (uint32_t l = 0; l < cfg->levels; l++) {
+    sh -= cfg->level_bits[l];
+    m->shift[l] = sh;
+    m->mask[l] = (uint32_t)((1ull << cfg->level_bits[l]) - 1);
+  }
+  m->range_mask = cover >= 32 ? 0 : ~(uint32_t)((1ull << cover) - 1);
+  m->last = cfg->levels - 1;
+  m->lfsr_seed = (uint16_t)(cfg->lfsr_seed ? cfg->lfsr_seed : LFSR_DEFAULT);
+  m->key = calloc(cfg->entries, sizeof *m->key);
+  m->addr = calloc(cfg->entries, sizeof *m->addr);
+  m->age = calloc(cfg->entries, sizeof *m->age);
+  m->tree = calloc(cfg->entries, 1);
+  m->fifo = calloc(m->sets, sizeof *m->fifo);
+  m->wc_n = cfg->walk_cache;
+  m->wc_key = calloc(m->wc_n + 1, sizeof *m->wc_key);
+  m->wc_data = calloc(m->wc_n + 1, sizeof *m->wc_data);
+  m->wc_valid = calloc(m->wc_n + 1, 1);
+  if (!m->key || !m->addr || !m->age || !m->tree || !m->fifo || !m->wc_key || !m->wc_data ||
+      !m->wc_valid) {
+    xlat_c_destroy(m);
+    return NULL;
+  }
+  xlat_c_reset(m);
+  return m;
+}
+
+void xlat_c_destroy(xlat_c_t *m) {
+  if (!m) return;
+  free(m->key);
+  free(m->addr);
+  free(m->age);
+  free(m->tree);
+  free(m->fifo);
+  free(m->wc_key);
+  free(m->wc_data);
+  free(m->wc_valid);
+  free(m);
+}
+
+void xlat_c_reset(xlat_c_t *m) {
+  uint32_t n = m->cfg.entries;
+  memset(m->key, 0, n * sizeof *m->key);
+  memset(m->addr, 0, n * sizeof *m->addr);
+  for (uint32_t e = 0; e < n; e++) m->age[e] = (uint16_t)(e % m->ways);
+  memset(m->tree, 0, n);
+  memset(m->fifo, 0, m->sets * sizeof *m->fifo);
+  m->lfsr = m->lfsr_seed;
+  memset(m->wc_valid, 0, m->wc_n + 1);
+  m->wc_ptr = 0;
+  m->state = ST_IDLE;
+  m->id = m->lvl = m->ea = m->res = m->fault = m->kill = 0;
+  memset(&m->cnt, 0, sizeof m->cnt);
+}
+
+void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c) { *c = m->cnt; }
+
+int xlat_c_busy(const xlat_c_t *m) { return m->state != ST_IDLE; }
+
+static inline uint32_t entry_addr(const xlat_c_t *m, uint32_t base, uint32_t lvl, uint32_t id) {
+  uint32_t idx = (id >> m->shift[lvl]) & m->mask[lvl];
+  return base + (idx << 2);
+}
+
+/* Replacement-state update for a use (hit or refill) of `way` in `set`. */
+static inline void touch(xlat_c_t *m, uint32_t set, uint32_t way) {
+  if (m->ways == 1) return;
+  if (m->cfg.policy == XLAT_POLICY_LRU) {
+    uint16_t *a = m->age + set * m->ways;
+    uint16_t used = a[way];
+    for (uint32_t w = 0; w < m->ways; w++) a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
+  } else if (m->cfg.policy == XLAT_POLICY_PLRU) {
+    uint8_t *t = m->tree + set * m->ways;
+    uint32_t node = way + m->ways;
+    while (node > 1) {
+      t[node >> 1] = (uint8_t)((node & 1) == 0); /* point away from the used child */
+      node >>= 1;
+    }
+  }
+}
+
+/* The way a refill of `set` writes, from the state before the edge. */
+static uint32_t victim(const xlat_c_t *m, uint32_t set) {
+  const uint64_t *k = m->key + set * m->ways;
+  for (uint32_t w = 0; w < m->ways; w++)
+    if (!k[w]) return w;
+  if (m->ways == 1) return 0;
+  switch (m->cfg.policy) {
+    case XLAT_POLICY_LRU: {
+      const uint16_t *a = m->age + set * m->ways;
+      for (uint32_t w = 0; w < m->ways; w++)
+        if (a[w] == m->ways - 1) return w;
+      return 0;
+    }
+    case XLAT_POLICY_PLRU: {
+      const uint8_t *t = m->tree + set * m->ways;
+      uint32_t node = 1;
+      while (node < m->ways) node = 2 * node + t[node];
+      return node - m->ways;
+    }
+    case XLAT_POLICY_FIFO:
+      return m->fifo[set];
+    default:
+      return m->lfsr & (m->ways - 1);
+  }
+}
+
+static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out);
+
+void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
+  /* Fast path: idle walker, no invalidate: a lookup or nothing. */
+  if (m->state == ST_IDLE && !in->inv_valid) {
+    memset(out, 0, sizeof *out);
+    out->req_ready = 1;
+    if (!in->req_valid) return;
+    m->cnt.lookups++;
+    uint32_t id = in->req_id;
+    uint32_t set = id & m->set_mask;
+    uint64_t want = (1ull << 32) | id;
+    const uint64_t *k = m->key + set * m->ways;
+    for (uint32_t w = 0; w < m->ways; w++) {
+      if (k[w] == want) {
+        m->cnt.hits++;
+        out->rsp_valid = 1;
+        out->rsp_hit = 1;
+        out->rsp_addr = m->addr[set * m->ways + w];
+        touch(m, set, w);
+        return;
+      }
+    }
+    m->cnt.lookups--; /* counted again on the slow path */
+  }
+  slow_step(m, in, out);
+}
+
+static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
+  memset(out, 0, sizeof *out);
+  /* ---- outputs of this cycle, from the registers and the inputs ---- */
+  int idle = m->state == ST_IDLE;
+  int accept = in->req_valid && idle;
+  int lkp_hit = 0;
+  uint32_t lkp_set = in->req_id & m->set_mask, lkp_way = 0;
+  if (accept) {
+    uint64_t want = (1ull << 32) | in->req_id;
+    const uint64_t *k = m->key + lkp_set * m->ways;
+    for (uint32_t w = 0; w < m->ways; w++)
+      if (k[w] == want) {
+        lkp_hit = 1;
+        lkp_way = w;
+      }
+  }
+  int hit = accept && lkp_hit;
+  int miss = accept && !lkp_hit;
+  /* walk cache lookup in FETCH below the last level */
+  int wc_use = 0;
+  uint32_t wc_data = 0;
+  if (m->state == ST_FETCH && m->wc_n && m->lvl != m->last) {
+    uint32_t key = m->ea >> 2;
+    for (uint32_t i = 0; i < m->wc_n; i++)
+      if (m->wc_valid[i] && m->wc_key[i] == key) {
+        wc_use = 1;
+        wc_data = m->wc_data[i];
+      }
+  }
+  int mem_req = m->state == ST_FETCH && !wc_use;
+  out->req_ready = (uint8_t)idle;
+  out->busy = (uint8_t)!idle;
+  if (hit) {
+    out->rsp_valid = 1;
+    out->rsp_hit = 1;
+    out->rsp_addr = m->addr[lkp_set * m->ways + lkp_way];
+  } else if (m->state == ST_RESP) {
+    out->rsp_valid = 1;
+    out->rsp_fault = (uint8_t)m->fault;
+    out->rsp_addr = m->fault ? 0 : m->res;
+  }
+  if (mem_req) {
+    out->mem_req_valid = 1;
+    out->mem_req_addr = m->ea;
+  }
+
+  /* ---- counters ---- */
+  xlat_counters_t *c = &m->cnt;
+  c->lookups += (uint64_t)accept;
+  c->hits += (uint64_t)hit;
+  c->misses += (uint64_t)miss;
+  c->walk_cycles += (uint64_t)!idle;
+  c->mem_reads += (uint64_t)(mem_req && in->mem_req_ready);
+  c->walk_cache_hits += (uint64_t)wc_use;
+  c->invalidations += (uint64_t)(in->inv_valid != 0);
+  c->faults += (uint64_t)(m->state == ST_RESP && m->fault);
+
+  /* ---- walker next state ---- */
+  uint32_t kill = m->kill || (!idle && in->inv_valid && (in->inv_all || in->inv_id == m->id));
+  int fill = 0, wc_ins = 0;
+  uint32_t wc_ins_key = m->ea >> 2, wc_ins_data = in->mem_rsp_data >> 2;
+  uint32_t nstate = m->state;
+  switch (m->state) {
+    case ST_IDLE:
+      if (miss) {
+        uint32_t id = in->req_id;
+        m->id = id;
+        m->lvl = 0;
+        kill = 0;
+        m->res = 0;
+        m->ea = entry_addr(m, in->root & ~3u, 0, id);
+        m->fault = XLAT_FAULT_NONE;
+        if (!(in->root & 1)) {
+          m->fault = XLAT_FAULT_DISABLED;
+          nstate = ST_RESP;
+        } else if (id & m->range_mask) {
+          m->fault = XLAT_FAULT_RANGE;
+          nstate = ST_RESP;
+        } else {
+          nstate = ST_FETCH;
+        }
+      }
+      break;
+    case ST_FETCH:
+      if (wc_use) {
+        m->lvl++;
+        m->ea = entry_addr(m, wc_data << 2, m->lvl, m->id);
+      } else if (in->mem_req_ready) {
+        nstate = ST_WAIT;
+      }
+      break;
+    case ST_WAIT:
+      if (in->mem_rsp_valid) {
+        uint32_t d = in->mem_rsp_data;
+        if (in->mem_rsp_err) {
+          m->fault = XLAT_FAULT_BUS;
+          nstate = ST_RESP;
+        } else if (!(d & 1) || (!(d & 2) && m->lvl == m->last)) {
+          m->fault = XLAT_FAULT_INVALID;
+          nstate = ST_RESP;
+        } else if (d & 2) {
+          m->res = d & ~3u;
+          nstate = ST_RESP;
+        } else {
+          wc_ins = m->wc_n && !kill;
+          m->lvl++;
+          m->ea = entry_addr(m, d & ~3u, m->lvl, m->id);
+          nstate = ST_FETCH;
+        }
+      }
+      break;
+    default: /* ST_RESP */
+      fill = m->fault == XLAT_FAULT_NONE && !kill;
+      nstate = ST_IDLE;
+      break;
+  }
+
+  /* ---- CTLB: replacement state, invalidate, refill ---- */
+  uint32_t fill_set = m->id & m->set_mask, fill_way = 0;
+  if (fill) {
+    fill_way = victim(m, fill_set); /* from the state before the edge */
+    touch(m, fill_set, fill_way);
+    if (m->ways > 1 && m->cfg.policy == XLAT_POLICY_FIFO)
+      m->fifo[fill_set] = (uint16_t)((m->fifo[fill_set] + 1) & (m->ways - 1));
+    if (m->cfg.policy == XLAT_POLICY_RANDOM)
+      m->lfsr = (uint16_t)((m->lfsr >> 1) ^ ((m->lfsr & 1) ? LFSR_TAPS : 0));
+  } else if (hit) {
+    touch(m, lkp_set, lkp_way);
+  }
+  if (in->inv_valid) {
+    if (in->inv_all) {
+      memset(m->key, 0, m->cfg.entries * sizeof *m->key);
+    } else {
+      uint32_t s = in->inv_id & m->set_mask;
+      uint64_t want = (1ull << 32) | in->inv_id;
+      uint64_t *k = m->key + s * m->ways;
+      for (uint32_t w = 0; w < m->ways; w++)
+        if (k[w] == want) k[w] = 0;
+    }
+  }
+  if (fill) {
+    uint32_t e = fill_set * m->ways + fill_way;
+    m->key[e] = (1ull << 32) | m->id;
+    m->addr[e] = m->res;
+  }
+
+  /* ---- walk cache ---- */
+  if (in->inv_valid && in->inv_all) {
+    if (m->wc_n) memset(m->wc_valid, 0, m->wc_n);
+    m->wc_ptr = 0;
+  } else if (wc_ins) {
+    m->wc_valid[m->wc_ptr] = 1;
+    m->wc_key[m->wc_ptr] = wc_ins_key;
+    m->wc_data[m->wc_ptr] = wc_ins_data;
+    m->wc_ptr = (m->wc_ptr + 1) & (m->wc_n - 1);
+  }
+
+  m->kill = kill;
+  m->state = nstate;
+}

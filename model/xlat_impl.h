@@ -1,0 +1,45 @@
+/*
+ * xlat_impl.h: internal interface between the dispatcher (xlat.c), the pure-C
+ * model (xlat_c.c) and the verilated shim (xlat_vl.cpp). Not part of the API.
+ */
+#ifndef XLAT_IMPL_H
+#define XLAT_IMPL_H
+
+#include "xlat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The project root (see xlat.c); 0 on success. */
+int xlat_project_root(char *out, size_t len);
+
+/* The pure-C model. */
+typedef struct xlat_c xlat_c_t;
+xlat_c_t *xlat_c_create(const xlat_config_t *cfg);
+void xlat_c_destroy(xlat_c_t *m);
+void xlat_c_reset(xlat_c_t *m);
+void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out);
+void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c);
+int xlat_c_busy(const xlat_c_t *m);
+
+/* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
+ * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change. */
+#define XLAT_VL_ABI 1
+typedef struct xlat_vl xlat_vl_t;
+typedef int (*xlat_vl_abi_fn)(void);
+typedef const char *(*xlat_vl_name_fn)(void);
+typedef xlat_vl_t *(*xlat_vl_create_fn)(void);
+typedef void (*xlat_vl_destroy_fn)(xlat_vl_t *v);
+typedef void (*xlat_vl_reset_fn)(xlat_vl_t *v);
+typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out);
+typedef void (*xlat_vl_counters_fn)(const xlat_vl_t *v, xlat_counters_t *c);
+typedef int (*xlat_vl_busy_fn)(const xlat_vl_t *v);
+typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, const char *path, uint64_t from, uint64_t to,
+                                     int walks_only, unsigned margin, char *err, size_t errlen);
+typedef void (*xlat_vl_trace_close_fn)(xlat_vl_t *v);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XLAT_IMPL_H */

@@ -1,0 +1,163 @@
+// xlat_vl.cpp: thin extern "C" shim around the verilated ctlb_top.
+//
+// Built once per configuration into build/xlat-rtl/<config>/libxlat_vl.so by
+// model/xlat_build.sh; loaded by model/xlat.c with dlopen(). Only the
+// xlat_vl_* functions are exported (a version script hides everything else, so
+// several configurations can live in one process).
+//
+// One xlat_vl_step() is one clock cycle: inputs are applied with the clock low
+// and the model evaluated (outputs of the cycle, combinational paths included),
+// then the clock rises. Trace time 2*c is cycle c before the edge, 2*c+1 after.
+
+#include <memory>
+#include <string>
+
+#include "Vctlb_top.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+#include "xlat_impl.h"
+
+#ifndef XLAT_VL_NAME
+#error "XLAT_VL_NAME (the configuration name) must be defined"
+#endif
+
+#define XLAT_EXPORT extern "C" __attribute__((visibility("default")))
+
+struct xlat_vl {
+  std::unique_ptr<VerilatedContext> ctx;
+  std::unique_ptr<Vctlb_top> top;
+  uint64_t cycle = 0;  // cycles stepped since create
+  // tracing
+  std::unique_ptr<VerilatedVcdC> vcd;
+  uint64_t from = 0, to = 0;
+  int walks_only = 0;
+  unsigned margin = 0;
+  uint64_t walk_until = 0;  // walks-only: dump cycles below this one
+  bool in_walk_window = false;
+};
+
+static void eval_reset(xlat_vl *v) {
+  Vctlb_top *t = v->top.get();
+  t->clk_i = 0;
+  t->rst_ni = 1;
+  t->req_valid_i = 0;
+  t->inv_valid_i = 0;
+  t->mem_rsp_valid_i = 0;
+  t->eval();
+  t->rst_ni = 0;
+  t->eval();
+  t->rst_ni = 1;
+  t->eval();
+}
+
+XLAT_EXPORT int xlat_vl_abi(void) { return XLAT_VL_ABI; }
+
+XLAT_EXPORT const char *xlat_vl_name(void) { return XLAT_VL_NAME; }
+
+XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
+  xlat_vl *v = new xlat_vl;
+  v->ctx.reset(new VerilatedContext);
+  v->ctx->traceEverOn(true);
+  v->top.reset(new Vctlb_top(v->ctx.get(), "ctlb"));
+  eval_reset(v);
+  return v;
+}
+
+XLAT_EXPORT void xlat_vl_trace_close(xlat_vl_t *v) {
+  if (v->vcd) {
+    v->vcd->close();
+    v->vcd.reset();
+  }
+}
+
+XLAT_EXPORT void xlat_vl_destroy(xlat_vl_t *v) {
+  if (!v) return;
+  xlat_vl_trace_close(v);
+  v->top->final();
+  delete v;
+}
+
+XLAT_EXPORT void xlat_vl_reset(xlat_vl_t *v) {
+  eval_reset(v);
+  v->cycle = 0;
+}
+
+XLAT_EXPORT int xlat_vl_busy(const xlat_vl_t *v) { return v->top->busy_o; }
+
+XLAT_EXPORT void xlat_vl_counters(const xlat_vl_t *v, xlat_counters_t *c) {
+  const Vctlb_top *t = v->top.get();
+  c->lookups = t->cnt_lookups_o;
+  c->hits = t->cnt_hits_o;
+  c->misses = t->cnt_misses_o;
+  c->walk_cycles = t->cnt_walk_cycles_o;
+  c->mem_reads = t->cnt_mem_reads_o;
+  c->walk_cache_hits = t->cnt_wc_hits_o;
+  c->invalidations = t->cnt_invalidations_o;
+  c->faults = t->cnt_faults_o;
+}
+
+// Should cycle `c` be dumped? Called after the pre-edge evaluation.
+static bool dump_this_cycle(xlat_vl *v, uint64_t c) {
+  if (c < v->from || (v->to && c >= v->to)) return false;
+  if (!v->walks_only) return true;
+  Vctlb_top *t = v->top.get();
+  bool starts = t->req_valid_i && t->req_ready_o && !t->rsp_hit_o;  // a miss: a walk starts
+  if (starts || t->busy_o) v->walk_until = c + 1 + v->margin;
+  return c < v->walk_until;
+}
+
+XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out) {
+  Vctlb_top *t = v->top.get();
+  t->clk_i = 0;
+  t->req_valid_i = in->req_valid;
+  t->req_id_i = in->req_id;
+  t->inv_valid_i = in->inv_valid;
+  t->inv_all_i = in->inv_all;
+  t->inv_id_i = in->inv_id;
+  t->root_i = in->root;
+  t->mem_req_ready_i = in->mem_req_ready;
+  t->mem_rsp_valid_i = in->mem_rsp_valid;
+  t->mem_rsp_err_i = in->mem_rsp_err;
+  t->mem_rsp_data_i = in->mem_rsp_data;
+  t->eval();
+  // outputs, normalized: data fields are 0 when their valid is 0
+  out->req_ready = t->req_ready_o;
+  out->rsp_valid = t->rsp_valid_o;
+  out->rsp_hit = t->rsp_valid_o ? t->rsp_hit_o : 0;
+  out->rsp_fault = t->rsp_valid_o ? t->rsp_fault_o : 0;
+  out->rsp_addr = t->rsp_valid_o ? t->rsp_addr_o : 0;
+  out->mem_req_valid = t->mem_req_valid_o;
+  out->mem_req_addr = t->mem_req_valid_o ? t->mem_req_addr_o : 0;
+  out->busy = t->busy_o;
+  bool dump = v->vcd && dump_this_cycle(v, v->cycle);
+  if (dump) v->vcd->dump(2 * v->cycle);
+  t->clk_i = 1;
+  t->eval();
+  if (dump) v->vcd->dump(2 * v->cycle + 1);
+  v->cycle++;
+}
+
+XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path, uint64_t from, uint64_t to,
+                                   int walks_only, unsigned margin, char *err, size_t errlen) {
+  std::string p(path ? path : "");
+  if (p.size() >= 4 && p.compare(p.size() - 4, 4, ".fst") == 0) {
+    if (err && errlen) snprintf(err, errlen, "xlat: FST is not built in; trace to a .vcd file (%s)", path);
+    return -1;
+  }
+  FILE *f = fopen(p.c_str(), "w");
+  if (!f) {
+    if (err && errlen) snprintf(err, errlen, "xlat: cannot write trace file %s", path);
+    return -1;
+  }
+  fclose(f);
+  xlat_vl_trace_close(v);
+  v->vcd.reset(new VerilatedVcdC);
+  v->top->trace(v->vcd.get(), 99);
+  v->vcd->open(p.c_str());
+  v->from = from;
+  v->to = to;
+  v->walks_only = walks_only;
+  v->margin = margin;
+  v->walk_until = 0;
+  return 0;
+}
