@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Re-records the real-program traces in traces/real/ (traces/real/README.md says
+# what each is). Needs uftrace, gcc, dpkg-source, sqlite3 and imagemagick (Debian
+# packages), network access to the Debian archive for the Lua source package, and
+# a deb-src entry for it (added to /etc/apt/sources.list.d/ when missing and run
+# as root).
+#
+# usage: scripts/record-real-traces.sh [OUTDIR]   (default traces/real)
+# Work files go to build/real-traces/. Each trace is written via uftrace2ct.py
+# (temporary file + rename), so a failure leaves no half-written trace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${1:-traces/real}
+PY=${PYTHON:-$ROOT/.venv/bin/python}
+WORK=$ROOT/build/real-traces
+WL=$ROOT/traces/real/workloads
+mkdir -p "$WORK" "$OUT"
+# no address-space randomisation: recordings do not depend on where things land
+NORAND="setarch $(uname -m) -R"
+
+# ---------------------------------------------------------------- Lua 5.4 from Debian source
+if [ ! -d "$WORK/lua-src" ]; then
+  if ! apt-get source --print-uris lua5.4 >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "record: adding a deb-src entry for bookworm (/etc/apt/sources.list.d/debian-src.sources)"
+      cat > /etc/apt/sources.list.d/debian-src.sources <<'EOF'
+Types: deb-src
+URIs: (the archive of the machine's own deb entries)
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+      apt-get update -qq
+    else
+      echo "record: error: no deb-src entry for lua5.4; add one (see traces/real/README.md)" >&2
+      exit 2
+    fi
+  fi
+  rm -rf "$WORK/dl" && mkdir -p "$WORK/dl"
+  (cd "$WORK/dl" && apt-get source --download-only lua5.4 >/dev/null 2>&1 &&
+     dpkg-source -x --skip-patches lua5.4_*.dsc src >/dev/null)
+  mv "$WORK/dl/src" "$WORK/lua-src"
+fi
+# Upstream sources only (Debian's patches change the build system, not the code we
+# trace); the fixed hash seed makes runs repeatable (Lua otherwise mixes time and
+# addresses into its string-hash seed).
+gcc -std=gnu99 -O2 -pg -DLUA_USE_POSIX '-Dluai_makeseed(L)=0x5eedu' \
+  -o "$WORK/lua-pg" $(ls "$WORK"/lua-src/src/*.c | grep -v '/luac\.c$') -lm
+
+record() { # name, uftrace options, --, the command
+  local name=$1; shift
+  rm -rf "$WORK/$name.uftrace"
+  $NORAND uftrace record -d "$WORK/$name.uftrace" "$@" > "$WORK/$name.stdout"
+  "$PY" scripts/uftrace2ct.py "$WORK/$name.uftrace" -o "$OUT/$name.ct.gz"
+}
+
+record lua-sort -- "$WORK/lua-pg" "$WL/sort.lua"
+record lua-objects -- "$WORK/lua-pg" "$WL/objects.lua"
+
+# ---------------------------------------------------------------- Debian binaries, library calls
+# --force: trace a program not built with -pg (only library calls through the PLT);
+# --nest-libcall: also calls from one library into another.
+record sqlite3-libcalls --force --nest-libcall -- /usr/bin/sqlite3 :memory: ".read $WL/sqlite.sql"
+MAGICK_THREAD_LIMIT=1 OMP_NUM_THREADS=1 \
+  record convert-libcalls --force --nest-libcall -- /usr/bin/convert -limit thread 1 -size 48x48 xc:red -blur 0x2 \
+  -rotate 30 "$WORK/out.png"
+
+# ---------------------------------------------------------------- the importer's test sample
+# A tiny program with a call sequence known by hand; its `uftrace dump` text is
+# committed as traces/samples/tiny.uftrace-dump.txt (tests/test_traces_import.py).
+if [ "$OUT" = traces/real ]; then
+  gcc -O0 -pg -o "$WORK/tiny" traces/samples/tiny.c
+  rm -rf "$WORK/tiny.uftrace"
+  $NORAND uftrace record --no-libcall -d "$WORK/tiny.uftrace" "$WORK/tiny"
+  uftrace dump -d "$WORK/tiny.uftrace" > "$WORK/tiny.dump.tmp"
+  mv "$WORK/tiny.dump.tmp" traces/samples/tiny.uftrace-dump.txt
+fi
+
+ls -l "$OUT"/*.ct.gz
