@@ -7,17 +7,19 @@ XLAT_CFLAGS += -O2                  # the C model's hit path must be fast
 XLAT_CFLAGS += -Wall -Wextra -Werror
 XLAT_CFLAGS += -MMD -MP             # header dependencies
 XLAT_CFLAGS += -Imodel
+XLAT_CFLAGS += -fPIC               # the same objects also make build/libxlat.so (ctypes tests)
 
 XLAT_LIB     := $(BUILD)/libxlat.a
 XLAT_LIB_SRC := model/xlat.c model/xlat_c.c
 XLAT_LIB_OBJ := $(patsubst model/%.c,$(BUILD)/model/%.o,$(XLAT_LIB_SRC))
+XLAT_SO      := $(BUILD)/libxlat.so
 XLAT_TOOLS   := $(BUILD)/xlat-diff $(BUILD)/xlat-bench
 # the default configuration's verilated library, prebuilt so tests start warm
 XLAT_RTL_DEFAULT := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/libxlat_vl.so
 XLAT_RTL_DEPS := $(wildcard rtl/ctlb_*.v) model/xlat_vl.cpp model/xlat_impl.h model/xlat.h \
                  model/xlat_build.sh
 
-ALL_TARGETS   += $(XLAT_LIB) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT)
+ALL_TARGETS   += $(XLAT_LIB) $(XLAT_SO) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT)
 BENCH_TARGETS += bench-xlat
 .PHONY: bench-xlat
 
@@ -28,6 +30,9 @@ $(BUILD)/model/%.o: model/%.c
 $(XLAT_LIB): $(XLAT_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(XLAT_SO): $(XLAT_LIB_OBJ)
+	$(CC) -shared -o $@ $^ -ldl
 
 $(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
 	$(CC) -o $@ $^ -ldl
