@@ -24,6 +24,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* keeps GCC from turning a rarely taken branch into a conditional move that
+ * would put the comparison on the critical path of the timing model */
+#define NO_CMOV() __asm__ volatile("")
 
 #define MSTATUS_MIE 0x8u
 #define MSTATUS_MPIE 0x80u
@@ -397,8 +400,18 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   /* the state the slow paths look at */
 #define SYNC() (h->now = E, h->retired = retired)
   /* the end of EX and MEM of an instruction occupying EX for lat cycles */
-#define EX_DONE(lat) (X = (lat), M = MAX(E + X, pW), W = M + 1)
-#define MEM_DONE() (X = 1, M = MAX(E + 1, pW), W = M + dmem)
+#define EX_DONE(lat)                                 \
+  do {                                               \
+    X = (lat), M = E + X;                            \
+    if (unlikely(pW > M)) { M = pW; NO_CMOV(); }         \
+    W = M + 1;                                       \
+  } while (0)
+#define MEM_DONE()                                   \
+  do {                                               \
+    X = 1, M = E + 1;                                \
+    if (unlikely(pW > M)) { M = pW; NO_CMOV(); }         \
+    W = M + dmem;                                    \
+  } while (0)
 #define ALU(expr)                    \
   do {                               \
     x[d.rd] = (expr);                \
@@ -468,9 +481,14 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   for (;;) {
     uint32_t off = pc - RAM_BASE;
     uint32_t cause, tval;
-    uint64_t F = MAX(pD, redir);
-    uint64_t D = MAX(F + imem, pE);
-    uint64_t E = MAX(D + 1, pM); /* EX entry without data hazards */
+    /* The max() of the rules as predictable branches: in a steady stream
+     * none is taken, so the host CPU does not wait for the comparisons. */
+    uint64_t F = pD;
+    if (unlikely(redir > F)) { F = redir; NO_CMOV(); }
+    uint64_t D = F + imem;
+    if (unlikely(D < pE)) { D = pE; NO_CMOV(); }
+    uint64_t E = D + 1;
+    if (unlikely(pM > E)) { E = pM; NO_CMOV(); } /* EX entry, no data hazards */
     uint64_t M, W, X;
     int stop_after = 0;
     int mem = 0;
@@ -500,9 +518,9 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       if (logging) insn = insn_word(h, off);
     }
     {
-      uint64_t E0 = E;
-      E = MAX(E, rdy[d.rs1]);
-      E = MAX(E, rdy[d.rs2]);
+      uint64_t E0 = E, r1 = rdy[d.rs1], r2 = rdy[d.rs2];
+      if (unlikely(r1 > E)) { E = r1; NO_CMOV(); }
+      if (unlikely(r2 > E)) { E = r2; NO_CMOV(); }
       if (unlikely(E > pE + 1) && pE) { /* pE == 0: the first instruction */
         unsigned c;
         if (E > E0)
