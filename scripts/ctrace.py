@@ -81,8 +81,6 @@ def read_events(path):
             yield from _read_binary(path, f, head)
         elif head.startswith(TEXT_MAGIC):
             yield from _read_text(path, f, head)
-        elif head.startswith(GZIP_MAGIC) and is_gz:
-            raise TraceError(f"{path}: gzip inside gzip is not a trace")
         else:
             raise TraceError(f"{path}: not a ctrace file (no '#ctrace' or 'CTRB' header)")
     finally:

@@ -1,0 +1,228 @@
+"""The ctrace format (traces/FORMAT.md): the Python reader/writer (scripts/ctrace.py)
+and the C reader (sim/trace/ctrace_read.c, as build/ctrdump) against the spec and
+against each other: round trips text <-> binary <-> gzip, and every error case."""
+import gzip
+import pathlib
+import random
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import ctrace  # noqa: E402
+from conftest import need  # noqa: E402
+
+SAMPLES = sorted((ROOT / "traces" / "samples").glob("*.ct*"))
+REAL = sorted((ROOT / "traces" / "real").glob("*.ct.gz"))
+
+
+@pytest.fixture(scope="module")
+def ctrdump():
+    return need(ROOT / "build" / "ctrdump", "build/ctrdump")
+
+
+def random_events(seed, n=3000):
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        k = rng.choice([1, 1, 1, 1, 2, 3, 4, 5])
+        if k == ctrace.PATCH:
+            out.append((k, rng.getrandbits(32), rng.getrandbits(30) << 2))
+        elif k == ctrace.FLUSH:
+            out.append((k, 0, 0))
+        else:
+            out.append((k, rng.choice([0, 1, 0xFFFFFFFF, rng.getrandbits(32)]), 0))
+    return out
+
+
+def test_hand_written_sample_matches_spec():
+    # traces/samples/hand.ct, read by hand from the file
+    want = [(1, 0x10, 0), (1, 17, 0), (1, 0x10, 0), (5, 20, 0), (2, 0x10, 0x80001000),
+            (1, 0x10, 0), (3, 17, 0), (1, 0x11, 0), (4, 0, 0), (1, 0x10, 0)]
+    got = list(ctrace.read_events(str(ROOT / "traces/samples/hand.ct")))
+    assert got == want
+
+
+def test_binary_encoding_bytes():
+    # FORMAT.md: "CTRB", LE version, type byte, LE operands
+    data = ctrace.encode_binary([(1, 0x11223344, 0), (2, 5, 0x80001000), (4, 0, 0), (5, 7, 0)])
+    assert data == (b"CTRB\x01\x00\x00\x00" + b"\x01\x44\x33\x22\x11"
+                    + b"\x02\x05\x00\x00\x00\x00\x10\x00\x80" + b"\x04" + b"\x05\x07\x00\x00\x00")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_round_trips_all_forms(tmp_path, seed, ctrdump):
+    ev = random_events(seed)
+    names = ["a.ct", "a.ct.gz", "a.ctb", "a.ctb.gz"]
+    for name in names:
+        p = tmp_path / name
+        ctrace.write_trace(str(p), ev)
+        raw = p.read_bytes()
+        assert raw[:2] == b"\x1f\x8b" if name.endswith(".gz") else raw[:2] != b"\x1f\x8b"
+        assert list(ctrace.read_events(str(p))) == ev, name
+        # the C reader prints canonical text: must equal the Python text encoding
+        out = subprocess.run([str(ctrdump), str(p)], capture_output=True, check=True).stdout
+        assert out == ctrace.encode_text(ev), name
+    # text -> binary -> gzip text conversions preserve events
+    t2 = tmp_path / "b.ctb"
+    ctrace.write_trace(str(t2), ctrace.read_events(str(tmp_path / "a.ct.gz")))
+    assert t2.read_bytes() == (tmp_path / "a.ctb").read_bytes()
+
+
+def test_gzip_is_reproducible(tmp_path):
+    ev = random_events(3, 500)
+    ctrace.write_trace(str(tmp_path / "x.ct.gz"), ev)
+    ctrace.write_trace(str(tmp_path / "y.ct.gz"), ev)
+    assert (tmp_path / "x.ct.gz").read_bytes() == (tmp_path / "y.ct.gz").read_bytes()
+
+
+def test_multi_member_gzip(tmp_path, ctrdump):
+    p = tmp_path / "m.ct.gz"
+    p.write_bytes(gzip.compress(b"#ctrace 1\ncall 1\n") + gzip.compress(b"call 2\n"))
+    assert list(ctrace.read_events(str(p))) == [(1, 1, 0), (1, 2, 0)]
+    out = subprocess.run([str(ctrdump), str(p)], capture_output=True, check=True).stdout
+    assert out == b"#ctrace 1\ncall 0x1\ncall 0x2\n"
+
+
+VALID_TEXT = [
+    ("#ctrace 1\ncall 0\n", [(1, 0, 0)]),
+    ("#ctrace\t1 extra words\r\ncall\t0XfF  # c\r\n\n# only comment\n   \ngap 0", [(1, 255, 0), (5, 0, 0)]),
+    ("#ctrace 01\ncall 007\ncall 4294967295\npatch 0xffffffff 0xfffffffc\n",
+     [(1, 7, 0), (1, 0xFFFFFFFF, 0), (2, 0xFFFFFFFF, 0xFFFFFFFC)]),
+    ("#ctrace 1\ninv 3\nflush\n", [(3, 3, 0), (4, 0, 0)]),
+    ("#ctrace 1\n" + "call 1" + " " * 1000 + "#" + "x" * 16 + "\n", [(1, 1, 0)]),  # 1023 chars
+]
+
+
+@pytest.mark.parametrize("text,want", VALID_TEXT)
+def test_valid_text(tmp_path, text, want, ctrdump):
+    p = tmp_path / "v.ct"
+    p.write_bytes(text.encode())
+    assert list(ctrace.read_events(str(p))) == want
+    out = subprocess.run([str(ctrdump), str(p)], capture_output=True).stdout
+    assert out == ctrace.encode_text(want)
+
+
+# (content, expected message fragment, expected line "FILE:N" or None)
+BAD_TEXT = [
+    (b"", "empty file", None),
+    (b"hello\n", "not a ctrace file", None),
+    (b"#ctrace\ncall 1\n", "bad header", 1),
+    (b"#ctrace x\ncall 1\n", "bad header", 1),
+    (b"#ctrace 2\ncall 1\n", "unsupported version", 1),
+    (b"#ctrace 1\n", "empty trace", None),
+    (b"#ctrace 1\n# nothing\n\n", "empty trace", None),
+    (b"#ctrace 1\ncall 1\nfoo 2\n", "unknown event type 'foo'", 3),
+    (b"#ctrace 1\nCALL 1\n", "unknown event type", 2),
+    (b"#ctrace 1\ncall\n", "takes 1 operand", 2),
+    (b"#ctrace 1\ncall 1 2\n", "takes 1 operand", 2),
+    (b"#ctrace 1\nflush 3\n", "takes 0 operand", 2),
+    (b"#ctrace 1\npatch 1\n", "takes 2 operand", 2),
+    (b"#ctrace 1\ncall 0x\n", "malformed number", 2),
+    (b"#ctrace 1\ncall 12ab\n", "malformed number", 2),
+    (b"#ctrace 1\ncall -1\n", "malformed number", 2),
+    (b"#ctrace 1\ncall +1\n", "malformed number", 2),
+    (b"#ctrace 1\ngap 1.5\n", "malformed number", 2),
+    (b"#ctrace 1\ncall 4294967296\n", "above 0xFFFFFFFF", 2),
+    (b"#ctrace 1\ncall 0x100000000\n", "above 0xFFFFFFFF", 2),
+    (b"#ctrace 1\ncall 1\npatch 1 0x80000002\n", "not a multiple of 4", 3),
+    (b"#ctrace 1\ncall 1\ncall 1\x00\n", "NUL byte", 3),
+    (b"#ctrace 1\ncall 1" + b" " * 1020 + b"\n", "longer than 1023", 2),
+    (b"#ctrace 1\ncall\xa01\n", "unknown event type", 2),
+]
+
+
+def run_both(path, ctrdump):
+    with pytest.raises(ctrace.TraceError) as ei:
+        list(ctrace.read_events(str(path)))
+    r = subprocess.run([str(ctrdump), "--count", str(path)], capture_output=True, text=True,
+                       errors="replace")
+    return str(ei.value), r
+
+
+@pytest.mark.parametrize("data,frag,line", BAD_TEXT)
+def test_bad_text(tmp_path, data, frag, line, ctrdump):
+    for gz in (False, True):
+        p = tmp_path / ("bad.ct.gz" if gz else "bad.ct")
+        p.write_bytes(gzip.compress(data) if gz else data)
+        pymsg, r = run_both(p, ctrdump)
+        assert frag in pymsg, pymsg
+        assert r.returncode == 2, r
+        assert frag in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        if line is not None:
+            assert f"{p}:{line}:" in pymsg and f"{p}:{line}:" in r.stderr, (pymsg, r.stderr)
+
+
+BAD_BINARY = [
+    (b"CTRB", "header cut short"),
+    (b"CTRB\x02\x00\x00\x00\x01\x00\x00\x00\x00", "unsupported binary version"),
+    (b"CTRB\x01\x00\x00\x00", "empty trace"),
+    (b"CTRB\x01\x00\x00\x00\x01\x01\x00\x00\x00\x09", "offset 13: unknown record type 0x09"),
+    (b"CTRB\x01\x00\x00\x00\x01\x01\x00\x00\x00\x02\x01\x00\x00\x00\x00\x10", "offset 13: record cut short"),
+    (b"CTRB\x01\x00\x00\x00\x03\x01\x00", "offset 8: record cut short"),
+    (b"CTRB\x01\x00\x00\x00\x02\x01\x00\x00\x00\x01\x00\x00\x80", "not a multiple of 4"),
+]
+
+
+@pytest.mark.parametrize("data,frag", BAD_BINARY)
+def test_bad_binary(tmp_path, data, frag, ctrdump):
+    for gz in (False, True):
+        p = tmp_path / ("bad.ctb.gz" if gz else "bad.ctb")
+        p.write_bytes(gzip.compress(data) if gz else data)
+        pymsg, r = run_both(p, ctrdump)
+        assert frag in pymsg, pymsg
+        assert r.returncode == 2 and frag in r.stderr, r.stderr
+
+
+def test_truncated_and_damaged_gzip(tmp_path, ctrdump):
+    ev = random_events(4, 20000)
+    full = ctrace.gzip_bytes(ctrace.encode_text(ev))
+    cases = {
+        "truncated": full[: len(full) // 2],
+        "no-trailer": full[:-8],
+        "damaged": full[:200] + bytes(b ^ 0x55 for b in full[200:260]) + full[260:],
+        "nested": gzip.compress(full),
+    }
+    for name, data in cases.items():
+        p = tmp_path / f"{name}.ct.gz"
+        p.write_bytes(data)
+        pymsg, r = run_both(p, ctrdump)
+        assert r.returncode == 2, (name, r.stderr)
+        want = "not a ctrace file" if name == "nested" else "gzip"
+        assert want in pymsg and want in r.stderr, (name, pymsg, r.stderr)
+
+
+def test_unreadable_files(tmp_path, ctrdump):
+    for p in (tmp_path / "missing.ct", tmp_path):
+        pymsg_ok = False
+        try:
+            list(ctrace.read_events(str(p)))
+        except ctrace.TraceError as e:
+            pymsg_ok = str(p) in str(e)
+        assert pymsg_ok
+        r = subprocess.run([str(ctrdump), str(p)], capture_output=True, text=True)
+        assert r.returncode == 2 and str(p) in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_ctrdump_cli(ctrdump):
+    r = subprocess.run([str(ctrdump), "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "--count" in r.stdout
+    for args in (["--bogus", "x"], [], ["a", "b"]):
+        r = subprocess.run([str(ctrdump)] + args, capture_output=True, text=True)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1, args
+
+
+@pytest.mark.parametrize("path", SAMPLES + REAL, ids=lambda p: p.name)
+def test_c_and_python_readers_agree_on_committed_traces(path, ctrdump):
+    ev = list(ctrace.read_events(str(path)))
+    out = subprocess.run([str(ctrdump), str(path)], capture_output=True, check=True).stdout
+    assert out == ctrace.encode_text(ev)
+
+
+def test_real_traces_are_small():
+    assert len(REAL) >= 3
+    for p in REAL:
+        assert p.stat().st_size < 1 << 20, p
+        assert p.with_name(p.name.replace(".ct.gz", ".map")).exists(), p
