@@ -27,7 +27,7 @@ def main(argv):
     ice_total, ice_kinds = cells((d / "ice40.txt").read_text())
     log = (d / "nextpnr.log").read_text()
     fmax = re.findall(r"Max frequency for clock\s+'[^']*':\s+([\d.]+) MHz", log)
-    util = re.findall(r"^Info:\s+(ICESTORM_LC|SB_RAM40_4K):\s+(\d+)/\s*(\d+)", log, re.M)
+    util = re.findall(r"^Info:\s+(ICESTORM_LC|SB_RAM40_4K|SB_IO):\s+(\d+)/\s*(\d+)", log, re.M)
     lines = [
         "# Synthesis of the accelerator (default configuration)",
         "",
@@ -54,7 +54,14 @@ def main(argv):
     lines += [f"| `{k}` | {v} |" for k, v in ice_kinds if not k.startswith("$paramod")]
     lines += ["", "| resource | used / available |", "|---|---|"]
     lines += [f"| {k} | {u} / {a} |" for k, u, a in util]
-    lines += ["", f"Fmax (nextpnr estimate, clk_i): {fmax[-1] if fmax else 'not reported'} MHz", ""]
+    errors = re.findall(r"^ERROR: (.*)$", log, re.M)
+    lines += ["", f"Fmax (nextpnr estimate, clk_i): {fmax[-1] + ' MHz' if fmax else 'not reported'}"]
+    if errors:
+        lines += ["", "nextpnr did not place the design: " + errors[0],
+                  "(the default configuration keeps its 64 tags and addresses in flip-flops and has",
+                  "one pin per port bit, 720 with the 64-bit counters: both exceed the HX8K; a smaller",
+                  "FPGA configuration with a port-multiplexing wrapper is not done yet)"]
+    lines.append("")
     out.write_text("\n".join(lines))
     return 0
 
