@@ -4,6 +4,7 @@
  */
 #include "stats.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 
 run_end_t stats_run_end(const hart_t *h) {
@@ -97,8 +98,11 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   int first = 1;
   for (unsigned op = OP_ILLEGAL + 1; op < OP_COUNT; op++) {
     if (!h->st.op[op]) continue;
-    fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", rv_op_name(op),
-            h->st.op[op]);
+    char name[16];
+    snprintf(name, sizeof name, "%s", rv_op_name(op));
+    for (char *c = name; *c; c++) /* FENCE_I -> fence.i */
+      *c = *c == '_' ? '.' : (char)tolower((unsigned char)*c);
+    fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", name, h->st.op[op]);
     first = 0;
   }
   fprintf(f, "},\n");

@@ -341,3 +341,22 @@ def test_host_stats_rss(tmp_path, good_elf):
     m = re.search(r"peak RSS ([\d.]+) MiB", r.stderr)
     assert r.returncode == 0 and m, r.stderr
     assert float(m.group(1)) < 64
+
+
+# ------------------------------------------------------------ docs
+
+def test_docs_examples_run():
+    """Every `build/ctsim ...` command in docs/ctsim.md runs and succeeds, and
+    the summary shown for hello.elf is what ctsim prints."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "ctsim.md").read_text()
+    cmds = re.findall(r"^(build/ctsim .*)$", doc, re.M)
+    assert len(cmds) >= 5
+    for cmd in cmds:
+        r = subprocess.run(cmd, shell=True, cwd=root, capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, f"{cmd}: {r.stderr}"
+    block = re.search(r"prints the program's.*?```\n(.*?)```", doc, re.S).group(1)
+    r = subprocess.run(["build/ctsim", "build/cycles/hello.elf"], cwd=root,
+                       capture_output=True, text=True)
+    assert r.stdout + r.stderr == block
