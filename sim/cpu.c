@@ -122,27 +122,51 @@ const char *rv_op_name(unsigned op) {
 
 insn_class_t rv_op_class(unsigned op) {
   switch (op) {
-    case OP_MUL: case OP_MULH: case OP_MULHSU: case OP_MULHU:
+    case OP_MUL:
+    case OP_MULH:
+    case OP_MULHSU:
+    case OP_MULHU:
       return CLS_MUL;
-    case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
+    case OP_DIV:
+    case OP_DIVU:
+    case OP_REM:
+    case OP_REMU:
       return CLS_DIV;
-    case OP_LB: case OP_LH: case OP_LW: case OP_LBU: case OP_LHU:
+    case OP_LB:
+    case OP_LH:
+    case OP_LW:
+    case OP_LBU:
+    case OP_LHU:
       return CLS_LOAD;
-    case OP_SB: case OP_SH: case OP_SW:
+    case OP_SB:
+    case OP_SH:
+    case OP_SW:
       return CLS_STORE;
-    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU:
+    case OP_BEQ:
+    case OP_BNE:
+    case OP_BLT:
+    case OP_BGE:
+    case OP_BLTU:
     case OP_BGEU:
       return CLS_BRANCH;
     case OP_JAL:
       return CLS_JAL;
     case OP_JALR:
       return CLS_JALR;
-    case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI:
-    case OP_CSRRSI: case OP_CSRRCI:
+    case OP_CSRRW:
+    case OP_CSRRS:
+    case OP_CSRRC:
+    case OP_CSRRWI:
+    case OP_CSRRSI:
+    case OP_CSRRCI:
       return CLS_CSR;
-    case OP_ECALL: case OP_EBREAK: case OP_MRET: case OP_WFI:
+    case OP_ECALL:
+    case OP_EBREAK:
+    case OP_MRET:
+    case OP_WFI:
       return CLS_SYSTEM;
-    case OP_FENCE: case OP_FENCE_I:
+    case OP_FENCE:
+    case OP_FENCE_I:
       return CLS_FENCE;
     default:
       return CLS_ALU;
@@ -150,9 +174,9 @@ insn_class_t rv_op_class(unsigned op) {
 }
 
 const char *rv_class_name(insn_class_t c) {
-  static const char *n[CLS_COUNT] = {"alu",  "mul",  "div", "load",
-                                     "store", "branch", "jal", "jalr",
-                                     "csr",  "system", "fence"};
+  static const char *n[CLS_COUNT] = {"alu",   "mul",    "div",  "load",
+                                     "store", "branch", "jal",  "jalr",
+                                     "csr",   "system", "fence"};
   return c < CLS_COUNT ? n[c] : "?";
 }
 
@@ -164,17 +188,28 @@ const char *rv_stall_name(stall_t s) {
 
 const char *rv_cause_name(uint32_t cause) {
   switch (cause) {
-    case 0: return "instruction address misaligned";
-    case 1: return "instruction access fault";
-    case 2: return "illegal instruction";
-    case 3: return "breakpoint";
-    case 4: return "load address misaligned";
-    case 5: return "load access fault";
-    case 6: return "store address misaligned";
-    case 7: return "store access fault";
-    case 11: return "environment call from M-mode";
-    case CAUSE_MTI: return "machine timer interrupt";
-    default: return "unknown cause";
+    case 0:
+      return "instruction address misaligned";
+    case 1:
+      return "instruction access fault";
+    case 2:
+      return "illegal instruction";
+    case 3:
+      return "breakpoint";
+    case 4:
+      return "load address misaligned";
+    case 5:
+      return "load access fault";
+    case 6:
+      return "store address misaligned";
+    case 7:
+      return "store access fault";
+    case 11:
+      return "environment call from M-mode";
+    case CAUSE_MTI:
+      return "machine timer interrupt";
+    default:
+      return "unknown cause";
   }
 }
 
@@ -258,25 +293,68 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
   uint64_t tim = mem_mtime(h, h->now);
   uint32_t v;
   switch (csr) {
-    case 0x300: v = h->mstatus | MSTATUS_MPP; break; /* mstatus */
-    case 0x301: v = MISA_RV32IM; break;              /* misa */
-    case 0x304: v = h->mie; break;                   /* mie */
-    case 0x305: v = h->mtvec; break;                 /* mtvec */
-    case 0x310: v = 0; break;                        /* mstatush */
-    case 0x340: v = h->mscratch; break;              /* mscratch */
-    case 0x341: v = h->mepc; break;                  /* mepc */
-    case 0x342: v = h->mcause; break;                /* mcause */
-    case 0x343: v = h->mtval; break;                 /* mtval */
-    case 0x344: v = tim >= h->mtimecmp ? MIP_MTIP : 0; break; /* mip */
-    case 0xB00: case 0xC00: v = (uint32_t)cyc; break;         /* mcycle cycle */
-    case 0xB80: case 0xC80: v = (uint32_t)(cyc >> 32); break; /* mcycleh */
-    case 0xB02: case 0xC02: v = (uint32_t)ins; break;         /* minstret */
-    case 0xB82: case 0xC82: v = (uint32_t)(ins >> 32); break; /* minstreth */
-    case 0xC01: v = (uint32_t)tim; break;                     /* time */
-    case 0xC81: v = (uint32_t)(tim >> 32); break;             /* timeh */
-    case 0xF11: case 0xF12: case 0xF13: v = 0; break; /* mvendorid.. mimpid */
-    case 0xF14: v = 0; break;                          /* mhartid */
-    default: return -1;
+    case 0x300:
+      v = h->mstatus | MSTATUS_MPP;
+      break; /* mstatus */
+    case 0x301:
+      v = MISA_RV32IM;
+      break; /* misa */
+    case 0x304:
+      v = h->mie;
+      break; /* mie */
+    case 0x305:
+      v = h->mtvec;
+      break; /* mtvec */
+    case 0x310:
+      v = 0;
+      break; /* mstatush */
+    case 0x340:
+      v = h->mscratch;
+      break; /* mscratch */
+    case 0x341:
+      v = h->mepc;
+      break; /* mepc */
+    case 0x342:
+      v = h->mcause;
+      break; /* mcause */
+    case 0x343:
+      v = h->mtval;
+      break; /* mtval */
+    case 0x344:
+      v = tim >= h->mtimecmp ? MIP_MTIP : 0;
+      break; /* mip */
+    case 0xB00:
+    case 0xC00:
+      v = (uint32_t)cyc;
+      break; /* mcycle cycle */
+    case 0xB80:
+    case 0xC80:
+      v = (uint32_t)(cyc >> 32);
+      break; /* mcycleh */
+    case 0xB02:
+    case 0xC02:
+      v = (uint32_t)ins;
+      break; /* minstret */
+    case 0xB82:
+    case 0xC82:
+      v = (uint32_t)(ins >> 32);
+      break; /* minstreth */
+    case 0xC01:
+      v = (uint32_t)tim;
+      break; /* time */
+    case 0xC81:
+      v = (uint32_t)(tim >> 32);
+      break; /* timeh */
+    case 0xF11:
+    case 0xF12:
+    case 0xF13:
+      v = 0;
+      break; /* mvendorid.. mimpid */
+    case 0xF14:
+      v = 0;
+      break; /* mhartid */
+    default:
+      return -1;
   }
   *old = v;
   if (!do_write) return 0;
@@ -291,11 +369,21 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       h->mie = n & MIP_MTIP;
       cpu_update_event(h);
       break;
-    case 0x305: h->mtvec = n & ~2u; break; /* modes 0 and 1 only */
-    case 0x340: h->mscratch = n; break;
-    case 0x341: h->mepc = n & ~3u; break;
-    case 0x342: h->mcause = n; break;
-    case 0x343: h->mtval = n; break;
+    case 0x305:
+      h->mtvec = n & ~2u;
+      break; /* modes 0 and 1 only */
+    case 0x340:
+      h->mscratch = n;
+      break;
+    case 0x341:
+      h->mepc = n & ~3u;
+      break;
+    case 0x342:
+      h->mcause = n;
+      break;
+    case 0x343:
+      h->mtval = n;
+      break;
     case 0xB00: /* the next cycle reads the value written */
       h->cycle_off = ((cyc & ~0xffffffffull) | n) - (h->now + 1);
       break;
@@ -335,8 +423,10 @@ static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
   h->mcause = cause;
   h->mtval = tval;
   h->mstatus = (h->mstatus & MSTATUS_MIE) ? MSTATUS_MPIE : 0;
-  if (is_irq) h->st.interrupts++;
-  else h->st.traps++;
+  if (is_irq)
+    h->st.interrupts++;
+  else
+    h->st.traps++;
   cpu_update_event(h);
   if ((h->mtvec & 1) && is_irq) return base + 4 * (cause & 0x7fffffffu);
   return base;
@@ -346,7 +436,10 @@ static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
 
 static int op_writes_rd(unsigned op) {
   switch (rv_op_class(op)) {
-    case CLS_STORE: case CLS_BRANCH: case CLS_SYSTEM: case CLS_FENCE:
+    case CLS_STORE:
+    case CLS_BRANCH:
+    case CLS_SYSTEM:
+    case CLS_FENCE:
       return 0;
     default:
       return op != OP_NONE && op != OP_ILLEGAL;
@@ -400,29 +493,35 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   /* the state the slow paths look at */
 #define SYNC() (h->now = E, h->retired = retired)
   /* the end of EX and MEM of an instruction occupying EX for lat cycles */
-#define EX_DONE(lat)                                 \
-  do {                                               \
-    X = (lat), M = E + X;                            \
-    if (unlikely(pW > M)) { M = pW; NO_CMOV(); }         \
-    W = M + 1;                                       \
+#define EX_DONE(lat)        \
+  do {                      \
+    X = (lat), M = E + X;   \
+    if (unlikely(pW > M)) { \
+      M = pW;               \
+      NO_CMOV();            \
+    }                       \
+    W = M + 1;              \
   } while (0)
-#define MEM_DONE()                                   \
-  do {                                               \
-    X = 1, M = E + 1;                                \
-    if (unlikely(pW > M)) { M = pW; NO_CMOV(); }         \
-    W = M + dmem;                                    \
+#define MEM_DONE()          \
+  do {                      \
+    X = 1, M = E + 1;       \
+    if (unlikely(pW > M)) { \
+      M = pW;               \
+      NO_CMOV();            \
+    }                       \
+    W = M + dmem;           \
   } while (0)
-#define ALU(expr)                    \
-  do {                               \
-    x[d.rd] = (expr);                \
-    EX_DONE(1);                      \
-    rdy[d.rd] = E + 1;               \
+#define ALU(expr)      \
+  do {                 \
+    x[d.rd] = (expr);  \
+    EX_DONE(1);        \
+    rdy[d.rd] = E + 1; \
   } while (0)
-#define MULDIV(expr, lat)            \
-  do {                               \
-    x[d.rd] = (expr);                \
-    EX_DONE(lat);                    \
-    rdy[d.rd] = E + X;               \
+#define MULDIV(expr, lat) \
+  do {                    \
+    x[d.rd] = (expr);     \
+    EX_DONE(lat);         \
+    rdy[d.rd] = E + X;    \
   } while (0)
 #define BRANCH(cond)                                 \
   do {                                               \
@@ -440,42 +539,42 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     tval = (v);    \
     goto trap;     \
   } while (0)
-#define LOAD(T, size)                                           \
-  do {                                                          \
-    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;  \
-    T t;                                                        \
-    if (likely(o <= ram_size - size)) {                         \
-      memcpy(&t, ram + o, size);                                \
-    } else {                                                    \
-      uint32_t raw;                                             \
-      SYNC();                                                   \
-      if (mem_dev_load(h, a, size, &raw)) TRAP(5, a);           \
-      t = (T)raw;                                               \
-    }                                                           \
-    x[d.rd] = (uint32_t)t;                                      \
-    if (logging) mem = 1, maddr = a;                            \
-    MEM_DONE();                                                 \
-    rdy[d.rd] = W;                                              \
+#define LOAD(T, size)                                          \
+  do {                                                         \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE; \
+    T t;                                                       \
+    if (likely(o <= ram_size - size)) {                        \
+      memcpy(&t, ram + o, size);                               \
+    } else {                                                   \
+      uint32_t raw;                                            \
+      SYNC();                                                  \
+      if (mem_dev_load(h, a, size, &raw)) TRAP(5, a);          \
+      t = (T)raw;                                              \
+    }                                                          \
+    x[d.rd] = (uint32_t)t;                                     \
+    if (logging) mem = 1, maddr = a;                           \
+    MEM_DONE();                                                \
+    rdy[d.rd] = W;                                             \
   } while (0)
-#define STORE(size)                                                    \
-  do {                                                                 \
-    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;         \
-    uint32_t v = x[d.rs2];                                             \
-    if (likely(o <= ram_size - size)) {                                \
-      memcpy(ram + o, &v, size);                                       \
-      dinsn_t *q = &dc[o >> 2];                                        \
-      if (q->op) q->op = OP_NONE;                                      \
-      q = &dc[(o + size - 1) >> 2];                                    \
-      if (q->op) q->op = OP_NONE;                                      \
-      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);         \
-    } else {                                                           \
-      SYNC();                                                          \
-      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                    \
-    }                                                                  \
-    if (logging)                                                       \
+#define STORE(size)                                                            \
+  do {                                                                         \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                 \
+    uint32_t v = x[d.rs2];                                                     \
+    if (likely(o <= ram_size - size)) {                                        \
+      memcpy(ram + o, &v, size);                                               \
+      dinsn_t *q = &dc[o >> 2];                                                \
+      if (q->op) q->op = OP_NONE;                                              \
+      q = &dc[(o + size - 1) >> 2];                                            \
+      if (q->op) q->op = OP_NONE;                                              \
+      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);                 \
+    } else {                                                                   \
+      SYNC();                                                                  \
+      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                            \
+    }                                                                          \
+    if (logging)                                                               \
       mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
-    MEM_DONE();                                                        \
-    if (unlikely(h->stop)) stop_after = 1;                             \
+    MEM_DONE();                                                                \
+    if (unlikely(h->stop)) stop_after = 1;                                     \
   } while (0)
 
   for (;;) {
@@ -484,11 +583,20 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     /* The max() of the rules as predictable branches: in a steady stream
      * none is taken, so the host CPU does not wait for the comparisons. */
     uint64_t F = pD;
-    if (unlikely(redir > F)) { F = redir; NO_CMOV(); }
+    if (unlikely(redir > F)) {
+      F = redir;
+      NO_CMOV();
+    }
     uint64_t D = F + imem;
-    if (unlikely(D < pE)) { D = pE; NO_CMOV(); }
+    if (unlikely(D < pE)) {
+      D = pE;
+      NO_CMOV();
+    }
     uint64_t E = D + 1;
-    if (unlikely(pM > E)) { E = pM; NO_CMOV(); } /* EX entry, no data hazards */
+    if (unlikely(pM > E)) {
+      E = pM;
+      NO_CMOV();
+    } /* EX entry, no data hazards */
     uint64_t M, W, X;
     int stop_after = 0;
     int mem = 0;
@@ -519,8 +627,14 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     }
     {
       uint64_t E0 = E, r1 = rdy[d.rs1], r2 = rdy[d.rs2];
-      if (unlikely(r1 > E)) { E = r1; NO_CMOV(); }
-      if (unlikely(r2 > E)) { E = r2; NO_CMOV(); }
+      if (unlikely(r1 > E)) {
+        E = r1;
+        NO_CMOV();
+      }
+      if (unlikely(r2 > E)) {
+        E = r2;
+        NO_CMOV();
+      }
       if (unlikely(E > pE + 1) && pE) { /* pE == 0: the first instruction */
         unsigned c;
         if (E > E0)
@@ -537,68 +651,138 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     uint32_t npc = pc + 4;
 
     switch (d.op) {
-      case OP_LUI: ALU((uint32_t)d.imm); break;           /* lui rd, imm */
-      case OP_AUIPC: ALU(pc + (uint32_t)d.imm); break;    /* auipc rd, imm */
-      case OP_JAL: {                                      /* jal rd, off */
+      case OP_LUI: /* lui rd, imm */
+        ALU((uint32_t)d.imm);
+        break;
+      case OP_AUIPC: /* auipc rd, imm */
+        ALU(pc + (uint32_t)d.imm);
+        break;
+      case OP_JAL: { /* jal rd, off */
         uint32_t t = pc + (uint32_t)d.imm;
         if (unlikely(t & 3)) TRAP(0, t);
         ALU(pc + 4);
         npc = t, redir = D + 1, rcause = STALL_JAL;
         break;
       }
-      case OP_JALR: {                                     /* jalr rd, off(rs1) */
+      case OP_JALR: { /* jalr rd, off(rs1) */
         uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
         if (unlikely(t & 3)) TRAP(0, t);
         ALU(pc + 4);
         npc = t, redir = E + 1, rcause = STALL_JALR;
         break;
       }
-      case OP_BEQ: BRANCH(x[d.rs1] == x[d.rs2]); break;   /* beq */
-      case OP_BNE: BRANCH(x[d.rs1] != x[d.rs2]); break;   /* bne */
-      case OP_BLT: BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]); break;
-      case OP_BGE: BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]); break;
-      case OP_BLTU: BRANCH(x[d.rs1] < x[d.rs2]); break;   /* bltu */
-      case OP_BGEU: BRANCH(x[d.rs1] >= x[d.rs2]); break;  /* bgeu */
-      case OP_LB: LOAD(int8_t, 1); break;                 /* lb */
-      case OP_LH: LOAD(int16_t, 2); break;                /* lh */
-      case OP_LW: LOAD(uint32_t, 4); break;               /* lw */
-      case OP_LBU: LOAD(uint8_t, 1); break;               /* lbu */
-      case OP_LHU: LOAD(uint16_t, 2); break;              /* lhu */
-      case OP_SB: STORE(1); break;                        /* sb */
-      case OP_SH: STORE(2); break;                        /* sh */
-      case OP_SW: STORE(4); break;                        /* sw */
-      case OP_ADDI: ALU(x[d.rs1] + (uint32_t)d.imm); break;            /* addi */
-      case OP_SLTI: ALU((int32_t)x[d.rs1] < d.imm); break;             /* slti */
-      case OP_SLTIU: ALU(x[d.rs1] < (uint32_t)d.imm); break;           /* sltiu */
-      case OP_XORI: ALU(x[d.rs1] ^ (uint32_t)d.imm); break;            /* xori */
-      case OP_ORI: ALU(x[d.rs1] | (uint32_t)d.imm); break;             /* ori */
-      case OP_ANDI: ALU(x[d.rs1] & (uint32_t)d.imm); break;            /* andi */
-      case OP_SLLI: ALU(x[d.rs1] << d.imm); break;                     /* slli */
-      case OP_SRLI: ALU(x[d.rs1] >> d.imm); break;                     /* srli */
-      case OP_SRAI: ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm)); break; /* srai */
-      case OP_ADD: ALU(x[d.rs1] + x[d.rs2]); break;                    /* add */
-      case OP_SUB: ALU(x[d.rs1] - x[d.rs2]); break;                    /* sub */
-      case OP_SLL: ALU(x[d.rs1] << (x[d.rs2] & 31)); break;            /* sll */
-      case OP_SLT: ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]); break;  /* slt */
-      case OP_SLTU: ALU(x[d.rs1] < x[d.rs2]); break;                   /* sltu */
-      case OP_XOR: ALU(x[d.rs1] ^ x[d.rs2]); break;                    /* xor */
-      case OP_SRL: ALU(x[d.rs1] >> (x[d.rs2] & 31)); break;            /* srl */
+      case OP_BEQ: /* beq */
+        BRANCH(x[d.rs1] == x[d.rs2]);
+        break;
+      case OP_BNE: /* bne */
+        BRANCH(x[d.rs1] != x[d.rs2]);
+        break;
+      case OP_BLT: /* blt */
+        BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]);
+        break;
+      case OP_BGE: /* bge */
+        BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]);
+        break;
+      case OP_BLTU: /* bltu */
+        BRANCH(x[d.rs1] < x[d.rs2]);
+        break;
+      case OP_BGEU: /* bgeu */
+        BRANCH(x[d.rs1] >= x[d.rs2]);
+        break;
+      case OP_LB: /* lb */
+        LOAD(int8_t, 1);
+        break;
+      case OP_LH: /* lh */
+        LOAD(int16_t, 2);
+        break;
+      case OP_LW: /* lw */
+        LOAD(uint32_t, 4);
+        break;
+      case OP_LBU: /* lbu */
+        LOAD(uint8_t, 1);
+        break;
+      case OP_LHU: /* lhu */
+        LOAD(uint16_t, 2);
+        break;
+      case OP_SB: /* sb */
+        STORE(1);
+        break;
+      case OP_SH: /* sh */
+        STORE(2);
+        break;
+      case OP_SW: /* sw */
+        STORE(4);
+        break;
+      case OP_ADDI: /* addi */
+        ALU(x[d.rs1] + (uint32_t)d.imm);
+        break;
+      case OP_SLTI: /* slti */
+        ALU((int32_t)x[d.rs1] < d.imm);
+        break;
+      case OP_SLTIU: /* sltiu */
+        ALU(x[d.rs1] < (uint32_t)d.imm);
+        break;
+      case OP_XORI: /* xori */
+        ALU(x[d.rs1] ^ (uint32_t)d.imm);
+        break;
+      case OP_ORI: /* ori */
+        ALU(x[d.rs1] | (uint32_t)d.imm);
+        break;
+      case OP_ANDI: /* andi */
+        ALU(x[d.rs1] & (uint32_t)d.imm);
+        break;
+      case OP_SLLI: /* slli */
+        ALU(x[d.rs1] << d.imm);
+        break;
+      case OP_SRLI: /* srli */
+        ALU(x[d.rs1] >> d.imm);
+        break;
+      case OP_SRAI: /* srai */
+        ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm));
+        break;
+      case OP_ADD: /* add */
+        ALU(x[d.rs1] + x[d.rs2]);
+        break;
+      case OP_SUB: /* sub */
+        ALU(x[d.rs1] - x[d.rs2]);
+        break;
+      case OP_SLL: /* sll */
+        ALU(x[d.rs1] << (x[d.rs2] & 31));
+        break;
+      case OP_SLT: /* slt */
+        ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]);
+        break;
+      case OP_SLTU: /* sltu */
+        ALU(x[d.rs1] < x[d.rs2]);
+        break;
+      case OP_XOR: /* xor */
+        ALU(x[d.rs1] ^ x[d.rs2]);
+        break;
+      case OP_SRL: /* srl */
+        ALU(x[d.rs1] >> (x[d.rs2] & 31));
+        break;     /* srl */
       case OP_SRA: /* sra */
         ALU((uint32_t)((int32_t)x[d.rs1] >> (x[d.rs2] & 31)));
         break;
-      case OP_OR: ALU(x[d.rs1] | x[d.rs2]); break;                     /* or */
-      case OP_AND: ALU(x[d.rs1] & x[d.rs2]); break;                    /* and */
+      case OP_OR: /* or */
+        ALU(x[d.rs1] | x[d.rs2]);
+        break;
+      case OP_AND: /* and */
+        ALU(x[d.rs1] & x[d.rs2]);
+        break;     /* and */
       case OP_MUL: /* mul */
         MULDIV(x[d.rs1] * x[d.rs2], mul_lat);
         break;
       case OP_MULH: /* mulh */
         MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                           (int64_t)(int32_t)x[d.rs2]) >> 32),
+                           (int64_t)(int32_t)x[d.rs2]) >>
+                          32),
                mul_lat);
         break;
       case OP_MULHSU: /* mulhsu */
         MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                           (int64_t)(uint64_t)x[d.rs2]) >> 32),
+                           (int64_t)(uint64_t)x[d.rs2]) >>
+                          32),
                mul_lat);
         break;
       case OP_MULHU: /* mulhu */
@@ -606,7 +790,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         break;
       case OP_DIV: { /* div */
         int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
-        MULDIV(b == 0 ? 0xffffffffu
+        MULDIV(b == 0                        ? 0xffffffffu
                : (a == INT32_MIN && b == -1) ? (uint32_t)a
                                              : (uint32_t)(a / b),
                div_lat);
@@ -619,7 +803,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       }
       case OP_REM: { /* rem */
         int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
-        MULDIV(b == 0 ? (uint32_t)a
+        MULDIV(b == 0                        ? (uint32_t)a
                : (a == INT32_MIN && b == -1) ? 0u
                                              : (uint32_t)(a % b),
                div_lat);
@@ -635,19 +819,26 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       case OP_WFI:     /* wfi: a nop (docs/timing.md) */
         EX_DONE(1);
         break;
-      case OP_ECALL: TRAP(11, 0); /* ecall */
-      case OP_EBREAK: TRAP(3, pc); /* ebreak */
-      case OP_MRET: /* mret */
+      case OP_ECALL:  /* ecall */
+        TRAP(11, 0);  /* ecall */
+      case OP_EBREAK: /* ebreak */
+        TRAP(3, pc);  /* ebreak */
+      case OP_MRET:   /* mret */
         EX_DONE(1);
         npc = h->mepc;
-        h->mstatus = MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+        h->mstatus =
+            MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
         redir = E + 1, rcause = STALL_TRAP;
         SYNC();
         cpu_update_event(h);
         event = h->event_cycle;
         break;
-      case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:    /* csrrw csrrs csrrc */
-      case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: /* ...i */ {
+      case OP_CSRRW:  /* csrrw */
+      case OP_CSRRS:  /* csrrs */
+      case OP_CSRRC:  /* csrrc */
+      case OP_CSRRWI: /* csrrwi */
+      case OP_CSRRSI: /* csrrsi */
+      case OP_CSRRCI: /* csrrci */ {
         unsigned kind = (d.op - OP_CSRRW) % 3;
         int imm = d.op >= OP_CSRRWI;
         uint32_t src = imm ? (uint32_t)d.imm >> 16 : x[d.rs1];
@@ -660,6 +851,11 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         event = h->event_cycle;
         break;
       }
+      /* The call-ID extension goes here (docs/memory-map.md): callid is a
+       * jalr whose target comes from the accelerator, stepped from cycle E
+       * (h->now after SYNC()) until it answers; EX_DONE(lat) with lat = the
+       * cycles it took extends the EX occupancy, and the redirect is
+       * R = E + lat, like jalr's E + 1. */
       case OP_NONE: /* pc outside RAM */
         TRAP(1, pc);
       default: /* OP_ILLEGAL */
@@ -674,7 +870,9 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     retired++;
     if (logging)
       log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval,
-                 d.op == OP_SB ? 1 : d.op == OP_SH ? 2 : 4);
+                 d.op == OP_SB   ? 1
+                 : d.op == OP_SH ? 2
+                                 : 4);
     pc = npc;
     if (unlikely(stop_after)) break;
     continue;

@@ -102,14 +102,16 @@ static int find_tohost(const uint8_t *f, size_t len, const uint8_t *eh,
     if (rd32(sh + 4) != SHT_SYMTAB) continue;
     uint32_t off = rd32(sh + 16), size = rd32(sh + 20), link = rd32(sh + 24);
     if ((uint64_t)off + size > len)
-      return fail(err, errlen, path, "truncated: symbol table beyond end of file");
+      return fail(err, errlen, path,
+                  "truncated: symbol table beyond end of file");
     if (link >= shnum)
-      return fail(err, errlen, path, "symbol table links to bad section %" PRIu32,
-                  link);
+      return fail(err, errlen, path,
+                  "symbol table links to bad section %" PRIu32, link);
     const uint8_t *st = f + shoff + (size_t)link * shentsize;
     uint32_t stroff = rd32(st + 16), strsize = rd32(st + 20);
     if ((uint64_t)stroff + strsize > len)
-      return fail(err, errlen, path, "truncated: string table beyond end of file");
+      return fail(err, errlen, path,
+                  "truncated: string table beyond end of file");
     for (uint32_t s = 0; s + SYM_SIZE <= size; s += SYM_SIZE) {
       const uint8_t *sym = f + off + s;
       uint32_t name = rd32(sym);
@@ -141,7 +143,10 @@ int elf_load(const char *path, mem_t *mem, elf_info_t *info, char *err,
     fail(err, errlen, path, "empty file");
     goto out;
   }
-  if (len < 4 || memcmp(f, "\x7f" "ELF", 4) != 0) {
+  if (len < 4 || memcmp(f,
+                        "\x7f"
+                        "ELF",
+                        4) != 0) {
     fail(err, errlen, path, "not an ELF file (bad magic)");
     goto out;
   }

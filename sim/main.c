@@ -4,9 +4,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +89,23 @@ static uint64_t opt_size(const char *opt, const char *s) {
   if (n == 0 || n >= sizeof buf) die("%s: '%s' is not a size", opt, s);
   memcpy(buf, s, n + 1);
   switch (buf[n - 1]) {
-    case 'k': case 'K': mul = 1ull << 10; buf[n - 1] = 0; break;
-    case 'm': case 'M': mul = 1ull << 20; buf[n - 1] = 0; break;
-    case 'g': case 'G': mul = 1ull << 30; buf[n - 1] = 0; break;
-    default: break;
+    case 'k':
+    case 'K':
+      mul = 1ull << 10;
+      buf[n - 1] = 0;
+      break;
+    case 'm':
+    case 'M':
+      mul = 1ull << 20;
+      buf[n - 1] = 0;
+      break;
+    case 'g':
+    case 'G':
+      mul = 1ull << 30;
+      buf[n - 1] = 0;
+      break;
+    default:
+      break;
   }
   if (parse_u64(buf, &v) || v > (1ull << 31) / mul)
     die("%s: '%s' is not a size (bytes, or a number with K, M or G)", opt, s);
@@ -157,7 +170,15 @@ int main(int argc, char **argv) {
   int quiet = 0, host_stats = 0;
 
   enum {
-    O_RAM = 256, O_MAXC, O_MTDIV, O_IMEM, O_DMEM, O_MUL, O_DIV, O_JSON, O_LOG,
+    O_RAM = 256,
+    O_MAXC,
+    O_MTDIV,
+    O_IMEM,
+    O_DMEM,
+    O_MUL,
+    O_DIV,
+    O_JSON,
+    O_LOG,
     O_HOST
   };
   static const struct option longopts[] = {
@@ -180,7 +201,9 @@ int main(int argc, char **argv) {
   int c;
   while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
     switch (c) {
-      case O_RAM: cfg.ram_size = opt_size("--ram", optarg); break;
+      case O_RAM:
+        cfg.ram_size = opt_size("--ram", optarg);
+        break;
       case O_MAXC:
         cfg.max_cycles = opt_num("--max-cycles", optarg, 1, UINT64_MAX - 1);
         break;
@@ -188,10 +211,18 @@ int main(int argc, char **argv) {
         cfg.mtime_div =
             (uint32_t)opt_num("--mtime-div", optarg, 1, 0xffffffffu);
         break;
-      case O_IMEM: cfg.imem_lat = (uint32_t)opt_num("--imem-lat", optarg, 1, 10000); break;
-      case O_DMEM: cfg.dmem_lat = (uint32_t)opt_num("--dmem-lat", optarg, 1, 10000); break;
-      case O_MUL: cfg.mul_lat = (uint32_t)opt_num("--mul-lat", optarg, 1, 10000); break;
-      case O_DIV: cfg.div_lat = (uint32_t)opt_num("--div-lat", optarg, 1, 10000); break;
+      case O_IMEM:
+        cfg.imem_lat = (uint32_t)opt_num("--imem-lat", optarg, 1, 10000);
+        break;
+      case O_DMEM:
+        cfg.dmem_lat = (uint32_t)opt_num("--dmem-lat", optarg, 1, 10000);
+        break;
+      case O_MUL:
+        cfg.mul_lat = (uint32_t)opt_num("--mul-lat", optarg, 1, 10000);
+        break;
+      case O_DIV:
+        cfg.div_lat = (uint32_t)opt_num("--div-lat", optarg, 1, 10000);
+        break;
       case O_JSON:
         if (!*optarg) die("--stats-json: empty file name");
         json.path = optarg;
@@ -200,15 +231,26 @@ int main(int argc, char **argv) {
         if (!*optarg) die("--log-commits: empty file name");
         log.path = optarg;
         break;
-      case O_HOST: host_stats = 1; break;
-      case 'q': quiet = 1; break;
-      case 'h': fputs(usage, stdout); return 0;
-      case 'V': printf("ctsim " CTSIM_VERSION "\n"); return 0;
-      case ':': die("option '%s' needs a value (see --help)", argv[optind - 1]);
-      default: die("unknown option '%s' (see --help)", argv[optind - 1]);
+      case O_HOST:
+        host_stats = 1;
+        break;
+      case 'q':
+        quiet = 1;
+        break;
+      case 'h':
+        fputs(usage, stdout);
+        return 0;
+      case 'V':
+        printf("ctsim " CTSIM_VERSION "\n");
+        return 0;
+      case ':':
+        die("option '%s' needs a value (see --help)", argv[optind - 1]);
+      default:
+        die("unknown option '%s' (see --help)", argv[optind - 1]);
     }
   }
-  if (optind >= argc) die("no program given (usage: ctsim [options] PROGRAM.elf)");
+  if (optind >= argc)
+    die("no program given (usage: ctsim [options] PROGRAM.elf)");
   if (optind + 1 < argc)
     die("one program only, got also '%s' (see --help)", argv[optind + 1]);
   const char *path = argv[optind];
@@ -242,7 +284,8 @@ int main(int argc, char **argv) {
   stats_print_stop(stderr, &h);
   if (!quiet) stats_print(stderr, &h, end);
   if (host_stats) {
-    double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    double s =
+        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
     double n = (double)h.retired;
     fprintf(stderr,
             "ctsim: host %.3f s, %.1f MIPS, %.2f ns/instruction, peak RSS "

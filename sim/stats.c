@@ -30,7 +30,8 @@ run_end_t stats_run_end(const hart_t *h) {
 
 static void class_counts(const hart_t *h, uint64_t *cls) {
   for (int c = 0; c < CLS_COUNT; c++) cls[c] = 0;
-  for (unsigned op = 0; op < OP_COUNT; op++) cls[rv_op_class(op)] += h->st.op[op];
+  for (unsigned op = 0; op < OP_COUNT; op++)
+    cls[rv_op_class(op)] += h->st.op[op];
 }
 
 static uint64_t stall_total(const hart_t *h) {
@@ -84,9 +85,9 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   fprintf(f, "  \"classes\": {");
   for (int c = 0; c < CLS_COUNT; c++)
     fprintf(f, "\"%s\": %" PRIu64 ", ", rv_class_name((insn_class_t)c), cls[c]);
-  fprintf(f, "\"branch_taken\": %" PRIu64 ", \"branch_not_taken\": %" PRIu64
-             "},\n",
-          h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
+  fprintf(
+      f, "\"branch_taken\": %" PRIu64 ", \"branch_not_taken\": %" PRIu64 "},\n",
+      h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
   fprintf(f, "  \"traps\": %" PRIu64 ",\n  \"interrupts\": %" PRIu64 ",\n",
           h->st.traps, h->st.interrupts);
   fprintf(f, "  \"stalls\": {");
@@ -134,8 +135,9 @@ void stats_print_stop(FILE *f, const hart_t *h) {
                             "retiring an instruction)"
                           : "no trap handler (mtvec = 0)");
   for (int r = 0; r < 32; r += 4)
-    fprintf(f, "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32
-               "  x%-2d 0x%08" PRIx32 "\n",
+    fprintf(f,
+            "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32
+            "  x%-2d 0x%08" PRIx32 "\n",
             r, h->x[r], r + 1, h->x[r + 1], r + 2, h->x[r + 2], r + 3,
             h->x[r + 3]);
 }
