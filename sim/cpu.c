@@ -627,12 +627,9 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     }
     {
       uint64_t E0 = E, r1 = rdy[d.rs1], r2 = rdy[d.rs2];
-      if (unlikely(r1 > E)) {
-        E = r1;
-        NO_CMOV();
-      }
-      if (unlikely(r2 > E)) {
-        E = r2;
+      uint64_t r = r1 > r2 ? r1 : r2;
+      if (unlikely(r > E)) {
+        E = r;
         NO_CMOV();
       }
       if (unlikely(E > pE + 1) && pE) { /* pE == 0: the first instruction */
