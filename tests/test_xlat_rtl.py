@@ -93,3 +93,28 @@ def test_trace_refused_on_c_backend_and_fst(tmp_path):
     rc, msg = x.trace_open(tmp_path / "no" / "such" / "dir.vcd")
     assert rc == -1 and "cannot write" in msg
     x.close()
+
+
+def test_gtkw_signals_exist_in_dump(tmp_path):
+    """Every signal of rtl/ctlb.gtkw is in a dump of the verilated backend."""
+    x, d = make("rtl")
+    vcd = tmp_path / "w.vcd"
+    assert x.trace_open(vcd)[0] == 0
+    d.lookup(ID_A)
+    x.trace_close()
+    x.close()
+    scopes, names = [], set()
+    for line in open(vcd):
+        p = line.split()
+        if line.startswith("$scope") or (p and p[0] == "$scope"):
+            scopes.append(p[2])
+        elif p and p[0] == "$upscope":
+            scopes.pop()
+        elif p and p[0] == "$var":
+            rng = p[5] if len(p) > 6 and p[5].startswith("[") else ""
+            names.add(".".join(scopes + [p[4]]) + rng)
+    wanted = [l.strip() for l in open(ROOT / "rtl" / "ctlb.gtkw")
+              if l.strip().startswith("ctlb.")]
+    assert len(wanted) >= 25
+    missing = [w for w in wanted if w not in names]
+    assert not missing, missing
