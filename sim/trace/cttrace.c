@@ -29,8 +29,12 @@
 #define HANDLER_BASE 0x40000000u
 
 /* ---------------------------------------------------------------- table memory */
+#define LEAF_CACHE (1u << 16) /* host-side cache ID -> leaf entry index */
+
 typedef struct {
   uint32_t *w; /* words from TABLE_BASE */
+  uint32_t *lc_id;
+  size_t *lc_e; /* leaf index + 1; 0 = empty */
   size_t n, cap;
   size_t max_words;
   uint32_t levels, bits[XLAT_MAX_LEVELS], shift[XLAT_MAX_LEVELS], cover;
@@ -60,7 +64,7 @@ static uint32_t handler_addr(uint32_t id) {
 
 /* Returns the index (in t->w) of id's leaf entry, creating tables and the leaf as
  * needed; (size_t)-1 when the table memory limit is reached. */
-static size_t table_leaf(table_t *t, uint32_t id) {
+static size_t table_leaf_walk(table_t *t, uint32_t id) {
   uint32_t tbl = TABLE_BASE;
   for (uint32_t l = 0;; l++) {
     uint32_t idx = (uint32_t)((id >> t->shift[l]) & ((1ull << t->bits[l]) - 1));
@@ -76,6 +80,18 @@ static size_t table_leaf(table_t *t, uint32_t id) {
     }
     tbl = t->w[e] & ~3u;
   }
+}
+
+/* The same through a direct-mapped cache (entries never move: tables only grow). */
+static inline size_t table_leaf(table_t *t, uint32_t id) {
+  uint32_t slot = (id ^ (id >> 16)) & (LEAF_CACHE - 1);
+  if (t->lc_e[slot] && t->lc_id[slot] == id) return t->lc_e[slot] - 1;
+  size_t e = table_leaf_walk(t, id);
+  if (e != (size_t)-1) {
+    t->lc_id[slot] = id;
+    t->lc_e[slot] = e + 1;
+  }
+  return e;
 }
 
 /* ---------------------------------------------------------------- options */
@@ -387,6 +403,9 @@ int main(int argc, char **argv) {
   table_t t;
   memset(&t, 0, sizeof t);
   t.levels = o.cfg.levels;
+  t.lc_id = calloc(LEAF_CACHE, sizeof *t.lc_id);
+  t.lc_e = calloc(LEAF_CACHE, sizeof *t.lc_e);
+  if (!t.lc_id || !t.lc_e) die(2, "out of memory");
   t.max_words = (size_t)(o.max_table_mb << 20) / 4;
   uint32_t cover = 0;
   for (uint32_t l = 0; l < t.levels; l++) {
@@ -545,5 +564,7 @@ int main(int argc, char **argv) {
   xlat_destroy(r.x);
   ctr_close(rd);
   free(t.w);
+  free(t.lc_id);
+  free(t.lc_e);
   return 0;
 }
