@@ -1,0 +1,29 @@
+"""RTL unit tests with cocotb 2.0 on Icarus: ctlb_tlb and ctlb_walker on their own
+(tests/rtl/*_tb.py), expected values from Python models written there."""
+import pytest
+from cocotb_tools.runner import get_runner
+
+from conftest import BUILD, ROOT
+
+UNITS = {
+    "ctlb_tlb": ({"Entries": 4, "Ways": 2, "Policy": 0}, "ctlb_tlb_tb"),
+    "ctlb_walker": ({"Levels": 2, "LevelBits0": 4, "LevelBits1": 4, "WalkCache": 0},
+                    "ctlb_walker_tb"),
+}
+
+
+@pytest.mark.parametrize("top", sorted(UNITS))
+def test_unit(top):
+    params, module = UNITS[top]
+    runner = get_runner("icarus")
+    build = BUILD / "cocotb" / top
+    runner.build(sources=[ROOT / "rtl" / f"{top}.v"], hdl_toplevel=top, parameters=params,
+                 build_dir=build, always=True, timescale=("1ns", "1ps"))
+    results = runner.test(hdl_toplevel=top, test_module=module, build_dir=build,
+                          test_dir=ROOT / "tests" / "rtl", extra_env={"PYTHONPATH": str(ROOT / "tests" / "rtl")})
+    import xml.etree.ElementTree as ET
+    tree = ET.parse(results)
+    cases = tree.findall(".//testcase")
+    assert cases, "no cocotb test ran"
+    failed = [c.get("name") for c in cases if c.find("failure") is not None or c.find("error") is not None]
+    assert not failed, f"{top}: {failed} failed (see {build})"
