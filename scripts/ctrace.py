@@ -69,7 +69,7 @@ def _gz_errors(path):
 
 def read_events(path):
     """Yields the events of a trace file; raises TraceError on the first error."""
-    f, is_gz = _open_raw(path)
+    f, _ = _open_raw(path)
     try:
         try:
             head = f.read(8)
@@ -295,3 +295,50 @@ def output_dir_ok(path):
     d = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(d):
         raise TraceError(f"{path}: output folder {d} does not exist")
+
+
+def _main(argv=None):
+    import argparse
+    import sys
+    p = argparse.ArgumentParser(
+        prog="ctrace.py",
+        description="Converts call traces between forms (traces/FORMAT.md) and summarises them.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("convert", help="convert a trace (text/binary, gzip by the output name)")
+    c.add_argument("input", help="input trace (any form)")
+    c.add_argument("output", help="output trace: .ct text, .ctb binary, + .gz for gzip")
+    c.add_argument("--format", choices=["text", "binary"], default=None,
+                   help="output form (default: binary if the name contains .ctb, else text)")
+    i = sub.add_parser("info", help="print event counts, distinct IDs and the ID range")
+    i.add_argument("input", help="input trace (any form)")
+    args = p.parse_args(argv)
+    try:
+        if args.cmd == "convert":
+            output_dir_ok(args.output)
+            write_trace(args.output, list(read_events(args.input)), fmt=args.format)
+        else:
+            counts = {k: 0 for k in NAMES}
+            ids = set()
+            gap = 0
+            for kind, a, _ in read_events(args.input):
+                counts[kind] += 1
+                if kind == CALL:
+                    ids.add(a)
+                elif kind == GAP:
+                    gap += a
+            print(f"trace {args.input}")
+            print("events", sum(counts.values()))
+            for k, name in NAMES.items():
+                print(name, counts[k])
+            print("gap_cycles", gap)
+            print("distinct_ids", len(ids))
+            if ids:
+                print(f"id_min {min(ids):#x}\nid_max {max(ids):#x}")
+    except (TraceError, OSError) as e:
+        print(f"ctrace.py: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -226,3 +226,20 @@ def test_real_traces_are_small():
     for p in REAL:
         assert p.stat().st_size < 1 << 20, p
         assert p.with_name(p.name.replace(".ct.gz", ".map")).exists(), p
+
+
+def test_ctrace_cli(tmp_path):
+    tool = str(ROOT / "scripts" / "ctrace.py")
+    out = tmp_path / "h.ctb.gz"
+    r = subprocess.run([sys.executable, tool, "convert", str(ROOT / "traces/samples/hand.ct"), str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert list(ctrace.read_events(str(out))) == list(ctrace.read_events(str(ROOT / "traces/samples/hand.ct")))
+    r = subprocess.run([sys.executable, tool, "info", str(out)], capture_output=True, text=True)
+    info = dict(line.split(" ", 1) for line in r.stdout.splitlines())
+    assert info["call"] == "6" and info["distinct_ids"] == "2"  # 17 == 0x11 and info["gap_cycles"] == "20"
+    bad = tmp_path / "bad.ct"
+    bad.write_text("#ctrace 1\ncall 1\nnope\n")
+    r = subprocess.run([sys.executable, tool, "convert", str(bad), str(tmp_path / "o.ct")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and f"{bad}:3:" in r.stderr and not (tmp_path / "o.ct").exists()
