@@ -39,7 +39,7 @@ static const char usage[] =
     "  --mul-lat N         cycles mul/mulh/mulhsu/mulhu occupy EX (default 3)\n"
     "  --div-lat N         cycles div/divu/rem/remu occupy EX (default 32)\n"
     "                      (latencies: 1..10000)\n"
-    "  --stats-json FILE   write the summary as JSON to FILE\n"
+    "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
     "  --host-stats        also print host seconds, simulated MIPS, host ns\n"
