@@ -214,7 +214,8 @@ def main(argv=None):
         print(f"stackdist.py: error: {e}", file=sys.stderr)
         return 2
     hits = hits_for_sizes(h, args.sizes)
-    print(f"trace {args.trace}: {calls} calls, {len(h) and max(h) + 1} max finite distance + 1, "
+    maxd = max(h) if h else "-"
+    print(f"trace {args.trace}: {calls} calls, largest finite distance {maxd}, "
           f"{cold} infinite (cold or invalidated)")
     print(f"{'entries':>8} {'hits':>12} {'misses':>12} {'hit_rate':>9}")
     for e in args.sizes:
