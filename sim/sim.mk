@@ -4,10 +4,14 @@
 SIM_SRCS := $(wildcard sim/*.c)
 SIM_OBJS := $(SIM_SRCS:sim/%.c=$(BUILD)/sim/%.o)
 
-SIM_CFLAGS := -std=c11             # the project's C dialect
-SIM_CFLAGS += -O2 -g               # -O2: results never depend on the level
+# the project's C dialect
+SIM_CFLAGS := -std=c11
+# -O2 (results do not depend on the optimisation level), debug info
+SIM_CFLAGS += -O2 -g
+# strict warnings
 SIM_CFLAGS += -Wall -Wextra -Werror
-SIM_CFLAGS += -MMD -MP             # header dependencies
+# header dependencies
+SIM_CFLAGS += -MMD -MP
 
 # small assembly programs (tests/cycles/*.S) with their own linker script
 CYCLES_SRCS := $(wildcard tests/cycles/*.S)
