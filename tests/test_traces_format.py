@@ -243,3 +243,33 @@ def test_ctrace_cli(tmp_path):
     r = subprocess.run([sys.executable, tool, "convert", str(bad), str(tmp_path / "o.ct")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and f"{bad}:3:" in r.stderr and not (tmp_path / "o.ct").exists()
+
+
+@pytest.mark.parametrize("name", ["w.ct", "w.ctb", "w.ct.gz", "w.ctb.gz"])
+def test_c_writer_matches_python_writer(tmp_path, name, ctrdump):
+    """sim/trace/ctrace_write.c (through `ctrdump -o`) writes what scripts/ctrace.py
+    writes: identical bytes uncompressed, identical content when gzip."""
+    ev = random_events(5, 4000)
+    src = tmp_path / "src.ctb"
+    ctrace.write_trace(str(src), ev)
+    out_c = tmp_path / ("c-" + name)
+    out_py = tmp_path / ("py-" + name)
+    r = subprocess.run([str(ctrdump), str(src), "-o", str(out_c)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    ctrace.write_trace(str(out_py), ev)
+    if name.endswith(".gz"):
+        assert out_c.read_bytes()[:2] == b"\x1f\x8b"
+        assert gzip.decompress(out_c.read_bytes()) == gzip.decompress(out_py.read_bytes())
+    else:
+        assert out_c.read_bytes() == out_py.read_bytes()
+    assert list(ctrace.read_events(str(out_c))) == ev
+
+
+def test_c_writer_leaves_nothing_on_error(tmp_path, ctrdump):
+    bad = tmp_path / "bad.ct"
+    bad.write_bytes(b"#ctrace 1\ncall 1\ncall 2\njunk\n")
+    r = subprocess.run([str(ctrdump), str(bad), "-o", str(tmp_path / "o.ctb")], capture_output=True, text=True)
+    assert r.returncode == 2 and f"{bad}:4:" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ct"]
+    r = subprocess.run([str(ctrdump), str(bad), "-o", str(tmp_path / "no" / "o.ct")], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1

@@ -1,5 +1,5 @@
 # sim/trace/trace.mk: trace tooling (issue 5), included by the top-level Makefile.
-#   build/ctrdump  the C trace reader as a tool (prints a trace as canonical text)
+#   build/ctrdump  the C trace reader/writer as a tool (prints or converts a trace)
 #   build/cttrace  the trace-driven driver: a trace through the accelerator, no CPU
 #   bench-trace    events per second of cttrace with the C and the RTL backend
 
@@ -18,7 +18,7 @@ $(TRACE_OBJ)/%.o: sim/trace/%.c
 
 -include $(wildcard $(TRACE_OBJ)/*.d)
 
-$(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o
+$(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/ctrace_write.o
 	$(CC) -O2 -flto -o $@ $^ -lz
 
 $(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
