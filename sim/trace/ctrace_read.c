@@ -38,8 +38,8 @@ static void set_err(ctr_t *r, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (r->binary)
-    snprintf(r->err, sizeof r->err, "%s: offset %llu: %s", r->path,
-             (unsigned long long)r->offset, msg);
+    snprintf(r->err, sizeof r->err, "%s: offset %llu: %s", r->path, (unsigned long long)r->offset,
+             msg);
   else
     snprintf(r->err, sizeof r->err, "%s:%llu: %s", r->path, (unsigned long long)r->line, msg);
   r->state = -1;
@@ -118,8 +118,8 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
     if (avail < 8) {
       snprintf(err, errlen, "%s: offset 0: binary header cut short", path);
     } else {
-      uint32_t v = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
-                   (uint32_t)p[7] << 24;
+      uint32_t v =
+          (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
       if (v != 1) {
         snprintf(err, errlen, "%s: offset 4: unsupported binary version %u", path, v);
       } else {
@@ -323,10 +323,18 @@ static int next_binary(ctr_t *r, ctr_event_t *ev) {
   switch (p[0]) {
     case CTR_CALL:
     case CTR_INV:
-    case CTR_GAP: size = 4; break;
-    case CTR_PATCH: size = 8; break;
-    case CTR_FLUSH: size = 0; break;
-    default: set_err(r, "unknown record type 0x%02x", p[0]); return -1;
+    case CTR_GAP:
+      size = 4;
+      break;
+    case CTR_PATCH:
+      size = 8;
+      break;
+    case CTR_FLUSH:
+      size = 0;
+      break;
+    default:
+      set_err(r, "unknown record type 0x%02x", p[0]);
+      return -1;
   }
   if (avail < 1 + size) {
     set_err(r, "record cut short by the end of the file");

@@ -124,11 +124,21 @@ int ctw_event(ctw_t *w, const ctr_event_t *ev) {
   char line[48];
   int k;
   switch (ev->kind) {
-    case CTR_CALL: k = snprintf(line, sizeof line, "call 0x%x\n", ev->a); break;
-    case CTR_PATCH: k = snprintf(line, sizeof line, "patch 0x%x 0x%x\n", ev->a, ev->b); break;
-    case CTR_INV: k = snprintf(line, sizeof line, "inv 0x%x\n", ev->a); break;
-    case CTR_FLUSH: k = snprintf(line, sizeof line, "flush\n"); break;
-    default: k = snprintf(line, sizeof line, "gap %u\n", ev->a); break;
+    case CTR_CALL:
+      k = snprintf(line, sizeof line, "call 0x%x\n", ev->a);
+      break;
+    case CTR_PATCH:
+      k = snprintf(line, sizeof line, "patch 0x%x 0x%x\n", ev->a, ev->b);
+      break;
+    case CTR_INV:
+      k = snprintf(line, sizeof line, "inv 0x%x\n", ev->a);
+      break;
+    case CTR_FLUSH:
+      k = snprintf(line, sizeof line, "flush\n");
+      break;
+    default:
+      k = snprintf(line, sizeof line, "gap %u\n", ev->a);
+      break;
   }
   return put(w, line, (size_t)k);
 }

@@ -97,11 +97,21 @@ int main(int argc, char **argv) {
     n[ev.kind]++;
     if (count) continue;
     switch (ev.kind) {
-      case CTR_CALL: printf("call 0x%x\n", ev.a); break;
-      case CTR_PATCH: printf("patch 0x%x 0x%x\n", ev.a, ev.b); break;
-      case CTR_INV: printf("inv 0x%x\n", ev.a); break;
-      case CTR_FLUSH: fputs("flush\n", stdout); break;
-      default: printf("gap %u\n", ev.a); break;
+      case CTR_CALL:
+        printf("call 0x%x\n", ev.a);
+        break;
+      case CTR_PATCH:
+        printf("patch 0x%x 0x%x\n", ev.a, ev.b);
+        break;
+      case CTR_INV:
+        printf("inv 0x%x\n", ev.a);
+        break;
+      case CTR_FLUSH:
+        fputs("flush\n", stdout);
+        break;
+      default:
+        printf("gap %u\n", ev.a);
+        break;
     }
   }
   if (rc < 0) {

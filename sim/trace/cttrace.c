@@ -108,37 +108,38 @@ typedef struct {
 } opts_t;
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: cttrace [options] TRACE\n"
-          "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) through the\n"
-          "call-translation accelerator without a CPU and prints its statistics.\n"
-          "\n"
-          "  --backend c|rtl       accelerator implementation (default c)\n"
-          "  --entries N           CTLB entries, power of two 1..1024 (default 64)\n"
-          "  --ways N              ways, power of two dividing entries; N = entries is fully\n"
-          "                        associative (default 4)\n"
-          "  --policy P            replacement: lru, plru, fifo, random (default lru)\n"
-          "  --level-bits A,B,..   index bits per table level, root first, each 1..16, sum <= 32\n"
-          "                        (default 12,10,10)\n"
-          "  --levels N            table levels 1..4; without --level-bits the 32 ID bits are\n"
-          "                        split evenly (2: 16,16; 3: 11,11,10; 4: 8,8,8,8)\n"
-          "  --walk-cache N        walk-cache entries: 0 (off) or a power of two <= 64 (default 0)\n"
-          "  --lfsr-seed N         seed of the random policy's LFSR (default 0: built-in seed)\n"
-          "  --mem-lat N           memory latency of a walk read in cycles, >= 1: a read accepted\n"
-          "                        in cycle t is answered in cycle t+N (default 1)\n"
-          "  --range-faults error|count\n"
-          "                        an ID wider than the table covers: error (default; exit 2,\n"
-          "                        naming the trace line) or count (the accelerator answers a\n"
-          "                        RANGE fault, counted in faults/range_faults)\n"
-          "  --stats-json FILE     also write the statistics as JSON (written at the end via a\n"
-          "                        temporary file and a rename; nothing is written on error)\n"
-          "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
-          "  --speed               also print host time and events per second\n"
-          "  --quiet               print nothing on success (with --stats-json)\n"
-          "  --help                this text\n"
-          "\n"
-          "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an unexpected\n"
-          "fault (a model bug); 2 bad option, unreadable or invalid trace, ID out of range.\n");
+  fprintf(
+      f,
+      "usage: cttrace [options] TRACE\n"
+      "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) through the\n"
+      "call-translation accelerator without a CPU and prints its statistics.\n"
+      "\n"
+      "  --backend c|rtl       accelerator implementation (default c)\n"
+      "  --entries N           CTLB entries, power of two 1..1024 (default 64)\n"
+      "  --ways N              ways, power of two dividing entries; N = entries is fully\n"
+      "                        associative (default 4)\n"
+      "  --policy P            replacement: lru, plru, fifo, random (default lru)\n"
+      "  --level-bits A,B,..   index bits per table level, root first, each 1..16, sum <= 32\n"
+      "                        (default 12,10,10)\n"
+      "  --levels N            table levels 1..4; without --level-bits the 32 ID bits are\n"
+      "                        split evenly (2: 16,16; 3: 11,11,10; 4: 8,8,8,8)\n"
+      "  --walk-cache N        walk-cache entries: 0 (off) or a power of two <= 64 (default 0)\n"
+      "  --lfsr-seed N         seed of the random policy's LFSR (default 0: built-in seed)\n"
+      "  --mem-lat N           memory latency of a walk read in cycles, >= 1: a read accepted\n"
+      "                        in cycle t is answered in cycle t+N (default 1)\n"
+      "  --range-faults error|count\n"
+      "                        an ID wider than the table covers: error (default; exit 2,\n"
+      "                        naming the trace line) or count (the accelerator answers a\n"
+      "                        RANGE fault, counted in faults/range_faults)\n"
+      "  --stats-json FILE     also write the statistics as JSON (written at the end via a\n"
+      "                        temporary file and a rename; nothing is written on error)\n"
+      "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
+      "  --speed               also print host time and events per second\n"
+      "  --quiet               print nothing on success (with --stats-json)\n"
+      "  --help                this text\n"
+      "\n"
+      "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an unexpected\n"
+      "fault (a model bug); 2 bad option, unreadable or invalid trace, ID out of range.\n");
 }
 
 static void die(int code, const char *fmt, ...) {
@@ -154,7 +155,8 @@ static void die(int code, const char *fmt, ...) {
 static uint64_t parse_u(const char *opt, const char *s, uint64_t max) {
   char *end;
   errno = 0;
-  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') die(2, "option %s: '%s' is not a number", opt, s ? s : "");
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    die(2, "option %s: '%s' is not a number", opt, s ? s : "");
   unsigned long long v = strtoull(s, &end, 0);
   if (errno || *end) die(2, "option %s: '%s' is not a number", opt, s);
   if (v > max) die(2, "option %s: %s is above %" PRIu64, opt, s, max);
@@ -218,10 +220,10 @@ static void parse_args(opts_t *o, int argc, char **argv) {
         o->quiet = 1;
       continue;
     }
-    static const char *valued[] = {"--backend", "--entries", "--ways", "--policy",
-                                   "--level-bits", "--levels", "--walk-cache", "--lfsr-seed",
-                                   "--mem-lat", "--range-faults", "--stats-json",
-                                   "--max-table-mb"};
+    static const char *valued[] = {"--backend",      "--entries",    "--ways",
+                                   "--policy",       "--level-bits", "--levels",
+                                   "--walk-cache",   "--lfsr-seed",  "--mem-lat",
+                                   "--range-faults", "--stats-json", "--max-table-mb"};
     int known = 0;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
       if (strcmp(name, valued[k]) == 0) known = 1;
@@ -446,7 +448,9 @@ int main(int argc, char **argv) {
         if (out_of_range) {
           if (!o.range_count) {
             ctr_where(rd, where, sizeof where);
-            die(2, "%s: ID 0x%x does not fit the %u-bit table (use --range-faults count to count it as a fault)",
+            die(2,
+                "%s: ID 0x%x does not fit the %u-bit table (use --range-faults count to count it "
+                "as a fault)",
                 where, id, cover);
           }
         } else {
