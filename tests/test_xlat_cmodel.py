@@ -251,3 +251,23 @@ def test_config_check_names_parameter():
                 xa.Xlat(cfg, backend)
     assert xa.check(xa.config()) == (0, "")
     assert xa.name(xa.config()) == "e64w4-lru-l12.10.10-wc0"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_convenience_invalidate_and_flush(backend):
+    """xlat_invalidate() / xlat_flush() are one invalidate-port cycle each."""
+    x, d = make(backend)
+    d.lookup(ID_A)
+    d.lookup(ID_B)
+    xa.lib().xlat_invalidate.argtypes = [xa.ctypes.c_void_p, xa.ctypes.c_uint32]
+    xa.lib().xlat_flush.argtypes = [xa.ctypes.c_void_p]
+    xa.lib().xlat_cycles.argtypes = [xa.ctypes.c_void_p]
+    xa.lib().xlat_cycles.restype = xa.ctypes.c_uint64
+    n = xa.lib().xlat_cycles(x.h)
+    xa.lib().xlat_invalidate(x.h, ID_A)
+    assert xa.lib().xlat_cycles(x.h) == n + 1
+    assert d.lookup(ID_B)[0] == 1 and d.lookup(ID_A)[0] == 0
+    xa.lib().xlat_flush(x.h)
+    assert d.lookup(ID_A)[0] == 0 and d.lookup(ID_B)[0] == 0
+    assert x.counters()["invalidations"] == 2
+    x.close()

@@ -99,3 +99,48 @@ def test_help():
         assert p.returncode == 0 and "usage:" in p.stdout
         for opt in ("--entries", "--ways", "--policy", "--levels", "--walk-cache", "--config"):
             assert opt in p.stdout, (exe, opt)
+
+
+MUTANTS = [
+    # (configuration, original text in model/xlat_c.c, mutated text)
+    ("e32w8-random-l12.10.10-wc0", "LFSR_TAPS 0xB400u", "LFSR_TAPS 0xB401u"),
+    ("e64w4-lru-l12.10.10-wc0", "} else if (hit) {\n    touch(m, lkp_set, lkp_way);",
+     "} else if (hit) {"),
+    ("e64w4-lru-l12.10.10-wc0", "fill = m->fault == XLAT_FAULT_NONE && !kill;",
+     "fill = m->fault == XLAT_FAULT_NONE;"),
+    ("e32w2-fifo-l12.10.10-wc4", "m->wc_ptr = (m->wc_ptr + 1) & (m->wc_n - 1);", ""),
+]
+
+
+@pytest.mark.parametrize("cfg,orig,mutant", MUTANTS)
+def test_diff_catches_a_wrong_c_model(tmp_path, cfg, orig, mutant):
+    """A deliberately broken copy of the C model must be caught by xlat-diff, which
+    then names the seed, the configuration and the cycle."""
+    src = (BUILD.parent / "model" / "xlat_c.c").read_text()
+    assert orig in src, "the mutation no longer applies: update MUTANTS"
+    (tmp_path / "xlat_c.c").write_text(src.replace(orig, mutant, 1))
+    exe = tmp_path / "xlat-diff-mutant"
+    m = BUILD.parent / "model"
+    subprocess.run(["cc", "-std=c11", "-O1", f"-I{m}", "-o", str(exe), str(tmp_path / "xlat_c.c"),
+                    str(m / "xlat.c"), str(m / "xlat_diff.c"), "-ldl"], check=True)
+    p = subprocess.run([str(exe), "--config", cfg, "--seeds", "3", "--ops", "20000"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert f"config {cfg}" in p.stderr and "seed " in p.stderr
+    assert "MISMATCH" in p.stderr or "WRONG ANSWER" in p.stderr
+
+
+def test_parallel_builds_of_one_configuration(tmp_path):
+    """Two processes asking at once for a configuration that is not built yet: one
+    builds it under the lock, both run."""
+    import shutil
+    cfg = "e8w2-plru-l5.5.5-wc2"
+    shutil.rmtree(BUILD / "xlat-rtl" / cfg, ignore_errors=True)
+    exe = str(need(BUILD / "xlat-diff", "build/xlat-diff"))
+    ps = [subprocess.Popen([exe, "--config", cfg, "--ops", "3000"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in ps:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, out + err
+    log = (BUILD / "xlat-rtl" / cfg / "build.log").read_text()
+    assert log.count("xlat_build: ") == 1

@@ -118,3 +118,19 @@ def test_gtkw_signals_exist_in_dump(tmp_path):
     assert len(wanted) >= 25
     missing = [w for w in wanted if w not in names]
     assert not missing, missing
+
+
+def test_trace_reopen_and_window_end(tmp_path):
+    """A second trace on the same instance works; `to` ends the dump."""
+    x, d = make("rtl")
+    for k in range(2):
+        vcd = tmp_path / f"t{k}.vcd"
+        assert x.trace_open(vcd, start=d.cycle + 2, end=d.cycle + 6)[0] == 0
+        first = d.cycle
+        d.lookup(ID_A)
+        for _ in range(10):
+            d.cycle_step()
+        x.trace_close()
+        times = [int(l[1:]) for l in open(vcd) if l.startswith("#")]
+        assert times and min(times) == 2 * (first + 2) and max(times) == 2 * (first + 5) + 1, times
+    x.close()
