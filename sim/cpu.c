@@ -181,8 +181,9 @@ const char *rv_class_name(insn_class_t c) {
 }
 
 const char *rv_stall_name(stall_t s) {
-  static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem", "imem",
-                                       "branch",   "jal",    "jalr", "trap"};
+  static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem",
+                                       "imem",     "branch", "jal",
+                                       "jalr",     "trap",   "wfi"};
   return s < STALL_COUNT ? n[s] : "?";
 }
 
@@ -264,20 +265,21 @@ static int irq_enabled(const hart_t *h) {
   return (h->mstatus & MSTATUS_MIE) && (h->mie & MIP_MTIP);
 }
 
+/* The first cycle >= h->now at which mtime >= mtimecmp (UINT64_MAX: never,
+ * or beyond 64 bits). */
+static uint64_t timer_cycle(const hart_t *h) {
+  uint64_t t = mem_mtime(h, h->now);
+  if (t >= h->mtimecmp) return h->now;
+  /* mtime reaches mtimecmp at tick now/div + delta */
+  uint64_t div = h->cfg.mtime_div, tick = h->now / div;
+  uint64_t delta = h->mtimecmp - t;
+  if (delta < UINT64_MAX - tick && tick + delta < UINT64_MAX / div)
+    return (tick + delta) * div;
+  return UINT64_MAX;
+}
+
 void cpu_update_event(hart_t *h) {
-  uint64_t ev = UINT64_MAX;
-  if (irq_enabled(h)) {
-    uint64_t t = mem_mtime(h, h->now);
-    if (t >= h->mtimecmp) {
-      ev = 0;
-    } else {
-      /* mtime reaches mtimecmp at tick now/div + delta */
-      uint64_t div = h->cfg.mtime_div, tick = h->now / div;
-      uint64_t delta = h->mtimecmp - t;
-      if (delta < UINT64_MAX - tick && tick + delta < UINT64_MAX / div)
-        ev = (tick + delta) * div;
-    }
-  }
+  uint64_t ev = irq_enabled(h) ? timer_cycle(h) : UINT64_MAX;
   if (h->cfg.max_cycles && h->cfg.max_cycles < ev) ev = h->cfg.max_cycles;
   h->event_cycle = ev;
 }
@@ -477,6 +479,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   uint32_t pc = h->pc;
   uint64_t pD = h->p.d, pE = h->p.e, pM = h->p.m, pW = h->p.w;
   uint64_t pX = h->p.ex_lat, redir = h->p.redir;
+  unsigned xcause = h->p.ex_cause;
   unsigned rcause = h->p.redir_cause;
   uint64_t retired = h->retired;
   uint64_t event = h->event_cycle;
@@ -517,11 +520,12 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     EX_DONE(1);        \
     rdy[d.rd] = E + 1; \
   } while (0)
-#define MULDIV(expr, lat) \
-  do {                    \
-    x[d.rd] = (expr);     \
-    EX_DONE(lat);         \
-    rdy[d.rd] = E + X;    \
+#define MULDIV(expr, lat)  \
+  do {                     \
+    x[d.rd] = (expr);      \
+    EX_DONE(lat);          \
+    rdy[d.rd] = E + X;     \
+    xcause = STALL_MULDIV; \
   } while (0)
 #define BRANCH(cond)                                 \
   do {                                               \
@@ -637,7 +641,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         if (E > E0)
           c = STALL_LOAD_USE;
         else if (pM >= D + 1)
-          c = pE + pX == pM ? STALL_MULDIV : STALL_DMEM;
+          c = pE + pX == pM ? xcause : STALL_DMEM;
         else if (redir > pD && F == redir)
           c = rcause;
         else
@@ -813,9 +817,20 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       }
       case OP_FENCE:   /* fence: memory is always coherent */
       case OP_FENCE_I: /* fence.i: stores already invalidate decoded code */
-      case OP_WFI:     /* wfi: a nop (docs/timing.md) */
         EX_DONE(1);
         break;
+      case OP_WFI: { /* wfi: waits in EX until the timer interrupt pends */
+        uint64_t lat = 1;
+        if (h->mie & MIP_MTIP) {
+          SYNC();
+          uint64_t t = timer_cycle(h);
+          if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+          if (t != UINT64_MAX && t > E) lat = t - E;
+        }
+        EX_DONE(lat);
+        xcause = STALL_WFI;
+        break;
+      }
       case OP_ECALL:  /* ecall */
         TRAP(11, 0);  /* ecall */
       case OP_EBREAK: /* ebreak */
@@ -901,7 +916,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   memcpy(h->p.ready, rdy, sizeof rdy);
   h->pc = pc;
   h->p.d = pD, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.ex_lat = pX;
-  h->p.redir = redir, h->p.redir_cause = rcause;
+  h->p.redir = redir, h->p.redir_cause = rcause, h->p.ex_cause = xcause;
   h->retired = retired;
 }
 

@@ -131,6 +131,7 @@ typedef enum {
   STALL_JAL,      /* jal redirect (in ID) */
   STALL_JALR,     /* jalr redirect (in EX) */
   STALL_TRAP,     /* trap, interrupt or mret redirect (in EX) */
+  STALL_WFI,      /* wfi waiting in EX for the timer */
   STALL_COUNT
 } stall_t;
 const char *rv_stall_name(stall_t s);
@@ -162,7 +163,8 @@ typedef enum {
  * (a redirect) and the cycle each register's value can be forwarded to EX. */
 typedef struct {
   uint64_t d, e, m, w;
-  uint64_t ex_lat; /* cycles the last instruction occupied EX */
+  uint64_t ex_lat;   /* cycles the last instruction occupied EX */
+  unsigned ex_cause; /* stall_t of the last multi-cycle EX occupancy */
   uint64_t redir;
   unsigned redir_cause; /* stall_t of the pending redirect */
   uint64_t ready[32];

@@ -238,3 +238,68 @@ def test_cycle_csr_reads_ex_cycle(tmp_path):
   bne  a1, a4, fail
 """
     cycles_of(tmp_path, body)
+
+
+def test_wfi_without_enabled_interrupt_is_a_nop(tmp_path):
+    # mie = 0: no interrupt can wake the hart, wfi costs 1 cycle.
+    # 5 instructions -> 9 cycles.
+    s = cycles_of(tmp_path, "  wfi")
+    assert s["cycles"] == 9
+
+
+WFI_SETUP = """
+  li   a1, 0x02004000
+  li   a2, 100
+  sw   a2, 0(a1)
+  sw   zero, 4(a1)
+  li   a3, 0x80
+  csrw mie, a3
+"""
+
+
+def test_wfi_waits_for_timer(tmp_path):
+    # mtimecmp = 100, mie.MTIE = 1, mstatus.MIE = 0 (no trap, just the wait).
+    # E: la t6 2,3; lui a1 4; li a2 5; sw 6; sw 7; li a3 8; csrw mie 9;
+    # wfi 10: stays in EX until mtime >= 100: X = 90, M = 100.
+    # csrr a0, mcycle: F 9, D 10, E = prev.M = 100 -> reads 100.
+    # li a4 101; bne 102; li t5 103; sw 104, W 106 -> 107 cycles.
+    # stall: 100 - 10 - 1 = 89 cycles, cause wfi.
+    body = WFI_SETUP + """
+  wfi
+  csrr a0, mcycle
+  li   a4, 100
+  bne  a0, a4, fail
+"""
+    s = cycles_of(tmp_path, body)
+    assert s["instructions"] == 14
+    assert s["cycles"] == 107
+    assert s["stalls"]["wfi"] == 89
+
+
+def test_wfi_then_interrupt(tmp_path):
+    # as above, plus mtvec set up (E: la a0 4,5; csrw 6; then the set-up 7..12)
+    # and mstatus.MIE = 1 (csrsi at E 13); wfi at E 14 waits X = 86 cycles:
+    # the instruction after wfi has E0 = 100: it becomes the interrupt bubble
+    # (mepc = its address, wfi + 4); the handler's csrr enters EX at 103.
+    body = """
+  la   a0, handler
+  csrw mtvec, a0
+""" + WFI_SETUP + """
+  csrsi mstatus, 8
+  wfi
+after:
+  j    fail
+"""
+    extra = """
+  .align 2
+handler:
+  csrr a0, mcycle
+  li   a4, 103
+  bne  a0, a4, fail
+  csrr a0, mepc
+  la   a4, after
+  bne  a0, a4, fail
+  j    pass
+"""
+    s = cycles_of(tmp_path, body, extra=extra)
+    assert s["interrupts"] == 1
