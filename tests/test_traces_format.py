@@ -176,9 +176,11 @@ def test_bad_binary(tmp_path, data, frag, ctrdump):
         assert r.returncode == 2 and frag in r.stderr, r.stderr
 
 
-def test_truncated_and_damaged_gzip(tmp_path, ctrdump):
+@pytest.mark.parametrize("form", ["text", "binary"])
+def test_truncated_and_damaged_gzip(tmp_path, ctrdump, form):
     ev = random_events(4, 20000)
-    full = ctrace.gzip_bytes(ctrace.encode_text(ev))
+    enc = ctrace.encode_text(ev) if form == "text" else ctrace.encode_binary(ev)
+    full = ctrace.gzip_bytes(enc)
     cases = {
         "truncated": full[: len(full) // 2],
         "no-trailer": full[:-8],
