@@ -206,4 +206,22 @@ module ctlb_tlb #(
     end
   end
 
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------------------
+  // Assertions (simulation only): an ID is in at most one way of its set
+  // ------------------------------------------------------------------------
+  integer aw, nhit;
+  always @(*) begin : count_hits
+    nhit = 0;
+    for (aw = 0; aw < Ways; aw = aw + 1)
+      if (valid_q[lkp_set*Ways + aw] && tag_q[lkp_set*Ways + aw] == lkp_id_i) nhit = nhit + 1;
+  end
+  always @(posedge clk_i) begin : assertions
+    if (nhit > 1) begin
+      $display("ctlb_tlb: ID %h hits %0d ways (time %0t)", lkp_id_i, nhit, $time);
+      $finish;
+    end
+  end
+`endif
+
 endmodule

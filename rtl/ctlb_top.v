@@ -200,4 +200,24 @@ module ctlb_top #(
     end
   end
 
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------------------
+  // Assertions (simulation only; in reset the valid outputs are 0)
+  // ------------------------------------------------------------------------
+  always @(posedge clk_i) begin : assertions
+    if (rsp_valid_o && ((^{rsp_hit_o, rsp_fault_o, rsp_addr_o}) === 1'bx)) begin
+      $display("ctlb_top: X on the response while rsp_valid_o (time %0t)", $time);
+      $finish;
+    end
+    if (hit && w_rsp_valid) begin
+      $display("ctlb_top: a CTLB hit and a walker answer in the same cycle (time %0t)", $time);
+      $finish;
+    end
+    if (mem_req_valid_o && ((^mem_req_addr_o) === 1'bx)) begin
+      $display("ctlb_top: X on mem_req_addr_o while mem_req_valid_o (time %0t)", $time);
+      $finish;
+    end
+  end
+`endif
+
 endmodule

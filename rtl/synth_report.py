@@ -67,7 +67,8 @@ def main(argv):
         final[" ".join(path.split())] = ns
     lines.append("")
     for path, ns in final.items():
-        lines.append(f"- max delay `{path}`: {ns} ns (input to register / register to output)")
+        kind = "input to register" if path.startswith("<async>") else "register to output"
+        lines.append(f"- max delay {kind} (`{path}`): {ns} ns")
     errors = re.findall(r"^ERROR: (.*)$", log, re.M)
     lines += ["", f"**Fmax** (nextpnr estimate after routing, clk_i): {fmax[-1] + ' MHz' if fmax else 'not reported'}"]
     if errors:
