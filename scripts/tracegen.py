@@ -51,6 +51,31 @@ def id_mapper(args):
     return lambda i: spread_id(i, bits)
 
 
+# Only Random.random() is used: Python guarantees its sequence for a given seed
+# across versions (shuffle/sample/randrange carry no such promise).
+def below(rng, n):
+    return int(rng.random() * n)
+
+
+def shuffled(rng, items):
+    items = list(items)
+    for i in range(len(items) - 1, 0, -1):  # Fisher-Yates
+        j = below(rng, i + 1)
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+def sample(rng, n, k):
+    """k distinct numbers of 0..n-1 (a partial Fisher-Yates on a lazy array)."""
+    swapped = {}
+    out = []
+    for i in range(k):
+        j = i + below(rng, n - i)
+        out.append(swapped.get(j, j))
+        swapped[j] = swapped.get(i, i)
+    return out
+
+
 def gen_indices(args, rng):
     """Yields args.count function numbers in 0..ids-1."""
     n = args.ids
@@ -71,7 +96,7 @@ def gen_indices(args, rng):
         per = count // args.phases
         rest = count - per * args.phases
         for p in range(args.phases):
-            hot = rng.sample(range(n), args.hot)
+            hot = sample(rng, n, args.hot)
             length = per + (1 if p < rest else 0)
             for _ in range(length):
                 if rng.random() < args.hot_frac:
@@ -79,8 +104,7 @@ def gen_indices(args, rng):
                 else:
                     yield int(rng.random() * n)
     elif args.pattern == "loop":
-        order = list(range(n))
-        rng.shuffle(order)
+        order = shuffled(rng, range(n))
         for j in range(count):
             yield order[j % n]
     else:

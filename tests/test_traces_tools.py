@@ -229,3 +229,15 @@ def test_stackdist_bad_trace_no_json(tmp_path):
     r = subprocess.run([PY, STACKDIST, str(t), "--json", str(js)], capture_output=True, text=True)
     assert r.returncode == 2 and f"{t}:3:" in r.stderr and r.stderr.count("\n") == 1
     assert not js.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["t.ct"]
+
+
+def test_sampling_helpers():
+    import tracegen
+    rng = random.Random(5)
+    for n, k in ((10, 10), (1000, 50), (7, 1)):
+        s = tracegen.sample(rng, n, k)
+        assert len(s) == k and len(set(s)) == k and all(0 <= v < n for v in s)
+    assert sorted(tracegen.shuffled(rng, range(100))) == list(range(100))
+    # each position of a 3-element shuffle takes each value about 1/3 of the time
+    firsts = collections.Counter(tracegen.shuffled(rng, range(3))[0] for _ in range(6000))
+    assert all(abs(firsts[v] - 2000) < 5 * math.sqrt(6000 * (1 / 3) * (2 / 3)) for v in range(3))
