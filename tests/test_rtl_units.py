@@ -6,21 +6,23 @@ from cocotb_tools.runner import get_runner
 from conftest import BUILD, ROOT
 
 UNITS = {
-    "ctlb_tlb": ({"Entries": 4, "Ways": 2, "Policy": 0}, "ctlb_tlb_tb"),
+    "ctlb_tlb-lru": ({"Entries": 4, "Ways": 2, "Policy": 0}, "ctlb_tlb_tb", {"CTLB_POLICY": "lru"}),
+    "ctlb_tlb-fifo": ({"Entries": 4, "Ways": 2, "Policy": 2}, "ctlb_tlb_tb", {"CTLB_POLICY": "fifo"}),
     "ctlb_walker": ({"Levels": 2, "LevelBits0": 4, "LevelBits1": 4, "WalkCache": 0},
-                    "ctlb_walker_tb"),
+                    "ctlb_walker_tb", {}),
 }
 
 
-@pytest.mark.parametrize("top", sorted(UNITS))
-def test_unit(top):
-    params, module = UNITS[top]
+@pytest.mark.parametrize("unit", sorted(UNITS))
+def test_unit(unit):
+    params, module, env = UNITS[unit]
+    top = unit.split("-")[0]
     runner = get_runner("icarus")
-    build = BUILD / "cocotb" / top
+    build = BUILD / "cocotb" / unit
     runner.build(sources=[ROOT / "rtl" / f"{top}.v"], hdl_toplevel=top, parameters=params,
                  build_dir=build, always=True, timescale=("1ns", "1ps"))
     results = runner.test(hdl_toplevel=top, test_module=module, build_dir=build,
-                          test_dir=ROOT / "tests" / "rtl", extra_env={"PYTHONPATH": str(ROOT / "tests" / "rtl")})
+                          test_dir=ROOT / "tests" / "rtl", extra_env={"PYTHONPATH": str(ROOT / "tests" / "rtl"), **env})
     import xml.etree.ElementTree as ET
     tree = ET.parse(results)
     cases = tree.findall(".//testcase")
