@@ -144,3 +144,22 @@ def test_parallel_builds_of_one_configuration(tmp_path):
         assert p.returncode == 0, out + err
     log = (BUILD / "xlat-rtl" / cfg / "build.log").read_text()
     assert log.count("xlat_build: ") == 1
+
+
+def test_failed_rtl_build_is_reported(tmp_path):
+    """A configuration whose verilated build fails: a one-line error naming the log,
+    exit status 2, no library left behind."""
+    import os
+    import shutil
+    cfg = "e2w1-fifo-l3-wc0"
+    d = BUILD / "xlat-rtl" / cfg
+    shutil.rmtree(d, ignore_errors=True)
+    env = dict(os.environ, VERILATOR="false")
+    exe = str(need(BUILD / "xlat-diff", "build/xlat-diff"))
+    p = subprocess.run([exe, "--config", cfg], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert p.returncode == 2
+    err = p.stderr.strip()
+    assert len(err.splitlines()) == 1 and cfg in err and "build.log" in err, err
+    assert not (d / "libxlat_vl.so").exists()
+    shutil.rmtree(d, ignore_errors=True)
