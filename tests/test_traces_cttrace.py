@@ -163,6 +163,13 @@ def test_json_and_reproducible(cttrace, gen_traces, tmp_path):
     assert d["entries"] == 64 and d["ways"] == 4 and d["level_bits"] == [12, 10, 10]
 
 
+def test_json_to_stdout(cttrace):
+    r = run(cttrace, HAND, "--stats-json", "-")
+    assert r.returncode == 0
+    d = json.loads(r.stdout)
+    assert d["hits"] == 1 and d["misses"] == 5 and d["cycles"] == 64
+
+
 @pytest.mark.parametrize("cfg", [
     ["--entries", "16", "--ways", "16"],
     ["--entries", "32", "--ways", "4", "--policy", "random", "--walk-cache", "4", "--mem-lat", "3"],

@@ -132,7 +132,8 @@ static void usage(FILE *f) {
       "                        naming the trace line) or count (the accelerator answers a\n"
       "                        RANGE fault, counted in faults/range_faults)\n"
       "  --stats-json FILE     also write the statistics as JSON (written at the end via a\n"
-      "                        temporary file and a rename; nothing is written on error)\n"
+      "                        temporary file and a rename; nothing is written on error);\n"
+      "                        '-': the JSON on stdout instead of the text statistics\n"
       "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
       "  --speed               also print host time and events per second\n"
       "  --quiet               print nothing on success (with --stats-json)\n"
@@ -338,7 +339,8 @@ static void write_json(const opts_t *o, const run_t *r, const xlat_counters_t *c
   char *tmp = malloc(len);
   if (!tmp) die(2, "%s: out of memory", o->json);
   snprintf(tmp, len, "%s.tmp%ld", o->json, (long)getpid());
-  FILE *f = fopen(tmp, "w");
+  const int to_stdout = strcmp(o->json, "-") == 0;
+  FILE *f = to_stdout ? stdout : fopen(tmp, "w");
   if (!f) die(2, "%s: cannot write: %s", o->json, strerror(errno));
   char name[128];
   xlat_config_name(&o->cfg, name, sizeof name);
@@ -381,6 +383,11 @@ static void write_json(const opts_t *o, const run_t *r, const xlat_counters_t *c
           ",\n  \"cycles_per_call\": %.6f,\n  \"table_bytes\": %" PRIu64 "\n}\n",
           s->cycles, s->call_cycles, s->calls ? (double)s->call_cycles / (double)s->calls : 0.0,
           (uint64_t)r->t->n * 4);
+  if (to_stdout) {
+    fflush(stdout);
+    free(tmp);
+    return;
+  }
   int bad = ferror(f);
   if (fclose(f) != 0 || bad) {
     remove(tmp);
@@ -543,7 +550,7 @@ int main(int argc, char **argv) {
     die(1, "internal: the model counted %" PRIu64 " cycles, the driver stepped %" PRIu64,
         xlat_cycles(r.x), r.st.stepped);
   if (o.json) write_json(&o, &r, &c);
-  if (!o.quiet) {
+  if (!o.quiet && !(o.json && strcmp(o.json, "-") == 0)) {
     char name[128];
     xlat_config_name(&o.cfg, name, sizeof name);
     const stats_t *s = &r.st;
