@@ -229,6 +229,10 @@ typedef struct {
   int idle_test;
   xlat_backend_t backend; /* for --idle-test */
   int verbose;
+  const char *trace; /* VCD of the RTL instance */
+  uint64_t trace_from, trace_to;
+  int walks_only;
+  unsigned margin;
 } opts_t;
 
 static int pool_index(const world_t *w, uint32_t id) {
@@ -465,6 +469,11 @@ static void usage(FILE *f) {
           "                    instance with idle cycles inserted whenever it is not busy\n"
           "  --backend B       c | rtl: the backend of --idle-test (default c)\n"
           "  --verbose         print every cycle's inputs and outputs\n"
+          "  --trace FILE      write a VCD waveform of the RTL instance (the first seed)\n"
+          "  --trace-from N    first cycle dumped (default 0)\n"
+          "  --trace-to N      dump cycles below N only (default 0 = to the end)\n"
+          "  --walks-only      dump only the cycles of table walks (and --margin after)\n"
+          "  --margin N        cycles dumped after each walk with --walks-only (default 2)\n"
           "  --help            this text\n");
 }
 
@@ -475,6 +484,7 @@ int main(int argc, char **argv) {
   o.seed = 1;
   o.ops = 20000;
   o.backend = XLAT_BACKEND_C;
+  o.margin = 2;
   unsigned long long seeds = 1;
   for (int i = 1; i < argc; i++) {
     int k = cli_config_opt(prog, argc, argv, &i, &o.cfg);
@@ -488,6 +498,30 @@ int main(int argc, char **argv) {
       o.idle_test = 1;
     } else if (!strcmp(a, "--verbose")) {
       o.verbose = 1;
+    } else if (!strcmp(a, "--walks-only")) {
+      o.walks_only = 1;
+    } else if (!strcmp(a, "--trace")) {
+      if (i + 1 >= argc || !*argv[i + 1]) {
+        fprintf(stderr, "%s: --trace needs a file name\n", prog);
+        return 2;
+      }
+      o.trace = argv[++i];
+    } else if (!strcmp(a, "--trace-from") || !strcmp(a, "--trace-to") || !strcmp(a, "--margin")) {
+      unsigned long long x = 0;
+      if (i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", prog, a);
+        return 2;
+      }
+      if (cli_u64(prog, a, argv[++i], &x)) return 2;
+      if (!strcmp(a, "--trace-from")) o.trace_from = x;
+      if (!strcmp(a, "--trace-to")) o.trace_to = x;
+      if (!strcmp(a, "--margin")) {
+        if (x > 1000000) {
+          fprintf(stderr, "%s: --margin must be at most 1000000 (got %llu)\n", prog, x);
+          return 2;
+        }
+        o.margin = (unsigned)x;
+      }
     } else if (!strcmp(a, "--seed") || !strcmp(a, "--seeds") || !strcmp(a, "--ops") ||
                !strcmp(a, "--backend")) {
       if (i + 1 >= argc) {
@@ -541,7 +575,17 @@ int main(int argc, char **argv) {
     o.seed = first + s;
     xlat_reset(a);
     xlat_reset(b);
+    if (o.trace && s == 0) {
+      xlat_t *t = bb == XLAT_BACKEND_RTL ? b : NULL;
+      if (!t || xlat_trace_open(t, o.trace, o.trace_from, o.trace_to, o.walks_only, o.margin,
+                                err, sizeof err)) {
+        fprintf(stderr, "%s\n", t ? err : "xlat-diff: --trace needs an RTL instance");
+        rc = 2;
+        break;
+      }
+    }
     rc = run(&o, a, b, an, bn);
+    if (o.trace && s == 0) xlat_trace_close(b);
   }
   xlat_destroy(a);
   xlat_destroy(b);
