@@ -275,3 +275,43 @@ def test_c_writer_leaves_nothing_on_error(tmp_path, ctrdump):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ct"]
     r = subprocess.run([str(ctrdump), str(bad), "-o", str(tmp_path / "no" / "o.ct")], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+def test_readers_agree_on_mutated_traces(tmp_path, ctrdump):
+    """Random byte mutations of a small trace (text and binary, some gzipped): the
+    C and the Python reader must both accept with the same events, or both reject
+    at the same place (FILE:LINE or FILE: offset)."""
+    rng = random.Random(2024)
+    ev0 = [(1, 5, 0), (2, 7, 8), (3, 9, 0), (4, 0, 0), (5, 3, 0), (1, 0xFFFFFFFF, 0)]
+    bases = [ctrace.encode_text(ev0, ["c"]), ctrace.encode_binary(ev0)]
+    alphabet = b"0123456789abcxX \t\n\r#-+.\x00\x01\x02\x05\xffcallgapinvflushpatch"
+    p = tmp_path / "fz.ct"
+    accepted = rejected = 0
+    for _ in range(400):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 4)):
+            op, pos = rng.random(), rng.randrange(len(data) + 1)
+            if op < 0.4 and data:
+                data[min(pos, len(data) - 1)] = rng.choice(alphabet)
+            elif op < 0.7:
+                data[pos:pos] = bytes([rng.choice(b"0 x1\n#\t\r")])
+            elif data:
+                del data[min(pos, len(data) - 1)]
+        if rng.random() < 0.3:
+            data = bytearray(gzip.compress(bytes(data)))
+        p.write_bytes(bytes(data))
+        try:
+            ev = list(ctrace.read_events(str(p)))
+            perr = None
+        except ctrace.TraceError as e:
+            perr = str(e)
+        r = subprocess.run([str(ctrdump), str(p)], capture_output=True)
+        if perr is None:
+            accepted += 1
+            assert r.returncode == 0 and r.stdout == ctrace.encode_text(ev), bytes(data)
+        else:
+            rejected += 1
+            where = perr.split(" ")[0]  # "FILE:LINE:" or "FILE:"
+            assert r.returncode == 2 and r.stderr.decode(errors="replace").startswith(
+                "ctrdump: " + where), (bytes(data), perr, r.stderr)
+    assert accepted > 20 and rejected > 20
