@@ -33,7 +33,6 @@ struct xlat_vl {
   int walks_only = 0;
   unsigned margin = 0;
   uint64_t walk_until = 0;  // walks-only: dump cycles below this one
-  bool in_walk_window = false;
 };
 
 static void eval_reset(xlat_vl *v) {
