@@ -22,7 +22,8 @@ def test_unit(unit):
     runner.build(sources=[ROOT / "rtl" / f"{top}.v"], hdl_toplevel=top, parameters=params,
                  build_dir=build, always=True, timescale=("1ns", "1ps"))
     results = runner.test(hdl_toplevel=top, test_module=module, build_dir=build,
-                          test_dir=ROOT / "tests" / "rtl", extra_env={"PYTHONPATH": str(ROOT / "tests" / "rtl"), **env})
+                          test_dir=ROOT / "tests" / "rtl", results_xml=str(build / "results.xml"),
+                          extra_env={"PYTHONPATH": str(ROOT / "tests" / "rtl"), **env})
     import xml.etree.ElementTree as ET
     tree = ET.parse(results)
     cases = tree.findall(".//testcase")
