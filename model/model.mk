@@ -37,8 +37,11 @@ $(XLAT_SO): $(XLAT_LIB_OBJ)
 $(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
 	$(CC) -o $@ $^ -ldl
 
+# (under the same lock as xlat_create's on-demand builds)
 $(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS)
-	VERILATOR=$(VERILATOR) CXX=$(CXX) sh model/xlat_build.sh $(CURDIR) e64w4-lru-l12.10.10-wc0 \
+	@mkdir -p $(BUILD)/xlat-rtl
+	VERILATOR=$(VERILATOR) CXX=$(CXX) flock $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0.lock \
+	  sh model/xlat_build.sh $(CURDIR) e64w4-lru-l12.10.10-wc0 \
 	  -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 -GLevelBits1=10 \
 	  -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257 > $(BUILD)/xlat-rtl-default.log 2>&1 \
 	  || { cat $(BUILD)/xlat-rtl-default.log; exit 1; }

@@ -204,8 +204,8 @@ static long long mtime_of(const char *path) {
 /* The library is up to date when it is newer than every source it is built from. */
 static int lib_fresh(const char *root, const char *lib) {
   static const char *const srcs[] = {
-      "rtl/ctlb_top.v",      "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
-      "model/xlat_vl.cpp",   "model/xlat_impl.h",   "model/xlat.h",      "model/xlat_build.sh",
+      "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",    "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
+      "model/xlat_vl.cpp", "model/xlat_impl.h", "model/xlat.h",      "model/xlat_build.sh",
   };
   long long t = mtime_of(lib);
   if (t < 0) return 0;
@@ -231,7 +231,8 @@ static int mkdirs(const char *path) {
   return 0;
 }
 
-static int run_build(const char *root, const char *name, const xlat_config_t *cfg, const char *log) {
+static int run_build(const char *root, const char *name, const xlat_config_t *cfg,
+                     const char *log) {
   char script[PATH_MAX + 32];
   snprintf(script, sizeof script, "%s/model/xlat_build.sh", root);
   char g[10][48];
@@ -274,8 +275,7 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
   char root[PATH_MAX], name[128], dir[PATH_MAX + 256], lib[PATH_MAX + 300], lock[PATH_MAX + 300],
       log[PATH_MAX + 300];
   if (xlat_project_root(root, sizeof root)) {
-    seterr(err, errlen,
-           "xlat: cannot find the project root (model/xlat_build.sh); set CTSIM_ROOT");
+    seterr(err, errlen, "xlat: cannot find the project root (model/xlat_build.sh); set CTSIM_ROOT");
     return -1;
   }
   xlat_config_name(&x->cfg, name, sizeof name);

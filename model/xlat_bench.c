@@ -145,7 +145,8 @@ int main(int argc, char **argv) {
     uint64_t nn = b ? n / 10 : n;
     for (int miss = 0; miss < 2; miss++) {
       result_t r = run(x, &cfg, miss, nn);
-      printf("xlat-bench: %-3s %-10s %s: %" PRIu64 " lookups, %.2f cycles/lookup, %.1f M lookups/s, %.1f M cycles/s\n",
+      printf("xlat-bench: %-3s %-10s %s: %" PRIu64
+             " lookups, %.2f cycles/lookup, %.1f M lookups/s, %.1f M cycles/s\n",
              b ? "RTL" : "C", miss ? "miss-heavy" : "hit-heavy", name, r.lookups,
              (double)r.cycles / (double)r.lookups, (double)r.lookups / r.secs / 1e6,
              (double)r.cycles / r.secs / 1e6);

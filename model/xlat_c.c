@@ -22,11 +22,11 @@ struct xlat_c {
   uint16_t lfsr_seed;
   /* CTLB: entry e = set * ways + way; key = (1 << 32 | id) when valid, 0 when not */
   uint64_t *key;
-  uint32_t *addr;  /* function address (bits 1:0 zero) */
-  uint16_t *age;   /* LRU: age per entry, 0 = most recently used */
-  uint8_t *tree;   /* PLRU: `ways` node bits per set (node 0 unused) */
-  uint16_t *fifo;  /* FIFO: next way per set */
-  uint16_t lfsr;   /* RANDOM */
+  uint32_t *addr; /* function address (bits 1:0 zero) */
+  uint16_t *age;  /* LRU: age per entry, 0 = most recently used */
+  uint8_t *tree;  /* PLRU: `ways` node bits per set (node 0 unused) */
+  uint16_t *fifo; /* FIFO: next way per set */
+  uint16_t lfsr;  /* RANDOM */
   /* walk cache */
   uint32_t wc_n, wc_ptr;
   uint32_t *wc_key, *wc_data; /* entry address >> 2, next-table address >> 2 */

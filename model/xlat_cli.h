@@ -16,7 +16,7 @@
   "  --entries N       CTLB entries, power of two 1..1024 (default 64)\n"                 \
   "  --ways N          ways, power of two dividing entries (default 4)\n"                 \
   "  --policy P        lru | plru | fifo | random (default lru)\n"                        \
-  "  --levels A.B.C    index bits per table level, root first (default 12.10.10)\n"      \
+  "  --levels A.B.C    index bits per table level, root first (default 12.10.10)\n"       \
   "  --walk-cache N    walk-cache entries, 0 or a power of two up to 64 (default 0)\n"    \
   "  --lfsr-seed N     seed of the random policy's LFSR, 0..65535 (default 0 = 0xACE1)\n" \
   "  --config NAME     a whole configuration by name, e.g. e64w4-lru-l12.10.10-wc0\n"
@@ -101,8 +101,8 @@ bad:
 static inline int cli_config_opt(const char *prog, int argc, char **argv, int *i,
                                  xlat_config_t *cfg) {
   const char *o = argv[*i];
-  const char *names[] = {"--entries", "--ways", "--policy", "--levels", "--walk-cache",
-                         "--lfsr-seed", "--config"};
+  const char *names[] = {"--entries",    "--ways",      "--policy", "--levels",
+                         "--walk-cache", "--lfsr-seed", "--config"};
   int k = -1;
   for (int j = 0; j < 7; j++)
     if (!strcmp(o, names[j])) k = j;
@@ -113,18 +113,24 @@ static inline int cli_config_opt(const char *prog, int argc, char **argv, int *i
   }
   const char *v = argv[++*i];
   switch (k) {
-    case 0: return cli_u32(prog, o, v, &cfg->entries) ? -1 : 1;
-    case 1: return cli_u32(prog, o, v, &cfg->ways) ? -1 : 1;
+    case 0:
+      return cli_u32(prog, o, v, &cfg->entries) ? -1 : 1;
+    case 1:
+      return cli_u32(prog, o, v, &cfg->ways) ? -1 : 1;
     case 2:
       if (xlat_policy_parse(v, &cfg->policy)) {
         fprintf(stderr, "%s: --policy: unknown policy '%s' (lru, plru, fifo, random)\n", prog, v);
         return -1;
       }
       return 1;
-    case 3: return cli_levels(prog, v, cfg) ? -1 : 1;
-    case 4: return cli_u32(prog, o, v, &cfg->walk_cache) ? -1 : 1;
-    case 5: return cli_u32(prog, o, v, &cfg->lfsr_seed) ? -1 : 1;
-    default: return cli_config_name(prog, v, cfg) ? -1 : 1;
+    case 3:
+      return cli_levels(prog, v, cfg) ? -1 : 1;
+    case 4:
+      return cli_u32(prog, o, v, &cfg->walk_cache) ? -1 : 1;
+    case 5:
+      return cli_u32(prog, o, v, &cfg->lfsr_seed) ? -1 : 1;
+    default:
+      return cli_config_name(prog, v, cfg) ? -1 : 1;
   }
 }
 

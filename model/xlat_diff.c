@@ -211,8 +211,8 @@ static void print_io(const char *tag, const xlat_out_t *o) {
   fprintf(stderr,
           "  %-6s req_ready=%u rsp_valid=%u rsp_hit=%u rsp_fault=%u rsp_addr=0x%08x "
           "mem_req_valid=%u mem_req_addr=0x%08x busy=%u\n",
-          tag, o->req_ready, o->rsp_valid, o->rsp_hit, o->rsp_fault, o->rsp_addr,
-          o->mem_req_valid, o->mem_req_addr, o->busy);
+          tag, o->req_ready, o->rsp_valid, o->rsp_hit, o->rsp_fault, o->rsp_addr, o->mem_req_valid,
+          o->mem_req_addr, o->busy);
 }
 
 static void print_in(const xlat_in_t *i) {
@@ -280,8 +280,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       int ip = (int)below(&r, w.nids);
       if (k < 820) {
         pending = 1;
-        req_id = below(&r, 100) < 3 ? (below(&r, 2) ? (uint32_t)rnd(&r) : gen_id(&w, &r))
-                                    : w.ids[ip];
+        req_id =
+            below(&r, 100) < 3 ? (below(&r, 2) ? (uint32_t)rnd(&r) : gen_id(&w, &r)) : w.ids[ip];
       } else if (k < 880) {
         if (nq < 8) q[nq++] = (inv_t){cycle + below(&r, 4), w.ids[ip], 0};
       } else if (k < 885) {
@@ -337,8 +337,10 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
         xlat_step(b, &idle, &io);
         idle_inserted++;
         if (io.rsp_valid || io.mem_req_valid || io.busy) {
-          fprintf(stderr, "%s: seed %" PRIu64 " config %s cycle %" PRIu64
-                          ": an inserted idle cycle was not idle\n", prog, o->seed, name, cycle);
+          fprintf(stderr,
+                  "%s: seed %" PRIu64 " config %s cycle %" PRIu64
+                  ": an inserted idle cycle was not idle\n",
+                  prog, o->seed, name, cycle);
           print_io(bn, &io);
           rc = 1;
           goto done;
@@ -350,8 +352,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
     xlat_step(a, &in, &oa);
     xlat_step(b, &in, &ob);
     if (!out_eq(&oa, &ob)) {
-      fprintf(stderr, "%s: MISMATCH seed %" PRIu64 " config %s cycle %" PRIu64 "\n", prog,
-              o->seed, name, cycle);
+      fprintf(stderr, "%s: MISMATCH seed %" PRIu64 " config %s cycle %" PRIu64 "\n", prog, o->seed,
+              name, cycle);
       print_in(&in);
       print_io(an, &oa);
       print_io(bn, &ob);
@@ -391,8 +393,9 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       if (chk) {
         checks++;
         if (want != oa.rsp_fault || want_addr != oa.rsp_addr) {
-          fprintf(stderr, "%s: WRONG ANSWER seed %" PRIu64 " config %s cycle %" PRIu64
-                          ": id 0x%08x %s: got fault %s addr 0x%08x, the table says fault %s addr 0x%08x\n",
+          fprintf(stderr,
+                  "%s: WRONG ANSWER seed %" PRIu64 " config %s cycle %" PRIu64
+                  ": id 0x%08x %s: got fault %s addr 0x%08x, the table says fault %s addr 0x%08x\n",
                   prog, o->seed, name, cycle, id, oa.rsp_hit ? "hit" : "walk",
                   xlat_fault_name(oa.rsp_fault), oa.rsp_addr, xlat_fault_name((unsigned)want),
                   want_addr);
@@ -434,16 +437,17 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       const char *ns[2] = {an, bn};
       for (int i = 0; i < 2; i++)
         fprintf(stderr,
-                "  %-6s lookups=%" PRIu64 " hits=%" PRIu64 " misses=%" PRIu64 " walk_cycles=%" PRIu64
-                " mem_reads=%" PRIu64 " walk_cache_hits=%" PRIu64 " invalidations=%" PRIu64
-                " faults=%" PRIu64 "\n",
+                "  %-6s lookups=%" PRIu64 " hits=%" PRIu64 " misses=%" PRIu64
+                " walk_cycles=%" PRIu64 " mem_reads=%" PRIu64 " walk_cache_hits=%" PRIu64
+                " invalidations=%" PRIu64 " faults=%" PRIu64 "\n",
                 ns[i], cs[i]->lookups, cs[i]->hits, cs[i]->misses, cs[i]->walk_cycles,
                 cs[i]->mem_reads, cs[i]->walk_cache_hits, cs[i]->invalidations, cs[i]->faults);
     }
     if (!rc)
       printf("seed %" PRIu64 " %s: %" PRIu64 " cycles, %" PRIu64 " lookups (%" PRIu64
              " hits), %" PRIu64 " answers checked against the table%s\n",
-             o->seed, name, cycle, ca.lookups, ca.hits, checks, o->idle_test ? ", idle cycles inserted" : "");
+             o->seed, name, cycle, ca.lookups, ca.hits, checks,
+             o->idle_test ? ", idle cycles inserted" : "");
     if (!rc && o->idle_test) printf("  %" PRIu64 " idle cycles inserted\n", idle_inserted);
   }
 done:
@@ -577,8 +581,8 @@ int main(int argc, char **argv) {
     xlat_reset(b);
     if (o.trace && s == 0) {
       xlat_t *t = bb == XLAT_BACKEND_RTL ? b : NULL;
-      if (!t || xlat_trace_open(t, o.trace, o.trace_from, o.trace_to, o.walks_only, o.margin,
-                                err, sizeof err)) {
+      if (!t || xlat_trace_open(t, o.trace, o.trace_from, o.trace_to, o.walks_only, o.margin, err,
+                                sizeof err)) {
         fprintf(stderr, "%s\n", t ? err : "xlat-diff: --trace needs an RTL instance");
         rc = 2;
         break;

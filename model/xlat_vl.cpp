@@ -140,7 +140,8 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path, uint64_t from
                                    int walks_only, unsigned margin, char *err, size_t errlen) {
   std::string p(path ? path : "");
   if (p.size() >= 4 && p.compare(p.size() - 4, 4, ".fst") == 0) {
-    if (err && errlen) snprintf(err, errlen, "xlat: FST is not built in; trace to a .vcd file (%s)", path);
+    if (err && errlen)
+      snprintf(err, errlen, "xlat: FST is not built in; trace to a .vcd file (%s)", path);
     return -1;
   }
   FILE *f = fopen(p.c_str(), "w");
