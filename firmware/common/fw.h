@@ -1,0 +1,30 @@
+/*
+ * fw.h: everything a firmware program usually needs.
+ *
+ * The runtime (crt0.S, runtime.c) provides: stdout on the console (printf,
+ * puts, putchar from picolibc), _exit()/exit() that end the run on ctsim
+ * (tohost) and on QEMU (test finisher), main's return value as the exit
+ * code, and C trap handlers (trap.h).
+ */
+#ifndef FW_FW_H
+#define FW_FW_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "csr.h"
+#include "mmio.h"
+#include "timer.h"
+#include "trap.h"
+
+/* Write one byte to the console (waits for LSR.THRE, which is always set). */
+void console_putc(char c);
+/* Write a NUL-terminated string to the console, no newline added. */
+void console_puts(const char *s);
+
+/* tohost/fromhost (64-bit words, section .tohost), defined in crt0.S. */
+extern volatile uint64_t tohost;
+extern volatile uint64_t fromhost;
+
+#endif /* FW_FW_H */
