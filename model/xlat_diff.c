@@ -174,15 +174,15 @@ static uint32_t patch(world_t *w, rng_t *r, uint32_t id) {
     e = p;
     lvl = l;
     if ((*p & 3) != 1 || l == w->cfg.levels - 1) break;
-    if (below(r, 4) == 0) break; /* sometimes patch an upper level */
+    if (below(r, 10) == 0) break; /* sometimes patch an upper level */
     base = *p & ~3u;
   }
   if (!e) return 0;
   if ((*e & 3) == 1 && lvl + 1 < w->cfg.levels) w->wc_stale = 1;
   uint32_t k = below(r, 10);
-  if (k < 6 || !(*e & 1))
+  if (k < 8 || !(*e & 1))
     *e = ((uint32_t)rnd(r) & ~3u) | 3u; /* new handler */
-  else if (k < 8)
+  else if (k < 9)
     *e &= ~1u; /* unmap */
   else
     *e = junk_invalid(r);
@@ -260,6 +260,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
   uint32_t walk_id = 0, walk_root = 0;
   uint32_t mem_ready_pct = 20 + below(&r, 81);
   uint32_t max_lat = 1 + below(&r, 12);
+  uint32_t hot_pct = 40 + below(&r, 56);
+  uint32_t hot = 2 + below(&r, w.nids / 2 + 1);
   int rc = 0;
   const uint64_t limit = o->ops * 200 + 100000;
 
@@ -277,7 +279,9 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
     if (!pending && ops_done < o->ops && cycle >= gap_until) {
       ops_done++;
       uint32_t k = below(&r, 1000);
-      int ip = (int)below(&r, w.nids);
+      if (!(w.root & 1) && below(&r, 10) < 3) w.root |= 1u;
+      /* locality: most lookups go to a hot subset of the pool */
+      int ip = (int)(below(&r, 100) < hot_pct ? below(&r, hot) : below(&r, w.nids));
       if (k < 820) {
         pending = 1;
         req_id =
@@ -294,7 +298,7 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
           q[nq++] = (inv_t){cycle + below(&r, 30), w.ids[ip], (uint8_t)all};
         }
       } else if (k < 930) {
-        w.root ^= 1u;
+        w.root &= ~1u; /* disable the table for a few operations */
       } else {
         gap_until = cycle + 1 + below(&r, 6);
       }
@@ -311,10 +315,11 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
         break;
       }
     }
-    if (!in.inv_valid && below(&r, 1000) < 15) {
+    if (!in.inv_valid && below(&r, 1000) < (walk_on ? 20u : 3u)) {
+      /* mostly aimed at the ID being walked, to exercise the kill rule */
       in.inv_valid = 1;
-      in.inv_id = walk_on && below(&r, 2) ? walk_id : w.ids[below(&r, w.nids)];
-      in.inv_all = below(&r, 100) < 5;
+      in.inv_id = walk_on && below(&r, 10) < 7 ? walk_id : w.ids[below(&r, w.nids)];
+      in.inv_all = below(&r, 100) < 3;
     }
     in.root = w.root;
     in.mem_req_ready = below(&r, 100) < mem_ready_pct;
