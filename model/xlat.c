@@ -46,6 +46,8 @@ struct xlat {
   xlat_vl_busy_fn vl_busy;
   xlat_vl_trace_open_fn vl_trace_open;
   xlat_vl_trace_close_fn vl_trace_close;
+  /* FST: the shim writes VCD to fst_tmp, converted by vcd2fst on close */
+  char *fst_path, *fst_tmp;
 };
 
 static void seterr(char *err, size_t len, const char *fmt, ...) {
@@ -369,6 +371,7 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
 void xlat_destroy(xlat_t *x) {
   if (!x) return;
   if (x->c) xlat_c_destroy(x->c);
+  xlat_trace_close(x);
   if (x->vl) x->vl_destroy(x->vl);
   /* The library stays loaded: Verilator's runtime registers thread-local state that
    * must outlive the model, and a process loads each configuration only once. */
@@ -425,9 +428,63 @@ int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to, int
     seterr(err, errlen, "xlat: waveform tracing needs the RTL backend");
     return -1;
   }
-  return x->vl_trace_open(x->vl, path, from, to, walks_only, margin, err, errlen);
+  xlat_trace_close(x);
+  size_t n = path ? strlen(path) : 0;
+  if (n > 4 && !strcmp(path + n - 4, ".fst")) {
+    /* check the destination now, so the error comes at open time */
+    FILE *f = fopen(path, "w");
+    if (!f) {
+      seterr(err, errlen, "xlat: cannot write trace file %s", path);
+      return -1;
+    }
+    fclose(f);
+    x->fst_path = strdup(path);
+    x->fst_tmp = malloc(n + 16);
+    if (!x->fst_path || !x->fst_tmp) {
+      seterr(err, errlen, "xlat: out of memory");
+      return -1;
+    }
+    snprintf(x->fst_tmp, n + 16, "%s.tmp.vcd", path);
+    path = x->fst_tmp;
+  }
+  int rc = x->vl_trace_open(x->vl, path, from, to, walks_only, margin, err, errlen);
+  if (rc && x->fst_path) {
+    free(x->fst_path);
+    free(x->fst_tmp);
+    x->fst_path = x->fst_tmp = NULL;
+  }
+  return rc;
+}
+
+/* Runs `vcd2fst vcd fst`; 0 on success. */
+static int vcd2fst(const char *vcd, const char *fst) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    int fd = open("/dev/null", O_WRONLY);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      close(fd);
+    }
+    execlp("vcd2fst", "vcd2fst", vcd, fst, (char *)NULL);
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 void xlat_trace_close(xlat_t *x) {
-  if (x->vl) x->vl_trace_close(x->vl);
+  if (!x->vl) return;
+  x->vl_trace_close(x->vl);
+  if (x->fst_path) {
+    if (vcd2fst(x->fst_tmp, x->fst_path) == 0)
+      unlink(x->fst_tmp);
+    else
+      fprintf(stderr, "xlat: vcd2fst failed; the waveform is kept as VCD in %s\n", x->fst_tmp);
+    free(x->fst_path);
+    free(x->fst_tmp);
+    x->fst_path = x->fst_tmp = NULL;
+  }
 }

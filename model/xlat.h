@@ -142,7 +142,7 @@ uint64_t xlat_cycles(const xlat_t *x); /* cycles stepped since create/reset */
 int xlat_busy(const xlat_t *x);
 
 /* Waveform tracing (RTL backend only; the C backend returns -1 with a message).
- * Writes VCD (a path ending in ".fst" is refused with a message: convert with vcd2fst).
+ * Writes VCD; a path ending in ".fst" gets FST (VCD converted by vcd2fst at close).
  * Cycles are numbered from create/reset; cycle c is dumped at times 2c (before the
  * edge) and 2c+1 (after). from/to: only cycles in [from, to) are dumped (to = 0: no end).
  * walks_only: dump only the request cycle of each miss, the walk's cycles, and
