@@ -11,8 +11,9 @@ MEM = {0x100 + 4 * 1: 0x200 | 1, 0x200 + 4 * 2: 0xABC0 | 3,   # id 0x12 -> 0xABC
        0x100 + 4 * 4: 0x300 | 1}                              # id 0x4? -> invalid at level 1
 
 
-async def walk(dut, id_):
-    """Starts a walk of id_ and serves memory; returns (fault, addr, cycles, reads)."""
+async def walk(dut, id_, inv_at=None, inv_id=0, inv_all=0):
+    """Starts a walk of id_ and serves memory, optionally invalidating inv_id (or all)
+    in walk cycle inv_at; returns (fault, addr, cycles, reads, fill)."""
     dut.start_i.value = 1
     dut.start_id_i.value = id_
     await RisingEdge(dut.clk_i)
@@ -22,6 +23,9 @@ async def walk(dut, id_):
     while True:
         cycles += 1
         dut.mem_rsp_valid_i.value = 0
+        dut.inv_i.value = int(cycles == inv_at)
+        dut.inv_id_i.value = inv_id
+        dut.inv_all_i.value = inv_all
         if due is not None and due[0] == cycles:
             dut.mem_rsp_valid_i.value = 1
             dut.mem_rsp_data_i.value = MEM.get(due[1], 0)
@@ -70,3 +74,15 @@ async def walks(dut):
     await Timer(1, "ns")
     dut.root_i.value = 0x100                                  # disabled
     assert await walk(dut, 0x12) == (3, 0, 1, [], 0)
+    await RisingEdge(dut.clk_i)
+    await Timer(1, "ns")
+    dut.root_i.value = 0x100 | 1
+    # invalidate/flush during the walk: answered, but no refill (docs section 6)
+    full = (0, 0xABC0, 2 * (1 + LAT) + 1, [0x104, 0x208])
+    for inv_at, inv_id, inv_all, fill in [(2, 0x12, 0, 0), (7, 0x12, 0, 0), (3, 0, 1, 0),
+                                          (3, 0x13, 0, 1)]:
+        got = await walk(dut, 0x12, inv_at, inv_id, inv_all)
+        assert got == full + (fill,), (inv_at, inv_id, inv_all, got)
+        await RisingEdge(dut.clk_i)
+        await Timer(1, "ns")
+        dut.inv_i.value = 0
