@@ -18,8 +18,11 @@
 #include "cpu.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ctrace_write.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -33,6 +36,7 @@
 #define MSTATUS_MPP 0x1800u
 #define MIP_MTIP 0x80u
 #define CAUSE_MTI 0x80000007u
+#define CAUSE_CALLID 24u
 #define MISA_RV32IM ((1u << 30) | (1u << 8) | (1u << 12))
 
 /* ---------------------------------------------------------------- decode */
@@ -71,8 +75,9 @@ static inline int32_t imm_j(uint32_t w) {
 void rv_decode(uint32_t w, dinsn_t *d) {
   memset(d, 0, sizeof *d);
   d->op = OP_ILLEGAL;
-  /* custom-0 (0x0B) is where the call-ID extension (callid, ctlb.inv, xlat)
-   * will decode; until then it is an illegal instruction like any other. */
+  /* custom-0 (0x0B): callid, ctlb.inv and xlat are table rows whose masks
+   * take in funct7, rs2 (and rd for ctlb.inv), so every other custom-0 word
+   * falls through to OP_ILLEGAL (docs/isa.md). */
   for (size_t i = 0; i < sizeof insn_table / sizeof insn_table[0]; i++) {
     if ((w & insn_table[i].mask) != insn_table[i].match) continue;
     d->op = insn_table[i].op;
@@ -168,6 +173,10 @@ insn_class_t rv_op_class(unsigned op) {
     case OP_FENCE:
     case OP_FENCE_I:
       return CLS_FENCE;
+    case OP_CALLID:
+    case OP_CTLB_INV:
+    case OP_XLAT:
+      return CLS_CALLID;
     default:
       return CLS_ALU;
   }
@@ -176,14 +185,15 @@ insn_class_t rv_op_class(unsigned op) {
 const char *rv_class_name(insn_class_t c) {
   static const char *n[CLS_COUNT] = {"alu",   "mul",    "div",  "load",
                                      "store", "branch", "jal",  "jalr",
-                                     "csr",   "system", "fence"};
+                                     "csr",   "system", "fence", "callid"};
   return c < CLS_COUNT ? n[c] : "?";
 }
 
 const char *rv_stall_name(stall_t s) {
   static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem",
                                        "imem",     "branch", "jal",
-                                       "jalr",     "trap",   "wfi"};
+                                       "jalr",     "trap",   "wfi",
+                                       "ctlb"};
   return s < STALL_COUNT ? n[s] : "?";
 }
 
@@ -207,6 +217,8 @@ const char *rv_cause_name(uint32_t cause) {
       return "store access fault";
     case 11:
       return "environment call from M-mode";
+    case CAUSE_CALLID:
+      return "call-ID fault";
     case CAUSE_MTI:
       return "machine timer interrupt";
     default:
@@ -244,6 +256,8 @@ int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
 }
 
 void cpu_free(hart_t *h) {
+  if (h->xl) xlat_destroy(h->xl);
+  h->xl = NULL;
   mem_unmap(h->mem.ram, h->cfg.ram_size);
   mem_unmap(h->dc, h->cfg.ram_size / 4 * sizeof(dinsn_t));
   h->mem.ram = NULL;
@@ -281,6 +295,8 @@ static uint64_t timer_cycle(const hart_t *h) {
 void cpu_update_event(hart_t *h) {
   uint64_t ev = irq_enabled(h) ? timer_cycle(h) : UINT64_MAX;
   if (h->cfg.max_cycles && h->cfg.max_cycles < ev) ev = h->cfg.max_cycles;
+  if (h->next_patch < h->npatches && h->patches[h->next_patch].cycle < ev)
+    ev = h->patches[h->next_patch].cycle;
   h->event_cycle = ev;
 }
 
@@ -355,6 +371,25 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xF14:
       v = 0;
       break; /* mhartid */
+    case 0x7C0:
+      v = h->ctroot;
+      break; /* ctroot */
+    case 0xFC0:
+    case 0xFC1:
+    case 0xFC2:
+    case 0xFC3:
+    case 0xFC4:
+    case 0xFC6: { /* ctlbhit ctlbmiss ctlbwalk ctlbinv ctlbfault ctlblookup */
+      xlat_counters_t k = {0};
+      if (h->xl) xlat_get_counters(h->xl, &k);
+      uint64_t c[7] = {k.hits,   k.misses, k.walk_cycles, k.invalidations,
+                       k.faults, 0,        k.lookups};
+      v = (uint32_t)c[csr - 0xFC0];
+      break;
+    }
+    case 0xFC5:
+      v = h->ctcause;
+      break; /* ctcause */
     default:
       return -1;
   }
@@ -385,6 +420,9 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       break;
     case 0x343:
       h->mtval = n;
+      break;
+    case 0x7C0: /* ctroot: bit 1 reads 0; no flush */
+      h->ctroot = n & ~2u;
       break;
     case 0xB00: /* the next cycle reads the value written */
       h->cycle_off = ((cyc & ~0xffffffffull) | n) - (h->now + 1);
@@ -462,6 +500,225 @@ static void log_commit(FILE *f, uint32_t pc, uint32_t insn, const dinsn_t *d,
   fputc('\n', f);
 }
 
+/* ------------------------------------------------------------ accelerator */
+
+/* Ends the run with a simulator error (exit status 2, docs/ctsim.md). */
+static void sim_error(hart_t *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void sim_error(hart_t *h, const char *fmt, ...) {
+  static char msg[640];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  h->fatal_msg = msg;
+  h->stop = STOP_SIM_ERROR;
+}
+
+/* The accelerator is created at its first use, so programs without call-ID
+ * instructions never load (or build) the verilated model. */
+static int xl_get(hart_t *h) {
+  if (h->xl) return 0;
+  char err[512];
+  h->xl = xlat_create((xlat_backend_t)h->cfg.xlat_backend, &h->cfg.xlat, err,
+                      sizeof err);
+  if (!h->xl) {
+    sim_error(h, "--xlat: %s", err);
+    return -1;
+  }
+  return 0;
+}
+
+/* Lock-step mode: clock the accelerator with idle inputs for every CPU cycle
+ * before c that has not been stepped yet. (Idle-skip mode skips them: with
+ * idle inputs and busy = 0 a cycle changes no state, accelerator.md 3.) */
+static void xl_idle_to(hart_t *h, uint64_t c) {
+  if (!h->cfg.lockstep) return;
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.root = h->ctroot;
+  in.mem_req_ready = 1;
+  while (h->xl_now < c) {
+    xlat_step(h->xl, &in, &out);
+    h->xl_now++;
+  }
+}
+
+/* One event of --record-trace; start: its first cycle, next: the cycle after
+ * it completed. */
+static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
+                        uint64_t start, uint64_t next) {
+  if (!h->trace || h->trace_failed) return;
+  ctr_event_t ev;
+  if (start > h->trace_next) {
+    uint64_t gap = start - h->trace_next;
+    while (gap && !h->trace_failed) {
+      uint32_t g = gap > 0xffffffffu ? 0xffffffffu : (uint32_t)gap;
+      ev.kind = CTR_GAP, ev.a = g, ev.b = 0;
+      if (ctw_event(h->trace, &ev)) h->trace_failed = 1;
+      gap -= g;
+    }
+  }
+  ev.kind = kind, ev.a = a, ev.b = b;
+  if (ctw_event(h->trace, &ev)) h->trace_failed = 1;
+  h->trace_next = next;
+}
+
+/* A lookup (callid, xlat) of id presented in cycle E (its EX entry). The
+ * walker's reads go to the data-memory port: a read accepted in cycle t is
+ * answered in cycle t + dmem_lat with the RAM word, or with an error outside
+ * RAM; the port accepts nothing before h->dport_free (a load or store ahead
+ * still in MEM). Returns the cycle of the answer (E for a hit) with the
+ * address and fault code; on a simulator error sets h->stop. */
+static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
+                          unsigned *fault) {
+  *addr = 0, *fault = 0;
+  if (xl_get(h)) return E;
+  xl_idle_to(h, E);
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.req_valid = 1;
+  in.req_id = id;
+  in.root = h->ctroot;
+  int pend = 0;
+  uint64_t pend_at = 0;
+  uint32_t pdata = 0;
+  uint8_t perr = 0;
+  const uint64_t dmem = h->cfg.dmem_lat;
+  for (uint64_t c = E;; c++) {
+    in.mem_req_ready = c >= h->dport_free;
+    in.mem_rsp_valid = pend && c == pend_at;
+    in.mem_rsp_err = in.mem_rsp_valid ? perr : 0;
+    in.mem_rsp_data = in.mem_rsp_valid ? pdata : 0;
+    xlat_step(h->xl, &in, &out);
+    if (c == E && !out.req_ready) {
+      sim_error(h, "internal: the accelerator refused a request at cycle %" PRIu64, E);
+      return E;
+    }
+    if (in.mem_rsp_valid) pend = 0;
+    if (out.mem_req_valid && in.mem_req_ready) {
+      uint32_t o = out.mem_req_addr - RAM_BASE;
+      pend = 1, pend_at = c + dmem;
+      if (o <= h->mem.ram_size - 4) {
+        memcpy(&pdata, h->mem.ram + o, 4);
+        perr = 0;
+      } else {
+        pdata = 0, perr = 1;
+      }
+    }
+    if (out.rsp_valid) {
+      *addr = out.rsp_addr;
+      *fault = out.rsp_fault;
+      h->xl_now = c + 1;
+      trace_event(h, CTR_CALL, id, 0, E, c + 1);
+      return c;
+    }
+    in.req_valid = 0, in.req_id = 0;
+    if (c - E > 100000000) {
+      sim_error(h, "internal: the accelerator did not answer ID 0x%08" PRIx32
+                   " (cycle %" PRIu64 ")", id, E);
+      return E;
+    }
+  }
+}
+
+/* ctlb.inv in cycle E: one cycle on the invalidate port. */
+static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
+  if (xl_get(h)) return;
+  xl_idle_to(h, E);
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.inv_valid = 1;
+  in.inv_all = (uint8_t)all;
+  in.inv_id = all ? 0 : id;
+  in.root = h->ctroot;
+  in.mem_req_ready = 1;
+  xlat_step(h->xl, &in, &out);
+  h->xl_now = E + 1;
+  trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
+}
+
+/* --patch-at: at the boundary before the instruction entering EX at E, walk
+ * the table like a live-patch tool would (functionally, outside simulated
+ * time), write addr | 3 into the ID's last-level entry and invalidate the ID
+ * on the invalidate port (one accelerator cycle between two CPU cycles, as if
+ * a debugger had stopped the CPU's clock). */
+static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
+  const xlat_config_t *g = &h->cfg.xlat;
+  unsigned w = 0;
+  for (unsigned l = 0; l < g->levels; l++) w += g->level_bits[l];
+  char what[96];
+  snprintf(what, sizeof what, "--patch-at %" PRIu64 ":0x%" PRIx32 ":%s",
+           p->cycle, p->id, p->name);
+  if (!(h->ctroot & 1)) {
+    sim_error(h, "%s: cycle %" PRIu64 ": ctroot is disabled (0x%08" PRIx32
+                 "): no table to patch", what, E, h->ctroot);
+    return;
+  }
+  if (w < 32 && (p->id >> w)) {
+    sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                 " is wider than the %u bits the table levels cover",
+              what, E, p->id, w);
+    return;
+  }
+  uint32_t base = h->ctroot & ~3u, ea = 0, e = 0;
+  unsigned shift = w;
+  for (unsigned l = 0; l < g->levels; l++) {
+    shift -= g->level_bits[l];
+    uint32_t idx = (p->id >> shift) & ((1u << g->level_bits[l]) - 1);
+    ea = base + 4 * idx;
+    uint32_t o = ea - RAM_BASE;
+    if (o > h->mem.ram_size - 4) {
+      sim_error(h, "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
+                   " is outside RAM", what, E, l, ea);
+      return;
+    }
+    memcpy(&e, h->mem.ram + o, 4);
+    int last = l + 1 == g->levels;
+    if (!(e & 1)) {
+      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                   " is not mapped (level-%u entry at 0x%08" PRIx32
+                   " is invalid)", what, E, p->id, l, ea);
+      return;
+    }
+    if ((e & 2) && !last) {
+      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                   " is mapped by a range leaf at level %u (0x%08" PRIx32
+                   "), not by an entry of its own", what, E, p->id, l, ea);
+      return;
+    }
+    if (last && !(e & 2)) {
+      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                   " is not mapped (last-level entry at 0x%08" PRIx32
+                   " is not a leaf)", what, E, p->id, ea);
+      return;
+    }
+    base = e & ~3u;
+  }
+  if (xl_get(h)) return;
+  uint32_t v = p->addr | 3u, o = ea - RAM_BASE;
+  memcpy(h->mem.ram + o, &v, 4);
+  if (h->dc[o >> 2].op) h->dc[o >> 2].op = OP_NONE;
+  xl_idle_to(h, E);
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.inv_valid = 1;
+  in.inv_id = p->id;
+  in.root = h->ctroot;
+  in.mem_req_ready = 1;
+  xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
+  h->st.patches++;
+  trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
+  fprintf(stderr,
+          "ctsim: cycle %" PRIu64 ": patched ID 0x%" PRIx32 " -> %s (0x%08" PRIx32
+          ")\n",
+          E, p->id, p->name, p->addr);
+}
+
 /* ------------------------------------------------------------ run loop */
 
 static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
@@ -483,6 +740,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   unsigned rcause = h->p.redir_cause;
   uint64_t retired = h->retired;
   uint64_t event = h->event_cycle;
+  uint64_t dfree = h->dport_free; /* W of the last load/store */
   const uint64_t imem = h->cfg.imem_lat, dmem = h->cfg.dmem_lat;
   const uint64_t mul_lat = h->cfg.mul_lat, div_lat = h->cfg.div_lat;
   uint8_t *const ram = h->mem.ram;
@@ -513,6 +771,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       NO_CMOV();            \
     }                       \
     W = M + dmem;           \
+    dfree = W;              \
   } while (0)
 #define ALU(expr)      \
   do {                 \
@@ -602,6 +861,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
       NO_CMOV();
     } /* EX entry, no data hazards */
     uint64_t M, W, X;
+    uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
     int stop_after = 0;
     int mem = 0;
     uint32_t maddr = 0, mval = 0, insn = 0;
@@ -612,9 +872,22 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         h->stop = STOP_MAX_CYCLES;
         break;
       }
+      while (h->next_patch < h->npatches &&
+             E >= h->patches[h->next_patch].cycle) {
+        h->dport_free = dfree;
+        apply_patch(h, &h->patches[h->next_patch++], E);
+        if (h->stop) goto halt;
+      }
       if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
         /* the interrupted instruction becomes a bubble that reaches EX */
-        if (E > pE + 1) stall[STALL_TRAP] += E - pE - 1;
+        if (E > pE + 1) {
+          uint64_t g = E - pE - 1;
+          if (rcause == STALL_CTLB && redir > pD) {
+            uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;
+            stall[STALL_CTLB] += k, g -= k;
+          }
+          stall[STALL_TRAP] += g;
+        }
         cause = CAUSE_MTI;
         tval = 0;
         goto redirect_trap;
@@ -646,7 +919,13 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
           c = rcause;
         else
           c = STALL_IMEM;
-        stall[c] += E - pE - 1;
+        uint64_t g = E - pE - 1;
+        if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */
+          uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;
+          stall[STALL_CTLB] += k, g -= k;
+          c = h->p.ctlb_rest;
+        }
+        stall[c] += g;
       }
     }
     uint32_t npc = pc + 4;
@@ -863,11 +1142,56 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         event = h->event_cycle;
         break;
       }
-      /* The call-ID extension goes here (docs/memory-map.md): callid is a
-       * jalr whose target comes from the accelerator, stepped from cycle E
-       * (h->now after SYNC()) until it answers; EX_DONE(lat) with lat = the
-       * cycles it took extends the EX occupancy, and the redirect is
-       * R = E + lat, like jalr's E + 1. */
+      /* The call-ID extension (docs/isa.md, timing in docs/timing.md):
+       * the request goes to the accelerator in cycle E; it answers in cycle
+       * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
+      case OP_CALLID: { /* callid rd, rs1: a jalr through the table */
+        uint32_t id = x[d.rs1], t;
+        unsigned f;
+        SYNC();
+        h->dport_free = dfree;
+        uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
+        if (unlikely(h->stop)) goto halt;
+        h->st.callids++;
+        h->st.callid_cost += lat + 1 + imem;
+        if (unlikely(f)) {
+          h->ctcause = f;
+          tx = lat;
+          TRAP(CAUSE_CALLID, id);
+        }
+        x[d.rd] = pc + 4;
+        EX_DONE(lat);
+        rdy[d.rd] = E + lat;
+        npc = t, redir = E + lat, rcause = STALL_JALR;
+        if (unlikely(lat > 1)) {
+          rcause = STALL_CTLB;
+          h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
+        }
+        break;
+      }
+      case OP_XLAT: { /* xlat rd, rs1: the translation, never traps */
+        uint32_t t;
+        unsigned f;
+        SYNC();
+        h->dport_free = dfree;
+        uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
+        if (unlikely(h->stop)) goto halt;
+        if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
+        x[d.rd] = t;
+        EX_DONE(lat);
+        rdy[d.rd] = E + lat;
+        if (lat > 1) {
+          xcause = STALL_CTLB;
+          h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
+        }
+        break;
+      }
+      case OP_CTLB_INV: /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
+        SYNC();
+        xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
+        if (unlikely(h->stop)) goto halt;
+        EX_DONE(1);
+        break;
       case OP_NONE: /* pc outside RAM */
         TRAP(1, pc);
       default: /* OP_ILLEGAL */
@@ -895,14 +1219,19 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   redirect_trap:
     pc = trap_enter(h, cause, tval, pc);
     if (h->stop) {
-      pW = MAX(pW, E);
+      pW = MAX(pW, E + tx - 1);
       break;
     }
     event = h->event_cycle;
-    pD = D, pE = E, pX = 1;
-    pW = MAX(pW, E);
-    redir = E + 1, rcause = STALL_TRAP;
+    pD = D, pE = E, pX = tx;
+    pW = MAX(pW, E + tx - 1);
+    redir = E + tx, rcause = STALL_TRAP;
+    if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
+      rcause = STALL_CTLB;
+      h->p.ctlb_x = tx - 1, h->p.ctlb_rest = STALL_TRAP;
+    }
   }
+halt:
 #undef SYNC
 #undef EX_DONE
 #undef MEM_DONE
@@ -918,6 +1247,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   h->p.d = pD, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.ex_lat = pX;
   h->p.redir = redir, h->p.redir_cause = rcause, h->p.ex_cause = xcause;
   h->retired = retired;
+  h->dport_free = dfree;
 }
 
 static void run_fast(hart_t *h) { run(h, 0); }

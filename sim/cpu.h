@@ -11,6 +11,9 @@
 #include <stdio.h>
 
 #include "mem.h"
+#include "xlat.h"
+
+struct ctw;
 
 /* ------------------------------------------------------------ instructions */
 
@@ -76,11 +79,16 @@
   X(CSRRC, 0x00003073, 0x0000707f, C)   \
   X(CSRRWI, 0x00005073, 0x0000707f, CI) \
   X(CSRRSI, 0x00006073, 0x0000707f, CI) \
-  X(CSRRCI, 0x00007073, 0x0000707f, CI)
+  X(CSRRCI, 0x00007073, 0x0000707f, CI)  \
+  X(CALLID, 0x0000000b, 0xfff0707f, R)   \
+  X(CTLB_INV, 0x0000100b, 0xfff07fff, R) \
+  X(XLAT, 0x0000200b, 0xfff0707f, R)
 
 /* OP_NONE marks a decoded-cache entry not decoded yet (or invalidated by a
  * store); OP_ILLEGAL a word that is no instruction of this hart. The custom-0
- * opcode (0x0B, the call-ID extension) decodes to OP_ILLEGAL for now. */
+ * opcode (0x0B) holds the call-ID extension (docs/isa.md): callid, ctlb.inv
+ * and xlat with funct7 = 0 and rs2 = x0 (and rd = x0 for ctlb.inv); every
+ * other custom-0 word is OP_ILLEGAL. */
 enum {
   OP_NONE = 0,
   OP_ILLEGAL,
@@ -116,6 +124,7 @@ typedef enum {
   CLS_CSR,
   CLS_SYSTEM, /* ecall ebreak mret wfi (ecall/ebreak never retire: 0) */
   CLS_FENCE,
+  CLS_CALLID, /* callid xlat ctlb.inv */
   CLS_COUNT
 } insn_class_t;
 insn_class_t rv_op_class(unsigned op);
@@ -132,6 +141,7 @@ typedef enum {
   STALL_JALR,     /* jalr redirect (in EX) */
   STALL_TRAP,     /* trap, interrupt or mret redirect (in EX) */
   STALL_WFI,      /* wfi waiting in EX for the timer */
+  STALL_CTLB,     /* callid/xlat held in EX by a table walk */
   STALL_COUNT
 } stall_t;
 const char *rv_stall_name(stall_t s);
@@ -146,6 +156,10 @@ typedef struct {
   uint32_t div_lat;    /* cycles a div/rem occupies EX (>= 1) */
   uint32_t mtime_div;  /* mtime advances by one every mtime_div cycles */
   uint64_t max_cycles; /* 0: no limit */
+  /* the call-translation accelerator */
+  int xlat_backend;       /* xlat_backend_t */
+  xlat_config_t xlat;     /* CTLB geometry */
+  int lockstep;           /* clock it every cycle (else only while it works) */
 } cpu_config_t;
 
 void cpu_config_default(cpu_config_t *c);
@@ -156,6 +170,7 @@ typedef enum {
   STOP_FINISHER,   /* test finisher store */
   STOP_MAX_CYCLES, /* --max-cycles reached */
   STOP_FATAL_TRAP, /* trap with mtvec == 0, or a double fault */
+  STOP_SIM_ERROR,  /* the simulator could not go on (h->fatal_msg) */
 } stop_t;
 
 /* Pipeline timestamps of the last instruction that entered EX (the cycle it
@@ -167,6 +182,9 @@ typedef struct {
   unsigned ex_cause; /* stall_t of the last multi-cycle EX occupancy */
   uint64_t redir;
   unsigned redir_cause; /* stall_t of the pending redirect */
+  uint64_t ctlb_x;      /* walk cycles of the last callid/xlat miss, counted
+                           as STALL_CTLB when its gap is classified */
+  unsigned ctlb_rest;   /* stall_t of the rest of that gap */
   uint64_t ready[32];
 } pipe_t;
 
@@ -177,7 +195,18 @@ typedef struct {
   uint64_t interrupts; /* interrupts taken */
   uint64_t stall[STALL_COUNT];
   uint64_t first_ex; /* cycle the first instruction entered EX */
+  uint64_t callids;      /* callid executed (retired or faulted) */
+  uint64_t callid_cost;  /* their cost: EX cycles + 1 + imem_lat each */
+  uint64_t patches;      /* --patch-at patches applied */
 } stats_t;
+
+/* One --patch-at: at the first instruction boundary with E >= cycle, the leaf
+ * entry of id becomes addr | 3 and id is invalidated. */
+typedef struct {
+  uint64_t cycle;
+  uint32_t id, addr;
+  const char *name; /* the symbol (or the address as given) */
+} patch_t;
 
 /* The hart: one plain struct. */
 typedef struct hart {
@@ -210,6 +239,20 @@ typedef struct hart {
   stats_t st;
 
   FILE *log; /* commit log or NULL */
+
+  /* call-ID extension */
+  uint32_t ctroot;  /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
+  uint32_t ctcause; /* CSR 0xFC5 */
+  xlat_t *xl;       /* created at the first use */
+  uint64_t xl_now;  /* lock-step: next accelerator cycle to step */
+  uint64_t dport_free; /* first cycle the data-memory port is free (W of the
+                          last load/store) */
+  patch_t *patches;
+  unsigned npatches, next_patch;
+  struct ctw *trace;       /* --record-trace writer or NULL */
+  uint64_t trace_next;     /* cycle after the last recorded event completed */
+  int trace_failed;
+  const char *fatal_msg;   /* a run-time error of the simulator (exit 2) */
 
   stop_t stop;
   uint32_t exit_code;

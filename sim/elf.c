@@ -240,3 +240,42 @@ out:
   free(f);
   return rc;
 }
+
+int elf_symbol(const char *path, const char *name, uint32_t *addr, char *err,
+               size_t errlen) {
+  size_t len, want = strlen(name);
+  uint8_t *f = read_file(path, &len, err, errlen);
+  if (!f) return -1;
+  int rc = 1;
+  if (len < EHDR_SIZE) goto out;
+  uint32_t shoff = rd32(f + 32);
+  uint32_t shentsize = rd16(f + 46), shnum = rd16(f + 48);
+  if (shnum == 0 || shoff == 0 || shentsize < SHDR_SIZE ||
+      (uint64_t)shoff + (uint64_t)shnum * shentsize > len)
+    goto out;
+  for (uint32_t i = 0; i < shnum && rc == 1; i++) {
+    const uint8_t *sh = f + shoff + (size_t)i * shentsize;
+    if (rd32(sh + 4) != SHT_SYMTAB) continue;
+    uint32_t off = rd32(sh + 16), size = rd32(sh + 20), link = rd32(sh + 24);
+    if ((uint64_t)off + size > len || link >= shnum) continue;
+    const uint8_t *st = f + shoff + (size_t)link * shentsize;
+    uint32_t stroff = rd32(st + 16), strsize = rd32(st + 20);
+    if ((uint64_t)stroff + strsize > len) continue;
+    for (uint32_t s = 0; s + SYM_SIZE <= size; s += SYM_SIZE) {
+      const uint8_t *sym = f + off + s;
+      uint32_t nm = rd32(sym);
+      if (nm >= strsize) continue;
+      const char *n = (const char *)f + stroff + nm;
+      if (strnlen(n, strsize - nm) != want || memcmp(n, name, want) != 0)
+        continue;
+      unsigned type = sym[12] & 15; /* STT_NOTYPE 0, STT_FUNC 2 */
+      if (type != 0 && type != 2) continue;
+      *addr = rd32(sym + 4);
+      rc = 0;
+      break;
+    }
+  }
+out:
+  free(f);
+  return rc;
+}

@@ -21,4 +21,10 @@ typedef struct {
 int elf_load(const char *path, mem_t *mem, elf_info_t *info, char *err,
              size_t errlen);
 
+/* Looks up a function symbol (STT_FUNC, or STT_NOTYPE as assembly labels
+ * are) by name. Returns 0 with its address, 1 if there is none, -1 with a
+ * message in err if the file cannot be read. */
+int elf_symbol(const char *path, const char *name, uint32_t *addr, char *err,
+               size_t errlen);
+
 #endif /* CTSIM_ELF_H */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "ctrace_write.h"
 #include "elf.h"
 #include "stats.h"
 
@@ -39,6 +40,30 @@ static const char usage[] =
     "  --mul-lat N         cycles mul/mulh/mulhsu/mulhu occupy EX (default 3)\n"
     "  --div-lat N         cycles div/divu/rem/remu occupy EX (default 32)\n"
     "                      (latencies: 1..10000)\n"
+    "\n"
+    "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n"
+    "  --xlat rtl|c        backend: the verilated RTL (default) or the C model\n"
+    "  --ctlb-entries N    CTLB entries, a power of two 1..1024 (default 64)\n"
+    "  --ctlb-ways N       ways, a power of two <= entries (default 4)\n"
+    "  --ctlb-policy P     lru, plru, fifo or random (default lru)\n"
+    "  --ctlb-levels A,B.. table level index widths, root first: 1..4 levels\n"
+    "                      of 1..16 bits, sum <= 32 (default 12,10,10)\n"
+    "  --walk-cache N      walk-cache entries: 0 (off, default) or a power of\n"
+    "                      two up to 64\n"
+    "  --lfsr-seed N       seed of the random policy's LFSR, 0..65535\n"
+    "                      (0: the default 0xACE1)\n"
+    "  --lockstep          clock the accelerator in every CPU cycle (default:\n"
+    "                      only while it has work; results are identical)\n"
+    "  --patch-at C:ID:SYM at the first instruction entering EX at cycle >= C,\n"
+    "                      write SYM | 3 into ID's leaf table entry and\n"
+    "                      invalidate ID, like a live-patch tool (repeatable;\n"
+    "                      ID decimal or 0x hex; SYM an ELF function symbol or\n"
+    "                      a 0x address)\n"
+    "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
+    "                      binary if the name contains .ctb, gzip if it ends\n"
+    "                      in .gz)\n"
+    "\n"
+    "output:\n"
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
@@ -49,7 +74,8 @@ static const char usage[] =
     "  -V, --version       the version\n"
     "\n"
     "exit status: the program's code (0..255) from tohost or the finisher;\n"
-    "2 bad command line or input file; 3 cycle limit; 4 fatal trap.\n";
+    "2 bad command line or input file, or a failed --patch-at; 3 cycle\n"
+    "limit; 4 fatal trap.\n";
 
 static void die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -157,6 +183,74 @@ static void out_cleanup(void) {
     }
 }
 
+static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
+
+/* "12,10,10" -> levels and widths */
+static void opt_levels(const char *s, xlat_config_t *x) {
+  uint32_t b[XLAT_MAX_LEVELS] = {0}, n = 0, sum = 0;
+  const char *p = s;
+  for (;;) {
+    char num[16];
+    size_t k = strcspn(p, ",");
+    if (k == 0 || k >= sizeof num || n == XLAT_MAX_LEVELS)
+      die("--ctlb-levels: '%s' is not a list of 1..%d level widths like "
+          "12,10,10",
+          s, XLAT_MAX_LEVELS);
+    memcpy(num, p, k);
+    num[k] = 0;
+    uint64_t v;
+    if (parse_u64(num, &v) || v < 1 || v > 16)
+      die("--ctlb-levels: '%s': each level width must be 1..16", s);
+    b[n++] = (uint32_t)v;
+    sum += (uint32_t)v;
+    if (!p[k]) break;
+    p += k + 1;
+  }
+  if (sum > 32)
+    die("--ctlb-levels: '%s': the widths add up to %" PRIu32
+        " bits, more than 32",
+        s, sum);
+  x->levels = n;
+  memcpy(x->level_bits, b, sizeof b);
+}
+
+typedef struct {
+  const char *arg;
+  uint64_t cycle;
+  uint32_t id;
+  const char *sym;
+} patch_arg_t;
+
+static void parse_patch(const char *s, patch_arg_t *p) {
+  char buf[512];
+  if (strlen(s) >= sizeof buf) die("--patch-at: argument too long");
+  strcpy(buf, s);
+  char *c1 = strchr(buf, ':');
+  char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+  if (!c1 || !c2 || !c2[1])
+    die("--patch-at: '%s' is not CYCLE:ID:SYMBOL", s);
+  *c1 = 0, *c2 = 0;
+  uint64_t v;
+  if (parse_u64(buf, &v) || v == UINT64_MAX)
+    die("--patch-at: '%s': '%s' is not a cycle number", s, buf);
+  p->cycle = v;
+  if (parse_u64(c1 + 1, &v) || v > 0xffffffffu)
+    die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
+  p->id = (uint32_t)v;
+  p->sym = s + (c2 + 1 - buf);
+  p->arg = s;
+}
+
+/* stable insertion sort by cycle (equal cycles keep the option order) */
+static void sort_patches(patch_t *p, unsigned n) {
+  for (unsigned i = 1; i < n; i++) {
+    patch_t t = p[i];
+    unsigned j = i;
+    for (; j > 0 && p[j - 1].cycle > t.cycle; j--) p[j] = p[j - 1];
+    p[j] = t;
+  }
+}
+
 static double peak_rss_mib(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -168,6 +262,11 @@ int main(int argc, char **argv) {
   cpu_config_default(&cfg);
   static outfile_t json, log;
   int quiet = 0, host_stats = 0;
+  xlat_config_default(&cfg.xlat);
+  cfg.xlat_backend = XLAT_BACKEND_RTL;
+  static patch_arg_t pargs[256];
+  unsigned npargs = 0;
+  const char *trace_path = NULL;
 
   enum {
     O_RAM = 256,
@@ -179,7 +278,17 @@ int main(int argc, char **argv) {
     O_DIV,
     O_JSON,
     O_LOG,
-    O_HOST
+    O_HOST,
+    O_XLAT,
+    O_ENTRIES,
+    O_WAYS,
+    O_POLICY,
+    O_LEVELS,
+    O_WCACHE,
+    O_SEED,
+    O_LOCKSTEP,
+    O_PATCH,
+    O_TRACE
   };
   static const struct option longopts[] = {
       {"ram", required_argument, 0, O_RAM},
@@ -192,6 +301,16 @@ int main(int argc, char **argv) {
       {"stats-json", required_argument, 0, O_JSON},
       {"log-commits", required_argument, 0, O_LOG},
       {"host-stats", no_argument, 0, O_HOST},
+      {"xlat", required_argument, 0, O_XLAT},
+      {"ctlb-entries", required_argument, 0, O_ENTRIES},
+      {"ctlb-ways", required_argument, 0, O_WAYS},
+      {"ctlb-policy", required_argument, 0, O_POLICY},
+      {"ctlb-levels", required_argument, 0, O_LEVELS},
+      {"walk-cache", required_argument, 0, O_WCACHE},
+      {"lfsr-seed", required_argument, 0, O_SEED},
+      {"lockstep", no_argument, 0, O_LOCKSTEP},
+      {"patch-at", required_argument, 0, O_PATCH},
+      {"record-trace", required_argument, 0, O_TRACE},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -234,6 +353,52 @@ int main(int argc, char **argv) {
       case O_HOST:
         host_stats = 1;
         break;
+      case O_XLAT:
+        if (strcmp(optarg, "rtl") == 0)
+          cfg.xlat_backend = XLAT_BACKEND_RTL;
+        else if (strcmp(optarg, "c") == 0)
+          cfg.xlat_backend = XLAT_BACKEND_C;
+        else
+          die("--xlat: '%s' is not a backend (rtl or c)", optarg);
+        break;
+      case O_ENTRIES:
+        cfg.xlat.entries = (uint32_t)opt_num("--ctlb-entries", optarg, 1, 1024);
+        if (!is_pow2(cfg.xlat.entries))
+          die("--ctlb-entries: '%s' is not a power of two in 1..1024", optarg);
+        break;
+      case O_WAYS:
+        cfg.xlat.ways = (uint32_t)opt_num("--ctlb-ways", optarg, 1, 1024);
+        if (!is_pow2(cfg.xlat.ways))
+          die("--ctlb-ways: '%s' is not a power of two in 1..1024", optarg);
+        break;
+      case O_POLICY:
+        if (xlat_policy_parse(optarg, &cfg.xlat.policy))
+          die("--ctlb-policy: '%s' is not a policy (lru, plru, fifo, random)",
+              optarg);
+        break;
+      case O_LEVELS:
+        opt_levels(optarg, &cfg.xlat);
+        break;
+      case O_WCACHE:
+        cfg.xlat.walk_cache = (uint32_t)opt_num("--walk-cache", optarg, 0, 64);
+        if (cfg.xlat.walk_cache && !is_pow2(cfg.xlat.walk_cache))
+          die("--walk-cache: '%s' is not 0 or a power of two up to 64", optarg);
+        break;
+      case O_SEED:
+        cfg.xlat.lfsr_seed = (uint32_t)opt_num("--lfsr-seed", optarg, 0, 65535);
+        break;
+      case O_LOCKSTEP:
+        cfg.lockstep = 1;
+        break;
+      case O_PATCH:
+        if (npargs == sizeof pargs / sizeof pargs[0])
+          die("--patch-at: at most %zu patches", sizeof pargs / sizeof pargs[0]);
+        parse_patch(optarg, &pargs[npargs++]);
+        break;
+      case O_TRACE:
+        if (!*optarg) die("--record-trace: empty file name");
+        trace_path = optarg;
+        break;
       case 'q':
         quiet = 1;
         break;
@@ -257,10 +422,49 @@ int main(int argc, char **argv) {
 
   static hart_t h;
   char err[512];
+  if (cfg.xlat.ways > cfg.xlat.entries)
+    die("--ctlb-ways: %" PRIu32 " ways is more than the %" PRIu32
+        " entries (--ctlb-entries)",
+        cfg.xlat.ways, cfg.xlat.entries);
+  if (xlat_config_check(&cfg.xlat, err, sizeof err))
+    die("CTLB configuration: %s", err);
   if (cpu_init(&h, &cfg, err, sizeof err)) die("%s", err);
   elf_info_t info;
   if (elf_load(path, &h.mem, &info, err, sizeof err)) die("%s", err);
   cpu_reset(&h, info.entry, info.tohost, info.has_tohost);
+
+  static patch_t patches[sizeof pargs / sizeof pargs[0]];
+  for (unsigned i = 0; i < npargs; i++) {
+    patch_t *p = &patches[i];
+    p->cycle = pargs[i].cycle, p->id = pargs[i].id, p->name = pargs[i].sym;
+    uint64_t a;
+    if (strncmp(p->name, "0x", 2) == 0 || strncmp(p->name, "0X", 2) == 0) {
+      if (parse_u64(p->name, &a) || a > 0xffffffffu)
+        die("--patch-at: '%s': '%s' is not a 32-bit address", pargs[i].arg,
+            p->name);
+      p->addr = (uint32_t)a;
+    } else {
+      int r = elf_symbol(path, p->name, &p->addr, err, sizeof err);
+      if (r < 0) die("%s", err);
+      if (r > 0)
+        die("--patch-at: '%s': no function symbol '%s' in %s", pargs[i].arg,
+            p->name, path);
+    }
+    if (p->addr & 3)
+      die("--patch-at: '%s': address 0x%08" PRIx32
+          " is not 4-byte aligned (table entries hold bits 31:2)",
+          pargs[i].arg, p->addr);
+  }
+  sort_patches(patches, npargs);
+  h.patches = patches, h.npatches = npargs;
+  cpu_update_event(&h);
+
+  if (trace_path) {
+    int bin, gz;
+    ctw_form_from_name(trace_path, &bin, &gz);
+    h.trace = ctw_open(trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
+    if (!h.trace) die("--record-trace: %s", err);
+  }
 
   atexit(out_cleanup);
   if (json.path) {
@@ -298,6 +502,20 @@ int main(int argc, char **argv) {
     if (out_commit(&json)) status = EXIT_USAGE;
   }
   if (log.path && out_commit(&log)) status = EXIT_USAGE;
+  if (h.trace) {
+    if (h.stop == STOP_SIM_ERROR) {
+      ctw_abort(h.trace);
+    } else if (h.trace_failed) {
+      ctw_abort(h.trace);
+      fprintf(stderr, "ctsim: error: --record-trace: cannot write %s\n",
+              trace_path);
+      status = EXIT_USAGE;
+    } else if (ctw_close(h.trace, err, sizeof err)) {
+      fprintf(stderr, "ctsim: error: --record-trace: %s\n", err);
+      status = EXIT_USAGE;
+    }
+    h.trace = NULL;
+  }
   cpu_free(&h);
   return status;
 }

@@ -3,6 +3,8 @@
 
 SIM_SRCS := $(wildcard sim/*.c)
 SIM_OBJS := $(SIM_SRCS:sim/%.c=$(BUILD)/sim/%.o)
+# the trace writer of --record-trace (sim/trace/, owned by the trace tools)
+SIM_OBJS += $(BUILD)/sim/ctrace_write.o
 
 # the project's C dialect
 SIM_CFLAGS := -std=c11
@@ -12,6 +14,12 @@ SIM_CFLAGS += -O2 -g
 SIM_CFLAGS += -Wall -Wextra -Werror
 # header dependencies
 SIM_CFLAGS += -MMD -MP
+# the accelerator's API (model/xlat.h) and the trace writer's header
+SIM_CFLAGS += -Imodel -Isim/trace
+
+# the accelerator (C model + loader of the verilated backend), zlib for traces
+SIM_LIBXLAT := $(BUILD)/libxlat.a
+SIM_LDLIBS := $(SIM_LIBXLAT) -ldl -lz
 
 # small assembly programs (tests/cycles/*.S) with their own linker script
 CYCLES_SRCS := $(wildcard tests/cycles/*.S)
@@ -20,12 +28,16 @@ CYCLES_FLAGS := -march=rv32im -mabi=ilp32 -misa-spec=2.2
 CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
 
 ALL_TARGETS += $(BUILD)/ctsim $(CYCLES_ELFS)
-BENCH_TARGETS += bench-sim
+BENCH_TARGETS += bench-sim bench-callid
 
-$(BUILD)/ctsim: $(SIM_OBJS)
-	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_OBJS)
+$(BUILD)/ctsim: $(SIM_OBJS) $(SIM_LIBXLAT)
+	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_OBJS) $(SIM_LDLIBS)
 
 $(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -c -o $@ $<
+
+$(BUILD)/sim/ctrace_write.o: sim/trace/ctrace_write.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
@@ -39,9 +51,19 @@ $(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld
 # tests/cycles/bench_loop.S. Prints figures only; asserts nothing.
 SIM_BENCH_ELF = $(firstword $(wildcard $(BUILD)/firmware/bench/bench.elf) $(BUILD)/cycles/bench_loop.elf)
 
-.PHONY: bench-sim
+.PHONY: bench-sim bench-callid
 bench-sim: $(BUILD)/ctsim $(CYCLES_ELFS)
 	@echo "bench-sim: $(SIM_BENCH_ELF) (timing model on, --ram 256M)"
 	@$(BUILD)/ctsim --ram 256M --host-stats $(SIM_BENCH_ELF) > /dev/null 2> $(BUILD)/bench-sim.txt; \
 	  st=$$?; grep -E 'cycles|instructions|CPI|ctsim: host' $(BUILD)/bench-sim.txt; \
 	  echo "bench-sim: exit status $$st"
+
+# About one callid per 20 instructions, nearly all CTLB hits
+# (tests/cycles/bench_callid.S), on both backends. Prints MIPS; asserts nothing.
+bench-callid: $(BUILD)/ctsim $(BUILD)/cycles/bench_callid.elf
+	@for b in c rtl; do \
+	  $(BUILD)/ctsim --xlat $$b --host-stats $(BUILD)/cycles/bench_callid.elf > /dev/null 2> $(BUILD)/bench-callid-$$b.txt; \
+	  st=$$?; printf 'bench-callid: --xlat %-3s %s (exit status %s)\n' $$b \
+	    "$$(grep -o '[0-9.]* MIPS' $(BUILD)/bench-callid-$$b.txt)" $$st; \
+	  grep -E 'instructions|ctlb lookups' $(BUILD)/bench-callid-$$b.txt; \
+	done

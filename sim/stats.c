@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <string.h>
 
 run_end_t stats_run_end(const hart_t *h) {
   run_end_t e = {"running", 0};
@@ -21,6 +22,9 @@ run_end_t stats_run_end(const hart_t *h) {
       break;
     case STOP_FATAL_TRAP:
       e.reason = "fatal-trap", e.status = 4;
+      break;
+    case STOP_SIM_ERROR:
+      e.reason = "error", e.status = 2;
       break;
     default:
       break;
@@ -50,6 +54,30 @@ static void cpi_text(char *buf, size_t n, uint64_t cycles, uint64_t insns) {
   snprintf(buf, n, "%" PRIu64 ".%04" PRIu64, q / 10000, q % 10000);
 }
 
+/* a / b with 4 decimals, from integers only */
+static void ratio_text(char *buf, size_t n, uint64_t a, uint64_t b) {
+  cpi_text(buf, n, a, b);
+}
+
+/* The accelerator's figures (zero if it was never used). */
+typedef struct {
+  xlat_counters_t k;
+  char name[64];
+  char rate[32], avg[32];
+} ctlb_fig_t;
+
+static void ctlb_figures(const hart_t *h, ctlb_fig_t *c) {
+  memset(c, 0, sizeof *c);
+  if (h->xl) xlat_get_counters(h->xl, &c->k);
+  xlat_config_name(&h->cfg.xlat, c->name, sizeof c->name);
+  ratio_text(c->rate, sizeof c->rate, c->k.hits, c->k.lookups);
+  ratio_text(c->avg, sizeof c->avg, h->st.callid_cost, h->st.callids);
+}
+
+static const char *backend_name(const hart_t *h) {
+  return h->cfg.xlat_backend == XLAT_BACKEND_RTL ? "rtl" : "c";
+}
+
 void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   uint64_t cls[CLS_COUNT], cyc = cpu_cycles(h);
   char cpi[32];
@@ -70,6 +98,23 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   for (int s = 0; s < STALL_COUNT; s++)
     fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), h->st.stall[s]);
   fputc('\n', f);
+  if (!h->xl && !h->st.patches) return; /* no call-ID instruction ran */
+  ctlb_fig_t c;
+  ctlb_figures(h, &c);
+  fprintf(f, "  ctlb          backend %s%s, %s\n", backend_name(h),
+          h->cfg.lockstep ? " (lock-step)" : "", c.name);
+  fprintf(f,
+          "  ctlb lookups  %" PRIu64 ": hits %" PRIu64 ", misses %" PRIu64
+          ", hit rate %s, faults %" PRIu64 "\n",
+          c.k.lookups, c.k.hits, c.k.misses, c.rate, c.k.faults);
+  fprintf(f,
+          "  ctlb walks    walk cycles %" PRIu64 ", mem reads %" PRIu64
+          ", walk-cache hits %" PRIu64 "\n",
+          c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits);
+  fprintf(f,
+          "  ctlb other    invalidations %" PRIu64 ", patches %" PRIu64
+          ", callids %" PRIu64 " at %s cycles each\n",
+          c.k.invalidations, h->st.patches, h->st.callids, c.avg);
 }
 
 int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
@@ -107,6 +152,21 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
     first = 0;
   }
   fprintf(f, "},\n");
+  ctlb_fig_t c;
+  ctlb_figures(h, &c);
+  fprintf(f,
+          "  \"ctlb\": {\"backend\": \"%s\", \"lockstep\": %s, \"config\": "
+          "\"%s\", \"used\": %s, \"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
+          ", \"misses\": %" PRIu64 ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
+          ", \"mem_reads\": %" PRIu64 ", \"walk_cache_hits\": %" PRIu64
+          ", \"faults\": %" PRIu64 ", \"invalidations\": %" PRIu64
+          ", \"patches\": %" PRIu64 ", \"callids\": %" PRIu64
+          ", \"callid_cycles\": %" PRIu64 ", \"cycles_per_callid\": %s},\n",
+          backend_name(h), h->cfg.lockstep ? "true" : "false", c.name,
+          h->xl ? "true" : "false", c.k.lookups, c.k.hits, c.k.misses, c.rate,
+          c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits, c.k.faults,
+          c.k.invalidations, h->st.patches, h->st.callids, h->st.callid_cost,
+          c.avg);
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32
@@ -125,6 +185,10 @@ void stats_print_stop(FILE *f, const hart_t *h) {
             h->cfg.max_cycles, h->pc, h->retired);
     return;
   }
+  if (h->stop == STOP_SIM_ERROR) {
+    fprintf(f, "ctsim: error: %s\n", h->fatal_msg ? h->fatal_msg : "?");
+    return;
+  }
   if (h->stop != STOP_FATAL_TRAP) return;
   fprintf(f,
           "ctsim: fatal trap: %s (mcause 0x%" PRIx32 ") at pc 0x%08" PRIx32
@@ -134,6 +198,9 @@ void stats_print_stop(FILE *f, const hart_t *h) {
           h->fatal_double ? "double fault (the trap handler trapped before "
                             "retiring an instruction)"
                           : "no trap handler (mtvec = 0)");
+  if (h->fatal_cause == 24)
+    fprintf(f, "  ctcause %" PRIu32 " (%s), ctroot 0x%08" PRIx32 "\n",
+            h->ctcause, xlat_fault_name(h->ctcause), h->ctroot);
   for (int r = 0; r < 32; r += 4)
     fprintf(f,
             "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32 "  x%-2d 0x%08" PRIx32
