@@ -29,6 +29,8 @@ help:
 	@echo "make all      build the simulator, models and firmware"
 	@echo "make lint     verilator --lint-only -Wall on rtl/"
 	@echo "make synth    Yosys synthesis report and iCE40 Fmax into docs/"
+	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
+	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
 	@echo "make clean    remove build/"
@@ -45,6 +47,7 @@ $(SETUP): scripts/setup.sh requirements.txt
 -include rtl/rtl.mk
 -include firmware/firmware.mk
 -include sim/trace/trace.mk
+-include scripts/report.mk
 
 all: $(SETUP) $(ALL_TARGETS)
 

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""plots: PNG plots of a sweep CSV (scripts/sweep.py) and of the mechanism
+comparison (cycles per call per call mechanism).
+
+  hitrate    one PNG per trace, hitrate-TRACE.png: hit rate vs CTLB entries,
+             one line per replacement policy, one panel per associativity
+             (rows of the grid --grid, default 'hitrate')
+  penalty    one PNG per trace, penalty-TRACE.png: walk cycles per miss and
+             cycles per call vs memory latency, one line per number of table
+             levels, solid without and dashed with a walk cache
+             (rows of the grid --grid, default 'penalty')
+  mechanisms mechanisms.png: a bar per mechanism from a mechanism CSV with the
+             columns mechanism,levels,cycles_per_call (levels empty where it does
+             not apply), as written by scripts/report.py from the comparison
+             benchmark
+
+Plots use matplotlib's Agg backend and no time stamp or software tag in the PNG,
+so the same data gives byte-identical files. Files are written via a temporary
+file and a rename.
+"""
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+POLICY_STYLE = {"lru": ("tab:blue", "o"), "plru": ("tab:orange", "s"),
+                "fifo": ("tab:green", "^"), "random": ("tab:red", "v")}
+LEVEL_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
+
+
+class PlotError(Exception):
+    pass
+
+
+def _setup():
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "font.size": 9,
+                         "axes.grid": True, "grid.alpha": 0.3,
+                         "svg.hashsalt": "ctlb", "path.simplify": False})
+
+
+def save_png(fig, path):
+    """Writes fig as PNG atomically, without metadata that would vary."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def read_csv(path, required):
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise PlotError(f"plots: cannot read {path}: {e.strerror}")
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise PlotError(f"plots: {path}: not a CSV file ({e})")
+    if rows:
+        missing = [c for c in required if c not in rows[0]]
+        if missing:
+            raise PlotError(f"plots: {path}: missing column '{missing[0]}'")
+    return rows
+
+
+SWEEP_REQUIRED = ("grid", "trace", "entries", "ways", "policy", "levels", "walk_cache",
+                  "mem_lat", "hit_rate", "walk_cycles_per_miss", "cycles_per_call")
+
+
+def _num(row, key, path, conv=float):
+    try:
+        return conv(row[key])
+    except (TypeError, ValueError):
+        raise PlotError(f"plots: {path}: bad value {row[key]!r} in column '{key}'")
+
+
+def _safe(name):
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _traces(rows):
+    return list(dict.fromkeys(r["trace"] for r in rows))
+
+
+def plot_hitrate(csv_path, outdir, grid="hitrate"):
+    """Writes hitrate-TRACE.png per trace; returns [(trace, path)]."""
+    _setup()
+    rows = [r for r in read_csv(csv_path, SWEEP_REQUIRED) if r["grid"] == grid]
+    if not rows:
+        raise PlotError(f"plots: {csv_path}: no rows of grid '{grid}'")
+    out = []
+    for tr in _traces(rows):
+        data = {}  # (assoc label, policy) -> {entries: hit_rate}
+        for r in rows:
+            if r["trace"] != tr:
+                continue
+            e, w = _num(r, "entries", csv_path, int), _num(r, "ways", csv_path, int)
+            assoc = "fully associative" if w == e else f"{w}-way"
+            data.setdefault((assoc, r["policy"]), {}).setdefault(
+                e, _num(r, "hit_rate", csv_path))
+        assocs = list(dict.fromkeys(a for a, _ in data))
+        assocs.sort(key=lambda a: (a == "fully associative", int(a.split("-")[0])
+                                   if a != "fully associative" else 0))
+        fig, axes = plt.subplots(1, len(assocs), figsize=(3.2 * len(assocs), 3.2),
+                                 sharey=True, squeeze=False)
+        for ax, assoc in zip(axes[0], assocs):
+            for pol in POLICY_STYLE:
+                pts = data.get((assoc, pol))
+                if not pts:
+                    continue
+                xs = sorted(pts)
+                color, marker = POLICY_STYLE[pol]
+                ax.plot(xs, [pts[x] for x in xs], marker=marker, color=color, label=pol,
+                        markersize=4, linewidth=1.2)
+            ax.set_xscale("log", base=2)
+            ax.set_title(assoc)
+            ax.set_xlabel("CTLB entries")
+            ax.set_ylim(0, 1.02)
+        axes[0][0].set_ylabel("hit rate")
+        axes[0][-1].legend(loc="lower right", fontsize=8)
+        fig.suptitle(f"CTLB hit rate: {tr}")
+        fig.tight_layout()
+        path = os.path.join(outdir, f"hitrate-{_safe(tr)}.png")
+        save_png(fig, path)
+        out.append((tr, path))
+    return out
+
+
+def plot_penalty(csv_path, outdir, grid="penalty"):
+    """Writes penalty-TRACE.png per trace; returns [(trace, path)]."""
+    _setup()
+    rows = [r for r in read_csv(csv_path, SWEEP_REQUIRED) if r["grid"] == grid]
+    if not rows:
+        raise PlotError(f"plots: {csv_path}: no rows of grid '{grid}'")
+    out = []
+    for tr in _traces(rows):
+        series = {}  # (levels, walk_cache) -> {mem_lat: (wpm, cpc)}
+        for r in rows:
+            if r["trace"] != tr or r["walk_cycles_per_miss"] == "":
+                continue
+            key = (_num(r, "levels", csv_path, int), _num(r, "walk_cache", csv_path, int))
+            series.setdefault(key, {}).setdefault(
+                _num(r, "mem_lat", csv_path, int),
+                (_num(r, "walk_cycles_per_miss", csv_path), _num(r, "cycles_per_call", csv_path)))
+        if not series:
+            continue
+        levels = sorted({k[0] for k in series})
+        wcs = sorted({k[1] for k in series})
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+        for (lv, wc), pts in sorted(series.items()):
+            xs = sorted(pts)
+            color = LEVEL_COLORS[levels.index(lv) % len(LEVEL_COLORS)]
+            style = "-" if wc == wcs[0] else "--"
+            label = f"{lv} level{'s' if lv > 1 else ''}" + \
+                (f", walk cache {wc}" if wc else "")
+            for i, ax in enumerate(axes):
+                ax.plot(xs, [pts[x][i] for x in xs], style, marker="o", markersize=3,
+                        color=color, label=label, linewidth=1.2)
+        for ax, ylab in zip(axes, ("walk cycles per miss", "cycles per call")):
+            ax.set_xscale("log", base=2)
+            ax.set_xlabel("memory latency (cycles per table read)")
+            ax.set_ylabel(ylab)
+        axes[0].set_yscale("log", base=2)
+        axes[0].legend(fontsize=7)
+        fig.suptitle(f"Miss penalty: {tr}")
+        fig.tight_layout()
+        path = os.path.join(outdir, f"penalty-{_safe(tr)}.png")
+        save_png(fig, path)
+        out.append((tr, path))
+    return out
+
+
+MECH_REQUIRED = ("mechanism", "levels", "cycles_per_call")
+
+
+def plot_mechanisms(csv_path, outdir):
+    """Writes mechanisms.png; returns its path."""
+    _setup()
+    rows = read_csv(csv_path, MECH_REQUIRED)
+    if not rows:
+        raise PlotError(f"plots: {csv_path}: no rows")
+    labels, vals = [], []
+    for r in rows:
+        lab = r["mechanism"] + (f" ({r['levels']} lvl)" if r["levels"] else "")
+        labels.append(lab)
+        vals.append(_num(r, "cycles_per_call", csv_path))
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(labels) + 1.2))
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, vals, color="tab:blue")
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels)
+    for y, v in zip(ys, vals):
+        ax.text(v, y, f" {v:g}", va="center", fontsize=8)
+    ax.set_xlabel("cycles per call")
+    ax.set_xlim(0, max(vals) * 1.15 if max(vals) > 0 else 1)
+    ax.set_title("Cycles per call by call mechanism")
+    fig.tight_layout()
+    path = os.path.join(outdir, "mechanisms.png")
+    save_png(fig, path)
+    return path
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="plots.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("kind", choices=("hitrate", "penalty", "mechanisms"), help="which plots")
+    p.add_argument("csv", help="sweep CSV (hitrate, penalty) or mechanism CSV (mechanisms)")
+    p.add_argument("-o", "--outdir", default=".", help="directory for the PNGs (default .)")
+    p.add_argument("--grid", help="grid of the sweep CSV to plot (default: the kind's name)")
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        if not os.path.isdir(args.outdir):
+            raise PlotError(f"plots: option --outdir: {args.outdir} is not a directory")
+        if args.kind == "hitrate":
+            paths = [p for _, p in plot_hitrate(args.csv, args.outdir, args.grid or "hitrate")]
+        elif args.kind == "penalty":
+            paths = [p for _, p in plot_penalty(args.csv, args.outdir, args.grid or "penalty")]
+        else:
+            paths = [plot_mechanisms(args.csv, args.outdir)]
+    except PlotError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    for p in paths:
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

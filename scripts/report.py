@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+"""report: regenerates docs/report.md and its plots docs/report/*.png.
+
+Steps: (1) scripts/sweep.py on the sweep configuration (default
+scripts/sweeps/default.yaml) into build/report/sweep-NAME.csv; (2) the hit-rate
+and miss-penalty plots (scripts/plots.py); (3) the call-mechanism comparison:
+runs build/ctsim on build/firmware/cmpbench/cmpbench.elf if it exists and parses
+its output into build/report/mechanisms.csv (or takes --mechanisms CSV); without
+it the report says the plot is omitted; (4) the stack-distance cross-check of
+every fully associative LRU point (scripts/stackdist.py); (5) the report.
+
+Everything is produced under build/report/ first; docs/report/*.png and then
+docs/report.md are replaced only when every step has succeeded, so a failure
+leaves the committed report untouched (one-line error, exit status 2).
+"""
+import argparse
+import csv
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import plots  # noqa: E402
+import sweep  # noqa: E402
+
+MECH_ORDER = ["direct", "callid-hit", "callid-miss", "sw-table", "sw-two-level",
+              "trampoline", "flat-table"]
+
+
+class ReportError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- mechanisms
+_MECH_PATTERNS = [  # (regex on the lower-cased line, mechanism), first match wins
+    (r"callid[ _-]*hit|\bhit\b", "callid-hit"),
+    (r"callid[ _-]*miss|\bmiss\b", "callid-miss"),
+    (r"two[ _-]*level|2[ _-]*level|sw[ _-]*walk|table[ _-]*walk", "sw-two-level"),
+    (r"trampoline", "trampoline"),
+    (r"flat|zcmt", "flat-table"),
+    (r"jump[ _-]*table|sw[ _-]*table|software[ _-]*table|jumptable", "sw-table"),
+    (r"direct|\bjal\b", "direct"),
+]
+_NUM = r"[0-9]+(?:\.[0-9]+)?"
+
+
+def parse_cmpbench(text):
+    """Turns the comparison benchmark's output into [(mechanism, levels, cycles)].
+
+    The benchmark's exact format is its own; this accepts one mechanism per line,
+    named by a keyword (direct/jal, callid hit, callid miss, jump table / sw table,
+    two-level / table walk, trampoline, flat / zcmt), an optional level count
+    (`levels=N`, `L=N`, `N levels`, `LN`), and the cycles per call as the last
+    number on the line. A line `mechanism,levels,cycles_per_call` CSV is the
+    same. Lines matching no keyword, or without a number, are skipped."""
+    out = []
+    for line in text.splitlines():
+        low = line.strip().lower()
+        if not low or low.startswith("#") or low.startswith("mechanism,"):
+            continue
+        mech = None
+        for pat, name in _MECH_PATTERNS:
+            if re.search(pat, low):
+                mech = name
+                break
+        if mech is None:
+            continue
+        nums = re.findall(_NUM, low)
+        if not nums:
+            continue
+        levels = ""
+        m = (re.search(r"levels?\s*[=:]\s*([0-9]+)", low) or
+             re.search(r"\bl\s*=\s*([0-9]+)", low) or
+             re.search(r"([0-9]+)[ -]*levels?\b", low) or
+             re.search(r"\bl([0-9])\b", low))
+        if m and mech in ("callid-miss", "sw-two-level"):
+            levels = m.group(1)
+        out.append((mech, levels, float(nums[-1])))
+    return out
+
+
+def write_mech_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["mechanism", "levels", "cycles_per_call"])
+        for m, lv, c in rows:
+            w.writerow([m, lv, f"{c:g}"])
+
+
+def run_cmpbench(ctsim, elf, workdir):
+    """Returns (rows, raw output, command) or raises ReportError."""
+    cmd = [ctsim, "-q", elf]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ReportError(f"report: running {' '.join(cmd)} failed: {e}")
+    if r.returncode != 0:
+        last = (r.stderr.strip().splitlines() or [""])[-1]
+        raise ReportError(f"report: {' '.join(cmd)} exited with status {r.returncode}: {last}")
+    rows = parse_cmpbench(r.stdout)
+    if not rows:
+        raise ReportError(f"report: no cycles-per-call lines understood in the output of "
+                          f"{' '.join(cmd)}")
+    return rows, r.stdout, cmd
+
+
+# ---------------------------------------------------------------- checks
+def stackdist_check(csv_rows, files):
+    """Fully associative LRU points (no walk-cache dependence) vs stackdist.py."""
+    import stackdist
+    want = {}
+    for r in csv_rows:
+        if r["policy"] == "lru" and r["ways"] == r["entries"] and r["backend"] == "c":
+            want.setdefault(r["trace"], []).append(r)
+    checked, bad = 0, []
+    for tr, rs in want.items():
+        _, _, h = stackdist.analyse(files[tr])
+        sizes = sorted({int(r["entries"]) for r in rs})
+        hits = stackdist.hits_for_sizes(h, sizes)
+        for r in rs:
+            checked += 1
+            if hits[int(r["entries"])] != int(r["hits"]):
+                bad.append(f"{tr} entries {r['entries']}: cttrace {r['hits']} vs "
+                           f"stackdist {hits[int(r['entries'])]}")
+    return checked, bad
+
+
+def _events(path):
+    import ctrace
+    return ctrace.read_events(path)
+
+
+# ---------------------------------------------------------------- report text
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    osname = platform.platform()
+    try:
+        with open("/etc/os-release", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    osname = line.split("=", 1)[1].strip().strip('"') + \
+                        f" (Linux {platform.release()})"
+    except OSError:
+        pass
+    import matplotlib
+    return (f"{cpu or platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores; "
+            f"{osname}; Python {platform.python_version()}, matplotlib {matplotlib.__version__}")
+
+
+def _f(x, nd=3):
+    return f"{float(x):.{nd}f}"
+
+
+def hitrate_tables(rows, grid="hitrate"):
+    rows = [r for r in rows if r["grid"] == grid]
+    if not rows:
+        return []
+    entries = sorted({int(r["entries"]) for r in rows})
+    out = []
+    assocs = []
+    for r in rows:
+        a = "full" if r["ways"] == r["entries"] else int(r["ways"])
+        if a not in assocs:
+            assocs.append(a)
+    pick = [a for a in assocs if a == 4] + [a for a in assocs if a == "full"]
+    for a in pick:
+        title = "fully associative" if a == "full" else f"{a}-way"
+        out.append(f"**Hit rate, {title}** (rows: trace and policy; columns: CTLB entries)\n")
+        out.append("| trace | policy | " + " | ".join(map(str, entries)) + " |")
+        out.append("|---|---|" + "---:|" * len(entries))
+        table = {}
+        for r in rows:
+            ra = "full" if r["ways"] == r["entries"] else int(r["ways"])
+            if ra == a:
+                table.setdefault((r["trace"], r["policy"]), {})[int(r["entries"])] = \
+                    r["hit_rate"]
+        for (tr, pol), vals in table.items():
+            out.append(f"| {tr} | {pol} | " +
+                       " | ".join(_f(vals[e]) if e in vals else "" for e in entries) + " |")
+        out.append("")
+    return out
+
+
+def penalty_tables(rows, grid="penalty"):
+    rows = [r for r in rows if r["grid"] == grid and r["walk_cycles_per_miss"]]
+    if not rows:
+        return []
+    lats = sorted({int(r["mem_lat"]) for r in rows})
+    out = []
+    first = rows[0]["trace"]
+    for wc in sorted({int(r["walk_cache"]) for r in rows}):
+        out.append(f"**Walk cycles per miss, walk cache {wc or 'off'}** (trace {first}; "
+                   "rows: table levels; columns: memory latency in cycles)\n")
+        out.append("| levels | " + " | ".join(map(str, lats)) + " |")
+        out.append("|---|" + "---:|" * len(lats))
+        table = {}
+        for r in rows:
+            if r["trace"] == first and int(r["walk_cache"]) == wc:
+                table.setdefault(int(r["levels"]), {})[int(r["mem_lat"])] = \
+                    r["walk_cycles_per_miss"]
+        for lv in sorted(table):
+            out.append(f"| {lv} | " + " | ".join(_f(table[lv].get(m, "nan"), 2)
+                                                for m in lats) + " |")
+        out.append("")
+    out.append("**Cycles per call, 64 entries 4-way LRU** (rows: trace, levels, walk cache; "
+               "columns: memory latency)\n")
+    out.append("| trace | levels | walk cache | hit rate | " + " | ".join(map(str, lats)) + " |")
+    out.append("|---|---:|---:|---:|" + "---:|" * len(lats))
+    table = {}
+    for r in rows:
+        table.setdefault((r["trace"], int(r["levels"]), int(r["walk_cache"])), {})[
+            int(r["mem_lat"])] = r
+    for (tr, lv, wc), vals in table.items():
+        hr = next(iter(vals.values()))["hit_rate"]
+        out.append(f"| {tr} | {lv} | {wc} | {_f(hr)} | " +
+                   " | ".join(_f(vals[m]["cycles_per_call"], 2) if m in vals else ""
+                              for m in lats) + " |")
+    out.append("")
+    return out
+
+
+def write_report(path, ctx):
+    L = []
+    a = L.append
+    a("# Report: CTLB hit rates, miss penalties, call mechanisms")
+    a("")
+    a("Generated by `make report` (`scripts/report.py`); do not edit by hand. "
+      "How to run sweeps of your own: [sweeps.md](sweeps.md).")
+    a("")
+    a("## How to regenerate")
+    a("")
+    a("```sh")
+    a("make report        # = make all, then:")
+    a(f"{ctx['report_cmd']}")
+    a("```")
+    a("")
+    a("which runs, in this order:")
+    a("")
+    a("```sh")
+    for c in ctx["commands"]:
+        a(c)
+    a("```")
+    a("")
+    a(f"Machine: {ctx['machine']}. Sweep: {ctx['n_points']} points "
+      f"({ctx['n_rtl']} also run on the RTL backend) in {ctx['sweep_s']:.0f} s with "
+      f"{ctx['jobs']} parallel jobs; the whole report in {ctx['total_s']:.0f} s.")
+    a("")
+    a("## Setup")
+    a("")
+    a(f"Sweep configuration `{ctx['config_rel']}`: {ctx['description']}")
+    a("")
+    a("| trace | source | calls | distinct IDs |")
+    a("|---|---|---:|---:|")
+    for name, src, calls, ids in ctx["traces"]:
+        a(f"| {name} | `{src}` | {calls} | {ids} |")
+    a("")
+    a("Every point is one `build/cttrace` run (trace-driven, no CPU): a call that hits "
+      "costs 1 cycle, a miss walks the radix table (docs/accelerator.md section 4) with "
+      "walk reads of `mem_lat` cycles. The full results are in the CSV "
+      f"(`{ctx['csv_rel']}`, columns in docs/sweeps.md).")
+    a("")
+    a("**Checks made while generating this report.** "
+      f"{ctx['n_rtl']} points were run on both the C model and the verilated RTL, and "
+      "all their statistics agree (the sweep fails otherwise). "
+      f"For the {ctx['sd_checked']} fully associative LRU points, the hit count equals "
+      "the number of calls with an LRU stack distance below the number of entries, "
+      "computed independently by `scripts/stackdist.py`"
+      + (" (all agree)." if not ctx["sd_bad"] else
+         f" — **{len(ctx['sd_bad'])} DISAGREE**: " + "; ".join(ctx["sd_bad"][:5])))
+    a("")
+    a("## Hit rate vs CTLB entries")
+    a("")
+    a("One plot per trace: a panel per associativity, a line per replacement policy.")
+    a("")
+    for tr, png in ctx["hit_pngs"]:
+        a(f"![hit rate, {tr}](report/{os.path.basename(png)})")
+        a("")
+    L.extend(hitrate_tables(ctx["rows"]))
+    a("## Miss penalty vs table levels and memory latency")
+    a("")
+    a("Left: walker cycles per miss; right: mean cycles per call (hits and misses). "
+      "A walk that reads `m` table levels from memory with latency `L` and takes `k` "
+      "levels from the walk cache costs `m(1+L)+k+1` walker cycles (docs/accelerator.md "
+      "section 4); without a walk cache `m` is the number of levels and `k` = 0, so the "
+      "first table below is that formula exactly. A walk cache of 8 entries serves the "
+      "upper levels of most walks in 1 cycle each (with one level there is nothing to "
+      "cache).")
+    a("")
+    for tr, png in ctx["pen_pngs"]:
+        a(f"![miss penalty, {tr}](report/{os.path.basename(png)})")
+        a("")
+    L.extend(penalty_tables(ctx["rows"]))
+    a("## Cycles per call by mechanism")
+    a("")
+    if ctx["mech"] is None:
+        a(f"Omitted: the comparison benchmark `{ctx['mech_elf_rel']}` was not built when "
+          "this report was generated (it is built by the firmware part; `make report` "
+          "includes it automatically once it exists).")
+    else:
+        a(f"Source: {ctx['mech_source']}.")
+        a("")
+        a(f"![cycles per call by mechanism](report/{os.path.basename(ctx['mech_png'])})")
+        a("")
+        a("| mechanism | levels | cycles per call |")
+        a("|---|---:|---:|")
+        for m, lv, c in ctx["mech"]:
+            a(f"| {m} | {lv} | {c:g} |")
+    a("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(L))
+
+
+# ---------------------------------------------------------------- main
+def build_parser():
+    p = argparse.ArgumentParser(prog="report.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", default="default",
+                   help="sweep configuration: YAML file or name in scripts/sweeps/ "
+                   "(default: default)")
+    p.add_argument("--out", default=os.path.join(ROOT, "docs", "report.md"),
+                   help="report file; the PNGs go into the directory 'report' next to "
+                   "it (default docs/report.md)")
+    p.add_argument("--work", default=os.path.join(ROOT, "build", "report"),
+                   help="work directory for the CSV and staged files (default build/report)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                   help="parallel cttrace runs (default: all cores)")
+    p.add_argument("--cttrace", default=os.path.join(ROOT, "build", "cttrace"),
+                   help="the cttrace binary (default build/cttrace)")
+    p.add_argument("--ctsim", default=os.path.join(ROOT, "build", "ctsim"),
+                   help="the CPU simulator used for the comparison benchmark "
+                   "(default build/ctsim)")
+    p.add_argument("--cmpbench", default=os.path.join(ROOT, "build", "firmware", "cmpbench",
+                                                      "cmpbench.elf"),
+                   help="comparison benchmark ELF; if missing, the mechanism plot is "
+                   "omitted (default build/firmware/cmpbench/cmpbench.elf)")
+    p.add_argument("--mechanisms",
+                   help="take the mechanism results from this CSV "
+                   "(mechanism,levels,cycles_per_call) instead of running the benchmark")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    return p
+
+
+def _rel(path):
+    ap = os.path.abspath(path)
+    return os.path.relpath(ap, ROOT) if ap.startswith(ROOT + os.sep) else ap
+
+
+def run(args):
+    t0 = time.monotonic()
+    cfg_path = sweep.resolve_config(args.config)
+    cfg = sweep.SweepConfig(cfg_path)  # checked before anything runs
+    out = os.path.abspath(args.out)
+    outdir = os.path.dirname(out)
+    if not os.path.isdir(outdir):
+        raise ReportError(f"report: option --out: directory {outdir} does not exist")
+    png_dir = os.path.join(outdir, "report")
+    os.makedirs(args.work, exist_ok=True)
+    stage = tempfile.mkdtemp(prefix="stage-", dir=args.work)
+    try:
+        csv_path = os.path.join(args.work, f"sweep-{cfg.name}.csv")
+        sweep_argv = [cfg_path, "-o", csv_path, "--jobs", str(args.jobs),
+                      "--cttrace", args.cttrace] + (["--quiet"] if args.quiet else [])
+        ts = time.monotonic()
+        st = sweep.main(sweep_argv)
+        if st != 0:
+            raise ReportError("report: the sweep failed (message above); report not written")
+        sweep_s = time.monotonic() - ts
+        rows = plots.read_csv(csv_path, plots.SWEEP_REQUIRED)
+        hit_pngs = plots.plot_hitrate(csv_path, stage)
+        pen_pngs = plots.plot_penalty(csv_path, stage)
+        # mechanisms
+        mech = mech_png = None
+        mech_source = ""
+        mech_cmd = None
+        if args.mechanisms:
+            mrows = plots.read_csv(args.mechanisms, plots.MECH_REQUIRED)
+            mech = [(r["mechanism"], r["levels"], float(r["cycles_per_call"])) for r in mrows]
+            mech_source = f"`{_rel(args.mechanisms)}`"
+        elif os.path.exists(args.cmpbench):
+            mech, raw, cmd = run_cmpbench(args.ctsim, args.cmpbench, args.work)
+            mech_cmd = " ".join(_rel(c) if os.path.isabs(c) else c for c in cmd)
+            mech_source = f"`{mech_cmd}`"
+        if mech is not None:
+            mcsv = os.path.join(args.work, "mechanisms.csv")
+            write_mech_csv(mcsv, mech)
+            mech_png = plots.plot_mechanisms(mcsv, stage)
+        # stack-distance cross-check
+        used = list(dict.fromkeys(r["trace"] for r in rows))
+        files = sweep.prepare_traces(cfg, os.path.join(ROOT, "build", "sweep-traces"), used,
+                                     sys.executable, args.jobs)
+        sd_checked, sd_bad = stackdist_check(rows, files)
+        traces = []
+        for name in cfg.traces:
+            if name not in used:
+                continue
+            calls = next(r["calls"] for r in rows if r["trace"] == name)
+            ids = len({e[1] for e in _events(files[name]) if e[0] == _call_kind()})
+            traces.append((name, cfg.traces[name]["shown"], calls, ids))
+        py = _rel(sys.executable)
+        commands = [f"{py} scripts/sweep.py {_rel(cfg_path)} -o {_rel(csv_path)}",
+                    f"{py} scripts/plots.py hitrate {_rel(csv_path)} -o docs/report",
+                    f"{py} scripts/plots.py penalty {_rel(csv_path)} -o docs/report"]
+        if mech_cmd:
+            commands.append(f"{mech_cmd}   # parsed into {_rel(os.path.join(args.work, 'mechanisms.csv'))}")
+        if mech is not None:
+            commands.append(f"{py} scripts/plots.py mechanisms "
+                            f"{_rel(os.path.join(args.work, 'mechanisms.csv'))} -o docs/report")
+        commands.append(f"{py} scripts/stackdist.py TRACE --sizes 8,16,...   "
+                        "# cross-check of the fully associative LRU points")
+        ctx = {"report_cmd": f"{py} scripts/report.py" +
+               (f" --config {args.config}" if args.config != "default" else ""),
+               "commands": commands, "machine": machine(),
+               "n_points": len(rows), "n_rtl": sum(r["rtl_checked"] == "yes" for r in rows),
+               "sweep_s": sweep_s, "jobs": args.jobs, "config_rel": _rel(cfg_path),
+               "description": cfg.description.strip(), "traces": traces,
+               "csv_rel": _rel(csv_path), "sd_checked": sd_checked, "sd_bad": sd_bad,
+               "rows": rows, "hit_pngs": hit_pngs, "pen_pngs": pen_pngs, "mech": mech,
+               "mech_png": mech_png, "mech_source": mech_source,
+               "mech_elf_rel": _rel(args.cmpbench)}
+        ctx["total_s"] = time.monotonic() - t0
+        staged_md = os.path.join(stage, "report.md")
+        write_report(staged_md, ctx)
+        if sd_bad:
+            raise ReportError(f"report: stack-distance check failed: {sd_bad[0]}")
+        # install: PNGs first (replacing the old set), then the report
+        os.makedirs(png_dir, exist_ok=True)
+        new = {os.path.basename(p) for p in os.listdir(stage) if p.endswith(".png")}
+        for name in sorted(new):
+            os.replace(os.path.join(stage, name), os.path.join(png_dir, name))
+        for name in os.listdir(png_dir):
+            if name.endswith(".png") and name not in new:
+                os.unlink(os.path.join(png_dir, name))
+        os.replace(staged_md, out)
+        if not args.quiet:
+            print(f"report: wrote {_rel(out)} and {len(new)} plots in {_rel(png_dir)}/ "
+                  f"({ctx['total_s']:.0f} s)", file=sys.stderr)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _call_kind():
+    import ctrace
+    return ctrace.CALL
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        if args.jobs < 1:
+            raise ReportError(f"report: option --jobs: must be at least 1 (got {args.jobs})")
+        run(args)
+        return 0
+    except (ReportError, sweep.SweepError, plots.PlotError) as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("report: interrupted; report not written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
