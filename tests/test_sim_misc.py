@@ -66,9 +66,9 @@ def test_illegal_all_ones(tmp_path):
     expect_trap(tmp_path, 2, 0xFFFFFFFF, ".word 0xffffffff")
 
 
-def test_illegal_custom0_for_now(tmp_path):
-    # custom-0 (the future callid): an illegal instruction until implemented
-    expect_trap(tmp_path, 2, 0x0005850B, ".word 0x0005850b")
+def test_illegal_custom0_funct3(tmp_path):
+    # custom-0 with funct3 = 3 is no call-ID instruction (docs/isa.md)
+    expect_trap(tmp_path, 2, 0x0005B50B, ".word 0x0005b50b")
 
 
 def test_illegal_rv64_shift(tmp_path):
@@ -77,8 +77,8 @@ def test_illegal_rv64_shift(tmp_path):
 
 
 def test_unimplemented_csr(tmp_path):
-    # csrr a0, 0x7c0 (ctroot, not yet) = csrrs a0, 0x7c0, x0: 0x7c002573
-    expect_trap(tmp_path, 2, 0x7C002573, "csrr a0, 0x7c0")
+    # csrr a0, 0x7c1 (next to ctroot, not a CSR) = csrrs a0, 0x7c1, x0
+    expect_trap(tmp_path, 2, 0x7C102573, "csrr a0, 0x7c1")
 
 
 def test_write_read_only_csr(tmp_path):
