@@ -247,8 +247,7 @@ static void kernel_sort(void) {
     struct mhash after = multiset_hash(sort_buf, SORT_N);
     for (int i = 1; i < SORT_N; i++)
       if (sort_buf[i - 1] > sort_buf[i]) ok = 0;
-    if (before.sum != after.sum || before.sumsq != after.sumsq || before.xmix != after.xmix)
-      ok = 0;
+    if (before.sum != after.sum || before.sumsq != after.sumsq || before.xmix != after.xmix) ok = 0;
     if (sort_buf[0] != lo || sort_buf[SORT_N - 1] != hi) ok = 0;
     check ^= sort_buf[SORT_N / 2] + (uint32_t)r;
     work += SORT_N;
@@ -310,20 +309,44 @@ static void kernel_crc32(void) {
 typedef uint32_t (*op_fn)(uint32_t);
 static uint32_t op_calls;
 
-static uint32_t op_add(uint32_t x) { op_calls++; return x + 0x01234567u; }
-static uint32_t op_sub(uint32_t x) { op_calls++; return x - 0x01234567u; }
-static uint32_t op_xor(uint32_t x) { op_calls++; return x ^ 0xA5A5F00Fu; }
-static uint32_t op_rotl(uint32_t x) { op_calls++; return (x << 7) | (x >> 25); }
-static uint32_t op_rotr(uint32_t x) { op_calls++; return (x >> 7) | (x << 25); }
+static uint32_t op_add(uint32_t x) {
+  op_calls++;
+  return x + 0x01234567u;
+}
+static uint32_t op_sub(uint32_t x) {
+  op_calls++;
+  return x - 0x01234567u;
+}
+static uint32_t op_xor(uint32_t x) {
+  op_calls++;
+  return x ^ 0xA5A5F00Fu;
+}
+static uint32_t op_rotl(uint32_t x) {
+  op_calls++;
+  return (x << 7) | (x >> 25);
+}
+static uint32_t op_rotr(uint32_t x) {
+  op_calls++;
+  return (x >> 7) | (x << 25);
+}
 /* 0x9E3779B1 * 0x0E8B2F51 == 1 (mod 2^32): checked below */
-static uint32_t op_mul(uint32_t x) { op_calls++; return x * 0x9E3779B1u; }
-static uint32_t op_unmul(uint32_t x) { op_calls++; return x * 0x0E8B2F51u; }
-static uint32_t op_not(uint32_t x) { op_calls++; return ~x; }
+static uint32_t op_mul(uint32_t x) {
+  op_calls++;
+  return x * 0x9E3779B1u;
+}
+static uint32_t op_unmul(uint32_t x) {
+  op_calls++;
+  return x * 0x0E8B2F51u;
+}
+static uint32_t op_not(uint32_t x) {
+  op_calls++;
+  return ~x;
+}
 
 /* forward[i] is undone by inverse[i] */
 static op_fn const forward[] = {op_add, op_xor, op_rotl, op_mul, op_not, op_sub, op_rotr};
-static op_fn const inverse[] = {op_sub, op_xor, BROKEN(5) ? op_rotl : op_rotr, op_unmul,
-                                op_not, op_add, op_rotl};
+static op_fn const inverse[] = {op_sub, op_xor, BROKEN(5) ? op_rotl : op_rotr, op_unmul, op_not,
+                                op_add, op_rotl};
 #define N_OPS (sizeof forward / sizeof forward[0])
 #define CHAIN 24
 #define VALUES 64

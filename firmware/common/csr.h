@@ -18,34 +18,34 @@
 #define CSR_STR_(x) #x
 #define CSR_STR(x) CSR_STR_(x)
 
-#define read_csr(reg)                                       \
-  ({                                                        \
-    uint32_t csr_v_;                                        \
+#define read_csr(reg)                                          \
+  ({                                                           \
+    uint32_t csr_v_;                                           \
     __asm__ volatile("csrr %0, " CSR_STR(reg) : "=r"(csr_v_)); \
-    csr_v_;                                                 \
+    csr_v_;                                                    \
   })
 
 #define write_csr(reg, val) \
   __asm__ volatile("csrw " CSR_STR(reg) ", %0" ::"rK"((uint32_t)(val)) : "memory")
 
-#define set_csr(reg, bits)                                                   \
-  ({                                                                         \
-    uint32_t csr_v_;                                                         \
-    __asm__ volatile("csrrs %0, " CSR_STR(reg) ", %1"                        \
-                     : "=r"(csr_v_)                                          \
-                     : "rK"((uint32_t)(bits))                                \
-                     : "memory");                                            \
-    csr_v_;                                                                  \
+#define set_csr(reg, bits)                            \
+  ({                                                  \
+    uint32_t csr_v_;                                  \
+    __asm__ volatile("csrrs %0, " CSR_STR(reg) ", %1" \
+                     : "=r"(csr_v_)                   \
+                     : "rK"((uint32_t)(bits))         \
+                     : "memory");                     \
+    csr_v_;                                           \
   })
 
-#define clear_csr(reg, bits)                                                 \
-  ({                                                                         \
-    uint32_t csr_v_;                                                         \
-    __asm__ volatile("csrrc %0, " CSR_STR(reg) ", %1"                        \
-                     : "=r"(csr_v_)                                          \
-                     : "rK"((uint32_t)(bits))                                \
-                     : "memory");                                            \
-    csr_v_;                                                                  \
+#define clear_csr(reg, bits)                          \
+  ({                                                  \
+    uint32_t csr_v_;                                  \
+    __asm__ volatile("csrrc %0, " CSR_STR(reg) ", %1" \
+                     : "=r"(csr_v_)                   \
+                     : "rK"((uint32_t)(bits))         \
+                     : "memory");                     \
+    csr_v_;                                           \
   })
 
 /* mstatus */

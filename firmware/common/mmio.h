@@ -13,8 +13,8 @@
 
 /* ---- console: a subset of a 16550 UART ------------------------------------ */
 #define UART_BASE 0x10000000u
-#define UART_THR 0x0u /* write: transmit holding register, prints one byte */
-#define UART_LSR 0x5u /* read: line status */
+#define UART_THR 0x0u       /* write: transmit holding register, prints one byte */
+#define UART_LSR 0x5u       /* read: line status */
 #define UART_LSR_THRE 0x20u /* transmit holding register empty */
 
 /* ---- test finisher (QEMU virt "sifive_test") ------------------------------- */
@@ -30,15 +30,11 @@
 /* ---- RAM ------------------------------------------------------------------- */
 #define RAM_BASE 0x80000000u
 
-static inline uint32_t mmio_read32(uint32_t addr) {
-  return *(volatile uint32_t *)(uintptr_t)addr;
-}
+static inline uint32_t mmio_read32(uint32_t addr) { return *(volatile uint32_t *)(uintptr_t)addr; }
 static inline void mmio_write32(uint32_t addr, uint32_t v) {
   *(volatile uint32_t *)(uintptr_t)addr = v;
 }
-static inline uint8_t mmio_read8(uint32_t addr) {
-  return *(volatile uint8_t *)(uintptr_t)addr;
-}
+static inline uint8_t mmio_read8(uint32_t addr) { return *(volatile uint8_t *)(uintptr_t)addr; }
 static inline void mmio_write8(uint32_t addr, uint8_t v) {
   *(volatile uint8_t *)(uintptr_t)addr = v;
 }

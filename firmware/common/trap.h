@@ -50,6 +50,6 @@ trap_handler_t trap_set_irq_handler(unsigned irq, trap_handler_t fn);
 void trap_dispatch(struct trap_frame *frame); /* called by trap_entry */
 void trap_default(struct trap_frame *frame);  /* prints and exits */
 void trap_entry(void);                        /* the mtvec target (crt0.S) */
-#endif /* __ASSEMBLER__ */
+#endif                                        /* __ASSEMBLER__ */
 
 #endif /* FW_TRAP_H */

@@ -65,15 +65,16 @@ int main(void) {
   trap_set_handler(CAUSE_ILLEGAL_INSTRUCTION, on_skip);
   trap_count = 0;
   __asm__ volatile(".word 0xffffffff" ::: "memory");
-  check("illegal", trap_count == 1 && last_cause == CAUSE_ILLEGAL_INSTRUCTION &&
-                       last_tval == 0xffffffffu, last_tval);
+  check("illegal",
+        trap_count == 1 && last_cause == CAUSE_ILLEGAL_INSTRUCTION && last_tval == 0xffffffffu,
+        last_tval);
 
   trap_set_handler(CAUSE_LOAD_ACCESS, on_skip);
   trap_count = 0;
   uint32_t v = mmio_read32(0xF0000000u); /* nothing mapped there */
   (void)v;
-  check("loadfault", trap_count == 1 && last_cause == CAUSE_LOAD_ACCESS &&
-                         last_tval == 0xF0000000u, last_tval);
+  check("loadfault", trap_count == 1 && last_cause == CAUSE_LOAD_ACCESS && last_tval == 0xF0000000u,
+        last_tval);
 
   trap_set_irq_handler(IRQ_M_TIMER, on_timer);
   timer_flag = 0;
