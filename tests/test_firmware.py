@@ -9,6 +9,7 @@ results must match QEMU's (an independent implementation of RV32IM).
 import json
 import re
 import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -173,3 +174,26 @@ def test_docs_example_is_the_real_file():
     text = (ROOT / "docs" / "firmware.md").read_text()
     real = (ROOT / "firmware" / "hello" / "program.mk").read_text()
     assert real in text, "docs/firmware.md no longer shows firmware/hello/program.mk"
+
+
+def test_docs_add_a_program(tmp_path):
+    # Follow docs/firmware.md's "Adding a program" in a scratch copy of
+    # firmware/: the foo.c and program.mk shown there, then its make command.
+    text = (ROOT / "docs" / "firmware.md").read_text()
+    section = text[text.index("## Adding a program"):text.index("## The benchmark")]
+    foo_c = re.search(r"```c\n(.*?)```", section, re.S).group(1)
+    foo_mk = re.findall(r"```make\n(.*?)```", section, re.S)[-1]
+    shell = re.search(r"```shell\n(.*?)```", section, re.S).group(1).split("\n")
+    assert shell[0] == "make build/firmware/foo/foo.elf"
+    shutil.copytree(ROOT / "firmware", tmp_path / "firmware")
+    (tmp_path / "firmware" / "foo").mkdir()
+    (tmp_path / "firmware" / "foo" / "foo.c").write_text(foo_c)
+    (tmp_path / "firmware" / "foo" / "program.mk").write_text(foo_mk)
+    (tmp_path / "Makefile").write_text(
+        "BUILD := build\nCROSS ?= riscv64-unknown-elf-\nSETUP :=\nALL_TARGETS :=\n"
+        "include firmware/firmware.mk\n")
+    mk = subprocess.run(["make", "-s", "build/firmware/foo/foo.elf"], cwd=tmp_path,
+                        capture_output=True, text=True, timeout=120)
+    assert mk.returncode == 0, mk.stderr
+    proc = run_ctsim(tmp_path / "build" / "firmware" / "foo" / "foo.elf")
+    assert proc.returncode == 0 and proc.stdout == "foo: 6 * 7 = 42\n", proc.stdout
