@@ -75,9 +75,9 @@ def parse_cmpbench(text):
         if not nums:
             continue
         levels = ""
-        m = (re.search(r"levels?\s*[=:]\s*([0-9]+)", low) or
+        m = (re.search(r"([0-9]+)[ -]*levels?\b", low) or
+             re.search(r"levels?\s*=\s*([0-9]+)", low) or
              re.search(r"\bl\s*=\s*([0-9]+)", low) or
-             re.search(r"([0-9]+)[ -]*levels?\b", low) or
              re.search(r"\bl([0-9])\b", low))
         if m and mech in ("callid-miss", "sw-two-level"):
             levels = m.group(1)
@@ -176,7 +176,8 @@ def hitrate_tables(rows, grid="hitrate"):
         a = "full" if r["ways"] == r["entries"] else int(r["ways"])
         if a not in assocs:
             assocs.append(a)
-    pick = [a for a in assocs if a == 4] + [a for a in assocs if a == "full"]
+    nums = [a for a in assocs if a != "full"]
+    pick = ([4] if 4 in nums else nums[:1]) + [a for a in assocs if a == "full"]
     for a in pick:
         title = "fully associative" if a == "full" else f"{a}-way"
         out.append(f"**Hit rate, {title}** (rows: trace and policy; columns: CTLB entries)\n")
@@ -286,6 +287,9 @@ def write_report(path, ctx):
     a("")
     a("One plot per trace: a panel per associativity, a line per replacement policy.")
     a("")
+    if not ctx["hit_pngs"]:
+        a("(This sweep has no grid named `hitrate`.)")
+        a("")
     for tr, png in ctx["hit_pngs"]:
         a(f"![hit rate, {tr}](report/{os.path.basename(png)})")
         a("")
@@ -300,6 +304,9 @@ def write_report(path, ctx):
       "upper levels of most walks in 1 cycle each (with one level there is nothing to "
       "cache).")
     a("")
+    if not ctx["pen_pngs"]:
+        a("(This sweep has no grid named `penalty`.)")
+        a("")
     for tr, png in ctx["pen_pngs"]:
         a(f"![miss penalty, {tr}](report/{os.path.basename(png)})")
         a("")
@@ -380,15 +387,19 @@ def run(args):
             raise ReportError("report: the sweep failed (message above); report not written")
         sweep_s = time.monotonic() - ts
         rows = plots.read_csv(csv_path, plots.SWEEP_REQUIRED)
-        hit_pngs = plots.plot_hitrate(csv_path, stage)
-        pen_pngs = plots.plot_penalty(csv_path, stage)
+        grids = {r["grid"] for r in rows}
+        hit_pngs = plots.plot_hitrate(csv_path, stage) if "hitrate" in grids else []
+        pen_pngs = plots.plot_penalty(csv_path, stage) if "penalty" in grids else []
         # mechanisms
         mech = mech_png = None
         mech_source = ""
         mech_cmd = None
         if args.mechanisms:
             mrows = plots.read_csv(args.mechanisms, plots.MECH_REQUIRED)
-            mech = [(r["mechanism"], r["levels"], float(r["cycles_per_call"])) for r in mrows]
+            mech = [(r["mechanism"], r["levels"],
+                     plots._num(r, "cycles_per_call", args.mechanisms)) for r in mrows]
+            if not mech:
+                raise ReportError(f"report: {args.mechanisms}: no rows")
             mech_source = f"`{_rel(args.mechanisms)}`"
         elif os.path.exists(args.cmpbench):
             mech, raw, cmd = run_cmpbench(args.ctsim, args.cmpbench, args.work)

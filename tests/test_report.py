@@ -1,0 +1,212 @@
+"""scripts/plots.py and scripts/report.py: PNGs are produced and byte-identical for
+the same data; the report holds the plots, tables and checks; the comparison
+benchmark's output is parsed; bad input leaves no report behind; the examples of
+docs/sweeps.md run; the committed docs/report.md references existing plots."""
+import csv
+import os
+import pathlib
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from conftest import need
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT / "scripts"))
+import report  # noqa: E402
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+CFG = """
+description: a tiny report sweep for the tests
+traces:
+  hand: {hand}
+  z: {{gen: zipf, count: 3000, ids: 200, seed: 11}}
+grids:
+  - name: hitrate
+    entries: [4, 8, 16]
+    ways: [1, full]
+    policy: [lru, fifo]
+    rtl_check: [{{entries: 8, ways: 1}}]
+  - name: penalty
+    traces: [z]
+    level_bits: ["16", "8,8"]
+    mem_lat: [1, 4]
+    walk_cache: [0, 4]
+"""
+MECH = "mechanism,levels,cycles_per_call\ndirect,,2\ncallid-hit,,3\ncallid-miss,2,9\n" \
+       "callid-miss,3,11\nsw-table,,6\nsw-two-level,2,10\ntrampoline,,5\nflat-table,,4\n"
+
+
+@pytest.fixture(scope="module")
+def cttrace():
+    return need(ROOT / "build" / "cttrace", "build/cttrace")
+
+
+@pytest.fixture()
+def setup(tmp_path):
+    (tmp_path / "hand.ct").write_text("#ctrace 1\n" + "".join(
+        f"call {i}\n" for i in (0, 4, 0, 1, 5, 1, 2, 2, 0, 9, 3, 0)))
+    (tmp_path / "cfg.yaml").write_text(CFG.format(hand=tmp_path / "hand.ct"))
+    (tmp_path / "mech.csv").write_text(MECH)
+    (tmp_path / "docs").mkdir()
+    return tmp_path
+
+
+def run_report(tmp, *args):
+    return subprocess.run([PY, str(ROOT / "scripts" / "report.py"), "--config",
+                           str(tmp / "cfg.yaml"), "--out", str(tmp / "docs" / "report.md"),
+                           "--work", str(tmp / "work"), "-q", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_report_with_mechanisms(cttrace, setup):
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 0, r.stderr
+    md = (setup / "docs" / "report.md").read_text()
+    pngs = sorted(p.name for p in (setup / "docs" / "report").iterdir())
+    assert pngs == ["hitrate-hand.png", "hitrate-z.png", "mechanisms.png", "penalty-z.png"]
+    for p in pngs:
+        assert (setup / "docs" / "report" / p).read_bytes().startswith(PNG_MAGIC)
+        assert f"(report/{p})" in md
+    # the checks and tables
+    assert "points were run on both the C model and the verilated RTL" in md
+    assert "(all agree)" in md  # the fully associative LRU points vs stackdist.py
+    assert "| trampoline |  | 5 |" in md and "| callid-miss | 3 | 11 |" in md
+    assert "scripts/report.py" in md and "Machine:" in md
+    # walk cycles per miss without walk cache: levels*(1+L)+1 (docs/accelerator.md)
+    row1 = re.search(r"\| 1 \| ([0-9.]+) \| ([0-9.]+) \|", md)
+    row2 = re.search(r"\| 2 \| ([0-9.]+) \| ([0-9.]+) \|", md)
+    assert [float(x) for x in row1.groups()] == [1 * 2 + 1, 1 * 5 + 1]
+    assert [float(x) for x in row2.groups()] == [2 * 2 + 1, 2 * 5 + 1]
+    # direct-mapped 4 entries on the hand trace: 0 4 0 1 5 1 2 2 0 9 3 0
+    # set 0: 0 4 0 0 0 -> m m m h h = 2 hits; set 1: 1 5 1 9 -> 0;
+    # set 2: 2 2 -> 1; set 3: 3 -> 0. 3 hits of 12.
+    assert re.search(r"\| hand \| lru \| 0\.250 \|", md), md
+    # no staging left behind
+    assert [p.name for p in (setup / "work").iterdir() if p.name.startswith("stage-")] == []
+
+
+def test_report_without_benchmark_says_omitted(cttrace, setup):
+    r = run_report(setup, "--cmpbench", str(setup / "none.elf"))
+    assert r.returncode == 0, r.stderr
+    md = (setup / "docs" / "report.md").read_text()
+    assert "Omitted: the comparison benchmark" in md
+    assert not (setup / "docs" / "report" / "mechanisms.png").exists()
+
+
+def test_plots_are_deterministic(cttrace, setup):
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 0, r.stderr
+    first = {p.name: p.read_bytes() for p in (setup / "docs" / "report").iterdir()}
+    csvp = setup / "work" / "cfg.csv"
+    if not csvp.exists():
+        csvp = next((setup / "work").glob("sweep-*.csv"))
+    out = setup / "again"
+    out.mkdir()
+    for kind, src in (("hitrate", csvp), ("penalty", csvp),
+                      ("mechanisms", setup / "work" / "mechanisms.csv")):
+        p = subprocess.run([PY, str(ROOT / "scripts" / "plots.py"), kind, str(src), "-o",
+                            str(out)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    again = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert again == first
+
+
+def test_bad_inputs_leave_report_untouched(cttrace, setup):
+    old = setup / "docs" / "report.md"
+    old.write_text("old report\n")
+    cases = [
+        ("bad-config", lambda: (setup / "cfg.yaml").write_text("grids: [\n"), "invalid YAML"),
+        ("missing-trace", lambda: (setup / "hand.ct").unlink(), "cannot read"),
+        ("malformed-trace", lambda: (setup / "hand.ct").write_text("#ctrace 1\ncall x\n"),
+         "hand.ct:2"),
+    ]
+    saved = (setup / "cfg.yaml").read_text(), (setup / "hand.ct").read_text()
+    for name, breakit, frag in cases:
+        (setup / "cfg.yaml").write_text(saved[0])
+        (setup / "hand.ct").write_text(saved[1])
+        breakit()
+        r = run_report(setup)
+        assert r.returncode != 0, name
+        assert frag in r.stderr and "Traceback" not in r.stderr, (name, r.stderr)
+        assert old.read_text() == "old report\n", name
+        assert not (setup / "docs" / "report").exists(), name
+    # a broken mechanism CSV, and a benchmark that fails
+    (setup / "cfg.yaml").write_text(saved[0])
+    (setup / "hand.ct").write_text(saved[1])
+    (setup / "m.csv").write_text("mechanism,levels,cycles_per_call\ndirect,,fast\n")
+    r = run_report(setup, "--mechanisms", str(setup / "m.csv"))
+    assert r.returncode == 2 and "cycles_per_call" in r.stderr and "Traceback" not in r.stderr
+    fake = setup / "fake-ctsim"
+    fake.write_text("#!/bin/sh\necho 'ctsim: boom' >&2\nexit 4\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    (setup / "fake.elf").write_text("")
+    r = run_report(setup, "--ctsim", str(fake), "--cmpbench", str(setup / "fake.elf"))
+    assert r.returncode == 2 and "status 4" in r.stderr
+    assert old.read_text() == "old report\n"
+    assert not (setup / "docs" / "report").exists()
+
+
+def test_parse_cmpbench():
+    text = """cmpbench: cycles per call
+direct call (jal)          :   3.00
+callid hit                 :   4.00
+callid miss, 2 levels      :  12.50
+callid miss levels=3       :  15.00
+software jump table        :   7.00
+software two-level table walk L=2 : 11.00
+trampoline                 :   6.00
+flat Zcmt-style table      :   5.00
+checksum ok
+"""
+    assert report.parse_cmpbench(text) == [
+        ("direct", "", 3.0), ("callid-hit", "", 4.0), ("callid-miss", "2", 12.5),
+        ("callid-miss", "3", 15.0), ("sw-table", "", 7.0), ("sw-two-level", "2", 11.0),
+        ("trampoline", "", 6.0), ("flat-table", "", 5.0)]
+
+
+def test_cmpbench_runs_if_built(cttrace):
+    elf = ROOT / "build" / "firmware" / "cmpbench" / "cmpbench.elf"
+    if not elf.exists():
+        pytest.skip("build/firmware/cmpbench/cmpbench.elf is not built (firmware part)")
+    rows, raw, _ = report.run_cmpbench(str(ROOT / "build" / "ctsim"), str(elf), None)
+    names = {m for m, _, _ in rows}
+    assert {"direct", "callid-hit", "callid-miss"} <= names, raw
+    assert all(c > 0 for _, _, c in rows)
+
+
+def test_docs_sweeps_examples_run(cttrace):
+    text = (ROOT / "docs" / "sweeps.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    assert len(blocks) >= 3
+    for b in blocks:
+        if "make report" in b:
+            continue  # regenerates the committed report; too slow for the suite
+        r = subprocess.run(["bash", "-e", "-c", b], cwd=ROOT, capture_output=True, text=True,
+                           timeout=300)
+        assert r.returncode == 0, f"example failed:\n{b}\nstderr: {r.stderr[-2000:]}"
+
+
+def test_committed_report_is_consistent():
+    md = ROOT / "docs" / "report.md"
+    if not md.exists():
+        pytest.skip("docs/report.md not generated yet")
+    text = md.read_text()
+    refs = re.findall(r"\(report/([^)]+\.png)\)", text)
+    assert refs, "the report has no plots"
+    for ref in refs:
+        p = ROOT / "docs" / "report" / ref
+        assert p.exists() and p.read_bytes().startswith(PNG_MAGIC), ref
+    assert "make report" in text
+
+
+def test_make_targets_defined():
+    r = subprocess.run(["make", "-n", "report", "sweep"], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "scripts/report.py" in r.stdout and "scripts/sweep.py default" in r.stdout
