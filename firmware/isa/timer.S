@@ -1,8 +1,9 @@
 /* timer: mtime advances; mip.MTIP follows mtime >= mtimecmp; no interrupt
    while mstatus.MIE or mie.MTIE is clear; the interrupt is taken at once
    when both are set (direct mtvec, mcause 0x80000007), and a future
-   mtimecmp interrupts a spinning loop after mtime reaches it. The rate of
-   mtime is not assumed (QEMU: 10 MHz; ctsim: --mtime-div). */
+   mtimecmp interrupts a spinning loop after mtime reaches it; wfi waits for
+   a pending timer. The rate of mtime is not assumed (QEMU: 10 MHz; ctsim:
+   --mtime-div). */
 #include "env.h"
 #define SPIN_LIMIT 10000000
 
@@ -45,8 +46,18 @@ RVTEST_BEGIN(timer)
   /* MTIE cleared, MIE set, pending: still no interrupt */
   TEST_CASE(19, a0, 2, csrw mie, zero; sw zero, 0(s1); sw zero, 4(s1); nop; nop; la a0, env_trap_rec; lw a0, REC_IRQS(a0))
   TEST_CASE(20, a0, 0x80, csrr a0, mip; andi a0, a0, 0x80)
+  /* wfi with mstatus.MIE = 0 and mie.MTIE = 1 waits until the timer is
+     pending, then continues without taking the interrupt (ctsim and QEMU
+     both wait; the spec would also allow wfi to return at once) */
   li a1, 0x08
   csrc mstatus, a1
+  li a1, -1
+  sw a1, 4(s1)
+  sw a1, 0(s1)
+  TEST_CASE(21, a0, 0, csrr a0, mip; andi a0, a0, 0x80)
+  TEST_CASE(22, a0, 0x80, li a1, 0x80; csrw mie, a1; lw a1, 0(s0); addi a1, a1, 100; sw a1, 0(s1); lw a2, 4(s0); sw a2, 4(s1); wfi; csrr a0, mip; andi a0, a0, 0x80)
+  TEST_CASE(23, a0, 2, la a0, env_trap_rec; lw a0, REC_IRQS(a0))
+  csrw mie, zero
   li a1, -1
   sw a1, 4(s1)
   sw a1, 0(s1)
