@@ -55,6 +55,9 @@ def save_png(fig, path):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -517,6 +517,9 @@ def write_csv_atomic(path, points, results):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(buf.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600
         os.replace(tmp, path)
     except BaseException:
         try:
