@@ -229,6 +229,7 @@ const char *rv_cause_name(uint32_t cause) {
 /* ------------------------------------------------------------ set-up */
 
 void cpu_config_default(cpu_config_t *c) {
+  memset(c, 0, sizeof *c);
   c->ram_size = 256u << 20;
   c->imem_lat = 1;
   c->dmem_lat = 1;
@@ -236,6 +237,9 @@ void cpu_config_default(cpu_config_t *c) {
   c->div_lat = 32;
   c->mtime_div = 1;
   c->max_cycles = 0;
+  c->xlat_backend = XLAT_BACKEND_RTL;
+  xlat_config_default(&c->xlat);
+  c->lockstep = 0;
 }
 
 int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
@@ -833,6 +837,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     } else {                                                                   \
       SYNC();                                                                  \
       if (mem_dev_store(h, a, size, v)) TRAP(7, a);                            \
+      event = h->event_cycle; /* mtimecmp/mtime stores move the timer */       \
     }                                                                          \
     if (logging)                                                               \
       mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \

@@ -490,13 +490,23 @@ def strip_mode(text):
     return re.sub(r"backend \w+( \(lock-step\))?|\"backend\": \"\w+\", \"lockstep\": \w+", "", text)
 
 
-@pytest.mark.parametrize("elf", all_elfs(), ids=lambda p: p.parent.name + "/" + p.name)
-def test_rtl_c_lockstep_identical(tmp_path, elf):
+CASES = [(e, []) for e in all_elfs()] + [
+    (MIX, ["--patch-at", "120:3:fn_a", "--patch-at", "200:1:fn_d"]),
+    (MIX, ["--walk-cache", "2", "--ctlb-entries", "2", "--ctlb-ways", "2",
+           "--ctlb-policy", "random", "--dmem-lat", "3"]),
+]
+
+
+@pytest.mark.parametrize("elf,extra", CASES,
+                         ids=lambda p: p.parent.name + "/" + p.name if isinstance(p, pathlib.Path)
+                         else "-".join(a.strip("-") for a in p[:2]))
+def test_rtl_c_lockstep_identical(tmp_path, elf, extra):
     outs = []
     for args in (["--xlat", "rtl"], ["--xlat", "c"], ["--xlat", "rtl", "--lockstep"],
                  ["--xlat", "c", "--lockstep"]):
         js = tmp_path / "s.json"
-        r = run(elf, *args, "--stats-json", js, "--max-cycles", "200000000", timeout=600)
+        r = run(elf, *args, *extra, "--stats-json", js, "--max-cycles", "200000000",
+                timeout=600)
         outs.append((r.returncode, r.stdout, strip_mode(r.stderr), strip_mode(js.read_text())))
     for o in outs[1:]:
         assert o == outs[0]
