@@ -204,6 +204,27 @@ grids:
                       ("32", "32", "lru")]
 
 
+def test_rtl_backend_grid_equals_c(cttrace, tmp_path):
+    cfg = """
+traces:
+  p: {gen: phases, count: 3000, ids: 300, hot: 20, phases: 3, inv_rate: 0.01, seed: 6}
+grids:
+  - name: g
+    entries: 32
+    ways: 8
+    policy: plru
+    walk_cache: 4
+    mem_lat: 3
+    backend: [c, rtl]
+"""
+    r, out = run_sweep(cfg, tmp_path, "-q")
+    assert r.returncode == 0, r.stderr
+    rows = read_rows(out)
+    assert [x["backend"] for x in rows] == ["c", "rtl"]
+    c, rtl = ({k: v for k, v in x.items() if k != "backend"} for x in rows)
+    assert c == rtl and int(c["hits"]) > 0 and int(c["walk_cache_hits"]) > 0
+
+
 def test_rtl_disagreement_is_an_error(cttrace, tmp_path):
     # a cttrace wrapper whose RTL backend reports one hit more
     fake = tmp_path / "fake-cttrace"
@@ -265,6 +286,8 @@ def _bad_cases(tmp):
         ("no-grids", f"traces:\n  t: {g}\n", "'grids' must be a non-empty list"),
         ("gen-opt", "traces:\n  t: {gen: zipf, skw: 1}\ngrids:\n  - {name: g}\n",
          "unknown tracegen option 'skw'"),
+        ("gen-bad-value", "traces:\n  t: {gen: zipf, ids: 0}\ngrids:\n  - {name: g}\n",
+         "tracegen"),
         ("gen-pattern", "traces:\n  t: {gen: gauss}\ngrids:\n  - {name: g}\n", "'gen' must be"),
         ("unknown-trace", c("{name: g, traces: [u]}"), "unknown trace 'u'"),
         ("rtl-key", c("{name: g, rtl_check: [{size: 4}]}"), "rtl_check: unknown key 'size'"),
