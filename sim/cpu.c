@@ -183,17 +183,16 @@ insn_class_t rv_op_class(unsigned op) {
 }
 
 const char *rv_class_name(insn_class_t c) {
-  static const char *n[CLS_COUNT] = {"alu",   "mul",    "div",  "load",
-                                     "store", "branch", "jal",  "jalr",
+  static const char *n[CLS_COUNT] = {"alu",   "mul",    "div",   "load",
+                                     "store", "branch", "jal",   "jalr",
                                      "csr",   "system", "fence", "callid"};
   return c < CLS_COUNT ? n[c] : "?";
 }
 
 const char *rv_stall_name(stall_t s) {
-  static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem",
-                                       "imem",     "branch", "jal",
-                                       "jalr",     "trap",   "wfi",
-                                       "ctlb"};
+  static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem", "imem",
+                                       "branch",   "jal",    "jalr", "trap",
+                                       "wfi",      "ctlb"};
   return s < STALL_COUNT ? n[s] : "?";
 }
 
@@ -598,7 +597,9 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
     in.mem_rsp_data = in.mem_rsp_valid ? pdata : 0;
     xlat_step(h->xl, &in, &out);
     if (c == E && !out.req_ready) {
-      sim_error(h, "internal: the accelerator refused a request at cycle %" PRIu64, E);
+      sim_error(h,
+                "internal: the accelerator refused a request at cycle %" PRIu64,
+                E);
       return E;
     }
     if (in.mem_rsp_valid) pend = 0;
@@ -621,8 +622,10 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
     }
     in.req_valid = 0, in.req_id = 0;
     if (c - E > 100000000) {
-      sim_error(h, "internal: the accelerator did not answer ID 0x%08" PRIx32
-                   " (cycle %" PRIu64 ")", id, E);
+      sim_error(h,
+                "internal: the accelerator did not answer ID 0x%08" PRIx32
+                " (cycle %" PRIu64 ")",
+                id, E);
       return E;
     }
   }
@@ -658,13 +661,16 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   snprintf(what, sizeof what, "--patch-at %" PRIu64 ":0x%" PRIx32 ":%s",
            p->cycle, p->id, p->name);
   if (!(h->ctroot & 1)) {
-    sim_error(h, "%s: cycle %" PRIu64 ": ctroot is disabled (0x%08" PRIx32
-                 "): no table to patch", what, E, h->ctroot);
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": ctroot is disabled (0x%08" PRIx32
+              "): no table to patch",
+              what, E, h->ctroot);
     return;
   }
   if (w < 32 && (p->id >> w)) {
-    sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                 " is wider than the %u bits the table levels cover",
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+              " is wider than the %u bits the table levels cover",
               what, E, p->id, w);
     return;
   }
@@ -676,28 +682,35 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
     ea = base + 4 * idx;
     uint32_t o = ea - RAM_BASE;
     if (o > h->mem.ram_size - 4) {
-      sim_error(h, "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
-                   " is outside RAM", what, E, l, ea);
+      sim_error(h,
+                "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
+                " is outside RAM",
+                what, E, l, ea);
       return;
     }
     memcpy(&e, h->mem.ram + o, 4);
     int last = l + 1 == g->levels;
     if (!(e & 1)) {
-      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                   " is not mapped (level-%u entry at 0x%08" PRIx32
-                   " is invalid)", what, E, p->id, l, ea);
+      sim_error(h,
+                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                " is not mapped (level-%u entry at 0x%08" PRIx32 " is invalid)",
+                what, E, p->id, l, ea);
       return;
     }
     if ((e & 2) && !last) {
-      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                   " is mapped by a range leaf at level %u (0x%08" PRIx32
-                   "), not by an entry of its own", what, E, p->id, l, ea);
+      sim_error(h,
+                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                " is mapped by a range leaf at level %u (0x%08" PRIx32
+                "), not by an entry of its own",
+                what, E, p->id, l, ea);
       return;
     }
     if (last && !(e & 2)) {
-      sim_error(h, "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                   " is not mapped (last-level entry at 0x%08" PRIx32
-                   " is not a leaf)", what, E, p->id, ea);
+      sim_error(h,
+                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+                " is not mapped (last-level entry at 0x%08" PRIx32
+                " is not a leaf)",
+                what, E, p->id, ea);
       return;
     }
     base = e & ~3u;
@@ -718,8 +731,8 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   h->st.patches++;
   trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
   fprintf(stderr,
-          "ctsim: cycle %" PRIu64 ": patched ID 0x%" PRIx32 " -> %s (0x%08" PRIx32
-          ")\n",
+          "ctsim: cycle %" PRIu64 ": patched ID 0x%" PRIx32
+          " -> %s (0x%08" PRIx32 ")\n",
           E, p->id, p->name, p->addr);
 }
 

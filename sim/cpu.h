@@ -22,63 +22,63 @@ struct ctw;
  * Formats say which fields decode() extracts: R (rd rs1 rs2), I (rd rs1 imm),
  * S/B (rs1 rs2 imm), U/J (rd imm), SH (rd rs1 shamt), C (csr, register),
  * CI (csr, 5-bit immediate), N (no fields). */
-#define RV_INSNS(X)                     \
-  X(LUI, 0x00000037, 0x0000007f, U)     \
-  X(AUIPC, 0x00000017, 0x0000007f, U)   \
-  X(JAL, 0x0000006f, 0x0000007f, J)     \
-  X(JALR, 0x00000067, 0x0000707f, I)    \
-  X(BEQ, 0x00000063, 0x0000707f, B)     \
-  X(BNE, 0x00001063, 0x0000707f, B)     \
-  X(BLT, 0x00004063, 0x0000707f, B)     \
-  X(BGE, 0x00005063, 0x0000707f, B)     \
-  X(BLTU, 0x00006063, 0x0000707f, B)    \
-  X(BGEU, 0x00007063, 0x0000707f, B)    \
-  X(LB, 0x00000003, 0x0000707f, I)      \
-  X(LH, 0x00001003, 0x0000707f, I)      \
-  X(LW, 0x00002003, 0x0000707f, I)      \
-  X(LBU, 0x00004003, 0x0000707f, I)     \
-  X(LHU, 0x00005003, 0x0000707f, I)     \
-  X(SB, 0x00000023, 0x0000707f, S)      \
-  X(SH, 0x00001023, 0x0000707f, S)      \
-  X(SW, 0x00002023, 0x0000707f, S)      \
-  X(ADDI, 0x00000013, 0x0000707f, I)    \
-  X(SLTI, 0x00002013, 0x0000707f, I)    \
-  X(SLTIU, 0x00003013, 0x0000707f, I)   \
-  X(XORI, 0x00004013, 0x0000707f, I)    \
-  X(ORI, 0x00006013, 0x0000707f, I)     \
-  X(ANDI, 0x00007013, 0x0000707f, I)    \
-  X(SLLI, 0x00001013, 0xfe00707f, SH)   \
-  X(SRLI, 0x00005013, 0xfe00707f, SH)   \
-  X(SRAI, 0x40005013, 0xfe00707f, SH)   \
-  X(ADD, 0x00000033, 0xfe00707f, R)     \
-  X(SUB, 0x40000033, 0xfe00707f, R)     \
-  X(SLL, 0x00001033, 0xfe00707f, R)     \
-  X(SLT, 0x00002033, 0xfe00707f, R)     \
-  X(SLTU, 0x00003033, 0xfe00707f, R)    \
-  X(XOR, 0x00004033, 0xfe00707f, R)     \
-  X(SRL, 0x00005033, 0xfe00707f, R)     \
-  X(SRA, 0x40005033, 0xfe00707f, R)     \
-  X(OR, 0x00006033, 0xfe00707f, R)      \
-  X(AND, 0x00007033, 0xfe00707f, R)     \
-  X(MUL, 0x02000033, 0xfe00707f, R)     \
-  X(MULH, 0x02001033, 0xfe00707f, R)    \
-  X(MULHSU, 0x02002033, 0xfe00707f, R)  \
-  X(MULHU, 0x02003033, 0xfe00707f, R)   \
-  X(DIV, 0x02004033, 0xfe00707f, R)     \
-  X(DIVU, 0x02005033, 0xfe00707f, R)    \
-  X(REM, 0x02006033, 0xfe00707f, R)     \
-  X(REMU, 0x02007033, 0xfe00707f, R)    \
-  X(FENCE, 0x0000000f, 0x0000707f, N)   \
-  X(FENCE_I, 0x0000100f, 0x0000707f, N) \
-  X(ECALL, 0x00000073, 0xffffffff, N)   \
-  X(EBREAK, 0x00100073, 0xffffffff, N)  \
-  X(MRET, 0x30200073, 0xffffffff, N)    \
-  X(WFI, 0x10500073, 0xffffffff, N)     \
-  X(CSRRW, 0x00001073, 0x0000707f, C)   \
-  X(CSRRS, 0x00002073, 0x0000707f, C)   \
-  X(CSRRC, 0x00003073, 0x0000707f, C)   \
-  X(CSRRWI, 0x00005073, 0x0000707f, CI) \
-  X(CSRRSI, 0x00006073, 0x0000707f, CI) \
+#define RV_INSNS(X)                      \
+  X(LUI, 0x00000037, 0x0000007f, U)      \
+  X(AUIPC, 0x00000017, 0x0000007f, U)    \
+  X(JAL, 0x0000006f, 0x0000007f, J)      \
+  X(JALR, 0x00000067, 0x0000707f, I)     \
+  X(BEQ, 0x00000063, 0x0000707f, B)      \
+  X(BNE, 0x00001063, 0x0000707f, B)      \
+  X(BLT, 0x00004063, 0x0000707f, B)      \
+  X(BGE, 0x00005063, 0x0000707f, B)      \
+  X(BLTU, 0x00006063, 0x0000707f, B)     \
+  X(BGEU, 0x00007063, 0x0000707f, B)     \
+  X(LB, 0x00000003, 0x0000707f, I)       \
+  X(LH, 0x00001003, 0x0000707f, I)       \
+  X(LW, 0x00002003, 0x0000707f, I)       \
+  X(LBU, 0x00004003, 0x0000707f, I)      \
+  X(LHU, 0x00005003, 0x0000707f, I)      \
+  X(SB, 0x00000023, 0x0000707f, S)       \
+  X(SH, 0x00001023, 0x0000707f, S)       \
+  X(SW, 0x00002023, 0x0000707f, S)       \
+  X(ADDI, 0x00000013, 0x0000707f, I)     \
+  X(SLTI, 0x00002013, 0x0000707f, I)     \
+  X(SLTIU, 0x00003013, 0x0000707f, I)    \
+  X(XORI, 0x00004013, 0x0000707f, I)     \
+  X(ORI, 0x00006013, 0x0000707f, I)      \
+  X(ANDI, 0x00007013, 0x0000707f, I)     \
+  X(SLLI, 0x00001013, 0xfe00707f, SH)    \
+  X(SRLI, 0x00005013, 0xfe00707f, SH)    \
+  X(SRAI, 0x40005013, 0xfe00707f, SH)    \
+  X(ADD, 0x00000033, 0xfe00707f, R)      \
+  X(SUB, 0x40000033, 0xfe00707f, R)      \
+  X(SLL, 0x00001033, 0xfe00707f, R)      \
+  X(SLT, 0x00002033, 0xfe00707f, R)      \
+  X(SLTU, 0x00003033, 0xfe00707f, R)     \
+  X(XOR, 0x00004033, 0xfe00707f, R)      \
+  X(SRL, 0x00005033, 0xfe00707f, R)      \
+  X(SRA, 0x40005033, 0xfe00707f, R)      \
+  X(OR, 0x00006033, 0xfe00707f, R)       \
+  X(AND, 0x00007033, 0xfe00707f, R)      \
+  X(MUL, 0x02000033, 0xfe00707f, R)      \
+  X(MULH, 0x02001033, 0xfe00707f, R)     \
+  X(MULHSU, 0x02002033, 0xfe00707f, R)   \
+  X(MULHU, 0x02003033, 0xfe00707f, R)    \
+  X(DIV, 0x02004033, 0xfe00707f, R)      \
+  X(DIVU, 0x02005033, 0xfe00707f, R)     \
+  X(REM, 0x02006033, 0xfe00707f, R)      \
+  X(REMU, 0x02007033, 0xfe00707f, R)     \
+  X(FENCE, 0x0000000f, 0x0000707f, N)    \
+  X(FENCE_I, 0x0000100f, 0x0000707f, N)  \
+  X(ECALL, 0x00000073, 0xffffffff, N)    \
+  X(EBREAK, 0x00100073, 0xffffffff, N)   \
+  X(MRET, 0x30200073, 0xffffffff, N)     \
+  X(WFI, 0x10500073, 0xffffffff, N)      \
+  X(CSRRW, 0x00001073, 0x0000707f, C)    \
+  X(CSRRS, 0x00002073, 0x0000707f, C)    \
+  X(CSRRC, 0x00003073, 0x0000707f, C)    \
+  X(CSRRWI, 0x00005073, 0x0000707f, CI)  \
+  X(CSRRSI, 0x00006073, 0x0000707f, CI)  \
   X(CSRRCI, 0x00007073, 0x0000707f, CI)  \
   X(CALLID, 0x0000000b, 0xfff0707f, R)   \
   X(CTLB_INV, 0x0000100b, 0xfff07fff, R) \
@@ -157,9 +157,9 @@ typedef struct {
   uint32_t mtime_div;  /* mtime advances by one every mtime_div cycles */
   uint64_t max_cycles; /* 0: no limit */
   /* the call-translation accelerator */
-  int xlat_backend;       /* xlat_backend_t */
-  xlat_config_t xlat;     /* CTLB geometry */
-  int lockstep;           /* clock it every cycle (else only while it works) */
+  int xlat_backend;   /* xlat_backend_t */
+  xlat_config_t xlat; /* CTLB geometry */
+  int lockstep;       /* clock it every cycle (else only while it works) */
 } cpu_config_t;
 
 void cpu_config_default(cpu_config_t *c);
@@ -194,10 +194,10 @@ typedef struct {
   uint64_t traps;      /* synchronous exceptions taken */
   uint64_t interrupts; /* interrupts taken */
   uint64_t stall[STALL_COUNT];
-  uint64_t first_ex; /* cycle the first instruction entered EX */
-  uint64_t callids;      /* callid executed (retired or faulted) */
-  uint64_t callid_cost;  /* their cost: EX cycles + 1 + imem_lat each */
-  uint64_t patches;      /* --patch-at patches applied */
+  uint64_t first_ex;    /* cycle the first instruction entered EX */
+  uint64_t callids;     /* callid executed (retired or faulted) */
+  uint64_t callid_cost; /* their cost: EX cycles + 1 + imem_lat each */
+  uint64_t patches;     /* --patch-at patches applied */
 } stats_t;
 
 /* One --patch-at: at the first instruction boundary with E >= cycle, the leaf
@@ -241,18 +241,18 @@ typedef struct hart {
   FILE *log; /* commit log or NULL */
 
   /* call-ID extension */
-  uint32_t ctroot;  /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
-  uint32_t ctcause; /* CSR 0xFC5 */
-  xlat_t *xl;       /* created at the first use */
-  uint64_t xl_now;  /* lock-step: next accelerator cycle to step */
+  uint32_t ctroot;     /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
+  uint32_t ctcause;    /* CSR 0xFC5 */
+  xlat_t *xl;          /* created at the first use */
+  uint64_t xl_now;     /* lock-step: next accelerator cycle to step */
   uint64_t dport_free; /* first cycle the data-memory port is free (W of the
                           last load/store) */
   patch_t *patches;
   unsigned npatches, next_patch;
-  struct ctw *trace;       /* --record-trace writer or NULL */
-  uint64_t trace_next;     /* cycle after the last recorded event completed */
+  struct ctw *trace;   /* --record-trace writer or NULL */
+  uint64_t trace_next; /* cycle after the last recorded event completed */
   int trace_failed;
-  const char *fatal_msg;   /* a run-time error of the simulator (exit 2) */
+  const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
 
   stop_t stop;
   uint32_t exit_code;

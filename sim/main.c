@@ -42,7 +42,8 @@ static const char usage[] =
     "                      (latencies: 1..10000)\n"
     "\n"
     "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n"
-    "  --xlat rtl|c        backend: the verilated RTL (default) or the C model\n"
+    "  --xlat rtl|c        backend: the verilated RTL (default) or the C "
+    "model\n"
     "  --ctlb-entries N    CTLB entries, a power of two 1..1024 (default 64)\n"
     "  --ctlb-ways N       ways, a power of two <= entries (default 4)\n"
     "  --ctlb-policy P     lru, plru, fifo or random (default lru)\n"
@@ -54,10 +55,12 @@ static const char usage[] =
     "                      (0: the default 0xACE1)\n"
     "  --lockstep          clock the accelerator in every CPU cycle (default:\n"
     "                      only while it has work; results are identical)\n"
-    "  --patch-at C:ID:SYM at the first instruction entering EX at cycle >= C,\n"
+    "  --patch-at C:ID:SYM at the first instruction entering EX at cycle >= "
+    "C,\n"
     "                      write SYM | 3 into ID's leaf table entry and\n"
     "                      invalidate ID, like a live-patch tool (repeatable;\n"
-    "                      ID decimal or 0x hex; SYM an ELF function symbol or\n"
+    "                      ID decimal or 0x hex; SYM an ELF function symbol "
+    "or\n"
     "                      a 0x address)\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
@@ -227,8 +230,7 @@ static void parse_patch(const char *s, patch_arg_t *p) {
   strcpy(buf, s);
   char *c1 = strchr(buf, ':');
   char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-  if (!c1 || !c2 || !c2[1])
-    die("--patch-at: '%s' is not CYCLE:ID:SYMBOL", s);
+  if (!c1 || !c2 || !c2[1]) die("--patch-at: '%s' is not CYCLE:ID:SYMBOL", s);
   *c1 = 0, *c2 = 0;
   uint64_t v;
   if (parse_u64(buf, &v) || v == UINT64_MAX)
@@ -392,7 +394,8 @@ int main(int argc, char **argv) {
         break;
       case O_PATCH:
         if (npargs == sizeof pargs / sizeof pargs[0])
-          die("--patch-at: at most %zu patches", sizeof pargs / sizeof pargs[0]);
+          die("--patch-at: at most %zu patches",
+              sizeof pargs / sizeof pargs[0]);
         parse_patch(optarg, &pargs[npargs++]);
         break;
       case O_TRACE:
@@ -462,7 +465,8 @@ int main(int argc, char **argv) {
   if (trace_path) {
     int bin, gz;
     ctw_form_from_name(trace_path, &bin, &gz);
-    h.trace = ctw_open(trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
+    h.trace =
+        ctw_open(trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
     if (!h.trace) die("--record-trace: %s", err);
   }
 

@@ -157,7 +157,8 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   fprintf(f,
           "  \"ctlb\": {\"backend\": \"%s\", \"lockstep\": %s, \"config\": "
           "\"%s\", \"used\": %s, \"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
-          ", \"misses\": %" PRIu64 ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
+          ", \"misses\": %" PRIu64
+          ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
           ", \"mem_reads\": %" PRIu64 ", \"walk_cache_hits\": %" PRIu64
           ", \"faults\": %" PRIu64 ", \"invalidations\": %" PRIu64
           ", \"patches\": %" PRIu64 ", \"callids\": %" PRIu64
