@@ -18,6 +18,7 @@ import csv
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -93,9 +94,9 @@ def write_mech_csv(path, rows):
             w.writerow([m, lv, f"{c:g}"])
 
 
-def run_cmpbench(ctsim, elf, workdir):
+def run_cmpbench(ctsim, elf, workdir, extra=("-q",)):
     """Returns (rows, raw output, command) or raises ReportError."""
-    cmd = [ctsim, "-q", elf]
+    cmd = [ctsim] + list(extra) + [elf]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -354,6 +355,9 @@ def build_parser():
                                                       "cmpbench.elf"),
                    help="comparison benchmark ELF; if missing, the mechanism plot is "
                    "omitted (default build/firmware/cmpbench/cmpbench.elf)")
+    p.add_argument("--ctsim-args", default="-q",
+                   help="options for ctsim before the ELF, one shell-quoted string "
+                   "(default: -q)")
     p.add_argument("--mechanisms",
                    help="take the mechanism results from this CSV "
                    "(mechanism,levels,cycles_per_call) instead of running the benchmark")
@@ -402,7 +406,8 @@ def run(args):
                 raise ReportError(f"report: {args.mechanisms}: no rows")
             mech_source = f"`{_rel(args.mechanisms)}`"
         elif os.path.exists(args.cmpbench):
-            mech, raw, cmd = run_cmpbench(args.ctsim, args.cmpbench, args.work)
+            mech, raw, cmd = run_cmpbench(args.ctsim, args.cmpbench, args.work,
+                                          shlex.split(args.ctsim_args))
             mech_cmd = " ".join(_rel(c) if os.path.isabs(c) else c for c in cmd)
             mech_source = f"`{mech_cmd}`"
         if mech is not None:

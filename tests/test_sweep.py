@@ -331,6 +331,11 @@ def test_bad_command_line(cttrace, tmp_path):
     r = subprocess.run([PY, str(SWEEP), str(tmp_path / "cfg.yaml"), "-o",
                         str(tmp_path / "no" / "dir.csv")], capture_output=True, text=True)
     assert r.returncode == 2 and "does not exist" in r.stderr
+    slow = tmp_path / "slow-cttrace"
+    slow.write_text("#!/bin/sh\nexec sleep 5\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    r, out = run_sweep(ok, tmp_path, "--cttrace", str(slow), "--timeout", "0.5", "-q")
+    assert r.returncode == 2 and "timed out after 0.5 s" in r.stderr and not out.exists()
     # the named configurations all load
     for y in sorted((ROOT / "scripts" / "sweeps").glob("*.yaml")):
         r = subprocess.run([PY, str(SWEEP), y.stem, "--dry-run"], capture_output=True, text=True)
