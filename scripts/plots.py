@@ -136,7 +136,7 @@ def plot_hitrate(csv_path, outdir, grid="hitrate"):
             ax.set_xlabel("CTLB entries")
             ax.set_ylim(0, 1.02)
         axes[0][0].set_ylabel("hit rate")
-        axes[0][-1].legend(loc="lower right", fontsize=8)
+        axes[0][-1].legend(loc="best", fontsize=8)
         fig.suptitle(f"CTLB hit rate: {tr}")
         fig.tight_layout()
         path = os.path.join(outdir, f"hitrate-{_safe(tr)}.png")
