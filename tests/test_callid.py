@@ -601,3 +601,68 @@ def test_bad_options(args, opt):
 def test_record_trace_unwritable(tmp_path):
     r = run(MIX, "--xlat", "c", "--record-trace", tmp_path / "no/such/dir/t.ct")
     assert r.returncode == 2 and "--record-trace" in r.stderr
+
+
+def test_counter_csrs_equal_stats(tmp_path):
+    # callid 1 (miss), callid 1 (hit), callid 2 (miss), xlat 3 (unmapped:
+    # a walk that faults INVALID), ctlb.inv x0; then read 0xFC0..0xFC6.
+    # By hand: hits 1, misses 3, walk cycles 3 * 7, invalidations 1,
+    # faults 1, ctcause 1, lookups 4.
+    body = TABLE + "  map 1, fn_a\n  map 2, fn_b\n" + ENABLE + """
+  li   s4, 1
+  li   s5, 2
+  li   s6, 3
+""" + callid("ra", "s4") + callid("ra", "s4") + callid("ra", "s5") + xlat("a1", "s6") + inv("x0") + """
+  csrr a0, 0xfc0
+  csrr a1, 0xfc1
+  csrr a2, 0xfc2
+  csrr a3, 0xfc3
+  csrr a4, 0xfc4
+  csrr a5, 0xfc5
+  csrr a6, 0xfc6
+"""
+    log = tmp_path / "c.log"
+    r, s = run_stats(tmp_path, prog(tmp_path, body), "--xlat", "rtl", "--log-commits", log)
+    ok(r)
+    vals = {}
+    for line in log.read_text().splitlines():
+        m = re.search(r"\(0x([0-9a-f]{8})\) x(1[0-6]) +0x([0-9a-f]{8})", line)
+        if m and (int(m.group(1), 16) >> 20) in range(0xFC0, 0xFC7):
+            vals[int(m.group(1), 16) >> 20] = int(m.group(3), 16)
+    assert vals == {0xFC0: 1, 0xFC1: 3, 0xFC2: 21, 0xFC3: 1, 0xFC4: 1, 0xFC5: 1, 0xFC6: 4}
+    c = s["ctlb"]
+    assert (c["hits"], c["misses"], c["walk_cycles"], c["invalidations"], c["faults"],
+            c["lookups"]) == (vals[0xFC0], vals[0xFC1], vals[0xFC2], vals[0xFC3],
+                              vals[0xFC4], vals[0xFC6])
+
+
+def test_csr_writes(tmp_path):
+    # ctroot keeps bits 31:2 and bit 0, bit 1 reads 0; counters are read-only
+    body = """
+  la   a0, handler
+  csrw mtvec, a0
+  li   t0, 0x80004007
+  csrw 0x7c0, t0
+  csrr t1, 0x7c0
+  li   t2, 0x80004005
+  bne  t1, t2, fail
+fault:
+  csrw 0xfc0, t0
+  j    fail
+"""
+    extra = """
+  .align 2
+handler:
+  csrr t0, mcause
+  li   t1, 2
+  bne  t0, t1, fail
+  j    pass
+"""
+    ok(run(program(tmp_path, body, extra=extra), "--xlat", "c"))
+
+
+def test_record_trace_without_events(tmp_path):
+    tr = tmp_path / "none.ct"
+    r = run(BUILD / "cycles" / "hello.elf", "--record-trace", tr)
+    assert r.returncode == 2 and "--record-trace" in r.stderr
+    assert not tr.exists() and not list(tmp_path.iterdir())
