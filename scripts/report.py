@@ -235,6 +235,36 @@ def penalty_tables(rows, grid="penalty"):
     return out
 
 
+def walkcache_tables(rows, grid="walkcache"):
+    rows = [r for r in rows if r["grid"] == grid]
+    if not rows:
+        return []
+    wcs = sorted({int(r["walk_cache"]) for r in rows})
+    table = {}
+    for r in rows:
+        table.setdefault((r["trace"], int(r["levels"]), int(r["mem_lat"])), {})[
+            int(r["walk_cache"])] = r
+    out = ["**Walk cycles per miss by walk-cache entries** (cells: walk cycles per miss, "
+           "and in brackets the share of table reads served by the walk cache)\n",
+           "| trace | levels | mem_lat | hit rate | " + " | ".join(map(str, wcs)) + " |",
+           "|---|---:|---:|---:|" + "---:|" * len(wcs)]
+    for (tr, lv, ml), vals in table.items():
+        cells = []
+        for w in wcs:
+            r = vals.get(w)
+            if r is None:
+                cells.append("")
+                continue
+            reads = int(r["mem_reads"]) + int(r["walk_cache_hits"])
+            share = int(r["walk_cache_hits"]) / reads if reads else 0.0
+            wpm = r["walk_cycles_per_miss"]
+            cells.append(f"{_f(wpm, 2) if wpm else '-'} ({share:.0%})")
+        hr = next(iter(vals.values()))["hit_rate"]
+        out.append(f"| {tr} | {lv} | {ml} | {_f(hr)} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
 def write_report(path, ctx):
     L = []
     a = L.append
@@ -312,6 +342,18 @@ def write_report(path, ctx):
         a(f"![miss penalty, {tr}](report/{os.path.basename(png)})")
         a("")
     L.extend(penalty_tables(ctx["rows"]))
+    wc = walkcache_tables(ctx["rows"])
+    if wc:
+        a("### Walk-cache size")
+        a("")
+        a("The walk cache keeps non-leaf table entries. For the dense IDs of the "
+          "penalty grid above, all IDs share their upper-level entries and 8 entries "
+          "remove nearly all upper-level reads. Below, the IDs are spread over the whole "
+          "32-bit space (`tracegen.py --id-map spread`): different IDs almost never share "
+          "a root-table entry, so walks of different IDs have little to reuse and a walk "
+          "cache of this size serves few reads (the share in brackets).")
+        a("")
+        L.extend(wc)
     a("## Cycles per call by mechanism")
     a("")
     if ctx["mech"] is None:
