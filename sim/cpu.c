@@ -242,11 +242,17 @@ void cpu_config_default(cpu_config_t *c) {
 }
 
 int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
+  return cpu_init_ram(h, cfg, NULL, err, errlen);
+}
+
+int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
+                 size_t errlen) {
   memset(h, 0, sizeof *h);
   h->cfg = *cfg;
   h->mem.ram_size = (uint32_t)cfg->ram_size;
   h->mem.tohost_off = TOHOST_NONE;
-  h->mem.ram = mem_map(cfg->ram_size);
+  h->ram_ext = ram != NULL;
+  h->mem.ram = ram ? ram : mem_map(cfg->ram_size);
   h->dc = mem_map(cfg->ram_size / 4 * sizeof(dinsn_t));
   if (!h->mem.ram || !h->dc) {
     snprintf(err, errlen, "cannot map %" PRIu64 " bytes of simulated RAM",
@@ -259,9 +265,9 @@ int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
 }
 
 void cpu_free(hart_t *h) {
-  if (h->xl) xlat_destroy(h->xl);
+  if (h->xl && !h->xl_open) xlat_destroy(h->xl);
   h->xl = NULL;
-  mem_unmap(h->mem.ram, h->cfg.ram_size);
+  if (!h->ram_ext) mem_unmap(h->mem.ram, h->cfg.ram_size);
   mem_unmap(h->dc, h->cfg.ram_size / 4 * sizeof(dinsn_t));
   h->mem.ram = NULL;
   h->dc = NULL;
@@ -300,6 +306,7 @@ void cpu_update_event(hart_t *h) {
   if (h->cfg.max_cycles && h->cfg.max_cycles < ev) ev = h->cfg.max_cycles;
   if (h->next_patch < h->npatches && h->patches[h->next_patch].cycle < ev)
     ev = h->patches[h->next_patch].cycle;
+  if (h->pause_at && h->pause_at < ev) ev = h->pause_at;
   h->event_cycle = ev;
 }
 
@@ -523,8 +530,9 @@ static void sim_error(hart_t *h, const char *fmt, ...) {
 static int xl_get(hart_t *h) {
   if (h->xl) return 0;
   char err[512];
-  h->xl = xlat_create((xlat_backend_t)h->cfg.xlat_backend, &h->cfg.xlat, err,
-                      sizeof err);
+  h->xl = h->xl_open ? h->xl_open(h->hook_ctx, err, sizeof err)
+                     : xlat_create((xlat_backend_t)h->cfg.xlat_backend,
+                                   &h->cfg.xlat, err, sizeof err);
   if (!h->xl) {
     sim_error(h, "--xlat: %s", err);
     return -1;
@@ -606,7 +614,12 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
     if (out.mem_req_valid && in.mem_req_ready) {
       uint32_t o = out.mem_req_addr - RAM_BASE;
       pend = 1, pend_at = c + dmem;
-      if (o <= h->mem.ram_size - 4) {
+      if (h->walk_read) { /* an embedding's memory system */
+        uint64_t lat = dmem;
+        perr = h->walk_read(h->hook_ctx, out.mem_req_addr, &pdata, &lat) != 0;
+        if (perr) pdata = 0;
+        pend_at = c + (lat ? lat : 1);
+      } else if (o <= h->mem.ram_size - 4) {
         memcpy(&pdata, h->mem.ram + o, 4);
         perr = 0;
       } else {
@@ -890,6 +903,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         h->stop = STOP_MAX_CYCLES;
         break;
       }
+      if (h->pause_at && E >= h->pause_at) break; /* cpu_run_until */
       while (h->next_patch < h->npatches &&
              E >= h->patches[h->next_patch].cycle) {
         h->dport_free = dfree;
@@ -1278,4 +1292,18 @@ void cpu_run(hart_t *h) {
     else
       run_fast(h);
   }
+}
+
+int cpu_run_until(hart_t *h, uint64_t until) {
+  if (!h->stop) {
+    h->pause_at = until ? until : 1;
+    cpu_update_event(h);
+    if (h->log)
+      run_logged(h);
+    else
+      run_fast(h);
+    h->pause_at = 0;
+    cpu_update_event(h);
+  }
+  return h->stop != STOP_NONE;
 }

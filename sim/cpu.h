@@ -254,6 +254,18 @@ typedef struct hart {
   int trace_failed;
   const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
 
+  /* Embedding (sim/sc/, docs/systemc.md); all NULL/0 in ctsim itself.
+   * walk_read: serves a walker read of addr: 0 with the word in *data, -1
+   * for an error response; *lat (preset to dmem_lat) the cycles until the
+   * answer, >= 1. NULL: the RAM word, dmem_lat cycles.
+   * xl_open: supplies the accelerator at its first use (NULL on error with a
+   * message in err); the hart does not destroy it. NULL: xlat_create. */
+  int (*walk_read)(void *ctx, uint32_t addr, uint32_t *data, uint64_t *lat);
+  xlat_t *(*xl_open)(void *ctx, char *err, size_t errlen);
+  void *hook_ctx;
+  int ram_ext;       /* RAM given to cpu_init_ram: not unmapped by cpu_free */
+  uint64_t pause_at; /* cpu_run_until's bound (0: none) */
+
   stop_t stop;
   uint32_t exit_code;
   /* fatal trap report */
@@ -265,11 +277,22 @@ typedef struct hart {
 int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen);
 void cpu_free(hart_t *h);
 
+/* The same with RAM provided by the caller (ram_size zeroed bytes, e.g. a
+ * TLM memory's DMI pointer); ram NULL: as cpu_init. */
+int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
+                 size_t errlen);
+
 /* Sets the pc and the optional tohost address (0: none). */
 void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
 
 /* Runs until the program stops (h->stop != STOP_NONE). */
 void cpu_run(hart_t *h);
+
+/* Runs until the program stops or the next instruction would enter EX at
+ * cycle `until` or later (it has not executed; h->now is that cycle).
+ * Returns 1 if the program stopped. Running in bounded pieces gives the same
+ * results as cpu_run. */
+int cpu_run_until(hart_t *h, uint64_t until);
 
 /* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp. */
 void cpu_update_event(hart_t *h);

@@ -27,11 +27,19 @@ CYCLES_ELFS := $(CYCLES_SRCS:tests/cycles/%.S=$(BUILD)/cycles/%.elf)
 CYCLES_FLAGS := -march=rv32im -mabi=ilp32 -misa-spec=2.2
 CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
 
-ALL_TARGETS += $(BUILD)/ctsim $(CYCLES_ELFS)
+# everything but main() as a library, for embeddings (sim/sc/, ctsim-sc)
+SIM_LIB := $(BUILD)/libctsim.a
+SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
+
+ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS)
 BENCH_TARGETS += bench-sim bench-callid
 
-$(BUILD)/ctsim: $(SIM_OBJS) $(SIM_LIBXLAT)
-	$(CC) $(SIM_CFLAGS) -o $@ $(SIM_OBJS) $(SIM_LDLIBS)
+$(SIM_LIB): $(SIM_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
+	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)
 
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,69 @@
+/*
+ * cli.h: ctsim's command line as a library (build/libctsim.a): option
+ * parsing, loading, the end-of-run report. sim/main.c (ctsim) and
+ * sim/sc/ctsim_sc.cpp (ctsim-sc) share it, so both programs take the same
+ * options, give the same errors and print the same summary and JSON.
+ */
+#ifndef CTSIM_CLI_H
+#define CTSIM_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CTSIM_EXIT_USAGE 2
+#define CTSIM_MAX_PATCHES 256
+
+/* An output file written under a temporary name and renamed when complete. */
+typedef struct {
+  const char *path;
+  char tmp[4096];
+  FILE *f;
+} ctsim_outfile_t;
+
+typedef struct {
+  const char *arg;
+  uint64_t cycle;
+  uint32_t id;
+  const char *sym;
+} ctsim_patch_arg_t;
+
+/* Everything the command line says. */
+typedef struct {
+  cpu_config_t cfg;
+  int quiet, host_stats;
+  const char *path; /* the program */
+  const char *trace_path;
+  ctsim_patch_arg_t pargs[CTSIM_MAX_PATCHES];
+  unsigned npargs;
+  patch_t patches[CTSIM_MAX_PATCHES];
+  ctsim_outfile_t json, log;
+} ctsim_opts_t;
+
+/* Prints "ctsim: error: <message>" on stderr and exits with status 2. */
+void ctsim_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Parses argv into o. --help prints the usage (its first line naming prog)
+ * and exits 0, --version prints "prog VERSION" and exits 0; a bad option
+ * exits via ctsim_die. */
+void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
+                      const char *prog);
+
+/* Checks the configuration, initialises h (RAM: ram, or mapped if NULL; see
+ * cpu_init_ram), loads the program, resolves --patch-at, opens
+ * --record-trace and the output files. Exits via ctsim_die on bad input. */
+void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram);
+
+/* After the run: the stop report, summary, host figures (host_s seconds),
+ * JSON, closes the outputs, frees h. Returns the exit status. */
+int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CTSIM_CLI_H */
