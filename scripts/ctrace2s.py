@@ -58,8 +58,15 @@ def table_bytes(ids, bits):
     return total
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        """One line naming the problem (no usage block), exit status 2."""
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(
+    ap = Parser(
         prog="ctrace2s.py",
         description="Convert a call trace into assembly for the replay firmware.")
     ap.add_argument("trace", help="input trace (text or binary, optionally gzip)")

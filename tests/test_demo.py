@@ -1,0 +1,115 @@
+"""The hot-patching demo (firmware/demo, `make demo`, docs/hotpatch.md).
+
+Expected behaviour worked out from demo.c and program.mk, not from a run:
+* tick t of the timer fires at cycle t * PERIOD (mtime = cycle with the default
+  --mtime-div 1); request k waits for ticks > k, so it runs right after the tick
+  at cycle (k + 1) * PERIOD;
+* the timer handler patches ID_CHECKSUM at tick PATCH_TICK = 10, so requests
+  k >= 9 use checksum_v2 (correct), k <= 8 checksum_v1 (wrong on every request:
+  it drops the last byte, a digit, which always changes a Fletcher sum);
+* ctsim patches ID_RESPOND at the first instruction entering EX at cycle >=
+  410000. Request 19 starts at 400000 and is done well before 410000 (the test
+  checks it: at most half a period per request); the hart then sleeps in wfi
+  until the tick at 420000, so requests k >= 20 use respond_v2, k <= 19
+  respond_v1;
+* misses: the three IDs' first calls (ct_init fills the table but the CTLB is
+  empty) + one after the timer's ct_patch (ctlb.inv of ID_CHECKSUM) + one after
+  ctsim's patch (invalidate of ID_RESPOND) = 5; lookups 3 per request = 90;
+  invalidations: ct_init's flush + ct_patch + the --patch-at = 3; patches
+  (from outside) 1; faults 0; each miss walks the 3 default levels with
+  dmem-lat 1: 3 * (1 + 1) + 1 = 7 walk cycles (docs/accelerator.md section 4),
+  3 memory reads.
+"""
+import re
+import subprocess
+
+from callid_helpers import ROOT, ctsim_run, elf
+
+PERIOD, REQUESTS, PATCH_TICK, PATCH_CYCLE = 20000, 30, 10, 410000
+PATCH = ["--patch-at", f"{PATCH_CYCLE}:0x10003:respond_v2"]
+
+
+def requests(out):
+    rows = re.findall(r"^req +(\d+) GET /item/(\d+) +parse=(\d+) +checksum_v(\d)=0x[0-9a-f]{4} "
+                      r"(ok|WRONG) *\| respond_v(\d): (200 OK|404 Not Found) item (\d+)$",
+                      out, re.M)
+    return [(int(k), int(item), int(p), int(cv), ok, int(rv), status)
+            for k, item, p, cv, ok, rv, status, _ in rows]
+
+
+def fletcher(msg):
+    a, b = 1, 0
+    for ch in msg.encode():
+        a = (a + ch) % 255
+        b = (b + a) % 255
+    return (b << 8) | a
+
+
+def check_demo(r):
+    assert r.rc == 0, r.out + r.err
+    rows = requests(r.out)
+    assert [row[0] for row in rows] == list(range(REQUESTS)), r.out
+    for k, item, parsed, cv, ok, rv, status in rows:
+        assert item == (k * 37 + 3) % 100 and parsed == item, f"request {k}"
+        assert cv == (2 if k >= PATCH_TICK - 1 else 1), f"request {k}: checksum_v{cv}"
+        assert ok == ("ok" if cv == 2 else "WRONG"), f"request {k}"
+        want_rv = 2 if (k + 1) * PERIOD > PATCH_CYCLE else 1
+        assert rv == want_rv, f"request {k}: respond_v{rv}"
+        # v1 says 404 for items >= 10, v2 only for items >= 100 (none here)
+        assert status == ("404 Not Found" if rv == 1 and item >= 10 else "200 OK"), f"req {k}"
+    lines = r.out.splitlines()
+    timer = [i for i, ln in enumerate(lines) if ln.startswith("*** timer interrupt at cycle")]
+    assert len(timer) == 1, r.out
+    assert lines[timer[0] - 1].startswith("req  8 ") and lines[timer[0] + 1].startswith("req  9 ")
+    cyc = int(re.search(r"at cycle (\d+):", lines[timer[0]]).group(1))
+    assert PATCH_TICK * PERIOD <= cyc < PATCH_TICK * PERIOD + 200, cyc
+    ext = [i for i, ln in enumerate(lines) if "patched from outside" in ln]
+    assert len(ext) == 1 and lines[ext[0] - 1].startswith("req 20 "), r.out
+    assert "demo: both patches applied" in r.out
+    assert f"ctsim: cycle {21 * PERIOD}: patched ID 0x10003 -> respond_v2" in r.err
+    c = r.stats["ctlb"]
+    assert (c["lookups"], c["hits"], c["misses"]) == (90, 85, 5)
+    assert (c["invalidations"], c["patches"], c["faults"]) == (3, 1, 0)
+    assert (c["walk_cycles"], c["mem_reads"]) == (5 * 7, 5 * 3)
+    assert "demo: ctlb lookups 90 hits 85 misses 5 invalidations 3 faults 0 walk cycles 35" in r.out
+
+
+def test_demo_rtl():
+    r = ctsim_run(elf("demo", "demo.elf"), *PATCH)
+    assert r.stats["ctlb"]["backend"] == "rtl"
+    check_demo(r)
+
+
+def test_demo_requests_fit_their_period():
+    """Each request must finish within half a period, or the external patch
+    cycle (between requests 19 and 20) would not fall into the idle time."""
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "c", "--max-cycles",
+                  str(20 * PERIOD + PERIOD // 2))
+    assert r.rc == 3  # the cycle limit, while waiting for tick 21
+    assert re.search(r"^req 19 ", r.out, re.M) and "req 20" not in r.out
+
+
+def test_demo_without_external_patch_fails():
+    """Without --patch-at respond_v1 stays: the demo must say so and fail."""
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "c")
+    assert r.rc == 1 and "FAILED" in r.out
+    assert r.stats["ctlb"]["misses"] == 4
+
+
+def test_demo_lockstep_identical():
+    skip = ctsim_run(elf("demo", "demo.elf"), *PATCH)
+    lock = ctsim_run(elf("demo", "demo.elf"), "--lockstep", *PATCH)
+    assert lock.stats["ctlb"]["lockstep"] is True
+    assert skip.comparable() == lock.comparable()
+    assert skip.err == lock.err
+
+
+def test_make_demo():
+    p = subprocess.run(["make", "--no-print-directory", "demo"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "*** timer interrupt at cycle" in p.stdout
+    assert "*** respond is now answered by respond_v2" in p.stdout
+    assert "patched ID 0x10003 -> respond_v2" in p.stderr
+    assert re.search(r"ctlb lookups +90: hits 85, misses 5", p.stderr), p.stderr
+    assert "backend rtl" in p.stderr

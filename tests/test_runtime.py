@@ -1,0 +1,99 @@
+"""The call-by-ID runtime (firmware/common/callid.h) on build/ctsim, and the
+RTL-vs-C-model identity of every call-ID firmware program.
+
+ctrt.elf compares each call made through callid with a direct call of the same
+function (an independent path through the ordinary calling convention), so the
+expected values are the compiler's, not the runtime's. Fault and lazy-binding
+counts are worked out from ctrt.c's definition below.
+"""
+import re
+
+import pytest
+
+from callid_helpers import ctsim_run, elf
+
+CHECKS = ["void", "one", "narrow", "wide64", "split64", "eight", "pointer", "double",
+          "voidret", "byid", "xlat", "xlat-fault", "patch-seq", "patch-irq"]
+
+
+def checks(text):
+    return dict(re.findall(r"^ctrt: (\S+) +(ok|FAIL)", text, re.M))
+
+
+def test_signatures_xlat_and_patch_ordering():
+    r = ctsim_run(elf("ctrt", "ctrt.elf"), "--xlat", "c")
+    assert r.rc == 0, r.out + r.err
+    got = checks(r.out)
+    for name in CHECKS:
+        assert got.get(name) == "ok", f"check {name}: {got.get(name)}\n{r.out}"
+    # The timer interrupt must land inside the 200-call loop for the check to mean
+    # anything (the firmware checks it too).
+    m = re.search(r"timer patch after call (\d+) of 200", r.out)
+    assert m and 0 < int(m.group(1)) < 199, r.out
+
+
+def test_planted_bug_patch_without_inv_is_caught():
+    """ct_patch without its ctlb.inv: the CTLB keeps the old target, so the
+    patch-ordering checks must fail (and the signature checks still pass)."""
+    r = ctsim_run(elf("ctrt", "ctrt-broken.elf"), "--xlat", "c")
+    got = checks(r.out)
+    assert got["patch-seq"] == "FAIL" and got["patch-irq"] == "FAIL", r.out
+    assert got["one"] == "ok" and r.rc == 2, r.out
+
+
+def test_lazy_binding_and_unknown_id():
+    """ct_lazy_init: signatures() uses 9 distinct IDs; each faults once (mcause 24)
+    and is bound by the runtime's handler, which retries the callid. Then ID 0x777,
+    not registered: the handler prints the error and exits CT_EXIT_FAULT = 5.
+    So 10 call-ID faults = 10 traps, 10 ctlb faults, and 9 ctlb.inv (one per bind)
+    plus the flush of ct_lazy_init = 10 invalidations."""
+    r = ctsim_run(elf("ctrt", "ctrt-lazy.elf"), "--xlat", "c")
+    assert r.rc == 5, r.out + r.err
+    got = checks(r.out)
+    for name in CHECKS[:10] + ["lazy-binds", "lazy-faults"]:
+        assert got.get(name) == "ok", f"check {name}\n{r.out}"
+    assert "callid: unknown function ID 0x00000777 (mepc 0x" in r.out
+    assert "NOT REACHED" not in r.out
+    assert r.stats["traps"] == 10
+    assert r.stats["ctlb"]["faults"] == 10
+    assert r.stats["ctlb"]["invalidations"] == 10
+
+
+def test_fault_without_handler():
+    """Eager table, no call-ID fault handler installed: the runtime's default
+    trap handler reports cause 24 with mtval = the ID and exits with 4."""
+    r = ctsim_run(elf("ctrt", "ctrt-nohandler.elf"), "--xlat", "c")
+    assert r.rc == 4, r.out + r.err
+    assert checks(r.out).get("before") == "ok"
+    assert re.search(r"^trap: unhandled exception cause=24 mepc=0x[0-9a-f]{8} "
+                     r"mtval=0x00000777$", r.out, re.M), r.out
+    assert "NOT REACHED" not in r.out
+    assert r.stats["ctlb"]["faults"] == 1
+
+
+# Every call-ID firmware program (ELF, extra ctsim options).
+DEMO_PATCH = ["--patch-at", "410000:0x10003:respond_v2"]
+PROGRAMS = [
+    (("ctrt", "ctrt.elf"), []),
+    (("ctrt", "ctrt-lazy.elf"), []),
+    (("ctrt", "ctrt-nohandler.elf"), []),
+    (("demo", "demo.elf"), DEMO_PATCH),
+    (("cmpbench", "cmpbench.elf"), []),
+    (("cmpbench", "cmpbench-l2.elf"), ["--ctlb-levels", "10,10"]),
+    (("cmpbench", "cmpbench-l1.elf"), ["--ctlb-levels", "10"]),
+    (("replay", "replay-phases.elf"), ["--ctlb-entries", "16", "--ctlb-policy", "random"]),
+    (("replay", "replay-spread.elf"), ["--walk-cache", "4"]),
+    (("replay", "replay-hand.elf"), []),
+    (("replay", "replay-lua-objects.elf"), ["--ctlb-entries", "32", "--ctlb-ways", "32"]),
+]
+
+
+@pytest.mark.parametrize("parts,args", PROGRAMS, ids=[p[0][1] for p in PROGRAMS])
+def test_rtl_and_c_backends_identical(parts, args):
+    path = elf(*parts)
+    c = ctsim_run(path, "--xlat", "c", *args)
+    rtl = ctsim_run(path, "--xlat", "rtl", *args)
+    assert c.stats is not None and rtl.stats is not None, c.err + rtl.err
+    assert c.stats["ctlb"]["backend"] == "c" and rtl.stats["ctlb"]["backend"] == "rtl"
+    assert c.stats["ctlb"]["lookups"] > 0
+    assert c.comparable() == rtl.comparable()
