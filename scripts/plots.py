@@ -192,6 +192,14 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
 MECH_REQUIRED = ("mechanism", "levels", "cycles_per_call")
 
 
+def _mech_label(name, levels):
+    try:
+        import report
+        return report.mech_label(name, levels)
+    except ImportError:  # pragma: no cover
+        return name + (f" ({levels} levels)" if levels else "")
+
+
 def plot_mechanisms(csv_path, outdir):
     """Writes mechanisms.png; returns its path."""
     _setup()
@@ -200,16 +208,16 @@ def plot_mechanisms(csv_path, outdir):
         raise PlotError(f"plots: {csv_path}: no rows")
     labels, vals = [], []
     for r in rows:
-        lab = r["mechanism"] + (f" ({r['levels']} lvl)" if r["levels"] else "")
+        lab = _mech_label(r["mechanism"], r["levels"])
         labels.append(lab)
         vals.append(_num(r, "cycles_per_call", csv_path))
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(labels) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(labels) + 1.2))
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, vals, color="tab:blue")
     ax.set_yticks(ys)
     ax.set_yticklabels(labels)
     for y, v in zip(ys, vals):
-        ax.text(v, y, f" {v:g}", va="center", fontsize=8)
+        ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
     ax.set_xlabel("cycles per call")
     ax.set_xlim(0, max(vals) * 1.15 if max(vals) > 0 else 1)
     ax.set_title("Cycles per call by call mechanism")

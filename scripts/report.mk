@@ -7,8 +7,11 @@ SWEEP        ?= default
 # parallel cttrace runs (default: all cores)
 SWEEP_JOBS   ?= $(JOBS)
 SWEEP_NAME    = $(basename $(notdir $(SWEEP)))
-# the comparison benchmark is used by the report when the firmware part builds it
-REPORT_CMPBENCH := $(filter %/cmpbench.elf,$(ALL_TARGETS))
+# The comparison benchmark (firmware/cmpbench/program.mk: CMP_RUNS lists
+# ELF:ctsim-levels) is used by the report when the firmware part builds it.
+REPORT_CMPBENCH := $(foreach t,$(ALL_TARGETS),$(if $(findstring /cmpbench/,$(t)),$(t)))
+REPORT_CMP_ARGS := $(if $(REPORT_CMPBENCH),$(foreach r,$(CMP_RUNS),--cmpbench-run \
+  $(FW_BUILD)/cmpbench/$(word 1,$(subst :, ,$(r))).elf:$(word 2,$(subst :, ,$(r)))))
 
 .PHONY: sweep report
 
@@ -16,4 +19,4 @@ sweep: $(SETUP) $(BUILD)/cttrace
 	$(PYTHON) scripts/sweep.py $(SWEEP) --jobs $(SWEEP_JOBS) -o $(BUILD)/sweep-$(SWEEP_NAME).csv
 
 report: $(SETUP) $(BUILD)/cttrace $(if $(REPORT_CMPBENCH),$(BUILD)/ctsim $(REPORT_CMPBENCH))
-	$(PYTHON) scripts/report.py --jobs $(SWEEP_JOBS)
+	$(PYTHON) scripts/report.py --jobs $(SWEEP_JOBS) $(REPORT_CMP_ARGS)

@@ -39,50 +39,53 @@ class ReportError(Exception):
 
 
 # ---------------------------------------------------------------- mechanisms
-_MECH_PATTERNS = [  # (regex on the lower-cased line, mechanism), first match wins
-    (r"callid[ _-]*hit|\bhit\b", "callid-hit"),
-    (r"callid[ _-]*miss|\bmiss\b", "callid-miss"),
-    (r"two[ _-]*level|2[ _-]*level|sw[ _-]*walk|table[ _-]*walk", "sw-two-level"),
-    (r"trampoline", "trampoline"),
-    (r"flat|zcmt", "flat-table"),
-    (r"jump[ _-]*table|sw[ _-]*table|software[ _-]*table|jumptable", "sw-table"),
-    (r"direct|\bjal\b", "direct"),
-]
-_NUM = r"[0-9]+(?:\.[0-9]+)?"
+# Mechanism names of firmware/cmpbench (its `CMP mechanism=NAME ...` lines) and
+# what each is; callid_miss_lN is one per number of table levels.
+MECH_LABELS = {
+    "direct": "direct call (jal)",
+    "indirect": "indirect call (jalr through a register)",
+    "callid_hit": "callid, CTLB hit",
+    "callid_miss": "callid, CTLB miss",
+    "jumptable": "software jump table (lw + jalr)",
+    "flat_zcmt": "flat Zcmt-style table (entry fetched on every call)",
+    "swwalk2": "software two-level table walk",
+    "trampoline": "trampoline (call to a stub that jumps)",
+    "trampoline_ld": "trampoline whose stub loads its target",
+}
+# (ELF name in the cmpbench directory, ctsim --ctlb-levels): as CMP_RUNS in
+# firmware/cmpbench/program.mk; `make report` passes that list.
+DEFAULT_CMP_RUNS = [("cmpbench.elf", "12,10,10"), ("cmpbench-l2.elf", "10,10"),
+                    ("cmpbench-l1.elf", "10")]
 
 
-def parse_cmpbench(text):
-    """Turns the comparison benchmark's output into [(mechanism, levels, cycles)].
+def mech_label(name, levels=""):
+    base = re.sub(r"_l[0-9]+$", "", name)
+    lab = MECH_LABELS.get(base, name)
+    if base == "callid_miss" and levels:
+        lab += f", {levels} level{'s' if levels != '1' else ''}"
+    return lab
 
-    The benchmark's exact format is its own; this accepts one mechanism per line,
-    named by a keyword (direct/jal, callid hit, callid miss, jump table / sw table,
-    two-level / table walk, trampoline, flat / zcmt), an optional level count
-    (`levels=N`, `L=N`, `N levels`, `LN`), and the cycles per call as the last
-    number on the line. A line `mechanism,levels,cycles_per_call` CSV is the
-    same. Lines matching no keyword, or without a number, are skipped."""
+
+def parse_cmpbench(text, where="cmpbench"):
+    """The `CMP key=value ...` lines of the comparison benchmark's output
+    (firmware/cmpbench/cmpbench.c) as [(mechanism, levels, cycles_per_call)];
+    levels is kept only for the callid miss (it does not change the others).
+    Other lines are ignored; a CMP line without mechanism or a numeric
+    cycles_per_call is a ReportError."""
     out = []
-    for line in text.splitlines():
-        low = line.strip().lower()
-        if not low or low.startswith("#") or low.startswith("mechanism,"):
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("CMP "):
             continue
-        mech = None
-        for pat, name in _MECH_PATTERNS:
-            if re.search(pat, low):
-                mech = name
-                break
-        if mech is None:
-            continue
-        nums = re.findall(_NUM, low)
-        if not nums:
-            continue
-        levels = ""
-        m = (re.search(r"([0-9]+)[ -]*levels?\b", low) or
-             re.search(r"levels?\s*=\s*([0-9]+)", low) or
-             re.search(r"\bl\s*=\s*([0-9]+)", low) or
-             re.search(r"\bl([0-9])\b", low))
-        if m and mech in ("callid-miss", "sw-two-level"):
-            levels = m.group(1)
-        out.append((mech, levels, float(nums[-1])))
+        kv = dict(t.split("=", 1) for t in line.split()[1:] if "=" in t)
+        name = kv.get("mechanism")
+        try:
+            cyc = float(kv.get("cycles_per_call", ""))
+        except ValueError:
+            cyc = None
+        if not name or cyc is None:
+            raise ReportError(f"report: {where}: output line {n}: malformed CMP line: {line}")
+        levels = kv.get("levels", "") if name.startswith("callid_miss") else ""
+        out.append((name, levels, cyc))
     return out
 
 
@@ -94,9 +97,9 @@ def write_mech_csv(path, rows):
             w.writerow([m, lv, f"{c:g}"])
 
 
-def run_cmpbench(ctsim, elf, workdir, extra=("-q",)):
-    """Returns (rows, raw output, command) or raises ReportError."""
-    cmd = [ctsim] + list(extra) + [elf]
+def run_cmpbench(ctsim, elf, levels, extra=("-q",)):
+    """Runs one comparison-benchmark ELF; returns (rows, command)."""
+    cmd = [ctsim] + list(extra) + ["--ctlb-levels", levels, elf]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -104,11 +107,29 @@ def run_cmpbench(ctsim, elf, workdir, extra=("-q",)):
     if r.returncode != 0:
         last = (r.stderr.strip().splitlines() or [""])[-1]
         raise ReportError(f"report: {' '.join(cmd)} exited with status {r.returncode}: {last}")
-    rows = parse_cmpbench(r.stdout)
+    rows = parse_cmpbench(r.stdout, os.path.basename(elf))
     if not rows:
-        raise ReportError(f"report: no cycles-per-call lines understood in the output of "
+        raise ReportError(f"report: no 'CMP mechanism=...' lines in the output of "
                           f"{' '.join(cmd)}")
-    return rows, r.stdout, cmd
+    return rows, cmd
+
+
+def run_cmpbench_all(ctsim, runs, extra):
+    """The first run gives every mechanism; later runs (other table geometries)
+    add their callid miss rows. Returns (rows, commands)."""
+    rows, cmds = [], []
+    for i, (elf, levels) in enumerate(runs):
+        if i and not os.path.exists(elf):
+            continue
+        got, cmd = run_cmpbench(ctsim, elf, levels, extra)
+        cmds.append(cmd)
+        rows += got if i == 0 else [r for r in got if r[0].startswith("callid_miss")]
+    # callid misses sorted by levels, right after the hit
+    miss = sorted((r for r in rows if r[0].startswith("callid_miss")),
+                  key=lambda r: int(r[1]) if r[1].isdigit() else 99)
+    rest = [r for r in rows if not r[0].startswith("callid_miss")]
+    k = next((i + 1 for i, r in enumerate(rest) if r[0] == "callid_hit"), len(rest))
+    return rest[:k] + miss + rest[k:], cmds
 
 
 # ---------------------------------------------------------------- checks
@@ -361,14 +382,18 @@ def write_report(path, ctx):
           "this report was generated (it is built by the firmware part; `make report` "
           "includes it automatically once it exists).")
     else:
-        a(f"Source: {ctx['mech_source']}.")
+        a(f"Source: {ctx['mech_source']}. Each figure is the cost of one call sequence "
+          "plus the empty callee's `ret`, measured with `mcycle` on the CPU simulator over "
+          "1000 calls against a loop without the call (`firmware/cmpbench/cmpbench.c`); a "
+          "callid miss is forced with `ctlb.inv` before each call, one firmware build per "
+          "table geometry.")
         a("")
         a(f"![cycles per call by mechanism](report/{os.path.basename(ctx['mech_png'])})")
         a("")
-        a("| mechanism | levels | cycles per call |")
-        a("|---|---:|---:|")
+        a("| mechanism | name | cycles per call |")
+        a("|---|---|---:|")
         for m, lv, c in ctx["mech"]:
-            a(f"| {m} | {lv} | {c:g} |")
+            a(f"| {mech_label(m, lv)} | `{m}` | {c:.2f} |")
     a("")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
@@ -393,10 +418,13 @@ def build_parser():
     p.add_argument("--ctsim", default=os.path.join(ROOT, "build", "ctsim"),
                    help="the CPU simulator used for the comparison benchmark "
                    "(default build/ctsim)")
-    p.add_argument("--cmpbench", default=os.path.join(ROOT, "build", "firmware", "cmpbench",
-                                                      "cmpbench.elf"),
-                   help="comparison benchmark ELF; if missing, the mechanism plot is "
-                   "omitted (default build/firmware/cmpbench/cmpbench.elf)")
+    p.add_argument("--cmpbench-run", action="append", metavar="ELF:LEVELS",
+                   help="a comparison-benchmark ELF and the ctsim --ctlb-levels it was "
+                   "built for; repeatable. The first gives every mechanism, the others "
+                   "add callid misses with other level counts. If the first ELF is "
+                   "missing the mechanism plot is omitted (default: "
+                   + ", ".join(f"build/firmware/cmpbench/{e}:{lv}"
+                               for e, lv in DEFAULT_CMP_RUNS) + ")")
     p.add_argument("--ctsim-args", default="-q",
                    help="options for ctsim before the ELF, one shell-quoted string "
                    "(default: -q)")
@@ -416,6 +444,14 @@ def run(args):
     t0 = time.monotonic()
     cfg_path = sweep.resolve_config(args.config)
     cfg = sweep.SweepConfig(cfg_path)  # checked before anything runs
+    runs = []
+    for spec in args.cmpbench_run or [os.path.join(ROOT, "build", "firmware", "cmpbench", e) +
+                                      ":" + lv for e, lv in DEFAULT_CMP_RUNS]:
+        elf, sep, levels = spec.rpartition(":")
+        if not sep or not elf or not re.fullmatch(r"[0-9]+(,[0-9]+)*", levels):
+            raise ReportError(f"report: option --cmpbench-run: expected ELF:LEVELS like "
+                              f"cmpbench.elf:12,10,10 (got {spec!r})")
+        runs.append((elf, levels))
     out = os.path.abspath(args.out)
     outdir = os.path.dirname(out)
     if not os.path.isdir(outdir):
@@ -447,11 +483,11 @@ def run(args):
             if not mech:
                 raise ReportError(f"report: {args.mechanisms}: no rows")
             mech_source = f"`{_rel(args.mechanisms)}`"
-        elif os.path.exists(args.cmpbench):
-            mech, raw, cmd = run_cmpbench(args.ctsim, args.cmpbench, args.work,
-                                          shlex.split(args.ctsim_args))
-            mech_cmd = " ".join(_rel(c) if os.path.isabs(c) else c for c in cmd)
-            mech_source = f"`{mech_cmd}`"
+        elif os.path.exists(runs[0][0]):
+            mech, cmds = run_cmpbench_all(args.ctsim, runs, shlex.split(args.ctsim_args))
+            mech_cmd = [" ".join(_rel(c) if os.path.isabs(c) else c for c in cmd)
+                        for cmd in cmds]
+            mech_source = ", ".join(f"`{c}`" for c in mech_cmd)
         if mech is not None:
             mcsv = os.path.join(args.work, "mechanisms.csv")
             write_mech_csv(mcsv, mech)
@@ -472,8 +508,9 @@ def run(args):
         commands = [f"{py} scripts/sweep.py {_rel(cfg_path)} -o {_rel(csv_path)}",
                     f"{py} scripts/plots.py hitrate {_rel(csv_path)} -o docs/report",
                     f"{py} scripts/plots.py penalty {_rel(csv_path)} -o docs/report"]
-        if mech_cmd:
-            commands.append(f"{mech_cmd}   # parsed into {_rel(os.path.join(args.work, 'mechanisms.csv'))}")
+        for c in mech_cmd or []:
+            commands.append(f"{c}   # CMP lines -> "
+                            f"{_rel(os.path.join(args.work, 'mechanisms.csv'))}")
         if mech is not None:
             commands.append(f"{py} scripts/plots.py mechanisms "
                             f"{_rel(os.path.join(args.work, 'mechanisms.csv'))} -o docs/report")
@@ -488,7 +525,7 @@ def run(args):
                "csv_rel": _rel(csv_path), "sd_checked": sd_checked, "sd_bad": sd_bad,
                "rows": rows, "hit_pngs": hit_pngs, "pen_pngs": pen_pngs, "mech": mech,
                "mech_png": mech_png, "mech_source": mech_source,
-               "mech_elf_rel": _rel(args.cmpbench)}
+               "mech_elf_rel": _rel(runs[0][0])}
         ctx["total_s"] = time.monotonic() - t0
         staged_md = os.path.join(stage, "report.md")
         write_report(staged_md, ctx)

@@ -38,8 +38,8 @@ grids:
     mem_lat: [1, 4]
     walk_cache: [0, 4]
 """
-MECH = "mechanism,levels,cycles_per_call\ndirect,,2\ncallid-hit,,3\ncallid-miss,2,9\n" \
-       "callid-miss,3,11\nsw-table,,6\nsw-two-level,2,10\ntrampoline,,5\nflat-table,,4\n"
+MECH = "mechanism,levels,cycles_per_call\ndirect,,2\ncallid_hit,,3\ncallid_miss_l2,2,9\n" \
+       "callid_miss_l3,3,11\njumptable,,6\nswwalk2,,10\ntrampoline,,5\nflat_zcmt,,4\n"
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,8 @@ def test_report_with_mechanisms(cttrace, setup):
     # the checks and tables
     assert "points were run on both the C model and the verilated RTL" in md
     assert "(all agree)" in md  # the fully associative LRU points vs stackdist.py
-    assert "| trampoline |  | 5 |" in md and "| callid-miss | 3 | 11 |" in md
+    assert "| trampoline (call to a stub that jumps) | `trampoline` | 5.00 |" in md
+    assert "| callid, CTLB miss, 3 levels | `callid_miss_l3` | 11.00 |" in md
     assert "scripts/report.py" in md and "Machine:" in md
     # walk cycles per miss without walk cache: levels*(1+L)+1 (docs/accelerator.md)
     row1 = re.search(r"\| 1 \| ([0-9.]+) \| ([0-9.]+) \|", md)
@@ -92,7 +93,7 @@ def test_report_with_mechanisms(cttrace, setup):
 
 
 def test_report_without_benchmark_says_omitted(cttrace, setup):
-    r = run_report(setup, "--cmpbench", str(setup / "none.elf"))
+    r = run_report(setup, "--cmpbench-run", str(setup / "none.elf") + ":10")
     assert r.returncode == 0, r.stderr
     md = (setup / "docs" / "report.md").read_text()
     assert "Omitted: the comparison benchmark" in md
@@ -146,38 +147,65 @@ def test_bad_inputs_leave_report_untouched(cttrace, setup):
     fake.write_text("#!/bin/sh\necho 'ctsim: boom' >&2\nexit 4\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     (setup / "fake.elf").write_text("")
-    r = run_report(setup, "--ctsim", str(fake), "--cmpbench", str(setup / "fake.elf"))
+    r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
     assert r.returncode == 2 and "status 4" in r.stderr
+    fake.write_text("#!/bin/sh\necho 'CMP mechanism=direct cycles_per_call=fast'\n")
+    r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
+    assert r.returncode == 2 and "malformed CMP line" in r.stderr
+    fake.write_text("#!/bin/sh\necho 'no results'\n")
+    r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
+    assert r.returncode == 2 and "no 'CMP mechanism=...' lines" in r.stderr
+    r = run_report(setup, "--cmpbench-run", str(setup / "fake.elf"))
+    assert r.returncode == 2 and "--cmpbench-run" in r.stderr
     assert old.read_text() == "old report\n"
     assert not (setup / "docs" / "report").exists()
 
 
-def test_parse_cmpbench():
-    text = """cmpbench: cycles per call
-direct call (jal)          :   3.00
-callid hit                 :   4.00
-callid miss, 2 levels      :  12.50
-callid miss levels=3       :  15.00
-software jump table        :   7.00
-software two-level table walk L=2 : 11.00
-trampoline                 :   6.00
-flat Zcmt-style table      :   5.00
-checksum ok
-"""
-    assert report.parse_cmpbench(text) == [
-        ("direct", "", 3.0), ("callid-hit", "", 4.0), ("callid-miss", "2", 12.5),
-        ("callid-miss", "3", 15.0), ("sw-table", "", 7.0), ("sw-two-level", "2", 11.0),
-        ("trampoline", "", 6.0), ("flat-table", "", 5.0)]
+def test_parse_cmpbench_and_merge_runs(tmp_path):
+    # the format of firmware/cmpbench/cmpbench.c: a table, then CMP lines
+    out = {"12,10,10": "cmpbench: cycles per call\n  direct   5.00\n"
+                       "CMP mechanism=direct cycles_per_call=5.00 calls=1000 levels=3\n"
+                       "CMP mechanism=callid_hit cycles_per_call=6.00 calls=1000 levels=3\n"
+                       "CMP mechanism=callid_miss_l3 cycles_per_call=13.00 calls=1000 levels=3\n"
+                       "CMP mechanism=jumptable cycles_per_call=10.00 calls=1000 levels=3\n",
+           "10,10": "CMP mechanism=direct cycles_per_call=5.00 calls=1000 levels=2\n"
+                    "CMP mechanism=callid_miss_l2 cycles_per_call=11.00 calls=1000 levels=2\n",
+           "10": "CMP mechanism=callid_miss_l1 cycles_per_call=9.50 calls=1000 levels=1\n"}
+    assert report.parse_cmpbench(out["12,10,10"]) == [
+        ("direct", "", 5.0), ("callid_hit", "", 6.0), ("callid_miss_l3", "3", 13.0),
+        ("jumptable", "", 10.0)]
+    fake = tmp_path / "ctsim"
+    fake.write_text(f"""#!{PY}
+import sys
+out = {out!r}
+print(out[sys.argv[sys.argv.index("--ctlb-levels") + 1]], end="")
+""")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    for e in ("a.elf", "b.elf", "c.elf"):
+        (tmp_path / e).write_text("")
+    rows, cmds = report.run_cmpbench_all(str(fake), [(str(tmp_path / "a.elf"), "12,10,10"),
+                                                     (str(tmp_path / "b.elf"), "10,10"),
+                                                     (str(tmp_path / "c.elf"), "10")], ["-q"])
+    assert rows == [("direct", "", 5.0), ("callid_hit", "", 6.0), ("callid_miss_l1", "1", 9.5),
+                    ("callid_miss_l2", "2", 11.0), ("callid_miss_l3", "3", 13.0),
+                    ("jumptable", "", 10.0)]
+    assert len(cmds) == 3 and cmds[1][-3:] == ["--ctlb-levels", "10,10", str(tmp_path / "b.elf")]
+    assert report.mech_label("callid_miss_l1", "1") == "callid, CTLB miss, 1 level"
 
 
 def test_cmpbench_runs_if_built(cttrace):
-    elf = ROOT / "build" / "firmware" / "cmpbench" / "cmpbench.elf"
-    if not elf.exists():
+    d = ROOT / "build" / "firmware" / "cmpbench"
+    if not (d / "cmpbench.elf").exists():
         pytest.skip("build/firmware/cmpbench/cmpbench.elf is not built (firmware part)")
-    rows, raw, _ = report.run_cmpbench(str(ROOT / "build" / "ctsim"), str(elf), None)
-    names = {m for m, _, _ in rows}
-    assert {"direct", "callid-hit", "callid-miss"} <= names, raw
+    runs = [(str(d / e), lv) for e, lv in report.DEFAULT_CMP_RUNS]
+    rows, _ = report.run_cmpbench_all(str(ROOT / "build" / "ctsim"), runs, ["-q"])
+    names = [m for m, _, _ in rows]
+    for want in ("direct", "callid_hit", "callid_miss_l3", "jumptable", "flat_zcmt", "swwalk2",
+                 "trampoline"):
+        assert want in names, rows
     assert all(c > 0 for _, _, c in rows)
+    byname = {m: c for m, _, c in rows}
+    assert byname["callid_miss_l3"] > byname["callid_hit"]
 
 
 def test_docs_sweeps_examples_run(cttrace):
