@@ -297,7 +297,7 @@ def write_report(path, ctx):
     a("## How to regenerate")
     a("")
     a("```sh")
-    a("make report        # = make all, then:")
+    a("make report        # builds build/cttrace (and build/ctsim and the benchmark), then:")
     a(f"{ctx['report_cmd']}")
     a("```")
     a("")
