@@ -20,8 +20,11 @@ Expected behaviour worked out from demo.c and program.mk, not from a run:
   dmem-lat 1: 3 * (1 + 1) + 1 = 7 walk cycles (docs/accelerator.md section 4),
   3 memory reads.
 """
+import os
 import re
 import subprocess
+
+import pytest
 
 from callid_helpers import ROOT, ctsim_run, elf
 
@@ -113,3 +116,51 @@ def test_make_demo():
     assert "patched ID 0x10003 -> respond_v2" in p.stderr
     assert re.search(r"ctlb lookups +90: hits 85, misses 5", p.stderr), p.stderr
     assert "backend rtl" in p.stderr
+
+
+def test_make_wave_headless(tmp_path):
+    """`make wave` without a display: the dump of the demo's 5 walks (see the
+    module docstring) and the command that opens it."""
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    p = subprocess.run(["make", "--no-print-directory", "wave"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "gtkwave build/wave/walks.vcd rtl/ctlb.gtkw" in p.stdout
+    vcd = (ROOT / "build" / "wave" / "walks.vcd").read_text()
+    assert "dbg_ascii_state" in vcd
+    if "5 walks of" in p.stdout:  # the trace-wave.py stand-in says how many
+        assert "trace-wave.py: 5 walks of build/wave/demo.ct" in p.stdout
+
+
+def trace_wave(*args):
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "python"),
+                           str(ROOT / "scripts" / "trace-wave.py"), *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_trace_wave_walks(tmp_path):
+    """hand.ct (traces/samples): call 0x10, call 0x11, call 0x10 (hit), patch 0x10,
+    call 0x10, inv 0x11, call 0x11, flush, call 0x10 -> misses on the first 0x10,
+    the first 0x11, 0x10 after its patch, 0x11 after its inv and 0x10 after the
+    flush = 5 walks. No temporary file is left next to the dump."""
+    out = tmp_path / "w.vcd"
+    p = trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert "5 walks" in p.stdout
+    assert out.exists() and list(tmp_path.iterdir()) == [out]
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["missing.ct"], "cannot open"),
+    (["HAND", "--level-bits", "40"], "--level-bits"),
+    (["HAND", "--mem-lat", "0"], "--mem-lat"),
+    (["HAND", "--level-bits", "4"], "does not fit the 4-bit table"),
+])
+def test_trace_wave_bad_input(tmp_path, args, msg):
+    out = tmp_path / "w.vcd"
+    hand = ROOT / "traces" / "samples" / "hand.ct"
+    p = trace_wave(*[hand if a == "HAND" else tmp_path / a if a.endswith(".ct") else a
+                     for a in args], "-o", out)
+    assert p.returncode == 2 and msg in p.stderr, p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -15,3 +15,9 @@ $(eval $(call fw_program,demo,firmware/demo/demo.c firmware/common/callid.c,$(DE
 
 demo: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF)
 	$(BUILD)/ctsim $(DEMO_PATCH) $(DEMO_ELF)
+
+# make wave: the demo with a waveform of the table walks (scripts/wave.sh,
+# docs/waves.md); while ctsim has no waveform option, scripts/trace-wave.py
+# dumps the walks of the demo's recorded call trace (build/libxlat.so).
+wave: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF) $(BUILD)/libxlat.so
+	DEMO_ARGS='$(DEMO_PATCH)' bash scripts/wave.sh
