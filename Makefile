@@ -48,6 +48,7 @@ $(SETUP): scripts/setup.sh requirements.txt
 -include firmware/firmware.mk
 -include sim/trace/trace.mk
 -include scripts/report.mk
+-include sim/sc/sc.mk
 
 all: $(SETUP) $(ALL_TARGETS)
 

@@ -249,7 +249,7 @@ static double peak_rss_mib(void) {
 }
 
 void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
-                      const char *prog) {
+                      const char *prog, const char *help_extra) {
   memset(o, 0, sizeof *o);
   cpu_config_t *const cfg = &o->cfg;
   cpu_config_default(cfg);
@@ -395,6 +395,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
       case 'h':
         printf("usage: %s [options] PROGRAM.elf\n", prog);
         fputs(usage, stdout);
+        if (help_extra) fputs(help_extra, stdout);
         exit(0);
       case 'V':
         printf("%s " CTSIM_VERSION "\n", prog);
@@ -412,9 +413,8 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
   o->path = argv[optind];
 }
 
-void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
-  cpu_config_t *const cfg = &o->cfg;
-  const char *const path = o->path;
+void ctsim_check_config(const ctsim_opts_t *o) {
+  const cpu_config_t *const cfg = &o->cfg;
   char err[512];
   if (cfg->xlat.ways > cfg->xlat.entries)
     die("--ctlb-ways: %" PRIu32 " ways is more than the %" PRIu32
@@ -422,6 +422,13 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
         cfg->xlat.ways, cfg->xlat.entries);
   if (xlat_config_check(&cfg->xlat, err, sizeof err))
     die("CTLB configuration: %s", err);
+}
+
+void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
+  cpu_config_t *const cfg = &o->cfg;
+  const char *const path = o->path;
+  char err[512];
+  ctsim_check_config(o);
   if (cpu_init_ram(h, cfg, ram, err, sizeof err)) die("%s", err);
   elf_info_t info;
   if (elf_load(path, &h->mem, &info, err, sizeof err)) die("%s", err);

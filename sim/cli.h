@@ -48,11 +48,15 @@ typedef struct {
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */
 void ctsim_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Parses argv into o. --help prints the usage (its first line naming prog)
- * and exits 0, --version prints "prog VERSION" and exits 0; a bad option
- * exits via ctsim_die. */
+/* Parses argv into o. --help prints the usage (its first line naming prog,
+ * then help_extra if not NULL) and exits 0, --version prints "prog VERSION"
+ * and exits 0; a bad option exits via ctsim_die. */
 void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
-                      const char *prog);
+                      const char *prog, const char *help_extra);
+
+/* The checks of the CTLB options (exits via ctsim_die); ctsim_setup does
+ * them first. */
+void ctsim_check_config(const ctsim_opts_t *o);
 
 /* Checks the configuration, initialises h (RAM: ram, or mapped if NULL; see
  * cpu_init_ram), loads the program, resolves --patch-at, opens

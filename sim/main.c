@@ -10,7 +10,7 @@
 int main(int argc, char **argv) {
   static ctsim_opts_t o;
   static hart_t h;
-  ctsim_parse_args(&o, argc, argv, "ctsim");
+  ctsim_parse_args(&o, argc, argv, "ctsim", NULL);
   ctsim_setup(&o, &h, NULL);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
