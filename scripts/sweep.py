@@ -343,6 +343,13 @@ def resolve_config(arg):
 
 
 # ---------------------------------------------------------------- running
+def _tracegen_digest():
+    """Generated traces are named by tracegen.py's contents and arguments, so a
+    changed generator never reuses an old file."""
+    with open(os.path.join(ROOT, "scripts", "tracegen.py"), "rb") as f:
+        return hashlib.sha256(f.read()).digest()
+
+
 def prepare_traces(cfg, trace_dir, used, python, jobs):
     """Returns name -> file path for the traces used; generates missing ones."""
     files, todo = {}, []
@@ -358,7 +365,8 @@ def prepare_traces(cfg, trace_dir, used, python, jobs):
                                  f"{e.strerror}")
             files[name] = path
         else:
-            h = hashlib.sha256(" ".join(spec["gen"]).encode()).hexdigest()[:12]
+            h = hashlib.sha256(_tracegen_digest() + " ".join(spec["gen"]).encode()
+                               ).hexdigest()[:12]
             path = os.path.join(trace_dir, f"{name}-{h}.ctb")
             files[name] = path
             if not os.path.exists(path):
@@ -545,8 +553,9 @@ def build_parser():
     p.add_argument("--cttrace", default=os.path.join(ROOT, "build", "cttrace"),
                    help="the cttrace binary (default build/cttrace)")
     p.add_argument("--trace-dir", default=os.path.join(ROOT, "build", "sweep-traces"),
-                   help="where generated traces are kept, named by their tracegen "
-                   "arguments and reused (default build/sweep-traces)")
+                   help="where generated traces are kept, named by a hash of their "
+                   "tracegen arguments and tracegen.py, and reused (default "
+                   "build/sweep-traces)")
     p.add_argument("--python", default=sys.executable,
                    help="Python interpreter for tracegen.py (default: this one)")
     p.add_argument("--timeout", type=float, default=600.0,
