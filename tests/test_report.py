@@ -2,8 +2,6 @@
 the same data; the report holds the plots, tables and checks; the comparison
 benchmark's output is parsed; bad input leaves no report behind; the examples of
 docs/sweeps.md run; the committed docs/report.md references existing plots."""
-import csv
-import os
 import pathlib
 import re
 import stat

@@ -4,7 +4,6 @@ formula of docs/accelerator.md section 4), determinism across --jobs, RTL-checke
 points, and every bad input leaving no CSV behind."""
 import csv
 import gzip
-import os
 import pathlib
 import stat
 import subprocess
