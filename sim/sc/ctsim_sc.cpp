@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <systemc>
 
@@ -53,6 +54,16 @@ int sc_main(int argc, char **argv) {
   sc_core::sc_start();  // elaboration loads the program; ends when the CPU stops
   auto t1 = std::chrono::steady_clock::now();
   double s = std::chrono::duration<double>(t1 - t0).count();
+  if (o.host_stats) {
+    const xlat_counters_t k = xl.counters();
+    std::fprintf(stderr,
+                 "ctsim-sc: SystemC time %s, %" PRIu64
+                 " CPU synchronisations (quantum %" PRIu64
+                 " cycles), %" PRIu64 " walker reads over TLM (%" PRIu64
+                 " memory transactions)\n",
+                 sc_core::sc_time_stamp().to_string().c_str(), cpu.syncs(),
+                 quantum, k.mem_reads, ram.transactions());
+  }
   return ctsim_finish(&o, cpu.hart(), s);
 }
 

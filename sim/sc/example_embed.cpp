@@ -82,7 +82,8 @@ struct bench : sc_core::sc_module {
 int sc_main(int argc, char **argv) {
   xlat_backend_t backend = XLAT_BACKEND_C;
   if (argc > 2 || (argc == 2 && std::strcmp(argv[1], "c") && std::strcmp(argv[1], "rtl"))) {
-    std::fprintf(stderr, "usage: sc-example-embed [c|rtl]\n");
+    std::fprintf(stderr, "sc-example-embed: error: '%s' is not a backend (usage: sc-example-embed [c|rtl])\n",
+                 argv[argc > 2 ? 2 : 1]);
     return 2;
   }
   if (argc == 2 && std::strcmp(argv[1], "rtl") == 0) backend = XLAT_BACKEND_RTL;
