@@ -236,3 +236,27 @@ def test_make_targets_defined():
                        text=True)
     assert r.returncode == 0, r.stderr
     assert "scripts/report.py" in r.stdout and "scripts/sweep.py default" in r.stdout
+
+
+def test_plots_bad_input_and_help(tmp_path):
+    plots = [PY, str(ROOT / "scripts" / "plots.py")]
+    (tmp_path / "nocol.csv").write_text("grid,trace\nhitrate,x\n")
+    (tmp_path / "badval.csv").write_text("mechanism,levels,cycles_per_call\ndirect,,x\n")
+    for args, frag in ((["hitrate", str(tmp_path / "none.csv")], "cannot read"),
+                       (["hitrate", str(tmp_path / "nocol.csv")], "missing column"),
+                       (["mechanisms", str(tmp_path / "badval.csv")], "bad value 'x'"),
+                       (["penalty", str(tmp_path / "nocol.csv"), "-o", str(tmp_path / "no")],
+                        "not a directory")):
+        r = subprocess.run(plots + args + (["-o", str(tmp_path)] if "-o" not in args else []),
+                           capture_output=True, text=True)
+        assert r.returncode == 2 and frag in r.stderr, (args, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob(".*"))
+    r = subprocess.run(plots + ["--help"], capture_output=True, text=True)
+    for w in ("hitrate", "penalty", "mechanisms", "--outdir", "--grid"):
+        assert w in r.stdout, w
+    r = subprocess.run([PY, str(ROOT / "scripts" / "report.py"), "--help"], capture_output=True,
+                       text=True)
+    for w in ("--config", "--out", "--work", "--jobs", "--cttrace", "--ctsim", "--ctsim-args",
+              "--cmpbench-run", "--mechanisms", "--quiet"):
+        assert w in r.stdout, w
