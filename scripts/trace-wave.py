@@ -148,7 +148,7 @@ def run(a):
         if kind in (ctrace.CALL, ctrace.PATCH):
             table.map(id_)
     d, base = os.path.split(a.output)
-    tmp = os.path.join(d, ".tmp-" + base)  # keeps the extension (.fst -> FST)
+    tmp = os.path.join(d, f".tmp-{os.getpid()}-" + base)  # keeps the extension (.fst: FST)
     if lib.xlat_trace_open(x, tmp.encode(), 0, 0, 0 if a.all_cycles else 1, a.margin,
                            err, 512) != 0:
         lib.xlat_destroy(x)
@@ -214,7 +214,7 @@ def main(argv=None):
         walks = run(a)
     except Error as e:
         d, base = os.path.split(a.output)
-        tmp = os.path.join(d, ".tmp-" + base)
+        tmp = os.path.join(d, f".tmp-{os.getpid()}-" + base)
         for p in (tmp, tmp[:-4] + ".vcd" if tmp.endswith(".fst") else None):
             if p and os.path.exists(p):
                 os.unlink(p)

@@ -66,10 +66,13 @@ def test_figures(name, levels, nlev):
         assert re.search(rf"^  {mech} +{cycles}\.00$", r.out, re.M), mech
 
 
-def test_slow_memory():
-    r = ctsim_run(elf("cmpbench", "cmpbench.elf"), "--xlat", "c", "--dmem-lat", "3")
+@pytest.mark.parametrize("name,levels,nlev", GEOMETRIES)
+def test_slow_memory(name, levels, nlev):
+    r = ctsim_run(elf("cmpbench", name), "--xlat", "c", "--dmem-lat", "3", "--ctlb-levels",
+                  levels)
     assert r.rc == 0, r.out + r.err
-    want = {"direct": 5, "indirect": 6, "callid_hit": 6, "callid_miss_l3": 19,
+    want = {"direct": 5, "indirect": 6, "callid_hit": 6,
+            f"callid_miss_l{nlev}": 3 + nlev * (1 + 3) + 1 + 3,
             "jumptable": 12, "flat_zcmt": 10, "swwalk2": 19, "trampoline": 7,
             "trampoline_ld": 13}
     got = {k: v[0] for k, v in cmp_lines(r.out).items()}

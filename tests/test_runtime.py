@@ -7,10 +7,11 @@ expected values are the compiler's, not the runtime's. Fault and lazy-binding
 counts are worked out from ctrt.c's definition below.
 """
 import re
+import subprocess
 
 import pytest
 
-from callid_helpers import ctsim_run, elf
+from callid_helpers import ROOT, ctsim_run, elf
 
 CHECKS = ["void", "one", "narrow", "wide64", "split64", "eight", "pointer", "double",
           "voidret", "byid", "xlat", "xlat-fault", "patch-seq", "patch-irq"]
@@ -97,3 +98,30 @@ def test_rtl_and_c_backends_identical(parts, args):
     assert c.stats["ctlb"]["backend"] == "c" and rtl.stats["ctlb"]["backend"] == "rtl"
     assert c.stats["ctlb"]["lookups"] > 0
     assert c.comparable() == rtl.comparable()
+
+
+DOCS = ["docs/hotpatch.md", "docs/comparison.md", "docs/waves.md"]
+
+
+def doc_commands():
+    """Every command line of the ```sh blocks of the call-ID docs, with the exit
+    status its comment announces ("exit N"), else 0. The screenshot script is left
+    out: it rewrites docs/img/walk.png (test_demo.py runs `make wave`)."""
+    cmds = []
+    for doc in DOCS:
+        text = (ROOT / doc).read_text()
+        for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+            for line in block.splitlines():
+                if not line.strip() or line.startswith("bash scripts/wave-screenshot.sh"):
+                    continue
+                m = re.search(r"#.*\bexit (\d+)", line)
+                cmds.append((doc, line.split("  #")[0].strip(), int(m.group(1)) if m else 0))
+    return cmds
+
+
+@pytest.mark.parametrize("doc,cmd,status", doc_commands(),
+                         ids=[f"{d}:{c[:40]}" for d, c, _ in doc_commands()])
+def test_doc_examples_run(doc, cmd, status):
+    p = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == status, f"{doc}: {cmd}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}"
