@@ -24,8 +24,8 @@
 #define CMP_CALLS 1000
 #endif
 
-#define CMP_ID 0x155u    /* fits every geometry used (>= 10 bits) */
-#define CMP_INDEX 5u     /* jump-table index / flat-table slot (loops.S: 20(s2)) */
+#define CMP_ID 0x155u /* fits every geometry used (>= 10 bits) */
+#define CMP_INDEX 5u  /* jump-table index / flat-table slot (loops.S: 20(s2)) */
 
 typedef uint32_t (*loop_fn)(uint32_t n, uint32_t a1, const void *a2);
 uint32_t cmp_empty(uint32_t, uint32_t, const void *);
@@ -70,9 +70,10 @@ int main(void) {
   uint32_t leaf = (uint32_t)(uintptr_t)cmp_leaf;
   uint32_t t = ct_xlat(CMP_ID);
   if (t != leaf) {
-    printf("cmpbench: xlat(0x%x) = 0x%08lx, not cmp_leaf 0x%08lx: the table geometry of this "
-           "ELF (%u levels) does not match ctsim's --ctlb-levels\n",
-           CMP_ID, (unsigned long)t, (unsigned long)leaf, ct_levels);
+    printf(
+        "cmpbench: xlat(0x%x) = 0x%08lx, not cmp_leaf 0x%08lx: the table geometry of this "
+        "ELF (%u levels) does not match ctsim's --ctlb-levels\n",
+        CMP_ID, (unsigned long)t, (unsigned long)leaf, ct_levels);
     return 1;
   }
   for (unsigned i = 0; i < 16; i++) flat_table[i] = leaf;
@@ -105,9 +106,10 @@ int main(void) {
   RUN("trampoline_ld", cmp_trampoline_ld(n, 0, 0), base);
 #undef RUN
 
-  printf("cmpbench: cycles per call (call + ret of an empty function), %lu calls each,\n"
-         "          table levels",
-         (unsigned long)n);
+  printf(
+      "cmpbench: cycles per call (call + ret of an empty function), %lu calls each,\n"
+      "          table levels",
+      (unsigned long)n);
   for (unsigned l = 0; l < ct_levels; l++) printf("%s%u", l ? "," : " ", ct_level_bits[l]);
   printf("; baseline loop %lu cycles, with ctlb.inv %lu\n", (unsigned long)base,
          (unsigned long)base_inv);

@@ -123,9 +123,9 @@ void ct_install(uint32_t id, ct_fn_t fn) {
 uint32_t ct_patch(uint32_t id, ct_fn_t fn) {
   volatile uint32_t *e = leaf_entry(id, 0);
   uint32_t old = (e && (*e & 1)) ? (*e & ~3u) : 0;
-  ct_install(id, fn); /* the store ... */
+  ct_install(id, fn);   /* the store ... */
 #ifndef CT_BROKEN_PATCH /* planted bug for tests (ctrt-broken.elf): no ctlb.inv */
-  ct_inv(id);         /* ... then ctlb.inv: later callids see the new leaf */
+  ct_inv(id);           /* ... then ctlb.inv: later callids see the new leaf */
 #endif
   return old;
 }

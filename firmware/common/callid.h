@@ -102,13 +102,12 @@ typedef struct {
 
 /* Registers fn under id (at file scope). fn must be 4-byte aligned (any C
  * function built without the C extension is). */
-#define CT_REGISTER(id, fn)                                                  \
-  static const ct_reg_t CT_CAT(ct_reg_, __LINE__)                            \
-      __attribute__((used, section("ct_registry"), aligned(4))) = {          \
-          (uint32_t)(id), (ct_fn_t)(fn)}
+#define CT_REGISTER(id, fn)                       \
+  static const ct_reg_t CT_CAT(ct_reg_, __LINE__) \
+      __attribute__((used, section("ct_registry"), aligned(4))) = {(uint32_t)(id), (ct_fn_t)(fn)}
 
-extern const unsigned ct_levels;           /* number of table levels */
-extern const uint8_t ct_level_bits[];      /* their index widths, root first */
+extern const unsigned ct_levels;      /* number of table levels */
+extern const uint8_t ct_level_bits[]; /* their index widths, root first */
 
 void ct_pool_provide(uint32_t *mem, size_t bytes);
 void ct_init(void);
@@ -179,8 +178,7 @@ static inline void ct_counters(ct_counters_t *c) {
 #define CT_PARAMS_4(t1, t2, t3, t4) t1 p1, t2 p2, t3 p3, t4 p4
 #define CT_PARAMS_5(t1, t2, t3, t4, t5) t1 p1, t2 p2, t3 p3, t4 p4, t5 p5
 #define CT_PARAMS_6(t1, t2, t3, t4, t5, t6) t1 p1, t2 p2, t3 p3, t4 p4, t5 p5, t6 p6
-#define CT_PARAMS_7(t1, t2, t3, t4, t5, t6, t7) \
-  t1 p1, t2 p2, t3 p3, t4 p4, t5 p5, t6 p6, t7 p7
+#define CT_PARAMS_7(t1, t2, t3, t4, t5, t6, t7) t1 p1, t2 p2, t3 p3, t4 p4, t5 p5, t6 p6, t7 p7
 #define CT_PARAMS_8(t1, t2, t3, t4, t5, t6, t7, t8) \
   t1 p1, t2 p2, t3 p3, t4 p4, t5 p5, t6 p6, t7 p7, t8 p8
 
@@ -201,8 +199,7 @@ static inline void ct_counters(ct_counters_t *c) {
 #define CT_MARSHAL_4(t1, t2, t3, t4) CT_MARSHAL_3(t1, t2, t3) CT_PUT_(p4);
 #define CT_MARSHAL_5(t1, t2, t3, t4, t5) CT_MARSHAL_4(t1, t2, t3, t4) CT_PUT_(p5);
 #define CT_MARSHAL_6(t1, t2, t3, t4, t5, t6) CT_MARSHAL_5(t1, t2, t3, t4, t5) CT_PUT_(p6);
-#define CT_MARSHAL_7(t1, t2, t3, t4, t5, t6, t7) \
-  CT_MARSHAL_6(t1, t2, t3, t4, t5, t6) CT_PUT_(p7);
+#define CT_MARSHAL_7(t1, t2, t3, t4, t5, t6, t7) CT_MARSHAL_6(t1, t2, t3, t4, t5, t6) CT_PUT_(p7);
 #define CT_MARSHAL_8(t1, t2, t3, t4, t5, t6, t7, t8) \
   CT_MARSHAL_7(t1, t2, t3, t4, t5, t6, t7) CT_PUT_(p8);
 
@@ -214,14 +211,12 @@ static inline void ct_counters(ct_counters_t *c) {
 #define CT_WORDS_4(t1, t2, t3, t4) CT_WORDS_3(t1, t2, t3) + CT_W_(t4)
 #define CT_WORDS_5(t1, t2, t3, t4, t5) CT_WORDS_4(t1, t2, t3, t4) + CT_W_(t5)
 #define CT_WORDS_6(t1, t2, t3, t4, t5, t6) CT_WORDS_5(t1, t2, t3, t4, t5) + CT_W_(t6)
-#define CT_WORDS_7(t1, t2, t3, t4, t5, t6, t7) \
-  CT_WORDS_6(t1, t2, t3, t4, t5, t6) + CT_W_(t7)
+#define CT_WORDS_7(t1, t2, t3, t4, t5, t6, t7) CT_WORDS_6(t1, t2, t3, t4, t5, t6) + CT_W_(t7)
 #define CT_WORDS_8(t1, t2, t3, t4, t5, t6, t7, t8) \
   CT_WORDS_7(t1, t2, t3, t4, t5, t6, t7) + CT_W_(t8)
 
-static inline __attribute__((always_inline)) uint64_t ct_callid_raw_(uint32_t id,
-                                                                    const uint32_t *w,
-                                                                    unsigned n) {
+static inline __attribute__((always_inline)) uint64_t ct_callid_raw_(uint32_t id, const uint32_t *w,
+                                                                     unsigned n) {
   register uint32_t t0 __asm__("t0") = id;
   register uint32_t a0 __asm__("a0");
   register uint32_t a1 __asm__("a1");
@@ -235,64 +230,64 @@ static inline __attribute__((always_inline)) uint64_t ct_callid_raw_(uint32_t id
   switch (n) {
     case 0:
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "=r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "=r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 1:
       a0 = w[0];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 2:
       a0 = w[0], a1 = w[1];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "=r"(a2), "=r"(a3), "=r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 3:
       a0 = w[0], a1 = w[1], a2 = w[2];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 4:
       a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "=r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "=r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 5:
       a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
-                         "=r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "=r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 6:
       a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4], a5 = w[5];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
-                         "+r"(a5), "=r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5),
+                         "=r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
     case 7:
       a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4], a5 = w[5], a6 = w[6];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
-                         "+r"(a5), "+r"(a6), "=r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5),
+                         "+r"(a6), "=r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
@@ -300,8 +295,8 @@ static inline __attribute__((always_inline)) uint64_t ct_callid_raw_(uint32_t id
       a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4], a5 = w[5], a6 = w[6];
       a7 = w[7];
       __asm__ volatile(CT_INSN_
-                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
-                         "+r"(a5), "+r"(a6), "+r"(a7)
+                       : "+r"(t0), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5),
+                         "+r"(a6), "+r"(a7)
                        :
                        : "ra", "t1", "t2", "t3", "t4", "t5", "t6", "memory");
       break;
@@ -354,40 +349,37 @@ static inline __attribute__((always_inline)) uint64_t ct_callid_raw_(uint32_t id
 #define CT_NWORDS_(...) (CT_PIECE_(CT_WORDS, __VA_ARGS__))
 
 /* Shared body: marshal, callid, unmarshal into ct_r_ (uint64_t). */
-#define CT_BODY_(idexpr, ...)                                              \
-  uint32_t ct_w_[8] = {0};                                                 \
-  unsigned ct_n_ = 0;                                                      \
-  _Static_assert(CT_NWORDS_(__VA_ARGS__) <= 8,                             \
-                 "callid: more than 8 argument words (a0..a7)");           \
-  CT_DO_MARSHAL_(__VA_ARGS__)                                              \
-  (void)ct_n_;                                                             \
+#define CT_BODY_(idexpr, ...)                                                                  \
+  uint32_t ct_w_[8] = {0};                                                                     \
+  unsigned ct_n_ = 0;                                                                          \
+  _Static_assert(CT_NWORDS_(__VA_ARGS__) <= 8, "callid: more than 8 argument words (a0..a7)"); \
+  CT_DO_MARSHAL_(__VA_ARGS__)                                                                  \
+  (void)ct_n_;                                                                                 \
   uint64_t ct_r_ = ct_callid_raw_((idexpr), ct_w_, CT_NWORDS_(__VA_ARGS__));
 
-#define CT_RET_(ret)                                                       \
-  ret ct_ret_;                                                             \
+#define CT_RET_(ret)                                                           \
+  ret ct_ret_;                                                                 \
   _Static_assert(sizeof(ret) <= 8, "callid: return value wider than 8 bytes"); \
-  memcpy(&ct_ret_, &ct_r_, sizeof(ret));                                   \
+  memcpy(&ct_ret_, &ct_r_, sizeof(ret));                                       \
   return ct_ret_;
 
-#define CT_DEFINE_CALL(name, id, ret, ...)                                  \
-  static inline __attribute__((always_inline, unused)) ret name(           \
-      CT_PARAMLIST_(__VA_ARGS__)) {                                        \
-    CT_BODY_((uint32_t)(id), __VA_ARGS__)                                  \
-    CT_RET_(ret)                                                           \
+#define CT_DEFINE_CALL(name, id, ret, ...)                                                    \
+  static inline __attribute__((always_inline, unused)) ret name(CT_PARAMLIST_(__VA_ARGS__)) { \
+    CT_BODY_((uint32_t)(id), __VA_ARGS__)                                                     \
+    CT_RET_(ret)                                                                              \
   }
 
-#define CT_DEFINE_VCALL(name, id, ...)                                      \
-  static inline __attribute__((always_inline, unused)) void name(          \
-      CT_PARAMLIST_(__VA_ARGS__)) {                                        \
-    CT_BODY_((uint32_t)(id), __VA_ARGS__)                                  \
-    (void)ct_r_;                                                           \
+#define CT_DEFINE_VCALL(name, id, ...)                                                         \
+  static inline __attribute__((always_inline, unused)) void name(CT_PARAMLIST_(__VA_ARGS__)) { \
+    CT_BODY_((uint32_t)(id), __VA_ARGS__)                                                      \
+    (void)ct_r_;                                                                               \
   }
 
-#define CT_DEFINE_CALL_BYID(name, ret, ...)                                 \
-  static inline __attribute__((always_inline, unused)) ret name(           \
-      uint32_t ct_id_ CT_COMMA_PARAMLIST_(__VA_ARGS__)) {                  \
-    CT_BODY_(ct_id_, __VA_ARGS__)                                          \
-    CT_RET_(ret)                                                           \
+#define CT_DEFINE_CALL_BYID(name, ret, ...)                      \
+  static inline __attribute__((always_inline, unused)) ret name( \
+      uint32_t ct_id_ CT_COMMA_PARAMLIST_(__VA_ARGS__)) {        \
+    CT_BODY_(ct_id_, __VA_ARGS__)                                \
+    CT_RET_(ret)                                                 \
   }
 
 /* "t1 p1, t2 p2" or "void". */

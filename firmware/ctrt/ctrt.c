@@ -45,8 +45,8 @@ NI int32_t f_narrow(int8_t a, uint16_t b, int16_t c, uint8_t d) {
 }
 NI uint64_t f_wide(uint64_t a, uint32_t b) { return (a << 3) ^ ((uint64_t)b << 40) ^ b; }
 NI int64_t f_split(uint32_t a, int64_t b, uint32_t c) { return b * (int64_t)a - (int64_t)c; }
-NI uint32_t f_eight(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
-                    uint32_t f, uint32_t g, uint32_t h) {
+NI uint32_t f_eight(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e, uint32_t f,
+                    uint32_t g, uint32_t h) {
   return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h;
 }
 NI const char *f_ptr(const char *s, int k) { return s + k; }
@@ -113,7 +113,8 @@ static void signatures(void) {
   int32_t n1 = c_narrow(vneg8, vu16, vneg16, vu8), n2 = f_narrow(vneg8, vu16, vneg16, vu8);
   check("narrow", n1 == n2, (uint32_t)n1, (uint32_t)n2);
   uint64_t w1 = c_wide(v64, x), w2 = f_wide(v64, x);
-  check("wide64", w1 == w2, (uint32_t)(w1 >> 32) ^ (uint32_t)w1, (uint32_t)(w2 >> 32) ^ (uint32_t)w2);
+  check("wide64", w1 == w2, (uint32_t)(w1 >> 32) ^ (uint32_t)w1,
+        (uint32_t)(w2 >> 32) ^ (uint32_t)w2);
   int64_t s1 = c_split(x, -(int64_t)v64, 77u), s2 = f_split(x, -(int64_t)v64, 77u);
   check("split64", s1 == s2, (uint32_t)((uint64_t)s1 >> 32), (uint32_t)((uint64_t)s2 >> 32));
   uint32_t e1 = c_eight(x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7);

@@ -122,11 +122,12 @@ int main(void) {
   printf("demo: service with %u requests, one per %u cycles; handlers by ID:\n",
          (unsigned)DEMO_REQUESTS, (unsigned)DEMO_PERIOD);
   printf("  0x%08lx parse_v1 @%p   0x%08lx checksum_v1 @%p   0x%08lx respond_v1 @%p\n",
-         (unsigned long)ID_PARSE, (void *)parse_v1, (unsigned long)ID_CHECKSUM,
-         (void *)checksum_v1, (unsigned long)ID_RESPOND, (void *)respond_v1);
-  printf("  replacements: checksum_v2 @%p (timer patch at tick %u), respond_v2 @%p "
-         "(for ctsim --patch-at)\n",
-         (void *)checksum_v2, (unsigned)DEMO_PATCH_TICK, (void *)respond_v2);
+         (unsigned long)ID_PARSE, (void *)parse_v1, (unsigned long)ID_CHECKSUM, (void *)checksum_v1,
+         (unsigned long)ID_RESPOND, (void *)respond_v1);
+  printf(
+      "  replacements: checksum_v2 @%p (timer patch at tick %u), respond_v2 @%p "
+      "(for ctsim --patch-at)\n",
+      (void *)checksum_v2, (unsigned)DEMO_PATCH_TICK, (void *)respond_v2);
 
   trap_set_irq_handler(IRQ_M_TIMER, on_tick);
   timer_set_cmp(DEMO_PERIOD);
@@ -157,29 +158,36 @@ int main(void) {
       respond_seen = rv;
     }
     int bad404 = got_item >= 10 && got_item < 100 && rv == 1;
-    if (cv == 1) wrong_before += sum != want;
-    else wrong_after += sum != want;
-    if (rv == 1) bad404_before += bad404;
-    else bad404_after += bad404;
+    if (cv == 1)
+      wrong_before += sum != want;
+    else
+      wrong_after += sum != want;
+    if (rv == 1)
+      bad404_before += bad404;
+    else
+      bad404_after += bad404;
   }
   timer_irq_disable();
   timer_disarm();
 
   ct_counters_t c;
   ct_counters(&c);
-  printf("demo: checksum wrong %u times with v1, %u with v2; bogus 404 %u times with v1, "
-         "%u with v2\n",
-         wrong_before, wrong_after, bad404_before, bad404_after);
-  printf("demo: ctlb lookups %lu hits %lu misses %lu invalidations %lu faults %lu walk cycles "
-         "%lu\n",
-         (unsigned long)c.lookups, (unsigned long)c.hits, (unsigned long)c.misses,
-         (unsigned long)c.invalidations, (unsigned long)c.faults, (unsigned long)c.walk_cycles);
+  printf(
+      "demo: checksum wrong %u times with v1, %u with v2; bogus 404 %u times with v1, "
+      "%u with v2\n",
+      wrong_before, wrong_after, bad404_before, bad404_after);
+  printf(
+      "demo: ctlb lookups %lu hits %lu misses %lu invalidations %lu faults %lu walk cycles "
+      "%lu\n",
+      (unsigned long)c.lookups, (unsigned long)c.hits, (unsigned long)c.misses,
+      (unsigned long)c.invalidations, (unsigned long)c.faults, (unsigned long)c.walk_cycles);
   /* ct_init maps all three IDs but the CTLB starts empty: 3 first-call misses;
    * each patch invalidates its ID, so its next call misses once. */
-  printf("demo: misses %lu = 3 first calls + %lu after the 2 patches (one each), "
-         "%lu walk cycles per miss\n",
-         (unsigned long)c.misses, (unsigned long)(c.misses - 3),
-         (unsigned long)(c.misses ? c.walk_cycles / c.misses : 0));
+  printf(
+      "demo: misses %lu = 3 first calls + %lu after the 2 patches (one each), "
+      "%lu walk cycles per miss\n",
+      (unsigned long)c.misses, (unsigned long)(c.misses - 3),
+      (unsigned long)(c.misses ? c.walk_cycles / c.misses : 0));
   int ok = checksum_seen == 2 && respond_seen == 2 && wrong_after == 0 && bad404_after == 0;
   printf("demo: %s\n", ok ? "both patches applied, every later request answered right"
                           : "FAILED: a patch did not take effect");

@@ -38,8 +38,9 @@ int main(void) {
       case 1: /* call */
         calls++;
         if (call_id(id) != id) {
-          if (!wrong) printf("replay: event %lu: call 0x%08lx reached the wrong handler\n",
-                             (unsigned long)i, (unsigned long)id);
+          if (!wrong)
+            printf("replay: event %lu: call 0x%08lx reached the wrong handler\n", (unsigned long)i,
+                   (unsigned long)id);
           wrong++;
         }
         break;
@@ -61,14 +62,15 @@ int main(void) {
   }
   ct_counters_t c;
   ct_counters(&c);
-  printf("replay: events %lu calls %lu patches %lu invs %lu flushes %lu ids %u\n",
-         (unsigned long)n, (unsigned long)calls, (unsigned long)patches, (unsigned long)invs,
-         (unsigned long)flushes, ct_registry_count());
-  printf("REPLAY hits=%lu misses=%lu lookups=%lu walk_cycles=%lu invalidations=%lu faults=%lu "
-         "wrong=%lu\n",
-         (unsigned long)(c.hits - c0.hits), (unsigned long)(c.misses - c0.misses),
-         (unsigned long)(c.lookups - c0.lookups), (unsigned long)(c.walk_cycles - c0.walk_cycles),
-         (unsigned long)(c.invalidations - c0.invalidations), (unsigned long)(c.faults - c0.faults),
-         (unsigned long)wrong);
+  printf("replay: events %lu calls %lu patches %lu invs %lu flushes %lu ids %u\n", (unsigned long)n,
+         (unsigned long)calls, (unsigned long)patches, (unsigned long)invs, (unsigned long)flushes,
+         ct_registry_count());
+  printf(
+      "REPLAY hits=%lu misses=%lu lookups=%lu walk_cycles=%lu invalidations=%lu faults=%lu "
+      "wrong=%lu\n",
+      (unsigned long)(c.hits - c0.hits), (unsigned long)(c.misses - c0.misses),
+      (unsigned long)(c.lookups - c0.lookups), (unsigned long)(c.walk_cycles - c0.walk_cycles),
+      (unsigned long)(c.invalidations - c0.invalidations), (unsigned long)(c.faults - c0.faults),
+      (unsigned long)wrong);
   return wrong ? 1 : 0;
 }
