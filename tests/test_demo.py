@@ -164,3 +164,37 @@ def test_trace_wave_bad_input(tmp_path, args, msg):
     assert p.returncode == 2 and msg in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def screenshot(*args):
+    return subprocess.run(["bash", str(ROOT / "scripts" / "wave-screenshot.sh"), *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_wave_screenshot(tmp_path):
+    """The screenshot script on the dump of trace-wave.py for hand.ct (5 walks):
+    a 1400x900 PNG of walk 2."""
+    dump = tmp_path / "hand.vcd"
+    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", dump).returncode == 0
+    png = tmp_path / "walk.png"
+    p = screenshot(dump, png, 2)
+    assert p.returncode == 0, p.stdout + p.stderr
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(head[16:20], "big") == 1400 and int.from_bytes(head[20:24], "big") == 900
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["NOFILE.vcd"], "cannot read the dump"),
+    (["HAND", "OUT", "0"], "is not a positive number"),
+    (["HAND", "OUT", "6"], "fewer than 6 walks"),
+])
+def test_wave_screenshot_bad_input(tmp_path, args, msg):
+    dump = tmp_path / "hand.vcd"
+    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", dump).returncode == 0
+    out = tmp_path / "out.png"
+    p = screenshot(*[dump if a == "HAND" else out if a == "OUT" else
+                     tmp_path / a if a.endswith(".vcd") else a for a in args])
+    assert p.returncode == 2 and msg in p.stderr, p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert not out.exists()
