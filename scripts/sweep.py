@@ -291,6 +291,7 @@ class SweepConfig:
         """All points in their canonical order: dicts of parameters."""
         pts = []
         for g in self.grids:
+            used = [False] * len(g["rtl_check"])
             for tr in g["traces"]:
                 for combo in itertools.product(*(g[k] for k in PARAM_ORDER)):
                     p = dict(zip(PARAM_ORDER, combo))
@@ -298,9 +299,14 @@ class SweepConfig:
                         p["ways"] = p["entries"]
                     p["grid"] = g["name"]
                     p["trace"] = tr
-                    p["rtl_check"] = (p["backend"] == "c" and
-                                      any(_matches(p, m) for m in g["rtl_check"]))
+                    hit = [p["backend"] == "c" and _matches(p, m) for m in g["rtl_check"]]
+                    used = [u or h for u, h in zip(used, hit)]
+                    p["rtl_check"] = any(hit)
                     pts.append(p)
+            for m, u in zip(g["rtl_check"], used):
+                if not u:
+                    self._fail(f"grid '{g['name']}': rtl_check entry {m} matches no point "
+                               "of the grid (with backend c)")
         return pts
 
 

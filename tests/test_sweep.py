@@ -290,6 +290,8 @@ def _bad_cases(tmp):
         ("gen-pattern", "traces:\n  t: {gen: gauss}\ngrids:\n  - {name: g}\n", "'gen' must be"),
         ("unknown-trace", c("{name: g, traces: [u]}"), "unknown trace 'u'"),
         ("rtl-key", c("{name: g, rtl_check: [{size: 4}]}"), "rtl_check: unknown key 'size'"),
+        ("rtl-nomatch", c("{name: g, entries: 8, rtl_check: [{entries: 16}]}"),
+         "matches no point"),
         ("yaml-syntax", "traces: [a, b\ngrids: {\n", "invalid YAML"),
         ("yaml-scalar", "just text\n", "must hold a mapping"),
         ("missing-trace", c("{name: g}", trace=tmp / "nope.ct"), "cannot read"),
