@@ -248,8 +248,8 @@ static double peak_rss_mib(void) {
   return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
 }
 
-void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
-                      const char *prog, const char *help_extra) {
+void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
+                      const char *help_extra) {
   memset(o, 0, sizeof *o);
   cpu_config_t *const cfg = &o->cfg;
   cpu_config_default(cfg);

@@ -46,13 +46,14 @@ typedef struct {
 } ctsim_opts_t;
 
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */
-void ctsim_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void ctsim_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /* Parses argv into o. --help prints the usage (its first line naming prog,
  * then help_extra if not NULL) and exits 0, --version prints "prog VERSION"
  * and exits 0; a bad option exits via ctsim_die. */
-void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv,
-                      const char *prog, const char *help_extra);
+void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
+                      const char *help_extra);
 
 /* The checks of the CTLB options (exits via ctsim_die); ctsim_setup does
  * them first. */

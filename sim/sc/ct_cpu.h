@@ -7,10 +7,11 @@
 #ifndef CT_CPU_H
 #define CT_CPU_H
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "ct_clock.h"
 #include "ct_xlat.h"
@@ -24,7 +25,8 @@ class ct_cpu : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<ct_cpu> mem;
 
   // o: the parsed command line (sim/cli.h), loaded at the end of elaboration
-  // (ctsim's checks and errors); xl: the accelerator behind callid/xlat/ctlb.inv.
+  // (ctsim's checks and errors); xl: the accelerator behind
+  // callid/xlat/ctlb.inv.
   ct_cpu(sc_core::sc_module_name name, ctsim_opts_t *o, ct_xlat *xl,
          const ct_clock &clk, uint64_t quantum);
 

@@ -7,9 +7,8 @@ extern "C" {
 #include "mem.h"
 }
 
-ct_memory::ct_memory(sc_core::sc_module_name name, uint32_t base,
-                     uint64_t size, const sc_core::sc_time &latency,
-                     unsigned ports)
+ct_memory::ct_memory(sc_core::sc_module_name name, uint32_t base, uint64_t size,
+                     const sc_core::sc_time &latency, unsigned ports)
     : sc_core::sc_module(name),
       port("port", ports),
       base_(base),

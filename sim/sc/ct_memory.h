@@ -4,10 +4,11 @@
 #ifndef CT_MEMORY_H
 #define CT_MEMORY_H
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 class ct_memory : public sc_core::sc_module {
  public:

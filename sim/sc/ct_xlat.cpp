@@ -90,7 +90,8 @@ ct_xlat::result ct_xlat::lookup(uint32_t id) {
       break;
     }
     in.req_valid = 0, in.req_id = 0;
-    if (c > 100000000) SC_REPORT_FATAL(name(), "the accelerator did not answer");
+    if (c > 100000000)
+      SC_REPORT_FATAL(name(), "the accelerator did not answer");
   }
   wait(clk_.cycles(r.cycles));
   busy_.unlock();

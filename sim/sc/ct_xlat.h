@@ -5,12 +5,13 @@
 #ifndef CT_XLAT_H
 #define CT_XLAT_H
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "ct_clock.h"
 #include "xlat.h"

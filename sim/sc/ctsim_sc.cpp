@@ -1,12 +1,13 @@
-// ctsim_sc.cpp: ctsim-sc, ctsim as a SystemC virtual platform (docs/systemc.md):
-// a clock, the CPU module, the accelerator module and a TLM-2.0 memory shared
-// by the CPU (DMI) and the walker (b_transport). Same options, errors,
-// summary, JSON and exit status as ctsim (sim/cli.h does them for both).
+// ctsim_sc.cpp: ctsim-sc, ctsim as a SystemC virtual platform
+// (docs/systemc.md): a clock, the CPU module, the accelerator module and a
+// TLM-2.0 memory shared by the CPU (DMI) and the walker (b_transport). Same
+// options, errors, summary, JSON and exit status as ctsim (sim/cli.h does them
+// for both).
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <systemc>
 
@@ -42,8 +43,7 @@ int sc_main(int argc, char **argv) {
 
   // 1 ns per cycle: the time base only, the cycle counts do not depend on it
   ct_clock clk("clk", sc_core::sc_time(1, sc_core::SC_NS));
-  ct_memory ram("ram", RAM_BASE, o.cfg.ram_size,
-                clk.cycles(o.cfg.dmem_lat), 2);
+  ct_memory ram("ram", RAM_BASE, o.cfg.ram_size, clk.cycles(o.cfg.dmem_lat), 2);
   ct_xlat xl("xlat", static_cast<xlat_backend_t>(o.cfg.xlat_backend),
              o.cfg.xlat, clk);
   ct_cpu cpu("cpu", &o, &xl, clk, quantum);
@@ -51,16 +51,16 @@ int sc_main(int argc, char **argv) {
   xl.mem.bind(ram.port[1]);
 
   auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();  // elaboration loads the program; ends when the CPU stops
+  sc_core::sc_start();  // elaboration loads the program; ends when the CPU
+                        // stops
   auto t1 = std::chrono::steady_clock::now();
   double s = std::chrono::duration<double>(t1 - t0).count();
   if (o.host_stats) {
     const xlat_counters_t k = xl.counters();
     std::fprintf(stderr,
                  "ctsim-sc: SystemC time %s, %" PRIu64
-                 " CPU synchronisations (quantum %" PRIu64
-                 " cycles), %" PRIu64 " walker reads over TLM (%" PRIu64
-                 " memory transactions)\n",
+                 " CPU synchronisations (quantum %" PRIu64 " cycles), %" PRIu64
+                 " walker reads over TLM (%" PRIu64 " memory transactions)\n",
                  sc_core::sc_time_stamp().to_string().c_str(), cpu.syncs(),
                  quantum, k.mem_reads, ram.transactions());
   }

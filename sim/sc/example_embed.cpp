@@ -4,13 +4,14 @@
 // test bench thread issuing lookups and invalidations.
 //
 //   build/sc-example-embed [c|rtl]     (backend, default c)
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "ct_clock.h"
 #include "ct_memory.h"
@@ -25,7 +26,8 @@ struct bench : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<bench> loader;  // writes the table
   ct_xlat &xl;
 
-  bench(sc_core::sc_module_name n, ct_xlat &x) : sc_module(n), loader("loader"), xl(x) {
+  bench(sc_core::sc_module_name n, ct_xlat &x)
+      : sc_module(n), loader("loader"), xl(x) {
     SC_HAS_PROCESS(bench);
     SC_THREAD(run);
   }
@@ -40,21 +42,24 @@ struct bench : sc_core::sc_module {
     gp.set_data_ptr(b);
     gp.set_data_length(4);
     gp.set_streaming_width(4);
-    if (loader->transport_dbg(gp) != 4) SC_REPORT_FATAL(name(), "table write failed");
+    if (loader->transport_dbg(gp) != 4)
+      SC_REPORT_FATAL(name(), "table write failed");
   }
 
   void show(uint32_t id) {
     ct_xlat::result r = xl.lookup(id);
-    std::printf("lookup 0x%08" PRIx32 ": %-4s addr 0x%08" PRIx32 " fault %u cycles %" PRIu64 "\n",
+    std::printf("lookup 0x%08" PRIx32 ": %-4s addr 0x%08" PRIx32
+                " fault %u cycles %" PRIu64 "\n",
                 id, r.hit ? "hit" : "miss", r.addr, r.fault, r.cycles);
   }
 
   void run() {
-    poke(kRoot + 4 * 0, kL1 | 1);            // ID bits 31:20 = 0 -> level-1 table
-    poke(kL1 + 4 * 0, kL2 | 1);              // bits 19:10 = 0 -> level-2 table
-    poke(kL2 + 4 * 5, 0x80010000u | 3);      // ID 5 -> 0x80010000
-    poke(kL2 + 4 * 7, 0x80010100u | 3);      // ID 7 -> 0x80010100
-    poke(kRoot + 4 * 2, 0x80020000u | 3);    // IDs 0x002xxxxx -> 0x80020000 (range leaf)
+    poke(kRoot + 4 * 0, kL1 | 1);        // ID bits 31:20 = 0 -> level-1 table
+    poke(kL1 + 4 * 0, kL2 | 1);          // bits 19:10 = 0 -> level-2 table
+    poke(kL2 + 4 * 5, 0x80010000u | 3);  // ID 5 -> 0x80010000
+    poke(kL2 + 4 * 7, 0x80010100u | 3);  // ID 7 -> 0x80010100
+    // IDs 0x002xxxxx -> 0x80020000 (a range leaf in the root table)
+    poke(kRoot + 4 * 2, 0x80020000u | 3);
     xl.set_root(kRoot | 1);
 
     show(5);           // miss, 3 table reads
@@ -65,24 +70,28 @@ struct bench : sc_core::sc_module {
     show(0x00100000);  // faults are not cached: again
     xl.invalidate(5);
     std::printf("invalidate 0x00000005\n");
-    show(5);           // miss again
-    show(7);           // still a hit
+    show(5);  // miss again
+    show(7);  // still a hit
     xl.flush();
     std::printf("flush\n");
     show(0x00200123);  // miss
     xlat_counters_t k = xl.counters();
-    std::printf("lookups %" PRIu64 " hits %" PRIu64 " misses %" PRIu64 " faults %" PRIu64
-                " invalidations %" PRIu64 " mem_reads %" PRIu64 " walk_cycles %" PRIu64 "\n",
-                k.lookups, k.hits, k.misses, k.faults, k.invalidations, k.mem_reads,
-                k.walk_cycles);
+    std::printf("lookups %" PRIu64 " hits %" PRIu64 " misses %" PRIu64
+                " faults %" PRIu64 " invalidations %" PRIu64
+                " mem_reads %" PRIu64 " walk_cycles %" PRIu64 "\n",
+                k.lookups, k.hits, k.misses, k.faults, k.invalidations,
+                k.mem_reads, k.walk_cycles);
     std::printf("time %s\n", sc_core::sc_time_stamp().to_string().c_str());
   }
 };
 
 int sc_main(int argc, char **argv) {
   xlat_backend_t backend = XLAT_BACKEND_C;
-  if (argc > 2 || (argc == 2 && std::strcmp(argv[1], "c") && std::strcmp(argv[1], "rtl"))) {
-    std::fprintf(stderr, "sc-example-embed: error: '%s' is not a backend (usage: sc-example-embed [c|rtl])\n",
+  if (argc > 2 ||
+      (argc == 2 && std::strcmp(argv[1], "c") && std::strcmp(argv[1], "rtl"))) {
+    std::fprintf(stderr,
+                 "sc-example-embed: error: '%s' is not a backend (usage: "
+                 "sc-example-embed [c|rtl])\n",
                  argv[argc > 2 ? 2 : 1]);
     return 2;
   }
@@ -92,7 +101,8 @@ int sc_main(int argc, char **argv) {
   // 64 KiB of RAM, every read answered 2 cycles after it is accepted
   ct_memory ram("ram", 0x80000000u, 64 * 1024, clk.cycles(2), 2);
   xlat_config_t cfg;
-  xlat_config_default(&cfg);  // 64 entries, 4 ways, LRU, 12/10/10, no walk cache
+  // 64 entries, 4 ways, LRU, levels 12/10/10, no walk cache
+  xlat_config_default(&cfg);
   ct_xlat xl("xlat", backend, cfg, clk);
   bench tb("tb", xl);
   tb.loader.bind(ram.port[0]);
