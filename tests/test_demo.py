@@ -198,3 +198,14 @@ def test_wave_screenshot_bad_input(tmp_path, args, msg):
     assert p.returncode == 2 and msg in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("spec,msg", [
+    ("1000:0x10003:respond_v2", "ctroot is disabled"),     # before ct_init wrote ctroot
+    ("410000:0x10009:respond_v2", "is not mapped"),         # an ID the demo never registered
+    ("410000:0x10003:respond_v9", "no function symbol 'respond_v9'"),
+])
+def test_demo_bad_patch(spec, msg):
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "c", "--patch-at", spec)
+    assert r.rc == 2, r.out + r.err
+    assert msg in r.err

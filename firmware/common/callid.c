@@ -39,6 +39,7 @@ const ct_reg_t *ct_registry_find(uint32_t id) {
 static uint32_t ct_static_pool[CT_POOL_BYTES / 4];
 static uint32_t *pool = ct_static_pool;
 static size_t pool_words = CT_POOL_BYTES / 4, pool_next;
+static size_t pool_dirty; /* words below may be nonzero */
 static volatile uint32_t *root_table;
 static unsigned lazy_binds;
 
@@ -51,6 +52,7 @@ void ct_pool_provide(uint32_t *mem, size_t bytes) {
   pool = mem;
   pool_words = bytes / 4;
   pool_next = 0;
+  pool_dirty = pool_words; /* unknown contents: clear what is handed out */
 }
 
 size_t ct_pool_used(void) { return pool_next * 4; }
@@ -61,13 +63,17 @@ static unsigned covered_bits(void) {
   return w;
 }
 
-/* A zeroed table of level l (2^bits entries). */
+/* A zeroed table of level l (2^bits entries). Words at and above pool_dirty
+ * have never been handed out: in the static pool (.bss, cleared by crt0) they
+ * are still zero and need no clearing. */
 static volatile uint32_t *table_alloc(unsigned l, uint32_t id) {
   size_t n = (size_t)1 << ct_level_bits[l];
   if (pool_words - pool_next < n) ct_die("table pool exhausted (raise CT_POOL_BYTES)", id);
   volatile uint32_t *t = pool + pool_next;
-  pool_next += n;
-  for (size_t i = 0; i < n; i++) t[i] = 0;
+  size_t end = pool_next + n;
+  for (size_t i = pool_next; i < end && i < pool_dirty; i++) pool[i] = 0;
+  if (end > pool_dirty) pool_dirty = end;
+  pool_next = end;
   return t;
 }
 
