@@ -12,6 +12,10 @@
 # in GTKWave on a virtual X display, zooms to the walk with a Tcl script, puts
 # the marker on the answer, and grabs the screen with ImageMagick's import.
 set -euo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DUMP=${1:-build/wave/walks.vcd}

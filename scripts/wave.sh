@@ -17,6 +17,10 @@
 # without them gets a note, and the demo's call trace (--record-trace) is run
 # through the RTL by scripts/trace-wave.py instead: the same walks.
 set -euo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=${WAVE_OUT:-build/wave/walks.vcd}
