@@ -57,12 +57,15 @@ CASES = [
     ("bench-short", "firmware/bench/bench-short.elf", [], True),
     ("demo", "firmware/demo/demo.elf", "DEMO", False),
     ("cmpbench", "firmware/cmpbench/cmpbench.elf", [], False),
+    ("cmpbench-l2", "firmware/cmpbench/cmpbench-l2.elf", ["--ctlb-levels", "10,10"], False),
+    ("cmpbench-l1", "firmware/cmpbench/cmpbench-l1.elf", ["--ctlb-levels", "10"], False),
     ("replay-hand", "firmware/replay/replay-hand.elf", [], False),
     ("replay-phases", "firmware/replay/replay-phases.elf", [], False),
     ("replay-lua-objects", "firmware/replay/replay-lua-objects.elf", [], False),
     ("replay-spread", "firmware/replay/replay-spread.elf", [], False),
     ("ctrt-lazy", "firmware/ctrt/ctrt-lazy.elf", ["--walk-cache", "4"], False),
     ("ctrt-nohandler", "firmware/ctrt/ctrt-nohandler.elf", [], False),
+    ("trapdemo-unhandled", "firmware/trapdemo/trapdemo-unhandled.elf", [], False),
     ("bench-short-maxcycles", "firmware/bench/bench-short.elf", ["--max-cycles", "20000"], True),
 ]
 
