@@ -242,7 +242,22 @@ static void sort_patches(patch_t *p, unsigned n) {
   }
 }
 
+/* Peak RSS of this process image. VmHWM is per address space and starts
+ * afresh at exec; ru_maxrss is not: Linux carries it over from the parent
+ * across fork and exec, so a child of a large process (a test runner) would
+ * report the parent's size. */
 static double peak_rss_mib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  if (f) {
+    char line[128];
+    unsigned long kib;
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "VmHWM: %lu kB", &kib) == 1) {
+        fclose(f);
+        return (double)kib / 1024.0;
+      }
+    fclose(f);
+  }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
