@@ -12,10 +12,8 @@
 #   WAVE_NO_GUI  set: do not start GTKWave, only print how to open the dump
 # Without a display (no $DISPLAY) or without gtkwave it prints the command.
 #
-# With ctsim's waveform options (--wave FILE --wave-walks-only; --lockstep so
-# that dump time = 2 x CPU cycle) the dump comes from the run itself. A ctsim
-# without them gets a note, and the demo's call trace (--record-trace) is run
-# through the RTL by scripts/trace-wave.py instead: the same walks.
+# The dump comes from the run itself: ctsim --wave FILE --wave-walks-only
+# (which clocks the accelerator in lock-step, so dump time = 2 x CPU cycle).
 set -euo pipefail
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -32,20 +30,9 @@ die() { echo "wave.sh: error: $*" >&2; exit 2; }
 [ -r "$ELF" ] || die "$ELF is missing: run make firmware"
 mkdir -p "$(dirname "$OUT")"
 
-if build/ctsim --help | grep -q -- '--wave-walks-only'; then
-  # shellcheck disable=SC2086
-  build/ctsim --xlat rtl --lockstep --wave "$OUT" --wave-walks-only $ARGS "$ELF"
-  echo "wave.sh: walks of the demo run dumped to $OUT"
-else
-  # Stand-in: record the demo's call trace, run it through the RTL with
-  # scripts/trace-wave.py (same walks, dump time = accelerator cycles).
-  TRACE="$(dirname "$OUT")/demo.ct"
-  echo "wave.sh: note: build/ctsim has no --wave option yet: recording the demo's call" \
-       "trace ($TRACE) and dumping its walks with scripts/trace-wave.py"
-  # shellcheck disable=SC2086
-  build/ctsim --xlat rtl --record-trace "$TRACE" $ARGS "$ELF"
-  "${PYTHON:-$ROOT/.venv/bin/python}" scripts/trace-wave.py "$TRACE" -o "$OUT"
-fi
+# shellcheck disable=SC2086
+build/ctsim --xlat rtl --wave "$OUT" --wave-walks-only $ARGS "$ELF"
+echo "wave.sh: walks of the demo run dumped to $OUT"
 
 CMD="gtkwave $OUT rtl/ctlb.gtkw"
 if [ -z "${WAVE_NO_GUI:-}" ] && [ -n "${DISPLAY:-}" ] && command -v gtkwave >/dev/null; then

@@ -66,6 +66,14 @@ static const char usage[] =
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz)\n"
+    "  --wave FILE         dump a waveform of the verilated accelerator (VCD, or\n"
+    "                      FST if FILE ends in .fst); needs --xlat rtl, implies\n"
+    "                      --lockstep so that its time axis is the CPU cycle\n"
+    "  --wave-from C       dump only from cycle C on (default 0)\n"
+    "  --wave-to C         dump only before cycle C (default: to the end)\n"
+    "  --wave-walks-only   dump only the cycles of table walks (a miss's request\n"
+    "                      cycle, the walk and --wave-margin cycles after it)\n"
+    "  --wave-margin N     cycles kept after each walk, 0..1000 (default 4)\n"
     "\n"
     "output:\n"
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
@@ -266,6 +274,7 @@ static double peak_rss_mib(void) {
 void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
                       const char *help_extra) {
   memset(o, 0, sizeof *o);
+  o->wave_margin = 4;
   cpu_config_t *const cfg = &o->cfg;
   cpu_config_default(cfg);
   xlat_config_default(&cfg->xlat);
@@ -291,7 +300,12 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_SEED,
     O_LOCKSTEP,
     O_PATCH,
-    O_TRACE
+    O_TRACE,
+    O_WAVE,
+    O_WAVE_FROM,
+    O_WAVE_TO,
+    O_WAVE_WALKS,
+    O_WAVE_MARGIN
   };
   static const struct option longopts[] = {
       {"ram", required_argument, 0, O_RAM},
@@ -314,6 +328,11 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"lockstep", no_argument, 0, O_LOCKSTEP},
       {"patch-at", required_argument, 0, O_PATCH},
       {"record-trace", required_argument, 0, O_TRACE},
+      {"wave", required_argument, 0, O_WAVE},
+      {"wave-from", required_argument, 0, O_WAVE_FROM},
+      {"wave-to", required_argument, 0, O_WAVE_TO},
+      {"wave-walks-only", no_argument, 0, O_WAVE_WALKS},
+      {"wave-margin", required_argument, 0, O_WAVE_MARGIN},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -404,6 +423,22 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         if (!*optarg) die("--record-trace: empty file name");
         o->trace_path = optarg;
         break;
+      case O_WAVE:
+        if (!*optarg) die("--wave: empty file name");
+        o->wave_path = optarg;
+        break;
+      case O_WAVE_FROM:
+        o->wave_from = opt_num("--wave-from", optarg, 0, UINT64_MAX - 1);
+        break;
+      case O_WAVE_TO:
+        o->wave_to = opt_num("--wave-to", optarg, 1, UINT64_MAX - 1);
+        break;
+      case O_WAVE_WALKS:
+        o->wave_walks = 1;
+        break;
+      case O_WAVE_MARGIN:
+        o->wave_margin = (unsigned)opt_num("--wave-margin", optarg, 0, 1000);
+        break;
       case 'q':
         o->quiet = 1;
         break;
@@ -437,6 +472,13 @@ void ctsim_check_config(const ctsim_opts_t *o) {
         cfg->xlat.ways, cfg->xlat.entries);
   if (xlat_config_check(&cfg->xlat, err, sizeof err))
     die("CTLB configuration: %s", err);
+  if (o->wave_path && cfg->xlat_backend != XLAT_BACKEND_RTL)
+    die("--wave: waveforms come from the verilated RTL: use --xlat rtl");
+  if (!o->wave_path && (o->wave_from || o->wave_to || o->wave_walks))
+    die("--wave-from/--wave-to/--wave-walks-only need --wave FILE");
+  if (o->wave_to && o->wave_to <= o->wave_from)
+    die("--wave-to: %" PRIu64 " is not after --wave-from %" PRIu64,
+        o->wave_to, o->wave_from);
 }
 
 void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
@@ -481,6 +523,12 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     h->trace =
         ctw_open(o->trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
     if (!h->trace) die("--record-trace: %s", err);
+  }
+  if (o->wave_path) {
+    h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
+    if (cpu_wave_open(h, o->wave_path, o->wave_from, o->wave_to, o->wave_walks,
+                      o->wave_margin, err, sizeof err))
+      die("--wave: %s", err);
   }
 
   atexit(out_cleanup);

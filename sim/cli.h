@@ -39,6 +39,11 @@ typedef struct {
   int quiet, host_stats;
   const char *path; /* the program */
   const char *trace_path;
+  /* --wave: a waveform of the verilated accelerator (docs/waves.md) */
+  const char *wave_path;
+  uint64_t wave_from, wave_to; /* [from, to) in cycles; to = 0: no end */
+  int wave_walks;              /* only the cycles around table walks */
+  unsigned wave_margin;        /* cycles kept after each walk */
   ctsim_patch_arg_t pargs[CTSIM_MAX_PATCHES];
   unsigned npargs;
   patch_t patches[CTSIM_MAX_PATCHES];

@@ -265,6 +265,8 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 }
 
 void cpu_free(hart_t *h) {
+  if (h->xl && h->wave_open) xlat_trace_close(h->xl);
+  h->wave_open = 0;
   if (h->xl && !h->xl_open) xlat_destroy(h->xl);
   h->xl = NULL;
   if (!h->ram_ext) mem_unmap(h->mem.ram, h->cfg.ram_size);
@@ -537,6 +539,18 @@ static int xl_get(hart_t *h) {
     sim_error(h, "--xlat: %s", err);
     return -1;
   }
+  return 0;
+}
+
+int cpu_wave_open(hart_t *h, const char *path, uint64_t from, uint64_t to,
+                  int walks_only, unsigned margin, char *err, size_t errlen) {
+  if (xl_get(h)) {
+    snprintf(err, errlen, "%s", h->fatal_msg);
+    return -1;
+  }
+  if (xlat_trace_open(h->xl, path, from, to, walks_only, margin, err, errlen))
+    return -1;
+  h->wave_open = 1;
   return 0;
 }
 
@@ -871,6 +885,29 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     if (unlikely(h->stop)) stop_after = 1;                                     \
   } while (0)
 
+/* Adds the gap E - pE - 1 (cycles in which no instruction entered EX) to
+ * the stall cause of the rule that set E (docs/timing.md, "Stall statistics");
+ * E0 is E before the data hazards. */
+#define GAP_STALL(E0)                                          \
+  do {                                                         \
+    unsigned c;                                                \
+    if (E > (E0))                                              \
+      c = STALL_LOAD_USE;                                      \
+    else if (pM >= D + 1)                                      \
+      c = pE + pX == pM ? xcause : STALL_DMEM;                 \
+    else if (redir > pD && F == redir)                         \
+      c = rcause;                                              \
+    else                                                       \
+      c = STALL_IMEM;                                          \
+    uint64_t g = E - pE - 1;                                   \
+    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
+      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;          \
+      stall[STALL_CTLB] += k, g -= k;                          \
+      c = h->p.ctlb_rest;                                      \
+    }                                                          \
+    stall[c] += g;                                             \
+  } while (0)
+
   for (;;) {
     uint32_t off = pc - RAM_BASE;
     uint32_t cause, tval;
@@ -911,15 +948,10 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         if (h->stop) goto halt;
       }
       if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
-        /* the interrupted instruction becomes a bubble that reaches EX */
-        if (E > pE + 1) {
-          uint64_t g = E - pE - 1;
-          if (rcause == STALL_CTLB && redir > pD) {
-            uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;
-            stall[STALL_CTLB] += k, g -= k;
-          }
-          stall[STALL_TRAP] += g;
-        }
+        /* the interrupted instruction becomes a bubble that reaches EX;
+         * the gap before it has the causes an instruction's would have
+         * (e.g. a wfi that waited for this interrupt) */
+        if (E > pE + 1) GAP_STALL(E);
         cause = CAUSE_MTI;
         tval = 0;
         goto redirect_trap;
@@ -941,24 +973,8 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
         E = r;
         NO_CMOV();
       }
-      if (unlikely(E > pE + 1) && pE) { /* pE == 0: the first instruction */
-        unsigned c;
-        if (E > E0)
-          c = STALL_LOAD_USE;
-        else if (pM >= D + 1)
-          c = pE + pX == pM ? xcause : STALL_DMEM;
-        else if (redir > pD && F == redir)
-          c = rcause;
-        else
-          c = STALL_IMEM;
-        uint64_t g = E - pE - 1;
-        if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */
-          uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;
-          stall[STALL_CTLB] += k, g -= k;
-          c = h->p.ctlb_rest;
-        }
-        stall[c] += g;
-      }
+      if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */
+        GAP_STALL(E0);
     }
     uint32_t npc = pc + 4;
 

@@ -250,6 +250,7 @@ typedef struct hart {
   patch_t *patches;
   unsigned npatches, next_patch;
   struct ctw *trace;   /* --record-trace writer or NULL */
+  int wave_open;       /* a waveform of h->xl is open (--wave) */
   uint64_t trace_next; /* cycle after the last recorded event completed */
   int trace_failed;
   const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
@@ -284,6 +285,12 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 
 /* Sets the pc and the optional tohost address (0: none). */
 void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
+
+/* Creates the accelerator now (instead of at its first use) and opens a
+ * waveform of it (xlat_trace_open); closed by cpu_free. Returns -1 with a
+ * message in err on failure. */
+int cpu_wave_open(hart_t *h, const char *path, uint64_t from, uint64_t to,
+                  int walks_only, unsigned margin, char *err, size_t errlen);
 
 /* Runs until the program stops (h->stop != STOP_NONE). */
 void cpu_run(hart_t *h);

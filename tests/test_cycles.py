@@ -303,3 +303,8 @@ handler:
 """
     s = cycles_of(tmp_path, body, extra=extra)
     assert s["interrupts"] == 1
+    # The wait is wfi's, not the interrupt's: wfi (E 14) held EX until the
+    # bubble entered at 100: 100 - 14 - 1 = 85 cycles of wfi stall; the
+    # handler's first instruction (E 103) adds 2 cycles of trap redirect.
+    assert s["stalls"]["wfi"] == 85
+    assert s["stalls"]["trap"] == 2

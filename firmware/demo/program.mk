@@ -17,7 +17,6 @@ demo: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF)
 	$(BUILD)/ctsim $(DEMO_PATCH) $(DEMO_ELF)
 
 # make wave: the demo with a waveform of the table walks (scripts/wave.sh,
-# docs/waves.md); while ctsim has no waveform option, scripts/trace-wave.py
-# dumps the walks of the demo's recorded call trace (build/libxlat.so).
-wave: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF) $(BUILD)/libxlat.so
+# docs/waves.md: ctsim --wave FILE --wave-walks-only).
+wave: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF)
 	DEMO_ARGS='$(DEMO_PATCH)' bash scripts/wave.sh

@@ -1,0 +1,118 @@
+"""ctsim --wave: waveforms of the verilated accelerator from a CPU run.
+
+The demo (firmware/demo, docs/hotpatch.md) misses 5 times: the first calls of
+its three handler IDs, then checksum (0x10002) after the timer interrupt's
+patch and respond (0x10003) after ctsim's --patch-at. Each walk of the default
+12/10/10 geometry reads 3 entries (docs/accelerator.md section 4). With --wave
+ctsim clocks the accelerator in lock-step, so dump time = 2 x CPU cycle.
+"""
+import subprocess
+
+import pytest
+
+from conftest import BUILD, ROOT, need
+from test_xlat_rtl import value_at
+
+DEMO = BUILD / "firmware" / "demo" / "demo.elf"
+PATCH = ["--patch-at", "410000:0x10003:respond_v2"]   # as firmware/demo/program.mk
+
+
+def ctsim(*args):
+    return subprocess.run([str(need(BUILD / "ctsim", "build/ctsim")), *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def parse_vcd(path):
+    """({port name: [(time, value)]} of the outermost scope, [dump times])."""
+    names, changes, times, depth, t = {}, {}, [], 0, 0
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("$scope"):
+                depth += 1
+            elif line.startswith("$upscope"):
+                depth -= 1
+            elif line.startswith("$var"):
+                parts = line.split()
+                if depth == 1:
+                    names[parts[4]] = parts[3]
+            elif line.startswith("#"):
+                t = int(line[1:])
+                times.append(t)
+            elif line.startswith("b"):
+                v, code = line[1:].split()
+                changes.setdefault(code, []).append((t, v))
+            elif line and line[0] in "01xz" and not line.startswith("$"):
+                changes.setdefault(line[1:], []).append((t, line[0]))
+    return {n: changes.get(c, []) for n, c in names.items()}, times
+
+
+def walks(vcd):
+    """[(request time, ID, [(read address, response data)])] from a dump: a walk
+    starts in a cycle with req_valid_i && req_ready_o and no rsp_valid_o (a
+    miss). Only the cycles the dump holds are looked at (walks-only dumps leave
+    the others out)."""
+    sig, times = parse_vcd(vcd)
+    out = []
+    for t in times:
+        if t % 2:                              # sampled before each edge
+            continue
+        v = lambda name: value_at(sig[name], t)
+        if v("req_valid_i") == "1" and v("req_ready_o") == "1" and v("rsp_valid_o") != "1":
+            out.append((t, int(v("req_id_i"), 2), []))
+        if v("mem_rsp_valid_i") == "1":
+            out[-1][2][-1][1] = int(v("mem_rsp_data_i"), 2)
+        if v("mem_req_valid_o") == "1" and v("mem_req_ready_i") == "1":
+            out[-1][2].append([int(v("mem_req_addr_o"), 2), None])
+    return out
+
+
+def test_demo_walks_dumped(tmp_path):
+    need(DEMO, "firmware")
+    vcd = tmp_path / "walks.vcd"
+    p = ctsim("--wave", vcd, "--wave-walks-only", *PATCH, DEMO)
+    assert p.returncode == 0, p.stderr
+    w = walks(vcd)
+    assert [i for _, i, _ in w] == [0x10001, 0x10002, 0x10003, 0x10002, 0x10003]
+    for t, ident, reads in w:
+        assert len(reads) == 3, (t, reads)
+        # index fields: ID bits 31:20, 19:10, 9:0 (IDs < 2^20: root entry 0);
+        # each level's entry is at the previous entry's table base + 4 * index
+        assert reads[0][0] == w[0][2][0][0], "every walk starts at the root entry"
+        assert reads[1][0] == (reads[0][1] & ~3) + 4 * ((ident >> 10) & 0x3FF)
+        assert reads[2][0] == (reads[1][1] & ~3) + 4 * (ident & 0x3FF)
+        assert reads[2][1] & 3 == 3, "a valid leaf"
+    # the time axis is the CPU cycle: request k of the demo starts at cycle
+    # (k + 1) * 20000; the timer patch comes at tick 10 (request 9, cycle
+    # 200000), ctsim's patch at 410000 before request 20 (cycle 420000)
+    assert 2 * 200000 < w[3][0] < 2 * 220000
+    assert 2 * 420000 <= w[4][0] < 2 * 440000
+
+
+def test_window(tmp_path):
+    need(DEMO, "firmware")
+    vcd = tmp_path / "late.vcd"
+    p = ctsim("--wave", vcd, "--wave-from", 400000, "--wave-to", 460000, *PATCH, DEMO)
+    assert p.returncode == 0, p.stderr
+    w = walks(vcd)
+    assert [i for _, i, _ in w] == [0x10003]
+    times = [t for t in parse_vcd(vcd)[1] if t > 0]
+    assert min(times) >= 2 * 400000 and max(times) < 2 * 460000
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--xlat", "c", "--wave", "W"], "--wave: waveforms come from the verilated RTL"),
+    (["--wave-walks-only"], "need --wave FILE"),
+    (["--wave", "W", "--wave-from", "10", "--wave-to", "10"], "--wave-to: 10 is not after"),
+    (["--wave", "W", "--wave-margin", "x"], "--wave-margin"),
+    (["--wave", "NODIR/w.vcd"], "--wave:"),
+])
+def test_bad_wave_options(tmp_path, args, msg):
+    need(DEMO, "firmware")
+    args = [str(tmp_path / "w.vcd") if a == "W" else
+            str(tmp_path / "nodir" / "w.vcd") if a == "NODIR/w.vcd" else a for a in args]
+    p = ctsim(*args, DEMO)
+    assert p.returncode == 2, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and msg in lines[0], p.stderr
+    assert not (tmp_path / "w.vcd").exists()
