@@ -757,6 +757,7 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
   h->st.patches++;
   trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
+  fflush(stdout); /* the program's output so far comes first */
   fprintf(stderr,
           "ctsim: cycle %" PRIu64 ": patched ID 0x%" PRIx32
           " -> %s (0x%08" PRIx32 ")\n",
