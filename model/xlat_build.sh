@@ -27,10 +27,14 @@ mkdir -p "$out" "$rt"
 rm -rf "$obj"
 
 # C++ optimisation, explicit rather than verilated.mk's defaults (-Os for the model
-# and the runtime, none for the "slow" files): the model at -O2, the runtime too.
-# (Measured with callgrind and CPU time: -O3, Verilator's own -O3 and
-# -mtls-dialect=gnu2 gain nothing here; see docs/accelerator.md section 9.)
-OPT="OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2"
+# and the runtime, none for the "slow" files): the model and the shim at -O2 with
+# link-time optimisation (the version script lets it treat every model function as
+# local and inline the evaluation into one function: about 8 % fewer instructions and
+# less time per cycle), the shared runtime at -O2 without it (so each configuration's
+# link does not recompile the runtime). -O3 and Verilator's own -O3 gained nothing;
+# see docs/accelerator.md section 9.
+opt_model="-O2 -flto"
+opt_rt="-O2"
 
 # Every object is position independent with hidden symbols, so that several
 # configurations (same class names, different parameters) can be loaded at once.
@@ -38,16 +42,16 @@ $VERILATOR --cc --trace --x-assign fast --x-initial fast -Wno-fatal \
   -CFLAGS -fPIC -CFLAGS -fvisibility=hidden -CFLAGS -fvisibility-inlines-hidden \
   -Mdir "$obj" --top-module ctlb_top "$@" \
   "$root"/rtl/ctlb_top.v "$root"/rtl/ctlb_tlb.v "$root"/rtl/ctlb_walker.v "$root"/rtl/ctlb_wcache.v
-# shellcheck disable=SC2086  # $OPT is three words
-make -s -C "$obj" -f Vctlb_top.mk $OPT Vctlb_top__ALL.a
+make -s -C "$obj" -f Vctlb_top.mk OPT_FAST="$opt_model" OPT_SLOW="$opt_model" \
+  OPT_GLOBAL="$opt_rt" Vctlb_top__ALL.a
 
-# shared Verilator runtime, rebuilt when the Verilator version or $OPT change
-stamp="$($VERILATOR --version) $OPT"
+# shared Verilator runtime, rebuilt when the Verilator version or $opt_rt change
+stamp="$($VERILATOR --version) $opt_rt"
 (
   flock 9
   if [ ! -f "$rt/runtime.a" ] || [ "$(cat "$rt/runtime.stamp" 2>/dev/null)" != "$stamp" ]; then
-    # shellcheck disable=SC2086
-    make -s -C "$obj" -f Vctlb_top.mk $OPT verilated.o verilated_vcd_c.o verilated_threads.o
+    make -s -C "$obj" -f Vctlb_top.mk OPT_GLOBAL="$opt_rt" verilated.o verilated_vcd_c.o \
+      verilated_threads.o
     rm -f "$rt/runtime.a.tmp"
     ar rcs "$rt/runtime.a.tmp" "$obj"/verilated.o "$obj"/verilated_vcd_c.o "$obj"/verilated_threads.o
     mv "$rt/runtime.a.tmp" "$rt/runtime.a"
@@ -58,11 +62,15 @@ stamp="$($VERILATOR --version) $OPT"
 cat > "$out/exports.map" <<'MAP'
 { global: xlat_vl_*; local: *; };
 MAP
-$CXX -O2 -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++17 \
+# shellcheck disable=SC2086  # $opt_model is several words
+$CXX $opt_model -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++17 \
   -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 -DXLAT_VL_NAME="\"$name\"" \
   -I"$obj" -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
   -c "$root/model/xlat_vl.cpp" -o "$out/xlat_vl.o"
-$CXX -shared -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" "$obj/Vctlb_top__ALL.a" "$rt/runtime.a" \
+# (the whole model archive: its members hold LTO bytecode, which an archive index
+# written without the LTO plugin would not list)
+$CXX -shared -O2 -flto=auto -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
+  -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" -Wl,--no-whole-archive "$rt/runtime.a" \
   -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic
 mv "$out/libxlat_vl.so.tmp" "$out/libxlat_vl.so"
 echo "xlat_build: $out/libxlat_vl.so"
