@@ -23,12 +23,14 @@ import csv
 import io
 import os
 import sys
-import tempfile
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ctrace import atomic_write  # noqa: E402
 
 POLICY_STYLE = {"lru": ("tab:blue", "o"), "plru": ("tab:orange", "s"),
                 "fifo": ("tab:green", "^"), "random": ("tab:red", "v")}
@@ -50,21 +52,7 @@ def save_png(fig, path):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     plt.close(fig)
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, buf.getvalue())
 
 
 def read_csv(path, required):

@@ -46,10 +46,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from ctrace import atomic_write  # noqa: E402
 SWEEP_DIR = os.path.join(ROOT, "scripts", "sweeps")
 POLICIES = ("lru", "plru", "fifo", "random")
 BACKENDS = ("c", "rtl")
@@ -526,21 +527,7 @@ def write_csv_atomic(path, points, results):
     w.writerow(COLUMNS)
     for r in rows(points, results):
         w.writerow(r)
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=d)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(buf.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, buf.getvalue().encode("utf-8"))
 
 
 # ---------------------------------------------------------------- main

@@ -179,6 +179,9 @@ static int out_commit(outfile_t *o) {
 }
 
 static outfile_t *cleanup_json, *cleanup_log;
+/* --wave: the dump is written under this name and renamed at the end */
+static char wave_tmp[4096];
+static int wave_pending;
 static void out_cleanup(void) {
   outfile_t *o[2] = {cleanup_json, cleanup_log};
   for (int i = 0; i < 2; i++)
@@ -186,6 +189,7 @@ static void out_cleanup(void) {
       fclose(o[i]->f);
       remove(o[i]->tmp);
     }
+  if (wave_pending) remove(wave_tmp);
 }
 
 static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
@@ -524,14 +528,18 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
         ctw_open(o->trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
     if (!h->trace) die("--record-trace: %s", err);
   }
+
+  atexit(out_cleanup);
   if (o->wave_path) {
     h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
-    if (cpu_wave_open(h, o->wave_path, o->wave_from, o->wave_to, o->wave_walks,
+    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o->wave_path,
+                 (long)getpid()) >= (int)sizeof wave_tmp)
+      die("--wave: path too long");
+    wave_pending = 1;
+    if (cpu_wave_open(h, wave_tmp, o->wave_from, o->wave_to, o->wave_walks,
                       o->wave_margin, err, sizeof err))
       die("--wave: %s", err);
   }
-
-  atexit(out_cleanup);
   if (o->json.path) {
     cleanup_json = &o->json;
     out_open(&o->json, "--stats-json");
@@ -578,6 +586,16 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     }
     h->trace = NULL;
   }
-  cpu_free(h);
+  cpu_free(h); /* closes the --wave dump */
+  if (wave_pending) {
+    wave_pending = 0;
+    if (h->stop == STOP_SIM_ERROR) {
+      remove(wave_tmp);
+    } else if (rename(wave_tmp, o->wave_path) != 0) {
+      fprintf(stderr, "ctsim: error: --wave: cannot write %s\n", o->wave_path);
+      remove(wave_tmp);
+      status = EXIT_USAGE;
+    }
+  }
   return status;
 }

@@ -27,6 +27,8 @@ import subprocess
 import pytest
 
 from callid_helpers import ROOT, ctsim_run, elf
+from conftest import BUILD, need
+from test_wave import walks
 
 PERIOD, REQUESTS, PATCH_TICK, PATCH_CYCLE = 20000, 30, 10, 410000
 PATCH = ["--patch-at", f"{PATCH_CYCLE}:0x10003:respond_v2"]
@@ -131,9 +133,10 @@ def test_make_wave_headless(tmp_path):
     assert "walks of the demo run dumped to build/wave/walks.vcd" in p.stdout
 
 
-def trace_wave(*args):
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "python"),
-                           str(ROOT / "scripts" / "trace-wave.py"), *map(str, args)],
+def trace_wave(trace, *args):
+    """build/cttrace on the RTL backend with a walks-only waveform (--wave)."""
+    return subprocess.run([str(need(BUILD / "cttrace", "build/cttrace")), "--backend", "rtl",
+                           "--wave-walks-only", *map(str, args), str(trace)],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -141,25 +144,29 @@ def test_trace_wave_walks(tmp_path):
     """hand.ct (traces/samples): call 0x10, call 0x11, call 0x10 (hit), patch 0x10,
     call 0x10, inv 0x11, call 0x11, flush, call 0x10 -> misses on the first 0x10,
     the first 0x11, 0x10 after its patch, 0x11 after its inv and 0x10 after the
-    flush = 5 walks. No temporary file is left next to the dump."""
+    flush = 5 walks of 3 reads each (12/10/10). No temporary file is left next to
+    the dump."""
     out = tmp_path / "w.vcd"
-    p = trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", out)
+    p = trace_wave(ROOT / "traces" / "samples" / "hand.ct", "--wave", out)
     assert p.returncode == 0, p.stderr
-    assert "5 walks" in p.stdout
-    assert out.exists() and list(tmp_path.iterdir()) == [out]
+    w = walks(out)
+    assert [i for _, i, _ in w] == [0x10, 0x11, 0x10, 0x11, 0x10]
+    assert all(len(reads) == 3 for _, _, reads in w)
+    assert list(tmp_path.iterdir()) == [out]
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["missing.ct"], "cannot open"),
+    (["missing.ct"], "missing.ct"),
     (["HAND", "--level-bits", "40"], "--level-bits"),
     (["HAND", "--mem-lat", "0"], "--mem-lat"),
     (["HAND", "--level-bits", "4"], "does not fit the 4-bit table"),
+    (["HAND", "--backend", "c"], "use --backend rtl"),
 ])
 def test_trace_wave_bad_input(tmp_path, args, msg):
     out = tmp_path / "w.vcd"
     hand = ROOT / "traces" / "samples" / "hand.ct"
-    p = trace_wave(*[hand if a == "HAND" else tmp_path / a if a.endswith(".ct") else a
-                     for a in args], "-o", out)
+    args = [hand if a == "HAND" else tmp_path / a if a.endswith(".ct") else a for a in args]
+    p = trace_wave(args[0], "--wave", out, *args[1:])
     assert p.returncode == 2 and msg in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
@@ -171,10 +178,10 @@ def screenshot(*args):
 
 
 def test_wave_screenshot(tmp_path):
-    """The screenshot script on the dump of trace-wave.py for hand.ct (5 walks):
-    a 1400x900 PNG of walk 2."""
+    """The screenshot script on the walks-only dump of hand.ct (5 walks): a
+    1400x900 PNG of walk 2."""
     dump = tmp_path / "hand.vcd"
-    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", dump).returncode == 0
+    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "--wave", dump).returncode == 0
     png = tmp_path / "walk.png"
     p = screenshot(dump, png, 2)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -190,7 +197,7 @@ def test_wave_screenshot(tmp_path):
 ])
 def test_wave_screenshot_bad_input(tmp_path, args, msg):
     dump = tmp_path / "hand.vcd"
-    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "-o", dump).returncode == 0
+    assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "--wave", dump).returncode == 0
     out = tmp_path / "out.png"
     p = screenshot(*[dump if a == "HAND" else out if a == "OUT" else
                      tmp_path / a if a.endswith(".vcd") else a for a in args])

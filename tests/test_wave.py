@@ -116,3 +116,14 @@ def test_bad_wave_options(tmp_path, args, msg):
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and msg in lines[0], p.stderr
     assert not (tmp_path / "w.vcd").exists()
+
+
+def test_no_dump_left_after_a_run_time_error(tmp_path):
+    # ID 0x7777 has no leaf in the demo's table: the patch fails when it is
+    # applied (a simulator error, exit 2, docs/ctsim.md) and no dump is left
+    need(DEMO, "firmware")
+    vcd = tmp_path / "w.vcd"
+    p = ctsim("-q", "--wave", vcd, "--patch-at", "300000:0x7777:respond_v2", DEMO)
+    assert p.returncode == 2, p.stderr
+    assert "0x7777" in p.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -105,7 +105,16 @@ typedef struct {
   const char *json;
   int speed, quiet;
   uint64_t max_table_mb;
+  const char *wave;            /* --wave FILE (RTL backend) */
+  uint64_t wave_from, wave_to; /* accelerator cycles [from, to); to 0: no end */
+  int wave_walks;
+  uint32_t wave_margin;
 } opts_t;
+
+/* --wave: the dump is written under a temporary name, renamed at the end and
+ * removed by die() */
+static char wave_tmp[4096];
+static int wave_pending;
 
 static void usage(FILE *f) {
   fprintf(
@@ -135,6 +144,14 @@ static void usage(FILE *f) {
       "                        temporary file and a rename; nothing is written on error);\n"
       "                        '-': the JSON on stdout instead of the text statistics\n"
       "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
+      "  --wave FILE           dump a waveform of the accelerator (VCD, or FST if FILE ends\n"
+      "                        in .fst); needs --backend rtl. Its time axis counts the\n"
+      "                        accelerator's cycles (gaps while it is idle are skipped)\n"
+      "  --wave-from C, --wave-to C\n"
+      "                        dump only the accelerator cycles in [C, C)\n"
+      "  --wave-walks-only     dump only each miss's request cycle, its walk and\n"
+      "                        --wave-margin cycles after it\n"
+      "  --wave-margin N       cycles kept after each walk, 0..1000 (default 4)\n"
       "  --speed               also print host time and events per second\n"
       "  --quiet               print nothing on success (with --stats-json)\n"
       "  --help                this text\n"
@@ -146,6 +163,7 @@ static void usage(FILE *f) {
 static void die(int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
+  if (wave_pending) remove(wave_tmp);
   fputs("cttrace: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
@@ -188,6 +206,7 @@ static void parse_args(opts_t *o, int argc, char **argv) {
   o->backend = XLAT_BACKEND_C;
   o->mem_lat = 1;
   o->max_table_mb = 1024;
+  o->wave_margin = 4;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -213,18 +232,23 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       if (strlen(a) >= sizeof name) die(2, "unknown option '%s' (see --help)", a);
       strcpy(name, a);
     }
-    if (strcmp(name, "--speed") == 0 || strcmp(name, "--quiet") == 0) {
+    if (strcmp(name, "--speed") == 0 || strcmp(name, "--quiet") == 0 ||
+        strcmp(name, "--wave-walks-only") == 0) {
       if (val) die(2, "option %s takes no value", name);
       if (name[2] == 's')
         o->speed = 1;
-      else
+      else if (name[2] == 'q')
         o->quiet = 1;
+      else
+        o->wave_walks = 1;
       continue;
     }
     static const char *valued[] = {"--backend",      "--entries",    "--ways",
                                    "--policy",       "--level-bits", "--levels",
                                    "--walk-cache",   "--lfsr-seed",  "--mem-lat",
-                                   "--range-faults", "--stats-json", "--max-table-mb"};
+                                   "--range-faults", "--stats-json", "--max-table-mb",
+                                   "--wave",         "--wave-from",  "--wave-to",
+                                   "--wave-margin"};
     int known = 0;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
       if (strcmp(name, valued[k]) == 0) known = 1;
@@ -276,8 +300,25 @@ static void parse_args(opts_t *o, int argc, char **argv) {
     } else if (strcmp(name, "--max-table-mb") == 0) {
       o->max_table_mb = parse_u(name, val, 1u << 20);
       if (o->max_table_mb < 1) die(2, "option --max-table-mb: must be at least 1");
+    } else if (strcmp(name, "--wave") == 0) {
+      if (!*val) die(2, "option --wave: empty file name");
+      o->wave = val;
+    } else if (strcmp(name, "--wave-from") == 0) {
+      o->wave_from = parse_u(name, val, UINT64_MAX - 1);
+    } else if (strcmp(name, "--wave-to") == 0) {
+      o->wave_to = parse_u(name, val, UINT64_MAX - 1);
+      if (o->wave_to < 1) die(2, "option --wave-to: must be at least 1");
+    } else if (strcmp(name, "--wave-margin") == 0) {
+      o->wave_margin = (uint32_t)parse_u(name, val, 1000);
     }
   }
+  if (o->wave && o->backend != XLAT_BACKEND_RTL)
+    die(2, "option --wave: waveforms come from the verilated RTL: use --backend rtl");
+  if (!o->wave && (o->wave_from || o->wave_to || o->wave_walks))
+    die(2, "options --wave-from/--wave-to/--wave-walks-only need --wave FILE");
+  if (o->wave_to && o->wave_to <= o->wave_from)
+    die(2, "option --wave-to: %" PRIu64 " is not after --wave-from %" PRIu64, o->wave_to,
+        o->wave_from);
   if (!o->trace) die(2, "no trace given (see --help)");
   if (o->levels_given && !o->bits_given) {
     uint32_t n = o->cfg.levels;
@@ -439,6 +480,15 @@ int main(int argc, char **argv) {
   r.x = xlat_create(o.backend, &o.cfg, err, sizeof err);
   if (!r.x) die(2, "%s", err);
   r.in.root = root | 1u;
+  if (o.wave) {
+    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o.wave, (long)getpid()) >=
+        (int)sizeof wave_tmp)
+      die(2, "option --wave: path too long");
+    wave_pending = 1;
+    if (xlat_trace_open(r.x, wave_tmp, o.wave_from, o.wave_to, o.wave_walks, o.wave_margin,
+                        err, sizeof err))
+      die(2, "option --wave: %s", err);
+  }
 
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -571,6 +621,11 @@ int main(int argc, char **argv) {
       printf("host_seconds %.3f\nevents_per_second %.0f\n", sec,
              sec > 0 ? (double)s->events / sec : 0.0);
     }
+  }
+  if (wave_pending) {
+    xlat_trace_close(r.x);
+    if (rename(wave_tmp, o.wave) != 0) die(2, "option --wave: cannot write %s", o.wave);
+    wave_pending = 0;
   }
   xlat_destroy(r.x);
   ctr_close(rd);
