@@ -79,7 +79,7 @@ static const char usage[] =
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
-    "  --host-stats        also print host seconds, simulated MIPS, host ns\n"
+    "  --host-stats        also print host CPU seconds, simulated MIPS, host ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
     "  -q, --quiet         no summary on stderr\n"
     "  -h, --help          this text\n"

@@ -152,7 +152,7 @@ static void usage(FILE *f) {
       "  --wave-walks-only     dump only each miss's request cycle, its walk and\n"
       "                        --wave-margin cycles after it\n"
       "  --wave-margin N       cycles kept after each walk, 0..1000 (default 4)\n"
-      "  --speed               also print host time and events per second\n"
+      "  --speed               also print host CPU time and events per second\n"
       "  --quiet               print nothing on success (with --stats-json)\n"
       "  --help                this text\n"
       "\n"
@@ -491,7 +491,7 @@ int main(int argc, char **argv) {
   }
 
   struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
   ctr_event_t ev;
   int rc;
   char where[600];
@@ -591,7 +591,7 @@ int main(int argc, char **argv) {
   }
   if (rc < 0) die(2, "%s", ctr_error(rd));
   /* let a walk still running (none is: every call waits for its answer) finish */
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
   r.st.cycles = r.now;
 
   xlat_counters_t c;
