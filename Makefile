@@ -20,6 +20,8 @@ BENCH_TARGETS :=
 CLEAN_DIRS    := $(BUILD)
 
 .DEFAULT_GOAL := help
+# keep intermediate files (objects of the tools), so a second make does nothing
+.SECONDARY:
 .PHONY: help setup all demo test bench lint synth clean distclean
 
 help:
@@ -32,6 +34,8 @@ help:
 	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
+	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
+	@echo "make firmware build the firmware ELFs into build/firmware/"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
 	@echo "make clean    remove build/"
 
