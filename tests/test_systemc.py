@@ -50,36 +50,33 @@ def demo_patch_args():
     return ["--patch-at", f"{cyc.group(1)}:{pat.group(1)}"]
 
 
-# (name, ELF under build/, extra options, required?)
+# (name, ELF under build/, extra options); every ELF is built by `make all`, so a
+# missing one fails the test (a skip would hide the lost coverage)
 CASES = [
-    ("callid_mix", "cycles/callid_mix.elf", [], True),
-    ("callid_mix-dmem3", "cycles/callid_mix.elf", ["--dmem-lat", "3", "--imem-lat", "2"], True),
-    ("bench-short", "firmware/bench/bench-short.elf", [], True),
-    ("demo", "firmware/demo/demo.elf", "DEMO", False),
-    ("cmpbench", "firmware/cmpbench/cmpbench.elf", [], False),
-    ("cmpbench-l2", "firmware/cmpbench/cmpbench-l2.elf", ["--ctlb-levels", "10,10"], False),
-    ("cmpbench-l1", "firmware/cmpbench/cmpbench-l1.elf", ["--ctlb-levels", "10"], False),
-    ("replay-hand", "firmware/replay/replay-hand.elf", [], False),
-    ("replay-phases", "firmware/replay/replay-phases.elf", [], False),
-    ("replay-lua-objects", "firmware/replay/replay-lua-objects.elf", [], False),
-    ("replay-spread", "firmware/replay/replay-spread.elf", [], False),
-    ("ctrt-lazy", "firmware/ctrt/ctrt-lazy.elf", ["--walk-cache", "4"], False),
-    ("ctrt-nohandler", "firmware/ctrt/ctrt-nohandler.elf", [], False),
-    ("trapdemo-unhandled", "firmware/trapdemo/trapdemo-unhandled.elf", [], False),
-    ("bench-short-maxcycles", "firmware/bench/bench-short.elf", ["--max-cycles", "20000"], True),
+    ("callid_mix", "cycles/callid_mix.elf", []),
+    ("callid_mix-dmem3", "cycles/callid_mix.elf", ["--dmem-lat", "3", "--imem-lat", "2"]),
+    ("bench-short", "firmware/bench/bench-short.elf", []),
+    ("demo", "firmware/demo/demo.elf", "DEMO"),
+    ("cmpbench", "firmware/cmpbench/cmpbench.elf", []),
+    ("cmpbench-l2", "firmware/cmpbench/cmpbench-l2.elf", ["--ctlb-levels", "10,10"]),
+    ("cmpbench-l1", "firmware/cmpbench/cmpbench-l1.elf", ["--ctlb-levels", "10"]),
+    ("replay-hand", "firmware/replay/replay-hand.elf", []),
+    ("replay-phases", "firmware/replay/replay-phases.elf", []),
+    ("replay-lua-objects", "firmware/replay/replay-lua-objects.elf", []),
+    ("replay-spread", "firmware/replay/replay-spread.elf", []),
+    ("ctrt-lazy", "firmware/ctrt/ctrt-lazy.elf", ["--walk-cache", "4"]),
+    ("ctrt-nohandler", "firmware/ctrt/ctrt-nohandler.elf", []),
+    ("trapdemo-unhandled", "firmware/trapdemo/trapdemo-unhandled.elf", []),
+    ("bench-short-maxcycles", "firmware/bench/bench-short.elf", ["--max-cycles", "20000"]),
 ]
 
 
-def case_args(name, rel, extra, required):
-    elf = BUILD / rel
-    if not elf.exists():
-        if required:
-            pytest.fail(f"{elf} is missing: run `make all` first")
-        pytest.skip(f"{elf} is not built (yet)")
+def case_args(name, rel, extra):
+    elf = need(BUILD / rel, "all")
     if extra == "DEMO":
         extra = demo_patch_args()
         if extra is None:
-            pytest.skip("firmware/demo/program.mk has no DEMO_PATCH")
+            pytest.fail("firmware/demo/program.mk has no DEMO_PATCH: update demo_patch_args()")
     return [*extra, elf]
 
 
@@ -116,9 +113,9 @@ def compare(tmp_path, args, env_extra=None, what=""):
 # ------------------------------------------------------------ identical runs
 
 @pytest.mark.parametrize("backend", ["c", "rtl"])
-@pytest.mark.parametrize("name,rel,extra,required", CASES, ids=[c[0] for c in CASES])
-def test_identical(tmp_path, backend, name, rel, extra, required):
-    args = case_args(name, rel, extra, required)
+@pytest.mark.parametrize("name,rel,extra", CASES, ids=[c[0] for c in CASES])
+def test_identical(tmp_path, backend, name, rel, extra):
+    args = case_args(name, rel, extra)
     stats, _ = compare(tmp_path, ["--xlat", backend, *args], what=f"{name} --xlat {backend}")
     assert stats["cycles"] > 0 and stats["instructions"] > 0
 
@@ -130,9 +127,10 @@ def test_quantum_does_not_matter(tmp_path, quantum):
     elf = need(BUILD / "cycles" / "callid_mix.elf", "all")
     compare(tmp_path, ["--xlat", "c", "--dmem-lat", "2", "--lockstep", elf],
             {"CTSIM_SC_QUANTUM": quantum}, what=f"quantum {quantum}")
-    demo = BUILD / "firmware" / "demo" / "demo.elf"
-    patch = demo_patch_args()
-    if quantum == "97" and demo.exists() and patch:
+    if quantum == "97":
+        demo = need(BUILD / "firmware" / "demo" / "demo.elf", "all")
+        patch = demo_patch_args()
+        assert patch, "firmware/demo/program.mk has no DEMO_PATCH: update demo_patch_args()"
         compare(tmp_path, ["--xlat", "c", *patch, demo],
                 {"CTSIM_SC_QUANTUM": quantum}, what="demo quantum 97")
 

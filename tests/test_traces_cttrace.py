@@ -23,8 +23,6 @@ REAL = sorted((ROOT / "traces" / "real").glob("*.ct.gz"))
 
 @pytest.fixture(scope="module")
 def cttrace():
-    if not (ROOT / "model" / "model.mk").exists():
-        pytest.skip("model/model.mk (build/libxlat.a) is not there yet")
     return need(ROOT / "build" / "cttrace", "build/cttrace")
 
 

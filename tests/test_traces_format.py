@@ -239,7 +239,14 @@ def test_ctrace_cli(tmp_path):
     assert list(ctrace.read_events(str(out))) == list(ctrace.read_events(str(ROOT / "traces/samples/hand.ct")))
     r = subprocess.run([sys.executable, tool, "info", str(out)], capture_output=True, text=True)
     info = dict(line.split(" ", 1) for line in r.stdout.splitlines())
-    assert info["call"] == "6" and info["distinct_ids"] == "2"  # 17 == 0x11 and info["gap_cycles"] == "20"
+    # hand.ct, read by hand: 10 events; calls 0x10, 17, 0x10, 0x10, 0x11, 0x10 = 6
+    # (17 == 0x11: 2 distinct IDs, 0x10..0x11); one each of patch, inv, flush, and
+    # one gap of 20 cycles
+    assert r.returncode == 0, r.stderr
+    assert (info["events"], info["call"], info["patch"], info["inv"], info["flush"],
+            info["gap"]) == ("10", "6", "1", "1", "1", "1")
+    assert info["distinct_ids"] == "2" and info["gap_cycles"] == "20"
+    assert (info["id_min"], info["id_max"]) == ("0x10", "0x11")
     bad = tmp_path / "bad.ct"
     bad.write_text("#ctrace 1\ncall 1\nnope\n")
     r = subprocess.run([sys.executable, tool, "convert", str(bad), str(tmp_path / "o.ct")],
