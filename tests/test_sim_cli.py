@@ -183,10 +183,55 @@ def test_stats_json_unwritable(tmp_path, good_elf):
     assert not list(tmp_path.glob("no*"))
 
 
-def test_ram_suffixes(good_elf):
-    for v in ["4096", "4K", "4k", "1M", "256M", "1G", "2G", "0x100000"]:
-        r = run(good_elf, "--ram", v, "-q")
-        assert r.returncode == 0, f"--ram {v}: {r.stderr}"
+RAM_EDGE_BODY = """
+  la   a0, handler
+  csrw mtvec, a0
+  li   s1, {last}
+  sw   s1, 0(s1)             # the last word of RAM: must not trap
+  lw   s2, 0(s1)
+  bne  s2, s1, fail
+  li   s3, {end}
+  li   s4, 0
+  sw   s1, 0(s3)             # the first byte past RAM: store access fault
+  beqz s4, fail              # (the handler set s4)
+"""
+RAM_EDGE_HANDLER = """
+  .align 2
+handler:
+  csrr t0, mcause
+  li   t1, 7
+  bne  t0, t1, fail
+  csrr t0, mtval
+  bne  t0, s3, fail
+  li   s4, 1
+  csrr t0, mepc
+  addi t0, t0, 4
+  csrw mepc, t0
+  mret
+"""
+
+
+@pytest.mark.parametrize("value,size", [
+    ("4096", 4096), ("8K", 8 << 10), ("8k", 8 << 10), ("1M", 1 << 20), ("256M", 256 << 20),
+    ("1G", 1 << 30), ("0x100000", 1 << 20)])
+def test_ram_suffixes(tmp_path, value, size):
+    # --ram SIZE (--help: K, M, G are x1024): RAM is 0x80000000 .. 0x80000000 + SIZE - 1,
+    # so the last word stores fine and the byte after it is a store access fault
+    # (cause 7, mtval = the address). The program is a few hundred bytes: fits in 4K.
+    base = 0x80000000
+    elf = program(tmp_path, RAM_EDGE_BODY.format(last=base + size - 4, end=base + size),
+                  extra=RAM_EDGE_HANDLER)
+    r = run(elf, "--ram", value, "-q")
+    assert r.returncode == 0, f"--ram {value}: status {r.returncode} {r.stderr}"
+
+
+def test_ram_2g(good_elf, tmp_path):
+    # 2G is the largest size: RAM then ends at the top of the address space
+    r = run(good_elf, "--ram", "2G", "-q")
+    assert r.returncode == 0 and r.stdout == "hi\n", r.stderr
+    elf = program(tmp_path, "  li s1, 0xfffffffc\n  sw s1, 0(s1)\n  lw s2, 0(s1)\n"
+                  "  bne s2, s1, fail\n")
+    assert run(elf, "--ram", "2G", "-q").returncode == 0
 
 
 # ------------------------------------------------------------ help, version

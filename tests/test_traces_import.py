@@ -112,9 +112,15 @@ def test_bad_dump(tmp_path, content, frag):
 
 
 def test_bad_arguments(tmp_path):
-    assert run(tmp_path / "missing.txt", "-o", tmp_path / "o.ct").returncode == 2
-    assert run(DUMP, "-o", tmp_path / "no" / "o.ct").returncode == 2
-    assert run(DUMP, "-o", tmp_path / "o.ct", "--id-bits", "40").returncode == 2
+    # exit 2, the error (last stderr line) names the file or the option, nothing written
+    for args, frag in (([tmp_path / "missing.txt", "-o", tmp_path / "o.ct"], "missing.txt"),
+                       ([DUMP, "-o", tmp_path / "no" / "o.ct"], "does not exist"),
+                       ([DUMP, "-o", tmp_path / "o.ct", "--id-bits", "40"], "--id-bits")):
+        r = run(*args)
+        last = r.stderr.strip().splitlines()[-1]
+        assert r.returncode == 2 and last.startswith("uftrace2ct.py: error:") and frag in last, \
+            r.stderr
+        assert r.stdout == "" and list(tmp_path.iterdir()) == []
     r = run("--help")
     for opt in ("--map", "--id-base", "--id-bits", "--map-out", "--cycles-per-us", "--uftrace", "--format"):
         assert opt in r.stdout
