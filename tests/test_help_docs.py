@@ -262,3 +262,23 @@ def test_accelerator_doc_examples_run():
         assert r.returncode == 0, f"docs/accelerator.md: `{cmd}`: {r.stdout[-500:]}{r.stderr[-500:]}"
         if cmd.startswith("build/xlat-diff"):
             assert r.stdout.strip().endswith("PASS"), (cmd, r.stdout[-500:])
+
+
+def test_readme_demo_excerpt_is_real():
+    """Every line of README.md's `make demo` excerpt (but the `...` elisions)
+    is a line of the demo's real output (firmware/demo/program.mk's run)."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("`make demo` runs a service loop"):text.index("## Using it")]
+    excerpt = re.search(r"```\n(.*?)```", section, re.S).group(1).splitlines()
+    assert len(excerpt) >= 6
+    demo = need(BUILD / "firmware" / "demo" / "demo.elf", "firmware")
+    r = subprocess.run([str(need(BUILD / "ctsim", "build/ctsim")), "--patch-at",
+                        "410000:0x10003:respond_v2", str(demo)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    real = set(r.stdout.splitlines()) | set(r.stderr.splitlines())
+    missing = [l for l in excerpt if l != "..." and l not in real]
+    assert not missing, missing
+    mk = (ROOT / "firmware" / "demo" / "program.mk").read_text()
+    assert re.search(r"^DEMO_PATCH_CYCLE\s*:=\s*410000\s*$", mk, re.M), \
+        "make demo no longer patches at 410000: update this test"

@@ -397,12 +397,13 @@ def test_host_stats_rss(tmp_path, good_elf):
 # ------------------------------------------------------------ docs
 
 def test_docs_examples_run():
-    """Every `build/ctsim ...` command in docs/ctsim.md runs and succeeds, and
-    the summary shown for hello.elf is what ctsim prints."""
+    """Every `build/ctsim ...` and `build/cttrace ...` command in docs/ctsim.md
+    runs (in order: the cttrace example reads the trace a ctsim line records)
+    and succeeds, and the summary shown for hello.elf is what ctsim prints."""
     root = pathlib.Path(__file__).resolve().parent.parent
     doc = (root / "docs" / "ctsim.md").read_text()
-    cmds = re.findall(r"^(build/ctsim .*)$", doc, re.M)
-    assert len(cmds) >= 5
+    cmds = re.findall(r"^(build/ct(?:sim|trace) .*)$", doc, re.M)
+    assert len(cmds) >= 5 and any(c.startswith("build/cttrace") for c in cmds)
     for cmd in cmds:
         r = subprocess.run(cmd, shell=True, cwd=root, capture_output=True,
                            text=True, timeout=120)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from sim_helpers import assemble, program, run, TOHOST_SECTION
+from sim_helpers import assemble, program, run, run_stats, TOHOST_SECTION
 
 # A handler that checks mcause == s1, mtval == s2, mepc == s3, that mstatus
 # has MPP = 3, MIE = 0, and then resumes at s4.
@@ -246,7 +246,16 @@ handler:
 
 
 def test_wfi_and_fences_are_nops(tmp_path):
-    assert run(program(tmp_path, "  wfi\n  fence\n  fence.i\n")).returncode == 0
+    # docs/timing.md: with mie = 0 wfi is a 1-cycle nop; fence and fence.i are
+    # 1-cycle nops. docs/ctsim.md: wfi is in class `system`, fence/fence.i in
+    # `fence`. n instructions without stalls take n + 4 cycles (sim_helpers.py).
+    body = "  li a0, 5\n  wfi\n  fence\n  fence.i\n  li a1, 5\n  bne a0, a1, fail\n"
+    r, s = run_stats(tmp_path, program(tmp_path, body))
+    assert r.returncode == 0, r.stderr
+    # li, wfi, fence, fence.i, li, bne (not taken) + 4 = 10 instructions, 14 cycles
+    assert s["instructions"] == 10 and s["cycles"] == 14
+    assert s["classes"]["fence"] == 2 and s["classes"]["system"] == 1
+    assert s["stalls"]["total"] == 0
 
 
 def test_misaligned_data(tmp_path):
