@@ -203,6 +203,32 @@ def test_imem_latency(tmp_path):
     assert s["cycles"] == 22
 
 
+@pytest.mark.parametrize("kind,body,expect,stalls", [
+    # Li = 2, straight line: F(i) = D(i-1), D(i) = F(i) + 2, E(i) = D(i) + 1
+    # (test_imem_latency): la t6 E 3, 5.
+    # beq: F 4, D 6, E 7, taken: R = E + 1 = 8. target li t5: F = max(D 6, R 8) = 8,
+    # D 10, E 11 (cost 2 + Li = 4). sw: F 10, D 12, E 13, W 15 -> 16 cycles.
+    # Stall gaps: 1 per straight-line instruction (imem: la's addi, beq, sw) and
+    # 11 - 7 - 1 = 3 for the target (set by R: branch).
+    ("branch", "  beq x0, x0, 1f\n  addi a0, a0, 1\n1:", 16, {"branch": 3, "imem": 3}),
+    # jal: F 4, D 6, R = D + 1 = 7; target F 7, D 9, E 10 (cost 1 + Li = 3); sw F 9,
+    # D 11, E 12, W 14 -> 15 cycles. Gaps: imem 3, jal 10 - 7 - 1 = 2.
+    ("jal", "  jal x0, 1f\n  addi a0, a0, 1\n1:", 15, {"jal": 2, "imem": 3}),
+    # la a0: E 7, 9; jalr: F 8, D 10, E 11, R 12; target F 12, D 14, E 15 (cost
+    # 2 + Li = 4); sw F 14, D 16, E 17, W 19 -> 20 cycles. Gaps: imem 5 (la t6's
+    # addi, la a0 x2, jalr, sw), jalr 15 - 11 - 1 = 3.
+    ("jalr", "  la a0, 1f\n  jalr x0, 0(a0)\n  addi a1, a1, 1\n1:", 20,
+     {"jalr": 3, "imem": 5}),
+])
+def test_redirects_with_imem_latency(tmp_path, kind, body, expect, stalls):
+    # docs/timing.md's general column: taken branch and jalr 2 + Li, jal 1 + Li.
+    s = cycles_of(tmp_path, body, "--imem-lat", "2")
+    assert s["cycles"] == expect
+    for k, v in stalls.items():
+        assert s["stalls"][k] == v, (k, s["stalls"])
+    assert s["stalls"]["total"] == sum(stalls.values())
+
+
 def test_dmem_latency(tmp_path):
     # Ld = 3. la t6 E 2,3. lw E 4, M 5, W 8. addi a1 E 5, M max(6, 8) = 8, W 9.
     # addi a2 E max(6, prev.M 8) = 8, M 9, W 10. li t5 E 9, M 10, W 11.

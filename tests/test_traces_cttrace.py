@@ -165,6 +165,8 @@ def test_json_to_stdout(cttrace):
     r = run(cttrace, HAND, "--stats-json", "-")
     assert r.returncode == 0
     d = json.loads(r.stdout)
+    # as in test_hand_trace_cycles with mem_lat 1: 5 misses of 3*(1+1)+2 = 8 cycles,
+    # 1 hit of 1, 3 invalidate cycles, a 20-cycle gap: 40 + 1 + 3 + 20 = 64
     assert d["hits"] == 1 and d["misses"] == 5 and d["cycles"] == 64
 
 
