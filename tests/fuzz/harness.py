@@ -1,0 +1,262 @@
+"""Assembles generated programs (tests/fuzz/gen.py) and runs them on build/ctsim
+in the four modes --xlat c / --xlat rtl, each with and without --lockstep, under
+one CTLB configuration; returns every difference between the modes and every
+disagreement with the Python model, as one-line problem descriptions.
+
+As a script, a campaign over many seeds (every seed with a few configurations
+drawn by the seed, the geometry drawn by the seed too):
+
+    .venv/bin/python tests/fuzz/harness.py --seeds 1-300 [--configs 3] [--keep DIR]
+
+prints one line per failing (seed, configuration) and a total; exit status 1 if
+anything failed. --keep writes the sources and logs of failing cases to DIR.
+"""
+import argparse
+import hashlib
+import json
+import pathlib
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+    from fuzz import gen  # noqa: E402
+else:
+    from . import gen
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+CTSIM = ROOT / "build" / "ctsim"
+LINK = pathlib.Path(__file__).resolve().parent / "link.ld"
+CROSS_GCC = "riscv64-unknown-elf-gcc"
+GCC_FLAGS = ["-march=rv32im", "-mabi=ilp32", "-misa-spec=2.2", "-nostdlib",
+             "-nostartfiles", "-T", str(LINK)]
+MAX_CYCLES = 5_000_000
+
+# CTLB configurations: direct-mapped, set-associative and fully associative,
+# every policy, walk cache off and on, --dmem-lat 1 and 3, --imem-lat 1 and 2.
+CONFIGS = {
+    "dm16-lru": ["--ctlb-entries", "16", "--ctlb-ways", "1", "--ctlb-policy", "lru"],
+    "sa8w2-plru-wc2-d3": ["--ctlb-entries", "8", "--ctlb-ways", "2", "--ctlb-policy", "plru",
+                          "--walk-cache", "2", "--dmem-lat", "3"],
+    "fa4-fifo-i2": ["--ctlb-entries", "4", "--ctlb-ways", "4", "--ctlb-policy", "fifo",
+                    "--imem-lat", "2"],
+    "sa16w4-random-wc4-d3-i2": ["--ctlb-entries", "16", "--ctlb-ways", "4", "--ctlb-policy",
+                                "random", "--walk-cache", "4", "--dmem-lat", "3",
+                                "--imem-lat", "2"],
+    "e1-lru-wc1": ["--ctlb-entries", "1", "--ctlb-ways", "1", "--ctlb-policy", "lru",
+                   "--walk-cache", "1"],
+    "fa32-lru-wc8-d3": ["--ctlb-entries", "32", "--ctlb-ways", "32", "--ctlb-policy", "lru",
+                        "--walk-cache", "8", "--dmem-lat", "3"],
+    "sa64w4-plru-i2": ["--ctlb-entries", "64", "--ctlb-ways", "4", "--ctlb-policy", "plru",
+                       "--imem-lat", "2"],
+    "fa8-random-s4d2-wc1-d3-i2": ["--ctlb-entries", "8", "--ctlb-ways", "8", "--ctlb-policy",
+                                  "random", "--lfsr-seed", "1234", "--walk-cache", "1",
+                                  "--dmem-lat", "3", "--imem-lat", "2"],
+    "sa16w2-fifo-wc64": ["--ctlb-entries", "16", "--ctlb-ways", "2", "--ctlb-policy", "fifo",
+                         "--walk-cache", "64"],
+    "dm2-plru-d3": ["--ctlb-entries", "2", "--ctlb-ways", "1", "--ctlb-policy", "plru",
+                    "--dmem-lat", "3"],
+}
+
+MODES = [("c", False), ("rtl", False), ("c", True), ("rtl", True)]
+
+STRIP_TEXT = re.compile(r"backend \w+( \(lock-step\))?")
+STRIP_JSON = re.compile(r"\"backend\": \"\w+\", \"lockstep\": \w+")
+
+
+def configs_for(seed, k):
+    """k configuration names drawn by the seed (a fixed function of it)."""
+    return random.Random(f"cfg{seed}").sample(sorted(CONFIGS), k)
+
+
+def assemble(prog, d, name=None):
+    d = pathlib.Path(d)
+    name = name or f"fuzz{prog.seed}"
+    src = d / f"{name}.S"
+    elf = d / f"{name}.elf"
+    src.write_text(prog.source)
+    r = subprocess.run([CROSS_GCC, *GCC_FLAGS, "-o", str(elf), str(src)],
+                       capture_output=True, text=True)
+    if r.returncode:
+        raise AssertionError(f"assembling {src} failed:\n{r.stderr}")
+    return elf
+
+
+class ModeRun:
+    def __init__(self, mode, proc, stats_text, log):
+        self.mode = mode
+        self.rc = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+        self.stats_text = stats_text
+        self.stats = json.loads(stats_text) if stats_text else None
+        self.log_hash = hashlib.sha256(log).hexdigest() if log is not None else None
+        self.log = log
+
+    def name(self):
+        return f"--xlat {self.mode[0]}" + (" --lockstep" if self.mode[1] else "")
+
+
+def run_mode(elf, levels, cfg_args, mode, d):
+    d = pathlib.Path(d)
+    backend, lockstep = mode
+    tag = f"{backend}{'-ls' if lockstep else ''}"
+    js = d / f"stats-{tag}.json"
+    log = d / f"commits-{tag}.log"
+    for p in (js, log):
+        if p.exists():
+            p.unlink()
+    cmd = [str(CTSIM), "--xlat", backend, *(["--lockstep"] if lockstep else []),
+           "--ctlb-levels", levels, *cfg_args, "--max-cycles", str(MAX_CYCLES),
+           "--stats-json", str(js), "--log-commits", str(log), str(elf)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+    return ModeRun(mode, proc, js.read_text() if js.exists() else None,
+                   log.read_bytes() if log.exists() else None)
+
+
+def first_diff_line(a, b):
+    la, lb = a.splitlines(), b.splitlines()
+    for i, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return f"line {i + 1}: {x!r} vs {y!r}"
+    return f"length {len(la)} vs {len(lb)} lines"
+
+
+def compare_modes(runs):
+    """Problems where a mode differs from the first one."""
+    probs = []
+    ref = runs[0]
+    for r in runs[1:]:
+        what = f"{r.name()} vs {ref.name()}"
+        if r.rc != ref.rc:
+            probs.append(f"{what}: exit status {r.rc} vs {ref.rc}")
+        if r.out != ref.out:
+            probs.append(f"{what}: stdout differs, {first_diff_line(r.out, ref.out)}")
+        if STRIP_TEXT.sub("", r.err) != STRIP_TEXT.sub("", ref.err):
+            probs.append(f"{what}: stderr differs, "
+                         f"{first_diff_line(STRIP_TEXT.sub('', r.err), STRIP_TEXT.sub('', ref.err))}")
+        if (r.stats_text is None) != (ref.stats_text is None):
+            probs.append(f"{what}: --stats-json written by one only")
+        elif r.stats_text is not None:
+            a, b = STRIP_JSON.sub("", r.stats_text), STRIP_JSON.sub("", ref.stats_text)
+            if a != b:
+                probs.append(f"{what}: --stats-json differs, {first_diff_line(a, b)}")
+        if r.log_hash != ref.log_hash:
+            la = (r.log or b"").decode(errors="replace")
+            lb = (ref.log or b"").decode(errors="replace")
+            probs.append(f"{what}: --log-commits differs, {first_diff_line(la, lb)}")
+    return probs
+
+
+def check_model(prog, run):
+    """Problems where a run disagrees with the Python model."""
+    probs = []
+    e = prog.expect
+    if run.rc != 0:
+        probs.append(f"{run.name()}: exit status {run.rc} (10+n: register xn, 50+k: "
+                     f"counter 0xFC0+k, 60: hits+misses != lookups, 99: unexpected trap); "
+                     f"stderr: {run.err.strip().splitlines()[:3]}")
+    words = run.out.split()
+    if len(words) != 39:
+        probs.append(f"{run.name()}: {len(words)} words printed instead of 39")
+        return probs
+    vals = [int(w, 16) for w in words]
+    for n, v in e["regs"].items():
+        if vals[n] != v:
+            probs.append(f"{run.name()}: x{n} = {vals[n]:#010x}, model {v:#010x}")
+    hit, miss, _walk, inv, fault, cause, look = vals[32:]
+    c = e["counters"]
+    for name, got, want in (("ctlbinv", inv, c["invalidations"]),
+                            ("ctlbfault", fault, c["faults"]),
+                            ("ctcause", cause, c["ctcause"]),
+                            ("ctlblookup", look, c["lookups"])):
+        if got != want:
+            probs.append(f"{run.name()}: {name} = {got}, model {want}")
+    if (hit + miss) & gen.M32 != look:
+        probs.append(f"{run.name()}: ctlbhit {hit} + ctlbmiss {miss} != ctlblookup {look}")
+    s = run.stats
+    if s is None:
+        probs.append(f"{run.name()}: no --stats-json")
+        return probs
+    t = s["ctlb"]
+    for key, want in (("lookups", c["lookups"]), ("faults", c["faults"]),
+                      ("invalidations", c["invalidations"]), ("callids", c["callids"])):
+        if t[key] != want:
+            probs.append(f"{run.name()}: stats ctlb.{key} = {t[key]}, model {want}")
+    if t["hits"] + t["misses"] != t["lookups"]:
+        probs.append(f"{run.name()}: stats hits + misses != lookups")
+    if (t["hits"], t["misses"]) != (hit, miss):
+        probs.append(f"{run.name()}: stats hits/misses {t['hits']}/{t['misses']} vs CSRs {hit}/{miss}")
+    if s["traps"] != c["traps"]:
+        probs.append(f"{run.name()}: stats traps = {s['traps']}, model {c['traps']}")
+    if s["exit"]["reason"] != "tohost":
+        probs.append(f"{run.name()}: exit reason {s['exit']['reason']}")
+    return probs
+
+
+def check(seed, cfg, d, levels=None, size=None):
+    """Generates seed's program, runs it in the four modes under CONFIGS[cfg];
+    returns (problems, program)."""
+    prog = gen.generate(seed, levels, size)
+    elf = assemble(prog, d)
+    runs = [run_mode(elf, prog.levels_arg, CONFIGS[cfg], m, d) for m in MODES]
+    probs = compare_modes(runs)
+    for r in runs:
+        probs += check_model(prog, r)
+    return probs, prog
+
+
+def parse_seeds(text):
+    out = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out += list(range(int(a), int(b) + 1)) if b else [int(a)]
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Random call-ID programs on build/ctsim: "
+                                 "the four backend/lock-step modes must agree with each "
+                                 "other and with the Python model.")
+    ap.add_argument("--seeds", default="1-20", help="seeds, e.g. 1-300 or 1,5,9 (default 1-20)")
+    ap.add_argument("--configs", type=int, default=3,
+                    help=f"configurations per seed, 1..{len(CONFIGS)} (default 3)")
+    ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
+                    help="run these configurations instead (repeatable)")
+    ap.add_argument("--keep", help="directory for the sources and logs of failing cases")
+    a = ap.parse_args(argv)
+    try:
+        seeds = parse_seeds(a.seeds)
+    except ValueError:
+        ap.error(f"--seeds: '{a.seeds}' is not a list of seeds or ranges")
+    if not 1 <= a.configs <= len(CONFIGS):
+        ap.error(f"--configs: must be 1..{len(CONFIGS)}")
+    if not CTSIM.exists():
+        print(f"harness: error: {CTSIM} is missing: run `make build/ctsim`", file=sys.stderr)
+        return 2
+    bad = total = 0
+    for seed in seeds:
+        for cfg in (a.config or configs_for(seed, a.configs)):
+            total += 1
+            with tempfile.TemporaryDirectory() as d:
+                probs, prog = check(seed, cfg, d)
+                if probs:
+                    bad += 1
+                    print(f"FAIL seed {seed} config {cfg} levels {prog.levels_arg}: "
+                          f"{len(probs)} problems; first: {probs[0]}", flush=True)
+                    if a.keep:
+                        k = pathlib.Path(a.keep) / f"seed{seed}-{cfg}"
+                        k.mkdir(parents=True, exist_ok=True)
+                        for f in pathlib.Path(d).iterdir():
+                            (k / f.name).write_bytes(f.read_bytes())
+                        (k / "problems.txt").write_text("\n".join(probs) + "\n")
+    print(f"harness: {total - bad}/{total} cases passed ({len(seeds)} seeds)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
