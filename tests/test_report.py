@@ -232,6 +232,39 @@ def test_committed_report_is_consistent():
     assert "make report" in text
 
 
+def md_table_after(text, heading):
+    """The rows of the first Markdown table after the line starting with `heading`,
+    as lists of cell strings (header and separator left out)."""
+    rest = text[text.index(heading):]
+    rows = []
+    for line in rest.splitlines():
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip("|").split("|")])
+        elif rows:
+            break
+    return rows[2:]
+
+
+def test_committed_report_figures_match_theory():
+    """The committed docs/report.md's figures that theory fixes: the walk cycles
+    per miss without a walk cache are m(1+L)+1 exactly (docs/accelerator.md
+    section 4), and the call-mechanism table is the figures worked out by hand in
+    test_cmpbench.py. A stale report (or a changed model) fails here."""
+    from test_cmpbench import COMMON
+    text = (ROOT / "docs" / "report.md").read_text()
+    rows = md_table_after(text, "**Walk cycles per miss, walk cache off**")
+    lats = [1, 2, 4, 8, 16, 32]
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4]
+    for r in rows:
+        m = int(r[0])
+        assert [float(c) for c in r[1:]] == [m * (1 + lat) + 1 for lat in lats], r
+    rows = md_table_after(text, "| mechanism | name | cycles per call |")
+    got = {r[1].strip("`"): float(r[2]) for r in rows}
+    want = {k: float(v) for k, v in COMMON.items()}
+    want.update({f"callid_miss_l{n}": float(3 + n * (1 + 1) + 1 + 3) for n in (1, 2, 3)})
+    assert got == want
+
+
 def test_make_targets_defined():
     r = subprocess.run(["make", "-n", "report", "sweep"], cwd=ROOT, capture_output=True,
                        text=True)
