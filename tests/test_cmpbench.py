@@ -92,3 +92,28 @@ def test_lockstep_identical():
     lock = ctsim_run(elf("cmpbench", "cmpbench.elf"), "--lockstep")
     assert skip.rc == 0 and lock.stats["ctlb"]["lockstep"] is True
     assert skip.comparable() == lock.comparable()
+
+
+def test_docs_quote_the_hand_worked_figures():
+    """docs/comparison.md's results table (defaults and --dmem-lat 3 columns)
+    and README.md's summary sentence quote the figures derived above."""
+    from conftest import ROOT
+    slow = {"direct": 5, "indirect": 6, "callid_hit": 6, "jumptable": 12, "flat_zcmt": 10,
+            "swwalk2": 19, "trampoline": 7, "trampoline_ld": 13}
+    fast = dict(COMMON)
+    for n in (1, 2, 3):
+        fast[f"callid_miss_l{n}"] = 3 + n * (1 + 1) + 1 + 3
+        slow[f"callid_miss_l{n}"] = 3 + n * (1 + 3) + 1 + 3
+    text = (ROOT / "docs" / "comparison.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \|.*\| ([\d.]+) \| [^|]+ \| (\d+) \|$", text, re.M)
+    assert {m: (float(a), int(b)) for m, a, b in rows} == \
+        {m: (float(fast[m]), slow[m]) for m in fast}
+    readme = (ROOT / "README.md").read_text()
+    m = re.search(r"direct (\d+), indirect `jalr` (\d+), \*\*`callid` hit (\d+)\*\*, `callid` "
+                  r"miss (\d+) / (\d+)\s+/ (\d+) with 1 / 2 / 3 table levels, jump table (\d+), "
+                  r"Zcmt-style flat table (\d+), software\s+two-level walk (\d+), trampoline (\d+)",
+                  readme)
+    assert m, "README.md's cmpbench sentence changed: update this test"
+    assert [int(x) for x in m.groups()] == [
+        fast[k] for k in ("direct", "indirect", "callid_hit", "callid_miss_l1", "callid_miss_l2",
+                          "callid_miss_l3", "jumptable", "flat_zcmt", "swwalk2", "trampoline")]
