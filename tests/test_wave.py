@@ -87,6 +87,16 @@ def test_demo_walks_dumped(tmp_path):
     # 200000), ctsim's patch at 410000 before request 20 (cycle 420000)
     assert 2 * 200000 < w[3][0] < 2 * 220000
     assert 2 * 420000 <= w[4][0] < 2 * 440000
+    # docs/waves.md describes walk 4 of this dump (its screenshot docs/img/walk.png):
+    # its cycle, its three reads and the leaf must be this build's
+    doc = (ROOT / "docs" / "waves.md").read_text()
+    para = doc[doc.index("The fourth walk of the demo"):doc.index("Rerun the screenshot")]
+    t, ident, reads = w[3]
+    assert ident == 0x10002 and f"(ID 0x{ident:05X})" in para
+    assert f"at CPU cycle {t // 2}" in para, (t // 2, para[:200])
+    for addr, _ in reads:
+        assert f"0x{addr:08X}" in para, hex(addr)
+    assert f"the leaf 0x{reads[2][1]:08X}" in para and f"0x{reads[2][1] & ~3:08X}" in para
 
 
 def test_window(tmp_path):
