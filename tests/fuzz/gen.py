@@ -165,6 +165,9 @@ class Machine:
         self.lookups = self.faults = self.invs = self.ctcause = 0
         self.callids = self.traps = 0
         self.steps = 0
+        # coverage of the generated run (not checked: reported by the tests)
+        self.cover = {"fault1": 0, "fault2": 0, "fault3": 0, "fault4": 0, "installs": 0,
+                      "ifetch": 0, "calls": 0, "superpage": 0}
 
     # memory
     def r32(self, a):
@@ -235,6 +238,7 @@ class Machine:
             if flag == 1 and self.r32(r + 4) == tval:
                 self.w32(r, 0)
                 self.w32(self.r32(r + 8), self.r32(r + 12))
+                self.cover["installs"] += 1
                 return True
         return False
 
@@ -242,20 +246,40 @@ class Machine:
         while True:
             self.lookups += 1
             self.callids += 1
-            code, addr, _ = self.walk(cid)
+            code, addr, ea = self.walk(cid)
             if code:
                 self.faults += 1
                 self.ctcause = code
+                self.cover[f"fault{code}"] += 1
                 if self.trap(24, cid):
                     continue
                 return
+            if self.levels_above(cid, ea):
+                self.cover["superpage"] += 1
             if addr in self.fns:
+                self.cover["calls"] += 1
                 for op in self.fns[addr]:
                     op.run(self)
             else:
                 assert not RAM_BASE <= addr < RAM_END, hex(addr)
+                self.cover["ifetch"] += 1
                 self.trap(1, addr)
             return
+
+    def levels_above(self, cid, ea):
+        """Whether the leaf at ea ended the walk above the last level."""
+        return self.walk_depth(cid) < len(self.levels)
+
+    def walk_depth(self, cid):
+        base = self.root & ~3 & M32
+        s = sum(self.levels)
+        for lvl, b in enumerate(self.levels):
+            s -= b
+            e = self.r32((base + 4 * ((cid >> s) & ((1 << b) - 1))) & M32)
+            if e & 3 != 1:
+                return lvl + 1
+            base = e & ~3 & M32
+        return len(self.levels)
 
     def xlat(self, cid):
         self.lookups += 1
@@ -414,16 +438,49 @@ class CallId(Op):
 
 
 class Xlat(Op):
-    def __init__(self, rd, idreg, cid):
-        self.rd, self.idreg, self.cid = rd, idreg, cid
+    """li idreg, ID; [filler]; xlat rd, idreg."""
+
+    def __init__(self, rd, idreg, cid, filler=None):
+        self.rd, self.idreg, self.cid, self.filler = rd, idreg, cid, filler
 
     def asm(self, g):
-        return [f"li {x(self.idreg)}, {sx(self.cid)}",
-                f".insn r CUSTOM_0, 2, 0, {x(self.rd)}, {x(self.idreg)}, x0"]
+        out = [f"li {x(self.idreg)}, {sx(self.cid)}"]
+        if self.filler:
+            out += self.filler.asm(g)
+        return out + [f".insn r CUSTOM_0, 2, 0, {x(self.rd)}, {x(self.idreg)}, x0"]
 
     def run(self, m):
         m.set(self.idreg, self.cid)
+        if self.filler:
+            self.filler.run(m)
         m.set(self.rd, m.xlat(m.regs[self.idreg]))
+
+
+class RawXlat(Op):
+    """xlat rd, idreg with whatever idreg holds (a filler right before a callid
+    of the same ID: back-to-back requests)."""
+
+    def __init__(self, rd, idreg):
+        self.rd, self.idreg = rd, idreg
+
+    def asm(self, g):
+        return [f".insn r CUSTOM_0, 2, 0, {x(self.rd)}, {x(self.idreg)}, x0"]
+
+    def run(self, m):
+        m.set(self.rd, m.xlat(m.regs[self.idreg]))
+
+
+class RawInv(Op):
+    """ctlb.inv idreg (or a flush) right before a lookup."""
+
+    def __init__(self, idreg):
+        self.idreg = idreg
+
+    def asm(self, g):
+        return [f".insn r CUSTOM_0, 1, 0, x0, {x(self.idreg)}, x0"]
+
+    def run(self, m):
+        m.invs += 1
 
 
 class Inv(Op):
@@ -519,12 +576,13 @@ class Gen:
         self.rng = random.Random(seed)
         self.seed = seed
         self.levels = list(levels) if levels else list(self.rng.choice(GEOMETRIES))
-        self.size = size if size is not None else self.rng.randint(60, 220)
+        self.size = size if size is not None else self.rng.randint(80, 400)
         self.nlab = 0
         self.tables = []                # (addr, level)
         self.next_table = TBASE
         self.init = {}                  # initial table words
         self.ids = []
+        self.hot = []
 
     def label(self):
         self.nlab += 1
@@ -672,7 +730,10 @@ class Gen:
     # -------------------------------------------------------------- stream
     def pick_id(self, m):
         r = self.rng
-        if r.random() < 0.7:
+        k = r.random()
+        if k < 0.45 and self.hot:
+            return r.choice(self.hot)
+        if k < 0.8:
             ok = [c for c in self.ids if m.walk(c)[0] == 0]
             if ok:
                 return r.choice(ok)
@@ -718,22 +779,45 @@ class Gen:
             name = r.choice(list(STORES))
             return Store(name, self.src(), r.randrange(SCRATCH - 3))
         if k < 0.72:
-            return Xlat(self.dst(), self.dst(), self.pick_id(m))
+            return self.xlat(m)
         if k < 0.77:
             if r.random() < 0.3:
                 return Csrr(r.choice(VOLATILE), r.choice(CSR_VOLATILE))
             return Csrr(self.dst(), r.choice(CSR_MODELLED))
         if k < 0.8:
-            return Inv() if r.random() < 0.3 else Inv(self.dst(), self.pick_id(m))
+            return Inv() if r.random() < 0.15 else Inv(self.dst(), self.pick_id(m))
         if in_fn:
             return self.alu()
         return self.callid(m)
 
+    def filler(self, idreg):
+        """None, or an op right before a lookup through idreg that leaves idreg
+        alone: an ALU op, a store or load (the walker waits for the data port
+        with --dmem-lat > 1), an xlat or ctlb.inv of the same ID, a flush."""
+        r = self.rng
+        k = r.random()
+        if k < 0.45:
+            return None
+        if k < 0.6:
+            return self.alu(avoid=(idreg,))
+        if k < 0.7:
+            return Store(r.choice(list(STORES)), self.src(), r.randrange(SCRATCH - 3))
+        if k < 0.8:
+            return Load(r.choice(list(LOADS)), self.dst(avoid=(idreg,)), r.randrange(SCRATCH - 3))
+        if k < 0.9:
+            return RawXlat(self.dst(avoid=(idreg,)), idreg)
+        if k < 0.97:
+            return RawInv(idreg)
+        return RawInv(0)
+
+    def xlat(self, m):
+        idreg = self.dst()
+        return Xlat(self.dst(), idreg, self.pick_id(m), self.filler(idreg))
+
     def callid(self, m):
         r = self.rng
         idreg = RA if r.random() < 0.15 else self.dst()
-        filler = self.alu(avoid=(idreg,)) if r.random() < 0.3 else None
-        return CallId(idreg, self.pick_id(m), filler)
+        return CallId(idreg, self.pick_id(m), self.filler(idreg))
 
     def body(self, m, n):
         return [self.simple(m) for _ in range(n)]
@@ -756,6 +840,8 @@ class Gen:
         last = len(self.levels) - 1
         old = m.r32(a)
         k = r.random()
+        if lvl < last and k < 0.5:
+            k = 0.5 + k  # above the last level: mostly relinks, fewer superpages
         if k < 0.5:
             new = self.fn_leaf()
         elif k < 0.65:
@@ -772,7 +858,7 @@ class Gen:
         found = self.paths(m, a, lvl)
         if len(found) == 1 and lvl == last:
             ops.append(Inv(self.dst(), found[0]))
-        elif found or r.random() < 0.3:
+        elif found or r.random() < 0.1:
             ops.append(Inv())
         return Seq(ops)
 
@@ -809,12 +895,12 @@ class Gen:
         if k < 0.58:
             return self.callid(m)
         if k < 0.62:
-            return Xlat(self.dst(), self.dst(), self.pick_id(m))
+            return self.xlat(m)
         if k < 0.66:
             return Block(r.choice(list(BRANCHES)), self.src(), self.src(),
                          self.body(m, r.randint(1, 5)))
         if k < 0.71:
-            return Loop(r.randint(1, 4), self.body(m, r.randint(2, 7)))
+            return Loop(r.randint(1, 6), self.body(m, r.randint(2, 7)))
         if k < 0.75:
             return Csrr(self.dst(), r.choice(CSR_MODELLED)) if r.random() < 0.6 else \
                 Csrr(r.choice(VOLATILE), r.choice(CSR_VOLATILE))
@@ -866,6 +952,10 @@ class Gen:
         for op in prologue:
             op.run(m)
 
+        # a few IDs called again and again (CTLB hits, evictions in one set):
+        # mostly mapped ones, and one of any kind
+        mapped = [c for c in self.ids if m.walk(c)[0] == 0] or self.ids
+        self.hot = r.sample(mapped, min(len(mapped), r.randint(2, 8))) + [r.choice(self.ids)]
         self.slot = 0
         stream = []
         while len(stream) < self.size:

@@ -1,0 +1,231 @@
+"""Randomized differential testing of the call-ID co-simulation.
+
+tests/fuzz/gen.py generates, from a seed, a random RV32IM + call-ID program (a
+radix table of random geometry with valid/invalid entries, superpage leaves,
+shared subtables, BUS and outside-RAM entries; handler functions; a random
+stream of ALU ops, loads/stores, mul/div, branches, loops, callid, xlat,
+ctlb.inv, counter CSR reads, hot patches, root switches, a lazy-binding fault
+handler) and computes its architectural results with a small Python model
+(docs/accelerator.md section 2 for the translations). tests/fuzz/harness.py runs
+it on build/ctsim with --xlat c and --xlat rtl, each with and without
+--lockstep, and requires byte-identical stdout, exit status, stderr summary,
+--stats-json (every field but the two naming the backend and the mode) and
+--log-commits; every run must also match the model (the checked registers,
+ctlbinv/ctlbfault/ctcause/ctlblookup, ctlbhit + ctlbmiss = ctlblookup, the
+lookups, faults, invalidations, callids and traps of the statistics).
+
+By default a few seeds x configurations run (well under a minute). More:
+
+    CTSIM_FUZZ_SEEDS=200 .venv/bin/python -m pytest -n 2 tests/test_fuzz_callid.py
+
+runs seeds 1..200, each under CTSIM_FUZZ_CONFIGS (default 3) configurations
+drawn by the seed from harness.CONFIGS. The same campaign without pytest:
+
+    .venv/bin/python tests/fuzz/harness.py --seeds 1-200 --keep build/fuzz-fail
+
+Expected values come from the Python model and from the spec worked by hand
+(the walk and ALU tests below), never from ctsim's output.
+"""
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+
+from fuzz import gen, harness
+
+FAST = [
+    (1, "dm16-lru"), (1, "sa16w4-random-wc4-d3-i2"),
+    (2, "fa4-fifo-i2"), (2, "sa8w2-plru-wc2-d3"),
+    (3, "fa32-lru-wc8-d3"), (3, "dm2-plru-d3"),
+]
+
+
+def cases():
+    n = int(os.environ.get("CTSIM_FUZZ_SEEDS", "0") or 0)
+    if n <= 0:
+        return FAST
+    k = int(os.environ.get("CTSIM_FUZZ_CONFIGS", "3"))
+    return [(s, c) for s in range(1, n + 1) for c in harness.configs_for(s, k)]
+
+
+def need_ctsim():
+    if not harness.CTSIM.exists():
+        pytest.fail(f"{harness.CTSIM} is missing: run `make build/ctsim` first")
+
+
+@pytest.mark.parametrize("seed,cfg", cases(), ids=lambda v: str(v))
+def test_fuzz_callid(tmp_path, seed, cfg):
+    need_ctsim()
+    probs, prog = harness.check(seed, cfg, tmp_path)
+    assert not probs, (f"seed {seed}, config {cfg} ({' '.join(harness.CONFIGS[cfg])}), "
+                       f"--ctlb-levels {prog.levels_arg}:\n" + "\n".join(probs[:20]))
+
+
+# ------------------------------------------------------------ the generator
+
+def test_generator_is_deterministic():
+    a, b = gen.generate(7), gen.generate(7)
+    assert a.source == b.source and a.expect == b.expect and a.levels == b.levels
+    assert gen.generate(8).source != a.source
+
+
+def test_generated_programs_cover_the_features():
+    """Over 30 seeds the model sees every fault code, lazy installs, calls
+    through superpage leaves and to targets outside RAM; and the sources hold
+    every call-ID instruction form."""
+    cover = {}
+    text = ""
+    for s in range(1, 31):
+        p = gen.generate(s)
+        for k, v in p.model.cover.items():
+            cover[k] = cover.get(k, 0) + v
+        text += p.source
+    assert all(v > 0 for v in cover.values()), cover
+    for form in ("CUSTOM_0, 0, 0, x1, x1", "CUSTOM_0, 0, 0, x1,", "CUSTOM_0, 2, 0",
+                 "CUSTOM_0, 1, 0, x0, x0, x0", "csrr x26, 0xfc0", "csrw 0x7c0"):
+        assert form in text, form
+    assert len({tuple(gen.generate(s).levels) for s in range(1, 31)}) >= 6
+
+
+# ------------------------------------------------------------ the model, by hand
+
+def hand_table(levels=(4, 4)):
+    """accelerator.md section 2 with levels 4,4 (W = 8): root at 0x80400000."""
+    m = gen.Machine(list(levels), {})
+    root, l1 = 0x80400000, 0x80400100
+    m.w32(root + 4 * 0x1, l1 | 1)              # ID 0x1_ -> L1
+    m.w32(l1 + 4 * 0x2, 0x80100040 | 3)        # ID 0x12 -> 0x80100040
+    m.w32(l1 + 4 * 0x3, 0x80100041)            # valid, not leaf, last level
+    m.w32(l1 + 4 * 0x4, 0x80100042)            # leaf bit, valid clear
+    m.w32(root + 4 * 0x2, 0x80100080 | 3)      # superpage: IDs 0x20..0x2F
+    m.w32(root + 4 * 0x3, 0x00010000 | 1)      # next table outside RAM
+    m.w32(root + 4 * 0x4, 0xFFFFFFF0 | 1)      # next table wraps around
+    m.w32(root + 4 * 0x5, (gen.RAM_END - 8) | 1)  # straddles the end of RAM
+    m.root = root | 1
+    return m
+
+
+@pytest.mark.parametrize("cid,want", [
+    (0x12, (0, 0x80100040)),
+    (0x13, (1, None)),       # non-leaf at the last level
+    (0x14, (1, None)),       # valid bit clear
+    (0x15, (1, None)),       # zero entry
+    (0x00, (1, None)),       # root entry invalid
+    (0x20, (0, 0x80100080)), (0x2F, (0, 0x80100080)),   # superpage
+    (0x31, (4, None)),       # 0x00010004: not RAM
+    (0x40, (4, None)),       # 0xFFFFFFF0 + 0 -> 0xFFFFFFF0
+    (0x44, (4, None)),       # 0xFFFFFFF0 + 16 wraps to 0x00000000
+    (0x51, (1, None)),       # 0x8FFFFFFC: last word of RAM, zero
+    (0x52, (4, None)),       # 0x90000000: past the end
+    (0x100, (2, None)),      # bit 8 set with W = 8
+    (0xFFFFFFFF, (2, None)),
+])
+def test_model_walk_by_hand(cid, want):
+    code, addr, _ = hand_table().walk(cid)
+    assert (code, addr) == want, hex(cid)
+
+
+def test_model_disabled_is_checked_first():
+    m = hand_table()
+    m.root &= ~1
+    assert m.walk(0x12)[0] == 3 and m.walk(0x100)[0] == 3
+    # W = 32: never RANGE
+    m32 = gen.Machine([16, 16], {})
+    m32.root = 0x80400000 | 1
+    assert m32.walk(0xFFFFFFFF)[0] == 1
+
+
+def test_model_xlat_encoding_and_counters():
+    m = hand_table()
+    assert m.xlat(0x12) == 0x80100040
+    assert m.xlat(0x13) == (1 << 2) | 1 and m.ctcause == 1
+    assert m.xlat(0x100) == (2 << 2) | 1 and m.ctcause == 2
+    assert (m.lookups, m.faults) == (3, 2)
+
+
+@pytest.mark.parametrize("op,a,b,want", [
+    ("div", 0x80000000, 0xFFFFFFFF, 0x80000000),   # overflow: -2^31
+    ("rem", 0x80000000, 0xFFFFFFFF, 0),
+    ("div", 7, 0, 0xFFFFFFFF),                     # by zero: -1
+    ("rem", 7, 0, 7),
+    ("divu", 7, 0, 0xFFFFFFFF),
+    ("remu", 7, 0, 7),
+    ("div", (-7) & gen.M32, 2, (-3) & gen.M32),    # truncates toward zero
+    ("rem", (-7) & gen.M32, 2, (-1) & gen.M32),
+    ("mulh", 0xFFFFFFFF, 0xFFFFFFFF, 0),           # -1 * -1 = 1
+    ("mulhu", 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE),
+    ("mulhsu", 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF),  # -1 * (2^32-1): high word -1
+    ("sra", 0x80000000, 33, 0xC0000000),           # shift amount mod 32
+    ("sltu", 1, 0xFFFFFFFF, 1), ("slt", 1, 0xFFFFFFFF, 0),
+])
+def test_model_alu_by_hand(op, a, b, want):
+    f = gen.RTYPE.get(op) or gen.MULDIV[op]
+    assert f(a, b) == want
+
+
+def test_model_lazy_binding_handler():
+    """The handler's record list: an armed record for the faulting ID installs
+    its leaf once and the callid is retried; without one it is skipped."""
+    m = hand_table()
+    rec = gen.DATA + gen.REC_OFF
+    m.w32(rec + 16 * gen.NREC, 2)
+    m.w32(rec + 4, 0x15)
+    m.w32(rec + 8, 0x80400100 + 4 * 5)
+    m.w32(rec + 12, 0x80100000 | 3)
+    m.w32(rec, 1)
+    called = []
+    m.fns[0x80100000] = [types.SimpleNamespace(run=lambda mm: called.append(1))]
+    m.callid(0x15)
+    assert called == [1] and m.faults == 1 and m.lookups == 2 and m.traps == 1
+    assert m.r32(rec) == 0
+    m.callid(0x14)                       # no record: skipped
+    assert called == [1] and m.faults == 2 and m.callids == 3
+
+
+# ------------------------------------------------------------ the harness can fail
+
+def test_wrong_expectation_is_caught(tmp_path):
+    need_ctsim()
+    prog = gen.generate(1)
+    n = 10
+    # the program's own check: a wrong constant gives exit status 10 + n
+    lines = prog.source.splitlines()
+    i = lines.index(f"  lw t0, {gen.DUMP_OFF + 4 * n}(gp)", lines.index("# ---- epilogue: dump, print, check, exit"))
+    lines[i + 1] = f"  li t1, {gen.sx(prog.expect['regs'][n] ^ 1)}"
+    prog.source = "\n".join(lines) + "\n"
+    elf = harness.assemble(prog, tmp_path)
+    r = harness.run_mode(elf, prog.levels_arg, harness.CONFIGS["dm16-lru"], ("c", False),
+                         tmp_path)
+    assert r.rc == 10 + n, r.err
+    # the harness's own comparison with the model
+    prog.expect["regs"][n] ^= 1
+    probs = harness.check_model(prog, r)
+    assert any(f"x{n} = " in p for p in probs), probs
+    assert any("exit status 20" in p for p in probs), probs
+
+
+def fake(rc=0, out="o\n", err="e backend c\n", stats='{"a": 1}', log=b"l\n", mode=("c", False)):
+    proc = types.SimpleNamespace(returncode=rc, stdout=out, stderr=err)
+    return harness.ModeRun(mode, proc, stats, log)
+
+
+@pytest.mark.parametrize("change,what", [
+    ({"rc": 1}, "exit status"),
+    ({"out": "p\n"}, "stdout"),
+    ({"err": "f backend rtl\n"}, "stderr"),
+    ({"stats": '{"a": 2}'}, "--stats-json"),
+    ({"log": b"m\n"}, "--log-commits"),
+])
+def test_mode_differences_are_caught(change, what):
+    same = fake(err="e backend rtl (lock-step)\n", mode=("rtl", True))
+    assert harness.compare_modes([fake(), same]) == []
+    probs = harness.compare_modes([fake(), fake(mode=("rtl", True), **change)])
+    assert len(probs) == 1 and what in probs[0], probs
+
+
+def test_campaign_cli_bad_seeds():
+    r = subprocess.run([sys.executable, str(harness.ROOT / "tests/fuzz/harness.py"),
+                        "--seeds", "1-x"], capture_output=True, text=True)
+    assert r.returncode == 2 and "--seeds" in r.stderr.strip().splitlines()[-1]
