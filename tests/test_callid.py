@@ -482,8 +482,11 @@ def test_counters_match_stats_and_hand_count():
 # ------------------------------------------------------------ backends, modes
 
 def all_elfs():
-    elfs = [MIX] + sorted(BUILD.glob("firmware/*/*.elf"))
-    return [e for e in elfs if e.exists()]
+    # MIX is not filtered by existence: a missing callid_mix.elf must fail the test
+    # (ctsim names the missing file), not drop it from the comparison silently
+    firmware = sorted(BUILD.glob("firmware/*/*.elf"))
+    assert firmware, "no firmware ELFs under build/firmware: run `make all`"
+    return [MIX] + firmware
 
 
 def strip_mode(text):
