@@ -688,6 +688,7 @@ class Gen:
                     pool.add((cid + d) & ((1 << w) - 1))
         for _ in range(4):
             pool.add(r.getrandbits(w))
+        pool.add(0)
         if w < 32:
             pool.add((1 << w) | r.getrandbits(w))
             pool.add(M32)
@@ -817,7 +818,10 @@ class Gen:
     def callid(self, m):
         r = self.rng
         idreg = RA if r.random() < 0.15 else self.dst()
-        return CallId(idreg, self.pick_id(m), self.filler(idreg))
+        cid = self.pick_id(m)
+        if cid == 0 and r.random() < 0.5:
+            idreg = 0                   # callid ra, x0
+        return CallId(idreg, cid, self.filler(idreg))
 
     def body(self, m, n):
         return [self.simple(m) for _ in range(n)]

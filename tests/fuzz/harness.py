@@ -239,7 +239,9 @@ def main(argv=None):
         print(f"harness: error: {CTSIM} is missing: run `make build/ctsim`", file=sys.stderr)
         return 2
     bad = total = 0
-    for seed in seeds:
+    for i, seed in enumerate(seeds):
+        if i and i % 25 == 0:
+            print(f"harness: {i}/{len(seeds)} seeds, {bad} failing cases so far", flush=True)
         for cfg in (a.config or configs_for(seed, a.configs)):
             total += 1
             with tempfile.TemporaryDirectory() as d:
