@@ -12,7 +12,8 @@ it on build/ctsim with --xlat c and --xlat rtl, each with and without
 --stats-json (every field but the two naming the backend and the mode) and
 --log-commits; every run must also match the model (the checked registers,
 ctlbinv/ctlbfault/ctcause/ctlblookup, ctlbhit + ctlbmiss = ctlblookup, the
-lookups, faults, invalidations, callids and traps of the statistics).
+lookups, faults, invalidations, callids and traps of the statistics, the
+retired callid, xlat and ctlb.inv instructions).
 
 By default a few seeds x configurations run (well under a minute). More:
 

@@ -974,7 +974,9 @@ class Gen:
             "regs": {n: m.regs[n] for n in CHECKED},
             "counters": {"invalidations": m.invs, "faults": m.faults,
                          "ctcause": m.ctcause, "lookups": m.lookups,
-                         "callids": m.callids, "traps": m.traps},
+                         "callids": m.callids, "traps": m.traps,
+                         "callid_faults": sum(m.cover[f"fault{c}"] for c in (1, 2, 3, 4)),
+                         "xlats": m.lookups - m.callids},
         }
         src = self.emit(prologue, stream, fn_ops, scratch, expect)
         return Program(self.seed, self.levels, src, expect, m)

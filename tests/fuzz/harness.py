@@ -191,6 +191,11 @@ def check_model(prog, run):
         probs.append(f"{run.name()}: stats hits + misses != lookups")
     if (t["hits"], t["misses"]) != (hit, miss):
         probs.append(f"{run.name()}: stats hits/misses {t['hits']}/{t['misses']} vs CSRs {hit}/{miss}")
+    ops = s["ops"]
+    for key, want in (("callid", c["callids"] - c["callid_faults"]), ("xlat", c["xlats"]),
+                      ("ctlb.inv", c["invalidations"])):
+        if ops.get(key, 0) != want:
+            probs.append(f"{run.name()}: stats ops.{key} = {ops.get(key, 0)} retired, model {want}")
     if s["traps"] != c["traps"]:
         probs.append(f"{run.name()}: stats traps = {s['traps']}, model {c['traps']}")
     if s["exit"]["reason"] != "tohost":
