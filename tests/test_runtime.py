@@ -142,3 +142,68 @@ def test_hotpatch_doc_demo_excerpt_is_real():
     for line in excerpt.splitlines():
         if line != "...":
             assert line in real, line
+
+
+# ------------------------------------------------------------ runtime errors
+# docs/hotpatch.md, "Errors": a full pool, an ID wider than the levels cover, an
+# ID registered twice or a misaligned function print one line `callid: ...` and
+# exit with CT_EXIT_FAULT (5). Each case is a tiny program built with the
+# firmware's own build rules in a scratch copy of firmware/ (as
+# test_firmware.py::test_docs_add_a_program does), then run on ctsim.
+ERR_MAIN = """
+#include <stdio.h>
+#include "callid.h"
+static __attribute__((unused)) int f(int x) { return x + 1; }
+%s
+int main(void) {
+  ct_init();
+  printf("NOT REACHED\\n");
+  return 0;
+}
+"""
+RUNTIME_ERRORS = [
+    # (name, registrations, extra CFLAGS, the message worked out from callid.c's checks)
+    ("dup", "CT_REGISTER(0x5, f);\nCT_REGISTER(0x5, f);", "",
+     "callid: ID registered twice (ID 0x00000005)"),
+    ("misaligned", "CT_REGISTER(0x6, 0x80000002);", "",
+     "callid: function address is not 4-byte aligned (ID 0x00000006)"),
+    # levels 10,10 cover 20 bits: ID 1 << 20 does not fit
+    ("wide", "CT_REGISTER(0x100000, f);", "-DCT_LEVEL_BITS=10,10",
+     "callid: ID is wider than the table levels cover (ID 0x00100000)"),
+    # a pool of exactly the 16 KiB root table (12,10,10): ID 5's level-1 table
+    # does not fit
+    ("pool", "CT_REGISTER(0x5, f);", "-DCT_POOL_BYTES=16384",
+     "callid: table pool exhausted (raise CT_POOL_BYTES) (ID 0x00000005)"),
+]
+
+
+@pytest.fixture(scope="module")
+def runtime_error_elfs(tmp_path_factory):
+    import shutil
+    d = tmp_path_factory.mktemp("rterr")
+    shutil.copytree(ROOT / "firmware", d / "firmware")
+    mk = []
+    for name, regs, cflags, _ in RUNTIME_ERRORS:
+        (d / "firmware" / "rterr").mkdir(exist_ok=True)
+        (d / "firmware" / "rterr" / f"{name}.c").write_text(ERR_MAIN % regs)
+        # the flags go through a variable: a comma would split $(call)'s arguments
+        mk.append(f"RTERR_{name} := {cflags}")
+        mk.append(f"$(eval $(call fw_program,rterr-{name},firmware/rterr/{name}.c "
+                  f"firmware/common/callid.c,$(RTERR_{name}),rterr))")
+    (d / "firmware" / "rterr" / "program.mk").write_text("\n".join(mk) + "\n")
+    (d / "Makefile").write_text("BUILD := build\nCROSS ?= riscv64-unknown-elf-\nSETUP :=\n"
+                                "ALL_TARGETS :=\ninclude firmware/firmware.mk\n")
+    targets = [f"build/firmware/rterr/rterr-{n}.elf" for n, _, _, _ in RUNTIME_ERRORS]
+    r = subprocess.run(["make", "-s", *targets], cwd=d, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    return {n: d / t for (n, _, _, _), t in zip(RUNTIME_ERRORS, targets)}
+
+
+@pytest.mark.parametrize("name,regs,cflags,msg", RUNTIME_ERRORS,
+                         ids=[e[0] for e in RUNTIME_ERRORS])
+def test_runtime_errors(runtime_error_elfs, name, regs, cflags, msg):
+    args = ["--ctlb-levels", "10,10"] if "LEVEL_BITS" in cflags else []
+    r = ctsim_run(runtime_error_elfs[name], "--xlat", "c", *args)
+    assert r.rc == 5, r.out + r.err
+    assert r.out == msg + "\n", r.out
