@@ -54,6 +54,7 @@ REC_OFF = 1024                # lazy-binding records: flag, id, entry, value
 NREC = 24
 TBASE = 0x80400000
 CONSOLE = 0x10000000
+MTIMECMP = 0x02004000
 
 RA, GP, TP, T0, T1, T2, LOOPR = 1, 3, 4, 5, 6, 7, 9
 VOLATILE = (26, 27)
@@ -978,8 +979,13 @@ class Gen:
                          "callid_faults": sum(m.cover[f"fault{c}"] for c in (1, 2, 3, 4)),
                          "xlats": m.lookups - m.callids},
         }
+        # a timer interrupt at a random cycle in half of the programs: its
+        # handler restores what it uses, so only its timing differs
+        self.irq_at = r.randint(20, 6000) if r.random() < 0.5 else None
         src = self.emit(prologue, stream, fn_ops, scratch, expect)
-        return Program(self.seed, self.levels, src, expect, m)
+        prog = Program(self.seed, self.levels, src, expect, m)
+        prog.irq_at = self.irq_at
+        return prog
 
     def emit(self, prologue, stream, fn_ops, scratch, expect):
         L = []
@@ -990,9 +996,15 @@ class Gen:
         a("_start:")
         a("  la t0, trap")
         a("  csrw mtvec, t0")
-        for op in prologue[:3]:
-            L.extend("  " + s for s in op.asm(self))
-        for op in prologue[3:]:
+        if self.irq_at is not None:
+            a(f"  li t0, {MTIMECMP:#x}")
+            a(f"  li t1, {self.irq_at}")
+            a("  sw x0, 4(t0)")
+            a("  sw t1, 0(t0)")
+            a("  li t0, 0x80")
+            a("  csrw mie, t0")
+            a("  csrsi mstatus, 8")
+        for op in prologue:
             L.extend("  " + s for s in op.asm(self))
         a("# ---- stream")
         for op in stream:
@@ -1055,7 +1067,9 @@ class Gen:
         a("# ---- trap handler")
         a("  .align 2")
         a("trap:")
+        a("  csrw mscratch, t0")
         a("  csrr t0, mcause")
+        a("  bltz t0, 11f")
         a("  csrr t1, mtval")
         a("  slli t2, tp, 5")
         a("  srli tp, tp, 27")
@@ -1096,6 +1110,11 @@ class Gen:
         a("  csrr t0, mepc")
         a("  addi t0, t0, 4")
         a("  csrw mepc, t0")
+        a("  mret")
+        a("11:")                        # the timer: mtimecmp far away, return
+        a(f"  li t0, {MTIMECMP + 4:#x}")
+        a("  sw t0, 0(t0)")
+        a("  csrr t0, mscratch")
         a("  mret")
         a("bad_trap:")
         a("  li a0, 99")

@@ -198,6 +198,11 @@ def check_model(prog, run):
             probs.append(f"{run.name()}: stats ops.{key} = {ops.get(key, 0)} retired, model {want}")
     if s["traps"] != c["traps"]:
         probs.append(f"{run.name()}: stats traps = {s['traps']}, model {c['traps']}")
+    irqs = s["interrupts"]
+    if prog.irq_at is None and irqs != 0 or irqs > 1 or \
+            prog.irq_at is not None and s["cycles"] > prog.irq_at + 2000 and irqs != 1:
+        probs.append(f"{run.name()}: {irqs} timer interrupts, mtimecmp {prog.irq_at}, "
+                     f"{s['cycles']} cycles")
     if s["exit"]["reason"] != "tohost":
         probs.append(f"{run.name()}: exit reason {s['exit']['reason']}")
     return probs
