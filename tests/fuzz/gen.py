@@ -25,6 +25,9 @@ The program:
   otherwise the callid is skipped (mepc += 4); instruction access fault (mcause
   1, a leaf outside RAM) -> return to ra. Every trap folds mcause, mtval (and for
   call-ID faults ctcause) into tp;
+* in half of the programs takes one timer interrupt at a random cycle (its
+  handler saves t0 in mscratch and moves mtimecmp far away, so it changes no
+  modelled state; the harness checks the interrupt count);
 * ends by storing all registers and the seven call-ID counter CSRs, printing
   them (one 8-digit hex word per line on the console), checking them against
   the values the model computed (exit status 10 + n for register x<n>, 50 + k
