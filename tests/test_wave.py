@@ -108,6 +108,10 @@ def test_window(tmp_path):
     assert [i for _, i, _ in w] == [0x10003]
     times = [t for t in parse_vcd(vcd)[1] if t > 0]
     assert min(times) >= 2 * 400000 and max(times) < 2 * 460000
+    # --wave implies --lockstep (docs/ctsim.md): the accelerator is clocked in every
+    # CPU cycle, so every cycle of the window is in the dump (times 2c and 2c+1),
+    # although the CPU sleeps in wfi for most of it
+    assert sorted(set(times)) == list(range(2 * 400000, 2 * 460000))
 
 
 @pytest.mark.parametrize("args,msg", [
