@@ -215,3 +215,15 @@ def test_demo_bad_patch(spec, msg):
     r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "c", "--patch-at", spec)
     assert r.rc == 2, r.out + r.err
     assert msg in r.err
+
+
+def test_hotpatch_doc_start_up_bound():
+    """docs/hotpatch.md: a --patch-at at 82000 is refused (ctroot not yet written),
+    one at 83000 is applied; the quoted error line is ctsim's."""
+    text = (ROOT / "docs" / "hotpatch.md").read_text()
+    cmd, err = re.search(r"```\n(build/ctsim -q --xlat c --patch-at 82000:\S+ \S+)\n"
+                         r"(ctsim: error: .*)\n```", text).groups()
+    p = subprocess.run(cmd.split(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stderr == err + "\n", p.stderr
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "c", "--patch-at", "83000:0x10003:respond_v2")
+    assert r.stats["ctlb"]["patches"] == 1, r.err
