@@ -27,6 +27,12 @@ def test_unit(unit):
     import xml.etree.ElementTree as ET
     tree = ET.parse(results)
     cases = tree.findall(".//testcase")
-    assert cases, "no cocotb test ran"
-    failed = [c.get("name") for c in cases if c.find("failure") is not None or c.find("error") is not None]
-    assert not failed, f"{top}: {failed} failed (see {build})"
+    # every @cocotb.test of the testbench ran (none skipped, none missing) and passed
+    src = (ROOT / "tests" / "rtl" / f"{module}.py").read_text()
+    import re
+    want = re.findall(r"@cocotb\.test\(\)\s*\nasync def (\w+)", src)
+    assert want and sorted(c.get("name") for c in cases) == sorted(want), \
+        f"{top}: cocotb ran {[c.get('name') for c in cases]}, the testbench has {want}"
+    failed = [c.get("name") for c in cases if c.find("failure") is not None
+              or c.find("error") is not None or c.find("skipped") is not None]
+    assert not failed, f"{top}: {failed} failed or skipped (see {build})"
