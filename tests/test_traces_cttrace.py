@@ -204,6 +204,21 @@ def test_range_error_and_count(cttrace, tmp_path):
     assert int(s["faults"]) == 0
 
 
+def test_range_patch_error_and_inv_passed(cttrace, tmp_path):
+    # docs/traces.md: "A patch of such an ID is always an error; an inv of one is
+    # passed to the accelerator" (levels 10,10 cover 20 bits)
+    t = tmp_path / "p.ct"
+    t.write_text("#ctrace 1\ncall 5\npatch 0x100000 0x80001000\n")
+    j = tmp_path / "p.json"
+    r = run(cttrace, t, "--level-bits", "10,10", "--range-faults", "count", "--stats-json", j)
+    assert r.returncode == 2 and f"{t}:3:" in r.stderr and "0x100000" in r.stderr
+    assert r.stderr.count("\n") == 1 and not j.exists()
+    t.write_text("#ctrace 1\ncall 5\ninv 0x100000\ncall 5\n")
+    s = stats(cttrace, t, "--level-bits", "10,10")
+    # the inv is one invalidate-port cycle for another ID: ID 5 stays cached
+    assert (s["hits"], s["misses"], s["invalidations"], s["faults"]) == ("1", "1", "1", "0")
+
+
 # ---------------------------------------------------------------- bad input
 BAD_TRACES = [
     (b"#ctrace 1\ncall 1\ncall x\n", ":3: malformed number"),
