@@ -412,3 +412,35 @@ def test_docs_examples_run():
     r = subprocess.run(["build/ctsim", "build/cycles/hello.elf"], cwd=root,
                        capture_output=True, text=True)
     assert r.stdout + r.stderr == block
+
+
+def subset_check(doc, real, where="JSON"):
+    """doc (a JSON example) against real: every value shown is the real one; a
+    dict without a "..." key lists exactly the real keys."""
+    if isinstance(doc, dict):
+        assert isinstance(real, dict), where
+        keys = set(doc) - {"..."}
+        if "..." not in doc:
+            assert keys == set(real), f"{where}: keys {sorted(keys ^ set(real))} differ"
+        for k in keys:
+            assert k in real, f"{where}.{k} is not in the real JSON"
+            subset_check(doc[k], real[k], f"{where}.{k}")
+    else:
+        assert doc == real, f"{where}: docs/ctsim.md shows {doc!r}, ctsim writes {real!r}"
+
+
+def test_docs_json_and_commit_log_examples_are_real():
+    """docs/ctsim.md's JSON example and commit-log lines are those of hello.elf."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "ctsim.md").read_text()
+    example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
+    r = subprocess.run([str(ctsim()), "-q", "--stats-json", "-", "--log-commits",
+                        "/dev/null", "build/cycles/hello.elf"], cwd=root, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    subset_check(example, json.loads(r.stderr))
+    log = subprocess.run([str(ctsim()), "-q", "--log-commits", "-", "build/cycles/hello.elf"],
+                         cwd=root, capture_output=True, text=True, timeout=60).stderr
+    block = re.search(r"`--log-commits` writes the shape.*?```\n(.*?)```", doc, re.S).group(1)
+    for line in block.splitlines():
+        assert line in log.splitlines(), line
