@@ -286,3 +286,40 @@ def test_readme_demo_excerpt_is_real():
     mk = (ROOT / "firmware" / "demo" / "program.mk").read_text()
     assert re.search(r"^DEMO_PATCH_CYCLE\s*:=\s*410000\s*$", mk, re.M), \
         "make demo no longer patches at 410000: update this test"
+
+
+def block_after(path, marker):
+    """The first plain ``` block after `marker` in a doc, as lines."""
+    text = (ROOT / path).read_text()
+    # an opening fence follows a blank line (a closing one follows the block's text)
+    return re.search(r"\n\n```\n(.*?)\n```", text[text.index(marker):], re.S).group(1).splitlines()
+
+
+@pytest.mark.parametrize("path,marker,cmd,stream", [
+    ("docs/ctsim.md", "Its summary ends", "build/ctsim build/cycles/callid_mix.elf", "stderr"),
+    ("docs/hotpatch.md", "build/cttrace traces/samples/phases-mixed-2k.ct",
+     "build/ctsim -q build/firmware/replay/replay-phases.elf", "stdout"),
+    ("docs/systemc.md", "`ctsim-sc --host-stats` adds a line",
+     "build/ctsim-sc --host-stats -q build/cycles/callid_mix.elf", "stderr"),
+])
+def test_doc_output_excerpts_are_real(path, marker, cmd, stream):
+    """Output shown in the docs is the output of the command it belongs to."""
+    r = subprocess.run(cmd.split(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    real = getattr(r, stream).splitlines()
+    for line in block_after(path, marker):
+        assert line in real, f"{path}: {line!r} is not in the output of `{cmd}`"
+
+
+def test_hotpatch_replay_excerpt_equals_cttrace():
+    """docs/hotpatch.md says the firmware replay's counts are cttrace's on the same
+    trace: the excerpt's hits, misses and walk cycles are cttrace's."""
+    line = [l for l in block_after("docs/hotpatch.md",
+                                   "build/cttrace traces/samples/phases-mixed-2k.ct")
+            if l.startswith("REPLAY")][0]
+    fw = dict(kv.split("=") for kv in line.split()[1:])
+    r = subprocess.run([str(BUILD / "cttrace"), "traces/samples/phases-mixed-2k.ct"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    tr = dict(l.split(" ", 1) for l in r.stdout.splitlines())
+    assert (fw["hits"], fw["misses"], fw["walk_cycles"]) == \
+        (tr["hits"], tr["misses"], tr["walk_cycles"])
