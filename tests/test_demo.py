@@ -131,6 +131,11 @@ def test_make_wave_headless(tmp_path):
     vcd = (ROOT / "build" / "wave" / "walks.vcd").read_text()
     assert "dbg_ascii_state" in vcd
     assert "walks of the demo run dumped to build/wave/walks.vcd" in p.stdout
+    # docs/waves.md quotes what it prints without a display
+    doc = (ROOT / "docs" / "waves.md").read_text()
+    block = re.search(r"it prints the command instead:\n\n```\n(.*?)```", doc, re.S).group(1)
+    for line in block.splitlines():
+        assert line in p.stdout.splitlines(), line
 
 
 def trace_wave(trace, *args):
