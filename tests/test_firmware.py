@@ -205,3 +205,12 @@ def test_docs_add_a_program(tmp_path):
     assert mk.returncode == 0, mk.stderr
     proc = run_ctsim(tmp_path / "build" / "firmware" / "foo" / "foo.elf")
     assert proc.returncode == 0 and proc.stdout == "foo: 6 * 7 = 42\n", proc.stdout
+
+
+def test_docs_layout_lists_every_program_folder():
+    # docs/firmware.md's tree of firmware/ names every folder there is
+    text = (ROOT / "docs" / "firmware.md").read_text()
+    tree = re.search(r"```\nfirmware/\n(.*?)```", text, re.S).group(1)
+    listed = set(re.findall(r"^  (\w+)/", tree, re.M))
+    real = {p.name for p in (ROOT / "firmware").iterdir() if p.is_dir()}
+    assert listed == real, sorted(listed ^ real)
