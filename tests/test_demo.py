@@ -35,11 +35,11 @@ PATCH = ["--patch-at", f"{PATCH_CYCLE}:0x10003:respond_v2"]
 
 
 def requests(out):
-    rows = re.findall(r"^req +(\d+) GET /item/(\d+) +parse=(\d+) +checksum_v(\d)=0x[0-9a-f]{4} "
+    rows = re.findall(r"^req +(\d+) GET /item/(\d+) +parse=(\d+) +checksum_v(\d)=0x([0-9a-f]{4}) "
                       r"(ok|WRONG) *\| respond_v(\d): (200 OK|404 Not Found) item (\d+)$",
                       out, re.M)
-    return [(int(k), int(item), int(p), int(cv), ok, int(rv), status)
-            for k, item, p, cv, ok, rv, status, _ in rows]
+    return [(int(k), int(item), int(p), int(cv), int(sum_, 16), ok, int(rv), status)
+            for k, item, p, cv, sum_, ok, rv, status, _ in rows]
 
 
 def fletcher(msg):
@@ -54,9 +54,13 @@ def check_demo(r):
     assert r.rc == 0, r.out + r.err
     rows = requests(r.out)
     assert [row[0] for row in rows] == list(range(REQUESTS)), r.out
-    for k, item, parsed, cv, ok, rv, status in rows:
+    for k, item, parsed, cv, sum_, ok, rv, status in rows:
         assert item == (k * 37 + 3) % 100 and parsed == item, f"request {k}"
         assert cv == (2 if k >= PATCH_TICK - 1 else 1), f"request {k}: checksum_v{cv}"
+        # the checksum itself, computed here: v2 over the whole message, v1 (the bug)
+        # without its last byte
+        msg = f"GET /item/{item}"
+        assert sum_ == fletcher(msg if cv == 2 else msg[:-1]), f"request {k}: 0x{sum_:04x}"
         assert ok == ("ok" if cv == 2 else "WRONG"), f"request {k}"
         want_rv = 2 if (k + 1) * PERIOD > PATCH_CYCLE else 1
         assert rv == want_rv, f"request {k}: respond_v{rv}"
