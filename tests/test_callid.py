@@ -400,7 +400,6 @@ def delta(tmp_path, pre, between, *args):
     return st
 
 
-JALR = "  la   t3, fn_t\n  csrr s11, mcycle\n  jalr ra, t3, 0\n"
 
 
 def test_hit_costs_what_jalr_costs(tmp_path):
