@@ -20,6 +20,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
@@ -112,8 +113,16 @@ def run_mode(elf, levels, cfg_args, mode, d):
     cmd = [str(CTSIM), "--xlat", backend, *(["--lockstep"] if lockstep else []),
            "--ctlb-levels", levels, *cfg_args, "--max-cycles", str(MAX_CYCLES),
            "--stats-json", str(js), "--log-commits", str(log), str(elf)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL)
+    for attempt in range(5):
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                                  stdin=subprocess.DEVNULL)
+            break
+        except OSError:
+            # build/ctsim being relinked by a concurrent `make`: wait, retry
+            if attempt == 4:
+                raise
+            time.sleep(2)
     return ModeRun(mode, proc, js.read_text() if js.exists() else None,
                    log.read_bytes() if log.exists() else None)
 
