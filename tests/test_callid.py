@@ -668,3 +668,32 @@ def test_record_trace_without_events(tmp_path):
     r = run(BUILD / "cycles" / "hello.elf", "--record-trace", tr)
     assert r.returncode == 2 and "--record-trace" in r.stderr
     assert not tr.exists() and not list(tmp_path.iterdir())
+
+
+def test_ctroot_write_does_not_flush(tmp_path):
+    # docs/isa.md: writing ctroot does not flush, and accelerator.md section 2: the
+    # CTLB is consulted whatever the root register holds. So after ID 1 is cached,
+    # clearing ctroot's enable leaves callid 1 a hit (no DISABLED fault), while the
+    # uncached ID 2 faults DISABLED (xlat: 3 << 2 | 1 = 13). ctcause reads 0 until a
+    # translation faults (isa.md's CSR table).
+    body = TABLE + "  map 1, fn_a\n  map 2, fn_b\n" + ENABLE + """
+  csrr t1, 0xfc5
+  bnez t1, fail                   # ctcause 0: nothing faulted yet
+  li   a0, 0
+  li   s4, 1
+  li   s5, 2
+""" + callid("ra", "s4") + """
+  csrw 0x7c0, zero                # root disabled, CTLB kept
+""" + callid("ra", "s4") + xlat("a1", "s5") + """
+  li   t1, 13
+  bne  a1, t1, fail
+  li   t1, 2
+  bne  a0, t1, fail               # fn_a ran twice
+  csrr t1, 0xfc0
+  li   t2, 1
+  bne  t1, t2, fail               # one hit: the second callid 1
+"""
+    for b in ("c", "rtl"):
+        r, s = run_stats(tmp_path, prog(tmp_path, body), "--xlat", b)
+        ok(r)
+        assert (s["ctlb"]["hits"], s["ctlb"]["misses"], s["ctlb"]["faults"]) == (1, 2, 1)
