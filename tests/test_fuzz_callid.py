@@ -36,19 +36,29 @@ import pytest
 
 from fuzz import gen, harness
 
+# (seed, configuration, geometry): the CTLB shapes and geometries of
+# tests/test_xlat_diff.py, whose RTL libraries `make test` builds anyway;
+# direct-mapped, set-associative, fully associative, every policy, walk cache
+# off and on, --dmem-lat 1 and 3, --imem-lat 1 and 2.
 FAST = [
-    (1, "dm16-lru"), (1, "sa16w4-random-wc4-d3-i2"),
-    (2, "fa4-fifo-i2"), (2, "sa8w2-plru-wc2-d3"),
-    (3, "fa32-lru-wc8-d3"), (3, "dm2-plru-d3"),
+    (1, "dm16-lru", "16,16"),
+    (2, "sa32w2-fifo-wc4-d3", "12,10,10"),
+    (3, "fa16-plru-wc8-i2", "12,10,10"),
+    (4, "sa64w8-random-s1234-wc16-d3-i2", "10,10,12"),
+    (5, "fa8-lru-wc2", "4,4,4,4"),
+    (6, "fa4-fifo-d3", "8,8,8"),
 ]
 
 
 def cases():
+    """FAST, or with CTSIM_FUZZ_SEEDS=N seeds 1..N, each under
+    CTSIM_FUZZ_CONFIGS configurations drawn by the seed, geometry drawn by the
+    seed (None)."""
     n = int(os.environ.get("CTSIM_FUZZ_SEEDS", "0") or 0)
     if n <= 0:
         return FAST
     k = int(os.environ.get("CTSIM_FUZZ_CONFIGS", "3"))
-    return [(s, c) for s in range(1, n + 1) for c in harness.configs_for(s, k)]
+    return [(s, c, None) for s in range(1, n + 1) for c in harness.configs_for(s, k)]
 
 
 def need_ctsim():
@@ -56,10 +66,11 @@ def need_ctsim():
         pytest.fail(f"{harness.CTSIM} is missing: run `make build/ctsim` first")
 
 
-@pytest.mark.parametrize("seed,cfg", cases(), ids=lambda v: str(v))
-def test_fuzz_callid(tmp_path, seed, cfg):
+@pytest.mark.parametrize("seed,cfg,levels", cases(), ids=lambda v: str(v))
+def test_fuzz_callid(tmp_path, seed, cfg, levels):
     need_ctsim()
-    probs, prog = harness.check(seed, cfg, tmp_path)
+    probs, prog = harness.check(seed, cfg, tmp_path,
+                                levels=[int(b) for b in levels.split(",")] if levels else None)
     assert not probs, (f"seed {seed}, config {cfg} ({' '.join(harness.CONFIGS[cfg])}), "
                        f"--ctlb-levels {prog.levels_arg}:\n" + "\n".join(probs[:20]))
 

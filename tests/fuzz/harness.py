@@ -60,6 +60,21 @@ CONFIGS = {
                          "--walk-cache", "64"],
     "dm2-plru-d3": ["--ctlb-entries", "2", "--ctlb-ways", "1", "--ctlb-policy", "plru",
                     "--dmem-lat", "3"],
+    # the CTLB shapes of tests/test_xlat_diff.py (with its geometries, the RTL
+    # libraries `make test` builds anyway; tests/test_fuzz_callid.py's fast cases,
+    # with dm16-lru above)
+    "sa32w2-fifo-wc4-d3": ["--ctlb-entries", "32", "--ctlb-ways", "2", "--ctlb-policy",
+                           "fifo", "--walk-cache", "4", "--dmem-lat", "3"],
+    "fa16-plru-wc8-i2": ["--ctlb-entries", "16", "--ctlb-ways", "16", "--ctlb-policy",
+                         "plru", "--walk-cache", "8", "--imem-lat", "2"],
+    "sa64w8-random-s1234-wc16-d3-i2": ["--ctlb-entries", "64", "--ctlb-ways", "8",
+                                       "--ctlb-policy", "random", "--lfsr-seed", "1234",
+                                       "--walk-cache", "16", "--dmem-lat", "3",
+                                       "--imem-lat", "2"],
+    "fa8-lru-wc2": ["--ctlb-entries", "8", "--ctlb-ways", "8", "--ctlb-policy", "lru",
+                    "--walk-cache", "2"],
+    "fa4-fifo-d3": ["--ctlb-entries", "4", "--ctlb-ways", "4", "--ctlb-policy", "fifo",
+                    "--dmem-lat", "3"],
 }
 
 MODES = [("c", False), ("rtl", False), ("c", True), ("rtl", True)]
