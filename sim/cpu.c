@@ -15,6 +15,7 @@
  * ready[r] is the first cycle register r can be forwarded into EX: E + ex_lat
  * for results computed in EX, W for loads.
  */
+#ifndef CTSIM_RUN_BODY /* the run loop: at the end */
 #include "cpu.h"
 
 #include <inttypes.h>
@@ -772,8 +773,51 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
   return w;
 }
 
-static inline __attribute__((always_inline)) void run(hart_t *h,
-                                                      const int logging) {
+/* The run loop is compiled twice from the end of this file (included into
+ * itself with CTSIM_RUN_BODY defined): run_fast without and run_logged with
+ * the commit log, each with the log's tests folded away. (A function with a
+ * computed goto cannot be inlined, so the usual always-inline helper with a
+ * constant argument does not work here.) */
+#define CTSIM_RUN_BODY
+#define RUN_FN run_fast
+#define RUN_LOGGING 0
+#include "cpu.c"
+#undef RUN_FN
+#undef RUN_LOGGING
+#define RUN_FN run_logged
+#define RUN_LOGGING 1
+#include "cpu.c"
+#undef RUN_FN
+#undef RUN_LOGGING
+#undef CTSIM_RUN_BODY
+
+void cpu_run(hart_t *h) {
+  while (!h->stop) {
+    if (h->log)
+      run_logged(h);
+    else
+      run_fast(h);
+  }
+}
+
+int cpu_run_until(hart_t *h, uint64_t until) {
+  if (!h->stop) {
+    h->pause_at = until ? until : 1;
+    cpu_update_event(h);
+    if (h->log)
+      run_logged(h);
+    else
+      run_fast(h);
+    h->pause_at = 0;
+    cpu_update_event(h);
+  }
+  return h->stop != STOP_NONE;
+}
+
+#else /* CTSIM_RUN_BODY: the run loop, included by the code above */
+
+static void RUN_FN(hart_t *h) {
+  const int logging = RUN_LOGGING;
   uint32_t x[32];
   uint64_t rdy[32];
   memcpy(x, h->x, sizeof x);
@@ -796,8 +840,95 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   uint64_t *const stall = h->st.stall;
   FILE *const logf = h->log;
 
+  /* The state of the instruction being executed: its offset in RAM, its
+   * decoded-cache entry, its stage-entry cycles and results. */
+  uint32_t off, npc, cause, tval;
+  uint64_t F, D, E, E0, M, W, X;
+  uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
+  dinsn_t *di;
+  dinsn_t d;
+  int mem = 0;
+  uint32_t maddr = 0, mval = 0, insn = 0;
+
+  /* Threaded dispatch: every handler ends with its own copy of the fetch
+   * and the indirect jump to the next handler (GCC labels as values), so
+   * the host's branch predictor sees one indirect jump per handler. An
+   * entry not decoded yet (OP_NONE) jumps to the decoder. */
+  static const void *const lbl[OP_COUNT] = {
+      [OP_NONE] = &&L_DECODE,
+      [OP_ILLEGAL] = &&L_ILLEGAL,
+#define X(name, match, mask, fmt) [OP_##name] = &&L_##name,
+      RV_INSNS(X)
+#undef X
+  };
+
   /* the state the slow paths look at */
 #define SYNC() (h->now = E, h->retired = retired)
+  /* The pipeline recurrence up to EX entry without data hazards (E), for the
+   * instruction at pc, then its dispatch. The max() of the rules as
+   * predictable branches: in a steady stream none is taken, so the host CPU
+   * does not wait for the comparisons. */
+#define NEXT()                                    \
+  do {                                            \
+    off = pc - RAM_BASE;                          \
+    F = pD;                                       \
+    if (unlikely(redir > F)) {                    \
+      F = redir;                                  \
+      NO_CMOV();                                  \
+    }                                             \
+    D = F + imem;                                 \
+    if (unlikely(D < pE)) {                       \
+      D = pE;                                     \
+      NO_CMOV();                                  \
+    }                                             \
+    E = D + 1;                                    \
+    if (unlikely(pM > E)) {                       \
+      E = pM;                                     \
+      NO_CMOV();                                  \
+    }                                             \
+    if (unlikely(E >= event)) goto event_check;   \
+    if (unlikely(off >= ram_size)) goto fetch_fault; \
+    di = &dc[off >> 2];                           \
+    goto *lbl[di->op];                            \
+  } while (0)
+  /* The start of a handler: the data hazards through nsrc source registers
+   * (fields an instruction does not read are 0, and x0 is always ready),
+   * then the stall statistics of the gap before E. */
+#define BEGIN(nsrc)                                        \
+  do {                                                     \
+    d = *di;                                               \
+    if (logging) mem = 0, insn = insn_word(h, off);        \
+    E0 = E;                                                \
+    if ((nsrc) > 0) {                                      \
+      uint64_t r = rdy[d.rs1];                             \
+      if ((nsrc) > 1) {                                    \
+        uint64_t r2 = rdy[d.rs2];                          \
+        r = r > r2 ? r : r2;                               \
+      }                                                    \
+      if (unlikely(r > E)) {                               \
+        E = r;                                             \
+        NO_CMOV();                                         \
+      }                                                    \
+    }                                                      \
+    if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */ \
+      GAP_STALL(E0);                                       \
+    npc = pc + 4;                                          \
+  } while (0)
+  /* Retires the instruction (op) and goes on with the next one. */
+#define RETIRE(op)                                              \
+  do {                                                          \
+    pD = D, pE = E, pM = M, pW = W, pX = X;                     \
+    x[0] = 0;                                                   \
+    rdy[0] = 0;                                                 \
+    cnt[op]++;                                                  \
+    retired++;                                                  \
+    if (logging)                                                \
+      log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval, \
+                 (op) == OP_SB   ? 1                            \
+                 : (op) == OP_SH ? 2                            \
+                                 : 4);                          \
+    pc = npc;                                                   \
+  } while (0)
   /* the end of EX and MEM of an instruction occupying EX for lat cycles */
 #define EX_DONE(lat)        \
   do {                      \
@@ -845,6 +976,7 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
   do {             \
     cause = (c);   \
     tval = (v);    \
+    tx = 1;        \
     goto trap;     \
   } while (0)
 #define LOAD(T, size)                                          \
@@ -883,7 +1015,6 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     if (logging)                                                               \
       mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     MEM_DONE();                                                                \
-    if (unlikely(h->stop)) stop_after = 1;                                     \
   } while (0)
 
 /* Adds the gap E - pE - 1 (cycles in which no instruction entered EX) to
@@ -908,380 +1039,270 @@ static inline __attribute__((always_inline)) void run(hart_t *h,
     }                                                          \
     stall[c] += g;                                             \
   } while (0)
+  /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
+#define OP(name, nsrc, ...) \
+  L_##name : BEGIN(nsrc);   \
+  __VA_ARGS__;              \
+  RETIRE(OP_##name);        \
+  NEXT();
 
-  for (;;) {
-    uint32_t off = pc - RAM_BASE;
-    uint32_t cause, tval;
-    /* The max() of the rules as predictable branches: in a steady stream
-     * none is taken, so the host CPU does not wait for the comparisons. */
-    uint64_t F = pD;
-    if (unlikely(redir > F)) {
-      F = redir;
-      NO_CMOV();
-    }
-    uint64_t D = F + imem;
-    if (unlikely(D < pE)) {
-      D = pE;
-      NO_CMOV();
-    }
-    uint64_t E = D + 1;
-    if (unlikely(pM > E)) {
-      E = pM;
-      NO_CMOV();
-    } /* EX entry, no data hazards */
-    uint64_t M, W, X;
-    uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
-    int stop_after = 0;
-    int mem = 0;
-    uint32_t maddr = 0, mval = 0, insn = 0;
+  NEXT();
 
-    if (unlikely(E >= event)) {
-      SYNC();
-      if (h->cfg.max_cycles && E >= h->cfg.max_cycles) {
-        h->stop = STOP_MAX_CYCLES;
-        break;
-      }
-      if (h->pause_at && E >= h->pause_at) break; /* cpu_run_until */
-      while (h->next_patch < h->npatches &&
-             E >= h->patches[h->next_patch].cycle) {
-        h->dport_free = dfree;
-        apply_patch(h, &h->patches[h->next_patch++], E);
-        if (h->stop) goto halt;
-      }
-      if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
-        /* the interrupted instruction becomes a bubble that reaches EX;
-         * the gap before it has the causes an instruction's would have
-         * (e.g. a wfi that waited for this interrupt) */
-        if (E > pE + 1) GAP_STALL(E);
-        cause = CAUSE_MTI;
-        tval = 0;
-        goto redirect_trap;
-      }
-      cpu_update_event(h);
-      event = h->event_cycle;
-    }
-    dinsn_t d = {OP_NONE, 0, 0, 0, 0}; /* OP_NONE here: fetch fault */
-    if (likely(off < ram_size)) {
-      dinsn_t *di = &dc[off >> 2];
-      if (unlikely(di->op == OP_NONE)) rv_decode(insn_word(h, off), di);
-      d = *di;
-      if (logging) insn = insn_word(h, off);
-    }
-    {
-      uint64_t E0 = E, r1 = rdy[d.rs1], r2 = rdy[d.rs2];
-      uint64_t r = r1 > r2 ? r1 : r2;
-      if (unlikely(r > E)) {
-        E = r;
-        NO_CMOV();
-      }
-      if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */
-        GAP_STALL(E0);
-    }
-    uint32_t npc = pc + 4;
-
-    switch (d.op) {
-      case OP_LUI: /* lui rd, imm */
-        ALU((uint32_t)d.imm);
-        break;
-      case OP_AUIPC: /* auipc rd, imm */
-        ALU(pc + (uint32_t)d.imm);
-        break;
-      case OP_JAL: { /* jal rd, off */
-        uint32_t t = pc + (uint32_t)d.imm;
-        if (unlikely(t & 3)) TRAP(0, t);
-        ALU(pc + 4);
-        npc = t, redir = D + 1, rcause = STALL_JAL;
-        break;
-      }
-      case OP_JALR: { /* jalr rd, off(rs1) */
-        uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
-        if (unlikely(t & 3)) TRAP(0, t);
-        ALU(pc + 4);
-        npc = t, redir = E + 1, rcause = STALL_JALR;
-        break;
-      }
-      case OP_BEQ: /* beq */
-        BRANCH(x[d.rs1] == x[d.rs2]);
-        break;
-      case OP_BNE: /* bne */
-        BRANCH(x[d.rs1] != x[d.rs2]);
-        break;
-      case OP_BLT: /* blt */
-        BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]);
-        break;
-      case OP_BGE: /* bge */
-        BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]);
-        break;
-      case OP_BLTU: /* bltu */
-        BRANCH(x[d.rs1] < x[d.rs2]);
-        break;
-      case OP_BGEU: /* bgeu */
-        BRANCH(x[d.rs1] >= x[d.rs2]);
-        break;
-      case OP_LB: /* lb */
-        LOAD(int8_t, 1);
-        break;
-      case OP_LH: /* lh */
-        LOAD(int16_t, 2);
-        break;
-      case OP_LW: /* lw */
-        LOAD(uint32_t, 4);
-        break;
-      case OP_LBU: /* lbu */
-        LOAD(uint8_t, 1);
-        break;
-      case OP_LHU: /* lhu */
-        LOAD(uint16_t, 2);
-        break;
-      case OP_SB: /* sb */
-        STORE(1);
-        break;
-      case OP_SH: /* sh */
-        STORE(2);
-        break;
-      case OP_SW: /* sw */
-        STORE(4);
-        break;
-      case OP_ADDI: /* addi */
-        ALU(x[d.rs1] + (uint32_t)d.imm);
-        break;
-      case OP_SLTI: /* slti */
-        ALU((int32_t)x[d.rs1] < d.imm);
-        break;
-      case OP_SLTIU: /* sltiu */
-        ALU(x[d.rs1] < (uint32_t)d.imm);
-        break;
-      case OP_XORI: /* xori */
-        ALU(x[d.rs1] ^ (uint32_t)d.imm);
-        break;
-      case OP_ORI: /* ori */
-        ALU(x[d.rs1] | (uint32_t)d.imm);
-        break;
-      case OP_ANDI: /* andi */
-        ALU(x[d.rs1] & (uint32_t)d.imm);
-        break;
-      case OP_SLLI: /* slli */
-        ALU(x[d.rs1] << d.imm);
-        break;
-      case OP_SRLI: /* srli */
-        ALU(x[d.rs1] >> d.imm);
-        break;
-      case OP_SRAI: /* srai */
-        ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm));
-        break;
-      case OP_ADD: /* add */
-        ALU(x[d.rs1] + x[d.rs2]);
-        break;
-      case OP_SUB: /* sub */
-        ALU(x[d.rs1] - x[d.rs2]);
-        break;
-      case OP_SLL: /* sll */
-        ALU(x[d.rs1] << (x[d.rs2] & 31));
-        break;
-      case OP_SLT: /* slt */
-        ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]);
-        break;
-      case OP_SLTU: /* sltu */
-        ALU(x[d.rs1] < x[d.rs2]);
-        break;
-      case OP_XOR: /* xor */
-        ALU(x[d.rs1] ^ x[d.rs2]);
-        break;
-      case OP_SRL: /* srl */
-        ALU(x[d.rs1] >> (x[d.rs2] & 31));
-        break;     /* srl */
-      case OP_SRA: /* sra */
-        ALU((uint32_t)((int32_t)x[d.rs1] >> (x[d.rs2] & 31)));
-        break;
-      case OP_OR: /* or */
-        ALU(x[d.rs1] | x[d.rs2]);
-        break;
-      case OP_AND: /* and */
-        ALU(x[d.rs1] & x[d.rs2]);
-        break;     /* and */
-      case OP_MUL: /* mul */
-        MULDIV(x[d.rs1] * x[d.rs2], mul_lat);
-        break;
-      case OP_MULH: /* mulh */
-        MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                           (int64_t)(int32_t)x[d.rs2]) >>
-                          32),
-               mul_lat);
-        break;
-      case OP_MULHSU: /* mulhsu */
-        MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                           (int64_t)(uint64_t)x[d.rs2]) >>
-                          32),
-               mul_lat);
-        break;
-      case OP_MULHU: /* mulhu */
-        MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat);
-        break;
-      case OP_DIV: { /* div */
-        int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
-        MULDIV(b == 0                        ? 0xffffffffu
-               : (a == INT32_MIN && b == -1) ? (uint32_t)a
-                                             : (uint32_t)(a / b),
-               div_lat);
-        break;
-      }
-      case OP_DIVU: { /* divu */
-        uint32_t a = x[d.rs1], b = x[d.rs2];
-        MULDIV(b == 0 ? 0xffffffffu : a / b, div_lat);
-        break;
-      }
-      case OP_REM: { /* rem */
-        int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
-        MULDIV(b == 0                        ? (uint32_t)a
-               : (a == INT32_MIN && b == -1) ? 0u
-                                             : (uint32_t)(a % b),
-               div_lat);
-        break;
-      }
-      case OP_REMU: { /* remu */
-        uint32_t a = x[d.rs1], b = x[d.rs2];
-        MULDIV(b == 0 ? a : a % b, div_lat);
-        break;
-      }
-      case OP_FENCE:   /* fence: memory is always coherent */
-      case OP_FENCE_I: /* fence.i: stores already invalidate decoded code */
-        EX_DONE(1);
-        break;
-      case OP_WFI: { /* wfi: waits in EX until the timer interrupt pends */
-        uint64_t lat = 1;
-        if (h->mie & MIP_MTIP) {
-          SYNC();
-          uint64_t t = timer_cycle(h);
-          if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
-          if (t != UINT64_MAX && t > E) lat = t - E;
-        }
-        EX_DONE(lat);
-        xcause = STALL_WFI;
-        break;
-      }
-      case OP_ECALL:  /* ecall */
-        TRAP(11, 0);  /* ecall */
-      case OP_EBREAK: /* ebreak */
-        TRAP(3, pc);  /* ebreak */
-      case OP_MRET:   /* mret */
-        EX_DONE(1);
-        npc = h->mepc;
-        h->mstatus =
-            MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
-        redir = E + 1, rcause = STALL_TRAP;
-        SYNC();
-        cpu_update_event(h);
-        event = h->event_cycle;
-        break;
-      case OP_CSRRW:  /* csrrw */
-      case OP_CSRRS:  /* csrrs */
-      case OP_CSRRC:  /* csrrc */
-      case OP_CSRRWI: /* csrrwi */
-      case OP_CSRRSI: /* csrrsi */
-      case OP_CSRRCI: /* csrrci */ {
-        unsigned kind = (d.op - OP_CSRRW) % 3;
-        int imm = d.op >= OP_CSRRWI;
-        uint32_t src = imm ? (uint32_t)d.imm >> 16 : x[d.rs1];
-        int wr = kind == CSR_W || (imm ? src != 0 : d.rs1 != 0);
-        uint32_t old;
-        SYNC();
-        if (csr_access(h, (uint32_t)d.imm & 0xfff, kind, src, wr, &old))
-          TRAP(2, insn_word(h, off));
-        ALU(old);
-        event = h->event_cycle;
-        break;
-      }
-      /* The call-ID extension (docs/isa.md, timing in docs/timing.md):
-       * the request goes to the accelerator in cycle E; it answers in cycle
-       * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
-      case OP_CALLID: { /* callid rd, rs1: a jalr through the table */
-        uint32_t id = x[d.rs1], t;
-        unsigned f;
-        SYNC();
-        h->dport_free = dfree;
-        uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
-        if (unlikely(h->stop)) goto halt;
-        h->st.callids++;
-        h->st.callid_cost += lat + 1 + imem;
-        if (unlikely(f)) {
-          h->ctcause = f;
-          tx = lat;
-          TRAP(CAUSE_CALLID, id);
-        }
-        x[d.rd] = pc + 4;
-        EX_DONE(lat);
-        rdy[d.rd] = E + lat;
-        npc = t, redir = E + lat, rcause = STALL_JALR;
-        if (unlikely(lat > 1)) {
-          rcause = STALL_CTLB;
-          h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
-        }
-        break;
-      }
-      case OP_XLAT: { /* xlat rd, rs1: the translation, never traps */
-        uint32_t t;
-        unsigned f;
-        SYNC();
-        h->dport_free = dfree;
-        uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
-        if (unlikely(h->stop)) goto halt;
-        if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
-        x[d.rd] = t;
-        EX_DONE(lat);
-        rdy[d.rd] = E + lat;
-        if (lat > 1) {
-          xcause = STALL_CTLB;
-          h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
-        }
-        break;
-      }
-      case OP_CTLB_INV: /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
-        SYNC();
-        xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
-        if (unlikely(h->stop)) goto halt;
-        EX_DONE(1);
-        break;
-      case OP_NONE: /* pc outside RAM */
-        TRAP(1, pc);
-      default: /* OP_ILLEGAL */
-        TRAP(2, insn_word(h, off));
-    }
-
-    /* retire */
-    pD = D, pE = E, pM = M, pW = W, pX = X;
-    x[0] = 0;
-    rdy[0] = 0;
-    cnt[d.op]++;
-    retired++;
-    if (logging)
-      log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval,
-                 d.op == OP_SB   ? 1
-                 : d.op == OP_SH ? 2
-                                 : 4);
-    pc = npc;
-    if (unlikely(stop_after)) break;
-    continue;
-
-  trap:
-    /* a synchronous exception of the instruction in EX at cycle E */
-    SYNC();
-  redirect_trap:
-    pc = trap_enter(h, cause, tval, pc);
-    if (h->stop) {
-      pW = MAX(pW, E + tx - 1);
-      break;
-    }
-    event = h->event_cycle;
-    pD = D, pE = E, pX = tx;
-    pW = MAX(pW, E + tx - 1);
-    redir = E + tx, rcause = STALL_TRAP;
-    if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
-      rcause = STALL_CTLB;
-      h->p.ctlb_x = tx - 1, h->p.ctlb_rest = STALL_TRAP;
-    }
+event_check: /* E >= event: timer interrupt, cycle limits, patches */
+  SYNC();
+  if (h->cfg.max_cycles && E >= h->cfg.max_cycles) {
+    h->stop = STOP_MAX_CYCLES;
+    goto halt;
   }
+  if (h->pause_at && E >= h->pause_at) goto halt; /* cpu_run_until */
+  while (h->next_patch < h->npatches &&
+         E >= h->patches[h->next_patch].cycle) {
+    h->dport_free = dfree;
+    apply_patch(h, &h->patches[h->next_patch++], E);
+    if (h->stop) goto halt;
+  }
+  if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
+    /* the interrupted instruction becomes a bubble that reaches EX;
+     * the gap before it has the causes an instruction's would have
+     * (e.g. a wfi that waited for this interrupt) */
+    if (E > pE + 1) GAP_STALL(E);
+    cause = CAUSE_MTI;
+    tval = 0;
+    tx = 1;
+    goto redirect_trap;
+  }
+  cpu_update_event(h);
+  event = h->event_cycle;
+  if (unlikely(off >= ram_size)) goto fetch_fault;
+  di = &dc[off >> 2];
+  goto *lbl[di->op];
+
+L_DECODE: /* an entry not decoded yet, or invalidated by a store */
+  rv_decode(insn_word(h, off), di);
+  goto *lbl[di->op];
+
+fetch_fault: /* pc outside RAM: no data hazards */
+  if (logging) mem = 0, insn = 0;
+  d = (dinsn_t){OP_NONE, 0, 0, 0, 0};
+  if (unlikely(E > pE + 1) && pE) GAP_STALL(E);
+  TRAP(1, pc);
+
+L_ILLEGAL:
+  BEGIN(0);
+  TRAP(2, insn_word(h, off));
+
+  OP(LUI, 0, ALU((uint32_t)d.imm))
+  OP(AUIPC, 0, ALU(pc + (uint32_t)d.imm))
+  OP(JAL, 0, {
+    uint32_t t = pc + (uint32_t)d.imm;
+    if (unlikely(t & 3)) TRAP(0, t);
+    ALU(pc + 4);
+    npc = t, redir = D + 1, rcause = STALL_JAL;
+  })
+  OP(JALR, 1, {
+    uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
+    if (unlikely(t & 3)) TRAP(0, t);
+    ALU(pc + 4);
+    npc = t, redir = E + 1, rcause = STALL_JALR;
+  })
+  OP(BEQ, 2, BRANCH(x[d.rs1] == x[d.rs2]))
+  OP(BNE, 2, BRANCH(x[d.rs1] != x[d.rs2]))
+  OP(BLT, 2, BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP(BGE, 2, BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
+  OP(BLTU, 2, BRANCH(x[d.rs1] < x[d.rs2]))
+  OP(BGEU, 2, BRANCH(x[d.rs1] >= x[d.rs2]))
+  OP(LB, 1, LOAD(int8_t, 1))
+  OP(LH, 1, LOAD(int16_t, 2))
+  OP(LW, 1, LOAD(uint32_t, 4))
+  OP(LBU, 1, LOAD(uint8_t, 1))
+  OP(LHU, 1, LOAD(uint16_t, 2))
+  /* a store may end the run (tohost, finisher): after it retired */
+#define STORE_OP(name, size)              \
+  L_##name : BEGIN(2);                    \
+  STORE(size);                            \
+  RETIRE(OP_##name);                      \
+  if (unlikely(h->stop)) goto halt;       \
+  NEXT();
+  STORE_OP(SB, 1)
+  STORE_OP(SH, 2)
+  STORE_OP(SW, 4)
+  OP(ADDI, 1, ALU(x[d.rs1] + (uint32_t)d.imm))
+  OP(SLTI, 1, ALU((int32_t)x[d.rs1] < d.imm))
+  OP(SLTIU, 1, ALU(x[d.rs1] < (uint32_t)d.imm))
+  OP(XORI, 1, ALU(x[d.rs1] ^ (uint32_t)d.imm))
+  OP(ORI, 1, ALU(x[d.rs1] | (uint32_t)d.imm))
+  OP(ANDI, 1, ALU(x[d.rs1] & (uint32_t)d.imm))
+  OP(SLLI, 1, ALU(x[d.rs1] << d.imm))
+  OP(SRLI, 1, ALU(x[d.rs1] >> d.imm))
+  OP(SRAI, 1, ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm)))
+  OP(ADD, 2, ALU(x[d.rs1] + x[d.rs2]))
+  OP(SUB, 2, ALU(x[d.rs1] - x[d.rs2]))
+  OP(SLL, 2, ALU(x[d.rs1] << (x[d.rs2] & 31)))
+  OP(SLT, 2, ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP(SLTU, 2, ALU(x[d.rs1] < x[d.rs2]))
+  OP(XOR, 2, ALU(x[d.rs1] ^ x[d.rs2]))
+  OP(SRL, 2, ALU(x[d.rs1] >> (x[d.rs2] & 31)))
+  OP(SRA, 2, ALU((uint32_t)((int32_t)x[d.rs1] >> (x[d.rs2] & 31))))
+  OP(OR, 2, ALU(x[d.rs1] | x[d.rs2]))
+  OP(AND, 2, ALU(x[d.rs1] & x[d.rs2]))
+  OP(MUL, 2, MULDIV(x[d.rs1] * x[d.rs2], mul_lat))
+  OP(MULH, 2,
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                        (int64_t)(int32_t)x[d.rs2]) >>
+                       32),
+            mul_lat))
+  OP(MULHSU, 2,
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                        (int64_t)(uint64_t)x[d.rs2]) >>
+                       32),
+            mul_lat))
+  OP(MULHU, 2,
+     MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat))
+  OP(DIV, 2, {
+    int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+    MULDIV(b == 0                        ? 0xffffffffu
+           : (a == INT32_MIN && b == -1) ? (uint32_t)a
+                                         : (uint32_t)(a / b),
+           div_lat);
+  })
+  OP(DIVU, 2, {
+    uint32_t a = x[d.rs1], b = x[d.rs2];
+    MULDIV(b == 0 ? 0xffffffffu : a / b, div_lat);
+  })
+  OP(REM, 2, {
+    int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+    MULDIV(b == 0                        ? (uint32_t)a
+           : (a == INT32_MIN && b == -1) ? 0u
+                                         : (uint32_t)(a % b),
+           div_lat);
+  })
+  OP(REMU, 2, {
+    uint32_t a = x[d.rs1], b = x[d.rs2];
+    MULDIV(b == 0 ? a : a % b, div_lat);
+  })
+  /* fence: memory is always coherent; fence.i: stores already invalidate
+   * decoded code */
+  OP(FENCE, 0, EX_DONE(1))
+  OP(FENCE_I, 0, EX_DONE(1))
+  OP(WFI, 0, { /* waits in EX until the timer interrupt pends */
+    uint64_t lat = 1;
+    if (h->mie & MIP_MTIP) {
+      SYNC();
+      uint64_t t = timer_cycle(h);
+      if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+      if (t != UINT64_MAX && t > E) lat = t - E;
+    }
+    EX_DONE(lat);
+    xcause = STALL_WFI;
+  })
+L_ECALL:
+  BEGIN(0);
+  TRAP(11, 0);
+L_EBREAK:
+  BEGIN(0);
+  TRAP(3, pc);
+  OP(MRET, 0, {
+    EX_DONE(1);
+    npc = h->mepc;
+    h->mstatus = MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+    redir = E + 1, rcause = STALL_TRAP;
+    SYNC();
+    cpu_update_event(h);
+    event = h->event_cycle;
+  })
+  /* csrrw csrrs csrrc csrrwi csrrsi csrrci */
+#define CSR_OP(name, k_, i_)                                            \
+  OP(name, (i_) ? 0 : 1, {                                                \
+    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];               \
+    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);           \
+    uint32_t old;                                                          \
+    SYNC();                                                                \
+    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old))     \
+      TRAP(2, insn_word(h, off));                                          \
+    ALU(old);                                                              \
+    event = h->event_cycle;                                                \
+  })
+  CSR_OP(CSRRW, CSR_W, 0)
+  CSR_OP(CSRRS, CSR_S, 0)
+  CSR_OP(CSRRC, CSR_C, 0)
+  CSR_OP(CSRRWI, CSR_W, 1)
+  CSR_OP(CSRRSI, CSR_S, 1)
+  CSR_OP(CSRRCI, CSR_C, 1)
+  /* The call-ID extension (docs/isa.md, timing in docs/timing.md):
+   * the request goes to the accelerator in cycle E; it answers in cycle
+   * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
+  OP(CALLID, 1, { /* callid rd, rs1: a jalr through the table */
+    uint32_t id = x[d.rs1], t;
+    unsigned f;
+    SYNC();
+    h->dport_free = dfree;
+    uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
+    if (unlikely(h->stop)) goto halt;
+    h->st.callids++;
+    h->st.callid_cost += lat + 1 + imem;
+    if (unlikely(f)) {
+      h->ctcause = f;
+      cause = CAUSE_CALLID;
+      tval = id;
+      tx = lat;
+      goto trap;
+    }
+    x[d.rd] = pc + 4;
+    EX_DONE(lat);
+    rdy[d.rd] = E + lat;
+    npc = t, redir = E + lat, rcause = STALL_JALR;
+    if (unlikely(lat > 1)) {
+      rcause = STALL_CTLB;
+      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
+    }
+  })
+  OP(XLAT, 1, { /* xlat rd, rs1: the translation, never traps */
+    uint32_t t;
+    unsigned f;
+    SYNC();
+    h->dport_free = dfree;
+    uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
+    if (unlikely(h->stop)) goto halt;
+    if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
+    x[d.rd] = t;
+    EX_DONE(lat);
+    rdy[d.rd] = E + lat;
+    if (lat > 1) {
+      xcause = STALL_CTLB;
+      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
+    }
+  })
+  OP(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
+    SYNC();
+    xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
+    if (unlikely(h->stop)) goto halt;
+    EX_DONE(1);
+  })
+
+trap:
+  /* a synchronous exception of the instruction in EX at cycle E */
+  SYNC();
+redirect_trap:
+  pc = trap_enter(h, cause, tval, pc);
+  if (h->stop) {
+    pW = MAX(pW, E + tx - 1);
+    goto halt;
+  }
+  event = h->event_cycle;
+  pD = D, pE = E, pX = tx;
+  pW = MAX(pW, E + tx - 1);
+  redir = E + tx, rcause = STALL_TRAP;
+  if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
+    rcause = STALL_CTLB;
+    h->p.ctlb_x = tx - 1, h->p.ctlb_rest = STALL_TRAP;
+  }
+  NEXT();
+
 halt:
 #undef SYNC
+#undef NEXT
+#undef BEGIN
+#undef RETIRE
 #undef EX_DONE
 #undef MEM_DONE
 #undef ALU
@@ -1290,6 +1311,10 @@ halt:
 #undef TRAP
 #undef LOAD
 #undef STORE
+#undef GAP_STALL
+#undef OP
+#undef STORE_OP
+#undef CSR_OP
   memcpy(h->x, x, sizeof x);
   memcpy(h->p.ready, rdy, sizeof rdy);
   h->pc = pc;
@@ -1299,28 +1324,4 @@ halt:
   h->dport_free = dfree;
 }
 
-static void run_fast(hart_t *h) { run(h, 0); }
-static void run_logged(hart_t *h) { run(h, 1); }
-
-void cpu_run(hart_t *h) {
-  while (!h->stop) {
-    if (h->log)
-      run_logged(h);
-    else
-      run_fast(h);
-  }
-}
-
-int cpu_run_until(hart_t *h, uint64_t until) {
-  if (!h->stop) {
-    h->pause_at = until ? until : 1;
-    cpu_update_event(h);
-    if (h->log)
-      run_logged(h);
-    else
-      run_fast(h);
-    h->pause_at = 0;
-    cpu_update_event(h);
-  }
-  return h->stop != STOP_NONE;
-}
+#endif /* CTSIM_RUN_BODY */
