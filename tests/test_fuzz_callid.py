@@ -20,7 +20,9 @@ By default a few seeds x configurations run (well under a minute). More:
     CTSIM_FUZZ_SEEDS=200 .venv/bin/python -m pytest -n 2 tests/test_fuzz_callid.py
 
 runs seeds 1..200, each under CTSIM_FUZZ_CONFIGS (default 3) configurations
-drawn by the seed from harness.CONFIGS. The same campaign without pytest:
+drawn by the seed from harness.CONFIGS (the geometry drawn by the seed too; the
+first RTL build of each new configuration takes a few seconds). The same
+campaign without pytest (--patch: also with random --patch-at options):
 
     .venv/bin/python tests/fuzz/harness.py --seeds 1-200 --keep build/fuzz-fail
 
@@ -73,6 +75,17 @@ def test_fuzz_callid(tmp_path, seed, cfg, levels):
                                 levels=[int(b) for b in levels.split(",")] if levels else None)
     assert not probs, (f"seed {seed}, config {cfg} ({' '.join(harness.CONFIGS[cfg])}), "
                        f"--ctlb-levels {prog.levels_arg}:\n" + "\n".join(probs[:20]))
+
+
+@pytest.mark.parametrize("seed,cfg,levels", [(6, "sa32w2-fifo-wc4-d3", "12,10,10"),
+                                              (10, "fa8-lru-wc2", "4,4,4,4")])
+def test_fuzz_callid_patch_at(tmp_path, seed, cfg, levels):
+    """The same with one or two --patch-at options at random cycles: the modes
+    must still agree (the program's results no longer match the model)."""
+    need_ctsim()
+    probs, prog = harness.check(seed, cfg, tmp_path, patch=True,
+                                levels=[int(b) for b in levels.split(",")])
+    assert not probs, f"seed {seed}, config {cfg}:\n" + "\n".join(probs[:20])
 
 
 # ------------------------------------------------------------ the generator

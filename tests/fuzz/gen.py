@@ -988,6 +988,11 @@ class Gen:
         src = self.emit(prologue, stream, fn_ops, scratch, expect)
         prog = Program(self.seed, self.levels, src, expect, m)
         prog.irq_at = self.irq_at
+        # IDs mapped by a leaf at the last level when the run ends: targets for
+        # ctsim --patch-at (harness.check(patch=True))
+        prog.patch_ids = [c for c in self.ids if m.walk(c)[0] == 0 and
+                          m.walk_depth(c) == len(self.levels)]
+        prog.fn_addrs = sorted(fns)
         return prog
 
     def emit(self, prologue, stream, fn_ops, scratch, expect):

@@ -232,15 +232,39 @@ def check_model(prog, run):
     return probs
 
 
-def check(seed, cfg, d, levels=None, size=None):
+def patch_args(prog, cycles):
+    """One or two --patch-at options (drawn by the seed) at cycles of the run."""
+    r = random.Random(f"patch{prog.seed}")
+    args = []
+    for _ in range(r.randint(1, 2)):
+        cid = r.choice(prog.patch_ids) if prog.patch_ids else 0
+        args += ["--patch-at", f"{r.randrange(max(cycles, 1))}:{cid}:{r.choice(prog.fn_addrs):#x}"]
+    return args
+
+
+def check(seed, cfg, d, levels=None, size=None, patch=False):
     """Generates seed's program, runs it in the four modes under CONFIGS[cfg];
-    returns (problems, program)."""
+    returns (problems, program). With patch, also runs the four modes with
+    --patch-at options at random cycles: the program's results then differ
+    from the model's, so only the modes are compared (and hits + misses =
+    lookups)."""
     prog = gen.generate(seed, levels, size)
     elf = assemble(prog, d)
     runs = [run_mode(elf, prog.levels_arg, CONFIGS[cfg], m, d) for m in MODES]
     probs = compare_modes(runs)
     for r in runs:
         probs += check_model(prog, r)
+    if patch and runs[0].stats:
+        extra = patch_args(prog, runs[0].stats["cycles"])
+        pruns = [run_mode(elf, prog.levels_arg, CONFIGS[cfg] + extra, m, d) for m in MODES]
+        probs += [f"{' '.join(extra)}: {p}" for p in compare_modes(pruns)]
+        for r in pruns:
+            t = r.stats and r.stats["ctlb"]
+            if t and t["hits"] + t["misses"] != t["lookups"]:
+                probs.append(f"{' '.join(extra)}: {r.name()}: stats hits + misses != lookups")
+            if r.rc not in range(0, 100) or "error" in r.err and "--patch-at" not in r.err:
+                probs.append(f"{' '.join(extra)}: {r.name()}: exit status {r.rc}: "
+                             f"{r.err.strip().splitlines()[:2]}")
     return probs, prog
 
 
@@ -261,6 +285,9 @@ def main(argv=None):
                     help=f"configurations per seed, 1..{len(CONFIGS)} (default 3)")
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
                     help="run these configurations instead (repeatable)")
+    ap.add_argument("--patch", action="store_true",
+                    help="also run each case with random --patch-at options "
+                         "(the four modes compared with each other only)")
     ap.add_argument("--keep", help="directory for the sources and logs of failing cases")
     a = ap.parse_args(argv)
     try:
@@ -279,7 +306,7 @@ def main(argv=None):
         for cfg in (a.config or configs_for(seed, a.configs)):
             total += 1
             with tempfile.TemporaryDirectory() as d:
-                probs, prog = check(seed, cfg, d)
+                probs, prog = check(seed, cfg, d, patch=a.patch)
                 if probs:
                     bad += 1
                     print(f"FAIL seed {seed} config {cfg} levels {prog.levels_arg}: "
