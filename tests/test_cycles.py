@@ -7,6 +7,8 @@ default latencies, instruction k (0-based, no stalls) enters EX in cycle k + 2
 and the run ends after the last instruction's WB = its E + 2, so
 cycles = E(last) + 3, i.e. (instructions + trapped slots) + stall cycles + 4.
 """
+import json
+
 import pytest
 
 from sim_helpers import program, run_stats
@@ -334,3 +336,34 @@ handler:
     # handler's first instruction (E 103) adds 2 cycles of trap redirect.
     assert s["stalls"]["wfi"] == 85
     assert s["stalls"]["trap"] == 2
+
+
+def all_program_elfs():
+    from sim_helpers import ROOT
+    elfs = sorted((ROOT / "build" / "cycles").glob("*.elf")) + \
+        sorted((ROOT / "build" / "firmware").glob("*/*.elf"))
+    assert len(elfs) > 20, "build/cycles and build/firmware are not built: run `make all`"
+    return elfs
+
+
+def test_cycle_identity_on_every_program(tmp_path):
+    """docs/timing.md, "Stall statistics": with default latencies, a run that ends
+    by a store (tohost) takes 2 + (instructions + traps + interrupts - 1) + stall
+    cycles + 3 cycles. Every gap in EX is a stall of exactly one cause, so the
+    identity holds for any program: checked on all the project's ELFs (the
+    demo's interrupts, ctrt-lazy's call-ID faults, bench's mul/div, ...)."""
+    from sim_helpers import run
+    checked = 0
+    for elf in all_program_elfs():
+        out = tmp_path / "s.json"
+        r = run(elf, "-q", "--xlat", "c", "--stats-json", out, "--max-cycles", "1000000000",
+                timeout=120)
+        s = json.loads(out.read_text())
+        if s["exit"]["reason"] not in ("tohost", "finisher"):
+            continue        # a fatal trap or the cycle limit ends the run elsewhere
+        want = 2 + (s["instructions"] + s["traps"] + s["interrupts"] - 1) + \
+            s["stalls"]["total"] + 3
+        assert s["cycles"] == want, (elf.name, s["cycles"], want, r.stderr[-300:])
+        assert s["stalls"]["total"] == sum(v for k, v in s["stalls"].items() if k != "total")
+        checked += 1
+    assert checked > 20
