@@ -380,18 +380,23 @@ class Store(Op):
 
 
 class StoreAbs(Op):
-    """A word store to a fixed address through t0/t1 (table entries, records)."""
+    """A word store to a fixed address through t0/t1 (table entries, records),
+    as one sw, or (width 2, 1) as halfword or byte stores, high part first."""
 
-    def __init__(self, addr, v):
-        self.addr, self.v = addr, v & M32
+    def __init__(self, addr, v, width=4):
+        self.addr, self.v, self.width = addr, v & M32, width
 
     def asm(self, g):
-        return [f"li {x(T0)}, {sx(self.addr)}", f"li {x(T1)}, {sx(self.v)}",
-                f"sw {x(T1)}, 0({x(T0)})"]
+        out = [f"li {x(T0)}, {sx(self.addr)}"]
+        name = {4: "sw", 2: "sh", 1: "sb"}[self.width]
+        for off in reversed(range(0, 4, self.width)):
+            out += [f"li {x(T1)}, {sx(self.v >> (8 * off))}",
+                    f"{name} {x(T1)}, {off}({x(T0)})"]
+        return out
 
     def run(self, m):
         m.set(T0, self.addr)
-        m.set(T1, self.v)
+        m.set(T1, self.v)               # the last li loads the whole value
         m.w32(self.addr, self.v)
 
 
@@ -860,10 +865,20 @@ class Gen:
             new = r.choice(BAD_TABLES) | 1
         else:
             new = self.fn_leaf()
-        ops = [StoreAbs(a, new)]
+        width = r.choice([4, 4, 4, 2, 1])
+        found = self.paths(m, a, lvl)
+        if not old & 1 and found and r.random() < 0.6:
+            # an invalid entry: nothing cached through it, no invalidation
+            # needed; a lookup of an ID that reads it right after the store
+            # (with --dmem-lat > 1 the walk waits for the data port)
+            low = self.shift(lvl)
+            cid = (found[0] << low) | r.getrandbits(low) if low else found[0]
+            idreg = self.dst()
+            return Seq([Li(idreg, cid), StoreAbs(a, new, width),
+                        RawXlat(self.dst(avoid=(idreg,)), idreg)])
+        ops = [StoreAbs(a, new, width)]
         for _ in range(r.randint(0, 2)):
             ops.append(self.alu())
-        found = self.paths(m, a, lvl)
         if len(found) == 1 and lvl == last:
             ops.append(Inv(self.dst(), found[0]))
         elif found or r.random() < 0.1:
