@@ -123,6 +123,37 @@ def test_set_associative_is_not_above_fully_associative_bound_for_loops(cttrace,
     assert int(s["hits"]) == 0
 
 
+# ---------------------------------------------------------------- cycle accounting
+SAMPLES = sorted((ROOT / "traces" / "samples").glob("*.ct*"))
+
+
+@pytest.mark.parametrize("cfg", [
+    [],
+    ["--entries", "16", "--ways", "2", "--policy", "fifo", "--mem-lat", "3", "--walk-cache", "4"],
+    ["--entries", "8", "--ways", "8", "--policy", "random", "--level-bits", "8,8,8,8"],
+], ids=["default", "fifo-wc", "random-4lv"])
+def test_cycle_accounting_identities(cttrace, cfg):
+    """docs/traces.md "Events" and accelerator.md section 4, for any trace: a call
+    costs its request cycle plus its walk (a hit: 1), so call_cycles = calls +
+    walk_cycles; patch, inv and flush are one invalidate-port cycle each, gaps add
+    their length, so cycles = call_cycles + invalidations + gap_cycles; each walk
+    takes every level from memory or the walk cache (the driver builds full-depth
+    tables, so no walk ends early and none faults): mem_reads + walk_cache_hits =
+    misses * levels; and walk_cycles is m(1+L)+k+1 summed over the misses."""
+    for path in SAMPLES + REAL:
+        r = run(cttrace, path, "--stats-json", "-", *cfg)
+        assert r.returncode == 0, (path.name, r.stderr)
+        d = json.loads(r.stdout)
+        assert d["call_cycles"] == d["calls"] + d["walk_cycles"], path.name
+        assert d["cycles"] == d["call_cycles"] + d["invalidations"] + d["gap_cycles"], path.name
+        assert d["invalidations"] == d["patches"] + d["inv_events"] + d["flushes"], path.name
+        assert d["hits"] + d["misses"] == d["calls"] and d["faults"] == 0, path.name
+        assert d["mem_reads"] + d["walk_cache_hits"] == d["misses"] * d["levels"], path.name
+        # and the walk cost formula m(1+L)+k+1 summed over the misses
+        assert d["walk_cycles"] == d["mem_reads"] * (1 + d["mem_lat"]) + \
+            d["walk_cache_hits"] + d["misses"], path.name
+
+
 # ---------------------------------------------------------------- consistency
 def test_forms_and_gaps_give_same_counts(cttrace, gen_traces, tmp_path):
     src = gen_traces["phases-mixed.ct.gz"]
