@@ -141,3 +141,30 @@ def test_no_dump_left_after_a_run_time_error(tmp_path):
     assert p.returncode == 2, p.stderr
     assert "0x7777" in p.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def dumped_runs(vcd):
+    """The dumped CPU cycles of a VCD as [first, last] runs of consecutive cycles."""
+    runs = []
+    for c in sorted({t // 2 for t in parse_vcd(vcd)[1] if t > 0}):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return runs
+
+
+@pytest.mark.parametrize("margin,args", [(4, []), (0, ["--wave-margin", "0"]),
+                                         (9, ["--wave-margin", "9"])])
+def test_walks_only_window_and_margin(tmp_path, margin, args):
+    """--wave-walks-only keeps each miss's request cycle, its walk and --wave-margin
+    cycles after the answer (default 4, --help). A default-geometry miss with 1-cycle
+    memory answers 7 cycles after its request (accelerator.md section 4), and the
+    demo's 5 walks are thousands of cycles apart: 5 runs of 8 + margin cycles."""
+    need(DEMO, "firmware")
+    vcd = tmp_path / "w.vcd"
+    p = ctsim("-q", "--wave", vcd, "--wave-walks-only", *args, *PATCH, DEMO)
+    assert p.returncode == 0, p.stderr
+    starts = [t // 2 for t, _, _ in walks(vcd)]
+    assert dumped_runs(vcd) == [[s, s + 7 + margin] for s in starts]
+    assert len(starts) == 5
