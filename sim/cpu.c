@@ -825,6 +825,10 @@ static void RUN_FN(hart_t *h) {
   uint32_t pc = h->pc;
   uint64_t pD = h->p.d, pE = h->p.e, pM = h->p.m, pW = h->p.w;
   uint64_t pX = h->p.ex_lat, redir = h->p.redir;
+  /* F of the next instruction: max(pD, redir), which is redir right after
+   * an instruction that redirected (its redirect is later than its own D)
+   * and pD after any other (an older redirect is before pD) */
+  uint64_t pF = MAX(pD, redir);
   unsigned xcause = h->p.ex_cause;
   unsigned rcause = h->p.redir_cause;
   uint64_t retired = h->retired;
@@ -871,11 +875,7 @@ static void RUN_FN(hart_t *h) {
 #define NEXT()                                    \
   do {                                            \
     off = pc - RAM_BASE;                          \
-    F = pD;                                       \
-    if (unlikely(redir > F)) {                    \
-      F = redir;                                  \
-      NO_CMOV();                                  \
-    }                                             \
+    F = pF;                                       \
     D = F + imem;                                 \
     if (unlikely(D < pE)) {                       \
       D = pE;                                     \
@@ -917,7 +917,7 @@ static void RUN_FN(hart_t *h) {
   /* Retires the instruction (op) and goes on with the next one. */
 #define RETIRE(op)                                              \
   do {                                                          \
-    pD = D, pE = E, pM = M, pW = W, pX = X;                     \
+    pF = pD = D, pE = E, pM = M, pW = W, pX = X;                \
     x[0] = 0;                                                   \
     rdy[0] = 0;                                                 \
     cnt[op]++;                                                  \
@@ -962,7 +962,8 @@ static void RUN_FN(hart_t *h) {
     rdy[d.rd] = E + X;     \
     xcause = STALL_MULDIV; \
   } while (0)
-#define BRANCH(cond)                                 \
+/* a branch: taken, it retires and goes on through a tail of its own */
+#define BRANCH(name, cond)                           \
   do {                                               \
     EX_DONE(1);                                      \
     if (cond) {                                      \
@@ -970,6 +971,9 @@ static void RUN_FN(hart_t *h) {
       if (unlikely(t & 3)) TRAP(0, t);               \
       npc = t, redir = E + 1, rcause = STALL_BRANCH; \
       h->st.br_taken++;                              \
+      RETIRE(OP_##name);                             \
+      pF = redir;                                    \
+      NEXT();                                        \
     }                                                \
   } while (0)
 #define TRAP(c, v) \
@@ -1045,6 +1049,13 @@ static void RUN_FN(hart_t *h) {
   __VA_ARGS__;              \
   RETIRE(OP_##name);        \
   NEXT();
+  /* the same for an instruction that redirects the fetch (to redir) */
+#define OP_REDIR(name, nsrc, ...) \
+  L_##name : BEGIN(nsrc);         \
+  __VA_ARGS__;                    \
+  RETIRE(OP_##name);              \
+  pF = redir;                     \
+  NEXT();
 
   NEXT();
 
@@ -1093,24 +1104,24 @@ L_ILLEGAL:
 
   OP(LUI, 0, ALU((uint32_t)d.imm))
   OP(AUIPC, 0, ALU(pc + (uint32_t)d.imm))
-  OP(JAL, 0, {
+  OP_REDIR(JAL, 0, {
     uint32_t t = pc + (uint32_t)d.imm;
     if (unlikely(t & 3)) TRAP(0, t);
     ALU(pc + 4);
     npc = t, redir = D + 1, rcause = STALL_JAL;
   })
-  OP(JALR, 1, {
+  OP_REDIR(JALR, 1, {
     uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
     if (unlikely(t & 3)) TRAP(0, t);
     ALU(pc + 4);
     npc = t, redir = E + 1, rcause = STALL_JALR;
   })
-  OP(BEQ, 2, BRANCH(x[d.rs1] == x[d.rs2]))
-  OP(BNE, 2, BRANCH(x[d.rs1] != x[d.rs2]))
-  OP(BLT, 2, BRANCH((int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
-  OP(BGE, 2, BRANCH((int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
-  OP(BLTU, 2, BRANCH(x[d.rs1] < x[d.rs2]))
-  OP(BGEU, 2, BRANCH(x[d.rs1] >= x[d.rs2]))
+  OP(BEQ, 2, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
+  OP(BNE, 2, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
+  OP(BLT, 2, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP(BGE, 2, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
+  OP(BLTU, 2, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
+  OP(BGEU, 2, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
   OP(LB, 1, LOAD(int8_t, 1))
   OP(LH, 1, LOAD(int16_t, 2))
   OP(LW, 1, LOAD(uint32_t, 4))
@@ -1201,7 +1212,7 @@ L_ECALL:
 L_EBREAK:
   BEGIN(0);
   TRAP(3, pc);
-  OP(MRET, 0, {
+  OP_REDIR(MRET, 0, {
     EX_DONE(1);
     npc = h->mepc;
     h->mstatus = MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
@@ -1231,7 +1242,7 @@ L_EBREAK:
   /* The call-ID extension (docs/isa.md, timing in docs/timing.md):
    * the request goes to the accelerator in cycle E; it answers in cycle
    * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
-  OP(CALLID, 1, { /* callid rd, rs1: a jalr through the table */
+  OP_REDIR(CALLID, 1, { /* callid rd, rs1: a jalr through the table */
     uint32_t id = x[d.rs1], t;
     unsigned f;
     SYNC();
@@ -1291,7 +1302,7 @@ redirect_trap:
   event = h->event_cycle;
   pD = D, pE = E, pX = tx;
   pW = MAX(pW, E + tx - 1);
-  redir = E + tx, rcause = STALL_TRAP;
+  pF = redir = E + tx, rcause = STALL_TRAP;
   if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
     rcause = STALL_CTLB;
     h->p.ctlb_x = tx - 1, h->p.ctlb_rest = STALL_TRAP;
@@ -1313,6 +1324,7 @@ halt:
 #undef STORE
 #undef GAP_STALL
 #undef OP
+#undef OP_REDIR
 #undef STORE_OP
 #undef CSR_OP
   memcpy(h->x, x, sizeof x);

@@ -16,6 +16,10 @@ SIM_CFLAGS += -Wall -Wextra -Werror
 SIM_CFLAGS += -MMD -MP
 # the accelerator's API (model/xlat.h) and the trace writer's header
 SIM_CFLAGS += -Imodel -Isim/trace
+# cpu.c's run loop ends every instruction handler with its own copy of the
+# fetch and dispatch (threaded code); keep GCC from merging those copies back
+# into a few shared ones (about 4% faster on the benchmark)
+$(BUILD)/sim/cpu.o: SIM_CFLAGS += -fno-crossjumping
 
 # the accelerator (C model + loader of the verilated backend), zlib for traces
 SIM_LIBXLAT := $(BUILD)/libxlat.a
@@ -41,7 +45,7 @@ $(SIM_LIB): $(SIM_LIB_OBJS)
 $(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
 	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)
 
-$(BUILD)/sim/%.o: sim/%.c
+$(BUILD)/sim/%.o: sim/%.c sim/sim.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
