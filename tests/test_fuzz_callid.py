@@ -9,8 +9,8 @@ handler) and computes its architectural results with a small Python model
 (docs/accelerator.md section 2 for the translations). tests/fuzz/harness.py runs
 it on build/ctsim with --xlat c and --xlat rtl, each with and without
 --lockstep, and requires byte-identical stdout, exit status, stderr summary,
---stats-json (every field but the two naming the backend and the mode) and
---log-commits; every run must also match the model (the checked registers,
+--stats-json (every field but the two naming the backend and the mode),
+--log-commits and --record-trace; every run must also match the model (the checked registers,
 ctlbinv/ctlbfault/ctcause/ctlblookup, ctlbhit + ctlbmiss = ctlblookup, the
 lookups, faults, invalidations, callids and traps of the statistics, the
 retired callid, xlat and ctlb.inv instructions).

@@ -169,6 +169,8 @@ class Machine:
         self.lookups = self.faults = self.invs = self.ctcause = 0
         self.callids = self.traps = 0
         self.steps = 0
+        # the call-ID events in program order, as --record-trace lists them
+        self.events = []
         # coverage of the generated run (not checked: reported by the tests)
         self.cover = {"fault1": 0, "fault2": 0, "fault3": 0, "fault4": 0, "installs": 0,
                       "ifetch": 0, "calls": 0, "superpage": 0}
@@ -250,6 +252,7 @@ class Machine:
         while True:
             self.lookups += 1
             self.callids += 1
+            self.events.append(("call", cid))
             code, addr, ea = self.walk(cid)
             if code:
                 self.faults += 1
@@ -287,12 +290,18 @@ class Machine:
 
     def xlat(self, cid):
         self.lookups += 1
+        self.events.append(("call", cid))
         code, addr, _ = self.walk(cid)
         if code:
             self.faults += 1
             self.ctcause = code
             return (code << 2) | 1
         return addr
+
+    def inv(self, cid=None):
+        """ctlb.inv of cid, or a flush (None)."""
+        self.invs += 1
+        self.events.append(("flush",) if cid is None else ("inv", cid))
 
     def csr(self, n):
         return {0xFC3: self.invs, 0xFC4: self.faults, 0xFC5: self.ctcause,
@@ -424,7 +433,7 @@ class SetRoot(Op):
     def run(self, m):
         m.set(T0, self.v)
         m.root = self.v
-        m.invs += 1
+        m.inv()
 
 
 class CallId(Op):
@@ -489,7 +498,7 @@ class RawInv(Op):
         return [f".insn r CUSTOM_0, 1, 0, x0, {x(self.idreg)}, x0"]
 
     def run(self, m):
-        m.invs += 1
+        m.inv(m.regs[self.idreg] if self.idreg else None)
 
 
 class Inv(Op):
@@ -507,7 +516,9 @@ class Inv(Op):
     def run(self, m):
         if self.idreg is not None:
             m.set(self.idreg, self.cid)
-        m.invs += 1
+            m.inv(self.cid)
+        else:
+            m.inv()
 
 
 class Block(Op):

@@ -122,12 +122,14 @@ def run_mode(elf, levels, cfg_args, mode, d):
     tag = f"{backend}{'-ls' if lockstep else ''}"
     js = d / f"stats-{tag}.json"
     log = d / f"commits-{tag}.log"
-    for p in (js, log):
+    trace = d / f"trace-{tag}.ct"
+    for p in (js, log, trace):
         if p.exists():
             p.unlink()
     cmd = [str(CTSIM), "--xlat", backend, *(["--lockstep"] if lockstep else []),
            "--ctlb-levels", levels, *cfg_args, "--max-cycles", str(MAX_CYCLES),
-           "--stats-json", str(js), "--log-commits", str(log), str(elf)]
+           "--stats-json", str(js), "--log-commits", str(log), "--record-trace", str(trace),
+           str(elf)]
     for attempt in range(5):
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
@@ -138,8 +140,10 @@ def run_mode(elf, levels, cfg_args, mode, d):
             if attempt == 4:
                 raise
             time.sleep(2)
-    return ModeRun(mode, proc, js.read_text() if js.exists() else None,
-                   log.read_bytes() if log.exists() else None)
+    run = ModeRun(mode, proc, js.read_text() if js.exists() else None,
+                  log.read_bytes() if log.exists() else None)
+    run.trace = trace.read_bytes() if trace.exists() else None
+    return run
 
 
 def first_diff_line(a, b):
@@ -169,6 +173,10 @@ def compare_modes(runs):
             a, b = STRIP_JSON.sub("", r.stats_text), STRIP_JSON.sub("", ref.stats_text)
             if a != b:
                 probs.append(f"{what}: --stats-json differs, {first_diff_line(a, b)}")
+        if getattr(r, "trace", None) != getattr(ref, "trace", None):
+            ta = (getattr(r, "trace", None) or b"").decode(errors="replace")
+            tb = (getattr(ref, "trace", None) or b"").decode(errors="replace")
+            probs.append(f"{what}: --record-trace differs, {first_diff_line(ta, tb)}")
         if r.log_hash != ref.log_hash:
             la = (r.log or b"").decode(errors="replace")
             lb = (ref.log or b"").decode(errors="replace")
@@ -215,6 +223,24 @@ def check_model(prog, run):
         probs.append(f"{run.name()}: stats hits + misses != lookups")
     if (t["hits"], t["misses"]) != (hit, miss):
         probs.append(f"{run.name()}: stats hits/misses {t['hits']}/{t['misses']} vs CSRs {hit}/{miss}")
+    trace = getattr(run, "trace", None)
+    if trace is None:
+        probs.append(f"{run.name()}: no --record-trace file")
+    else:
+        got = []
+        for line in trace.decode(errors="replace").splitlines():
+            f = line.split()
+            if not f or f[0].startswith("#") or f[0] == "gap":
+                continue
+            got.append((f[0],) + tuple(int(v, 0) for v in f[1:]))
+        want = prog.model.events
+        if got != want:
+            i = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                     min(len(got), len(want)))
+            probs.append(f"{run.name()}: --record-trace event {i}: "
+                         f"{got[i] if i < len(got) else 'end'}, model "
+                         f"{want[i] if i < len(want) else 'end'} "
+                         f"({len(got)} events, model {len(want)})")
     ops = s["ops"]
     for key, want in (("callid", c["callids"] - c["callid_faults"]), ("xlat", c["xlats"]),
                       ("ctlb.inv", c["invalidations"])):
