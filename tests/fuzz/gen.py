@@ -253,7 +253,7 @@ class Machine:
             self.lookups += 1
             self.callids += 1
             self.events.append(("call", cid))
-            code, addr, ea = self.walk(cid)
+            code, addr, _ = self.walk(cid)
             if code:
                 self.faults += 1
                 self.ctcause = code
@@ -261,7 +261,7 @@ class Machine:
                 if self.trap(24, cid):
                     continue
                 return
-            if self.levels_above(cid, ea):
+            if self.walk_depth(cid) < len(self.levels):
                 self.cover["superpage"] += 1
             if addr in self.fns:
                 self.cover["calls"] += 1
@@ -273,11 +273,8 @@ class Machine:
                 self.trap(1, addr)
             return
 
-    def levels_above(self, cid, ea):
-        """Whether the leaf at ea ended the walk above the last level."""
-        return self.walk_depth(cid) < len(self.levels)
-
     def walk_depth(self, cid):
+        """The number of levels cid's walk reads (a valid root)."""
         base = self.root & ~3 & M32
         s = sum(self.levels)
         for lvl, b in enumerate(self.levels):
@@ -973,9 +970,7 @@ class Gen:
         scratch = [r.getrandbits(32) for _ in range(SCRATCH // 4)]
         for i, v in enumerate(scratch):
             m.w32(DATA + 4 * i, v)
-        for i in range(NREC):
-            pass
-        m.w32(DATA + REC_OFF + 16 * NREC, 2)
+        m.w32(DATA + REC_OFF + 16 * NREC, 2)    # the end of the record list
 
         prologue = [Li(GP, DATA), Li(TP, r.getrandbits(32)), Li(LOOPR, 0)]
         for d in POOL:
