@@ -552,6 +552,10 @@ int main(int argc, char **argv) {
       }
       if (cli_u64(prog, a, v, &x)) return 2;
       if (!strcmp(a, "--seed")) o.seed = x;
+      if ((!strcmp(a, "--seeds") || !strcmp(a, "--ops")) && x == 0) {
+        fprintf(stderr, "%s: %s must be at least 1 (0 would compare nothing)\n", prog, a);
+        return 2;
+      }
       if (!strcmp(a, "--seeds")) seeds = x;
       if (!strcmp(a, "--ops")) o.ops = x;
     } else {

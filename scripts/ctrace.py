@@ -6,10 +6,12 @@ The kind numbers are the binary record types. Used by tracegen.py, stackdist.py,
 uftrace2ct.py and the tests; the C reader (sim/trace/ctrace_read.c) follows the
 same rules.
 """
+import argparse
 import gzip
 import io
 import os
 import struct
+import sys
 import tempfile
 import zlib
 
@@ -253,6 +255,15 @@ def gzip_bytes(data):
     return bio.getvalue()
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with the project's error convention: one line naming the
+    problem (no usage block; --help has it), exit status 2."""
+
+    def error(self, message):
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
 def atomic_write(path, data):
     """Writes bytes to path via a temporary file in the same folder and a rename."""
     d = os.path.dirname(os.path.abspath(path))
@@ -298,9 +309,7 @@ def output_dir_ok(path):
 
 
 def _main(argv=None):
-    import argparse
-    import sys
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="ctrace.py",
         description="Converts call traces between forms (traces/FORMAT.md) and summarises them.")
     sub = p.add_subparsers(dest="cmd", required=True)

@@ -58,15 +58,8 @@ def table_bytes(ids, bits):
     return total
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        """One line naming the problem (no usage block), exit status 2."""
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def main(argv=None):
-    ap = Parser(
+    ap = ctrace.OneLineParser(
         prog="ctrace2s.py",
         description="Convert a call trace into assembly for the replay firmware.")
     ap.add_argument("trace", help="input trace (text or binary, optionally gzip)")

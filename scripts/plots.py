@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ctrace import atomic_write  # noqa: E402
+from ctrace import OneLineParser, atomic_write  # noqa: E402
 
 POLICY_STYLE = {"lru": ("tab:blue", "o"), "plru": ("tab:orange", "s"),
                 "fifo": ("tab:green", "^"), "random": ("tab:red", "v")}
@@ -216,7 +216,7 @@ def plot_mechanisms(csv_path, outdir):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(prog="plots.py", description=__doc__,
+    p = OneLineParser(prog="plots.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("kind", choices=("hitrate", "penalty", "mechanisms"), help="which plots")
     p.add_argument("csv", help="sweep CSV (hitrate, penalty) or mechanism CSV (mechanisms)")

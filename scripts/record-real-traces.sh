@@ -6,9 +6,14 @@
 # as root).
 #
 # usage: scripts/record-real-traces.sh [OUTDIR]   (default traces/real)
+#        scripts/record-real-traces.sh --help
 # Work files go to build/real-traces/. Each trace is written via uftrace2ct.py
 # (temporary file + rename), so a failure leaves no half-written trace.
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "record-real-traces.sh: error: unknown option '$1' (see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${1:-traces/real}
@@ -23,14 +28,17 @@ NORAND="setarch $(uname -m) -R"
 if [ ! -d "$WORK/lua-src" ]; then
   if ! apt-get source --print-uris lua5.4 >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then
-      echo "record: adding a deb-src entry for bookworm (/etc/apt/sources.list.d/debian-src.sources)"
-      cat > /etc/apt/sources.list.d/debian-src.sources <<'EOF'
-Types: deb-src
-URIs: (the archive of the machine's own deb entries)
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
+      echo "record: adding deb-src entries mirroring the configured deb ones" \
+           "(/etc/apt/sources.list.d/debian-src.sources)"
+      # the same archive(s) as the machine's own apt sources, for source packages
+      for f in /etc/apt/sources.list.d/*.sources; do
+        [ "$f" = /etc/apt/sources.list.d/debian-src.sources ] && continue
+        sed -n 's/^Types: deb$/Types: deb-src/; /^#/d; p' "$f"
+        echo
+      done > /etc/apt/sources.list.d/debian-src.sources
+      if [ -f /etc/apt/sources.list ]; then
+        sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list >> /etc/apt/sources.list.d/debian-src.sources
+      fi
       apt-get update -qq
     else
       echo "record: error: no deb-src entry for lua5.4; add one (see traces/real/README.md)" >&2

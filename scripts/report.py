@@ -27,6 +27,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import ctrace  # noqa: E402
 import plots  # noqa: E402
 import sweep  # noqa: E402
 
@@ -154,7 +155,6 @@ def stackdist_check(csv_rows, files):
 
 
 def _events(path):
-    import ctrace
     return ctrace.read_events(path)
 
 
@@ -401,7 +401,7 @@ def write_report(path, ctx):
 
 # ---------------------------------------------------------------- main
 def build_parser():
-    p = argparse.ArgumentParser(prog="report.py", description=__doc__,
+    p = ctrace.OneLineParser(prog="report.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", default="default",
                    help="sweep configuration: YAML file or name in scripts/sweeps/ "
@@ -548,7 +548,6 @@ def run(args):
 
 
 def _call_kind():
-    import ctrace
     return ctrace.CALL
 
 

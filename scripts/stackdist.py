@@ -188,7 +188,7 @@ def parse_sizes(s):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(
+    p = ctrace.OneLineParser(
         prog="stackdist.py", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("trace", help="trace file (text, binary, optionally gzip)")

@@ -50,7 +50,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from ctrace import atomic_write  # noqa: E402
+from ctrace import OneLineParser, atomic_write  # noqa: E402
 SWEEP_DIR = os.path.join(ROOT, "scripts", "sweeps")
 POLICIES = ("lru", "plru", "fifo", "random")
 BACKENDS = ("c", "rtl")
@@ -532,7 +532,7 @@ def write_csv_atomic(path, points, results):
 
 # ---------------------------------------------------------------- main
 def build_parser():
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="sweep.py", formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__.split("\n\n")[0] + "\n\nConfiguration format: docs/sweeps.md "
         "(summary below).\n\n" + "\n\n".join(__doc__.split("\n\n")[1:]))

@@ -162,7 +162,7 @@ def probability(s):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(
+    p = ctrace.OneLineParser(
         prog="tracegen.py", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pattern", choices=["uniform", "zipf", "phases", "loop"],

@@ -117,7 +117,7 @@ def default_map_path(out):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(
+    p = ctrace.OneLineParser(
         prog="uftrace2ct.py", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", help="uftrace data folder, or a file with `uftrace dump` output")

@@ -35,9 +35,7 @@ C_PARSERS = {
 # Options a parser accepts that its --help does not name: each is a known
 # --help omission, reported to the owner of the program. The test checks the
 # omission is still there, so fixing --help makes this test say to drop the entry.
-UNDOCUMENTED = {
-    "ctrdump": {"--output"},   # sim/trace/ctrdump.c accepts --output as -o
-}
+UNDOCUMENTED = {}
 SCRIPTS = sorted(p.name for p in (ROOT / "scripts").glob("*.py"))
 
 
@@ -323,3 +321,17 @@ def test_hotpatch_replay_excerpt_equals_cttrace():
     tr = dict(l.split(" ", 1) for l in r.stdout.splitlines())
     assert (fw["hits"], fw["misses"], fw["walk_cycles"]) == \
         (tr["hits"], tr["misses"], tr["walk_cycles"])
+
+
+# (report.py without arguments is valid: it regenerates the report)
+@pytest.mark.parametrize("script,args", [(s, a) for s in SCRIPTS
+                                         for a in (["--bogus-option"], [])
+                                         if a or s != "report.py"])
+def test_script_usage_errors_are_one_line(script, args):
+    """A bad or missing argument: one line naming the problem, exit status 2
+    (argparse's default would print a usage block first)."""
+    p = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / script),
+                        *args], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "error" in lines[0], p.stderr

@@ -77,6 +77,8 @@ BAD = [
     (["--config", "e64w4-mru-l12-wc0"], "policy"),
     (["--config", "nonsense"], "--config"),
     (["--ops", "-5"], "--ops"),
+    (["--ops", "0"], "--ops must be at least 1"),      # would compare nothing
+    (["--seeds", "0"], "--seeds must be at least 1"),
     (["--bogus"], "--bogus"),
 ]
 

@@ -12,11 +12,12 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: ctrdump [--count] [-o OUT] [--help] TRACE\n"
+          "usage: ctrdump [--count] [-o|--output OUT] [--help] TRACE\n"
           "Reads a ctrace file (text or binary, optionally gzip; traces/FORMAT.md) and\n"
           "prints it as canonical text on stdout.\n"
           "  --count   print only the number of events of each kind\n"
-          "  -o OUT    write the trace to OUT instead: binary if the name contains .ctb,\n"
+          "  -o OUT, --output OUT\n"
+          "            write the trace to OUT instead: binary if the name contains .ctb,\n"
           "            else text; gzip if it ends in .gz (temporary file + rename)\n"
           "  --help    this text\n"
           "Exit status: 0 valid trace, 2 bad option or invalid trace (one-line error).\n");
