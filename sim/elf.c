@@ -52,6 +52,9 @@ static uint8_t *read_file(const char *path, size_t *len, char *err,
     size_t r = fread(buf + n, 1, cap - n, f);
     n += r;
     if (r == 0) break;
+    /* not an ELF file: no need to read the rest (it may be endless, as
+     * /dev/zero is); elf_load reports the bad magic */
+    if (n >= 4 && memcmp(buf, "\177ELF", 4) != 0) break;
     if (n == cap) {
       if (cap >= (1u << 31)) {
         free(buf);

@@ -67,6 +67,12 @@ def test_not_elf(tmp_path):
     one_line_error(run(p), str(p), "not an ELF")
 
 
+def test_endless_non_elf():
+    # /dev/zero never ends: the magic is checked before the rest is read
+    # (run() has a timeout, so a simulator that reads on would fail here)
+    one_line_error(run("/dev/zero"), "/dev/zero", "not an ELF")
+
+
 def test_truncated_header(tmp_path, good_elf):
     p = tmp_path / "trunc.elf"
     p.write_bytes(good_elf.read_bytes()[:30])
