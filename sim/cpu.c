@@ -504,7 +504,7 @@ static void log_commit(FILE *f, uint32_t pc, uint32_t insn, const dinsn_t *d,
                        uint32_t rdval, int mem, uint32_t maddr, uint32_t mval,
                        unsigned msize) {
   fprintf(f, "core   0: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", pc, insn);
-  if (op_writes_rd(d->op) && d->rd != 0)
+  if (op_writes_rd(d->op) && (d->rd & 31) != 0) /* the run loop's x0: 32 */
     fprintf(f, " x%-2u 0x%08" PRIx32, (unsigned)d->rd, rdval);
   if (mem == 1) fprintf(f, " mem 0x%08" PRIx32, maddr);
   if (mem == 2)
@@ -818,10 +818,13 @@ int cpu_run_until(hart_t *h, uint64_t until) {
 
 static void RUN_FN(hart_t *h) {
   const int logging = RUN_LOGGING;
-  uint32_t x[32];
-  uint64_t rdy[32];
-  memcpy(x, h->x, sizeof x);
-  memcpy(rdy, h->p.ready, sizeof rdy);
+  /* x[32], rdy[32]: where instructions with rd = x0 write (the decoder of
+   * the run loop turns rd 0 into 32), so x[0] and rdy[0] stay 0 */
+  uint32_t x[33];
+  uint64_t rdy[33];
+  memcpy(x, h->x, sizeof h->x);
+  memcpy(rdy, h->p.ready, sizeof h->p.ready);
+  x[32] = 0, rdy[32] = 0;
   uint32_t pc = h->pc;
   uint64_t pD = h->p.d, pE = h->p.e, pM = h->p.m, pW = h->p.w;
   uint64_t pX = h->p.ex_lat, redir = h->p.redir;
@@ -918,8 +921,6 @@ static void RUN_FN(hart_t *h) {
 #define RETIRE(op)                                              \
   do {                                                          \
     pF = pD = D, pE = E, pM = M, pW = W, pX = X;                \
-    x[0] = 0;                                                   \
-    rdy[0] = 0;                                                 \
     cnt[op]++;                                                  \
     retired++;                                                  \
     if (logging)                                                \
@@ -1090,6 +1091,7 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
 
 L_DECODE: /* an entry not decoded yet, or invalidated by a store */
   rv_decode(insn_word(h, off), di);
+  if (di->rd == 0) di->rd = 32;
   goto *lbl[di->op];
 
 fetch_fault: /* pc outside RAM: no data hazards */
@@ -1327,8 +1329,8 @@ halt:
 #undef OP_REDIR
 #undef STORE_OP
 #undef CSR_OP
-  memcpy(h->x, x, sizeof x);
-  memcpy(h->p.ready, rdy, sizeof rdy);
+  memcpy(h->x, x, sizeof h->x);
+  memcpy(h->p.ready, rdy, sizeof h->p.ready);
   h->pc = pc;
   h->p.d = pD, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.ex_lat = pX;
   h->p.redir = redir, h->p.redir_cause = rcause, h->p.ex_cause = xcause;
