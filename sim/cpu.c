@@ -880,14 +880,10 @@ static void RUN_FN(hart_t *h) {
     off = pc - RAM_BASE;                          \
     F = pF;                                       \
     D = F + imem;                                 \
-    if (unlikely(D < pE)) {                       \
-      D = pE;                                     \
-      NO_CMOV();                                  \
-    }                                             \
     E = D + 1;                                    \
-    if (unlikely(pM > E)) {                       \
+    if (unlikely(pM > E)) { /* (pE < pM: else D >= pE) */ \
       E = pM;                                     \
-      NO_CMOV();                                  \
+      if (D < pE) D = pE;                         \
     }                                             \
     if (unlikely(E >= event)) goto event_check;   \
     if (unlikely(off >= ram_size)) goto fetch_fault; \
