@@ -242,6 +242,11 @@ void cpu_config_default(cpu_config_t *c) {
   c->lockstep = 0;
 }
 
+/* The decoded cache: an entry per RAM word and one for the word after RAM
+ * (never decoded: the run loop goes from pc + 4 to the next entry without
+ * a range check). */
+#define DC_BYTES(ram_size) (((ram_size) / 4 + 1) * sizeof(dinsn_t))
+
 int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
   return cpu_init_ram(h, cfg, NULL, err, errlen);
 }
@@ -254,7 +259,7 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
   h->mem.tohost_off = TOHOST_NONE;
   h->ram_ext = ram != NULL;
   h->mem.ram = ram ? ram : mem_map(cfg->ram_size);
-  h->dc = mem_map(cfg->ram_size / 4 * sizeof(dinsn_t));
+  h->dc = mem_map(DC_BYTES(cfg->ram_size));
   if (!h->mem.ram || !h->dc) {
     snprintf(err, errlen, "cannot map %" PRIu64 " bytes of simulated RAM",
              cfg->ram_size);
@@ -271,7 +276,7 @@ void cpu_free(hart_t *h) {
   if (h->xl && !h->xl_open) xlat_destroy(h->xl);
   h->xl = NULL;
   if (!h->ram_ext) mem_unmap(h->mem.ram, h->cfg.ram_size);
-  mem_unmap(h->dc, h->cfg.ram_size / 4 * sizeof(dinsn_t));
+  mem_unmap(h->dc, DC_BYTES(h->cfg.ram_size));
   h->mem.ram = NULL;
   h->dc = NULL;
 }
@@ -875,7 +880,7 @@ static void RUN_FN(hart_t *h) {
    * instruction at pc, then its dispatch. The max() of the rules as
    * predictable branches: in a steady stream none is taken, so the host CPU
    * does not wait for the comparisons. */
-#define NEXT()                                    \
+#define NEXT_(chk)                                \
   do {                                            \
     off = pc - RAM_BASE;                          \
     F = pF;                                       \
@@ -886,10 +891,15 @@ static void RUN_FN(hart_t *h) {
       if (D < pE) D = pE;                         \
     }                                             \
     if (unlikely(E >= event)) goto event_check;   \
-    if (unlikely(off >= ram_size)) goto fetch_fault; \
+    if ((chk) && unlikely(off >= ram_size)) goto fetch_fault; \
     di = &dc[off >> 2];                           \
     goto *lbl[di->op];                            \
   } while (0)
+  /* after a jump, branch, trap or mret: the pc may be outside RAM */
+#define NEXT() NEXT_(1)
+  /* after pc + 4: at worst RAM's end, whose entry (one past the last word)
+   * stays OP_NONE, so the decoder sends it to fetch_fault */
+#define NEXT_SEQ() NEXT_(0)
   /* The start of a handler: the data hazards through nsrc source registers
    * (fields an instruction does not read are 0, and x0 is always ready),
    * then the stall statistics of the gap before E. */
@@ -1045,7 +1055,7 @@ static void RUN_FN(hart_t *h) {
   L_##name : BEGIN(nsrc);   \
   __VA_ARGS__;              \
   RETIRE(OP_##name);        \
-  NEXT();
+  NEXT_SEQ();
   /* the same for an instruction that redirects the fetch (to redir) */
 #define OP_REDIR(name, nsrc, ...) \
   L_##name : BEGIN(nsrc);         \
@@ -1086,6 +1096,7 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
   goto *lbl[di->op];
 
 L_DECODE: /* an entry not decoded yet, or invalidated by a store */
+  if (unlikely(off >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
   rv_decode(insn_word(h, off), di);
   if (di->rd == 0) di->rd = 32;
   goto *lbl[di->op];
@@ -1131,7 +1142,7 @@ L_ILLEGAL:
   STORE(size);                            \
   RETIRE(OP_##name);                      \
   if (unlikely(h->stop)) goto halt;       \
-  NEXT();
+  NEXT_SEQ();
   STORE_OP(SB, 1)
   STORE_OP(SH, 2)
   STORE_OP(SW, 4)
@@ -1310,6 +1321,8 @@ redirect_trap:
 halt:
 #undef SYNC
 #undef NEXT
+#undef NEXT_
+#undef NEXT_SEQ
 #undef BEGIN
 #undef RETIRE
 #undef EX_DONE
