@@ -6,7 +6,8 @@ disagreement with the Python model, as one-line problem descriptions.
 As a script, a campaign over many seeds (every seed with a few configurations
 drawn by the seed, the geometry drawn by the seed too):
 
-    .venv/bin/python tests/fuzz/harness.py --seeds 1-300 [--configs 3] [--keep DIR]
+    .venv/bin/python tests/fuzz/harness.py --seeds 1-300 [--configs 3] [--patch]
+        [--size N] [--keep DIR]
 
 prints one line per failing (seed, configuration) and a total; exit status 1 if
 anything failed. --keep writes the sources and logs of failing cases to DIR.
@@ -316,6 +317,8 @@ def main(argv=None):
                     help=f"configurations per seed, 1..{len(CONFIGS)} (default 3)")
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
                     help="run these configurations instead (repeatable)")
+    ap.add_argument("--size", type=int,
+                    help="top-level operations per program (default: drawn by the seed, 80..400)")
     ap.add_argument("--patch", action="store_true",
                     help="also run each case with random --patch-at options "
                          "(the four modes compared with each other only)")
@@ -327,6 +330,8 @@ def main(argv=None):
         ap.error(f"--seeds: '{a.seeds}' is not a list of seeds or ranges")
     if not 1 <= a.configs <= len(CONFIGS):
         ap.error(f"--configs: must be 1..{len(CONFIGS)}")
+    if a.size is not None and not 1 <= a.size <= 5000:
+        ap.error("--size: must be 1..5000")
     if not CTSIM.exists():
         print(f"harness: error: {CTSIM} is missing: run `make build/ctsim`", file=sys.stderr)
         return 2
@@ -337,7 +342,7 @@ def main(argv=None):
         for cfg in (a.config or configs_for(seed, a.configs)):
             total += 1
             with tempfile.TemporaryDirectory() as d:
-                probs, prog = check(seed, cfg, d, patch=a.patch)
+                probs, prog = check(seed, cfg, d, size=a.size, patch=a.patch)
                 if probs:
                     bad += 1
                     print(f"FAIL seed {seed} config {cfg} levels {prog.levels_arg}: "
