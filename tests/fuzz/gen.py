@@ -749,9 +749,10 @@ class Gen:
     def pick_id(self, m):
         r = self.rng
         k = r.random()
-        if k < 0.45 and self.hot:
-            return r.choice(self.hot)
-        if k < 0.8:
+        if k < 0.5 and self.hot:
+            ok = [c for c in self.hot if m.walk(c)[0] == 0]
+            return r.choice(ok if ok and r.random() < 0.9 else self.hot)
+        if k < 0.88:
             ok = [c for c in self.ids if m.walk(c)[0] == 0]
             if ok:
                 return r.choice(ok)
@@ -984,7 +985,7 @@ class Gen:
         # a few IDs called again and again (CTLB hits, evictions in one set):
         # mostly mapped ones, and one of any kind
         mapped = [c for c in self.ids if m.walk(c)[0] == 0] or self.ids
-        self.hot = r.sample(mapped, min(len(mapped), r.randint(2, 8))) + [r.choice(self.ids)]
+        self.hot = r.sample(mapped, min(len(mapped), r.randint(2, 12))) + [r.choice(self.ids)]
         self.slot = 0
         stream = []
         while len(stream) < self.size:
