@@ -254,3 +254,19 @@ def test_campaign_cli_bad_seeds():
     r = subprocess.run([sys.executable, str(harness.ROOT / "tests/fuzz/harness.py"),
                         "--seeds", "1-x"], capture_output=True, text=True)
     assert r.returncode == 2 and "--seeds" in r.stderr.strip().splitlines()[-1]
+
+
+def test_a_timing_difference_between_modes_is_caught(tmp_path):
+    """End to end: one of the four runs with another --dmem-lat (a stand-in for
+    a backend that answers walks one cycle later) is reported."""
+    need_ctsim()
+    prog = gen.generate(2, levels=[12, 10, 10])
+    elf = harness.assemble(prog, tmp_path)
+    cfg = harness.CONFIGS["sa32w2-fifo-wc4-d3"]
+    runs = [harness.run_mode(elf, prog.levels_arg, cfg, m, tmp_path) for m in harness.MODES[:3]]
+    runs.append(harness.run_mode(elf, prog.levels_arg, cfg + ["--dmem-lat", "2"],
+                                 harness.MODES[3], tmp_path))
+    probs = harness.compare_modes(runs)
+    assert any("--stats-json differs" in p for p in probs), probs
+    assert any("--record-trace differs" in p for p in probs), probs
+    assert all("--xlat rtl --lockstep vs" in p for p in probs), probs
