@@ -831,12 +831,18 @@ static void RUN_FN(hart_t *h) {
   memcpy(rdy, h->p.ready, sizeof h->p.ready);
   x[32] = 0, rdy[32] = 0;
   uint32_t pc = h->pc;
-  uint64_t pD = h->p.d, pE = h->p.e, pM = h->p.m, pW = h->p.w;
-  uint64_t pX = h->p.ex_lat, redir = h->p.redir;
+  uint64_t pE = h->p.e, pM = h->p.m, pW = h->p.w;
+  uint64_t redir = h->p.redir;
   /* F of the next instruction: max(pD, redir), which is redir right after
    * an instruction that redirected (its redirect is later than its own D)
-   * and pD after any other (an older redirect is before pD) */
-  uint64_t pF = MAX(pD, redir);
+   * and pD after any other (an older redirect is before pD). So the prev
+   * of the stall statistics redirected iff F == redir (and redir != 0:
+   * there has been a redirect). */
+  uint64_t pF = h->p.f;
+  /* the last M that MEM_DONE/EX_DONE raised to pW (prev's M was not
+   * E + X, it waited for MEM); M grows with every instruction, so pM == mr
+   * iff it was prev's (0: none yet) */
+  uint64_t mr = h->p.m_raised;
   unsigned xcause = h->p.ex_cause;
   unsigned rcause = h->p.redir_cause;
   uint64_t retired = h->retired;
@@ -926,7 +932,7 @@ static void RUN_FN(hart_t *h) {
   /* Retires the instruction (op) and goes on with the next one. */
 #define RETIRE(op)                                              \
   do {                                                          \
-    pF = pD = D, pE = E, pM = M, pW = W, pX = X;                \
+    pF = D, pE = E, pM = M, pW = W;                             \
     cnt[op]++;                                                  \
     retired++;                                                  \
     if (logging)                                                \
@@ -941,7 +947,7 @@ static void RUN_FN(hart_t *h) {
   do {                      \
     X = (lat), M = E + X;   \
     if (unlikely(pW > M)) { \
-      M = pW;               \
+      mr = M = pW;          \
       NO_CMOV();            \
     }                       \
     W = M + 1;              \
@@ -950,7 +956,7 @@ static void RUN_FN(hart_t *h) {
   do {                      \
     X = 1, M = E + 1;       \
     if (unlikely(pW > M)) { \
-      M = pW;               \
+      mr = M = pW;          \
       NO_CMOV();            \
     }                       \
     W = M + dmem;           \
@@ -1037,8 +1043,8 @@ static void RUN_FN(hart_t *h) {
     if (E > (E0))                                              \
       c = STALL_LOAD_USE;                                      \
     else if (pM >= D + 1)                                      \
-      c = pE + pX == pM ? xcause : STALL_DMEM;                 \
-    else if (redir > pD && F == redir)                         \
+      c = pM != mr ? xcause : STALL_DMEM;                      \
+    else if (F == redir && redir)                              \
       c = rcause;                                              \
     else                                                       \
       c = STALL_IMEM;                                          \
@@ -1309,7 +1315,7 @@ redirect_trap:
     goto halt;
   }
   event = h->event_cycle;
-  pD = D, pE = E, pX = tx;
+  pE = E;
   pW = MAX(pW, E + tx - 1);
   pF = redir = E + tx, rcause = STALL_TRAP;
   if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
@@ -1341,7 +1347,7 @@ halt:
   memcpy(h->x, x, sizeof h->x);
   memcpy(h->p.ready, rdy, sizeof h->p.ready);
   h->pc = pc;
-  h->p.d = pD, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.ex_lat = pX;
+  h->p.f = pF, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.m_raised = mr;
   h->p.redir = redir, h->p.redir_cause = rcause, h->p.ex_cause = xcause;
   h->retired = retired;
   h->dport_free = dfree;

@@ -176,11 +176,13 @@ typedef enum {
 } stop_t;
 
 /* Pipeline timestamps of the last instruction that entered EX (the cycle it
- * entered ID, EX, MEM, WB), the earliest cycle the next fetch may start
- * (a redirect) and the cycle each register's value can be forwarded to EX. */
+ * entered EX, MEM, WB), the cycle the next instruction enters IF if IF is
+ * free (the last one's ID entry, or its redirect), the last redirect and the
+ * cycle each register's value can be forwarded to EX. */
 typedef struct {
-  uint64_t d, e, m, w;
-  uint64_t ex_lat;   /* cycles the last instruction occupied EX */
+  uint64_t f, e, m, w;
+  uint64_t m_raised; /* the last M that waited for the WB ahead (not E + X;
+                        0: none), for the stall statistics */
   unsigned ex_cause; /* stall_t of the last multi-cycle EX occupancy */
   uint64_t redir;
   unsigned redir_cause; /* stall_t of the pending redirect */
