@@ -833,11 +833,10 @@ static void RUN_FN(hart_t *h) {
   uint32_t pc = h->pc;
   uint64_t pE = h->p.e, pM = h->p.m, pW = h->p.w;
   uint64_t redir = h->p.redir;
-  /* F of the next instruction: max(pD, redir), which is redir right after
-   * an instruction that redirected (its redirect is later than its own D)
-   * and pD after any other (an older redirect is before pD). So the prev
-   * of the stall statistics redirected iff F == redir (and redir != 0:
-   * there has been a redirect). */
+  /* F of the next instruction: max(prev.D, redir), which is redir right
+   * after an instruction that redirected (its redirect is later than its
+   * own D) and prev.D after any other (an older redirect is earlier). So
+   * prev redirected iff F == redir (and redir != 0: there was a redirect). */
   uint64_t pF = h->p.f;
   /* the last M that MEM_DONE/EX_DONE raised to pW (prev's M was not
    * E + X, it waited for MEM); M grows with every instruction, so pM == mr
@@ -885,14 +884,16 @@ static void RUN_FN(hart_t *h) {
   /* The pipeline recurrence up to EX entry without data hazards (E), for the
    * instruction at pc, then its dispatch. The max() of the rules as
    * predictable branches: in a steady stream none is taken, so the host CPU
-   * does not wait for the comparisons. */
+   * does not wait for the comparisons. The ID term max(F + Li, pE) can only
+   * bind when pM holds E back: pE < pM for an instruction that went on to
+   * MEM, and after a trap F > pE. So the common case tests only pM. */
 #define NEXT_(chk)                                \
   do {                                            \
     off = pc - RAM_BASE;                          \
     F = pF;                                       \
     D = F + imem;                                 \
     E = D + 1;                                    \
-    if (unlikely(pM > E)) { /* (pE < pM: else D >= pE) */ \
+    if (unlikely(pM > E)) {                       \
       E = pM;                                     \
       if (D < pE) D = pE;                         \
     }                                             \

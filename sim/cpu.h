@@ -18,7 +18,8 @@ struct ctw;
 /* ------------------------------------------------------------ instructions */
 
 /* X-macro table of the instructions: (name, match, mask, format).
- * A new instruction is one line here plus one case in cpu.c's switch.
+ * A new instruction is one line here plus one handler (an OP line) in the
+ * run loop at the end of cpu.c, which the dispatch table picks up by name.
  * Formats say which fields decode() extracts: R (rd rs1 rs2), I (rd rs1 imm),
  * S/B (rs1 rs2 imm), U/J (rd imm), SH (rd rs1 shamt), C (csr, register),
  * CI (csr, 5-bit immediate), N (no fields). */
