@@ -555,3 +555,29 @@ handler:
     text = log.read_text()
     assert "(0x00000073)" not in text
     assert "(0x30200073)" in text
+
+
+@pytest.mark.parametrize("ram,last,after", [
+    ("4K", 0x80000FFC, 0x80001000),
+    ("1M", 0x800FFFFC, 0x80100000),
+    ("2G", 0xFFFFFFFC, 0x00000000),   # pc + 4 wraps around to address 0
+])
+def test_run_off_the_end_of_ram(tmp_path, ram, last, after):
+    # A nop stored into RAM's last word and jumped to: it retires, then the
+    # fetch of the next word (outside RAM) is an instruction access fault
+    # (cause 1) with mepc = mtval = that address (privileged spec; docs/ctsim.md).
+    body = f"""{SETUP}
+  li   s1, 1
+  li   s2, {after}
+  li   s3, {after}
+  la   s4, resume
+  li   a5, {last}
+  li   a6, 0x00000013          # nop (addi x0, x0, 0)
+  sw   a6, 0(a5)
+  jr   a5
+  j    fail
+resume:
+"""
+    r = run(program(tmp_path, body, extra=CHECK_HANDLER), "--ram", ram)
+    assert r.returncode == 0, r.stderr
+    assert "traps         1" in r.stderr
