@@ -1,0 +1,545 @@
+/*
+ * cpu_loop.h: the body of ctsim's run loop (the functional model and the
+ * pipeline timing recurrence described at the top of cpu.c). Not a normal
+ * header: cpu.c includes it twice, with RUN_FN naming the function and
+ * RUN_LOGGING 0 or 1, to compile one copy without and one with the commit
+ * log. (A function with a computed goto cannot be inlined, so the usual
+ * always-inline helper with a constant argument does not work here.)
+ */
+#if !defined(RUN_FN) || !defined(RUN_LOGGING)
+#error "cpu_loop.h is included by cpu.c only"
+#endif
+
+static void RUN_FN(hart_t *h) {
+  const int logging = RUN_LOGGING;
+  /* x[32], rdy[32]: where instructions with rd = x0 write (the decoder of
+   * the run loop turns rd 0 into 32), so x[0] and rdy[0] stay 0 */
+  uint32_t x[33];
+  uint64_t rdy[33];
+  memcpy(x, h->x, sizeof h->x);
+  memcpy(rdy, h->p.ready, sizeof h->p.ready);
+  x[32] = 0, rdy[32] = 0;
+  uint32_t pc = h->pc;
+  uint64_t pE = h->p.e, pM = h->p.m, pW = h->p.w;
+  uint64_t redir = h->p.redir;
+  /* F of the next instruction: max(prev.D, redir), which is redir right
+   * after an instruction that redirected (its redirect is later than its
+   * own D) and prev.D after any other (an older redirect is earlier). So
+   * prev redirected iff F == redir (and redir != 0: there was a redirect). */
+  uint64_t pF = h->p.f;
+  /* the last M that MEM_DONE/EX_DONE raised to pW (prev's M was not
+   * E + X, it waited for MEM); M grows with every instruction, so pM == mr
+   * iff it was prev's (0: none yet) */
+  uint64_t mr = h->p.m_raised;
+  unsigned xcause = h->p.ex_cause;
+  unsigned rcause = h->p.redir_cause;
+  uint64_t retired = h->retired;
+  uint64_t event = h->event_cycle;
+  uint64_t dfree = h->dport_free; /* W of the last load/store */
+  const uint64_t imem = h->cfg.imem_lat, dmem = h->cfg.dmem_lat;
+  const uint64_t mul_lat = h->cfg.mul_lat, div_lat = h->cfg.div_lat;
+  uint8_t *const ram = h->mem.ram;
+  const uint32_t ram_size = h->mem.ram_size;
+  const uint32_t tohost_lo = h->mem.tohost_off - 3;
+  dinsn_t *const dc = h->dc;
+  uint64_t *const cnt = h->st.op;
+  uint64_t *const stall = h->st.stall;
+  FILE *const logf = h->log;
+
+  /* The state of the instruction being executed: its offset in RAM, its
+   * decoded-cache entry, its stage-entry cycles and results. */
+  uint32_t off, npc, cause, tval;
+  uint64_t F, D, E, E0, M, W, X;
+  uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
+  dinsn_t *di;
+  dinsn_t d;
+  int mem = 0;
+  uint32_t maddr = 0, mval = 0, insn = 0;
+
+  /* Threaded dispatch: every handler ends with its own copy of the fetch
+   * and the indirect jump to the next handler (GCC labels as values), so
+   * the host's branch predictor sees one indirect jump per handler. An
+   * entry not decoded yet (OP_NONE) jumps to the decoder. */
+  static const void *const lbl[OP_COUNT] = {
+      [OP_NONE] = &&L_DECODE,
+      [OP_ILLEGAL] = &&L_ILLEGAL,
+#define X(name, match, mask, fmt) [OP_##name] = &&L_##name,
+      RV_INSNS(X)
+#undef X
+  };
+
+  /* the state the slow paths look at */
+#define SYNC() (h->now = E, h->retired = retired)
+  /* The pipeline recurrence up to EX entry without data hazards (E), for the
+   * instruction at pc, then its dispatch. The max() of the rules as
+   * predictable branches: in a steady stream none is taken, so the host CPU
+   * does not wait for the comparisons. The ID term max(F + Li, pE) can only
+   * bind when pM holds E back: pE < pM for an instruction that went on to
+   * MEM, and after a trap F > pE. So the common case tests only pM. */
+#define NEXT_(chk)                                \
+  do {                                            \
+    off = pc - RAM_BASE;                          \
+    F = pF;                                       \
+    D = F + imem;                                 \
+    E = D + 1;                                    \
+    if (unlikely(pM > E)) {                       \
+      E = pM;                                     \
+      if (D < pE) D = pE;                         \
+    }                                             \
+    if (unlikely(E >= event)) goto event_check;   \
+    if ((chk) && unlikely(off >= ram_size)) goto fetch_fault; \
+    di = &dc[off >> 2];                           \
+    goto *lbl[di->op];                            \
+  } while (0)
+  /* after a jump, branch, trap or mret: the pc may be outside RAM */
+#define NEXT() NEXT_(1)
+  /* after pc + 4: at worst RAM's end, whose entry (one past the last word)
+   * stays OP_NONE, so the decoder sends it to fetch_fault */
+#define NEXT_SEQ() NEXT_(0)
+  /* The start of a handler: the data hazards through nsrc source registers
+   * (fields an instruction does not read are 0, and x0 is always ready),
+   * then the stall statistics of the gap before E. */
+#define BEGIN(nsrc)                                        \
+  do {                                                     \
+    d = *di;                                               \
+    if (logging) mem = 0, insn = insn_word(h, off);        \
+    E0 = E;                                                \
+    if ((nsrc) > 0) {                                      \
+      uint64_t r = rdy[d.rs1];                             \
+      if ((nsrc) > 1) {                                    \
+        uint64_t r2 = rdy[d.rs2];                          \
+        r = r > r2 ? r : r2;                               \
+      }                                                    \
+      if (unlikely(r > E)) {                               \
+        E = r;                                             \
+        NO_CMOV();                                         \
+      }                                                    \
+    }                                                      \
+    if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */ \
+      GAP_STALL(E0);                                       \
+    npc = pc + 4;                                          \
+  } while (0)
+  /* Retires the instruction (op) and goes on with the next one. */
+#define RETIRE(op)                                              \
+  do {                                                          \
+    pF = D, pE = E, pM = M, pW = W;                             \
+    cnt[op]++;                                                  \
+    retired++;                                                  \
+    if (logging)                                                \
+      log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval, \
+                 (op) == OP_SB   ? 1                            \
+                 : (op) == OP_SH ? 2                            \
+                                 : 4);                          \
+    pc = npc;                                                   \
+  } while (0)
+  /* the end of EX and MEM of an instruction occupying EX for lat cycles */
+#define EX_DONE(lat)        \
+  do {                      \
+    X = (lat), M = E + X;   \
+    if (unlikely(pW > M)) { \
+      mr = M = pW;          \
+      NO_CMOV();            \
+    }                       \
+    W = M + 1;              \
+  } while (0)
+#define MEM_DONE()          \
+  do {                      \
+    X = 1, M = E + 1;       \
+    if (unlikely(pW > M)) { \
+      mr = M = pW;          \
+      NO_CMOV();            \
+    }                       \
+    W = M + dmem;           \
+    dfree = W;              \
+  } while (0)
+#define ALU(expr)      \
+  do {                 \
+    x[d.rd] = (expr);  \
+    EX_DONE(1);        \
+    rdy[d.rd] = E + 1; \
+  } while (0)
+#define MULDIV(expr, lat)  \
+  do {                     \
+    x[d.rd] = (expr);      \
+    EX_DONE(lat);          \
+    rdy[d.rd] = E + X;     \
+    xcause = STALL_MULDIV; \
+  } while (0)
+/* a branch: taken, it retires and goes on through a tail of its own */
+#define BRANCH(name, cond)                           \
+  do {                                               \
+    EX_DONE(1);                                      \
+    if (cond) {                                      \
+      uint32_t t = pc + (uint32_t)d.imm;             \
+      if (unlikely(t & 3)) TRAP(0, t);               \
+      npc = t, redir = E + 1, rcause = STALL_BRANCH; \
+      h->st.br_taken++;                              \
+      RETIRE(OP_##name);                             \
+      pF = redir;                                    \
+      NEXT();                                        \
+    }                                                \
+  } while (0)
+#define TRAP(c, v) \
+  do {             \
+    cause = (c);   \
+    tval = (v);    \
+    tx = 1;        \
+    goto trap;     \
+  } while (0)
+#define LOAD(T, size)                                          \
+  do {                                                         \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE; \
+    T t;                                                       \
+    if (likely(o <= ram_size - size)) {                        \
+      memcpy(&t, ram + o, size);                               \
+    } else {                                                   \
+      uint32_t raw;                                            \
+      SYNC();                                                  \
+      if (mem_dev_load(h, a, size, &raw)) TRAP(5, a);          \
+      t = (T)raw;                                              \
+    }                                                          \
+    x[d.rd] = (uint32_t)t;                                     \
+    if (logging) mem = 1, maddr = a;                           \
+    MEM_DONE();                                                \
+    rdy[d.rd] = W;                                             \
+  } while (0)
+#define STORE(size)                                                            \
+  do {                                                                         \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                 \
+    uint32_t v = x[d.rs2];                                                     \
+    if (likely(o <= ram_size - size)) {                                        \
+      memcpy(ram + o, &v, size);                                               \
+      dinsn_t *q = &dc[o >> 2];                                                \
+      if (q->op) q->op = OP_NONE;                                              \
+      q = &dc[(o + size - 1) >> 2];                                            \
+      if (q->op) q->op = OP_NONE;                                              \
+      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);                 \
+    } else {                                                                   \
+      SYNC();                                                                  \
+      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                            \
+      event = h->event_cycle; /* mtimecmp/mtime stores move the timer */       \
+    }                                                                          \
+    if (logging)                                                               \
+      mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
+    MEM_DONE();                                                                \
+  } while (0)
+
+/* Adds the gap E - pE - 1 (cycles in which no instruction entered EX) to
+ * the stall cause of the rule that set E (docs/timing.md, "Stall statistics");
+ * E0 is E before the data hazards. */
+#define GAP_STALL(E0)                                          \
+  do {                                                         \
+    unsigned c;                                                \
+    if (E > (E0))                                              \
+      c = STALL_LOAD_USE;                                      \
+    else if (pM >= D + 1)                                      \
+      c = pM != mr ? xcause : STALL_DMEM;                      \
+    else if (F == redir && redir)                              \
+      c = rcause;                                              \
+    else                                                       \
+      c = STALL_IMEM;                                          \
+    uint64_t g = E - pE - 1;                                   \
+    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
+      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;          \
+      stall[STALL_CTLB] += k, g -= k;                          \
+      c = h->p.ctlb_rest;                                      \
+    }                                                          \
+    stall[c] += g;                                             \
+  } while (0)
+  /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
+#define OP(name, nsrc, ...) \
+  L_##name : BEGIN(nsrc);   \
+  __VA_ARGS__;              \
+  RETIRE(OP_##name);        \
+  NEXT_SEQ();
+  /* the same for an instruction that redirects the fetch (to redir) */
+#define OP_REDIR(name, nsrc, ...) \
+  L_##name : BEGIN(nsrc);         \
+  __VA_ARGS__;                    \
+  RETIRE(OP_##name);              \
+  pF = redir;                     \
+  NEXT();
+
+  NEXT();
+
+event_check: /* E >= event: timer interrupt, cycle limits, patches */
+  SYNC();
+  if (h->cfg.max_cycles && E >= h->cfg.max_cycles) {
+    h->stop = STOP_MAX_CYCLES;
+    goto halt;
+  }
+  if (h->pause_at && E >= h->pause_at) goto halt; /* cpu_run_until */
+  while (h->next_patch < h->npatches &&
+         E >= h->patches[h->next_patch].cycle) {
+    h->dport_free = dfree;
+    apply_patch(h, &h->patches[h->next_patch++], E);
+    if (h->stop) goto halt;
+  }
+  if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
+    /* the interrupted instruction becomes a bubble that reaches EX;
+     * the gap before it has the causes an instruction's would have
+     * (e.g. a wfi that waited for this interrupt) */
+    if (E > pE + 1) GAP_STALL(E);
+    cause = CAUSE_MTI;
+    tval = 0;
+    tx = 1;
+    goto redirect_trap;
+  }
+  cpu_update_event(h);
+  event = h->event_cycle;
+  if (unlikely(off >= ram_size)) goto fetch_fault;
+  di = &dc[off >> 2];
+  goto *lbl[di->op];
+
+L_DECODE: /* an entry not decoded yet, or invalidated by a store */
+  if (unlikely(off >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
+  rv_decode(insn_word(h, off), di);
+  if (di->rd == 0) di->rd = 32;
+  goto *lbl[di->op];
+
+fetch_fault: /* pc outside RAM: no data hazards */
+  if (logging) mem = 0, insn = 0;
+  d = (dinsn_t){OP_NONE, 0, 0, 0, 0};
+  if (unlikely(E > pE + 1) && pE) GAP_STALL(E);
+  TRAP(1, pc);
+
+L_ILLEGAL:
+  BEGIN(0);
+  TRAP(2, insn_word(h, off));
+
+  OP(LUI, 0, ALU((uint32_t)d.imm))
+  OP(AUIPC, 0, ALU(pc + (uint32_t)d.imm))
+  OP_REDIR(JAL, 0, {
+    uint32_t t = pc + (uint32_t)d.imm;
+    if (unlikely(t & 3)) TRAP(0, t);
+    ALU(pc + 4);
+    npc = t, redir = D + 1, rcause = STALL_JAL;
+  })
+  OP_REDIR(JALR, 1, {
+    uint32_t t = (x[d.rs1] + (uint32_t)d.imm) & ~1u;
+    if (unlikely(t & 3)) TRAP(0, t);
+    ALU(pc + 4);
+    npc = t, redir = E + 1, rcause = STALL_JALR;
+  })
+  OP(BEQ, 2, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
+  OP(BNE, 2, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
+  OP(BLT, 2, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP(BGE, 2, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
+  OP(BLTU, 2, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
+  OP(BGEU, 2, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
+  OP(LB, 1, LOAD(int8_t, 1))
+  OP(LH, 1, LOAD(int16_t, 2))
+  OP(LW, 1, LOAD(uint32_t, 4))
+  OP(LBU, 1, LOAD(uint8_t, 1))
+  OP(LHU, 1, LOAD(uint16_t, 2))
+  /* a store may end the run (tohost, finisher): after it retired */
+#define STORE_OP(name, size)              \
+  L_##name : BEGIN(2);                    \
+  STORE(size);                            \
+  RETIRE(OP_##name);                      \
+  if (unlikely(h->stop)) goto halt;       \
+  NEXT_SEQ();
+  STORE_OP(SB, 1)
+  STORE_OP(SH, 2)
+  STORE_OP(SW, 4)
+  OP(ADDI, 1, ALU(x[d.rs1] + (uint32_t)d.imm))
+  OP(SLTI, 1, ALU((int32_t)x[d.rs1] < d.imm))
+  OP(SLTIU, 1, ALU(x[d.rs1] < (uint32_t)d.imm))
+  OP(XORI, 1, ALU(x[d.rs1] ^ (uint32_t)d.imm))
+  OP(ORI, 1, ALU(x[d.rs1] | (uint32_t)d.imm))
+  OP(ANDI, 1, ALU(x[d.rs1] & (uint32_t)d.imm))
+  OP(SLLI, 1, ALU(x[d.rs1] << d.imm))
+  OP(SRLI, 1, ALU(x[d.rs1] >> d.imm))
+  OP(SRAI, 1, ALU((uint32_t)((int32_t)x[d.rs1] >> d.imm)))
+  OP(ADD, 2, ALU(x[d.rs1] + x[d.rs2]))
+  OP(SUB, 2, ALU(x[d.rs1] - x[d.rs2]))
+  OP(SLL, 2, ALU(x[d.rs1] << (x[d.rs2] & 31)))
+  OP(SLT, 2, ALU((int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP(SLTU, 2, ALU(x[d.rs1] < x[d.rs2]))
+  OP(XOR, 2, ALU(x[d.rs1] ^ x[d.rs2]))
+  OP(SRL, 2, ALU(x[d.rs1] >> (x[d.rs2] & 31)))
+  OP(SRA, 2, ALU((uint32_t)((int32_t)x[d.rs1] >> (x[d.rs2] & 31))))
+  OP(OR, 2, ALU(x[d.rs1] | x[d.rs2]))
+  OP(AND, 2, ALU(x[d.rs1] & x[d.rs2]))
+  OP(MUL, 2, MULDIV(x[d.rs1] * x[d.rs2], mul_lat))
+  OP(MULH, 2,
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                        (int64_t)(int32_t)x[d.rs2]) >>
+                       32),
+            mul_lat))
+  OP(MULHSU, 2,
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
+                        (int64_t)(uint64_t)x[d.rs2]) >>
+                       32),
+            mul_lat))
+  OP(MULHU, 2,
+     MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat))
+  OP(DIV, 2, {
+    int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+    MULDIV(b == 0                        ? 0xffffffffu
+           : (a == INT32_MIN && b == -1) ? (uint32_t)a
+                                         : (uint32_t)(a / b),
+           div_lat);
+  })
+  OP(DIVU, 2, {
+    uint32_t a = x[d.rs1], b = x[d.rs2];
+    MULDIV(b == 0 ? 0xffffffffu : a / b, div_lat);
+  })
+  OP(REM, 2, {
+    int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
+    MULDIV(b == 0                        ? (uint32_t)a
+           : (a == INT32_MIN && b == -1) ? 0u
+                                         : (uint32_t)(a % b),
+           div_lat);
+  })
+  OP(REMU, 2, {
+    uint32_t a = x[d.rs1], b = x[d.rs2];
+    MULDIV(b == 0 ? a : a % b, div_lat);
+  })
+  /* fence: memory is always coherent; fence.i: stores already invalidate
+   * decoded code */
+  OP(FENCE, 0, EX_DONE(1))
+  OP(FENCE_I, 0, EX_DONE(1))
+  OP(WFI, 0, { /* waits in EX until the timer interrupt pends */
+    uint64_t lat = 1;
+    if (h->mie & MIP_MTIP) {
+      SYNC();
+      uint64_t t = timer_cycle(h);
+      if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+      if (t != UINT64_MAX && t > E) lat = t - E;
+    }
+    EX_DONE(lat);
+    xcause = STALL_WFI;
+  })
+L_ECALL:
+  BEGIN(0);
+  TRAP(11, 0);
+L_EBREAK:
+  BEGIN(0);
+  TRAP(3, pc);
+  OP_REDIR(MRET, 0, {
+    EX_DONE(1);
+    npc = h->mepc;
+    h->mstatus = MSTATUS_MPIE | ((h->mstatus & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+    redir = E + 1, rcause = STALL_TRAP;
+    SYNC();
+    cpu_update_event(h);
+    event = h->event_cycle;
+  })
+  /* csrrw csrrs csrrc csrrwi csrrsi csrrci */
+#define CSR_OP(name, k_, i_)                                            \
+  OP(name, (i_) ? 0 : 1, {                                                \
+    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];               \
+    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);           \
+    uint32_t old;                                                          \
+    SYNC();                                                                \
+    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old))     \
+      TRAP(2, insn_word(h, off));                                          \
+    ALU(old);                                                              \
+    event = h->event_cycle;                                                \
+  })
+  CSR_OP(CSRRW, CSR_W, 0)
+  CSR_OP(CSRRS, CSR_S, 0)
+  CSR_OP(CSRRC, CSR_C, 0)
+  CSR_OP(CSRRWI, CSR_W, 1)
+  CSR_OP(CSRRSI, CSR_S, 1)
+  CSR_OP(CSRRCI, CSR_C, 1)
+  /* The call-ID extension (docs/isa.md, timing in docs/timing.md):
+   * the request goes to the accelerator in cycle E; it answers in cycle
+   * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
+  OP_REDIR(CALLID, 1, { /* callid rd, rs1: a jalr through the table */
+    uint32_t id = x[d.rs1], t;
+    unsigned f;
+    SYNC();
+    h->dport_free = dfree;
+    uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
+    if (unlikely(h->stop)) goto halt;
+    h->st.callids++;
+    h->st.callid_cost += lat + 1 + imem;
+    if (unlikely(f)) {
+      h->ctcause = f;
+      cause = CAUSE_CALLID;
+      tval = id;
+      tx = lat;
+      goto trap;
+    }
+    x[d.rd] = pc + 4;
+    EX_DONE(lat);
+    rdy[d.rd] = E + lat;
+    npc = t, redir = E + lat, rcause = STALL_JALR;
+    if (unlikely(lat > 1)) {
+      rcause = STALL_CTLB;
+      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
+    }
+  })
+  OP(XLAT, 1, { /* xlat rd, rs1: the translation, never traps */
+    uint32_t t;
+    unsigned f;
+    SYNC();
+    h->dport_free = dfree;
+    uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
+    if (unlikely(h->stop)) goto halt;
+    if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
+    x[d.rd] = t;
+    EX_DONE(lat);
+    rdy[d.rd] = E + lat;
+    if (lat > 1) {
+      xcause = STALL_CTLB;
+      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
+    }
+  })
+  OP(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
+    SYNC();
+    xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
+    if (unlikely(h->stop)) goto halt;
+    EX_DONE(1);
+  })
+
+trap:
+  /* a synchronous exception of the instruction in EX at cycle E */
+  SYNC();
+redirect_trap:
+  pc = trap_enter(h, cause, tval, pc);
+  if (h->stop) {
+    pW = MAX(pW, E + tx - 1);
+    goto halt;
+  }
+  event = h->event_cycle;
+  pE = E;
+  pW = MAX(pW, E + tx - 1);
+  pF = redir = E + tx, rcause = STALL_TRAP;
+  if (unlikely(tx > 1)) { /* a call-ID fault after a walk */
+    rcause = STALL_CTLB;
+    h->p.ctlb_x = tx - 1, h->p.ctlb_rest = STALL_TRAP;
+  }
+  NEXT();
+
+halt:
+#undef SYNC
+#undef NEXT
+#undef NEXT_
+#undef NEXT_SEQ
+#undef BEGIN
+#undef RETIRE
+#undef EX_DONE
+#undef MEM_DONE
+#undef ALU
+#undef MULDIV
+#undef BRANCH
+#undef TRAP
+#undef LOAD
+#undef STORE
+#undef GAP_STALL
+#undef OP
+#undef OP_REDIR
+#undef STORE_OP
+#undef CSR_OP
+  memcpy(h->x, x, sizeof h->x);
+  memcpy(h->p.ready, rdy, sizeof h->p.ready);
+  h->pc = pc;
+  h->p.f = pF, h->p.e = pE, h->p.m = pM, h->p.w = pW, h->p.m_raised = mr;
+  h->p.redir = redir, h->p.redir_cause = rcause, h->p.ex_cause = xcause;
+  h->retired = retired;
+  h->dport_free = dfree;
+}
+
