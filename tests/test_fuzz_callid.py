@@ -250,10 +250,24 @@ def test_mode_differences_are_caught(change, what):
     assert len(probs) == 1 and what in probs[0], probs
 
 
-def test_campaign_cli_bad_seeds():
+@pytest.mark.parametrize("args,opt", [(["--seeds", "1-x"], "--seeds"),
+                                      (["--seeds", "5-1"], "--seeds"),
+                                      (["--configs", "0"], "--configs"),
+                                      (["--size", "0"], "--size"),
+                                      (["--config", "nope"], "--config")])
+def test_campaign_cli_bad_options(args, opt):
+    r = subprocess.run([sys.executable, str(harness.ROOT / "tests/fuzz/harness.py"), *args],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and opt in r.stderr.strip().splitlines()[-1], r.stderr
+
+
+def test_campaign_cli_runs(tmp_path):
+    need_ctsim()
     r = subprocess.run([sys.executable, str(harness.ROOT / "tests/fuzz/harness.py"),
-                        "--seeds", "1-x"], capture_output=True, text=True)
-    assert r.returncode == 2 and "--seeds" in r.stderr.strip().splitlines()[-1]
+                        "--seeds", "5", "--config", "dm16-lru", "--keep", str(tmp_path)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "1/1 cases passed" in r.stdout, r.stdout + r.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_timing_difference_between_modes_is_caught(tmp_path):

@@ -328,6 +328,8 @@ def main(argv=None):
         seeds = parse_seeds(a.seeds)
     except ValueError:
         ap.error(f"--seeds: '{a.seeds}' is not a list of seeds or ranges")
+    if not seeds:
+        ap.error(f"--seeds: '{a.seeds}' names no seed")
     if not 1 <= a.configs <= len(CONFIGS):
         ap.error(f"--configs: must be 1..{len(CONFIGS)}")
     if a.size is not None and not 1 <= a.size <= 5000:
