@@ -62,13 +62,17 @@ static void ratio_text(char *buf, size_t n, uint64_t a, uint64_t b) {
 /* The accelerator's figures (zero if it was never used). */
 typedef struct {
   xlat_counters_t k;
+  uint64_t clocked; /* cycles the accelerator was clocked (xlat_cycles) */
   char name[64];
   char rate[32], avg[32];
 } ctlb_fig_t;
 
 static void ctlb_figures(const hart_t *h, ctlb_fig_t *c) {
   memset(c, 0, sizeof *c);
-  if (h->xl) xlat_get_counters(h->xl, &c->k);
+  if (h->xl) {
+    xlat_get_counters(h->xl, &c->k);
+    c->clocked = xlat_cycles(h->xl);
+  }
   xlat_config_name(&h->cfg.xlat, c->name, sizeof c->name);
   ratio_text(c->rate, sizeof c->rate, c->k.hits, c->k.lookups);
   ratio_text(c->avg, sizeof c->avg, h->st.callid_cost, h->st.callids);
@@ -101,8 +105,9 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   if (!h->xl && !h->st.patches) return; /* no call-ID instruction ran */
   ctlb_fig_t c;
   ctlb_figures(h, &c);
-  fprintf(f, "  ctlb          backend %s%s, %s\n", backend_name(h),
-          h->cfg.lockstep ? " (lock-step)" : "", c.name);
+  fprintf(f, "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
+          backend_name(h), h->cfg.lockstep ? "lock-step, " : "", c.clocked,
+          c.name);
   fprintf(f,
           "  ctlb lookups  %" PRIu64 ": hits %" PRIu64 ", misses %" PRIu64
           ", hit rate %s, faults %" PRIu64 "\n",
@@ -155,7 +160,8 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   ctlb_fig_t c;
   ctlb_figures(h, &c);
   fprintf(f,
-          "  \"ctlb\": {\"backend\": \"%s\", \"lockstep\": %s, \"config\": "
+          "  \"ctlb\": {\"backend\": \"%s\", \"lockstep\": %s, \"clocked\": "
+          "%" PRIu64 ", \"config\": "
           "\"%s\", \"used\": %s, \"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
           ", \"misses\": %" PRIu64
           ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
@@ -163,7 +169,8 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
           ", \"faults\": %" PRIu64 ", \"invalidations\": %" PRIu64
           ", \"patches\": %" PRIu64 ", \"callids\": %" PRIu64
           ", \"callid_cycles\": %" PRIu64 ", \"cycles_per_callid\": %s},\n",
-          backend_name(h), h->cfg.lockstep ? "true" : "false", c.name,
+          backend_name(h), h->cfg.lockstep ? "true" : "false", c.clocked,
+          c.name,
           h->xl ? "true" : "false", c.k.lookups, c.k.hits, c.k.misses, c.rate,
           c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits, c.k.faults,
           c.k.invalidations, h->st.patches, h->st.callids, h->st.callid_cost,

@@ -489,7 +489,8 @@ def all_elfs():
 
 
 def strip_mode(text):
-    return re.sub(r"backend \w+( \(lock-step\))?|\"backend\": \"\w+\", \"lockstep\": \w+", "", text)
+    return re.sub(r"backend \w+ \([^)]*\)|"
+                  r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+", "", text)
 
 
 CASES = [(e, []) for e in all_elfs()] + [
@@ -697,3 +698,28 @@ def test_ctroot_write_does_not_flush(tmp_path):
         r, s = run_stats(tmp_path, prog(tmp_path, body), "--xlat", b)
         ok(r)
         assert (s["ctlb"]["hits"], s["ctlb"]["misses"], s["ctlb"]["faults"]) == (1, 2, 1)
+
+
+@pytest.mark.parametrize("backend", ["c", "rtl"])
+def test_clocked_cycles_idle_skip_vs_lockstep(tmp_path, backend):
+    # la t6, tohost (auipc E 2, addi E 3); li t0, 5 (E 4); ctlb.inv t0 (E 5).
+    # Idle-skip clocks the accelerator only in the invalidate's cycle: 1.
+    # Lock-step clocks every cycle from 0 up to and including 5: 6.
+    elf = program(tmp_path, "  li t0, 5\n  .insn r CUSTOM_0, 1, 0, x0, t0, x0\n")
+    _, skip = run_stats(tmp_path, elf, "--xlat", backend)
+    _, lock = run_stats(tmp_path, elf, "--xlat", backend, "--lockstep")
+    assert (skip["ctlb"]["clocked"], lock["ctlb"]["clocked"]) == (1, 6)
+    assert skip["ctlb"]["invalidations"] == lock["ctlb"]["invalidations"] == 1
+
+
+def test_clocked_cycles_of_callid_mix():
+    # Idle-skip clocks each lookup's request cycle, each walk cycle (FETCH,
+    # WAIT, RESP: accelerator.md section 4) and each invalidate, nothing else:
+    # 33 lookups + 49 walk cycles + 2 invalidations (the hand count of
+    # test_counters_match_stats_and_hand_count) = 84.
+    for b in ("c", "rtl"):
+        r = subprocess.run([str(ROOT / "build/ctsim"), "--xlat", b, "--stats-json", "-",
+                            "-q", str(MIX)], capture_output=True, text=True)
+        ok(r)
+        s = json.loads(r.stderr[r.stderr.index("{"):])
+        assert s["ctlb"]["clocked"] == 33 + 49 + 2

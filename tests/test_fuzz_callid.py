@@ -231,7 +231,8 @@ def test_wrong_expectation_is_caught(tmp_path):
     assert any("exit status 20" in p for p in probs), probs
 
 
-def fake(rc=0, out="o\n", err="e backend c\n", stats='{"a": 1}', log=b"l\n", mode=("c", False)):
+def fake(rc=0, out="o\n", err="e backend c (clocked 5 cycles)\n", stats='{"a": 1}', log=b"l\n",
+         mode=("c", False)):
     proc = types.SimpleNamespace(returncode=rc, stdout=out, stderr=err)
     return harness.ModeRun(mode, proc, stats, log)
 
@@ -239,12 +240,12 @@ def fake(rc=0, out="o\n", err="e backend c\n", stats='{"a": 1}', log=b"l\n", mod
 @pytest.mark.parametrize("change,what", [
     ({"rc": 1}, "exit status"),
     ({"out": "p\n"}, "stdout"),
-    ({"err": "f backend rtl\n"}, "stderr"),
+    ({"err": "f backend rtl (clocked 5 cycles)\n"}, "stderr"),
     ({"stats": '{"a": 2}'}, "--stats-json"),
     ({"log": b"m\n"}, "--log-commits"),
 ])
 def test_mode_differences_are_caught(change, what):
-    same = fake(err="e backend rtl (lock-step)\n", mode=("rtl", True))
+    same = fake(err="e backend rtl (lock-step, clocked 9 cycles)\n", mode=("rtl", True))
     assert harness.compare_modes([fake(), same]) == []
     probs = harness.compare_modes([fake(), fake(mode=("rtl", True), **change)])
     assert len(probs) == 1 and what in probs[0], probs

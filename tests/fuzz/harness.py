@@ -80,8 +80,10 @@ CONFIGS = {
 
 MODES = [("c", False), ("rtl", False), ("c", True), ("rtl", True)]
 
-STRIP_TEXT = re.compile(r"backend \w+( \(lock-step\))?")
-STRIP_JSON = re.compile(r"\"backend\": \"\w+\", \"lockstep\": \w+")
+# the backend, the mode and how many cycles the accelerator was clocked (which
+# lock-step changes) are all that may differ between the modes
+STRIP_TEXT = re.compile(r"backend \w+ \([^)]*\)")
+STRIP_JSON = re.compile(r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+")
 
 
 def configs_for(seed, k):
