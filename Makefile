@@ -36,6 +36,7 @@ help:
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
+	@echo "make fuzz     random call-ID programs in the four backend/lock-step modes (FUZZ_SEEDS=1-200)"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
 	@echo "make clean    remove build/"
 
@@ -62,6 +63,13 @@ test: all
 	$(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 bench: all $(BENCH_TARGETS)
+
+# A longer campaign of the random-program differential test than `make test`
+# runs (tests/fuzz/harness.py --help).
+FUZZ_SEEDS ?= 1-200
+.PHONY: fuzz
+fuzz: all
+	$(PYTHON) tests/fuzz/harness.py --seeds $(FUZZ_SEEDS) --configs 3 --patch
 
 clean:
 	rm -rf $(CLEAN_DIRS)
