@@ -2,7 +2,7 @@
 # Makefile, which declares `lint` and `synth` phony.
 
 RTL_SRC := rtl/ctlb_top.v rtl/ctlb_tlb.v rtl/ctlb_walker.v rtl/ctlb_wcache.v
-RTL_WAIVER := rtl/lint/verilator_waiver.vlt
+RTL_WAIVER := rtl/ctlb_waivers.vlt
 RTL_FPGA   := rtl/ctlb_fpga.v        # iCE40 wrapper (16 entries, fewer pins), synthesis only
 NEXTPNR ?= nextpnr-ice40
 # configurations linted besides the default (parameter corners)
