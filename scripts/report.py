@@ -514,8 +514,15 @@ def run(args):
         if mech is not None:
             commands.append(f"{py} scripts/plots.py mechanisms "
                             f"{_rel(os.path.join(args.work, 'mechanisms.csv'))} -o docs/report")
-        commands.append(f"{py} scripts/stackdist.py TRACE --sizes 8,16,...   "
-                        "# cross-check of the fully associative LRU points")
+        # the stack-distance cross-check, shown for the first trace it covers
+        fa = [r for r in rows
+              if r["policy"] == "lru" and r["ways"] == r["entries"] and r["backend"] == "c"]
+        if fa:
+            tr = fa[0]["trace"]
+            sizes = ",".join(str(n) for n in sorted({int(r["entries"]) for r in fa
+                                                     if r["trace"] == tr}))
+            commands.append(f"{py} scripts/stackdist.py {_rel(files[tr])} --sizes {sizes}   "
+                            "# and so on for each trace: the fully associative LRU check")
         ctx = {"report_cmd": f"{py} scripts/report.py" +
                (f" --config {args.config}" if args.config != "default" else ""),
                "commands": commands, "machine": machine(),
