@@ -13,6 +13,8 @@
 #include <string>
 
 #include "Vctlb_top.h"
+#include "Vctlb_top__Syms.h"
+#include "Vctlb_top___024root.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 #include "xlat_impl.h"
@@ -34,6 +36,24 @@ struct xlat_vl {
   unsigned margin = 0;
   uint64_t walk_until = 0;  // walks-only: dump cycles below this one
 };
+
+// The pre-edge evaluation of a cycle. Vctlb_top::eval() is eval_step(): the model's
+// evaluation plus per-call runtime bookkeeping (the mtask id and the end-of-eval
+// message queue, thread-local state reached through __tls_get_addr in a dlopen()ed
+// library, about 40 host instructions). With Verilator 5.006 the pre-edge call does
+// only what eval_step() does for an initialized single-threaded model (mark activity
+// for the trace, evaluate); the edge evaluation goes through eval() and does the
+// bookkeeping once per cycle (the message queue only holds output of other threads).
+// Other Verilator versions use eval() for both.
+#if defined(VERILATOR_VERSION_INTEGER) && VERILATOR_VERSION_INTEGER == 5006000 && !defined(VL_DEBUG)
+void Vctlb_top___024root___eval(Vctlb_top___024root *vlSelf);  // generated (Vctlb_top.cpp)
+static inline void eval_pre_edge(Vctlb_top *t) {
+  t->rootp->vlSymsp->__Vm_activity = true;
+  Vctlb_top___024root___eval(t->rootp);
+}
+#else
+static inline void eval_pre_edge(Vctlb_top *t) { t->eval(); }
+#endif
 
 static void eval_reset(xlat_vl *v) {
   Vctlb_top *t = v->top.get();
@@ -118,7 +138,7 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out
   t->mem_rsp_valid_i = in->mem_rsp_valid;
   t->mem_rsp_err_i = in->mem_rsp_err;
   t->mem_rsp_data_i = in->mem_rsp_data;
-  t->eval();
+  eval_pre_edge(t);
   // outputs, normalized: data fields are 0 when their valid is 0
   out->req_ready = t->req_ready_o;
   out->rsp_valid = t->rsp_valid_o;

@@ -137,29 +137,41 @@ module ctlb_tlb #(
   wire [31:0]        upd_set   = fill_i ? fill_set : lkp_set;
   wire [WAY_BITS-1:0] upd_way  = fill_i ? victim : lkp_way;
   wire               unused_upd_set = ^upd_set;  // high bits unused with one way
-  wire [31:0]        upd_way32 = {{(32-WAY_BITS){1'b0}}, upd_way};
   wire [31:0]        victim32  = {{(32-WAY_BITS){1'b0}}, victim};
-  reg [LRU_W-1:0]    ages_old, ages_new;
-  reg [Ways-1:0]     tree_new;
-  reg [WAY_BITS-1:0] age_upd;
-  integer            uw, un, ul;
-  always @(*) begin : policy_update
-    ages_old = lru_q[upd_set*LRU_W +: LRU_W];
-    ages_new = ages_old;
-    age_upd  = ages_old[upd_way*WAY_BITS +: WAY_BITS];
-    for (uw = 0; uw < Ways; uw = uw + 1) begin
-      if (uw == upd_way32) ages_new[uw*WAY_BITS +: WAY_BITS] = {WAY_BITS{1'b0}};
-      else if (ages_old[uw*WAY_BITS +: WAY_BITS] < age_upd)
-        ages_new[uw*WAY_BITS +: WAY_BITS] = ages_old[uw*WAY_BITS +: WAY_BITS] + 1'b1;
+  // New LRU ages of a set after a use of way `way`: it becomes the newest (age 0),
+  // the ways newer than it age by one.
+  function [LRU_W-1:0] lru_touch;
+    input [LRU_W-1:0]    ages;
+    input [WAY_BITS-1:0] way;
+    reg   [WAY_BITS-1:0] age_upd;
+    integer              uw;
+    begin
+      lru_touch = ages;
+      age_upd   = ages[way*WAY_BITS +: WAY_BITS];
+      for (uw = 0; uw < Ways; uw = uw + 1) begin
+        if (uw == {{(32-WAY_BITS){1'b0}}, way}) lru_touch[uw*WAY_BITS +: WAY_BITS] = {WAY_BITS{1'b0}};
+        else if (ages[uw*WAY_BITS +: WAY_BITS] < age_upd)
+          lru_touch[uw*WAY_BITS +: WAY_BITS] = ages[uw*WAY_BITS +: WAY_BITS] + 1'b1;
+      end
     end
-    // PLRU: every node on the path to the used way points away from it
-    tree_new = plru_q[upd_set*Ways +: Ways];
-    un       = upd_way32 + WAYS32;
-    for (ul = 0; ul < WAY_BITS; ul = ul + 1) begin
-      tree_new[un / 2] = (un % 2 == 0);
-      un = un / 2;
+  endfunction
+
+  // New PLRU tree bits of a set after a use of way `way`: every node on the path to
+  // the way points away from it.
+  function [Ways-1:0] plru_touch;
+    input [Ways-1:0]     tree;
+    input [WAY_BITS-1:0] way;
+    reg   [31:0]         un;
+    integer              ul;
+    begin
+      plru_touch = tree;
+      un         = {{(32-WAY_BITS){1'b0}}, way} + WAYS32;
+      for (ul = 0; ul < WAY_BITS; ul = ul + 1) begin
+        plru_touch[un >> 1] = !un[0];
+        un = un >> 1;
+      end
     end
-  end
+  endfunction
 
   // ------------------------------------------------------------------------
   // Registers
@@ -197,8 +209,13 @@ module ctlb_tlb #(
       fifo_q <= {SETS*WAY_BITS{1'b0}};
       lfsr_q <= LfsrSeed[15:0];
     end else begin
-      if (upd_valid && Ways > 1 && Policy == POL_LRU)  lru_q[upd_set*LRU_W +: LRU_W] <= ages_new;
-      if (upd_valid && Ways > 1 && Policy == POL_PLRU) plru_q[upd_set*Ways +: Ways] <= tree_new;
+      // (the new ages and tree bits are computed here, at the edge, rather than in
+      // an always @(*): a simulator then evaluates them once per cycle, not on
+      // every input change)
+      if (upd_valid && Ways > 1 && Policy == POL_LRU)
+        lru_q[upd_set*LRU_W +: LRU_W] <= lru_touch(lru_q[upd_set*LRU_W +: LRU_W], upd_way);
+      if (upd_valid && Ways > 1 && Policy == POL_PLRU)
+        plru_q[upd_set*Ways +: Ways] <= plru_touch(plru_q[upd_set*Ways +: Ways], upd_way);
       if (fill_i && Ways > 1 && Policy == POL_FIFO)
         fifo_q[fill_set*WAY_BITS +: WAY_BITS] <= fifo_q[fill_set*WAY_BITS +: WAY_BITS] + 1'b1;
       if (fill_i && Policy == POL_RAND)
@@ -210,15 +227,22 @@ module ctlb_tlb #(
   // ------------------------------------------------------------------------
   // Assertions (simulation only): an ID is in at most one way of its set
   // ------------------------------------------------------------------------
-  integer aw, nhit;
-  always @(*) begin : count_hits
-    nhit = 0;
-    for (aw = 0; aw < Ways; aw = aw + 1)
-      if (valid_q[lkp_set*Ways + aw] && tag_q[lkp_set*Ways + aw] == lkp_id_i) nhit = nhit + 1;
-  end
+  // (counted in a function called at the edge, so a simulator evaluates it once per
+  // cycle rather than on every input change)
+  function integer ways_hit;
+    input [31:0] id;
+    input [31:0] set;
+    integer aw;
+    begin
+      ways_hit = 0;
+      for (aw = 0; aw < Ways; aw = aw + 1)
+        if (valid_q[set*Ways + aw] && tag_q[set*Ways + aw] == id) ways_hit = ways_hit + 1;
+    end
+  endfunction
   always @(posedge clk_i) begin : assertions
-    if (nhit > 1) begin
-      $display("ctlb_tlb: ID %h hits %0d ways (time %0t)", lkp_id_i, nhit, $time);
+    if (ways_hit(lkp_id_i, lkp_set) > 1) begin
+      $display("ctlb_tlb: ID %h hits %0d ways (time %0t)", lkp_id_i,
+               ways_hit(lkp_id_i, lkp_set), $time);
       $finish;
     end
   end
