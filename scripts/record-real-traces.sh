@@ -59,7 +59,8 @@ gcc -std=gnu99 -O2 -pg -DLUA_USE_POSIX '-Dluai_makeseed(L)=0x5eedu' \
 record() { # name, uftrace options, --, the command
   local name=$1; shift
   rm -rf "$WORK/$name.uftrace"
-  $NORAND uftrace record -d "$WORK/$name.uftrace" "$@" > "$WORK/$name.stdout"
+  # run in the work folder: a -pg program writes gmon.out into its current folder
+  (cd "$WORK" && $NORAND uftrace record -d "$WORK/$name.uftrace" "$@" > "$WORK/$name.stdout")
   "$PY" scripts/uftrace2ct.py "$WORK/$name.uftrace" -o "$OUT/$name.ct.gz"
 }
 
