@@ -81,42 +81,51 @@ int xlat_config_check(const xlat_config_t *cfg, char *err, size_t errlen) {
     return -1;
   }
   if (!pow2(cfg->entries) || cfg->entries > 1024) {
-    seterr(err, errlen, "xlat: entries must be a power of two in 1..1024 (got %u)", cfg->entries);
+    seterr(err, errlen,
+           "xlat: entries must be a power of two in 1..1024 (got %u)",
+           cfg->entries);
     return -1;
   }
   if (!pow2(cfg->ways) || cfg->ways > cfg->entries) {
-    seterr(err, errlen, "xlat: ways must be a power of two dividing entries=%u (got %u)",
+    seterr(err, errlen,
+           "xlat: ways must be a power of two dividing entries=%u (got %u)",
            cfg->entries, cfg->ways);
     return -1;
   }
   if ((unsigned)cfg->policy > XLAT_POLICY_RANDOM) {
-    seterr(err, errlen, "xlat: policy must be lru, plru, fifo or random (got %u)",
+    seterr(err, errlen,
+           "xlat: policy must be lru, plru, fifo or random (got %u)",
            (unsigned)cfg->policy);
     return -1;
   }
   if (cfg->levels < 1 || cfg->levels > XLAT_MAX_LEVELS) {
-    seterr(err, errlen, "xlat: levels must be in 1..%d (got %u)", XLAT_MAX_LEVELS, cfg->levels);
+    seterr(err, errlen, "xlat: levels must be in 1..%d (got %u)",
+           XLAT_MAX_LEVELS, cfg->levels);
     return -1;
   }
   uint32_t sum = 0;
   for (uint32_t l = 0; l < cfg->levels; l++) {
     if (cfg->level_bits[l] < 1 || cfg->level_bits[l] > 16) {
-      seterr(err, errlen, "xlat: level_bits[%u] must be in 1..16 (got %u)", l, cfg->level_bits[l]);
+      seterr(err, errlen, "xlat: level_bits[%u] must be in 1..16 (got %u)", l,
+             cfg->level_bits[l]);
       return -1;
     }
     sum += cfg->level_bits[l];
   }
   if (sum > 32) {
-    seterr(err, errlen, "xlat: level_bits must sum to at most 32 ID bits (got %u)", sum);
+    seterr(err, errlen,
+           "xlat: level_bits must sum to at most 32 ID bits (got %u)", sum);
     return -1;
   }
   if (cfg->walk_cache && (!pow2(cfg->walk_cache) || cfg->walk_cache > 64)) {
-    seterr(err, errlen, "xlat: walk_cache must be 0 or a power of two up to 64 (got %u)",
+    seterr(err, errlen,
+           "xlat: walk_cache must be 0 or a power of two up to 64 (got %u)",
            cfg->walk_cache);
     return -1;
   }
   if (cfg->lfsr_seed > 0xFFFF) {
-    seterr(err, errlen, "xlat: lfsr_seed must be in 0..65535 (got %u)", cfg->lfsr_seed);
+    seterr(err, errlen, "xlat: lfsr_seed must be in 0..65535 (got %u)",
+           cfg->lfsr_seed);
     return -1;
   }
   return 0;
@@ -131,11 +140,13 @@ void xlat_config_name(const xlat_config_t *cfg, char *buf, size_t len) {
   char lv[64] = "";
   size_t n = 0;
   for (uint32_t l = 0; l < cfg->levels && l < XLAT_MAX_LEVELS; l++)
-    n += (size_t)snprintf(lv + n, sizeof lv - n, "%s%u", l ? "." : "", cfg->level_bits[l]);
+    n += (size_t)snprintf(lv + n, sizeof lv - n, "%s%u", l ? "." : "",
+                          cfg->level_bits[l]);
   char seed[16] = "";
-  if (eff_seed(cfg) != LFSR_DEFAULT) snprintf(seed, sizeof seed, "-s%x", eff_seed(cfg));
-  snprintf(buf, len, "e%uw%u-%s-l%s-wc%u%s", cfg->entries, cfg->ways, xlat_policy_name(cfg->policy),
-           lv, cfg->walk_cache, seed);
+  if (eff_seed(cfg) != LFSR_DEFAULT)
+    snprintf(seed, sizeof seed, "-s%x", eff_seed(cfg));
+  snprintf(buf, len, "e%uw%u-%s-l%s-wc%u%s", cfg->entries, cfg->ways,
+           xlat_policy_name(cfg->policy), lv, cfg->walk_cache, seed);
 }
 
 static const char *const policy_names[] = {"lru", "plru", "fifo", "random"};
@@ -154,11 +165,13 @@ int xlat_policy_parse(const char *s, xlat_policy_t *p) {
 }
 
 const char *xlat_fault_name(unsigned fault) {
-  static const char *const names[] = {"none", "invalid", "range", "disabled", "bus"};
+  static const char *const names[] = {"none", "invalid", "range", "disabled",
+                                      "bus"};
   return fault <= XLAT_FAULT_BUS ? names[fault] : "?";
 }
 
-/* ------------------------------------------------------------------ RTL build */
+/* ------------------------------------------------------------------ RTL build
+ */
 
 static int is_root(const char *dir) {
   char p[PATH_MAX + 32];
@@ -203,11 +216,13 @@ static long long mtime_of(const char *path) {
   return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-/* The library is up to date when it is newer than every source it is built from. */
+/* The library is up to date when it is newer than every source it is built
+ * from. */
 static int lib_fresh(const char *root, const char *lib) {
   static const char *const srcs[] = {
-      "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",    "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
-      "model/xlat_vl.cpp", "model/xlat_impl.h", "model/xlat.h",      "model/xlat_build.sh",
+      "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v",
+      "rtl/ctlb_wcache.v", "model/xlat_vl.cpp",   "model/xlat_impl.h",
+      "model/xlat.h",      "model/xlat_build.sh",
   };
   long long t = mtime_of(lib);
   if (t < 0) return 0;
@@ -233,8 +248,8 @@ static int mkdirs(const char *path) {
   return 0;
 }
 
-static int run_build(const char *root, const char *name, const xlat_config_t *cfg,
-                     const char *log) {
+static int run_build(const char *root, const char *name,
+                     const xlat_config_t *cfg, const char *log) {
   char script[PATH_MAX + 32];
   snprintf(script, sizeof script, "%s/model/xlat_build.sh", root);
   char g[10][48];
@@ -244,7 +259,8 @@ static int run_build(const char *root, const char *name, const xlat_config_t *cf
   snprintf(g[ng++], sizeof g[0], "-GPolicy=%u", (unsigned)cfg->policy);
   snprintf(g[ng++], sizeof g[0], "-GLevels=%u", cfg->levels);
   for (uint32_t l = 0; l < XLAT_MAX_LEVELS; l++)
-    snprintf(g[ng++], sizeof g[0], "-GLevelBits%u=%u", l, l < cfg->levels ? cfg->level_bits[l] : 0);
+    snprintf(g[ng++], sizeof g[0], "-GLevelBits%u=%u", l,
+             l < cfg->levels ? cfg->level_bits[l] : 0);
   snprintf(g[ng++], sizeof g[0], "-GWalkCache=%u", cfg->walk_cache);
   snprintf(g[ng++], sizeof g[0], "-GLfsrSeed=%u", eff_seed(cfg));
   pid_t pid = fork();
@@ -274,10 +290,12 @@ static int run_build(const char *root, const char *name, const xlat_config_t *cf
 }
 
 static int rtl_open(xlat_t *x, char *err, size_t errlen) {
-  char root[PATH_MAX], name[128], dir[PATH_MAX + 256], lib[PATH_MAX + 300], lock[PATH_MAX + 300],
-      log[PATH_MAX + 300];
+  char root[PATH_MAX], name[128], dir[PATH_MAX + 256], lib[PATH_MAX + 300],
+      lock[PATH_MAX + 300], log[PATH_MAX + 300];
   if (xlat_project_root(root, sizeof root)) {
-    seterr(err, errlen, "xlat: cannot find the project root (model/xlat_build.sh); set CTSIM_ROOT");
+    seterr(err, errlen,
+           "xlat: cannot find the project root (model/xlat_build.sh); set "
+           "CTSIM_ROOT");
     return -1;
   }
   xlat_config_name(&x->cfg, name, sizeof name);
@@ -300,7 +318,8 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
     if (!lib_fresh(root, lib)) rc = run_build(root, name, &x->cfg, log);
     close(fd);
     if (rc) {
-      seterr(err, errlen, "xlat: building the RTL model %s failed, see %s", name, log);
+      seterr(err, errlen, "xlat: building the RTL model %s failed, see %s",
+             name, log);
       return -1;
     }
   }
@@ -318,15 +337,20 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
   x->vl_counters = (xlat_vl_counters_fn)dlsym(x->dl, "xlat_vl_counters");
   x->vl_busy = (xlat_vl_busy_fn)dlsym(x->dl, "xlat_vl_busy");
   x->vl_trace_open = (xlat_vl_trace_open_fn)dlsym(x->dl, "xlat_vl_trace_open");
-  x->vl_trace_close = (xlat_vl_trace_close_fn)dlsym(x->dl, "xlat_vl_trace_close");
-  if (!abi || !vname || !create || !x->vl_destroy || !x->vl_reset || !x->vl_step ||
-      !x->vl_counters || !x->vl_busy || !x->vl_trace_open || !x->vl_trace_close) {
-    seterr(err, errlen, "xlat: %s lacks the xlat_vl_* functions; delete it to rebuild", lib);
+  x->vl_trace_close =
+      (xlat_vl_trace_close_fn)dlsym(x->dl, "xlat_vl_trace_close");
+  if (!abi || !vname || !create || !x->vl_destroy || !x->vl_reset ||
+      !x->vl_step || !x->vl_counters || !x->vl_busy || !x->vl_trace_open ||
+      !x->vl_trace_close) {
+    seterr(err, errlen,
+           "xlat: %s lacks the xlat_vl_* functions; delete it to rebuild", lib);
     return -1;
   }
   if (abi() != XLAT_VL_ABI || strcmp(vname(), name)) {
-    seterr(err, errlen, "xlat: %s was built for another interface or configuration; delete it",
-           lib);
+    seterr(
+        err, errlen,
+        "xlat: %s was built for another interface or configuration; delete it",
+        lib);
     return -1;
   }
   x->vl = create();
@@ -339,7 +363,8 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
 
 /* ------------------------------------------------------------------ API */
 
-xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err, size_t errlen) {
+xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
+                    size_t errlen) {
   if (xlat_config_check(cfg, err, errlen)) return NULL;
   if (backend != XLAT_BACKEND_C && backend != XLAT_BACKEND_RTL) {
     seterr(err, errlen, "xlat: unknown backend %d", (int)backend);
@@ -352,7 +377,8 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
   }
   x->backend = backend;
   x->cfg = *cfg;
-  for (uint32_t l = cfg->levels; l < XLAT_MAX_LEVELS; l++) x->cfg.level_bits[l] = 0;
+  for (uint32_t l = cfg->levels; l < XLAT_MAX_LEVELS; l++)
+    x->cfg.level_bits[l] = 0;
   x->last_mem_req_ready = 1;
   if (backend == XLAT_BACKEND_C) {
     x->c = xlat_c_create(&x->cfg);
@@ -373,8 +399,9 @@ void xlat_destroy(xlat_t *x) {
   if (x->c) xlat_c_destroy(x->c);
   xlat_trace_close(x);
   if (x->vl) x->vl_destroy(x->vl);
-  /* The library stays loaded: Verilator's runtime registers thread-local state that
-   * must outlive the model, and a process loads each configuration only once. */
+  /* The library stays loaded: Verilator's runtime registers thread-local state
+   * that must outlive the model, and a process loads each configuration only
+   * once. */
   free(x);
 }
 
@@ -418,12 +445,14 @@ void xlat_get_counters(const xlat_t *x, xlat_counters_t *c) {
     x->vl_counters(x->vl, c);
 }
 
-int xlat_busy(const xlat_t *x) { return x->c ? xlat_c_busy(x->c) : x->vl_busy(x->vl); }
+int xlat_busy(const xlat_t *x) {
+  return x->c ? xlat_c_busy(x->c) : x->vl_busy(x->vl);
+}
 
 uint64_t xlat_cycles(const xlat_t *x) { return x->cycles; }
 
-int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to, int walks_only,
-                    unsigned margin, char *err, size_t errlen) {
+int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
+                    int walks_only, unsigned margin, char *err, size_t errlen) {
   if (x->c) {
     seterr(err, errlen, "xlat: waveform tracing needs the RTL backend");
     return -1;
@@ -447,7 +476,8 @@ int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to, int
     snprintf(x->fst_tmp, n + 16, "%s.tmp.vcd", path);
     path = x->fst_tmp;
   }
-  int rc = x->vl_trace_open(x->vl, path, from, to, walks_only, margin, err, errlen);
+  int rc =
+      x->vl_trace_open(x->vl, path, from, to, walks_only, margin, err, errlen);
   if (rc && x->fst_path) {
     free(x->fst_path);
     free(x->fst_tmp);
@@ -482,7 +512,9 @@ void xlat_trace_close(xlat_t *x) {
     if (vcd2fst(x->fst_tmp, x->fst_path) == 0)
       unlink(x->fst_tmp);
     else
-      fprintf(stderr, "xlat: vcd2fst failed; the waveform is kept as VCD in %s\n", x->fst_tmp);
+      fprintf(stderr,
+              "xlat: vcd2fst failed; the waveform is kept as VCD in %s\n",
+              x->fst_tmp);
     free(x->fst_path);
     free(x->fst_tmp);
     x->fst_path = x->fst_tmp = NULL;

@@ -1,22 +1,25 @@
 /*
- * xlat.h: the call-translation accelerator (CTLB + table walker) behind one C API.
+ * xlat.h: the call-translation accelerator (CTLB + table walker) behind one C
+ * API.
  *
  * Two backends implement it with the same cycle behaviour:
  *   XLAT_BACKEND_C    a pure-C reference model (model/xlat_c.c)
- *   XLAT_BACKEND_RTL  the verilated RTL (rtl/), built per configuration on demand
- *                     into build/xlat-rtl/<config-name>/libxlat_vl.so (model/xlat_vl.cpp,
- *                     model/xlat_build.sh) and loaded at run time by model/xlat.c
- * Link with build/libxlat.a -ldl.
+ *   XLAT_BACKEND_RTL  the verilated RTL (rtl/), built per configuration on
+ * demand into build/xlat-rtl/<config-name>/libxlat_vl.so (model/xlat_vl.cpp,
+ *                     model/xlat_build.sh) and loaded at run time by
+ * model/xlat.c Link with build/libxlat.a -ldl.
  *
  * Cycle contract (docs/accelerator.md is the full description):
- *   xlat_step() is one clock cycle. The caller fills xlat_in_t with the values its
- *   inputs have during this cycle; xlat_step() writes into xlat_out_t the outputs as
- *   they are during the same cycle (before the rising edge, so combinational paths
- *   from inputs to outputs are visible), then applies the rising clock edge.
- *   Output data fields are 0 while their valid is 0 (rsp_hit/rsp_fault/rsp_addr
- *   with rsp_valid, mem_req_addr with mem_req_valid), so outputs compare exactly.
+ *   xlat_step() is one clock cycle. The caller fills xlat_in_t with the values
+ * its inputs have during this cycle; xlat_step() writes into xlat_out_t the
+ * outputs as they are during the same cycle (before the rising edge, so
+ * combinational paths from inputs to outputs are visible), then applies the
+ * rising clock edge. Output data fields are 0 while their valid is 0
+ * (rsp_hit/rsp_fault/rsp_addr with rsp_valid, mem_req_addr with mem_req_valid),
+ * so outputs compare exactly.
  *
- * No Verilator or C++ types appear here: C programs, ctypes and SystemC all use it.
+ * No Verilator or C++ types appear here: C programs, ctypes and SystemC all use
+ * it.
  */
 #ifndef XLAT_H
 #define XLAT_H
@@ -37,7 +40,7 @@ typedef enum {
 
 typedef enum {
   XLAT_POLICY_LRU = 0,
-  XLAT_POLICY_PLRU = 1,   /* tree pseudo-LRU */
+  XLAT_POLICY_PLRU = 1, /* tree pseudo-LRU */
   XLAT_POLICY_FIFO = 2,
   XLAT_POLICY_RANDOM = 3, /* LFSR */
 } xlat_policy_t;
@@ -45,35 +48,43 @@ typedef enum {
 /* Fault codes reported with a response. */
 typedef enum {
   XLAT_FAULT_NONE = 0,
-  XLAT_FAULT_INVALID = 1,  /* an entry on the walk had its valid bit clear */
-  XLAT_FAULT_RANGE = 2,    /* ID has bits set above the width the table covers */
+  XLAT_FAULT_INVALID = 1, /* an entry on the walk had its valid bit clear */
+  XLAT_FAULT_RANGE = 2,   /* ID has bits set above the width the table covers */
   XLAT_FAULT_DISABLED = 3, /* root register enable bit clear */
-  XLAT_FAULT_BUS = 4,      /* the memory system answered a walk read with an error */
+  XLAT_FAULT_BUS = 4, /* the memory system answered a walk read with an error */
 } xlat_fault_t;
 
 typedef struct {
-  uint32_t entries;    /* CTLB entries: power of two, 1..1024 */
-  uint32_t ways;       /* power of two dividing entries: 1 = direct mapped, entries = fully associative */
+  uint32_t entries; /* CTLB entries: power of two, 1..1024 */
+  uint32_t ways; /* power of two dividing entries: 1 = direct mapped, entries =
+                    fully associative */
   xlat_policy_t policy;
-  uint32_t levels;     /* table levels, 1..XLAT_MAX_LEVELS */
-  uint32_t level_bits[XLAT_MAX_LEVELS]; /* index width per level, [0] = root (most significant ID bits); each 1..16, sum <= 32 */
-  uint32_t walk_cache; /* walk-cache entries for non-leaf entries: 0 (off) or a power of two up to 64 */
-  uint32_t lfsr_seed;  /* seed of the RANDOM policy's 16-bit LFSR, 0..65535; 0 = default 0xACE1 */
+  uint32_t levels;                      /* table levels, 1..XLAT_MAX_LEVELS */
+  uint32_t level_bits[XLAT_MAX_LEVELS]; /* index width per level, [0] = root
+                                           (most significant ID bits);
+                                           each 1..16, sum <= 32 */
+  uint32_t walk_cache; /* walk-cache entries for non-leaf entries: 0 (off) or a
+                          power of two up to 64 */
+  uint32_t lfsr_seed;  /* seed of the RANDOM policy's 16-bit LFSR, 0..65535; 0 =
+                          default 0xACE1 */
 } xlat_config_t;
 
 /* Inputs during one cycle. */
 typedef struct {
-  /* CPU request port: a lookup of req_id, accepted in a cycle with req_valid && req_ready */
+  /* CPU request port: a lookup of req_id, accepted in a cycle with req_valid &&
+   * req_ready */
   uint8_t req_valid;
   uint32_t req_id;
-  /* invalidate port, always ready: drop the entry of inv_id, or everything if inv_all */
+  /* invalidate port, always ready: drop the entry of inv_id, or everything if
+   * inv_all */
   uint8_t inv_valid;
   uint8_t inv_all;
   uint32_t inv_id;
   /* root register: bits 31:2 table base address, bit 0 enable */
   uint32_t root;
-  /* memory read port: a request is accepted in a cycle with mem_req_valid && mem_req_ready;
-   * its single response comes back in a later cycle with mem_rsp_valid */
+  /* memory read port: a request is accepted in a cycle with mem_req_valid &&
+   * mem_req_ready; its single response comes back in a later cycle with
+   * mem_rsp_valid */
   uint8_t mem_req_ready;
   uint8_t mem_rsp_valid;
   uint8_t mem_rsp_err;
@@ -82,20 +93,20 @@ typedef struct {
 
 /* Outputs during the same cycle. */
 typedef struct {
-  uint8_t req_ready;     /* a lookup can be accepted this cycle */
-  uint8_t rsp_valid;     /* a translation is answered this cycle */
-  uint8_t rsp_hit;       /* ... from the CTLB (a hit); 0 for an answer after a walk */
+  uint8_t req_ready; /* a lookup can be accepted this cycle */
+  uint8_t rsp_valid; /* a translation is answered this cycle */
+  uint8_t rsp_hit; /* ... from the CTLB (a hit); 0 for an answer after a walk */
   uint8_t rsp_fault;     /* xlat_fault_t; rsp_addr is 0 when nonzero */
   uint32_t rsp_addr;     /* the function address */
   uint8_t mem_req_valid; /* the walker reads a table entry */
   uint32_t mem_req_addr;
-  uint8_t busy;          /* 0: with idle inputs no state changes at the next edge */
+  uint8_t busy; /* 0: with idle inputs no state changes at the next edge */
 } xlat_out_t;
 
 typedef struct {
-  uint64_t lookups;         /* accepted requests */
+  uint64_t lookups; /* accepted requests */
   uint64_t hits;
-  uint64_t misses;          /* lookups that started a walk (or faulted before one) */
+  uint64_t misses; /* lookups that started a walk (or faulted before one) */
   uint64_t walk_cycles;     /* cycles the walker was not idle */
   uint64_t mem_reads;       /* walk reads accepted by the memory system */
   uint64_t walk_cache_hits; /* table-entry reads served by the walk cache */
@@ -113,47 +124,52 @@ void xlat_config_default(xlat_config_t *cfg);
  * (if err != NULL) and returns -1; returns 0 when valid. */
 int xlat_config_check(const xlat_config_t *cfg, char *err, size_t errlen);
 
-/* A short stable text naming the configuration, e.g. "e64w4-lru-l12.10.10-wc0". */
+/* A short stable text naming the configuration, e.g. "e64w4-lru-l12.10.10-wc0".
+ */
 void xlat_config_name(const xlat_config_t *cfg, char *buf, size_t len);
 
-/* Creates an accelerator in the reset state. Returns NULL on error with a one-line
- * message in err. The RTL backend builds the configuration's verilated library under
- * build/ if it is not there yet (see docs/accelerator.md). */
-xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err, size_t errlen);
+/* Creates an accelerator in the reset state. Returns NULL on error with a
+ * one-line message in err. The RTL backend builds the configuration's verilated
+ * library under build/ if it is not there yet (see docs/accelerator.md). */
+xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
+                    size_t errlen);
 void xlat_destroy(xlat_t *x);
 
-/* Synchronous reset: CTLB, walk cache, walker, LFSR and counters back to reset. */
+/* Synchronous reset: CTLB, walk cache, walker, LFSR and counters back to reset.
+ */
 void xlat_reset(xlat_t *x);
 
 /* One clock cycle, as described at the top. */
 void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out);
 
-/* Convenience: one cycle with only the invalidate port active (all other inputs idle
- * apart from root/memory ready, which are taken from the last step). */
+/* Convenience: one cycle with only the invalidate port active (all other inputs
+ * idle apart from root/memory ready, which are taken from the last step). */
 void xlat_invalidate(xlat_t *x, uint32_t id);
 void xlat_flush(xlat_t *x);
 
 void xlat_get_counters(const xlat_t *x, xlat_counters_t *c);
 uint64_t xlat_cycles(const xlat_t *x); /* cycles stepped since create/reset */
 
-/* Busy after the last edge: 0 means a cycle with idle inputs (req_valid, inv_valid
- * and mem_rsp_valid all 0) changes no state, so the caller may skip stepping (the
- * value out->busy of the next xlat_step would report). */
+/* Busy after the last edge: 0 means a cycle with idle inputs (req_valid,
+ * inv_valid and mem_rsp_valid all 0) changes no state, so the caller may skip
+ * stepping (the value out->busy of the next xlat_step would report). */
 int xlat_busy(const xlat_t *x);
 
 /* Waveform tracing (RTL backend only; the C backend returns -1 with a message).
- * Writes VCD; a path ending in ".fst" gets FST (VCD converted by vcd2fst at close).
- * Cycles are numbered from create/reset; cycle c is dumped at times 2c (before the
- * edge) and 2c+1 (after). from/to: only cycles in [from, to) are dumped (to = 0: no end).
- * walks_only: dump only the request cycle of each miss, the walk's cycles, and
- * `margin` cycles after each walk. */
+ * Writes VCD; a path ending in ".fst" gets FST (VCD converted by vcd2fst at
+ * close). Cycles are numbered from create/reset; cycle c is dumped at times 2c
+ * (before the edge) and 2c+1 (after). from/to: only cycles in [from, to) are
+ * dumped (to = 0: no end). walks_only: dump only the request cycle of each
+ * miss, the walk's cycles, and `margin` cycles after each walk. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
 void xlat_trace_close(xlat_t *x);
 
 const char *xlat_fault_name(unsigned fault);
 const char *xlat_policy_name(xlat_policy_t p);
-int xlat_policy_parse(const char *s, xlat_policy_t *p); /* "lru" "plru" "fifo" "random"; 0 ok, -1 unknown */
+int xlat_policy_parse(
+    const char *s,
+    xlat_policy_t *p); /* "lru" "plru" "fifo" "random"; 0 ok, -1 unknown */
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,8 @@
 /*
- * xlat_bench.c: lookups per second through the xlat.h API, for the C model and the
- * verilated RTL, on a hit-heavy stream (16 IDs cycled, all CTLB hits after the
- * first round) and a miss-heavy stream (random IDs, nearly every lookup walks
- * all levels). Memory answers every walk read in the next cycle.
+ * xlat_bench.c: lookups per second through the xlat.h API, for the C model and
+ * the verilated RTL, on a hit-heavy stream (16 IDs cycled, all CTLB hits after
+ * the first round) and a miss-heavy stream (random IDs, nearly every lookup
+ * walks all levels). Memory answers every walk read in the next cycle.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <inttypes.h>
@@ -21,8 +21,9 @@ static double now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Table memory without storage: the level-l tables live at (l+1) << 28, every entry
- * of a table points to the next level's table, the last level holds leaves. */
+/* Table memory without storage: the level-l tables live at (l+1) << 28, every
+ * entry of a table points to the next level's table, the last level holds
+ * leaves. */
 static uint32_t mem_read(uint32_t addr, uint32_t last) {
   uint32_t l = (addr >> 28) - 1;
   if (l >= last) return (addr * 2654435761u & ~3u) | 3u;
@@ -34,7 +35,8 @@ typedef struct {
   double secs;
 } result_t;
 
-static result_t run(xlat_t *x, const xlat_config_t *cfg, int miss_heavy, uint64_t n) {
+static result_t run(xlat_t *x, const xlat_config_t *cfg, int miss_heavy,
+                    uint64_t n) {
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
@@ -81,12 +83,15 @@ static result_t run(xlat_t *x, const xlat_config_t *cfg, int miss_heavy, uint64_
 static void usage(FILE *f) {
   fprintf(f,
           "usage: xlat-bench [options]\n"
-          "Lookups per second through the xlat.h API on a hit-heavy and a miss-heavy\n"
-          "stream, for the C model and the verilated RTL (untraced). Prints one line per\n"
+          "Lookups per second through the xlat.h API on a hit-heavy and a "
+          "miss-heavy\n"
+          "stream, for the C model and the verilated RTL (untraced). Prints "
+          "one line per\n"
           "backend and stream.\n\n"
           "options:\n" XLAT_CLI_CONFIG_HELP
           "  --backend B       c | rtl | both (default both)\n"
-          "  --lookups N       lookups per stream for the C model (default 20000000);\n"
+          "  --lookups N       lookups per stream for the C model (default "
+          "20000000);\n"
           "                    the RTL runs a tenth of it\n"
           "  --help            this text\n");
 }
@@ -113,7 +118,8 @@ int main(int argc, char **argv) {
       if (!strcmp(a, "--lookups")) {
         if (cli_u64(prog, a, v, &n)) return 2;
         if (n < 10) {
-          fprintf(stderr, "%s: --lookups must be at least 10 (got %llu)\n", prog, n);
+          fprintf(stderr, "%s: --lookups must be at least 10 (got %llu)\n",
+                  prog, n);
           return 2;
         }
       } else if (!strcmp(v, "c")) {
@@ -121,7 +127,8 @@ int main(int argc, char **argv) {
       } else if (!strcmp(v, "rtl")) {
         use_c = 0;
       } else if (strcmp(v, "both")) {
-        fprintf(stderr, "%s: --backend must be c, rtl or both (got '%s')\n", prog, v);
+        fprintf(stderr, "%s: --backend must be c, rtl or both (got '%s')\n",
+                prog, v);
         return 2;
       }
     } else {
@@ -137,7 +144,8 @@ int main(int argc, char **argv) {
   xlat_config_name(&cfg, name, sizeof name);
   for (int b = 0; b < 2; b++) {
     if ((b == 0 && !use_c) || (b == 1 && !use_rtl)) continue;
-    xlat_t *x = xlat_create(b ? XLAT_BACKEND_RTL : XLAT_BACKEND_C, &cfg, err, sizeof err);
+    xlat_t *x = xlat_create(b ? XLAT_BACKEND_RTL : XLAT_BACKEND_C, &cfg, err,
+                            sizeof err);
     if (!x) {
       fprintf(stderr, "%s\n", err);
       return 2;
@@ -145,11 +153,12 @@ int main(int argc, char **argv) {
     uint64_t nn = b ? n / 10 : n;
     for (int miss = 0; miss < 2; miss++) {
       result_t r = run(x, &cfg, miss, nn);
-      printf("xlat-bench: %-3s %-10s %s: %" PRIu64
-             " lookups, %.2f cycles/lookup, %.1f M lookups/s, %.1f M cycles/s\n",
-             b ? "RTL" : "C", miss ? "miss-heavy" : "hit-heavy", name, r.lookups,
-             (double)r.cycles / (double)r.lookups, (double)r.lookups / r.secs / 1e6,
-             (double)r.cycles / r.secs / 1e6);
+      printf(
+          "xlat-bench: %-3s %-10s %s: %" PRIu64
+          " lookups, %.2f cycles/lookup, %.1f M lookups/s, %.1f M cycles/s\n",
+          b ? "RTL" : "C", miss ? "miss-heavy" : "hit-heavy", name, r.lookups,
+          (double)r.cycles / (double)r.lookups,
+          (double)r.lookups / r.secs / 1e6, (double)r.cycles / r.secs / 1e6);
     }
     xlat_destroy(x);
   }

@@ -20,7 +20,8 @@ struct xlat_c {
   uint32_t sets, ways, way_bits, set_mask;
   uint32_t shift[XLAT_MAX_LEVELS], mask[XLAT_MAX_LEVELS], range_mask, last;
   uint16_t lfsr_seed;
-  /* CTLB: entry e = set * ways + way; key = (1 << 32 | id) when valid, 0 when not */
+  /* CTLB: entry e = set * ways + way; key = (1 << 32 | id) when valid, 0 when
+   * not */
   uint64_t *key;
   uint32_t *addr; /* function address (bits 1:0 zero) */
   uint16_t *age;  /* LRU: age per entry, 0 = most recently used */
@@ -70,8 +71,8 @@ xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
   m->wc_key = calloc(m->wc_n + 1, sizeof *m->wc_key);
   m->wc_data = calloc(m->wc_n + 1, sizeof *m->wc_data);
   m->wc_valid = calloc(m->wc_n + 1, 1);
-  if (!m->key || !m->addr || !m->age || !m->tree || !m->fifo || !m->wc_key || !m->wc_data ||
-      !m->wc_valid) {
+  if (!m->key || !m->addr || !m->age || !m->tree || !m->fifo || !m->wc_key ||
+      !m->wc_data || !m->wc_valid) {
     xlat_c_destroy(m);
     return NULL;
   }
@@ -111,7 +112,8 @@ void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c) { *c = m->cnt; }
 
 int xlat_c_busy(const xlat_c_t *m) { return m->state != ST_IDLE; }
 
-static inline uint32_t entry_addr(const xlat_c_t *m, uint32_t base, uint32_t lvl, uint32_t id) {
+static inline uint32_t entry_addr(const xlat_c_t *m, uint32_t base,
+                                  uint32_t lvl, uint32_t id) {
   uint32_t idx = (id >> m->shift[lvl]) & m->mask[lvl];
   return base + (idx << 2);
 }
@@ -122,12 +124,14 @@ static inline void touch(xlat_c_t *m, uint32_t set, uint32_t way) {
   if (m->cfg.policy == XLAT_POLICY_LRU) {
     uint16_t *a = m->age + set * m->ways;
     uint16_t used = a[way];
-    for (uint32_t w = 0; w < m->ways; w++) a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
+    for (uint32_t w = 0; w < m->ways; w++)
+      a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
   } else if (m->cfg.policy == XLAT_POLICY_PLRU) {
     uint8_t *t = m->tree + set * m->ways;
     uint32_t node = way + m->ways;
     while (node > 1) {
-      t[node >> 1] = (uint8_t)((node & 1) == 0); /* point away from the used child */
+      t[node >> 1] =
+          (uint8_t)((node & 1) == 0); /* point away from the used child */
       node >>= 1;
     }
   }
@@ -245,7 +249,8 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   c->faults += (uint64_t)(m->state == ST_RESP && m->fault);
 
   /* ---- walker next state ---- */
-  uint32_t kill = m->kill || (!idle && in->inv_valid && (in->inv_all || in->inv_id == m->id));
+  uint32_t kill = m->kill || (!idle && in->inv_valid &&
+                              (in->inv_all || in->inv_id == m->id));
   int fill = 0, wc_ins = 0;
   uint32_t wc_ins_key = m->ea >> 2, wc_ins_data = in->mem_rsp_data >> 2;
   uint32_t nstate = m->state;

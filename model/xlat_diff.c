@@ -44,11 +44,13 @@ typedef struct {
   uint32_t *mem, brk, root;
   uint32_t *ids, nids;
   uint8_t *dirty; /* the ID's translation changed since its last invalidate */
-  int wc_stale;   /* a non-leaf entry changed since the last flush (the walk cache may be stale) */
+  int wc_stale; /* a non-leaf entry changed since the last flush (the walk cache
+                   may be stale) */
 } world_t;
 
 static uint32_t *word(world_t *w, uint32_t addr) {
-  if (addr < MEMBASE || (addr - MEMBASE) / 4 >= MEMWORDS || (addr & 3)) return NULL;
+  if (addr < MEMBASE || (addr - MEMBASE) / 4 >= MEMWORDS || (addr & 3))
+    return NULL;
   return &w->mem[(addr - MEMBASE) / 4];
 }
 
@@ -56,7 +58,8 @@ static uint32_t idx(const world_t *w, uint32_t l, uint32_t id) {
   return (id >> w->shift[l]) & w->mask[l];
 }
 
-/* Direct translation from the spec: returns the fault, *addr the function address. */
+/* Direct translation from the spec: returns the fault, *addr the function
+ * address. */
 static int golden(world_t *w, uint32_t root, uint32_t id, uint32_t *addr) {
   *addr = 0;
   if (!(root & 1)) return XLAT_FAULT_DISABLED;
@@ -79,7 +82,8 @@ static int golden(world_t *w, uint32_t root, uint32_t id, uint32_t *addr) {
 static uint32_t junk_invalid(rng_t *r) { return ((uint32_t)rnd(r) & ~3u) | 2u; }
 
 /* Creates the table path of `id` where it does not exist yet, with random
- * invalid entries, superpage leaves, pointers out of memory and bad last-level entries. */
+ * invalid entries, superpage leaves, pointers out of memory and bad last-level
+ * entries. */
 static void build_path(world_t *w, rng_t *r, uint32_t id) {
   if (id & w->range_mask) return;
   uint32_t base = w->root & ~3u, last = w->cfg.levels - 1;
@@ -95,11 +99,13 @@ static void build_path(world_t *w, rng_t *r, uint32_t id) {
     if (p < 40) {
       *e = junk_invalid(r);
     } else if (l == last) {
-      *e = p < 55 ? (((uint32_t)rnd(r) & ~3u) | 1u) : (((uint32_t)rnd(r) & ~3u) | 3u);
+      *e = p < 55 ? (((uint32_t)rnd(r) & ~3u) | 1u)
+                  : (((uint32_t)rnd(r) & ~3u) | 3u);
     } else if (p < 110) {
       *e = ((uint32_t)rnd(r) & ~3u) | 3u; /* superpage leaf */
     } else if (p < 125) {
-      *e = (0x10000000u + (below(r, 1u << 20) << 2)) | 1u; /* next table outside memory */
+      *e = (0x10000000u + (below(r, 1u << 20) << 2)) |
+           1u; /* next table outside memory */
     } else {
       uint32_t n = 1u << w->cfg.level_bits[l + 1];
       if (w->brk + n > MEMWORDS) {
@@ -120,11 +126,14 @@ static uint32_t gen_id(world_t *w, rng_t *r) {
   uint32_t id = 0;
   for (uint32_t l = 0; l < w->cfg.levels; l++) {
     uint32_t n = 1u << w->cfg.level_bits[l];
-    int last = l + 1 == w->cfg.levels; /* shared upper tables, spread-out sets */
-    uint32_t i = !last && below(r, 10) < 7 ? below(r, n < 4 ? n : 4) : below(r, n);
+    int last =
+        l + 1 == w->cfg.levels; /* shared upper tables, spread-out sets */
+    uint32_t i =
+        !last && below(r, 10) < 7 ? below(r, n < 4 ? n : 4) : below(r, n);
     id |= i << w->shift[l];
   }
-  if (w->range_mask && below(r, 100) < 3) id |= w->range_mask & (uint32_t)rnd(r);
+  if (w->range_mask && below(r, 100) < 3)
+    id |= w->range_mask & (uint32_t)rnd(r);
   return id;
 }
 
@@ -143,7 +152,9 @@ static void world_init(world_t *w, rng_t *r, const xlat_config_t *cfg) {
   w->mem = calloc(MEMWORDS, 4);
   w->brk = 1u << cfg->level_bits[0];
   w->root = MEMBASE | 1u;
-  w->nids = cfg->entries * 2 < 8 ? 8 : cfg->entries * 2 > 600 ? 600 : cfg->entries * 2;
+  w->nids = cfg->entries * 2 < 8     ? 8
+            : cfg->entries * 2 > 600 ? 600
+                                     : cfg->entries * 2;
   w->ids = calloc(w->nids, sizeof *w->ids);
   w->dirty = calloc(w->nids, 1);
   for (uint32_t i = 0; i < w->nids; i++) {
@@ -159,7 +170,8 @@ static void world_free(world_t *w) {
 }
 
 /* Rewrites one entry on the path of a pool ID (a hot patch, or a table change);
- * marks every pool ID whose translation changed as dirty. Returns the entry's level. */
+ * marks every pool ID whose translation changed as dirty. Returns the entry's
+ * level. */
 static uint32_t patch(world_t *w, rng_t *r, uint32_t id) {
   uint32_t before[600], a;
   for (uint32_t i = 0; i < w->nids; i++) {
@@ -201,26 +213,29 @@ typedef struct {
 } inv_t;
 
 static int out_eq(const xlat_out_t *a, const xlat_out_t *b) {
-  return a->req_ready == b->req_ready && a->rsp_valid == b->rsp_valid && a->rsp_hit == b->rsp_hit &&
-         a->rsp_fault == b->rsp_fault && a->rsp_addr == b->rsp_addr &&
-         a->mem_req_valid == b->mem_req_valid && a->mem_req_addr == b->mem_req_addr &&
-         a->busy == b->busy;
+  return a->req_ready == b->req_ready && a->rsp_valid == b->rsp_valid &&
+         a->rsp_hit == b->rsp_hit && a->rsp_fault == b->rsp_fault &&
+         a->rsp_addr == b->rsp_addr && a->mem_req_valid == b->mem_req_valid &&
+         a->mem_req_addr == b->mem_req_addr && a->busy == b->busy;
 }
 
 static void print_io(const char *tag, const xlat_out_t *o) {
   fprintf(stderr,
-          "  %-6s req_ready=%u rsp_valid=%u rsp_hit=%u rsp_fault=%u rsp_addr=0x%08x "
+          "  %-6s req_ready=%u rsp_valid=%u rsp_hit=%u rsp_fault=%u "
+          "rsp_addr=0x%08x "
           "mem_req_valid=%u mem_req_addr=0x%08x busy=%u\n",
-          tag, o->req_ready, o->rsp_valid, o->rsp_hit, o->rsp_fault, o->rsp_addr, o->mem_req_valid,
-          o->mem_req_addr, o->busy);
+          tag, o->req_ready, o->rsp_valid, o->rsp_hit, o->rsp_fault,
+          o->rsp_addr, o->mem_req_valid, o->mem_req_addr, o->busy);
 }
 
 static void print_in(const xlat_in_t *i) {
-  fprintf(stderr,
-          "  inputs req_valid=%u req_id=0x%08x inv_valid=%u inv_all=%u inv_id=0x%08x root=0x%08x "
-          "mem_req_ready=%u mem_rsp_valid=%u mem_rsp_err=%u mem_rsp_data=0x%08x\n",
-          i->req_valid, i->req_id, i->inv_valid, i->inv_all, i->inv_id, i->root, i->mem_req_ready,
-          i->mem_rsp_valid, i->mem_rsp_err, i->mem_rsp_data);
+  fprintf(
+      stderr,
+      "  inputs req_valid=%u req_id=0x%08x inv_valid=%u inv_all=%u "
+      "inv_id=0x%08x root=0x%08x "
+      "mem_req_ready=%u mem_rsp_valid=%u mem_rsp_err=%u mem_rsp_data=0x%08x\n",
+      i->req_valid, i->req_id, i->inv_valid, i->inv_all, i->inv_id, i->root,
+      i->mem_req_ready, i->mem_rsp_valid, i->mem_rsp_err, i->mem_rsp_data);
 }
 
 typedef struct {
@@ -242,7 +257,8 @@ static int pool_index(const world_t *w, uint32_t id) {
 }
 
 /* Returns 0 on pass, 1 on mismatch, 2 on set-up error. */
-static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char *bn) {
+static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an,
+               const char *bn) {
   char name[96];
   xlat_config_name(&o->cfg, name, sizeof name);
   rng_t r = {o->seed * 0x2545F4914F6CDD1Dull + 1};
@@ -252,7 +268,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
   int nq = 0;
   int pending = 0;
   uint32_t req_id = 0;
-  uint64_t gap_until = 0, ops_done = 0, checks = 0, cycle = 0, idle_inserted = 0;
+  uint64_t gap_until = 0, ops_done = 0, checks = 0, cycle = 0,
+           idle_inserted = 0;
   int mem_out = 0;
   uint32_t mem_addr = 0;
   uint64_t mem_due = 0;
@@ -267,12 +284,15 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
 
   for (cycle = 0;; cycle++) {
     if (cycle > limit) {
-      fprintf(stderr, "%s: seed %" PRIu64 " config %s: no progress after %" PRIu64 " cycles\n",
+      fprintf(stderr,
+              "%s: seed %" PRIu64 " config %s: no progress after %" PRIu64
+              " cycles\n",
               prog, o->seed, name, cycle);
       rc = 1;
       break;
     }
-    if (ops_done >= o->ops && !pending && !xlat_busy(a) && !nq && !mem_out) break;
+    if (ops_done >= o->ops && !pending && !xlat_busy(a) && !nq && !mem_out)
+      break;
     xlat_in_t in;
     memset(&in, 0, sizeof in);
     /* next operation */
@@ -281,11 +301,13 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       uint32_t k = below(&r, 1000);
       if (!(w.root & 1) && below(&r, 10) < 3) w.root |= 1u;
       /* locality: most lookups go to a hot subset of the pool */
-      int ip = (int)(below(&r, 100) < hot_pct ? below(&r, hot) : below(&r, w.nids));
+      int ip =
+          (int)(below(&r, 100) < hot_pct ? below(&r, hot) : below(&r, w.nids));
       if (k < 820) {
         pending = 1;
-        req_id =
-            below(&r, 100) < 3 ? (below(&r, 2) ? (uint32_t)rnd(&r) : gen_id(&w, &r)) : w.ids[ip];
+        req_id = below(&r, 100) < 3
+                     ? (below(&r, 2) ? (uint32_t)rnd(&r) : gen_id(&w, &r))
+                     : w.ids[ip];
       } else if (k < 880) {
         if (nq < 8) q[nq++] = (inv_t){cycle + below(&r, 4), w.ids[ip], 0};
       } else if (k < 885) {
@@ -294,7 +316,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
         uint32_t lvl = patch(&w, &r, w.ids[ip]);
         if (walk_on) walk_stale = 1;
         if (below(&r, 10) < 9 && nq < 8) {
-          int all = lvl + 1 < o->cfg.levels && below(&r, 2); /* an upper level: flush */
+          int all = lvl + 1 < o->cfg.levels &&
+                    below(&r, 2); /* an upper level: flush */
           q[nq++] = (inv_t){cycle + below(&r, 30), w.ids[ip], (uint8_t)all};
         }
       } else if (k < 930) {
@@ -318,7 +341,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
     if (!in.inv_valid && below(&r, 1000) < (walk_on ? 20u : 3u)) {
       /* mostly aimed at the ID being walked, to exercise the kill rule */
       in.inv_valid = 1;
-      in.inv_id = walk_on && below(&r, 10) < 7 ? walk_id : w.ids[below(&r, w.nids)];
+      in.inv_id =
+          walk_on && below(&r, 10) < 7 ? walk_id : w.ids[below(&r, w.nids)];
       in.inv_all = below(&r, 100) < 3;
     }
     in.root = w.root;
@@ -357,8 +381,9 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
     xlat_step(a, &in, &oa);
     xlat_step(b, &in, &ob);
     if (!out_eq(&oa, &ob)) {
-      fprintf(stderr, "%s: MISMATCH seed %" PRIu64 " config %s cycle %" PRIu64 "\n", prog, o->seed,
-              name, cycle);
+      fprintf(stderr,
+              "%s: MISMATCH seed %" PRIu64 " config %s cycle %" PRIu64 "\n",
+              prog, o->seed, name, cycle);
       print_in(&in);
       print_io(an, &oa);
       print_io(bn, &ob);
@@ -390,7 +415,8 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
         want = golden(&w, w.root | 1u, id, &want_addr);
       } else {
         chk = !walk_stale;
-        want = walk_err ? XLAT_FAULT_BUS : golden(&w, walk_root, id, &want_addr);
+        want =
+            walk_err ? XLAT_FAULT_BUS : golden(&w, walk_root, id, &want_addr);
         if (walk_err) want_addr = 0;
         walk_on = 0;
       }
@@ -400,10 +426,11 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
         if (want != oa.rsp_fault || want_addr != oa.rsp_addr) {
           fprintf(stderr,
                   "%s: WRONG ANSWER seed %" PRIu64 " config %s cycle %" PRIu64
-                  ": id 0x%08x %s: got fault %s addr 0x%08x, the table says fault %s addr 0x%08x\n",
+                  ": id 0x%08x %s: got fault %s addr 0x%08x, the table says "
+                  "fault %s addr 0x%08x\n",
                   prog, o->seed, name, cycle, id, oa.rsp_hit ? "hit" : "walk",
-                  xlat_fault_name(oa.rsp_fault), oa.rsp_addr, xlat_fault_name((unsigned)want),
-                  want_addr);
+                  xlat_fault_name(oa.rsp_fault), oa.rsp_addr,
+                  xlat_fault_name((unsigned)want), want_addr);
           rc = 1;
           break;
         }
@@ -420,9 +447,11 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       }
     }
     if (in.inv_valid) {
-      /* a walk in flight at an invalidate of its ID or a flush may answer with what it
-       * read before; only its installation is suppressed (checked by later hits) */
-      if (walk_on && (in.inv_all || in.inv_id == walk_id) && w.wc_stale) walk_stale = 1;
+      /* a walk in flight at an invalidate of its ID or a flush may answer with
+       * what it read before; only its installation is suppressed (checked by
+       * later hits) */
+      if (walk_on && (in.inv_all || in.inv_id == walk_id) && w.wc_stale)
+        walk_stale = 1;
       for (uint32_t i = 0; i < w.nids; i++)
         if (in.inv_all || w.ids[i] == in.inv_id) w.dirty[i] = 0;
       if (in.inv_all) w.wc_stale = 0;
@@ -433,8 +462,10 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
     xlat_get_counters(a, &ca);
     xlat_get_counters(b, &cb);
     if (memcmp(&ca, &cb, sizeof ca)) {
-      fprintf(stderr, "%s: MISMATCH seed %" PRIu64 " config %s: counters differ at the end\n", prog,
-              o->seed, name);
+      fprintf(stderr,
+              "%s: MISMATCH seed %" PRIu64
+              " config %s: counters differ at the end\n",
+              prog, o->seed, name);
       rc = 1;
     }
     if (rc || o->verbose) {
@@ -443,17 +474,21 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an, const char
       for (int i = 0; i < 2; i++)
         fprintf(stderr,
                 "  %-6s lookups=%" PRIu64 " hits=%" PRIu64 " misses=%" PRIu64
-                " walk_cycles=%" PRIu64 " mem_reads=%" PRIu64 " walk_cache_hits=%" PRIu64
-                " invalidations=%" PRIu64 " faults=%" PRIu64 "\n",
-                ns[i], cs[i]->lookups, cs[i]->hits, cs[i]->misses, cs[i]->walk_cycles,
-                cs[i]->mem_reads, cs[i]->walk_cache_hits, cs[i]->invalidations, cs[i]->faults);
+                " walk_cycles=%" PRIu64 " mem_reads=%" PRIu64
+                " walk_cache_hits=%" PRIu64 " invalidations=%" PRIu64
+                " faults=%" PRIu64 "\n",
+                ns[i], cs[i]->lookups, cs[i]->hits, cs[i]->misses,
+                cs[i]->walk_cycles, cs[i]->mem_reads, cs[i]->walk_cache_hits,
+                cs[i]->invalidations, cs[i]->faults);
     }
     if (!rc)
-      printf("seed %" PRIu64 " %s: %" PRIu64 " cycles, %" PRIu64 " lookups (%" PRIu64
-             " hits), %" PRIu64 " answers checked against the table%s\n",
+      printf("seed %" PRIu64 " %s: %" PRIu64 " cycles, %" PRIu64
+             " lookups (%" PRIu64 " hits), %" PRIu64
+             " answers checked against the table%s\n",
              o->seed, name, cycle, ca.lookups, ca.hits, checks,
              o->idle_test ? ", idle cycles inserted" : "");
-    if (!rc && o->idle_test) printf("  %" PRIu64 " idle cycles inserted\n", idle_inserted);
+    if (!rc && o->idle_test)
+      printf("  %" PRIu64 " idle cycles inserted\n", idle_inserted);
   }
 done:
   world_free(&w);
@@ -461,29 +496,40 @@ done:
 }
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: xlat-diff [options]\n"
-          "Differential test of the accelerator: the C model and the verilated RTL driven\n"
-          "in lock step by seeded random streams (lookups, invalidates, flushes, table\n"
-          "patches, root toggles, random memory latencies and error responses), compared\n"
-          "cycle by cycle on every output and on the counters at the end; every answer is\n"
-          "also checked against a direct translation of the table in memory.\n"
-          "Prints one line per seed; exit 0 = PASS, 1 = mismatch (seed, configuration,\n"
-          "cycle and both sides printed), 2 = bad option or configuration.\n\n"
-          "options:\n" XLAT_CLI_CONFIG_HELP
-          "  --seed N          first seed (default 1)\n"
-          "  --seeds N         number of seeds, seed .. seed+N-1 (default 1)\n"
-          "  --ops N           operations per seed (default 20000)\n"
-          "  --idle-test       instead of C vs RTL: one backend against itself, the second\n"
-          "                    instance with idle cycles inserted whenever it is not busy\n"
-          "  --backend B       c | rtl: the backend of --idle-test (default c)\n"
-          "  --verbose         print every cycle's inputs and outputs\n"
-          "  --trace FILE      write a VCD waveform of the RTL instance (the first seed)\n"
-          "  --trace-from N    first cycle dumped (default 0)\n"
-          "  --trace-to N      dump cycles below N only (default 0 = to the end)\n"
-          "  --walks-only      dump only the cycles of table walks (and --margin after)\n"
-          "  --margin N        cycles dumped after each walk with --walks-only (default 2)\n"
-          "  --help            this text\n");
+  fprintf(
+      f,
+      "usage: xlat-diff [options]\n"
+      "Differential test of the accelerator: the C model and the verilated RTL "
+      "driven\n"
+      "in lock step by seeded random streams (lookups, invalidates, flushes, "
+      "table\n"
+      "patches, root toggles, random memory latencies and error responses), "
+      "compared\n"
+      "cycle by cycle on every output and on the counters at the end; every "
+      "answer is\n"
+      "also checked against a direct translation of the table in memory.\n"
+      "Prints one line per seed; exit 0 = PASS, 1 = mismatch (seed, "
+      "configuration,\n"
+      "cycle and both sides printed), 2 = bad option or configuration.\n\n"
+      "options:\n" XLAT_CLI_CONFIG_HELP
+      "  --seed N          first seed (default 1)\n"
+      "  --seeds N         number of seeds, seed .. seed+N-1 (default 1)\n"
+      "  --ops N           operations per seed (default 20000)\n"
+      "  --idle-test       instead of C vs RTL: one backend against itself, "
+      "the second\n"
+      "                    instance with idle cycles inserted whenever it is "
+      "not busy\n"
+      "  --backend B       c | rtl: the backend of --idle-test (default c)\n"
+      "  --verbose         print every cycle's inputs and outputs\n"
+      "  --trace FILE      write a VCD waveform of the RTL instance (the first "
+      "seed)\n"
+      "  --trace-from N    first cycle dumped (default 0)\n"
+      "  --trace-to N      dump cycles below N only (default 0 = to the end)\n"
+      "  --walks-only      dump only the cycles of table walks (and --margin "
+      "after)\n"
+      "  --margin N        cycles dumped after each walk with --walks-only "
+      "(default 2)\n"
+      "  --help            this text\n");
 }
 
 int main(int argc, char **argv) {
@@ -515,7 +561,8 @@ int main(int argc, char **argv) {
         return 2;
       }
       o.trace = argv[++i];
-    } else if (!strcmp(a, "--trace-from") || !strcmp(a, "--trace-to") || !strcmp(a, "--margin")) {
+    } else if (!strcmp(a, "--trace-from") || !strcmp(a, "--trace-to") ||
+               !strcmp(a, "--margin")) {
       unsigned long long x = 0;
       if (i + 1 >= argc) {
         fprintf(stderr, "%s: %s needs a value\n", prog, a);
@@ -526,13 +573,14 @@ int main(int argc, char **argv) {
       if (!strcmp(a, "--trace-to")) o.trace_to = x;
       if (!strcmp(a, "--margin")) {
         if (x > 1000000) {
-          fprintf(stderr, "%s: --margin must be at most 1000000 (got %llu)\n", prog, x);
+          fprintf(stderr, "%s: --margin must be at most 1000000 (got %llu)\n",
+                  prog, x);
           return 2;
         }
         o.margin = (unsigned)x;
       }
-    } else if (!strcmp(a, "--seed") || !strcmp(a, "--seeds") || !strcmp(a, "--ops") ||
-               !strcmp(a, "--backend")) {
+    } else if (!strcmp(a, "--seed") || !strcmp(a, "--seeds") ||
+               !strcmp(a, "--ops") || !strcmp(a, "--backend")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "%s: %s needs a value\n", prog, a);
         return 2;
@@ -545,7 +593,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(v, "rtl"))
           o.backend = XLAT_BACKEND_RTL;
         else {
-          fprintf(stderr, "%s: --backend must be c or rtl (got '%s')\n", prog, v);
+          fprintf(stderr, "%s: --backend must be c or rtl (got '%s')\n", prog,
+                  v);
           return 2;
         }
         continue;
@@ -553,7 +602,8 @@ int main(int argc, char **argv) {
       if (cli_u64(prog, a, v, &x)) return 2;
       if (!strcmp(a, "--seed")) o.seed = x;
       if ((!strcmp(a, "--seeds") || !strcmp(a, "--ops")) && x == 0) {
-        fprintf(stderr, "%s: %s must be at least 1 (0 would compare nothing)\n", prog, a);
+        fprintf(stderr, "%s: %s must be at least 1 (0 would compare nothing)\n",
+                prog, a);
         return 2;
       }
       if (!strcmp(a, "--seeds")) seeds = x;
@@ -570,7 +620,8 @@ int main(int argc, char **argv) {
   }
   xlat_backend_t ba = o.idle_test ? o.backend : XLAT_BACKEND_C;
   xlat_backend_t bb = o.idle_test ? o.backend : XLAT_BACKEND_RTL;
-  const char *an = o.idle_test ? "lock" : "C", *bn = o.idle_test ? "skip" : "RTL";
+  const char *an = o.idle_test ? "lock" : "C",
+             *bn = o.idle_test ? "skip" : "RTL";
   xlat_t *a = xlat_create(ba, &o.cfg, err, sizeof err);
   if (!a) {
     fprintf(stderr, "%s\n", err);
@@ -590,9 +641,10 @@ int main(int argc, char **argv) {
     xlat_reset(b);
     if (o.trace && s == 0) {
       xlat_t *t = bb == XLAT_BACKEND_RTL ? b : NULL;
-      if (!t || xlat_trace_open(t, o.trace, o.trace_from, o.trace_to, o.walks_only, o.margin, err,
-                                sizeof err)) {
-        fprintf(stderr, "%s\n", t ? err : "xlat-diff: --trace needs an RTL instance");
+      if (!t || xlat_trace_open(t, o.trace, o.trace_from, o.trace_to,
+                                o.walks_only, o.margin, err, sizeof err)) {
+        fprintf(stderr, "%s\n",
+                t ? err : "xlat-diff: --trace needs an RTL instance");
         rc = 2;
         break;
       }

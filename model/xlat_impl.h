@@ -24,7 +24,8 @@ void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c);
 int xlat_c_busy(const xlat_c_t *m);
 
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
- * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change. */
+ * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.
+ */
 #define XLAT_VL_ABI 1
 typedef struct xlat_vl xlat_vl_t;
 typedef int (*xlat_vl_abi_fn)(void);
@@ -32,11 +33,13 @@ typedef const char *(*xlat_vl_name_fn)(void);
 typedef xlat_vl_t *(*xlat_vl_create_fn)(void);
 typedef void (*xlat_vl_destroy_fn)(xlat_vl_t *v);
 typedef void (*xlat_vl_reset_fn)(xlat_vl_t *v);
-typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out);
+typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in,
+                                xlat_out_t *out);
 typedef void (*xlat_vl_counters_fn)(const xlat_vl_t *v, xlat_counters_t *c);
 typedef int (*xlat_vl_busy_fn)(const xlat_vl_t *v);
-typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, const char *path, uint64_t from, uint64_t to,
-                                     int walks_only, unsigned margin, char *err, size_t errlen);
+typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, const char *path,
+                                     uint64_t from, uint64_t to, int walks_only,
+                                     unsigned margin, char *err, size_t errlen);
 typedef void (*xlat_vl_trace_close_fn)(xlat_vl_t *v);
 
 #ifdef __cplusplus

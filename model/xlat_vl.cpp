@@ -37,16 +37,19 @@ struct xlat_vl {
   uint64_t walk_until = 0;  // walks-only: dump cycles below this one
 };
 
-// The pre-edge evaluation of a cycle. Vctlb_top::eval() is eval_step(): the model's
-// evaluation plus per-call runtime bookkeeping (the mtask id and the end-of-eval
-// message queue, thread-local state reached through __tls_get_addr in a dlopen()ed
-// library, about 40 host instructions). With Verilator 5.006 the pre-edge call does
-// only what eval_step() does for an initialized single-threaded model (mark activity
-// for the trace, evaluate); the edge evaluation goes through eval() and does the
-// bookkeeping once per cycle (the message queue only holds output of other threads).
-// Other Verilator versions use eval() for both.
-#if defined(VERILATOR_VERSION_INTEGER) && VERILATOR_VERSION_INTEGER == 5006000 && !defined(VL_DEBUG)
-void Vctlb_top___024root___eval(Vctlb_top___024root *vlSelf);  // generated (Vctlb_top.cpp)
+// The pre-edge evaluation of a cycle. Vctlb_top::eval() is eval_step(): the
+// model's evaluation plus per-call runtime bookkeeping (the mtask id and the
+// end-of-eval message queue, thread-local state reached through __tls_get_addr
+// in a dlopen()ed library, about 40 host instructions). With Verilator 5.006
+// the pre-edge call does only what eval_step() does for an initialized
+// single-threaded model (mark activity for the trace, evaluate); the edge
+// evaluation goes through eval() and does the bookkeeping once per cycle (the
+// message queue only holds output of other threads). Other Verilator versions
+// use eval() for both.
+#if defined(VERILATOR_VERSION_INTEGER) && \
+    VERILATOR_VERSION_INTEGER == 5006000 && !defined(VL_DEBUG)
+void Vctlb_top___024root___eval(
+    Vctlb_top___024root *vlSelf);  // generated (Vctlb_top.cpp)
 static inline void eval_pre_edge(Vctlb_top *t) {
   t->rootp->vlSymsp->__Vm_activity = true;
   Vctlb_top___024root___eval(t->rootp);
@@ -120,12 +123,14 @@ static bool dump_this_cycle(xlat_vl *v, uint64_t c) {
   if (c < v->from || (v->to && c >= v->to)) return false;
   if (!v->walks_only) return true;
   Vctlb_top *t = v->top.get();
-  bool starts = t->req_valid_i && t->req_ready_o && !t->rsp_hit_o;  // a miss: a walk starts
+  bool starts = t->req_valid_i && t->req_ready_o &&
+                !t->rsp_hit_o;  // a miss: a walk starts
   if (starts || t->busy_o) v->walk_until = c + 1 + v->margin;
   return c < v->walk_until;
 }
 
-XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out) {
+XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
+                              xlat_out_t *out) {
   Vctlb_top *t = v->top.get();
   t->clk_i = 0;
   t->req_valid_i = in->req_valid;
@@ -156,17 +161,20 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in, xlat_out_t *out
   v->cycle++;
 }
 
-XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path, uint64_t from, uint64_t to,
-                                   int walks_only, unsigned margin, char *err, size_t errlen) {
+XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path,
+                                   uint64_t from, uint64_t to, int walks_only,
+                                   unsigned margin, char *err, size_t errlen) {
   std::string p(path ? path : "");
   if (p.size() >= 4 && p.compare(p.size() - 4, 4, ".fst") == 0) {
     if (err && errlen)
-      snprintf(err, errlen, "xlat: FST is not built in; trace to a .vcd file (%s)", path);
+      snprintf(err, errlen,
+               "xlat: FST is not built in; trace to a .vcd file (%s)", path);
     return -1;
   }
   FILE *f = fopen(p.c_str(), "w");
   if (!f) {
-    if (err && errlen) snprintf(err, errlen, "xlat: cannot write trace file %s", path);
+    if (err && errlen)
+      snprintf(err, errlen, "xlat: cannot write trace file %s", path);
     return -1;
   }
   fclose(f);

@@ -66,12 +66,15 @@ static const char usage[] =
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz)\n"
-    "  --wave FILE         dump a waveform of the verilated accelerator (VCD, or\n"
-    "                      FST if FILE ends in .fst); needs --xlat rtl, implies\n"
+    "  --wave FILE         dump a waveform of the verilated accelerator (VCD, "
+    "or\n"
+    "                      FST if FILE ends in .fst); needs --xlat rtl, "
+    "implies\n"
     "                      --lockstep so that its time axis is the CPU cycle\n"
     "  --wave-from C       dump only from cycle C on (default 0)\n"
     "  --wave-to C         dump only before cycle C (default: to the end)\n"
-    "  --wave-walks-only   dump only the cycles of table walks (a miss's request\n"
+    "  --wave-walks-only   dump only the cycles of table walks (a miss's "
+    "request\n"
     "                      cycle, the walk and --wave-margin cycles after it)\n"
     "  --wave-margin N     cycles kept after each walk, 0..1000 (default 4)\n"
     "\n"
@@ -79,7 +82,8 @@ static const char usage[] =
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
-    "  --host-stats        also print host CPU seconds, simulated MIPS, host ns\n"
+    "  --host-stats        also print host CPU seconds, simulated MIPS, host "
+    "ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
     "  -q, --quiet         no summary on stderr\n"
     "  -h, --help          this text\n"
@@ -481,8 +485,8 @@ void ctsim_check_config(const ctsim_opts_t *o) {
   if (!o->wave_path && (o->wave_from || o->wave_to || o->wave_walks))
     die("--wave-from/--wave-to/--wave-walks-only need --wave FILE");
   if (o->wave_to && o->wave_to <= o->wave_from)
-    die("--wave-to: %" PRIu64 " is not after --wave-from %" PRIu64,
-        o->wave_to, o->wave_from);
+    die("--wave-to: %" PRIu64 " is not after --wave-from %" PRIu64, o->wave_to,
+        o->wave_from);
 }
 
 void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {

@@ -60,11 +60,10 @@ static void RUN_FN(hart_t *h) {
    * and the indirect jump to the next handler (GCC labels as values), so
    * the host's branch predictor sees one indirect jump per handler. An
    * entry not decoded yet (OP_NONE) jumps to the decoder. */
-  static const void *const lbl[OP_COUNT] = {
-      [OP_NONE] = &&L_DECODE,
-      [OP_ILLEGAL] = &&L_ILLEGAL,
+  static const void *const lbl[OP_COUNT] = {[OP_NONE] = &&L_DECODE,
+                                            [OP_ILLEGAL] = &&L_ILLEGAL,
 #define X(name, match, mask, fmt) [OP_##name] = &&L_##name,
-      RV_INSNS(X)
+                                            RV_INSNS(X)
 #undef X
   };
 
@@ -76,20 +75,20 @@ static void RUN_FN(hart_t *h) {
    * does not wait for the comparisons. The ID term max(F + Li, pE) can only
    * bind when pM holds E back: pE < pM for an instruction that went on to
    * MEM, and after a trap F > pE. So the common case tests only pM. */
-#define NEXT_(chk)                                \
-  do {                                            \
-    off = pc - RAM_BASE;                          \
-    F = pF;                                       \
-    D = F + imem;                                 \
-    E = D + 1;                                    \
-    if (unlikely(pM > E)) {                       \
-      E = pM;                                     \
-      if (D < pE) D = pE;                         \
-    }                                             \
-    if (unlikely(E >= event)) goto event_check;   \
+#define NEXT_(chk)                                            \
+  do {                                                        \
+    off = pc - RAM_BASE;                                      \
+    F = pF;                                                   \
+    D = F + imem;                                             \
+    E = D + 1;                                                \
+    if (unlikely(pM > E)) {                                   \
+      E = pM;                                                 \
+      if (D < pE) D = pE;                                     \
+    }                                                         \
+    if (unlikely(E >= event)) goto event_check;               \
     if ((chk) && unlikely(off >= ram_size)) goto fetch_fault; \
-    di = &dc[off >> 2];                           \
-    goto *lbl[di->op];                            \
+    di = &dc[off >> 2];                                       \
+    goto *lbl[di->op];                                        \
   } while (0)
   /* after a jump, branch, trap or mret: the pc may be outside RAM */
 #define NEXT() NEXT_(1)
@@ -99,25 +98,25 @@ static void RUN_FN(hart_t *h) {
   /* The start of a handler: the data hazards through nsrc source registers
    * (fields an instruction does not read are 0, and x0 is always ready),
    * then the stall statistics of the gap before E. */
-#define BEGIN(nsrc)                                        \
-  do {                                                     \
-    d = *di;                                               \
-    if (logging) mem = 0, insn = insn_word(h, off);        \
-    E0 = E;                                                \
-    if ((nsrc) > 0) {                                      \
-      uint64_t r = rdy[d.rs1];                             \
-      if ((nsrc) > 1) {                                    \
-        uint64_t r2 = rdy[d.rs2];                          \
-        r = r > r2 ? r : r2;                               \
-      }                                                    \
-      if (unlikely(r > E)) {                               \
-        E = r;                                             \
-        NO_CMOV();                                         \
-      }                                                    \
-    }                                                      \
+#define BEGIN(nsrc)                                                      \
+  do {                                                                   \
+    d = *di;                                                             \
+    if (logging) mem = 0, insn = insn_word(h, off);                      \
+    E0 = E;                                                              \
+    if ((nsrc) > 0) {                                                    \
+      uint64_t r = rdy[d.rs1];                                           \
+      if ((nsrc) > 1) {                                                  \
+        uint64_t r2 = rdy[d.rs2];                                        \
+        r = r > r2 ? r : r2;                                             \
+      }                                                                  \
+      if (unlikely(r > E)) {                                             \
+        E = r;                                                           \
+        NO_CMOV();                                                       \
+      }                                                                  \
+    }                                                                    \
     if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */ \
-      GAP_STALL(E0);                                       \
-    npc = pc + 4;                                          \
+      GAP_STALL(E0);                                                     \
+    npc = pc + 4;                                                        \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
 #define RETIRE(op)                                              \
@@ -203,48 +202,47 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                \
     rdy[d.rd] = W;                                             \
   } while (0)
-#define STORE(size)                                                            \
-  do {                                                                         \
-    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                 \
-    uint32_t v = x[d.rs2];                                                     \
-    if (likely(o <= ram_size - size)) {                                        \
-      memcpy(ram + o, &v, size);                                               \
-      dinsn_t *q = &dc[o >> 2];                                                \
-      if (q->op) q->op = OP_NONE;                                              \
-      q = &dc[(o + size - 1) >> 2];                                            \
-      if (q->op) q->op = OP_NONE;                                              \
-      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);                 \
-    } else {                                                                   \
-      SYNC();                                                                  \
-      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                            \
-      event = h->event_cycle; /* mtimecmp/mtime stores move the timer */       \
-    }                                                                          \
-    if (logging)                                                               \
-      mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
-    MEM_DONE();                                                                \
+#define STORE(size)                                                                       \
+  do {                                                                                    \
+    uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                            \
+    uint32_t v = x[d.rs2];                                                                \
+    if (likely(o <= ram_size - size)) {                                                   \
+      memcpy(ram + o, &v, size);                                                          \
+      dinsn_t *q = &dc[o >> 2];                                                           \
+      if (q->op) q->op = OP_NONE;                                                         \
+      q = &dc[(o + size - 1) >> 2];                                                       \
+      if (q->op) q->op = OP_NONE;                                                         \
+      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);                            \
+    } else {                                                                              \
+      SYNC();                                                                             \
+      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                                       \
+      event = h->event_cycle; /* mtimecmp/mtime stores move the timer */                  \
+    }                                                                                     \
+    if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
+    MEM_DONE();                                                                           \
   } while (0)
 
 /* Adds the gap E - pE - 1 (cycles in which no instruction entered EX) to
  * the stall cause of the rule that set E (docs/timing.md, "Stall statistics");
  * E0 is E before the data hazards. */
-#define GAP_STALL(E0)                                          \
-  do {                                                         \
-    unsigned c;                                                \
-    if (E > (E0))                                              \
-      c = STALL_LOAD_USE;                                      \
-    else if (pM >= D + 1)                                      \
-      c = pM != mr ? xcause : STALL_DMEM;                      \
-    else if (F == redir && redir)                              \
-      c = rcause;                                              \
-    else                                                       \
-      c = STALL_IMEM;                                          \
-    uint64_t g = E - pE - 1;                                   \
+#define GAP_STALL(E0)                                                 \
+  do {                                                                \
+    unsigned c;                                                       \
+    if (E > (E0))                                                     \
+      c = STALL_LOAD_USE;                                             \
+    else if (pM >= D + 1)                                             \
+      c = pM != mr ? xcause : STALL_DMEM;                             \
+    else if (F == redir && redir)                                     \
+      c = rcause;                                                     \
+    else                                                              \
+      c = STALL_IMEM;                                                 \
+    uint64_t g = E - pE - 1;                                          \
     if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
-      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;          \
-      stall[STALL_CTLB] += k, g -= k;                          \
-      c = h->p.ctlb_rest;                                      \
-    }                                                          \
-    stall[c] += g;                                             \
+      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
+      stall[STALL_CTLB] += k, g -= k;                                 \
+      c = h->p.ctlb_rest;                                             \
+    }                                                                 \
+    stall[c] += g;                                                    \
   } while (0)
   /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
 #define OP(name, nsrc, ...) \
@@ -269,8 +267,7 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
     goto halt;
   }
   if (h->pause_at && E >= h->pause_at) goto halt; /* cpu_run_until */
-  while (h->next_patch < h->npatches &&
-         E >= h->patches[h->next_patch].cycle) {
+  while (h->next_patch < h->npatches && E >= h->patches[h->next_patch].cycle) {
     h->dport_free = dfree;
     apply_patch(h, &h->patches[h->next_patch++], E);
     if (h->stop) goto halt;
@@ -333,11 +330,11 @@ L_ILLEGAL:
   OP(LBU, 1, LOAD(uint8_t, 1))
   OP(LHU, 1, LOAD(uint16_t, 2))
   /* a store may end the run (tohost, finisher): after it retired */
-#define STORE_OP(name, size)              \
-  L_##name : BEGIN(2);                    \
-  STORE(size);                            \
-  RETIRE(OP_##name);                      \
-  if (unlikely(h->stop)) goto halt;       \
+#define STORE_OP(name, size)        \
+  L_##name : BEGIN(2);              \
+  STORE(size);                      \
+  RETIRE(OP_##name);                \
+  if (unlikely(h->stop)) goto halt; \
   NEXT_SEQ();
   STORE_OP(SB, 1)
   STORE_OP(SH, 2)
@@ -363,17 +360,10 @@ L_ILLEGAL:
   OP(AND, 2, ALU(x[d.rs1] & x[d.rs2]))
   OP(MUL, 2, MULDIV(x[d.rs1] * x[d.rs2], mul_lat))
   OP(MULH, 2,
-     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                        (int64_t)(int32_t)x[d.rs2]) >>
-                       32),
-            mul_lat))
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] * (int64_t)(int32_t)x[d.rs2]) >> 32), mul_lat))
   OP(MULHSU, 2,
-     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] *
-                        (int64_t)(uint64_t)x[d.rs2]) >>
-                       32),
-            mul_lat))
-  OP(MULHU, 2,
-     MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat))
+     MULDIV((uint32_t)(((int64_t)(int32_t)x[d.rs1] * (int64_t)(uint64_t)x[d.rs2]) >> 32), mul_lat))
+  OP(MULHU, 2, MULDIV((uint32_t)(((uint64_t)x[d.rs1] * x[d.rs2]) >> 32), mul_lat))
   OP(DIV, 2, {
     int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
     MULDIV(b == 0                        ? 0xffffffffu
@@ -387,10 +377,7 @@ L_ILLEGAL:
   })
   OP(REM, 2, {
     int32_t a = (int32_t)x[d.rs1], b = (int32_t)x[d.rs2];
-    MULDIV(b == 0                        ? (uint32_t)a
-           : (a == INT32_MIN && b == -1) ? 0u
-                                         : (uint32_t)(a % b),
-           div_lat);
+    MULDIV(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0u : (uint32_t)(a % b), div_lat);
   })
   OP(REMU, 2, {
     uint32_t a = x[d.rs1], b = x[d.rs2];
@@ -401,15 +388,15 @@ L_ILLEGAL:
   OP(FENCE, 0, EX_DONE(1))
   OP(FENCE_I, 0, EX_DONE(1))
   OP(WFI, 0, { /* waits in EX until the timer interrupt pends */
-    uint64_t lat = 1;
-    if (h->mie & MIP_MTIP) {
-      SYNC();
-      uint64_t t = timer_cycle(h);
-      if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
-      if (t != UINT64_MAX && t > E) lat = t - E;
-    }
-    EX_DONE(lat);
-    xcause = STALL_WFI;
+               uint64_t lat = 1;
+               if (h->mie & MIP_MTIP) {
+                 SYNC();
+                 uint64_t t = timer_cycle(h);
+                 if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+                 if (t != UINT64_MAX && t > E) lat = t - E;
+               }
+               EX_DONE(lat);
+               xcause = STALL_WFI;
   })
 L_ECALL:
   BEGIN(0);
@@ -427,16 +414,15 @@ L_EBREAK:
     event = h->event_cycle;
   })
   /* csrrw csrrs csrrc csrrwi csrrsi csrrci */
-#define CSR_OP(name, k_, i_)                                            \
-  OP(name, (i_) ? 0 : 1, {                                                \
-    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];               \
-    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);           \
-    uint32_t old;                                                          \
-    SYNC();                                                                \
-    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old))     \
-      TRAP(2, insn_word(h, off));                                          \
-    ALU(old);                                                              \
-    event = h->event_cycle;                                                \
+#define CSR_OP(name, k_, i_)                                                                     \
+  OP(name, (i_) ? 0 : 1, {                                                                       \
+    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];                                      \
+    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);                                    \
+    uint32_t old;                                                                                \
+    SYNC();                                                                                      \
+    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old)) TRAP(2, insn_word(h, off)); \
+    ALU(old);                                                                                    \
+    event = h->event_cycle;                                                                      \
   })
   CSR_OP(CSRRW, CSR_W, 0)
   CSR_OP(CSRRS, CSR_S, 0)
@@ -448,51 +434,51 @@ L_EBREAK:
    * the request goes to the accelerator in cycle E; it answers in cycle
    * rc (E on a hit); EX is occupied for lat = rc - E + 1 cycles. */
   OP_REDIR(CALLID, 1, { /* callid rd, rs1: a jalr through the table */
-    uint32_t id = x[d.rs1], t;
-    unsigned f;
-    SYNC();
-    h->dport_free = dfree;
-    uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
-    if (unlikely(h->stop)) goto halt;
-    h->st.callids++;
-    h->st.callid_cost += lat + 1 + imem;
-    if (unlikely(f)) {
-      h->ctcause = f;
-      cause = CAUSE_CALLID;
-      tval = id;
-      tx = lat;
-      goto trap;
-    }
-    x[d.rd] = pc + 4;
-    EX_DONE(lat);
-    rdy[d.rd] = E + lat;
-    npc = t, redir = E + lat, rcause = STALL_JALR;
-    if (unlikely(lat > 1)) {
-      rcause = STALL_CTLB;
-      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
-    }
+                        uint32_t id = x[d.rs1], t;
+                        unsigned f;
+                        SYNC();
+                        h->dport_free = dfree;
+                        uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
+                        if (unlikely(h->stop)) goto halt;
+                        h->st.callids++;
+                        h->st.callid_cost += lat + 1 + imem;
+                        if (unlikely(f)) {
+                          h->ctcause = f;
+                          cause = CAUSE_CALLID;
+                          tval = id;
+                          tx = lat;
+                          goto trap;
+                        }
+                        x[d.rd] = pc + 4;
+                        EX_DONE(lat);
+                        rdy[d.rd] = E + lat;
+                        npc = t, redir = E + lat, rcause = STALL_JALR;
+                        if (unlikely(lat > 1)) {
+                          rcause = STALL_CTLB;
+                          h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_JALR;
+                        }
   })
   OP(XLAT, 1, { /* xlat rd, rs1: the translation, never traps */
-    uint32_t t;
-    unsigned f;
-    SYNC();
-    h->dport_free = dfree;
-    uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
-    if (unlikely(h->stop)) goto halt;
-    if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
-    x[d.rd] = t;
-    EX_DONE(lat);
-    rdy[d.rd] = E + lat;
-    if (lat > 1) {
-      xcause = STALL_CTLB;
-      h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
-    }
+                uint32_t t;
+                unsigned f;
+                SYNC();
+                h->dport_free = dfree;
+                uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
+                if (unlikely(h->stop)) goto halt;
+                if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
+                x[d.rd] = t;
+                EX_DONE(lat);
+                rdy[d.rd] = E + lat;
+                if (lat > 1) {
+                  xcause = STALL_CTLB;
+                  h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
+                }
   })
   OP(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
-    SYNC();
-    xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
-    if (unlikely(h->stop)) goto halt;
-    EX_DONE(1);
+                    SYNC();
+                    xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
+                    if (unlikely(h->stop)) goto halt;
+                    EX_DONE(1);
   })
 
 trap:
@@ -542,4 +528,3 @@ halt:
   h->retired = retired;
   h->dport_free = dfree;
 }
-

@@ -4,11 +4,11 @@
 // options, errors, summary, JSON and exit status as ctsim (sim/cli.h does them
 // for both).
 #include <cerrno>
-#include <ctime>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <systemc>
 
 #include "ct_clock.h"

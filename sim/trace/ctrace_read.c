@@ -23,9 +23,10 @@ struct ctr {
   size_t pos, end; /* unread bytes are buf[pos..end) */
   int eof;         /* the underlying stream is exhausted */
   int binary;
-  int state;       /* 1 reading, 0 done, -1 error */
-  uint64_t line;   /* text: line of the last event or error */
-  uint64_t offset; /* binary: offset (in decompressed data) of the next record */
+  int state;     /* 1 reading, 0 done, -1 error */
+  uint64_t line; /* text: line of the last event or error */
+  uint64_t
+      offset; /* binary: offset (in decompressed data) of the next record */
   uint64_t last_offset;
   uint64_t events;
   char err[512];
@@ -38,10 +39,11 @@ static void set_err(ctr_t *r, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (r->binary)
-    snprintf(r->err, sizeof r->err, "%s: offset %llu: %s", r->path, (unsigned long long)r->offset,
-             msg);
+    snprintf(r->err, sizeof r->err, "%s: offset %llu: %s", r->path,
+             (unsigned long long)r->offset, msg);
   else
-    snprintf(r->err, sizeof r->err, "%s:%llu: %s", r->path, (unsigned long long)r->line, msg);
+    snprintf(r->err, sizeof r->err, "%s:%llu: %s", r->path,
+             (unsigned long long)r->line, msg);
   r->state = -1;
 }
 
@@ -59,12 +61,16 @@ static int fill(ctr_t *r) {
     const char *msg = gzerror(r->gz, &errnum);
     if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
       if (errnum == Z_ERRNO)
-        snprintf(r->err, sizeof r->err, "%s: cannot read: %s", r->path, strerror(errno));
+        snprintf(r->err, sizeof r->err, "%s: cannot read: %s", r->path,
+                 strerror(errno));
       else {
-        size_t pl = strlen(r->path); /* zlib prefixes its message with the path */
-        if (msg && strncmp(msg, r->path, pl) == 0 && msg[pl] == ':') msg += pl + 1;
+        size_t pl =
+            strlen(r->path); /* zlib prefixes its message with the path */
+        if (msg && strncmp(msg, r->path, pl) == 0 && msg[pl] == ':')
+          msg += pl + 1;
         while (msg && *msg == ' ') msg++;
-        snprintf(r->err, sizeof r->err, "%s: damaged or truncated gzip data: %s", r->path,
+        snprintf(r->err, sizeof r->err,
+                 "%s: damaged or truncated gzip data: %s", r->path,
                  msg ? msg : "?");
       }
       r->state = -1;
@@ -98,7 +104,8 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
   errno = 0;
   r->gz = gzopen(path, "rb");
   if (!r->gz) {
-    snprintf(err, errlen, "%s: cannot open: %s", path, errno ? strerror(errno) : "gzopen failed");
+    snprintf(err, errlen, "%s: cannot open: %s", path,
+             errno ? strerror(errno) : "gzopen failed");
     ctr_close(r);
     return NULL;
   }
@@ -118,10 +125,11 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
     if (avail < 8) {
       snprintf(err, errlen, "%s: offset 0: binary header cut short", path);
     } else {
-      uint32_t v =
-          (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+      uint32_t v = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
+                   (uint32_t)p[7] << 24;
       if (v != 1) {
-        snprintf(err, errlen, "%s: offset 4: unsupported binary version %u", path, v);
+        snprintf(err, errlen, "%s: offset 4: unsupported binary version %u",
+                 path, v);
       } else {
         r->pos += 8;
         r->offset = 8;
@@ -132,7 +140,8 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
     r->binary = 0;
     return r; /* the header line is checked by the first ctr_next */
   } else {
-    snprintf(err, errlen, "%s: not a ctrace file (no '#ctrace' or 'CTRB' header)", path);
+    snprintf(err, errlen,
+             "%s: not a ctrace file (no '#ctrace' or 'CTRB' header)", path);
   }
   ctr_close(r);
   return NULL;
@@ -167,7 +176,8 @@ static int parse_num(const char *s, size_t n, uint32_t *out) {
   return 0;
 }
 
-/* Splits a line into at most 4 tokens at spaces/tabs; returns the count (5 = too many). */
+/* Splits a line into at most 4 tokens at spaces/tabs; returns the count (5 =
+ * too many). */
 static int tokenize(const char *s, size_t n, const char **tok, size_t *len) {
   int k = 0;
   size_t i = 0;
@@ -202,7 +212,8 @@ static int text_line(ctr_t *r, const char *s, size_t n, ctr_event_t *ev) {
     }
     uint32_t v;
     if (parse_num(tok[1], len[1], &v) != 0 || v != 1) {
-      set_err(r, "unsupported version %.*s", (int)(len[1] > 20 ? 20 : len[1]), tok[1]);
+      set_err(r, "unsupported version %.*s", (int)(len[1] > 20 ? 20 : len[1]),
+              tok[1]);
       return -1;
     }
     return 0;
@@ -224,27 +235,33 @@ static int text_line(ctr_t *r, const char *s, size_t n, ctr_event_t *ev) {
             {"gap", CTR_GAP, 1}};
   int which = -1;
   for (int i = 0; i < 5; i++)
-    if (len[0] == strlen(kw[i].name) && memcmp(tok[0], kw[i].name, len[0]) == 0) which = i;
+    if (len[0] == strlen(kw[i].name) && memcmp(tok[0], kw[i].name, len[0]) == 0)
+      which = i;
   if (which < 0) {
-    set_err(r, "unknown event type '%.*s'", (int)(len[0] > 40 ? 40 : len[0]), tok[0]);
+    set_err(r, "unknown event type '%.*s'", (int)(len[0] > 40 ? 40 : len[0]),
+            tok[0]);
     return -1;
   }
   if (k - 1 != kw[which].nops) {
     if (k == 5)
-      set_err(r, "'%s' takes %d operand(s), got more than 3", kw[which].name, kw[which].nops);
+      set_err(r, "'%s' takes %d operand(s), got more than 3", kw[which].name,
+              kw[which].nops);
     else
-      set_err(r, "'%s' takes %d operand(s), got %d", kw[which].name, kw[which].nops, k - 1);
+      set_err(r, "'%s' takes %d operand(s), got %d", kw[which].name,
+              kw[which].nops, k - 1);
     return -1;
   }
   uint32_t ops[2] = {0, 0};
   for (int i = 1; i < k; i++) {
     int rc = parse_num(tok[i], len[i], &ops[i - 1]);
     if (rc == -1) {
-      set_err(r, "malformed number '%.*s'", (int)(len[i] > 40 ? 40 : len[i]), tok[i]);
+      set_err(r, "malformed number '%.*s'", (int)(len[i] > 40 ? 40 : len[i]),
+              tok[i]);
       return -1;
     }
     if (rc == -2) {
-      set_err(r, "number %.*s above 0xFFFFFFFF", (int)(len[i] > 40 ? 40 : len[i]), tok[i]);
+      set_err(r, "number %.*s above 0xFFFFFFFF",
+              (int)(len[i] > 40 ? 40 : len[i]), tok[i]);
       return -1;
     }
   }
@@ -262,7 +279,8 @@ static int next_text(ctr_t *r, ctr_event_t *ev) {
   for (;;) {
     const unsigned char *p = r->buf + r->pos;
     size_t avail = r->end - r->pos;
-    const unsigned char *nl = memchr(p, '\n', avail > CTR_MAX_LINE + 2 ? CTR_MAX_LINE + 2 : avail);
+    const unsigned char *nl =
+        memchr(p, '\n', avail > CTR_MAX_LINE + 2 ? CTR_MAX_LINE + 2 : avail);
     size_t n, adv;
     if (nl) {
       n = (size_t)(nl - p);
@@ -364,7 +382,8 @@ const char *ctr_error(const ctr_t *r) { return r->state == -1 ? r->err : ""; }
 
 void ctr_where(const ctr_t *r, char *buf, size_t len) {
   if (r->binary)
-    snprintf(buf, len, "%s: offset %llu", r->path, (unsigned long long)r->last_offset);
+    snprintf(buf, len, "%s: offset %llu", r->path,
+             (unsigned long long)r->last_offset);
   else
     snprintf(buf, len, "%s:%llu", r->path, (unsigned long long)r->line);
 }

@@ -28,11 +28,13 @@ typedef struct {
 
 typedef struct ctr ctr_t;
 
-/* Opens a trace and checks its header. NULL on error with a one-line message. */
+/* Opens a trace and checks its header. NULL on error with a one-line message.
+ */
 ctr_t *ctr_open(const char *path, char *err, size_t errlen);
 
 /* Reads the next event: returns 1 (an event), 0 (end of a valid trace) or -1
- * (an error; ctr_error() tells which). After 0 or -1 it keeps returning that. */
+ * (an error; ctr_error() tells which). After 0 or -1 it keeps returning that.
+ */
 int ctr_next(ctr_t *r, ctr_event_t *ev);
 
 /* The error message of the last -1 (empty string when none). */

@@ -1,6 +1,6 @@
 /*
- * ctrace_write.c: writer of call traces, see ctrace_write.h. The text form is the
- * canonical one scripts/ctrace.py writes ("call 0x1f", "gap 20", ...).
+ * ctrace_write.c: writer of call traces, see ctrace_write.h. The text form is
+ * the canonical one scripts/ctrace.py writes ("call 0x1f", "gap 20", ...).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ctrace_write.h"
@@ -58,8 +58,8 @@ static void free_w(ctw_t *w) {
   free(w);
 }
 
-ctw_t *ctw_open(const char *path, int binary, int gzip, const char *comment, char *err,
-                size_t errlen) {
+ctw_t *ctw_open(const char *path, int binary, int gzip, const char *comment,
+                char *err, size_t errlen) {
   ctw_t *w = calloc(1, sizeof *w);
   size_t len = strlen(path) + 40;
   if (w) {
@@ -79,7 +79,8 @@ ctw_t *ctw_open(const char *path, int binary, int gzip, const char *comment, cha
   else
     w->f = fopen(w->tmp, "wb");
   if (!w->gz && !w->f) {
-    snprintf(err, errlen, "%s: cannot write: %s", path, errno ? strerror(errno) : "gzopen failed");
+    snprintf(err, errlen, "%s: cannot write: %s", path,
+             errno ? strerror(errno) : "gzopen failed");
     remove(w->tmp);
     free_w(w);
     return NULL;

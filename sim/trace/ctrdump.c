@@ -1,8 +1,9 @@
 /*
- * ctrdump: reads a call trace with the C reader (ctrace_read.c) and prints it in
- * canonical text form (the form scripts/ctrace.py writes), or only counts, or
- * converts it with the C writer (ctrace_write.c). Used to look at binary/gzip
- * traces and by the tests that compare the C and the Python readers and writers.
+ * ctrdump: reads a call trace with the C reader (ctrace_read.c) and prints it
+ * in canonical text form (the form scripts/ctrace.py writes), or only counts,
+ * or converts it with the C writer (ctrace_write.c). Used to look at
+ * binary/gzip traces and by the tests that compare the C and the Python readers
+ * and writers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,14 +14,18 @@
 static void usage(FILE *f) {
   fprintf(f,
           "usage: ctrdump [--count] [-o|--output OUT] [--help] TRACE\n"
-          "Reads a ctrace file (text or binary, optionally gzip; traces/FORMAT.md) and\n"
+          "Reads a ctrace file (text or binary, optionally gzip; "
+          "traces/FORMAT.md) and\n"
           "prints it as canonical text on stdout.\n"
           "  --count   print only the number of events of each kind\n"
           "  -o OUT, --output OUT\n"
-          "            write the trace to OUT instead: binary if the name contains .ctb,\n"
-          "            else text; gzip if it ends in .gz (temporary file + rename)\n"
+          "            write the trace to OUT instead: binary if the name "
+          "contains .ctb,\n"
+          "            else text; gzip if it ends in .gz (temporary file + "
+          "rename)\n"
           "  --help    this text\n"
-          "Exit status: 0 valid trace, 2 bad option or invalid trace (one-line error).\n");
+          "Exit status: 0 valid trace, 2 bad option or invalid trace (one-line "
+          "error).\n");
 }
 
 int main(int argc, char **argv) {

@@ -2,15 +2,15 @@
  * cttrace: runs a call trace (traces/FORMAT.md) through the accelerator
  * (model/xlat.h, C model or verilated RTL) without a CPU.
  *
- * The function table lives in a simulated memory: every ID the trace uses gets a
- * leaf entry with a synthetic handler address, created (by "software", outside
- * simulated time) before the ID's first event. A call is one lookup on the
- * request port; walk reads are answered by a memory with a fixed latency; a
+ * The function table lives in a simulated memory: every ID the trace uses gets
+ * a leaf entry with a synthetic handler address, created (by "software",
+ * outside simulated time) before the ID's first event. A call is one lookup on
+ * the request port; walk reads are answered by a memory with a fixed latency; a
  * patch rewrites the leaf entry and then invalidates the ID (one cycle on the
- * invalidate port), like the firmware's patch API; gaps are idle cycles, skipped
- * without clocking the model when it is not busy (exact, see docs/accelerator.md).
- * Every translation is checked against the table; a wrong answer is an error.
- * docs/traces.md describes the options and outputs.
+ * invalidate port), like the firmware's patch API; gaps are idle cycles,
+ * skipped without clocking the model when it is not busy (exact, see
+ * docs/accelerator.md). Every translation is checked against the table; a wrong
+ * answer is an error. docs/traces.md describes the options and outputs.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -28,7 +28,8 @@
 #define TABLE_BASE 0x80000000u /* where the root table is placed */
 #define HANDLER_BASE 0x40000000u
 
-/* ---------------------------------------------------------------- table memory */
+/* ---------------------------------------------------------------- table memory
+ */
 #define LEAF_CACHE (1u << 16) /* host-side cache ID -> leaf entry index */
 
 typedef struct {
@@ -62,8 +63,8 @@ static uint32_t handler_addr(uint32_t id) {
   return HANDLER_BASE | (h & 0x0FFFFFFCu);
 }
 
-/* Returns the index (in t->w) of id's leaf entry, creating tables and the leaf as
- * needed; (size_t)-1 when the table memory limit is reached. */
+/* Returns the index (in t->w) of id's leaf entry, creating tables and the leaf
+ * as needed; (size_t)-1 when the table memory limit is reached. */
 static size_t table_leaf_walk(table_t *t, uint32_t id) {
   uint32_t tbl = TABLE_BASE;
   for (uint32_t l = 0;; l++) {
@@ -82,7 +83,8 @@ static size_t table_leaf_walk(table_t *t, uint32_t id) {
   }
 }
 
-/* The same through a direct-mapped cache (entries never move: tables only grow). */
+/* The same through a direct-mapped cache (entries never move: tables only
+ * grow). */
 static inline size_t table_leaf(table_t *t, uint32_t id) {
   uint32_t slot = (id ^ (id >> 16)) & (LEAF_CACHE - 1);
   if (t->lc_e[slot] && t->lc_id[slot] == id) return t->lc_e[slot] - 1;
@@ -120,44 +122,68 @@ static void usage(FILE *f) {
   fprintf(
       f,
       "usage: cttrace [options] TRACE\n"
-      "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) through the\n"
+      "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) "
+      "through the\n"
       "call-translation accelerator without a CPU and prints its statistics.\n"
       "\n"
       "  --backend c|rtl       accelerator implementation (default c)\n"
-      "  --entries N           CTLB entries, power of two 1..1024 (default 64)\n"
-      "  --ways N              ways, power of two dividing entries; N = entries is fully\n"
+      "  --entries N           CTLB entries, power of two 1..1024 (default "
+      "64)\n"
+      "  --ways N              ways, power of two dividing entries; N = "
+      "entries is fully\n"
       "                        associative (default 4)\n"
-      "  --policy P            replacement: lru, plru, fifo, random (default lru)\n"
-      "  --level-bits A,B,..   index bits per table level, root first, each 1..16, sum <= 32\n"
+      "  --policy P            replacement: lru, plru, fifo, random (default "
+      "lru)\n"
+      "  --level-bits A,B,..   index bits per table level, root first, each "
+      "1..16, sum <= 32\n"
       "                        (default 12,10,10)\n"
-      "  --levels N            table levels 1..4; without --level-bits the 32 ID bits are\n"
-      "                        split evenly (2: 16,16; 3: 11,11,10; 4: 8,8,8,8)\n"
-      "  --walk-cache N        walk-cache entries: 0 (off) or a power of two <= 64 (default 0)\n"
-      "  --lfsr-seed N         seed of the random policy's LFSR (default 0: built-in seed)\n"
-      "  --mem-lat N           memory latency of a walk read in cycles, >= 1: a read accepted\n"
-      "                        in cycle t is answered in cycle t+N (default 1)\n"
+      "  --levels N            table levels 1..4; without --level-bits the 32 "
+      "ID bits are\n"
+      "                        split evenly (2: 16,16; 3: 11,11,10; 4: "
+      "8,8,8,8)\n"
+      "  --walk-cache N        walk-cache entries: 0 (off) or a power of two "
+      "<= 64 (default 0)\n"
+      "  --lfsr-seed N         seed of the random policy's LFSR (default 0: "
+      "built-in seed)\n"
+      "  --mem-lat N           memory latency of a walk read in cycles, >= 1: "
+      "a read accepted\n"
+      "                        in cycle t is answered in cycle t+N (default "
+      "1)\n"
       "  --range-faults error|count\n"
-      "                        an ID wider than the table covers: error (default; exit 2,\n"
-      "                        naming the trace line) or count (the accelerator answers a\n"
+      "                        an ID wider than the table covers: error "
+      "(default; exit 2,\n"
+      "                        naming the trace line) or count (the "
+      "accelerator answers a\n"
       "                        RANGE fault, counted in faults/range_faults)\n"
-      "  --stats-json FILE     also write the statistics as JSON (written at the end via a\n"
-      "                        temporary file and a rename; nothing is written on error);\n"
-      "                        '-': the JSON on stdout instead of the text statistics\n"
-      "  --max-table-mb N      limit of the simulated table memory (default 1024)\n"
-      "  --wave FILE           dump a waveform of the accelerator (VCD, or FST if FILE ends\n"
-      "                        in .fst); needs --backend rtl. Its time axis counts the\n"
-      "                        accelerator's cycles (gaps while it is idle are skipped)\n"
+      "  --stats-json FILE     also write the statistics as JSON (written at "
+      "the end via a\n"
+      "                        temporary file and a rename; nothing is written "
+      "on error);\n"
+      "                        '-': the JSON on stdout instead of the text "
+      "statistics\n"
+      "  --max-table-mb N      limit of the simulated table memory (default "
+      "1024)\n"
+      "  --wave FILE           dump a waveform of the accelerator (VCD, or FST "
+      "if FILE ends\n"
+      "                        in .fst); needs --backend rtl. Its time axis "
+      "counts the\n"
+      "                        accelerator's cycles (gaps while it is idle are "
+      "skipped)\n"
       "  --wave-from C, --wave-to C\n"
       "                        dump only the accelerator cycles in [C, C)\n"
-      "  --wave-walks-only     dump only each miss's request cycle, its walk and\n"
+      "  --wave-walks-only     dump only each miss's request cycle, its walk "
+      "and\n"
       "                        --wave-margin cycles after it\n"
-      "  --wave-margin N       cycles kept after each walk, 0..1000 (default 4)\n"
+      "  --wave-margin N       cycles kept after each walk, 0..1000 (default "
+      "4)\n"
       "  --speed               also print host CPU time and events per second\n"
       "  --quiet               print nothing on success (with --stats-json)\n"
       "  --help                this text\n"
       "\n"
-      "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an unexpected\n"
-      "fault (a model bug); 2 bad option, unreadable or invalid trace, ID out of range.\n");
+      "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an "
+      "unexpected\n"
+      "fault (a model bug); 2 bad option, unreadable or invalid trace, ID out "
+      "of range.\n");
 }
 
 static void die(int code, const char *fmt, ...) {
@@ -184,18 +210,22 @@ static uint64_t parse_u(const char *opt, const char *s, uint64_t max) {
 
 static void parse_bits(opts_t *o, const char *s) {
   char buf[128];
-  if (strlen(s) >= sizeof buf) die(2, "option --level-bits: '%s' is too long", s);
+  if (strlen(s) >= sizeof buf)
+    die(2, "option --level-bits: '%s' is too long", s);
   strcpy(buf, s);
   uint32_t n = 0;
   char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    if (n == XLAT_MAX_LEVELS) die(2, "option --level-bits: more than %d levels", XLAT_MAX_LEVELS);
+  for (char *tok = strtok_r(buf, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save)) {
+    if (n == XLAT_MAX_LEVELS)
+      die(2, "option --level-bits: more than %d levels", XLAT_MAX_LEVELS);
     o->cfg.level_bits[n++] = (uint32_t)parse_u("--level-bits", tok, 32);
   }
   if (n == 0) die(2, "option --level-bits: no numbers in '%s'", s);
   for (uint32_t i = n; i < XLAT_MAX_LEVELS; i++) o->cfg.level_bits[i] = 0;
   if (o->levels_given && o->cfg.levels != n)
-    die(2, "option --levels: %u levels but --level-bits lists %u", o->cfg.levels, n);
+    die(2, "option --levels: %u levels but --level-bits lists %u",
+        o->cfg.levels, n);
   o->cfg.levels = n;
   o->bits_given = 1;
 }
@@ -214,7 +244,8 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       exit(0);
     }
     if (a[0] != '-' || a[1] == '\0') {
-      if (o->trace) die(2, "more than one trace given ('%s' and '%s')", o->trace, a);
+      if (o->trace)
+        die(2, "more than one trace given ('%s' and '%s')", o->trace, a);
       o->trace = a;
       continue;
     }
@@ -229,7 +260,8 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       name[len] = '\0';
       val = eq + 1;
     } else {
-      if (strlen(a) >= sizeof name) die(2, "unknown option '%s' (see --help)", a);
+      if (strlen(a) >= sizeof name)
+        die(2, "unknown option '%s' (see --help)", a);
       strcpy(name, a);
     }
     if (strcmp(name, "--speed") == 0 || strcmp(name, "--quiet") == 0 ||
@@ -243,12 +275,11 @@ static void parse_args(opts_t *o, int argc, char **argv) {
         o->wave_walks = 1;
       continue;
     }
-    static const char *valued[] = {"--backend",      "--entries",    "--ways",
-                                   "--policy",       "--level-bits", "--levels",
-                                   "--walk-cache",   "--lfsr-seed",  "--mem-lat",
-                                   "--range-faults", "--stats-json", "--max-table-mb",
-                                   "--wave",         "--wave-from",  "--wave-to",
-                                   "--wave-margin"};
+    static const char *valued[] = {
+        "--backend",    "--entries",      "--ways",       "--policy",
+        "--level-bits", "--levels",       "--walk-cache", "--lfsr-seed",
+        "--mem-lat",    "--range-faults", "--stats-json", "--max-table-mb",
+        "--wave",       "--wave-from",    "--wave-to",    "--wave-margin"};
     int known = 0;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
       if (strcmp(name, valued[k]) == 0) known = 1;
@@ -270,14 +301,16 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       o->cfg.ways = (uint32_t)parse_u(name, val, 1u << 20);
     } else if (strcmp(name, "--policy") == 0) {
       if (xlat_policy_parse(val, &o->cfg.policy) != 0)
-        die(2, "option --policy: unknown policy '%s' (lru, plru, fifo, random)", val);
+        die(2, "option --policy: unknown policy '%s' (lru, plru, fifo, random)",
+            val);
     } else if (strcmp(name, "--level-bits") == 0) {
       parse_bits(o, val);
     } else if (strcmp(name, "--levels") == 0) {
       uint32_t n = (uint32_t)parse_u(name, val, XLAT_MAX_LEVELS);
       if (n < 1) die(2, "option --levels: must be 1..%d", XLAT_MAX_LEVELS);
       if (o->bits_given && o->cfg.levels != n)
-        die(2, "option --levels: %u levels but --level-bits lists %u", n, o->cfg.levels);
+        die(2, "option --levels: %u levels but --level-bits lists %u", n,
+            o->cfg.levels);
       o->cfg.levels = n;
       o->levels_given = 1;
     } else if (strcmp(name, "--walk-cache") == 0) {
@@ -299,7 +332,8 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       o->json = val;
     } else if (strcmp(name, "--max-table-mb") == 0) {
       o->max_table_mb = parse_u(name, val, 1u << 20);
-      if (o->max_table_mb < 1) die(2, "option --max-table-mb: must be at least 1");
+      if (o->max_table_mb < 1)
+        die(2, "option --max-table-mb: must be at least 1");
     } else if (strcmp(name, "--wave") == 0) {
       if (!*val) die(2, "option --wave: empty file name");
       o->wave = val;
@@ -313,12 +347,14 @@ static void parse_args(opts_t *o, int argc, char **argv) {
     }
   }
   if (o->wave && o->backend != XLAT_BACKEND_RTL)
-    die(2, "option --wave: waveforms come from the verilated RTL: use --backend rtl");
+    die(2,
+        "option --wave: waveforms come from the verilated RTL: use --backend "
+        "rtl");
   if (!o->wave && (o->wave_from || o->wave_to || o->wave_walks))
     die(2, "options --wave-from/--wave-to/--wave-walks-only need --wave FILE");
   if (o->wave_to && o->wave_to <= o->wave_from)
-    die(2, "option --wave-to: %" PRIu64 " is not after --wave-from %" PRIu64, o->wave_to,
-        o->wave_from);
+    die(2, "option --wave-to: %" PRIu64 " is not after --wave-from %" PRIu64,
+        o->wave_to, o->wave_from);
   if (!o->trace) die(2, "no trace given (see --help)");
   if (o->levels_given && !o->bits_given) {
     uint32_t n = o->cfg.levels;
@@ -326,7 +362,8 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       o->cfg.level_bits[l] = l < n ? 32 / n + (l < 32 % n ? 1 : 0) : 0;
   }
   char err[256];
-  if (xlat_config_check(&o->cfg, err, sizeof err) != 0) die(2, "bad configuration: %s", err);
+  if (xlat_config_check(&o->cfg, err, sizeof err) != 0)
+    die(2, "bad configuration: %s", err);
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -375,7 +412,8 @@ static inline void cycle(run_t *r) {
   r->st.stepped++;
 }
 
-static void write_json(const opts_t *o, const run_t *r, const xlat_counters_t *c) {
+static void write_json(const opts_t *o, const run_t *r,
+                       const xlat_counters_t *c) {
   size_t len = strlen(o->json) + 32;
   char *tmp = malloc(len);
   if (!tmp) die(2, "%s: out of memory", o->json);
@@ -398,31 +436,40 @@ static void write_json(const opts_t *o, const run_t *r, const xlat_counters_t *c
       fputc(ch, f);
   }
   fprintf(f, "\",\n");
-  fprintf(f, "  \"backend\": \"%s\",\n", o->backend == XLAT_BACKEND_C ? "c" : "rtl");
+  fprintf(f, "  \"backend\": \"%s\",\n",
+          o->backend == XLAT_BACKEND_C ? "c" : "rtl");
   fprintf(f, "  \"config\": \"%s\",\n", name);
-  fprintf(f, "  \"entries\": %u,\n  \"ways\": %u,\n  \"policy\": \"%s\",\n", o->cfg.entries,
-          o->cfg.ways, xlat_policy_name(o->cfg.policy));
+  fprintf(f, "  \"entries\": %u,\n  \"ways\": %u,\n  \"policy\": \"%s\",\n",
+          o->cfg.entries, o->cfg.ways, xlat_policy_name(o->cfg.policy));
   fprintf(f, "  \"levels\": %u,\n  \"level_bits\": [", o->cfg.levels);
   for (uint32_t l = 0; l < o->cfg.levels; l++)
     fprintf(f, "%s%u", l ? ", " : "", o->cfg.level_bits[l]);
-  fprintf(f, "],\n  \"walk_cache\": %u,\n  \"mem_lat\": %u,\n", o->cfg.walk_cache, o->mem_lat);
+  fprintf(f, "],\n  \"walk_cache\": %u,\n  \"mem_lat\": %u,\n",
+          o->cfg.walk_cache, o->mem_lat);
   fprintf(f,
-          "  \"events\": %" PRIu64 ",\n  \"calls\": %" PRIu64 ",\n  \"patches\": %" PRIu64
-          ",\n  \"inv_events\": %" PRIu64 ",\n  \"flushes\": %" PRIu64 ",\n  \"gaps\": %" PRIu64
+          "  \"events\": %" PRIu64 ",\n  \"calls\": %" PRIu64
+          ",\n  \"patches\": %" PRIu64 ",\n  \"inv_events\": %" PRIu64
+          ",\n  \"flushes\": %" PRIu64 ",\n  \"gaps\": %" PRIu64
           ",\n  \"gap_cycles\": %" PRIu64 ",\n",
-          s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps, s->gap_cycles);
+          s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps,
+          s->gap_cycles);
   fprintf(f,
-          "  \"lookups\": %" PRIu64 ",\n  \"hits\": %" PRIu64 ",\n  \"misses\": %" PRIu64
-          ",\n  \"hit_rate\": %.6f,\n  \"walk_cycles\": %" PRIu64 ",\n  \"mem_reads\": %" PRIu64
-          ",\n  \"walk_cache_hits\": %" PRIu64 ",\n  \"faults\": %" PRIu64
-          ",\n  \"range_faults\": %" PRIu64 ",\n  \"invalidations\": %" PRIu64 ",\n",
-          c->lookups, c->hits, c->misses, s->calls ? (double)c->hits / (double)s->calls : 0.0,
-          c->walk_cycles, c->mem_reads, c->walk_cache_hits, c->faults, s->range_faults,
+          "  \"lookups\": %" PRIu64 ",\n  \"hits\": %" PRIu64
+          ",\n  \"misses\": %" PRIu64
+          ",\n  \"hit_rate\": %.6f,\n  \"walk_cycles\": %" PRIu64
+          ",\n  \"mem_reads\": %" PRIu64 ",\n  \"walk_cache_hits\": %" PRIu64
+          ",\n  \"faults\": %" PRIu64 ",\n  \"range_faults\": %" PRIu64
+          ",\n  \"invalidations\": %" PRIu64 ",\n",
+          c->lookups, c->hits, c->misses,
+          s->calls ? (double)c->hits / (double)s->calls : 0.0, c->walk_cycles,
+          c->mem_reads, c->walk_cache_hits, c->faults, s->range_faults,
           c->invalidations);
   fprintf(f,
           "  \"cycles\": %" PRIu64 ",\n  \"call_cycles\": %" PRIu64
-          ",\n  \"cycles_per_call\": %.6f,\n  \"table_bytes\": %" PRIu64 "\n}\n",
-          s->cycles, s->call_cycles, s->calls ? (double)s->call_cycles / (double)s->calls : 0.0,
+          ",\n  \"cycles_per_call\": %.6f,\n  \"table_bytes\": %" PRIu64
+          "\n}\n",
+          s->cycles, s->call_cycles,
+          s->calls ? (double)s->call_cycles / (double)s->calls : 0.0,
           (uint64_t)r->t->n * 4);
   if (to_stdout) {
     fflush(stdout);
@@ -481,12 +528,12 @@ int main(int argc, char **argv) {
   if (!r.x) die(2, "%s", err);
   r.in.root = root | 1u;
   if (o.wave) {
-    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o.wave, (long)getpid()) >=
-        (int)sizeof wave_tmp)
+    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o.wave,
+                 (long)getpid()) >= (int)sizeof wave_tmp)
       die(2, "option --wave: path too long");
     wave_pending = 1;
-    if (xlat_trace_open(r.x, wave_tmp, o.wave_from, o.wave_to, o.wave_walks, o.wave_margin,
-                        err, sizeof err))
+    if (xlat_trace_open(r.x, wave_tmp, o.wave_from, o.wave_to, o.wave_walks,
+                        o.wave_margin, err, sizeof err))
       die(2, "option --wave: %s", err);
   }
 
@@ -506,14 +553,17 @@ int main(int argc, char **argv) {
           if (!o.range_count) {
             ctr_where(rd, where, sizeof where);
             die(2,
-                "%s: ID 0x%x does not fit the %u-bit table (use --range-faults count to count it "
+                "%s: ID 0x%x does not fit the %u-bit table (use --range-faults "
+                "count to count it "
                 "as a fault)",
                 where, id, cover);
           }
         } else {
           size_t e = table_leaf(&t, id);
           if (e == (size_t)-1)
-            die(2, "the function table needs more than --max-table-mb %" PRIu64 " MB",
+            die(2,
+                "the function table needs more than --max-table-mb %" PRIu64
+                " MB",
                 o.max_table_mb);
           expect = t.w[e] & ~3u;
         }
@@ -526,7 +576,10 @@ int main(int argc, char **argv) {
           if (r.out.req_ready) r.in.req_valid = 0;
           if (r.out.rsp_valid) break;
           if (r.now - start > 100000000ull)
-            die(1, "ID 0x%x: no response after 100000000 cycles (accelerator hangs)", id);
+            die(1,
+                "ID 0x%x: no response after 100000000 cycles (accelerator "
+                "hangs)",
+                id);
         }
         r.in.req_valid = 0;
         r.st.call_cycles += r.now - start;
@@ -535,13 +588,15 @@ int main(int argc, char **argv) {
             r.st.range_faults++;
           } else {
             ctr_where(rd, where, sizeof where);
-            die(1, "%s: ID 0x%x: unexpected %s fault from the accelerator", where, id,
-                xlat_fault_name(r.out.rsp_fault));
+            die(1, "%s: ID 0x%x: unexpected %s fault from the accelerator",
+                where, id, xlat_fault_name(r.out.rsp_fault));
           }
         } else if (out_of_range || r.out.rsp_addr != expect) {
           ctr_where(rd, where, sizeof where);
-          die(1, "%s: ID 0x%x: accelerator answered 0x%08x (%s), the table says %s0x%08x", where,
-              id, r.out.rsp_addr, r.out.rsp_hit ? "hit" : "walk",
+          die(1,
+              "%s: ID 0x%x: accelerator answered 0x%08x (%s), the table says "
+              "%s0x%08x",
+              where, id, r.out.rsp_addr, r.out.rsp_hit ? "hit" : "walk",
               out_of_range ? "RANGE fault, not " : "", expect);
         }
         break;
@@ -552,11 +607,14 @@ int main(int argc, char **argv) {
         if (ev.kind == CTR_PATCH) {
           if (ev.a & range_mask) {
             ctr_where(rd, where, sizeof where);
-            die(2, "%s: patch of ID 0x%x, which does not fit the %u-bit table", where, ev.a, cover);
+            die(2, "%s: patch of ID 0x%x, which does not fit the %u-bit table",
+                where, ev.a, cover);
           }
           size_t e = table_leaf(&t, ev.a);
           if (e == (size_t)-1)
-            die(2, "the function table needs more than --max-table-mb %" PRIu64 " MB",
+            die(2,
+                "the function table needs more than --max-table-mb %" PRIu64
+                " MB",
                 o.max_table_mb);
           t.w[e] = ev.b | 3u;
           r.st.patches++;
@@ -590,14 +648,17 @@ int main(int argc, char **argv) {
     }
   }
   if (rc < 0) die(2, "%s", ctr_error(rd));
-  /* let a walk still running (none is: every call waits for its answer) finish */
+  /* let a walk still running (none is: every call waits for its answer) finish
+   */
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
   r.st.cycles = r.now;
 
   xlat_counters_t c;
   xlat_get_counters(r.x, &c);
   if (xlat_cycles(r.x) != r.st.stepped)
-    die(1, "internal: the model counted %" PRIu64 " cycles, the driver stepped %" PRIu64,
+    die(1,
+        "internal: the model counted %" PRIu64
+        " cycles, the driver stepped %" PRIu64,
         xlat_cycles(r.x), r.st.stepped);
   if (o.json) write_json(&o, &r, &c);
   if (!o.quiet && !(o.json && strcmp(o.json, "-") == 0)) {
@@ -606,25 +667,33 @@ int main(int argc, char **argv) {
     const stats_t *s = &r.st;
     printf("trace %s\nbackend %s\nconfig %s\nmem_lat %u\n", o.trace,
            o.backend == XLAT_BACKEND_C ? "c" : "rtl", name, o.mem_lat);
-    printf("events %" PRIu64 "\ncalls %" PRIu64 "\npatches %" PRIu64 "\ninv_events %" PRIu64
-           "\nflushes %" PRIu64 "\ngaps %" PRIu64 "\ngap_cycles %" PRIu64 "\n",
-           s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps, s->gap_cycles);
-    printf("hits %" PRIu64 "\nmisses %" PRIu64 "\nhit_rate %.6f\nwalk_cycles %" PRIu64
-           "\nmem_reads %" PRIu64 "\nwalk_cache_hits %" PRIu64 "\nfaults %" PRIu64
+    printf("events %" PRIu64 "\ncalls %" PRIu64 "\npatches %" PRIu64
+           "\ninv_events %" PRIu64 "\nflushes %" PRIu64 "\ngaps %" PRIu64
+           "\ngap_cycles %" PRIu64 "\n",
+           s->events, s->calls, s->patches, s->invs, s->flushes, s->gaps,
+           s->gap_cycles);
+    printf("hits %" PRIu64 "\nmisses %" PRIu64
+           "\nhit_rate %.6f\nwalk_cycles %" PRIu64 "\nmem_reads %" PRIu64
+           "\nwalk_cache_hits %" PRIu64 "\nfaults %" PRIu64
            "\nrange_faults %" PRIu64 "\ninvalidations %" PRIu64 "\n",
-           c.hits, c.misses, s->calls ? (double)c.hits / (double)s->calls : 0.0, c.walk_cycles,
-           c.mem_reads, c.walk_cache_hits, c.faults, s->range_faults, c.invalidations);
-    printf("cycles %" PRIu64 "\ncall_cycles %" PRIu64 "\ncycles_per_call %.6f\n", s->cycles,
-           s->call_cycles, s->calls ? (double)s->call_cycles / (double)s->calls : 0.0);
+           c.hits, c.misses, s->calls ? (double)c.hits / (double)s->calls : 0.0,
+           c.walk_cycles, c.mem_reads, c.walk_cache_hits, c.faults,
+           s->range_faults, c.invalidations);
+    printf("cycles %" PRIu64 "\ncall_cycles %" PRIu64
+           "\ncycles_per_call %.6f\n",
+           s->cycles, s->call_cycles,
+           s->calls ? (double)s->call_cycles / (double)s->calls : 0.0);
     if (o.speed) {
-      double sec = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+      double sec = (double)(t1.tv_sec - t0.tv_sec) +
+                   1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
       printf("host_seconds %.3f\nevents_per_second %.0f\n", sec,
              sec > 0 ? (double)s->events / sec : 0.0);
     }
   }
   if (wave_pending) {
     xlat_trace_close(r.x);
-    if (rename(wave_tmp, o.wave) != 0) die(2, "option --wave: cannot write %s", o.wave);
+    if (rename(wave_tmp, o.wave) != 0)
+      die(2, "option --wave: cannot write %s", o.wave);
     wave_pending = 0;
   }
   xlat_destroy(r.x);
