@@ -12,7 +12,8 @@ YOSYS     ?= yosys
 JOBS      ?= $(shell nproc)
 
 BUILD     := build
-SETUP     := $(BUILD)/.setup-stamp
+# scripts/setup.sh's stamp, an included makefile (see "set-up" below)
+SETUP     := $(BUILD)/setup.mk
 
 # Each part adds its own targets and appends to these lists.
 ALL_TARGETS   :=
@@ -41,10 +42,19 @@ help:
 	@echo "make clean    remove build/"
 
 # ---------------------------------------------------------------- set-up
+# The parts' makefiles read tool flags when make parses them (pkg-config for
+# SystemC, Verilator's root), so on a fresh machine the set-up must run before
+# they are read. The stamp is an included makefile: GNU make first remakes it
+# (running scripts/setup.sh), then restarts and reads every makefile again with
+# the tools installed. Goals that need no tools skip it.
+NO_SETUP_GOALS := help clean distclean
+ifneq ($(filter-out $(NO_SETUP_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+include $(SETUP)
+endif
 setup: $(SETUP)
 $(SETUP): scripts/setup.sh requirements.txt
 	bash scripts/setup.sh
-	@mkdir -p $(BUILD) && touch $@
+	@mkdir -p $(BUILD) && echo '# scripts/setup.sh has run (Makefile, set-up)' > $@
 
 # ---------------------------------------------------------------- parts
 -include sim/sim.mk
