@@ -24,6 +24,12 @@ ISA_TESTS = sorted(p.stem for p in (ROOT / "firmware" / "isa").glob("*.S"))
 # 2-byte-aligned jump targets trap as they do without the C extension.
 QEMU = "qemu-system-riscv32"
 QEMU_CPU = "rv32,c=false,f=false,d=false,a=false,s=false,u=false,h=false"
+# Deterministic QEMU: with -icount every instruction advances the virtual clock
+# by 2^shift ns (shift=0: 1 ns, so mtime at 10 MHz ticks once per 100
+# instructions) and sleep=off makes wfi jump to the next timer deadline instead
+# of waiting in host time. Without it the timer follows the host clock and a
+# loaded machine changes the results (the timer ISA test failed about 1 run in 8).
+QEMU_ICOUNT = ["-icount", "shift=0,sleep=off"]
 QEMU_TIMEOUT = 60
 CTSIM_TIMEOUT = 60
 CTSIM_MAX_CYCLES = 2_000_000_000
@@ -51,12 +57,13 @@ def run_ctsim(path, *args, timeout=CTSIM_TIMEOUT):
 
 
 def run_qemu(path, timeout=QEMU_TIMEOUT):
-    """Run an ELF on qemu-system-riscv32 -machine virt; the test finisher ends
-    it with the program's exit code. Killed (SIGKILL) after `timeout` s."""
+    """Run an ELF on qemu-system-riscv32 -machine virt with a virtual clock
+    that counts instructions (QEMU_ICOUNT); the test finisher ends it with the
+    program's exit code. Killed (SIGKILL) after `timeout` s."""
     if shutil.which(QEMU) is None:
         pytest.fail(f"{QEMU} is missing: run `make setup` (Debian qemu-system-misc)")
     cmd = [QEMU, "-machine", "virt", "-cpu", QEMU_CPU, "-m", "128M", "-bios", "none",
-           "-nographic", "-kernel", str(path)]
+           *QEMU_ICOUNT, "-nographic", "-kernel", str(path)]
     try:
         return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, timeout=timeout)

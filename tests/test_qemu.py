@@ -11,8 +11,11 @@ Compared:
   * the ISA env's failure path (a test built to fail at case 7).
 Not compared: the long bench (same code as bench-short, only more repeats;
 test_firmware.py runs it on ctsim), and anything printing cycle counts.
-QEMU's timer runs at 10 MHz of host time and its cycle/instret counters follow
-the host clock, so the tests compared here assume no rate or exact count.
+QEMU runs with an instruction-counting virtual clock (fw_helpers.QEMU_ICOUNT:
+1 ns per instruction, mtime at 10 MHz), so its results do not depend on the
+host's speed or load; test_qemu_timer_is_deterministic checks that. The rate
+of mtime still differs from ctsim's (--mtime-div), so the programs compared
+here assume no rate or exact count.
 """
 import pytest
 
@@ -69,3 +72,37 @@ def test_program_same_as_qemu(prog):
     q = same_run(elf(*prog))
     expected = {"bench-break3.elf": 1, "trapdemo-unhandled.elf": 4}.get(prog[1], 0)
     assert q.returncode == expected, q.stdout
+
+
+# mtime before and after a loop of 10000 x (addi, bnez) = 20000 instructions,
+# the difference in ticks as the exit code. With 1 ns per instruction and a
+# 10 MHz mtime (one tick per 100 instructions) the 20000 instructions and the
+# 2 around them (li, the second lw) span 200 ticks, 201 if the first read
+# falls just before a tick boundary: 200 or 201, the same in every run. With
+# QEMU's timer in host time the figure follows the host's speed and load.
+MTIME_LOOP = """
+  .section .text.init
+  .globl _start
+_start:
+  li   t0, 0x0200bff8      # mtime (low word)
+  li   t1, 10000
+  lw   a0, 0(t0)
+1: addi t1, t1, -1
+  bnez t1, 1b
+  lw   a1, 0(t0)
+  sub  a1, a1, a0
+  slli a1, a1, 16
+  li   t2, 0x3333
+  or   a1, a1, t2
+  li   t3, 0x00100000      # test finisher: exit code = bits 31:16
+  sw   a1, 0(t3)
+2: j 2b
+"""
+
+
+def test_qemu_timer_is_deterministic(tmp_path):
+    from sim_helpers import assemble
+    path = assemble(tmp_path, MTIME_LOOP, name="mtime_loop")
+    runs = [run_qemu(path).returncode for _ in range(3)]
+    assert runs[0] in (200, 201), f"mtime advanced {runs[0]} ticks over 20002 instructions"
+    assert runs == [runs[0]] * 3, f"QEMU's mtime differs from run to run: {runs}"
