@@ -8,8 +8,7 @@ import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+from paths import BIN, BUILD, ROOT  # noqa: F401
 
 
 def need(path, target):

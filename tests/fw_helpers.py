@@ -4,15 +4,15 @@ where the firmware ELFs are, and how to run one on build/ctsim and on QEMU.
 The ELFs are built by `make firmware` (part of `make all`); ctsim by
 `make build/ctsim`. A missing artefact fails the test with that command.
 """
-import pathlib
 import shutil
 import subprocess
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from paths import BIN, ROOT
+
 BUILD = ROOT / "build"
-CTSIM = BUILD / "ctsim"
+CTSIM = BIN / "ctsim"
 FW = BUILD / "firmware"
 
 # The ISA tests are the .S files of firmware/isa (the sources are the list, so a

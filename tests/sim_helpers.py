@@ -19,8 +19,8 @@ import json
 import pathlib
 import subprocess
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CTSIM = ROOT / "build" / "ctsim"
+from paths import BIN, ROOT
+CTSIM = BIN / "ctsim"
 LINK = ROOT / "tests" / "cycles" / "link.ld"
 CROSS_GCC = "riscv64-unknown-elf-gcc"
 FLAGS = ["-march=rv32im", "-mabi=ilp32", "-misa-spec=2.2", "-nostdlib",

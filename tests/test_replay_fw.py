@@ -11,8 +11,9 @@ import subprocess
 import pytest
 
 from callid_helpers import ROOT, ctsim_run, elf
+from paths import BIN
 
-CTTRACE = ROOT / "build" / "cttrace"
+CTTRACE = BIN / "cttrace"
 PY = str(ROOT / ".venv" / "bin" / "python")
 TRACES = {"phases": "traces/samples/phases-mixed-2k.ct",
           "spread": "traces/samples/loop-spread-2k.ctb.gz",

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import need
+from conftest import BIN, need
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -42,7 +42,7 @@ MECH = "mechanism,levels,cycles_per_call\ndirect,,2\ncallid_hit,,3\ncallid_miss_
 
 @pytest.fixture(scope="module")
 def cttrace():
-    return need(ROOT / "build" / "cttrace", "build/cttrace")
+    return need(BIN / "cttrace", "build/cttrace")
 
 
 @pytest.fixture()
@@ -199,7 +199,7 @@ def test_cmpbench_runs_the_real_benchmark(cttrace):
     from test_cmpbench import COMMON
     d = ROOT / "build" / "firmware" / "cmpbench"
     runs = [(str(need(d / e, "firmware")), lv) for e, lv in report.DEFAULT_CMP_RUNS]
-    rows, cmds = report.run_cmpbench_all(str(need(ROOT / "build" / "ctsim", "build/ctsim")),
+    rows, cmds = report.run_cmpbench_all(str(need(BIN / "ctsim", "build/ctsim")),
                                          runs, ["-q"])
     assert len(cmds) == 3
     want = {(m, "", float(c)) for m, c in COMMON.items()}

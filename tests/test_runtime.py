@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from callid_helpers import ROOT, ctsim_run, elf
+from paths import BIN
 
 CHECKS = ["void", "one", "narrow", "wide64", "split64", "eight", "pointer", "double",
           "voidret", "byid", "xlat", "xlat-fault", "patch-seq", "patch-irq"]
@@ -135,7 +136,7 @@ def test_hotpatch_doc_demo_excerpt_is_real():
                         r"build/firmware/demo/demo.elf\n(.*?)```", text, re.S).group(1)
     r = ctsim_run(elf("demo", "demo.elf"), "--patch-at", "410000:0x10003:respond_v2")
     real = set(r.out.splitlines())
-    full = subprocess.run([str(ROOT / "build" / "ctsim"), "--patch-at",
+    full = subprocess.run([str(BIN / "ctsim"), "--patch-at",
                            "410000:0x10003:respond_v2", str(elf("demo", "demo.elf"))],
                           capture_output=True, text=True, timeout=120)
     real |= set(full.stderr.splitlines())

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import need
+from conftest import BIN, need
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -22,7 +22,7 @@ import stackdist  # noqa: E402
 
 @pytest.fixture(scope="module")
 def cttrace():
-    return need(ROOT / "build" / "cttrace", "build/cttrace")
+    return need(BIN / "cttrace", "build/cttrace")
 
 
 def run_sweep(cfg_text, tmp, *args, name="cfg.yaml", out="out.csv"):

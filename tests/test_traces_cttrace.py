@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import ctrace  # noqa: E402
 import stackdist  # noqa: E402
-from conftest import need  # noqa: E402
+from conftest import BIN, need  # noqa: E402
 
 PY = sys.executable
 TRACEGEN = str(ROOT / "scripts" / "tracegen.py")
@@ -23,7 +23,7 @@ REAL = sorted((ROOT / "traces" / "real").glob("*.ct.gz"))
 
 @pytest.fixture(scope="module")
 def cttrace():
-    return need(ROOT / "build" / "cttrace", "build/cttrace")
+    return need(BIN / "cttrace", "build/cttrace")
 
 
 def run(cttrace, *args):

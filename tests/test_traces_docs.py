@@ -3,7 +3,7 @@ import pathlib
 import re
 import subprocess
 
-from conftest import need
+from conftest import BIN, need
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -14,8 +14,8 @@ def blocks():
 
 
 def test_docs_examples_run():
-    need(ROOT / "build" / "cttrace", "build/cttrace")
-    need(ROOT / "build" / "ctrdump", "build/ctrdump")
+    need(BIN / "cttrace", "build/cttrace")
+    need(BIN / "ctrdump", "build/ctrdump")
     bs = blocks()
     assert len(bs) >= 4
     for b in bs:

@@ -12,7 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import ctrace  # noqa: E402
-from conftest import need  # noqa: E402
+from conftest import BIN, need  # noqa: E402
 
 SAMPLES = sorted((ROOT / "traces" / "samples").glob("*.ct*"))
 REAL = sorted((ROOT / "traces" / "real").glob("*.ct.gz"))
@@ -20,7 +20,7 @@ REAL = sorted((ROOT / "traces" / "real").glob("*.ct.gz"))
 
 @pytest.fixture(scope="module")
 def ctrdump():
-    return need(ROOT / "build" / "ctrdump", "build/ctrdump")
+    return need(BIN / "ctrdump", "build/ctrdump")
 
 
 def random_events(seed, n=3000):

@@ -15,6 +15,7 @@ anything failed. --keep writes the sources and logs of failing cases to DIR.
 import argparse
 import hashlib
 import json
+import os
 import pathlib
 import random
 import re
@@ -30,7 +31,8 @@ else:
     from . import gen
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-CTSIM = ROOT / "build" / "ctsim"
+# $CT_BIN_DIR: the folder of the host programs, as in tests/paths.py
+CTSIM = pathlib.Path(os.environ.get("CT_BIN_DIR") or ROOT / "build").resolve() / "ctsim"
 LINK = pathlib.Path(__file__).resolve().parent / "link.ld"
 CROSS_GCC = "riscv64-unknown-elf-gcc"
 GCC_FLAGS = ["-march=rv32im", "-mabi=ilp32", "-misa-spec=2.2", "-nostdlib",
