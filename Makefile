@@ -13,7 +13,17 @@ JOBS      ?= $(shell nproc)
 
 BUILD     := build
 # scripts/setup.sh's stamp, an included makefile (see "set-up" below)
-SETUP     := $(BUILD)/setup.mk
+SETUP     := build/setup.mk
+
+# SAN=1: the host programs built with AddressSanitizer and UBSan, from the same
+# sources, into build/san/ (`make asan` builds them and runs tests on them).
+# Every part adds $(SAN_FLAGS) to its compile and link flags.
+SAN       ?=
+SAN_FLAGS :=
+ifeq ($(SAN),1)
+BUILD     := build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
 
 # Each part adds its own targets and appends to these lists.
 ALL_TARGETS   :=
@@ -37,6 +47,7 @@ help:
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
+	@echo "make asan     the host programs with AddressSanitizer + UBSan, and tests on them"
 	@echo "make fuzz     random call-ID programs in the four backend/lock-step modes (FUZZ_SEEDS=1-200)"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
 	@echo "make clean    remove build/"
@@ -73,6 +84,21 @@ test: all
 	$(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 bench: all $(BENCH_TARGETS)
+
+# The host programs built with the sanitizers (SAN=1, into build/san/), then
+# the firmware, call-ID and trace tests on them ($CT_BIN_DIR, tests/paths.py).
+# Firmware and the verilated libraries come from the normal build.
+ASAN_PROGRAMS := ctsim cttrace ctrdump xlat-diff xlat-bench
+ASAN_TESTS := tests/test_san.py tests/test_firmware.py tests/test_isa.py tests/test_callid.py \
+  tests/test_runtime.py tests/test_replay_fw.py tests/test_cycles.py \
+  tests/test_sim_cli.py tests/test_traces_cttrace.py tests/test_traces_format.py
+# leaks are reported (LeakSanitizer) and fail the run like any other error
+ASAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+.PHONY: asan
+asan: all
+	$(MAKE) SAN=1 $(ASAN_PROGRAMS:%=build/san/%)
+	$(ASAN_ENV) CT_BIN_DIR=build/san $(PYTHON) -m pytest $(PYTEST_ARGS) $(ASAN_TESTS)
 
 # A longer campaign of the random-program differential test than `make test`
 # runs (tests/fuzz/harness.py --help).

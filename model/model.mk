@@ -7,6 +7,7 @@ XLAT_CFLAGS += -O2                  # the C model's hit path must be fast
 XLAT_CFLAGS += -Wall -Wextra -Werror
 XLAT_CFLAGS += -MMD -MP             # header dependencies
 XLAT_CFLAGS += -Imodel
+XLAT_CFLAGS += $(SAN_FLAGS)           # the sanitizers with SAN=1 (Makefile)
 XLAT_CFLAGS += -fPIC               # the same objects also make build/libxlat.so (ctypes tests)
 
 XLAT_LIB     := $(BUILD)/libxlat.a
@@ -35,7 +36,7 @@ $(XLAT_SO): $(XLAT_LIB_OBJ)
 	$(CC) -shared -o $@ $^ -ldl
 
 $(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
-	$(CC) -o $@ $^ -ldl
+	$(CC) $(SAN_FLAGS) -o $@ $^ -ldl
 
 # (under the same lock as xlat_create's on-demand builds)
 $(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS)

@@ -14,6 +14,8 @@ SIM_CFLAGS += -O2 -g
 SIM_CFLAGS += -Wall -Wextra -Werror
 # header dependencies
 SIM_CFLAGS += -MMD -MP
+# the sanitizers with SAN=1 (Makefile)
+SIM_CFLAGS += $(SAN_FLAGS)
 # the accelerator's API (model/xlat.h) and the trace writer's header
 SIM_CFLAGS += -Imodel -Isim/trace
 # cpu.c's run loop ends every instruction handler with its own copy of the

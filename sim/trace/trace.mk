@@ -8,6 +8,7 @@ TRACE_CFLAGS += -O2 -flto               # speed matters (>= 30 M events/s): inli
 TRACE_CFLAGS += -Wall -Wextra -Werror
 TRACE_CFLAGS += -MMD -MP                # header dependencies
 TRACE_CFLAGS += -Imodel
+TRACE_CFLAGS += $(SAN_FLAGS)            # the sanitizers with SAN=1 (Makefile)
 TRACE_OBJ    := $(BUILD)/trace
 LIBXLAT      ?= $(BUILD)/libxlat.a
 TRACE_LDLIBS := -lz -ldl -lm
@@ -19,10 +20,10 @@ $(TRACE_OBJ)/%.o: sim/trace/%.c
 -include $(wildcard $(TRACE_OBJ)/*.d)
 
 $(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/ctrace_write.o
-	$(CC) -O2 -flto -o $@ $^ -lz
+	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ -lz
 
 $(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
-	$(CC) -O2 -flto -o $@ $^ $(TRACE_LDLIBS)
+	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ $(TRACE_LDLIBS)
 
 ALL_TARGETS += $(BUILD)/ctrdump
 
