@@ -214,3 +214,37 @@ def test_docs_layout_lists_every_program_folder():
     listed = set(re.findall(r"^  (\w+)/", tree, re.M))
     real = {p.name for p in (ROOT / "firmware").iterdir() if p.is_dir()}
     assert listed == real, sorted(listed ^ real)
+
+
+def test_c_function_named_init_does_not_displace_start(tmp_path):
+    # With -ffunction-sections a C function init() gets section .text.init;
+    # fw_program links the program's objects before crt0.o, so if _start were
+    # in .text.init too, init() could sit at the RAM base. QEMU (-bios none)
+    # jumps to the RAM base, not to the ELF entry: the program must still run
+    # there from _start (stack, gp, .bss) and print its line.
+    from fw_helpers import run_qemu
+    shutil.copytree(ROOT / "firmware", tmp_path / "firmware")
+    d = tmp_path / "firmware" / "initfn"
+    d.mkdir()
+    (d / "initfn.c").write_text(
+        "#include <stdio.h>\n"
+        "static volatile int counter;\n"
+        "void init(void);\n"
+        "void init(void) { counter += 1; }\n"
+        "int main(void) { init(); printf(\"init ran %d time(s)\\n\", counter); return 0; }\n")
+    (d / "program.mk").write_text(
+        "$(eval $(call fw_program,initfn,firmware/initfn/initfn.c))\n")
+    (tmp_path / "Makefile").write_text(
+        "BUILD := build\nCROSS ?= riscv64-unknown-elf-\nSETUP :=\nALL_TARGETS :=\n"
+        "include firmware/firmware.mk\n")
+    mk = subprocess.run(["make", "-s", "build/firmware/initfn/initfn.elf"], cwd=tmp_path,
+                        capture_output=True, text=True, timeout=120)
+    assert mk.returncode == 0, mk.stderr
+    path = tmp_path / "build" / "firmware" / "initfn" / "initfn.elf"
+    syms = subprocess.run(["riscv64-unknown-elf-nm", str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"^80000000 T _start$", syms, re.M), syms
+    q = run_qemu(path, timeout=30)
+    assert q.returncode == 0 and q.stdout == "init ran 1 time(s)\n", (q.returncode, q.stdout)
+    c = run_ctsim(path)
+    assert c.returncode == 0 and c.stdout == q.stdout

@@ -7,7 +7,12 @@
  */
 #include "trap.h"
 
-  .section .text.init, "ax", @progbits
+/* Section .start, which link.ld places first, at the RAM base where QEMU virt
+ * (-bios none) and boot ROMs jump. Not .text.init: with -ffunction-sections a
+ * C function init() lands in .text.init too, and ahead of _start when its
+ * object comes first on the link line. No C function gets a section name
+ * outside .text.*. */
+  .section .start, "ax", @progbits
   .globl _start
   .type _start, @function
 _start:

@@ -54,7 +54,7 @@
   .section .rodata;                            \
   env_name:                                    \
   .asciz #name;                                \
-  .section .text.init, "ax", @progbits;        \
+  .section .start, "ax", @progbits;            \
   .globl _start;                               \
   _start:                                      \
   la t0, env_trap;                             \
