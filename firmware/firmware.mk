@@ -4,6 +4,8 @@
 
 include firmware/common/common.mk
 include $(sort $(wildcard firmware/*/program.mk))
+# the SDK for programs outside the tree (make sdk)
+include firmware/sdk/sdk.mk
 
 ALL_TARGETS += $(FW_ELFS)
 

@@ -1,0 +1,39 @@
+# firmware/sdk/sdk.mk: `make sdk`, the board-support package for programs
+# outside this tree (docs/firmware.md, "Programs outside the tree"). Included
+# by firmware/firmware.mk. Into $(SDK_PREFIX) (build/sdk, or PREFIX=DIR):
+#   bin/ctsim-config        the compiler, flags and libraries (--help)
+#   include/                the runtime's headers (fw.h, csr.h, callid.h, ...)
+#   lib/crt0.o runtime.o    start-up code; console stdout, _exit, trap dispatch
+#   lib/libctcallid.a       the call-by-ID runtime (docs/hotpatch.md)
+#   lib/link.ld             the memory layout
+# The runtime is compiled with the project's strict warnings; the user's code
+# gets only the flags ctsim-config prints.
+
+SDK_PREFIX  := $(or $(PREFIX),$(BUILD)/sdk)
+SDK_VERSION := 0.1.0
+SDK_HEADERS := fw.h csr.h mmio.h timer.h trap.h callid.h
+SDK_SRC     := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c $(FW_COMMON)/callid.c \
+               $(FW_COMMON)/link.ld $(SDK_HEADERS:%=$(FW_COMMON)/%) firmware/sdk/ctsim-config \
+               firmware/sdk/sdk.mk $(FW_COMMON)/common.mk
+SDK_STAMP   := $(SDK_PREFIX)/VERSION
+# the runtime's objects: the project's flags, no printf variant (the user's
+# link picks it)
+SDK_CFLAGS  := $(filter-out -DPICOLIBC_%,$(FW_CFLAGS))
+
+.PHONY: sdk
+sdk: $(SDK_STAMP)
+ALL_TARGETS += $(SDK_STAMP)
+
+# one recipe for the whole folder: built beside it, then moved into place
+$(SDK_STAMP): $(SDK_SRC) | $(SETUP)
+	@rm -rf $(SDK_PREFIX).tmp && mkdir -p $(SDK_PREFIX).tmp/bin $(SDK_PREFIX).tmp/include $(SDK_PREFIX).tmp/lib
+	cp $(SDK_HEADERS:%=$(FW_COMMON)/%) $(SDK_PREFIX).tmp/include/
+	cp $(FW_COMMON)/link.ld $(SDK_PREFIX).tmp/lib/
+	cp firmware/sdk/ctsim-config $(SDK_PREFIX).tmp/bin/ && chmod 755 $(SDK_PREFIX).tmp/bin/ctsim-config
+	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/crt0.o $(FW_COMMON)/crt0.S
+	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/runtime.o $(FW_COMMON)/runtime.c
+	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/callid.o $(FW_COMMON)/callid.c
+	$(CROSS)ar rcs $(SDK_PREFIX).tmp/lib/libctcallid.a $(SDK_PREFIX).tmp/lib/callid.o
+	rm $(SDK_PREFIX).tmp/lib/callid.o
+	echo $(SDK_VERSION) > $(SDK_PREFIX).tmp/VERSION
+	rm -rf $(SDK_PREFIX) && mv $(SDK_PREFIX).tmp $(SDK_PREFIX)

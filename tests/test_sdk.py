@@ -1,0 +1,102 @@
+"""The SDK for programs outside the tree (docs/firmware.md, "Programs outside
+the tree"): `make sdk PREFIX=...`, ctsim-config, and the example project built
+from a copy with its own Makefile, run on ctsim and on QEMU. The expected
+output is computed here from the Fibonacci numbers, not taken from a run."""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from fw_helpers import ROOT, run_ctsim, run_qemu
+
+
+def expected_output():
+    a, b, count, total, squares, top = 0, 1, 0, 0, 0, 0
+    for _ in range(90):
+        a, b = b, a + b
+        count += 1
+        total += a
+        squares = (squares + a * a) % 2**64
+        top = max(top, a)
+    return (f"count {count} sum {total} max {top}\n"
+            f"sum of squares mod 2^64 0x{squares:016x}\nhart 0\n")
+
+
+@pytest.fixture(scope="module")
+def sdk(tmp_path_factory):
+    """The SDK installed with PREFIX= into a scratch folder, then moved: it
+    must work from wherever it is."""
+    d = tmp_path_factory.mktemp("sdk")
+    r = subprocess.run(["make", "-s", "sdk", f"PREFIX={d / 'installed'}"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    moved = d / "moved"
+    shutil.move(str(d / "installed"), str(moved))
+    return moved
+
+
+def config(sdk, *args):
+    return subprocess.run([str(sdk / "bin" / "ctsim-config"), *args], capture_output=True,
+                          text=True, timeout=30)
+
+
+def test_sdk_layout(sdk):
+    for f in ["bin/ctsim-config", "include/fw.h", "include/callid.h", "lib/crt0.o",
+              "lib/runtime.o", "lib/libctcallid.a", "lib/link.ld", "VERSION"]:
+        assert (sdk / f).exists(), f
+    assert not list(sdk.parent.glob("*.tmp"))
+
+
+def test_ctsim_config_flags(sdk):
+    r = config(sdk, "--cflags")
+    assert r.returncode == 0 and f"-I{sdk}/include" in r.stdout.split()
+    assert "-Werror" not in r.stdout and "-DPICOLIBC_DOUBLE_PRINTF_SCANF" in r.stdout
+    r = config(sdk, "--printf=integer", "--ldflags", "--libs")
+    words = r.stdout.split()
+    assert "-DPICOLIBC_INTEGER_PRINTF_SCANF" in words and f"{sdk}/lib/link.ld" in words
+    assert f"{sdk}/lib/crt0.o" in words and words[-1] == "-lctcallid"
+    assert config(sdk, "--prefix").stdout.strip() == str(sdk)
+    assert config(sdk, "--cc").stdout.strip() == "riscv64-unknown-elf-gcc"
+
+
+@pytest.mark.parametrize("args, word", [(["--frob"], "--frob"),
+                                        (["--printf=float", "--cflags"], "float"),
+                                        ([], "usage")])
+def test_ctsim_config_bad_input(sdk, args, word):
+    r = config(sdk, *args)
+    assert r.returncode == 2 and r.stdout == "" and word in r.stderr
+    if args:
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_ctsim_config_incomplete_sdk(tmp_path, sdk):
+    (tmp_path / "bin").mkdir()
+    shutil.copy(sdk / "bin" / "ctsim-config", tmp_path / "bin")
+    r = subprocess.run([str(tmp_path / "bin" / "ctsim-config"), "--cflags"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "not a complete SDK" in r.stderr
+
+
+def test_example_as_documented(tmp_path, sdk):
+    # docs/firmware.md's ```shell block: copy, make, run on ctsim and QEMU,
+    # here with the scratch SDK and folder instead of build/sdk and /tmp
+    text = (ROOT / "docs" / "firmware.md").read_text()
+    section = text[text.index("## Programs outside the tree"):]
+    lines = re.search(r"```shell\n(.*?)```", section, re.S).group(1).strip().split("\n")
+    assert lines[0] == "cp -r firmware/sdk/example /tmp/counters"
+    assert lines[1] == "make -C /tmp/counters CTSIM_CONFIG=$PWD/build/sdk/bin/ctsim-config"
+    proj = tmp_path / "counters"
+    shutil.copytree(ROOT / "firmware" / "sdk" / "example", proj)
+    mk = subprocess.run(["make", "-C", str(proj), f"CTSIM_CONFIG={sdk}/bin/ctsim-config"],
+                        capture_output=True, text=True, timeout=120)
+    assert mk.returncode == 0, mk.stderr
+    # the user's code is compiled with the flags ctsim-config prints only
+    assert "-Werror" not in mk.stdout and "-Wstrict-prototypes" not in mk.stdout
+    elf = proj / "counters.elf"
+    want = expected_output()
+    assert want in section, "docs/firmware.md shows another output"
+    c = run_ctsim(elf)
+    assert c.returncode == 0 and c.stdout == want, c.stdout
+    q = run_qemu(elf, timeout=60)
+    assert q.returncode == 0 and q.stdout == want, q.stdout
