@@ -173,8 +173,8 @@ def make_targets_named():
     for f in doc_files():
         for line in code_lines(f.read_text()):
             words = line.split()
-            if words[:1] != ["make"]:
-                continue
+            if words[:1] != ["make"] or "-C" in words:
+                continue  # (make -C DIR: another project's Makefile)
             for w in words[1:]:
                 if w.startswith(("#", "[")):
                     break
