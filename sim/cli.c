@@ -95,7 +95,7 @@ static const char usage[] =
     "exit status: the program's code (0..255) from tohost or the finisher;\n"
     "2 bad command line or input file, a failed --patch-at or an HTIF\n"
     "request ctsim cannot serve; 3 cycle limit, or a wfi that would wait\n"
-    "past 2^63 cycles; 4 fatal trap.\n";
+    "past cycle 2^63; 4 fatal trap.\n";
 
 void ctsim_die(const char *fmt, ...) {
   va_list ap;

@@ -199,14 +199,14 @@ void stats_print_stop(FILE *f, const hart_t *h) {
   if (h->stop == STOP_WFI) {
     char when[64];
     if (h->wfi_wake == UINT64_MAX)
-      snprintf(when, sizeof when, "not within 2^64 cycles");
+      snprintf(when, sizeof when, "would not fire within 2^64 cycles");
     else
-      snprintf(when, sizeof when, "only at cycle %" PRIu64 ", past 2^63",
-               h->wfi_wake);
+      snprintf(when, sizeof when,
+               "would fire only at cycle %" PRIu64 ", past 2^63", h->wfi_wake);
     fprintf(f,
             "ctsim: wfi at pc 0x%08" PRIx32
             " never wakes: the timer (mtimecmp 0x%016" PRIx64
-            ", --mtime-div %" PRIu32 ") interrupts %s (%" PRIu64
+            ", --mtime-div %" PRIu32 ") %s (%" PRIu64
             " instructions retired)\n",
             h->pc, h->mtimecmp, h->cfg.mtime_div, when, h->retired);
     return;

@@ -305,11 +305,11 @@ def wfi_program(tmp_path, lo, hi, after=""):
 
 
 @pytest.mark.parametrize("lo,hi,div,when", [
-    (0xFFFFFFFF, 0xFFFFFFFF, 1, "not within 2^64 cycles"),
+    (0xFFFFFFFF, 0xFFFFFFFF, 1, "would not fire within 2^64 cycles"),
     # mtime = cycle: mtimecmp 2^63 + 5 is reached at cycle 2^63 + 5
-    (5, 0x80000000, 1, f"only at cycle {2**63 + 5}, past 2^63"),
+    (5, 0x80000000, 1, f"would fire only at cycle {2**63 + 5}, past 2^63"),
     # mtime = cycle / 4: mtimecmp 2^61 + 1 at cycle 4 * (2^61 + 1) = 2^63 + 4
-    (1, 0x20000000, 4, f"only at cycle {2**63 + 4}, past 2^63"),
+    (1, 0x20000000, 4, f"would fire only at cycle {2**63 + 4}, past 2^63"),
 ])
 def test_wfi_past_the_cycle_range_ends_the_run(tmp_path, lo, hi, div, when):
     elf = wfi_program(tmp_path, lo, hi)
@@ -318,7 +318,7 @@ def test_wfi_past_the_cycle_range_ends_the_run(tmp_path, lo, hi, div, when):
     mtimecmp = hi << 32 | lo
     assert r.stderr.splitlines()[0] == (
         f"ctsim: wfi at pc 0x80000024 never wakes: the timer (mtimecmp "
-        f"0x{mtimecmp:016x}, --mtime-div {div}) interrupts {when} (9 instructions "
+        f"0x{mtimecmp:016x}, --mtime-div {div}) {when} (9 instructions "
         "retired)")
     assert s["exit"] == {"reason": "wfi", "status": 3}
     assert s["instructions"] == 9
