@@ -262,6 +262,21 @@ begin_signature: .word 0
         f"below begin_signature 0x{sym['begin_signature']:08x}"]
 
 
+def test_signature_outside_ram_is_an_error(tmp_path):
+    data = """
+  .globl begin_signature
+  .set begin_signature, 0x1000
+  .globl end_signature
+end_signature: .word 0
+"""
+    elf = program(tmp_path, "  nop", data=data)
+    r = run(elf, "--signature", tmp_path / "x.sig")
+    assert r.returncode == 2
+    end = symbols(elf)["end_signature"]
+    assert r.stderr.splitlines() == [
+        f"ctsim: error: --signature: 0x00001000..0x{end:08x} is not in RAM"]
+
+
 def test_signature_unwritable_is_an_error(tmp_path):
     elf = program(tmp_path, SIG_BODY, data=SIG_DATA)
     r = run(elf, "--signature", tmp_path / "no" / "such" / "dir.sig")
