@@ -82,6 +82,9 @@ static const char usage[] =
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
+    "  --signature FILE    at the end, write the memory from the symbol\n"
+    "                      begin_signature to end_signature as 32-bit hex\n"
+    "                      words, one per line (Spike's +signature=)\n"
     "  --host-stats        also print host CPU seconds, simulated MIPS, host "
     "ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
@@ -90,8 +93,9 @@ static const char usage[] =
     "  -V, --version       the version\n"
     "\n"
     "exit status: the program's code (0..255) from tohost or the finisher;\n"
-    "2 bad command line or input file, or a failed --patch-at; 3 cycle\n"
-    "limit; 4 fatal trap.\n";
+    "2 bad command line or input file, a failed --patch-at or an HTIF\n"
+    "request ctsim cannot serve; 3 cycle limit, or a wfi that would wait\n"
+    "past cycle 2^63; 4 fatal trap.\n";
 
 void ctsim_die(const char *fmt, ...) {
   va_list ap;
@@ -182,13 +186,13 @@ static int out_commit(outfile_t *o) {
   return 0;
 }
 
-static outfile_t *cleanup_json, *cleanup_log;
+static outfile_t *cleanup_json, *cleanup_log, *cleanup_sig;
 /* --wave: the dump is written under this name and renamed at the end */
 static char wave_tmp[4096];
 static int wave_pending;
 static void out_cleanup(void) {
-  outfile_t *o[2] = {cleanup_json, cleanup_log};
-  for (int i = 0; i < 2; i++)
+  outfile_t *o[3] = {cleanup_json, cleanup_log, cleanup_sig};
+  for (int i = 0; i < 3; i++)
     if (o[i] && o[i]->f && o[i]->f != stderr) {
       fclose(o[i]->f);
       remove(o[i]->tmp);
@@ -313,7 +317,8 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_WAVE_FROM,
     O_WAVE_TO,
     O_WAVE_WALKS,
-    O_WAVE_MARGIN
+    O_WAVE_MARGIN,
+    O_SIG
   };
   static const struct option longopts[] = {
       {"ram", required_argument, 0, O_RAM},
@@ -341,6 +346,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"wave-to", required_argument, 0, O_WAVE_TO},
       {"wave-walks-only", no_argument, 0, O_WAVE_WALKS},
       {"wave-margin", required_argument, 0, O_WAVE_MARGIN},
+      {"signature", required_argument, 0, O_SIG},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -447,6 +453,10 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       case O_WAVE_MARGIN:
         o->wave_margin = (unsigned)opt_num("--wave-margin", optarg, 0, 1000);
         break;
+      case O_SIG:
+        if (!*optarg) die("--signature: empty file name");
+        o->sig.path = optarg;
+        break;
       case 'q':
         o->quiet = 1;
         break;
@@ -489,6 +499,35 @@ void ctsim_check_config(const ctsim_opts_t *o) {
         o->wave_from);
 }
 
+/* --signature: the symbols must be there and delimit a range of RAM. */
+static void sig_check(ctsim_opts_t *o, const elf_info_t *info,
+                      const hart_t *h) {
+  if (!info->has_sig_begin || !info->has_sig_end)
+    die("--signature: %s has no %s symbol", o->path,
+        info->has_sig_begin ? "end_signature" : "begin_signature");
+  uint64_t b = info->sig_begin, e = info->sig_end;
+  if (e < b)
+    die("--signature: end_signature 0x%08" PRIx64
+        " is below begin_signature 0x%08" PRIx64,
+        e, b);
+  if (b < RAM_BASE || e > (uint64_t)RAM_BASE + h->mem.ram_size)
+    die("--signature: 0x%08" PRIx64 "..0x%08" PRIx64 " is not in RAM", b, e);
+  o->sig_begin = info->sig_begin, o->sig_end = info->sig_end;
+}
+
+/* Spike's format with granularity 4: a line per 4 bytes, the word in hex
+ * (the byte at the highest address first), a partial last word padded with
+ * zero bytes. */
+static void sig_write(const ctsim_opts_t *o, const hart_t *h) {
+  const uint8_t *m = h->mem.ram + (o->sig_begin - RAM_BASE);
+  uint32_t n = o->sig_end - o->sig_begin;
+  for (uint32_t i = 0; i < n; i += 4) {
+    for (uint32_t j = 4; j > 0; j--)
+      fprintf(o->sig.f, "%02x", i + j <= n ? m[i + j - 1] : 0);
+    fputc('\n', o->sig.f);
+  }
+}
+
 void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   cpu_config_t *const cfg = &o->cfg;
   const char *const path = o->path;
@@ -498,6 +537,9 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   elf_info_t info;
   if (elf_load(path, &h->mem, &info, err, sizeof err)) die("%s", err);
   cpu_reset(h, info.entry, info.tohost, info.has_tohost);
+  h->mem.fromhost_off =
+      info.has_fromhost ? info.fromhost - RAM_BASE : TOHOST_NONE;
+  if (o->sig.path) sig_check(o, &info, h);
 
   patch_arg_t *const pargs = o->pargs;
   for (unsigned i = 0; i < o->npargs; i++) {
@@ -548,6 +590,10 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     cleanup_json = &o->json;
     out_open(&o->json, "--stats-json");
   }
+  if (o->sig.path) {
+    cleanup_sig = &o->sig;
+    out_open(&o->sig, "--signature");
+  }
   if (o->log.path) {
     cleanup_log = &o->log;
     out_open(&o->log, "--log-commits");
@@ -576,6 +622,10 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     if (out_commit(&o->json)) status = EXIT_USAGE;
   }
   if (o->log.path && out_commit(&o->log)) status = EXIT_USAGE;
+  if (o->sig.path) {
+    sig_write(o, h);
+    if (out_commit(&o->sig)) status = EXIT_USAGE;
+  }
   if (h->trace) {
     if (h->stop == STOP_SIM_ERROR) {
       ctw_abort(h->trace);

@@ -48,6 +48,8 @@ typedef struct {
   unsigned npargs;
   patch_t patches[CTSIM_MAX_PATCHES];
   ctsim_outfile_t json, log;
+  ctsim_outfile_t sig;         /* --signature */
+  uint32_t sig_begin, sig_end; /* its range */
 } ctsim_opts_t;
 
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ctrace_write.h"
+#include "htif.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -256,6 +257,7 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
   h->cfg = *cfg;
   h->mem.ram_size = (uint32_t)cfg->ram_size;
   h->mem.tohost_off = TOHOST_NONE;
+  h->mem.fromhost_off = TOHOST_NONE;
   h->ram_ext = ram != NULL;
   h->mem.ram = ram ? ram : mem_map(cfg->ram_size);
   h->dc = mem_map(DC_BYTES(cfg->ram_size));
@@ -407,7 +409,25 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xFC5:
       v = h->ctcause;
       break; /* ctcause */
+    /* The trigger CSRs of a hart without triggers: tselect WARL reading 0,
+     * tdata1 type 0 (no trigger at this tselect), tdata2 and tdata3 0,
+     * tinfo 1 (the selected trigger does not exist); writes ignored. */
+    case 0x7A0:
+    case 0x7A1:
+    case 0x7A2:
+    case 0x7A3:
+      v = 0;
+      break;
+    case 0x7A4:
+      v = 1;
+      break;
     default:
+      /* pmpcfg0..15 (0x3A0..0x3AF), pmpaddr0..63 (0x3B0..0x3EF): no PMP
+       * entries, every field WARL read-only zero */
+      if (csr >= 0x3A0 && csr <= 0x3EF) {
+        v = 0;
+        break;
+      }
       return -1;
   }
   *old = v;
@@ -454,7 +474,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       h->instret_off =
           ((ins & 0xffffffffull) | (uint64_t)n << 32) - (h->retired + 1);
       break;
-    default: /* misa, mstatush, mip: writes ignored (WARL) */
+    default: /* misa, mstatush, mip, PMP, triggers: writes ignored (WARL) */
       break;
   }
   return 0;

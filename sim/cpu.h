@@ -174,7 +174,13 @@ typedef enum {
   STOP_MAX_CYCLES, /* --max-cycles reached */
   STOP_FATAL_TRAP, /* trap with mtvec == 0, or a double fault */
   STOP_SIM_ERROR,  /* the simulator could not go on (h->fatal_msg) */
+  STOP_WFI,        /* a wfi would wait until CPU_CYCLE_CEILING or later */
 } stop_t;
+
+/* Cycles stay below this: a wfi whose timer would wake the hart only at this
+ * cycle or later (or never within 64 bits) ends the run (STOP_WFI), so no
+ * cycle figure or counter can wrap around. */
+#define CPU_CYCLE_CEILING (1ull << 63)
 
 /* Pipeline timestamps of the last instruction that entered EX (the cycle it
  * entered EX, MEM, WB), the cycle the next instruction enters IF if IF is
@@ -272,8 +278,12 @@ typedef struct hart {
   int ram_ext;       /* RAM given to cpu_init_ram: not unmapped by cpu_free */
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
 
+  unsigned htif_written; /* tohost bytes stored since the host last looked */
+
   stop_t stop;
   uint32_t exit_code;
+  uint64_t wfi_wake; /* STOP_WFI: the cycle the timer would wake the hart
+                        (UINT64_MAX: not within 64 bits) */
   /* fatal trap report */
   uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;
 } hart_t;

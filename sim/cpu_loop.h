@@ -212,7 +212,7 @@ static void RUN_FN(hart_t *h) {
       if (q->op) q->op = OP_NONE;                                                         \
       q = &dc[(o + size - 1) >> 2];                                                       \
       if (q->op) q->op = OP_NONE;                                                         \
-      if (unlikely(o - tohost_lo < 11)) mem_tohost_written(h);                            \
+      if (unlikely(o - tohost_lo < 11)) htif_tohost_store(h, x, pc, a, size);             \
     } else {                                                                              \
       SYNC();                                                                             \
       if (mem_dev_store(h, a, size, v)) TRAP(7, a);                                       \
@@ -393,6 +393,11 @@ L_ILLEGAL:
                  SYNC();
                  uint64_t t = timer_cycle(h);
                  if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+                 if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
+                   h->stop = STOP_WFI;
+                   h->wfi_wake = t;
+                   goto halt;
+                 }
                  if (t != UINT64_MAX && t > E) lat = t - E;
                }
                EX_DONE(lat);

@@ -20,6 +20,7 @@
 #define ET_EXEC 2
 #define PT_LOAD 1
 #define SHT_SYMTAB 2
+#define EF_RISCV_RVC 0x1
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) {
@@ -89,9 +90,19 @@ static int in_ram(const mem_t *m, uint64_t a, uint64_t n) {
   return a >= RAM_BASE && a + n <= (uint64_t)RAM_BASE + m->ram_size;
 }
 
-static int find_tohost(const uint8_t *f, size_t len, const uint8_t *eh,
-                       const mem_t *mem, elf_info_t *info, const char *path,
-                       char *err, size_t errlen) {
+/* The host-interface and signature symbols (any symbol type, as Spike's
+ * front end takes them): tohost and fromhost (8-byte words in RAM),
+ * begin_signature and end_signature (checked by the caller, who needs them
+ * only with --signature). */
+static int find_symbols(const uint8_t *f, size_t len, const uint8_t *eh,
+                        const mem_t *mem, elf_info_t *info, const char *path,
+                        char *err, size_t errlen) {
+  static const char *const names[] = {"tohost", "fromhost", "begin_signature",
+                                      "end_signature"};
+  uint32_t *const val[] = {&info->tohost, &info->fromhost, &info->sig_begin,
+                           &info->sig_end};
+  int *const has[] = {&info->has_tohost, &info->has_fromhost,
+                      &info->has_sig_begin, &info->has_sig_end};
   uint32_t shoff = rd32(eh + 32);
   uint32_t shentsize = rd16(eh + 46), shnum = rd16(eh + 48);
   if (shnum == 0 || shoff == 0) return 0; /* no section headers: no symbols */
@@ -120,15 +131,18 @@ static int find_tohost(const uint8_t *f, size_t len, const uint8_t *eh,
       uint32_t name = rd32(sym);
       if (name >= strsize) continue;
       const char *nm = (const char *)f + stroff + name;
-      if (strnlen(nm, strsize - name) != 6 || memcmp(nm, "tohost", 6) != 0)
-        continue;
-      uint32_t v = rd32(sym + 4);
-      if (!in_ram(mem, v, 8))
-        return fail(err, errlen, path,
-                    "symbol tohost at 0x%08" PRIx32 " is outside RAM", v);
-      info->tohost = v;
-      info->has_tohost = 1;
-      return 0;
+      size_t n = strnlen(nm, strsize - name);
+      for (unsigned k = 0; k < 4; k++) {
+        if (*has[k] || n != strlen(names[k]) || memcmp(nm, names[k], n) != 0)
+          continue;
+        uint32_t v = rd32(sym + 4);
+        if (k < 2 && !in_ram(mem, v, 8))
+          return fail(err, errlen, path,
+                      "symbol %s at 0x%08" PRIx32 " is outside RAM", names[k],
+                      v);
+        *val[k] = v;
+        *has[k] = 1;
+      }
     }
   }
   return 0;
@@ -179,6 +193,14 @@ int elf_load(const char *path, mem_t *mem, elf_info_t *info, char *err,
   }
   if (rd16(eh + 16) != ET_EXEC) {
     fail(err, errlen, path, "not an executable (e_type %u)", rd16(eh + 16));
+    goto out;
+  }
+  if (rd32(eh + 36) & EF_RISCV_RVC) {
+    fail(err, errlen, path,
+         "uses compressed instructions (e_flags 0x%" PRIx32
+         " has EF_RISCV_RVC): ctsim runs RV32IM without the C extension; "
+         "build with -march=rv32im (not rv32imc)",
+         rd32(eh + 36));
     goto out;
   }
   uint32_t phoff = rd32(eh + 28);
@@ -238,7 +260,7 @@ int elf_load(const char *path, mem_t *mem, elf_info_t *info, char *err,
          info->entry);
     goto out;
   }
-  rc = find_tohost(f, len, eh, mem, info, path, err, errlen);
+  rc = find_symbols(f, len, eh, mem, info, path, err, errlen);
 out:
   free(f);
   return rc;

@@ -13,6 +13,11 @@ typedef struct {
   uint32_t entry;
   uint32_t tohost; /* address of the symbol `tohost`, if has_tohost */
   int has_tohost;
+  uint32_t fromhost; /* `fromhost`, if has_fromhost */
+  int has_fromhost;
+  /* `begin_signature` and `end_signature` (not checked: --signature does) */
+  uint32_t sig_begin, sig_end;
+  int has_sig_begin, has_sig_end;
   uint32_t segments; /* PT_LOAD segments loaded */
 } elf_info_t;
 

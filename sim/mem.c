@@ -110,12 +110,3 @@ int mem_dev_store(hart_t *h, uint32_t addr, unsigned size, uint32_t val) {
       return -1;
   }
 }
-
-void mem_tohost_written(hart_t *h) {
-  uint32_t lo;
-  memcpy(&lo, h->mem.ram + h->mem.tohost_off, 4);
-  if (lo & 1) {
-    h->stop = STOP_TOHOST;
-    h->exit_code = lo >> 1;
-  }
-}

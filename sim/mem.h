@@ -23,8 +23,9 @@
 
 typedef struct {
   uint8_t *ram;
-  uint32_t ram_size;   /* bytes */
-  uint32_t tohost_off; /* RAM offset of tohost, or TOHOST_NONE */
+  uint32_t ram_size;     /* bytes */
+  uint32_t tohost_off;   /* RAM offset of tohost, or TOHOST_NONE */
+  uint32_t fromhost_off; /* RAM offset of fromhost, or TOHOST_NONE */
 } mem_t;
 
 #define TOHOST_NONE 0xFFFFFF00u
@@ -40,10 +41,6 @@ struct hart;
  * access fault. h->now is the cycle of the access. */
 int mem_dev_load(struct hart *h, uint32_t addr, unsigned size, uint32_t *val);
 int mem_dev_store(struct hart *h, uint32_t addr, unsigned size, uint32_t val);
-
-/* Called after a RAM store overlapping tohost: ends the run when the low word
- * has bit 0 set. */
-void mem_tohost_written(struct hart *h);
 
 /* mtime at cycle c. */
 uint64_t mem_mtime(const struct hart *h, uint64_t c);

@@ -26,6 +26,9 @@ run_end_t stats_run_end(const hart_t *h) {
     case STOP_SIM_ERROR:
       e.reason = "error", e.status = 2;
       break;
+    case STOP_WFI:
+      e.reason = "wfi", e.status = 3;
+      break;
     default:
       break;
   }
@@ -191,6 +194,21 @@ void stats_print_stop(FILE *f, const hart_t *h) {
             "ctsim: cycle limit reached: --max-cycles %" PRIu64
             " (pc 0x%08" PRIx32 ", %" PRIu64 " instructions retired)\n",
             h->cfg.max_cycles, h->pc, h->retired);
+    return;
+  }
+  if (h->stop == STOP_WFI) {
+    char when[64];
+    if (h->wfi_wake == UINT64_MAX)
+      snprintf(when, sizeof when, "would not fire within 2^64 cycles");
+    else
+      snprintf(when, sizeof when,
+               "would fire only at cycle %" PRIu64 ", past 2^63", h->wfi_wake);
+    fprintf(f,
+            "ctsim: wfi at pc 0x%08" PRIx32
+            " never wakes: the timer (mtimecmp 0x%016" PRIx64
+            ", --mtime-div %" PRIu32 ") %s (%" PRIu64
+            " instructions retired)\n",
+            h->pc, h->mtimecmp, h->cfg.mtime_div, when, h->retired);
     return;
   }
   if (h->stop == STOP_SIM_ERROR) {

@@ -1,0 +1,21 @@
+/*
+ * htif.h: the host side of Spike's host-target interface (HTIF) for the
+ * programs ctsim runs: the 64-bit tohost/fromhost words, the system-call
+ * proxy (SYS_write, SYS_exit) and the console's putchar. docs/memory-map.md
+ * describes what a program sees.
+ */
+#ifndef CTSIM_HTIF_H
+#define CTSIM_HTIF_H
+
+#include <stdint.h>
+
+struct hart;
+
+/* Called by the run loop after the RAM store at pc (address a, size bytes)
+ * overlapped tohost (x: the registers). Takes the command in tohost unless a
+ * store just ahead completes it (htif.c); sets h->stop for an exit or an
+ * error (STOP_SIM_ERROR with h->fatal_msg). */
+void htif_tohost_store(struct hart *h, const uint32_t *x, uint32_t pc,
+                       uint32_t a, unsigned size);
+
+#endif /* CTSIM_HTIF_H */
