@@ -52,13 +52,15 @@ static const char usage1[] =
 static const char usage2[] =
     "  --lockstep          clock the accelerator in every CPU cycle (default:\n"
     "                      only while it has work; results are identical)\n"
-    "  --patch-at C:ID:SYM at the first instruction entering EX at cycle >= "
-    "C,\n"
+    "  --patch-at WHEN:ID:SYM\n"
     "                      write SYM | 3 into ID's leaf table entry and\n"
-    "                      invalidate ID, like a live-patch tool (repeatable;\n"
-    "                      ID decimal or 0x hex; SYM an ELF function symbol "
-    "or\n"
-    "                      a 0x address)\n"
+    "                      invalidate ID, like a live-patch tool, WHEN is: a\n"
+    "                      cycle C (at the first instruction entering EX at\n"
+    "                      cycle >= C), entry=SYM0 (before the first\n"
+    "                      instruction at SYM0 runs) or callid=N (just before\n"
+    "                      the Nth callid of ID looks it up); repeatable; SYM\n"
+    "                      and SYM0 ELF function symbols or 0x addresses; a\n"
+    "                      patch never applied gets a warning at the end\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz)\n"
@@ -165,23 +167,67 @@ static void out_cleanup(void) {
 
 typedef ctsim_patch_arg_t patch_arg_t;
 
+/* CYCLE:ID:SYM, entry=SYM0:ID:SYM or callid=N:ID:SYM */
 static void parse_patch(const char *s, patch_arg_t *p) {
   char buf[512];
   if (strlen(s) >= sizeof buf) die("--patch-at: argument too long");
   strcpy(buf, s);
   char *c1 = strchr(buf, ':');
   char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-  if (!c1 || !c2 || !c2[1]) die("--patch-at: '%s' is not CYCLE:ID:SYMBOL", s);
+  if (!c1 || !c2 || !c2[1])
+    die("--patch-at: '%s' is not CYCLE:ID:SYMBOL, entry=SYMBOL:ID:SYMBOL or "
+        "callid=N:ID:SYMBOL",
+        s);
   *c1 = 0, *c2 = 0;
   uint64_t v;
-  if (parse_u64(buf, &v) || v == UINT64_MAX)
-    die("--patch-at: '%s': '%s' is not a cycle number", s, buf);
-  p->cycle = v;
+  if (strncmp(buf, "entry=", 6) == 0) {
+    p->kind = PATCH_AT_ENTRY;
+    if (!buf[6] || strlen(buf + 6) >= sizeof p->at)
+      die("--patch-at: '%s': entry= needs a symbol or a 0x address", s);
+    strcpy(p->at, buf + 6);
+  } else if (strncmp(buf, "callid=", 7) == 0) {
+    p->kind = PATCH_AT_CALLID;
+    if (parse_u64(buf + 7, &v) || v == 0)
+      die("--patch-at: '%s': '%s' is not a count of calls (1, 2, ...)", s,
+          buf + 7);
+    p->nth = v;
+  } else {
+    p->kind = PATCH_AT_CYCLE;
+    if (parse_u64(buf, &v) || v == UINT64_MAX)
+      die("--patch-at: '%s': '%s' is not a cycle number (or entry=SYMBOL, "
+          "callid=N)",
+          s, buf);
+    p->cycle = v;
+  }
   if (parse_u64(c1 + 1, &v) || v > 0xffffffffu)
     die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
   p->id = (uint32_t)v;
   p->sym = s + (c2 + 1 - buf);
   p->arg = s;
+}
+
+/* A function symbol of the program, or an address written 0x...; which: what
+ * it is for the messages. */
+static uint32_t patch_addr(const char *path, const char *arg, const char *name,
+                           const char *which) {
+  char err[512];
+  uint64_t a;
+  uint32_t addr;
+  if (strncmp(name, "0x", 2) == 0 || strncmp(name, "0X", 2) == 0) {
+    if (parse_u64(name, &a) || a > 0xffffffffu)
+      die("--patch-at: '%s': '%s' is not a 32-bit address", arg, name);
+    addr = (uint32_t)a;
+  } else {
+    int r = elf_symbol(path, name, &addr, err, sizeof err);
+    if (r < 0) die("%s", err);
+    if (r > 0)
+      die("--patch-at: '%s': no function symbol '%s' in %s", arg, name, path);
+  }
+  if (addr & 3)
+    die("--patch-at: '%s': %s address 0x%08" PRIx32 " is not 4-byte aligned%s",
+        arg, which, addr,
+        strcmp(which, "target") ? "" : " (table entries hold bits 31:2)");
+  return addr;
 }
 
 /* stable insertion sort by cycle (equal cycles keep the option order) */
@@ -407,29 +453,29 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   cpu_reset(h, info.entry, info.tohost, info.has_tohost);
 
   patch_arg_t *const pargs = o->pargs;
+  unsigned nc = 0, nt = 0;
   for (unsigned i = 0; i < o->npargs; i++) {
-    patch_t *p = &o->patches[i];
-    p->cycle = pargs[i].cycle, p->id = pargs[i].id, p->name = pargs[i].sym;
-    uint64_t a;
-    if (strncmp(p->name, "0x", 2) == 0 || strncmp(p->name, "0X", 2) == 0) {
-      if (parse_u64(p->name, &a) || a > 0xffffffffu)
-        die("--patch-at: '%s': '%s' is not a 32-bit address", pargs[i].arg,
-            p->name);
-      p->addr = (uint32_t)a;
-    } else {
-      int r = elf_symbol(path, p->name, &p->addr, err, sizeof err);
-      if (r < 0) die("%s", err);
-      if (r > 0)
-        die("--patch-at: '%s': no function symbol '%s' in %s", pargs[i].arg,
-            p->name, path);
+    patch_arg_t *a = &pargs[i];
+    patch_t *p =
+        a->kind == PATCH_AT_CYCLE ? &o->patches[nc++] : &o->tpatches[nt++];
+    memset(p, 0, sizeof *p);
+    p->kind = (patch_kind_t)a->kind;
+    p->cycle = a->cycle, p->nth = a->nth, p->id = a->id, p->name = a->sym;
+    p->arg = a->arg;
+    p->addr = patch_addr(path, a->arg, p->name, "target");
+    if (p->kind == PATCH_AT_ENTRY) {
+      p->at = patch_addr(path, a->arg, a->at, "entry");
+      if (p->at - RAM_BASE > cfg->ram_size - 4)
+        die("--patch-at: '%s': entry address 0x%08" PRIx32
+            " is outside RAM (nothing runs there)",
+            a->arg, p->at);
+      h->entry_watch++;
     }
-    if (p->addr & 3)
-      die("--patch-at: '%s': address 0x%08" PRIx32
-          " is not 4-byte aligned (table entries hold bits 31:2)",
-          pargs[i].arg, p->addr);
+    if (p->kind == PATCH_AT_CALLID) h->callid_watch++;
   }
-  sort_patches(o->patches, o->npargs);
-  h->patches = o->patches, h->npatches = o->npargs;
+  sort_patches(o->patches, nc);
+  h->patches = o->patches, h->npatches = nc;
+  h->tpatches = o->tpatches, h->ntpatches = nt;
   cpu_update_event(h);
 
   if (o->trace_path) {
@@ -462,12 +508,42 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   }
 }
 
+/* A warning for every --patch-at whose trigger never came; counts them in
+ * h->st.patches_not_applied. */
+static void report_unapplied(hart_t *h) {
+  uint64_t end = cpu_cycles(h), n = 0;
+  for (unsigned i = h->next_patch; i < h->npatches; i++, n++)
+    fprintf(stderr,
+            "ctsim: warning: --patch-at %s was not applied: the run ended at "
+            "cycle %" PRIu64 "\n",
+            h->patches[i].arg, end);
+  for (unsigned i = 0; i < h->ntpatches; i++) {
+    const patch_t *p = &h->tpatches[i];
+    if (p->applied) continue;
+    n++;
+    if (p->kind == PATCH_AT_ENTRY)
+      fprintf(stderr,
+              "ctsim: warning: --patch-at %s was not applied: the program "
+              "never ran the instruction at 0x%08" PRIx32
+              " (the run ended at cycle %" PRIu64 ")\n",
+              p->arg, p->at, end);
+    else
+      fprintf(stderr,
+              "ctsim: warning: --patch-at %s was not applied: callid called "
+              "ID 0x%" PRIx32 " %" PRIu64 " time%s, not %" PRIu64
+              " (the run ended at cycle %" PRIu64 ")\n",
+              p->arg, p->id, p->seen, p->seen == 1 ? "" : "s", p->nth, end);
+  }
+  h->st.patches_not_applied = n;
+}
+
 int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   char err[512];
   fflush(stdout);
   run_end_t end = stats_run_end(h);
   int status = end.status;
   stats_print_stop(stderr, h);
+  report_unapplied(h);
   if (!o->quiet) stats_print(stderr, h, end);
   if (o->host_stats) {
     double s = host_s;
