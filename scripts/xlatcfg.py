@@ -43,8 +43,10 @@ ALIASES = {a: k for k, (_, al) in YAML_KEYS.items() for a in al}
 
 
 def number(s):
-    """The number rule: an int, or None if s is not a number."""
-    return parse_number(s) if isinstance(s, str) else None
+    """The number rule: an int, or None if s is not a number (or above 64 bits,
+    as in C)."""
+    v = parse_number(s) if isinstance(s, str) else None
+    return v if v is not None and v < 2**64 else None
 
 
 def int_arg(lo=0, hi=None):
@@ -94,14 +96,14 @@ def _pow2(n):
 
 def check(cfg):
     """None if the configuration dict is valid (xlat_config_check's limits),
-    else a one-line reason."""
+    else a one-line reason (its words)."""
     e, w, b = cfg["entries"], cfg["ways"], cfg["level_bits"]
     if not (_pow2(e) and e <= 1024):
         return f"entries must be a power of two in 1..1024 (got {e})"
     if not (_pow2(w) and w <= e):
         return f"ways must be a power of two dividing entries={e} (got {w})"
     if cfg["policy"] not in POLICIES:
-        return f"unknown policy '{cfg['policy']}' (lru, plru, fifo, random)"
+        return f"policy must be lru, plru, fifo or random (got {cfg['policy']})"
     if not 1 <= len(b) <= MAX_LEVELS:
         return f"levels must be in 1..{MAX_LEVELS} (got {len(b)})"
     for i, x in enumerate(b):
@@ -126,6 +128,8 @@ def config_name(cfg):
             f"{'.'.join(map(str, cfg['level_bits']))}-wc{cfg['walk_cache']}{tail}")
 
 
+_NOT_A_NAME = ("'{}' is not a configuration name like e64w4-lru-l12.10.10-wc0 "
+               "(e<entries>w<ways>-<policy>-l<widths>-wc<walk cache>[-s<seed, hex>])")
 _NAME = re.compile(r"e([0-9]+)w([0-9]+)-([a-z]*)-l([0-9]+(?:\.[0-9]+){0,3})-wc([0-9]+)"
                    r"(?:-s([0-9a-fA-F]+))?")
 
@@ -135,21 +139,19 @@ def parse_config_name(name):
     ValueError with the same reasons xo_config_parse gives."""
     m = _NAME.fullmatch(name) if isinstance(name, str) else None
     if not m:
-        raise ValueError(f"'{name}' is not a configuration name like "
-                         "e64w4-lru-l12.10.10-wc0")
+        raise ValueError(_NOT_A_NAME.format(name))
     cfg = {"entries": int(m.group(1)), "ways": int(m.group(2)), "policy": m.group(3),
            "level_bits": tuple(int(x) for x in m.group(4).split(".")),
            "walk_cache": int(m.group(5)),
            "lfsr_seed": int(m.group(6), 16) if m.group(6) else 0}
     if m.group(6) and cfg["lfsr_seed"] > 0xFFFF:
-        raise ValueError(f"'{name}' is not a configuration name like "
-                         "e64w4-lru-l12.10.10-wc0")
+        raise ValueError(_NOT_A_NAME.format(name))
     if cfg["policy"] not in POLICIES:
         raise ValueError(f"'{name}': unknown policy '{cfg['policy']}' "
                          "(lru, plru, fifo, random)")
     why = check(cfg)
     if why:
-        raise ValueError(f"'{name}': {why}")
+        raise ValueError(f"'{name}': xlat: {why}")
     canon = config_name(cfg)
     if canon != name:
         raise ValueError(f"'{name}' is not a canonical configuration name: it is "
