@@ -3,6 +3,7 @@ in C (model/xlat_opts.c, called through build/libxlat.so) and Python
 (scripts/xlatcfg.py), which must agree; the same spellings in every tool."""
 import ctypes
 import json
+import re
 import subprocess
 import sys
 
@@ -208,3 +209,26 @@ def test_tracegen_numbers_follow_the_rule(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert sum(l.startswith("call") for l in out.read_text().splitlines()) == 10
+
+
+@pytest.mark.parametrize("script,args", [
+    ("stackdist.py", ["traces/samples/hand.ct", "--sizes", "02,0x4"]),
+    ("ctrace2s.py", ["traces/samples/hand.ct", "-o", "OUT", "--ctlb-levels", "012.010.010",
+                     "--max-events", "010"]),
+])
+def test_python_tools_numbers_follow_the_rule(tmp_path, script, args):
+    """Leading zeros decimal and 0x hex in the Python tools' integer options
+    (int(s, 0) refused 02; int(s) refused 0x4); ctrace2s takes ctsim's
+    --ctlb-levels spelling (dots too)."""
+    args = [str(tmp_path / "o.S") if a == "OUT" else a for a in args]
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / script), *args], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    if script == "ctrace2s.py":
+        text = (tmp_path / "o.S").read_text()
+        assert text.count("\n") > 5
+    else:
+        # the same table as --sizes 2,4
+        same = subprocess.run([sys.executable, str(ROOT / "scripts" / script), args[0],
+                               "--sizes", "2,4"], cwd=ROOT, capture_output=True, text=True)
+        assert r.stdout == same.stdout and re.search(r"^\s+4\s", r.stdout, re.M)
