@@ -106,8 +106,8 @@ def test_demo_without_external_patch_fails():
 
 
 def test_demo_lockstep_identical():
-    skip = ctsim_run(elf("demo", "demo.elf"), *PATCH)
-    lock = ctsim_run(elf("demo", "demo.elf"), "--lockstep", *PATCH)
+    skip = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", *PATCH)
+    lock = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", "--lockstep", *PATCH)
     assert lock.stats["ctlb"]["lockstep"] is True
     assert skip.comparable() == lock.comparable()
     assert skip.err == lock.err
