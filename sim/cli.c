@@ -103,10 +103,8 @@ void ctsim_die(const char *fmt, ...) {
   exit(EXIT_USAGE);
 }
 
-/* numbers: the rule of model/xlat_opts.h (decimal, leading zeros too, or 0x
- * hex) */
-#define parse_u64 xo_number
-
+/* numbers: the rule of model/xlat_opts.h (xo_number: decimal, leading zeros
+ * too, or 0x hex) */
 static uint64_t opt_num(const char *opt, const char *s, uint64_t lo,
                         uint64_t hi) {
   uint64_t v;
@@ -187,19 +185,19 @@ static void parse_patch(const char *s, patch_arg_t *p) {
     strcpy(p->at, buf + 6);
   } else if (strncmp(buf, "callid=", 7) == 0) {
     p->kind = PATCH_AT_CALLID;
-    if (parse_u64(buf + 7, &v) || v == 0)
+    if (xo_number(buf + 7, &v) || v == 0)
       die("--patch-at: '%s': '%s' is not a count of calls (1, 2, ...)", s,
           buf + 7);
     p->nth = v;
   } else {
     p->kind = PATCH_AT_CYCLE;
-    if (parse_u64(buf, &v) || v == UINT64_MAX)
+    if (xo_number(buf, &v) || v == UINT64_MAX)
       die("--patch-at: '%s': '%s' is not a cycle number (or entry=SYMBOL, "
           "callid=N)",
           s, buf);
     p->cycle = v;
   }
-  if (parse_u64(c1 + 1, &v) || v > 0xffffffffu)
+  if (xo_number(c1 + 1, &v) || v > 0xffffffffu)
     die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
   p->id = (uint32_t)v;
   p->sym = s + (c2 + 1 - buf);
@@ -214,7 +212,7 @@ static uint32_t patch_addr(const char *path, const char *arg, const char *name,
   uint64_t a;
   uint32_t addr;
   if (strncmp(name, "0x", 2) == 0 || strncmp(name, "0X", 2) == 0) {
-    if (parse_u64(name, &a) || a > 0xffffffffu)
+    if (xo_number(name, &a) || a > 0xffffffffu)
       die("--patch-at: '%s': '%s' is not a 32-bit address", arg, name);
     addr = (uint32_t)a;
   } else {
