@@ -290,7 +290,8 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
 
 L_DECODE: /* an entry not decoded yet, or invalidated by a store */
   if (unlikely(off >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
-  if (unlikely(h->entry_watch)) { /* --patch-at entry=SYM: a first entry */
+  /* --patch-at entry=SYM: the first run of an address always decodes it */
+  if (unlikely(h->entry_watch)) {
     SYNC();
     h->dport_free = dfree;
     entry_patches(h, off, E);
