@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "xlat.h"
-#include "xlat_cli.h"
+#include "xlat_opts.h"
 
 static const char *prog = "xlat-bench";
 
@@ -80,6 +80,8 @@ static result_t run(xlat_t *x, const xlat_config_t *cfg, int miss_heavy,
   return r;
 }
 
+#define BENCH_OPTS (XO_ALL & ~XO_BIT(XO_DMEM_LAT) & ~XO_BIT(XO_XLAT))
+
 static void usage(FILE *f) {
   fprintf(f,
           "usage: xlat-bench [options]\n"
@@ -88,57 +90,60 @@ static void usage(FILE *f) {
           "stream, for the C model and the verilated RTL (untraced). Prints "
           "one line per\n"
           "backend and stream.\n\n"
-          "options:\n" XLAT_CLI_CONFIG_HELP
-          "  --backend B       c | rtl | both (default both)\n"
-          "  --lookups N       lookups per stream for the C model (default "
+          "options (numbers decimal or 0x hex):\n");
+  xo_help(f, BENCH_OPTS, BENCH_OPTS, 22, NULL);
+  fprintf(f,
+          "  --xlat c|rtl|both   the backends measured (default both; alias "
+          "--backend)\n"
+          "  --lookups N         lookups per stream for the C model (default "
           "20000000);\n"
-          "                    the RTL runs a tenth of it\n"
-          "  --help            this text\n");
+          "                      the RTL runs a tenth of it\n"
+          "  --help              this text\n");
 }
 
 int main(int argc, char **argv) {
-  xlat_config_t cfg;
-  xlat_config_default(&cfg);
+  xo_params_t xp;
+  xo_defaults(&xp);
   int use_c = 1, use_rtl = 1;
-  unsigned long long n = 20000000;
+  uint64_t n = 20000000;
   for (int i = 1; i < argc; i++) {
-    int k = cli_config_opt(prog, argc, argv, &i, &cfg);
+    int k = xo_parse_arg(prog, BENCH_OPTS, argc, argv, &i, &xp);
     if (k < 0) return 2;
     if (k) continue;
     const char *a = argv[i];
+    char e[256];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
-    } else if (!strcmp(a, "--backend") || !strcmp(a, "--lookups")) {
+    } else if (xo_find(a) == XO_XLAT || !strcmp(a, "--lookups")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "%s: %s needs a value\n", prog, a);
         return 2;
       }
       const char *v = argv[++i];
       if (!strcmp(a, "--lookups")) {
-        if (cli_u64(prog, a, v, &n)) return 2;
-        if (n < 10) {
-          fprintf(stderr, "%s: --lookups must be at least 10 (got %llu)\n",
-                  prog, n);
+        if (xo_number_in(a, v, 10, UINT64_MAX, &n, e, sizeof e)) {
+          fprintf(stderr, "%s: %s\n", prog, e);
           return 2;
         }
-      } else if (!strcmp(v, "c")) {
-        use_rtl = 0;
-      } else if (!strcmp(v, "rtl")) {
-        use_c = 0;
-      } else if (strcmp(v, "both")) {
-        fprintf(stderr, "%s: --backend must be c, rtl or both (got '%s')\n",
-                prog, v);
+      } else if (!strcmp(v, "both")) {
+        use_c = use_rtl = 1;
+      } else if (xo_set(&xp, XO_XLAT, a, v, e, sizeof e)) {
+        fprintf(stderr, "%s: %s (or both)\n", prog, e);
         return 2;
+      } else {
+        use_c = xp.backend == XLAT_BACKEND_C;
+        use_rtl = !use_c;
       }
     } else {
       fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
       return 2;
     }
   }
-  char err[256], name[96];
-  if (xlat_config_check(&cfg, err, sizeof err)) {
-    fprintf(stderr, "%s\n", err);
+  xlat_config_t cfg = xp.cfg;
+  char err[512], name[96];
+  if (xo_check(&xp, err, sizeof err)) {
+    fprintf(stderr, "%s: %s\n", prog, err);
     return 2;
   }
   xlat_config_name(&cfg, name, sizeof name);

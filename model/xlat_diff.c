@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "xlat.h"
-#include "xlat_cli.h"
+#include "xlat_opts.h"
 
 static const char *prog = "xlat-diff";
 
@@ -495,6 +495,8 @@ done:
   return rc;
 }
 
+#define DIFF_OPTS (XO_ALL & ~XO_BIT(XO_DMEM_LAT))
+
 static void usage(FILE *f) {
   fprintf(
       f,
@@ -511,41 +513,65 @@ static void usage(FILE *f) {
       "Prints one line per seed; exit 0 = PASS, 1 = mismatch (seed, "
       "configuration,\n"
       "cycle and both sides printed), 2 = bad option or configuration.\n\n"
-      "options:\n" XLAT_CLI_CONFIG_HELP
-      "  --seed N          first seed (default 1)\n"
-      "  --seeds N         number of seeds, seed .. seed+N-1 (default 1)\n"
-      "  --ops N           operations per seed (default 20000)\n"
-      "  --idle-test       instead of C vs RTL: one backend against itself, "
-      "the second\n"
-      "                    instance with idle cycles inserted whenever it is "
-      "not busy\n"
-      "  --backend B       c | rtl: the backend of --idle-test (default c)\n"
-      "  --verbose         print every cycle's inputs and outputs\n"
-      "  --trace FILE      write a VCD waveform of the RTL instance (the first "
-      "seed)\n"
-      "  --trace-from N    first cycle dumped (default 0)\n"
-      "  --trace-to N      dump cycles below N only (default 0 = to the end)\n"
-      "  --walks-only      dump only the cycles of table walks (and --margin "
+      "options (numbers decimal or 0x hex):\n");
+  xo_help(f, DIFF_OPTS & ~XO_BIT(XO_XLAT), DIFF_OPTS & ~XO_BIT(XO_XLAT), 22,
+          NULL);
+  fprintf(
+      f,
+      "  --seed N            first seed (default 1)\n"
+      "  --seeds N           number of seeds, seed .. seed+N-1 (default 1)\n"
+      "  --ops N             operations per seed (default 20000)\n"
+      "  --idle-test         instead of C vs RTL: one backend against itself, "
+      "the\n"
+      "                      second instance with idle cycles inserted "
+      "whenever it\n"
+      "                      is not busy\n"
+      "  --xlat c|rtl        the backend of --idle-test (default c; alias "
+      "--backend)\n"
+      "  --verbose           print every cycle's inputs and outputs\n"
+      "  --trace FILE        write a VCD waveform of the RTL instance (the "
+      "first seed)\n"
+      "  --trace-from N      first cycle dumped (default 0)\n"
+      "  --trace-to N        dump cycles below N only (default 0 = to the "
+      "end)\n"
+      "  --walks-only        dump only the cycles of table walks (and --margin "
       "after)\n"
-      "  --margin N        cycles dumped after each walk with --walks-only "
-      "(default 2)\n"
-      "  --help            this text\n");
+      "  --margin N          cycles dumped after each walk with --walks-only\n"
+      "                      (default 2)\n"
+      "  --help              this text\n");
+}
+
+/* A number option's value at argv[*i + 1] in lo..hi; -1 with a message. */
+static int num_arg(int argc, char **argv, int *i, uint64_t lo, uint64_t hi,
+                   uint64_t *v) {
+  char err[256];
+  const char *a = argv[*i];
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "%s: %s needs a value\n", prog, a);
+    return -1;
+  }
+  if (xo_number_in(a, argv[++*i], lo, hi, v, err, sizeof err)) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    return -1;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
   opts_t o;
+  xo_params_t xp;
   memset(&o, 0, sizeof o);
-  xlat_config_default(&o.cfg);
+  xo_defaults(&xp);
   o.seed = 1;
   o.ops = 20000;
-  o.backend = XLAT_BACKEND_C;
   o.margin = 2;
-  unsigned long long seeds = 1;
+  uint64_t seeds = 1;
   for (int i = 1; i < argc; i++) {
-    int k = cli_config_opt(prog, argc, argv, &i, &o.cfg);
+    int k = xo_parse_arg(prog, DIFF_OPTS, argc, argv, &i, &xp);
     if (k < 0) return 2;
     if (k) continue;
     const char *a = argv[i];
+    uint64_t x = 0;
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
@@ -561,51 +587,19 @@ int main(int argc, char **argv) {
         return 2;
       }
       o.trace = argv[++i];
-    } else if (!strcmp(a, "--trace-from") || !strcmp(a, "--trace-to") ||
-               !strcmp(a, "--margin")) {
-      unsigned long long x = 0;
-      if (i + 1 >= argc) {
-        fprintf(stderr, "%s: %s needs a value\n", prog, a);
-        return 2;
-      }
-      if (cli_u64(prog, a, argv[++i], &x)) return 2;
+    } else if (!strcmp(a, "--trace-from") || !strcmp(a, "--trace-to")) {
+      if (num_arg(argc, argv, &i, 0, UINT64_MAX, &x)) return 2;
       if (!strcmp(a, "--trace-from")) o.trace_from = x;
       if (!strcmp(a, "--trace-to")) o.trace_to = x;
-      if (!strcmp(a, "--margin")) {
-        if (x > 1000000) {
-          fprintf(stderr, "%s: --margin must be at most 1000000 (got %llu)\n",
-                  prog, x);
-          return 2;
-        }
-        o.margin = (unsigned)x;
-      }
-    } else if (!strcmp(a, "--seed") || !strcmp(a, "--seeds") ||
-               !strcmp(a, "--ops") || !strcmp(a, "--backend")) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "%s: %s needs a value\n", prog, a);
-        return 2;
-      }
-      const char *v = argv[++i];
-      unsigned long long x = 0;
-      if (!strcmp(a, "--backend")) {
-        if (!strcmp(v, "c"))
-          o.backend = XLAT_BACKEND_C;
-        else if (!strcmp(v, "rtl"))
-          o.backend = XLAT_BACKEND_RTL;
-        else {
-          fprintf(stderr, "%s: --backend must be c or rtl (got '%s')\n", prog,
-                  v);
-          return 2;
-        }
-        continue;
-      }
-      if (cli_u64(prog, a, v, &x)) return 2;
-      if (!strcmp(a, "--seed")) o.seed = x;
-      if ((!strcmp(a, "--seeds") || !strcmp(a, "--ops")) && x == 0) {
-        fprintf(stderr, "%s: %s must be at least 1 (0 would compare nothing)\n",
-                prog, a);
-        return 2;
-      }
+    } else if (!strcmp(a, "--margin")) {
+      if (num_arg(argc, argv, &i, 0, 1000000, &x)) return 2;
+      o.margin = (unsigned)x;
+    } else if (!strcmp(a, "--seed")) {
+      if (num_arg(argc, argv, &i, 0, UINT64_MAX, &x)) return 2;
+      o.seed = x;
+    } else if (!strcmp(a, "--seeds") || !strcmp(a, "--ops")) {
+      /* 0 would compare nothing */
+      if (num_arg(argc, argv, &i, 1, UINT64_MAX, &x)) return 2;
       if (!strcmp(a, "--seeds")) seeds = x;
       if (!strcmp(a, "--ops")) o.ops = x;
     } else {
@@ -613,11 +607,13 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  char err[256];
-  if (xlat_config_check(&o.cfg, err, sizeof err)) {
-    fprintf(stderr, "%s\n", err);
+  char err[512];
+  if (xo_check(&xp, err, sizeof err)) {
+    fprintf(stderr, "%s: %s\n", prog, err);
     return 2;
   }
+  o.cfg = xp.cfg;
+  o.backend = xp.backend;
   xlat_backend_t ba = o.idle_test ? o.backend : XLAT_BACKEND_C;
   xlat_backend_t bb = o.idle_test ? o.backend : XLAT_BACKEND_RTL;
   const char *an = o.idle_test ? "lock" : "C",
@@ -635,7 +631,7 @@ int main(int argc, char **argv) {
   }
   int rc = 0;
   uint64_t first = o.seed;
-  for (unsigned long long s = 0; s < seeds && !rc; s++) {
+  for (uint64_t s = 0; s < seeds && !rc; s++) {
     o.seed = first + s;
     xlat_reset(a);
     xlat_reset(b);

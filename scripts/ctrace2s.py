@@ -10,9 +10,9 @@ The output defines
     replay_h_<n>      one handler per function ID of the trace: `li a0, ID; ret`
     a ct_registry entry (ID, handler) per ID, so ct_init() maps every ID
     replay_pool       zeroed memory for the radix table of these IDs with the
-    replay_pool_bytes geometry --level-bits (its size computed here)
+    replay_pool_bytes geometry --ctlb-levels (its size computed here)
 
-Usage: ctrace2s.py TRACE -o OUT.S [--level-bits 12,10,10] [--max-events N]
+Usage: ctrace2s.py TRACE -o OUT.S [--ctlb-levels 12,10,10] [--max-events N]
 Errors (bad trace, bad option, ID wider than the levels) print one line and exit 2;
 the output is written to a temporary file and renamed, never half written.
 """
@@ -22,27 +22,21 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ctrace  # noqa: E402
+import xlatcfg  # noqa: E402
 
 
 def parse_levels(text):
-    try:
-        bits = [int(t, 10) for t in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a list like 12,10,10") from None
+    bits = xlatcfg.level_bits(text)
+    if bits is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a list like 12,10,10 or 12.10.10") from None
     if not 1 <= len(bits) <= 4 or any(not 1 <= b <= 16 for b in bits) or sum(bits) > 32:
         raise argparse.ArgumentTypeError(
             f"'{text}': 1..4 levels of 1..16 bits, at most 32 bits in all")
-    return bits
+    return list(bits)
 
 
-def positive(text):
-    try:
-        v = int(text, 10)
-    except ValueError:
-        v = 0
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
-    return v
+positive = xlatcfg.int_arg(1)
 
 
 def table_bytes(ids, bits):
@@ -64,8 +58,10 @@ def main(argv=None):
         description="Convert a call trace into assembly for the replay firmware.")
     ap.add_argument("trace", help="input trace (text or binary, optionally gzip)")
     ap.add_argument("-o", "--output", required=True, help="output .S file")
-    ap.add_argument("--level-bits", type=parse_levels, default=[12, 10, 10],
-                    help="table geometry the firmware is built with (default 12,10,10)")
+    ap.add_argument("--ctlb-levels", "--level-bits", dest="level_bits", type=parse_levels,
+                    default=[12, 10, 10],
+                    help="table geometry the firmware is built with, as ctsim's "
+                    "--ctlb-levels (default 12,10,10; alias --level-bits)")
     ap.add_argument("--max-events", type=positive, default=None,
                     help="keep only the first N events (after dropping gaps)")
     a = ap.parse_args(argv)

@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import ctrace  # noqa: E402
 import plots  # noqa: E402
 import sweep  # noqa: E402
+import xlatcfg  # noqa: E402
 
 MECH_ORDER = ["direct", "callid-hit", "callid-miss", "sw-table", "sw-two-level",
               "trampoline", "flat-table"]
@@ -411,7 +412,7 @@ def build_parser():
                    "it (default docs/report.md)")
     p.add_argument("--work", default=os.path.join(ROOT, "build", "report"),
                    help="work directory for the CSV and staged files (default build/report)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    p.add_argument("-j", "--jobs", type=xlatcfg.int_arg(0), default=os.cpu_count() or 1,
                    help="parallel cttrace runs (default: all cores)")
     p.add_argument("--cttrace", default=os.path.join(ROOT, "build", "cttrace"),
                    help="the cttrace binary (default build/cttrace)")

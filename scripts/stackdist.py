@@ -178,10 +178,9 @@ def analyse(path, algo="fast"):
 
 
 def parse_sizes(s):
-    try:
-        sizes = [int(x, 0) for x in s.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{s}' is not a comma-separated list of integers") from None
+    sizes = [ctrace.parse_number(x.strip()) for x in s.split(",") if x.strip()]
+    if None in sizes:   # the number rule (scripts/xlatcfg.py): decimal or 0x hex
+        raise argparse.ArgumentTypeError(f"'{s}' is not a comma-separated list of integers")
     if not sizes or any(v < 1 for v in sizes):
         raise argparse.ArgumentTypeError(f"'{s}': sizes must be integers >= 1")
     return sizes

@@ -13,14 +13,19 @@ for scripts/sweeps/default.yaml). docs/sweeps.md describes the format:
   grids:                           # each grid is a cross product
     - name: hitrate
       traces: [lua-sort, zipf]     # optional, default: all traces
-      entries: [8, 16, 32]         # every parameter: one value or a list
-      ways: [1, 4, full]           # full = entries (fully associative)
-      policy: [lru, plru, fifo, random]
-      level_bits: ["12,10,10"]     # or levels: [2, 3, 4] (32 bits split evenly)
+      ctlb_entries: [8, 16, 32]    # every parameter: one value or a list
+      ctlb_ways: [1, 4, full]      # full = entries (fully associative)
+      ctlb_policy: [lru, plru, fifo, random]
+      ctlb_levels: ["12,10,10"]    # or ctlb_even_levels: [2, 3, 4] (32 bits
+                                   # split evenly)
       walk_cache: 0
-      mem_lat: 1
+      dmem_lat: 1                  # cycles per walk read
       lfsr_seed: 0
-      backend: c                   # c or rtl
+      xlat: c                      # c or rtl
+                                   # (keys: the cttrace options without --, _
+                                   # for -; older keys entries, ways, policy,
+                                   # level_bits, levels, mem_lat, backend are
+                                   # aliases and name the CSV columns)
       rtl_check: [{entries: 16, ways: 4}]   # points matching any of these
                                    # also run on the RTL backend; the results
                                    # must be identical (else: error)
@@ -51,9 +56,15 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from ctrace import OneLineParser, atomic_write  # noqa: E402
+import xlatcfg  # noqa: E402
 SWEEP_DIR = os.path.join(ROOT, "scripts", "sweeps")
-POLICIES = ("lru", "plru", "fifo", "random")
-BACKENDS = ("c", "rtl")
+POLICIES = xlatcfg.POLICIES
+BACKENDS = xlatcfg.BACKENDS
+# A grid's keys: the canonical ones (xlatcfg.YAML_KEYS: the cttrace option names
+# without "--", "_" for "-") or the older ones, which this file uses inside and
+# as CSV columns; canonical key -> inner key.
+INNER = {k: (al[0] if al else k) for k, (_, al) in xlatcfg.YAML_KEYS.items()}
+KEY_OF = {v: k for k, v in INNER.items()}  # inner key -> canonical, for messages
 
 # Grid parameters in the order they vary (the last fastest) and their defaults
 # (those of cttrace). level geometry is 'levels' or 'level_bits'.
@@ -65,6 +76,8 @@ GRID_KEYS = {"name", "traces", "entries", "ways", "policy", "levels", "level_bit
              "walk_cache", "mem_lat", "lfsr_seed", "backend", "rtl_check"}
 MATCH_KEYS = {"entries", "ways", "policy", "levels", "level_bits", "walk_cache",
               "mem_lat", "lfsr_seed"}
+ALL_GRID_KEYS = GRID_KEYS | set(INNER)
+ALL_MATCH_KEYS = MATCH_KEYS | {k for k, v in INNER.items() if v in MATCH_KEYS}
 TOP_KEYS = {"description", "traces", "grids"}
 # tracegen.py options a generator spec may set (value types).
 GEN_OPTS = {"count": int, "ids": int, "seed": int, "id_map": str, "id_base": int,
@@ -118,7 +131,7 @@ class SweepConfig:
             raise SweepError("sweep: PyYAML is missing (run bash scripts/setup.sh)")
         try:
             with open(path, encoding="utf-8") as f:
-                data = yaml.safe_load(f)
+                data = yaml.load(f, Loader=xlatcfg.yaml_loader())
         except OSError as e:
             raise SweepError(f"sweep: cannot read config {path}: {e.strerror}")
         except UnicodeDecodeError:
@@ -199,16 +212,18 @@ class SweepConfig:
 
     @staticmethod
     def _level_bits(v):
-        if isinstance(v, str):
-            try:
-                v = [int(x) for x in v.split(",")]
-            except ValueError:
-                return None
-        if isinstance(v, int) and not isinstance(v, bool):
-            v = [v]
-        if not isinstance(v, list) or not all(_is_int(x) for x in v):
-            return None
-        return tuple(v)
+        return xlatcfg.level_bits(v)
+
+    def _inner_keys(self, where, m):
+        """m with canonical keys renamed to the inner ones; a key given twice
+        (canonical and alias) is an error."""
+        out = {}
+        for k, v in m.items():
+            ik = INNER.get(k, k)
+            if ik in out:
+                self._fail(f"{where}: '{k}' and '{ik}' are the same parameter: give one")
+            out[ik] = v
+        return out
 
     def _check_grid(self, i, g):
         if not isinstance(g, dict):
@@ -217,12 +232,14 @@ class SweepConfig:
         if not isinstance(name, str) or not name or "," in name:
             self._fail(f"grids[{i}]: 'name' must be a non-empty string without commas")
         where = f"grid '{name}'"
-        unknown = sorted(set(map(str, g)) - GRID_KEYS)
+        unknown = sorted(set(map(str, g)) - ALL_GRID_KEYS)
         if unknown:
             self._fail(f"{where}: unknown key '{unknown[0]}' (allowed: "
-                       f"{', '.join(sorted(GRID_KEYS))})")
+                       f"{', '.join(sorted(ALL_GRID_KEYS))})")
+        g = self._inner_keys(where, g)
         if "levels" in g and "level_bits" in g:
-            self._fail(f"{where}: give 'levels' or 'level_bits', not both")
+            self._fail(f"{where}: give 'ctlb_even_levels' (levels) or 'ctlb_levels' "
+                       "(level_bits), not both")
         out = {"name": name}
         tr = g.get("traces", "all")
         if tr == "all":
@@ -252,7 +269,7 @@ class SweepConfig:
             def chk(v):
                 b = self._level_bits(v)
                 if b is None or not 1 <= len(b) <= 4:
-                    return "must be 1..4 comma-separated widths like \"12,10,10\""
+                    return "must be 1..4 widths like \"12,10,10\" or \"12.10.10\""
                 if not all(1 <= x <= 16 for x in b) or sum(b) > 32:
                     return "widths must be 1..16 each and sum to at most 32"
                 return None
@@ -281,10 +298,10 @@ class SweepConfig:
             self._fail(f"{where}: 'rtl_check' must be a list of mappings (parameter: value)")
         for m in rc:
             for k, v in m.items():
-                if k not in MATCH_KEYS:
+                if k not in ALL_MATCH_KEYS:
                     self._fail(f"{where}: rtl_check: unknown key '{k}' (allowed: "
-                               f"{', '.join(sorted(MATCH_KEYS))})")
-        out["rtl_check"] = rc
+                               f"{', '.join(sorted(ALL_MATCH_KEYS))})")
+        out["rtl_check"] = [self._inner_keys(where + ": rtl_check", m) for m in rc]
         return out
 
     # ------------------------------------------------------------ points
@@ -331,12 +348,13 @@ def _matches(p, m):
 
 
 def cttrace_args(p, backend=None):
+    """cttrace's options of a point, in the canonical spellings."""
     kind, val = p["geometry"]
-    geo = ["--levels", str(val)] if kind == "levels" else \
-        ["--level-bits", ",".join(map(str, val))]
-    args = ["--backend", backend or p["backend"], "--entries", str(p["entries"]),
-            "--ways", str(p["ways"]), "--policy", p["policy"]] + geo + \
-        ["--walk-cache", str(p["walk_cache"]), "--mem-lat", str(p["mem_lat"])]
+    geo = ["--ctlb-even-levels", str(val)] if kind == "levels" else \
+        ["--ctlb-levels", ",".join(map(str, val))]
+    args = ["--xlat", backend or p["backend"], "--ctlb-entries", str(p["entries"]),
+            "--ctlb-ways", str(p["ways"]), "--ctlb-policy", p["policy"]] + geo + \
+        ["--walk-cache", str(p["walk_cache"]), "--dmem-lat", str(p["mem_lat"])]
     if p["lfsr_seed"]:
         args += ["--lfsr-seed", str(p["lfsr_seed"])]
     return args
@@ -538,7 +556,7 @@ def build_parser():
         "(summary below).\n\n" + "\n\n".join(__doc__.split("\n\n")[1:]))
     p.add_argument("config", help="YAML file, or a name in scripts/sweeps/ (e.g. default)")
     p.add_argument("-o", "--output", help="CSV file to write (default build/sweep-NAME.csv)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    p.add_argument("-j", "--jobs", type=xlatcfg.int_arg(0), default=os.cpu_count() or 1,
                    help="parallel cttrace runs (default: all cores, %(default)s here)")
     p.add_argument("--dry-run", action="store_true",
                    help="check the configuration and list the points and their cttrace "

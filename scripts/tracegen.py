@@ -132,20 +132,18 @@ def gen_events(args):
 
 
 def positive_int(s):
-    try:
-        v = int(s, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{s}' is not an integer") from None
+    v = ctrace.parse_number(s)   # the number rule (scripts/xlatcfg.py)
+    if v is None:
+        raise argparse.ArgumentTypeError(f"'{s}' is not an integer (decimal, or 0x hex)")
     if v < 1:
         raise argparse.ArgumentTypeError(f"'{s}' must be at least 1")
     return v
 
 
 def nonneg_int(s):
-    try:
-        v = int(s, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{s}' is not an integer") from None
+    v = ctrace.parse_number(s)   # the number rule (scripts/xlatcfg.py)
+    if v is None:
+        raise argparse.ArgumentTypeError(f"'{s}' is not an integer (decimal, or 0x hex)")
     if v < 0:
         raise argparse.ArgumentTypeError(f"'{s}' must not be negative")
     return v

@@ -27,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ctrace  # noqa: E402
+import xlatcfg  # noqa: E402
 
 RECORD = re.compile(r"^\s*(\d+)\.(\d{1,9})\s+(\d+):\s+\[(entry|[a-z]+ *)\]\s*(.*)$")
 ENTRY = re.compile(r"^(.+)\(([0-9a-fA-F]+)\)\s+depth:\s*(\d+)\s*$")
@@ -125,9 +126,9 @@ def build_parser():
                    help="output trace (.ct text, .ctb binary, + .gz for gzip)")
     p.add_argument("--map", choices=["first", "hash"], default="first",
                    help="name -> ID mapping (default first)")
-    p.add_argument("--id-base", type=lambda s: int(s, 0), default=0,
+    p.add_argument("--id-base", type=xlatcfg.int_arg(0), default=0,
                    help="first ID of --map first (default 0)")
-    p.add_argument("--id-bits", type=int, default=32,
+    p.add_argument("--id-bits", type=xlatcfg.int_arg(0), default=32,
                    help="ID width for --map hash, 1..32 (default 32)")
     p.add_argument("--map-out", help="name -> ID map file (default: OUTPUT with .map)")
     p.add_argument("--cycles-per-us", type=float, default=0.0,

@@ -18,13 +18,14 @@
 #include "ctrace_write.h"
 #include "elf.h"
 #include "stats.h"
+#include "xlat_opts.h"
 
 #define CTSIM_VERSION "0.1.0"
 #define EXIT_USAGE CTSIM_EXIT_USAGE
 
 #define die ctsim_die
 
-static const char usage[] =
+static const char usage1[] =
     "Cycle-level RV32IM + Zicsr simulator (machine mode) with a 5-stage\n"
     "pipeline timing model. Runs PROGRAM until it writes tohost or the test\n"
     "finisher; the program's exit code becomes ctsim's exit status.\n"
@@ -37,40 +38,39 @@ static const char usage[] =
     "                      EX at cycle N or later (default: no limit)\n"
     "  --mtime-div N       mtime advances by 1 every N cycles (default 1)\n"
     "  --imem-lat N        cycles a fetch spends in IF (default 1)\n"
-    "  --dmem-lat N        cycles a load or store spends in MEM (default 1)\n"
+    "  --dmem-lat N        cycles a load or store spends in MEM, also the "
+    "latency\n"
+    "                      of the accelerator's walk reads, 1..1000000 "
+    "(default 1)\n"
     "  --mul-lat N         cycles mul/mulh/mulhsu/mulhu occupy EX (default 3)\n"
     "  --div-lat N         cycles div/divu/rem/remu occupy EX (default 32)\n"
-    "                      (latencies: 1..10000)\n"
+    "                      (latencies other than --dmem-lat: 1..10000)\n"
     "\n"
-    "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n"
-    "  --xlat rtl|c        backend: the verilated RTL (default) or the C "
-    "model\n"
-    "  --ctlb-entries N    CTLB entries, a power of two 1..1024 (default 64)\n"
-    "  --ctlb-ways N       ways, a power of two <= entries (default 4)\n"
-    "  --ctlb-policy P     lru, plru, fifo or random (default lru)\n"
-    "  --ctlb-levels A,B.. table level index widths, root first: 1..4 levels\n"
-    "                      of 1..16 bits, sum <= 32 (default 12,10,10)\n"
-    "  --walk-cache N      walk-cache entries: 0 (off, default) or a power of\n"
-    "                      two up to 64\n"
-    "  --lfsr-seed N       seed of the random policy's LFSR, 0..65535\n"
-    "                      (0: the default 0xACE1)\n"
+    "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n";
+
+/* the CTLB options' lines (model/xlat_opts.c) come between the two */
+static const char usage2[] =
     "  --lockstep          clock the accelerator in every CPU cycle (default:\n"
     "                      only while it has work; results are identical)\n"
-    "  --patch-at C:ID:SYM at the first instruction entering EX at cycle >= "
-    "C,\n"
+    "  --patch-at WHEN:ID:SYM\n"
     "                      write SYM | 3 into ID's leaf table entry and\n"
-    "                      invalidate ID, like a live-patch tool (repeatable;\n"
-    "                      ID decimal or 0x hex; SYM an ELF function symbol "
-    "or\n"
-    "                      a 0x address)\n"
+    "                      invalidate ID, like a live-patch tool, WHEN is: a\n"
+    "                      cycle C (at the first instruction entering EX at\n"
+    "                      cycle >= C), entry=SYM0 (before the first\n"
+    "                      instruction at SYM0 runs) or callid=N (just before\n"
+    "                      the Nth callid of ID looks it up); repeatable; SYM\n"
+    "                      and SYM0 ELF function symbols or 0x addresses; a\n"
+    "                      patch never applied gets a warning at the end\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz)\n"
     "  --wave FILE         dump a waveform of the verilated accelerator (VCD, "
     "or\n"
-    "                      FST if FILE ends in .fst); needs --xlat rtl, "
-    "implies\n"
-    "                      --lockstep so that its time axis is the CPU cycle\n"
+    "                      FST if FILE ends in .fst); selects --xlat rtl "
+    "(with\n"
+    "                      --xlat c: an error) and implies --lockstep, so "
+    "that\n"
+    "                      its time axis is the CPU cycle\n"
     "  --wave-from C       dump only from cycle C on (default 0)\n"
     "  --wave-to C         dump only before cycle C (default: to the end)\n"
     "  --wave-walks-only   dump only the cycles of table walks (a miss's "
@@ -107,54 +107,21 @@ void ctsim_die(const char *fmt, ...) {
   exit(EXIT_USAGE);
 }
 
-/* Unsigned decimal or 0x hex, nothing else. */
-static int parse_u64(const char *s, uint64_t *v) {
-  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return -1;
-  char *end;
-  errno = 0;
-  unsigned long long r = strtoull(s, &end, 0);
-  if (errno || *end) return -1;
-  *v = r;
-  return 0;
-}
-
+/* numbers: the rule of model/xlat_opts.h (xo_number: decimal, leading zeros
+ * too, or 0x hex) */
 static uint64_t opt_num(const char *opt, const char *s, uint64_t lo,
                         uint64_t hi) {
   uint64_t v;
-  if (parse_u64(s, &v) || v < lo || v > hi)
-    die("%s: '%s' is not a number in %" PRIu64 "..%" PRIu64, opt, s, lo, hi);
+  char err[256];
+  if (xo_number_in(opt, s, lo, hi, &v, err, sizeof err)) die("%s", err);
   return v;
 }
 
 static uint64_t opt_size(const char *opt, const char *s) {
-  char buf[64];
-  size_t n = strlen(s);
-  uint64_t mul = 1, v;
-  if (n == 0 || n >= sizeof buf) die("%s: '%s' is not a size", opt, s);
-  memcpy(buf, s, n + 1);
-  switch (buf[n - 1]) {
-    case 'k':
-    case 'K':
-      mul = 1ull << 10;
-      buf[n - 1] = 0;
-      break;
-    case 'm':
-    case 'M':
-      mul = 1ull << 20;
-      buf[n - 1] = 0;
-      break;
-    case 'g':
-    case 'G':
-      mul = 1ull << 30;
-      buf[n - 1] = 0;
-      break;
-    default:
-      break;
-  }
-  if (parse_u64(buf, &v) || v > (1ull << 31) / mul)
+  uint64_t v;
+  if (xo_size(s, &v) || v > (1ull << 31))
     die("%s: '%s' is not a size (bytes, or a number with K, M or G)", opt, s);
-  v *= mul;
-  if (v < 4096 || v > (1ull << 31) || v % 4096)
+  if (v < 4096 || v % 4096)
     die("%s: '%s' must be a multiple of 4K between 4K and 2G", opt, s);
   return v;
 }
@@ -200,56 +167,69 @@ static void out_cleanup(void) {
   if (wave_pending) remove(wave_tmp);
 }
 
-static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
-
-/* "12,10,10" -> levels and widths */
-static void opt_levels(const char *s, xlat_config_t *x) {
-  uint32_t b[XLAT_MAX_LEVELS] = {0}, n = 0, sum = 0;
-  const char *p = s;
-  for (;;) {
-    char num[16];
-    size_t k = strcspn(p, ",");
-    if (k == 0 || k >= sizeof num || n == XLAT_MAX_LEVELS)
-      die("--ctlb-levels: '%s' is not a list of 1..%d level widths like "
-          "12,10,10",
-          s, XLAT_MAX_LEVELS);
-    memcpy(num, p, k);
-    num[k] = 0;
-    uint64_t v;
-    if (parse_u64(num, &v) || v < 1 || v > 16)
-      die("--ctlb-levels: '%s': each level width must be 1..16", s);
-    b[n++] = (uint32_t)v;
-    sum += (uint32_t)v;
-    if (!p[k]) break;
-    p += k + 1;
-  }
-  if (sum > 32)
-    die("--ctlb-levels: '%s': the widths add up to %" PRIu32
-        " bits, more than 32",
-        s, sum);
-  x->levels = n;
-  memcpy(x->level_bits, b, sizeof b);
-}
-
 typedef ctsim_patch_arg_t patch_arg_t;
 
+/* CYCLE:ID:SYM, entry=SYM0:ID:SYM or callid=N:ID:SYM */
 static void parse_patch(const char *s, patch_arg_t *p) {
   char buf[512];
   if (strlen(s) >= sizeof buf) die("--patch-at: argument too long");
   strcpy(buf, s);
   char *c1 = strchr(buf, ':');
   char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-  if (!c1 || !c2 || !c2[1]) die("--patch-at: '%s' is not CYCLE:ID:SYMBOL", s);
+  if (!c1 || !c2 || !c2[1])
+    die("--patch-at: '%s' is not CYCLE:ID:SYMBOL, entry=SYMBOL:ID:SYMBOL or "
+        "callid=N:ID:SYMBOL",
+        s);
   *c1 = 0, *c2 = 0;
   uint64_t v;
-  if (parse_u64(buf, &v) || v == UINT64_MAX)
-    die("--patch-at: '%s': '%s' is not a cycle number", s, buf);
-  p->cycle = v;
-  if (parse_u64(c1 + 1, &v) || v > 0xffffffffu)
+  if (strncmp(buf, "entry=", 6) == 0) {
+    p->kind = PATCH_AT_ENTRY;
+    if (!buf[6] || strlen(buf + 6) >= sizeof p->at)
+      die("--patch-at: '%s': entry= needs a symbol or a 0x address", s);
+    strcpy(p->at, buf + 6);
+  } else if (strncmp(buf, "callid=", 7) == 0) {
+    p->kind = PATCH_AT_CALLID;
+    if (xo_number(buf + 7, &v) || v == 0)
+      die("--patch-at: '%s': '%s' is not a count of calls (1, 2, ...)", s,
+          buf + 7);
+    p->nth = v;
+  } else {
+    p->kind = PATCH_AT_CYCLE;
+    if (xo_number(buf, &v) || v == UINT64_MAX)
+      die("--patch-at: '%s': '%s' is not a cycle number (or entry=SYMBOL, "
+          "callid=N)",
+          s, buf);
+    p->cycle = v;
+  }
+  if (xo_number(c1 + 1, &v) || v > 0xffffffffu)
     die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
   p->id = (uint32_t)v;
   p->sym = s + (c2 + 1 - buf);
   p->arg = s;
+}
+
+/* A function symbol of the program, or an address written 0x...; which: what
+ * it is for the messages. */
+static uint32_t patch_addr(const char *path, const char *arg, const char *name,
+                           const char *which) {
+  char err[512];
+  uint64_t a;
+  uint32_t addr;
+  if (strncmp(name, "0x", 2) == 0 || strncmp(name, "0X", 2) == 0) {
+    if (xo_number(name, &a) || a > 0xffffffffu)
+      die("--patch-at: '%s': '%s' is not a 32-bit address", arg, name);
+    addr = (uint32_t)a;
+  } else {
+    int r = elf_symbol(path, name, &addr, err, sizeof err);
+    if (r < 0) die("%s", err);
+    if (r > 0)
+      die("--patch-at: '%s': no function symbol '%s' in %s", arg, name, path);
+  }
+  if (addr & 3)
+    die("--patch-at: '%s': %s address 0x%08" PRIx32 " is not 4-byte aligned%s",
+        arg, which, addr,
+        strcmp(which, "target") ? "" : " (table entries hold bits 31:2)");
+  return addr;
 }
 
 /* stable insertion sort by cycle (equal cycles keep the option order) */
@@ -289,27 +269,20 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
   o->wave_margin = 4;
   cpu_config_t *const cfg = &o->cfg;
   cpu_config_default(cfg);
-  xlat_config_default(&cfg->xlat);
-  cfg->xlat_backend = XLAT_BACKEND_RTL;
+  xo_params_t xp; /* the accelerator's options (model/xlat_opts.h) */
+  xo_defaults(&xp);
+  xp.dmem_lat = cfg->dmem_lat;
 
   enum {
     O_RAM = 256,
     O_MAXC,
     O_MTDIV,
     O_IMEM,
-    O_DMEM,
     O_MUL,
     O_DIV,
     O_JSON,
     O_LOG,
     O_HOST,
-    O_XLAT,
-    O_ENTRIES,
-    O_WAYS,
-    O_POLICY,
-    O_LEVELS,
-    O_WCACHE,
-    O_SEED,
     O_LOCKSTEP,
     O_PATCH,
     O_TRACE,
@@ -318,26 +291,19 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_WAVE_TO,
     O_WAVE_WALKS,
     O_WAVE_MARGIN,
-    O_SIG
+    O_SIG,
+    O_XO = 1000 /* + xo_opt_t */
   };
-  static const struct option longopts[] = {
+  static const struct option own[] = {
       {"ram", required_argument, 0, O_RAM},
       {"max-cycles", required_argument, 0, O_MAXC},
       {"mtime-div", required_argument, 0, O_MTDIV},
       {"imem-lat", required_argument, 0, O_IMEM},
-      {"dmem-lat", required_argument, 0, O_DMEM},
       {"mul-lat", required_argument, 0, O_MUL},
       {"div-lat", required_argument, 0, O_DIV},
       {"stats-json", required_argument, 0, O_JSON},
       {"log-commits", required_argument, 0, O_LOG},
       {"host-stats", no_argument, 0, O_HOST},
-      {"xlat", required_argument, 0, O_XLAT},
-      {"ctlb-entries", required_argument, 0, O_ENTRIES},
-      {"ctlb-ways", required_argument, 0, O_WAYS},
-      {"ctlb-policy", required_argument, 0, O_POLICY},
-      {"ctlb-levels", required_argument, 0, O_LEVELS},
-      {"walk-cache", required_argument, 0, O_WCACHE},
-      {"lfsr-seed", required_argument, 0, O_SEED},
       {"lockstep", no_argument, 0, O_LOCKSTEP},
       {"patch-at", required_argument, 0, O_PATCH},
       {"record-trace", required_argument, 0, O_TRACE},
@@ -350,11 +316,28 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
-      {0, 0, 0, 0},
   };
+  /* ctsim's own options, then the accelerator's spellings and aliases */
+  enum { NOWN = sizeof own / sizeof *own };
+  static struct option longopts[NOWN + 64];
+  size_t nl = 0;
+  memcpy(longopts, own, sizeof own);
+  nl = NOWN;
+  for (const xo_name_t *n = xo_names; n->name && nl + 1 < 64 + NOWN; n++)
+    longopts[nl++] =
+        (struct option){n->name, required_argument, 0, O_XO + n->opt};
+  longopts[nl] = (struct option){0, 0, 0, 0};
   opterr = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
+  int c, li = -1;
+  while ((c = getopt_long(argc, argv, ":qhV", longopts, &li)) != -1) {
+    if (c >= O_XO) {
+      char err[512], given[64];
+      snprintf(given, sizeof given, "--%s", longopts[li].name);
+      if (xo_set(&xp, c - O_XO, given, optarg, err, sizeof err)) die("%s", err);
+      li = -1;
+      continue;
+    }
+    li = -1;
     switch (c) {
       case O_RAM:
         cfg->ram_size = opt_size("--ram", optarg);
@@ -368,9 +351,6 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_IMEM:
         cfg->imem_lat = (uint32_t)opt_num("--imem-lat", optarg, 1, 10000);
-        break;
-      case O_DMEM:
-        cfg->dmem_lat = (uint32_t)opt_num("--dmem-lat", optarg, 1, 10000);
         break;
       case O_MUL:
         cfg->mul_lat = (uint32_t)opt_num("--mul-lat", optarg, 1, 10000);
@@ -388,42 +368,6 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_HOST:
         o->host_stats = 1;
-        break;
-      case O_XLAT:
-        if (strcmp(optarg, "rtl") == 0)
-          cfg->xlat_backend = XLAT_BACKEND_RTL;
-        else if (strcmp(optarg, "c") == 0)
-          cfg->xlat_backend = XLAT_BACKEND_C;
-        else
-          die("--xlat: '%s' is not a backend (rtl or c)", optarg);
-        break;
-      case O_ENTRIES:
-        cfg->xlat.entries =
-            (uint32_t)opt_num("--ctlb-entries", optarg, 1, 1024);
-        if (!is_pow2(cfg->xlat.entries))
-          die("--ctlb-entries: '%s' is not a power of two in 1..1024", optarg);
-        break;
-      case O_WAYS:
-        cfg->xlat.ways = (uint32_t)opt_num("--ctlb-ways", optarg, 1, 1024);
-        if (!is_pow2(cfg->xlat.ways))
-          die("--ctlb-ways: '%s' is not a power of two in 1..1024", optarg);
-        break;
-      case O_POLICY:
-        if (xlat_policy_parse(optarg, &cfg->xlat.policy))
-          die("--ctlb-policy: '%s' is not a policy (lru, plru, fifo, random)",
-              optarg);
-        break;
-      case O_LEVELS:
-        opt_levels(optarg, &cfg->xlat);
-        break;
-      case O_WCACHE:
-        cfg->xlat.walk_cache = (uint32_t)opt_num("--walk-cache", optarg, 0, 64);
-        if (cfg->xlat.walk_cache && !is_pow2(cfg->xlat.walk_cache))
-          die("--walk-cache: '%s' is not 0 or a power of two up to 64", optarg);
-        break;
-      case O_SEED:
-        cfg->xlat.lfsr_seed =
-            (uint32_t)opt_num("--lfsr-seed", optarg, 0, 65535);
         break;
       case O_LOCKSTEP:
         cfg->lockstep = 1;
@@ -462,7 +406,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case 'h':
         printf("usage: %s [options] PROGRAM.elf\n", prog);
-        fputs(usage, stdout);
+        fputs(usage1, stdout);
+        xo_help(stdout, XO_ALL & ~XO_BIT(XO_DMEM_LAT), XO_ALL, 22, NULL);
+        fputs(usage2, stdout);
         if (help_extra) fputs(help_extra, stdout);
         exit(0);
       case 'V':
@@ -479,17 +425,22 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
   if (optind + 1 < argc)
     die("one program only, got also '%s' (see --help)", argv[optind + 1]);
   o->path = argv[optind];
+  cfg->xlat = xp.cfg;
+  cfg->dmem_lat = xp.dmem_lat;
+  /* --wave needs the RTL: it selects it unless --xlat says otherwise */
+  cfg->xlat_backend = xp.backend;
+  if (o->wave_path && !xp.backend_given) cfg->xlat_backend = XLAT_BACKEND_RTL;
+  char err[512];
+  if (xo_check(&xp, err, sizeof err)) die("%s", err);
 }
 
 void ctsim_check_config(const ctsim_opts_t *o) {
   const cpu_config_t *const cfg = &o->cfg;
   char err[512];
-  if (cfg->xlat.ways > cfg->xlat.entries)
-    die("--ctlb-ways: %" PRIu32 " ways is more than the %" PRIu32
-        " entries (--ctlb-entries)",
-        cfg->xlat.ways, cfg->xlat.entries);
-  if (xlat_config_check(&cfg->xlat, err, sizeof err))
-    die("CTLB configuration: %s", err);
+  xo_params_t xp;
+  xo_defaults(&xp);
+  xp.cfg = cfg->xlat;
+  if (xo_check(&xp, err, sizeof err)) die("%s", err);
   if (o->wave_path && cfg->xlat_backend != XLAT_BACKEND_RTL)
     die("--wave: waveforms come from the verilated RTL: use --xlat rtl");
   if (!o->wave_path && (o->wave_from || o->wave_to || o->wave_walks))
@@ -542,29 +493,29 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   if (o->sig.path) sig_check(o, &info, h);
 
   patch_arg_t *const pargs = o->pargs;
+  unsigned nc = 0, nt = 0;
   for (unsigned i = 0; i < o->npargs; i++) {
-    patch_t *p = &o->patches[i];
-    p->cycle = pargs[i].cycle, p->id = pargs[i].id, p->name = pargs[i].sym;
-    uint64_t a;
-    if (strncmp(p->name, "0x", 2) == 0 || strncmp(p->name, "0X", 2) == 0) {
-      if (parse_u64(p->name, &a) || a > 0xffffffffu)
-        die("--patch-at: '%s': '%s' is not a 32-bit address", pargs[i].arg,
-            p->name);
-      p->addr = (uint32_t)a;
-    } else {
-      int r = elf_symbol(path, p->name, &p->addr, err, sizeof err);
-      if (r < 0) die("%s", err);
-      if (r > 0)
-        die("--patch-at: '%s': no function symbol '%s' in %s", pargs[i].arg,
-            p->name, path);
+    patch_arg_t *a = &pargs[i];
+    patch_t *p =
+        a->kind == PATCH_AT_CYCLE ? &o->patches[nc++] : &o->tpatches[nt++];
+    memset(p, 0, sizeof *p);
+    p->kind = (patch_kind_t)a->kind;
+    p->cycle = a->cycle, p->nth = a->nth, p->id = a->id, p->name = a->sym;
+    p->arg = a->arg;
+    p->addr = patch_addr(path, a->arg, p->name, "target");
+    if (p->kind == PATCH_AT_ENTRY) {
+      p->at = patch_addr(path, a->arg, a->at, "entry");
+      if (p->at - RAM_BASE > cfg->ram_size - 4)
+        die("--patch-at: '%s': entry address 0x%08" PRIx32
+            " is outside RAM (nothing runs there)",
+            a->arg, p->at);
+      h->entry_watch++;
     }
-    if (p->addr & 3)
-      die("--patch-at: '%s': address 0x%08" PRIx32
-          " is not 4-byte aligned (table entries hold bits 31:2)",
-          pargs[i].arg, p->addr);
+    if (p->kind == PATCH_AT_CALLID) h->callid_watch++;
   }
-  sort_patches(o->patches, o->npargs);
-  h->patches = o->patches, h->npatches = o->npargs;
+  sort_patches(o->patches, nc);
+  h->patches = o->patches, h->npatches = nc;
+  h->tpatches = o->tpatches, h->ntpatches = nt;
   cpu_update_event(h);
 
   if (o->trace_path) {
@@ -601,12 +552,42 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   }
 }
 
+/* A warning for every --patch-at whose trigger never came; counts them in
+ * h->st.patches_not_applied. */
+static void report_unapplied(hart_t *h) {
+  uint64_t end = cpu_cycles(h), n = 0;
+  for (unsigned i = h->next_patch; i < h->npatches; i++, n++)
+    fprintf(stderr,
+            "ctsim: warning: --patch-at %s was not applied: the run ended at "
+            "cycle %" PRIu64 "\n",
+            h->patches[i].arg, end);
+  for (unsigned i = 0; i < h->ntpatches; i++) {
+    const patch_t *p = &h->tpatches[i];
+    if (p->applied) continue;
+    n++;
+    if (p->kind == PATCH_AT_ENTRY)
+      fprintf(stderr,
+              "ctsim: warning: --patch-at %s was not applied: the program "
+              "never ran the instruction at 0x%08" PRIx32
+              " (the run ended at cycle %" PRIu64 ")\n",
+              p->arg, p->at, end);
+    else
+      fprintf(stderr,
+              "ctsim: warning: --patch-at %s was not applied: callid called "
+              "ID 0x%" PRIx32 " %" PRIu64 " time%s, not %" PRIu64
+              " (the run ended at cycle %" PRIu64 ")\n",
+              p->arg, p->id, p->seen, p->seen == 1 ? "" : "s", p->nth, end);
+  }
+  h->st.patches_not_applied = n;
+}
+
 int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   char err[512];
   fflush(stdout);
   run_end_t end = stats_run_end(h);
   int status = end.status;
   stats_print_stop(stderr, h);
+  report_unapplied(h);
   if (!o->quiet) stats_print(stderr, h, end);
   if (o->host_stats) {
     double s = host_s;

@@ -28,7 +28,10 @@ typedef struct {
 
 typedef struct {
   const char *arg;
-  uint64_t cycle;
+  int kind;       /* patch_kind_t */
+  uint64_t cycle; /* PATCH_AT_CYCLE */
+  uint64_t nth;   /* PATCH_AT_CALLID */
+  char at[256];   /* PATCH_AT_ENTRY: the symbol or 0x address */
   uint32_t id;
   const char *sym;
 } ctsim_patch_arg_t;
@@ -46,7 +49,8 @@ typedef struct {
   unsigned wave_margin;        /* cycles kept after each walk */
   ctsim_patch_arg_t pargs[CTSIM_MAX_PATCHES];
   unsigned npargs;
-  patch_t patches[CTSIM_MAX_PATCHES];
+  patch_t patches[CTSIM_MAX_PATCHES];  /* PATCH_AT_CYCLE */
+  patch_t tpatches[CTSIM_MAX_PATCHES]; /* the other triggers */
   ctsim_outfile_t json, log;
   ctsim_outfile_t sig;         /* --signature */
   uint32_t sig_begin, sig_end; /* its range */

@@ -709,9 +709,12 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   const xlat_config_t *g = &h->cfg.xlat;
   unsigned w = 0;
   for (unsigned l = 0; l < g->levels; l++) w += g->level_bits[l];
-  char what[96];
-  snprintf(what, sizeof what, "--patch-at %" PRIu64 ":0x%" PRIx32 ":%s",
-           p->cycle, p->id, p->name);
+  char what[600];
+  if (p->arg)
+    snprintf(what, sizeof what, "--patch-at %s", p->arg);
+  else
+    snprintf(what, sizeof what, "--patch-at %" PRIu64 ":0x%" PRIx32 ":%s",
+             p->cycle, p->id, p->name);
   if (!(h->ctroot & 1)) {
     sim_error(h,
               "%s: cycle %" PRIu64 ": ctroot is disabled (0x%08" PRIx32
@@ -787,6 +790,34 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
           "ctsim: cycle %" PRIu64 ": patched ID 0x%" PRIx32
           " -> %s (0x%08" PRIx32 ")\n",
           E, p->id, p->name, p->addr);
+}
+
+/* The --patch-at triggers of an instruction word at RAM offset off about to
+ * execute for the first time at E (the run loop checks this only when it
+ * decodes a word, and only while h->entry_watch > 0). */
+static void entry_patches(hart_t *h, uint32_t off, uint64_t E) {
+  for (unsigned i = 0; i < h->ntpatches && !h->stop; i++) {
+    patch_t *p = &h->tpatches[i];
+    if (p->kind != PATCH_AT_ENTRY || p->applied || p->at - RAM_BASE != off)
+      continue;
+    p->applied = 1;
+    h->entry_watch--;
+    apply_patch(h, p, E);
+  }
+}
+
+/* A callid of id entering EX at E, before its lookup: counts it for the
+ * --patch-at triggers on id's callids and applies those whose count it
+ * reaches (only while h->callid_watch > 0). */
+static void callid_patches(hart_t *h, uint32_t id, uint64_t E) {
+  for (unsigned i = 0; i < h->ntpatches && !h->stop; i++) {
+    patch_t *p = &h->tpatches[i];
+    if (p->kind != PATCH_AT_CALLID || p->applied || p->id != id) continue;
+    if (++p->seen < p->nth) continue;
+    p->applied = 1;
+    h->callid_watch--;
+    apply_patch(h, p, E);
+  }
 }
 
 /* ------------------------------------------------------------ run loop */

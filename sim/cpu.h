@@ -205,18 +205,34 @@ typedef struct {
   uint64_t traps;      /* synchronous exceptions taken */
   uint64_t interrupts; /* interrupts taken */
   uint64_t stall[STALL_COUNT];
-  uint64_t first_ex;    /* cycle the first instruction entered EX */
-  uint64_t callids;     /* callid executed (retired or faulted) */
-  uint64_t callid_cost; /* their cost: EX cycles + 1 + imem_lat each */
-  uint64_t patches;     /* --patch-at patches applied */
+  uint64_t first_ex;            /* cycle the first instruction entered EX */
+  uint64_t callids;             /* callid executed (retired or faulted) */
+  uint64_t callid_cost;         /* their cost: EX cycles + 1 + imem_lat each */
+  uint64_t patches;             /* --patch-at patches applied */
+  uint64_t patches_not_applied; /* --patch-at patches whose trigger never came
+                                   (set at the end of the run) */
 } stats_t;
 
-/* One --patch-at: at the first instruction boundary with E >= cycle, the leaf
- * entry of id becomes addr | 3 and id is invalidated. */
+/* When a --patch-at applies (docs/ctsim.md). */
+typedef enum {
+  PATCH_AT_CYCLE,  /* the first instruction boundary with E >= cycle */
+  PATCH_AT_ENTRY,  /* the boundary where the pc first equals `at` (the
+                      instruction there has not executed) */
+  PATCH_AT_CALLID, /* just before the nth callid of id looks it up */
+} patch_kind_t;
+
+/* One --patch-at: when its trigger comes, the leaf entry of id becomes
+ * addr | 3 and id is invalidated. */
 typedef struct {
-  uint64_t cycle;
+  patch_kind_t kind;
+  uint64_t cycle; /* PATCH_AT_CYCLE */
+  uint32_t at;    /* PATCH_AT_ENTRY: the address */
+  uint64_t nth;   /* PATCH_AT_CALLID: the count, >= 1 */
+  uint64_t seen;  /* PATCH_AT_CALLID: callids of id so far */
+  int applied;
   uint32_t id, addr;
   const char *name; /* the symbol (or the address as given) */
+  const char *arg;  /* the whole --patch-at argument */
 } patch_t;
 
 /* The hart: one plain struct. */
@@ -258,8 +274,13 @@ typedef struct hart {
   uint64_t xl_now;     /* lock-step: next accelerator cycle to step */
   uint64_t dport_free; /* first cycle the data-memory port is free (W of the
                           last load/store) */
-  patch_t *patches;
+  patch_t *patches;    /* PATCH_AT_CYCLE, sorted by cycle */
   unsigned npatches, next_patch;
+  /* the other triggers: checked only when an instruction word is decoded
+   * (the first entry of an address always decodes it) and in callid, and
+   * only while entry_watch / callid_watch count pending ones */
+  patch_t *tpatches;
+  unsigned ntpatches, entry_watch, callid_watch;
   struct ctw *trace;   /* --record-trace writer or NULL */
   int wave_open;       /* a waveform of h->xl is open (--wave) */
   uint64_t trace_next; /* cycle after the last recorded event completed */

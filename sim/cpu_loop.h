@@ -290,6 +290,13 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
 
 L_DECODE: /* an entry not decoded yet, or invalidated by a store */
   if (unlikely(off >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
+  /* --patch-at entry=SYM: the first run of an address always decodes it */
+  if (unlikely(h->entry_watch)) {
+    SYNC();
+    h->dport_free = dfree;
+    entry_patches(h, off, E);
+    if (h->stop) goto halt;
+  }
   rv_decode(insn_word(h, off), di);
   if (di->rd == 0) di->rd = 32;
   goto *lbl[di->op];
@@ -443,6 +450,10 @@ L_EBREAK:
                         unsigned f;
                         SYNC();
                         h->dport_free = dfree;
+                        if (unlikely(h->callid_watch)) { /* --patch-at callid=N */
+                          callid_patches(h, id, E);
+                          if (unlikely(h->stop)) goto halt;
+                        }
                         uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
                         if (unlikely(h->stop)) goto halt;
                         h->st.callids++;

@@ -171,13 +171,14 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
           ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
           ", \"mem_reads\": %" PRIu64 ", \"walk_cache_hits\": %" PRIu64
           ", \"faults\": %" PRIu64 ", \"invalidations\": %" PRIu64
-          ", \"patches\": %" PRIu64 ", \"callids\": %" PRIu64
-          ", \"callid_cycles\": %" PRIu64 ", \"cycles_per_callid\": %s},\n",
+          ", \"patches\": %" PRIu64 ", \"patches_not_applied\": %" PRIu64
+          ", \"callids\": %" PRIu64 ", \"callid_cycles\": %" PRIu64
+          ", \"cycles_per_callid\": %s},\n",
           backend_name(h), h->cfg.lockstep ? "true" : "false", c.clocked,
           c.name, h->xl ? "true" : "false", c.k.lookups, c.k.hits, c.k.misses,
           c.rate, c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits,
-          c.k.faults, c.k.invalidations, h->st.patches, h->st.callids,
-          h->st.callid_cost, c.avg);
+          c.k.faults, c.k.invalidations, h->st.patches,
+          h->st.patches_not_applied, h->st.callids, h->st.callid_cost, c.avg);
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32

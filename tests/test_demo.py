@@ -84,7 +84,7 @@ def check_demo(r):
 
 
 def test_demo_rtl():
-    r = ctsim_run(elf("demo", "demo.elf"), *PATCH)
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", *PATCH)
     assert r.stats["ctlb"]["backend"] == "rtl"
     check_demo(r)
 
@@ -106,8 +106,8 @@ def test_demo_without_external_patch_fails():
 
 
 def test_demo_lockstep_identical():
-    skip = ctsim_run(elf("demo", "demo.elf"), *PATCH)
-    lock = ctsim_run(elf("demo", "demo.elf"), "--lockstep", *PATCH)
+    skip = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", *PATCH)
+    lock = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", "--lockstep", *PATCH)
     assert lock.stats["ctlb"]["lockstep"] is True
     assert skip.comparable() == lock.comparable()
     assert skip.err == lock.err
@@ -169,7 +169,7 @@ def test_trace_wave_walks(tmp_path):
     (["HAND", "--level-bits", "40"], "--level-bits"),
     (["HAND", "--mem-lat", "0"], "--mem-lat"),
     (["HAND", "--level-bits", "4"], "does not fit the 4-bit table"),
-    (["HAND", "--backend", "c"], "use --backend rtl"),
+    (["HAND", "--backend", "c"], "use --xlat rtl"),
 ])
 def test_trace_wave_bad_input(tmp_path, args, msg):
     out = tmp_path / "w.vcd"

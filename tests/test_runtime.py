@@ -132,11 +132,12 @@ def test_hotpatch_doc_demo_excerpt_is_real():
     """Every line of docs/hotpatch.md's `make demo` excerpt (but the `...`
     elisions) occurs in the demo's real output."""
     text = (ROOT / "docs" / "hotpatch.md").read_text()
-    excerpt = re.search(r"```\nbuild/ctsim --patch-at 410000:0x10003:respond_v2 "
+    excerpt = re.search(r"```\nbuild/ctsim --xlat rtl --patch-at 410000:0x10003:respond_v2 "
                         r"build/firmware/demo/demo.elf\n(.*?)```", text, re.S).group(1)
-    r = ctsim_run(elf("demo", "demo.elf"), "--patch-at", "410000:0x10003:respond_v2")
+    r = ctsim_run(elf("demo", "demo.elf"), "--xlat", "rtl", "--patch-at",
+                  "410000:0x10003:respond_v2")
     real = set(r.out.splitlines())
-    full = subprocess.run([str(BIN / "ctsim"), "--patch-at",
+    full = subprocess.run([str(BIN / "ctsim"), "--xlat", "rtl", "--patch-at",
                            "410000:0x10003:respond_v2", str(elf("demo", "demo.elf"))],
                           capture_output=True, text=True, timeout=120)
     real |= set(full.stderr.splitlines())

@@ -57,6 +57,10 @@ CASES = [
     ("callid_mix-dmem3", "cycles/callid_mix.elf", ["--dmem-lat", "3", "--imem-lat", "2"]),
     ("bench-short", "firmware/bench/bench-short.elf", []),
     ("demo", "firmware/demo/demo.elf", "DEMO"),
+    # the other --patch-at triggers, and one that never comes (its warning)
+    ("demo-triggers", "firmware/demo/demo.elf",
+     ["--patch-at", "callid=21:0x10003:respond_v2", "--patch-at",
+      "entry=checksum_v2:0x10001:parse_v1", "--patch-at", "99000000:0x10003:respond_v1"]),
     ("cmpbench", "firmware/cmpbench/cmpbench.elf", []),
     ("cmpbench-l2", "firmware/cmpbench/cmpbench-l2.elf", ["--ctlb-levels", "10,10"]),
     ("cmpbench-l1", "firmware/cmpbench/cmpbench-l1.elf", ["--ctlb-levels", "10"]),
@@ -133,6 +137,11 @@ def test_quantum_does_not_matter(tmp_path, quantum):
         assert patch, "firmware/demo/program.mk has no DEMO_PATCH: update demo_patch_args()"
         compare(tmp_path, ["--xlat", "c", *patch, demo],
                 {"CTSIM_SC_QUANTUM": quantum}, what="demo quantum 97")
+    if quantum == "1":
+        demo = need(BUILD / "firmware" / "demo" / "demo.elf", "all")
+        compare(tmp_path, ["--xlat", "c", "--patch-at", "entry=checksum_v2:0x10003:respond_v2",
+                           "--patch-at", "callid=3:0x10001:parse_v1", demo],
+                {"CTSIM_SC_QUANTUM": quantum}, what="demo triggers quantum 1")
 
 
 def test_logs_and_traces_identical(tmp_path):
@@ -223,7 +232,10 @@ def test_bad_input_same_errors(tmp_path):
 
 def test_bad_quantum(tmp_path):
     hello = need(BUILD / "cycles" / "hello.elf", "all")
-    for q in ("0", "-1", "x", "", "4294967297"):
+    for q in ("0x10", "016"):   # the number rule of the options: 16 both
+        r = run(CTSIM_SC, [hello], {"CTSIM_SC_QUANTUM": q})
+        assert r.returncode == 0, (q, r.stderr)
+    for q in ("0", "-1", "x", "", "4294967297", " 5", "1_0"):
         r = run(CTSIM_SC, [hello], {"CTSIM_SC_QUANTUM": q})
         assert r.returncode == 2, (q, r.stderr)
         assert r.stderr.strip().splitlines() == [

@@ -231,7 +231,7 @@ def test_range_error_and_count(cttrace, tmp_path):
     assert int(s["faults"]) == 1 and int(s["range_faults"]) == 1
     assert int(s["hits"]) == 1 and int(s["misses"]) == 2
     # 32 covered bits: nothing is out of range
-    s = stats(cttrace, t, "--levels", "2")
+    s = stats(cttrace, t, "--ctlb-even-levels", "2")
     assert int(s["faults"]) == 0
 
 
@@ -287,8 +287,10 @@ def test_truncated_gzip(cttrace, gen_traces, tmp_path):
     (["--policy", "mru"], "--policy"),
     (["--level-bits", "20,12"], "level"),
     (["--level-bits", "12,x"], "--level-bits"),
-    (["--levels", "5"], "--levels"),
-    (["--levels", "2", "--level-bits", "8,8,8"], "--levels"),
+    (["--ctlb-even-levels", "5"], "--ctlb-even-levels"),
+    (["--levels", "2"], "--levels is ambiguous"),
+    (["--config", "e64w4-lru-l12.10.10"], "--config"),
+    (["--dmem-lat", "08x"], "--dmem-lat"),
     (["--walk-cache", "3"], "walk"),
     (["--mem-lat", "0"], "--mem-lat"),
     (["--mem-lat", "-1"], "--mem-lat"),
@@ -317,8 +319,10 @@ def test_missing_trace_and_files(cttrace, tmp_path):
 def test_help_lists_every_option(cttrace):
     r = run(cttrace, "--help")
     assert r.returncode == 0
-    for opt in ("--backend", "--entries", "--ways", "--policy", "--level-bits", "--levels",
-                "--walk-cache", "--lfsr-seed", "--mem-lat", "--range-faults", "--stats-json",
+    for opt in ("--xlat", "--ctlb-entries", "--ctlb-ways", "--ctlb-policy", "--ctlb-levels",
+                "--ctlb-even-levels", "--walk-cache", "--lfsr-seed", "--dmem-lat", "--config",
+                "--backend", "--entries", "--ways", "--policy", "--level-bits", "--mem-lat",
+                "--range-faults", "--stats-json",
                 "--max-table-mb", "--speed", "--quiet", "--help"):
         assert opt in r.stdout, opt
 

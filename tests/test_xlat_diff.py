@@ -66,19 +66,24 @@ BAD = [
     (["--entries", "2048", "--ways", "4"], "entries"),
     (["--ways", "3"], "ways"),
     (["--entries", "16", "--ways", "32"], "ways"),
-    (["--levels", "20.10.10"], "level_bits"),
-    (["--levels", "12.0.10"], "level_bits[1]"),
-    (["--levels", "4.4.4.4.4"], "--levels"),
-    (["--levels", ""], "--levels"),
+    (["--ctlb-levels", "20.10.10"], "each level width must be 1..16"),
+    (["--ctlb-levels", "12.0.10"], "each level width must be 1..16"),
+    (["--ctlb-levels", "4.4.4.4.4"], "--ctlb-levels"),
+    (["--ctlb-levels", ""], "--ctlb-levels"),
+    (["--level-bits", "12,10,010,1"], "add up to 33 bits"),
+    (["--levels", "12.10.10"], "--levels is ambiguous"),  # cttrace's was a count
+    (["--ctlb-even-levels", "1"], "--ctlb-even-levels"),
+    (["--dmem-lat", "2"], "unknown option"),       # no memory latency in xlat-diff
     (["--policy", "mru"], "policy"),
-    (["--walk-cache", "3"], "walk_cache"),
-    (["--walk-cache", "128"], "walk_cache"),
-    (["--lfsr-seed", "70000"], "lfsr_seed"),
+    (["--walk-cache", "3"], "--walk-cache"),
+    (["--walk-cache", "128"], "--walk-cache"),
+    (["--lfsr-seed", "70000"], "--lfsr-seed"),
+
     (["--config", "e64w4-mru-l12-wc0"], "policy"),
     (["--config", "nonsense"], "--config"),
     (["--ops", "-5"], "--ops"),
-    (["--ops", "0"], "--ops must be at least 1"),      # would compare nothing
-    (["--seeds", "0"], "--seeds must be at least 1"),
+    (["--ops", "0"], "--ops: '0' is not a number in 1.."),      # would compare nothing
+    (["--seeds", "0"], "--seeds: '0' is not a number in 1.."),
     (["--bogus"], "--bogus"),
 ]
 
@@ -99,7 +104,9 @@ def test_help():
         p = subprocess.run([str(need(BUILD / exe, f"build/{exe}")), "--help"],
                            capture_output=True, text=True)
         assert p.returncode == 0 and "usage:" in p.stdout
-        for opt in ("--entries", "--ways", "--policy", "--levels", "--walk-cache", "--config"):
+        for opt in ("--ctlb-entries", "--ctlb-ways", "--ctlb-policy", "--ctlb-levels",
+                    "--ctlb-even-levels", "--walk-cache", "--lfsr-seed", "--config",
+                    "--entries", "--ways", "--policy", "--level-bits", "--xlat", "--backend"):
             assert opt in p.stdout, (exe, opt)
 
 
@@ -124,7 +131,7 @@ def test_diff_catches_a_wrong_c_model(tmp_path, cfg, orig, mutant):
     exe = tmp_path / "xlat-diff-mutant"
     m = BUILD.parent / "model"
     subprocess.run(["cc", "-std=c11", "-O1", f"-I{m}", "-o", str(exe), str(tmp_path / "xlat_c.c"),
-                    str(m / "xlat.c"), str(m / "xlat_diff.c"), "-ldl"], check=True)
+                    str(m / "xlat.c"), str(m / "xlat_opts.c"), str(m / "xlat_diff.c"), "-ldl"], check=True)
     p = subprocess.run([str(exe), "--config", cfg, "--seeds", "3", "--ops", "20000"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 1, p.stdout + p.stderr

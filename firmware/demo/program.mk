@@ -1,5 +1,5 @@
 # demo: the hot-patching demo (docs/hotpatch.md). `make demo` builds the
-# simulator and the ELF and runs it on the RTL backend: the firmware patches
+# simulator and the ELF and runs it on the RTL backend (--xlat rtl): the firmware patches
 # checksum from its timer interrupt, ctsim patches respond from outside at
 # DEMO_PATCH_CYCLE (between requests 19 and 20: request k starts at cycle
 # (k + 1) * DEMO_PERIOD).
@@ -14,7 +14,7 @@ DEMO_CFLAGS       := -DDEMO_PERIOD=$(DEMO_PERIOD) -DDEMO_REQUESTS=$(DEMO_REQUEST
 $(eval $(call fw_program,demo,firmware/demo/demo.c firmware/common/callid.c,$(DEMO_CFLAGS)))
 
 demo: $(SETUP) $(BUILD)/ctsim $(DEMO_ELF)
-	$(BUILD)/ctsim $(DEMO_PATCH) $(DEMO_ELF)
+	$(BUILD)/ctsim --xlat rtl $(DEMO_PATCH) $(DEMO_ELF)
 
 # make wave: the demo with a waveform of the table walks (scripts/wave.sh,
 # docs/waves.md: ctsim --wave FILE --wave-walks-only).

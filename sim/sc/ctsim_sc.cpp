@@ -15,6 +15,7 @@
 #include "ct_cpu.h"
 #include "ct_memory.h"
 #include "ct_xlat.h"
+#include "xlat_opts.h"
 
 static const char help_extra[] =
     "\n"
@@ -27,11 +28,8 @@ static const char help_extra[] =
 static uint64_t quantum_from_env() {
   const char *s = std::getenv("CTSIM_SC_QUANTUM");
   if (!s) return 100000;
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(s, &end, 10);
-  if (!*s || *s == '-' || *s == '+' || errno || *end || v < 1 ||
-      v > (1ull << 32))
+  uint64_t v; /* the number rule of every option (model/xlat_opts.h) */
+  if (xo_number(s, &v) || v < 1 || v > (1ull << 32))
     ctsim_die("CTSIM_SC_QUANTUM: '%s' is not a number in 1..4294967296", s);
   return v;
 }

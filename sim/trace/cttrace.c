@@ -24,6 +24,7 @@
 
 #include "ctrace_read.h"
 #include "xlat.h"
+#include "xlat_opts.h"
 
 #define TABLE_BASE 0x80000000u /* where the root table is placed */
 #define HANDLER_BASE 0x40000000u
@@ -101,7 +102,6 @@ typedef struct {
   const char *trace;
   xlat_backend_t backend;
   xlat_config_t cfg;
-  int levels_given, bits_given;
   uint32_t mem_lat;
   int range_count;
   const char *json;
@@ -126,29 +126,12 @@ static void usage(FILE *f) {
       "through the\n"
       "call-translation accelerator without a CPU and prints its statistics.\n"
       "\n"
-      "  --backend c|rtl       accelerator implementation (default c)\n"
-      "  --entries N           CTLB entries, power of two 1..1024 (default "
-      "64)\n"
-      "  --ways N              ways, power of two dividing entries; N = "
-      "entries is fully\n"
-      "                        associative (default 4)\n"
-      "  --policy P            replacement: lru, plru, fifo, random (default "
-      "lru)\n"
-      "  --level-bits A,B,..   index bits per table level, root first, each "
-      "1..16, sum <= 32\n"
-      "                        (default 12,10,10)\n"
-      "  --levels N            table levels 1..4; without --level-bits the 32 "
-      "ID bits are\n"
-      "                        split evenly (2: 16,16; 3: 11,11,10; 4: "
-      "8,8,8,8)\n"
-      "  --walk-cache N        walk-cache entries: 0 (off) or a power of two "
-      "<= 64 (default 0)\n"
-      "  --lfsr-seed N         seed of the random policy's LFSR (default 0: "
-      "built-in seed)\n"
-      "  --mem-lat N           memory latency of a walk read in cycles, >= 1: "
-      "a read accepted\n"
-      "                        in cycle t is answered in cycle t+N (default "
-      "1)\n"
+      "options (numbers decimal or 0x hex):\n");
+  xo_help(f, XO_ALL, XO_ALL, 24,
+          "latency of a walk read in cycles: a read accepted in\n"
+          "cycle t is answered in cycle t+N, 1..1000000 (default 1)");
+  fprintf(
+      f,
       "  --range-faults error|count\n"
       "                        an ID wider than the table covers: error "
       "(default; exit 2,\n"
@@ -165,8 +148,10 @@ static void usage(FILE *f) {
       "1024)\n"
       "  --wave FILE           dump a waveform of the accelerator (VCD, or FST "
       "if FILE ends\n"
-      "                        in .fst); needs --backend rtl. Its time axis "
-      "counts the\n"
+      "                        in .fst) of the verilated RTL, so it selects "
+      "--xlat rtl\n"
+      "                        (with --xlat c: an error). Its time axis counts "
+      "the\n"
       "                        accelerator's cycles (gaps while it is idle are "
       "skipped)\n"
       "  --wave-from C, --wave-to C\n"
@@ -197,44 +182,19 @@ static void die(int code, const char *fmt, ...) {
   exit(code);
 }
 
-static uint64_t parse_u(const char *opt, const char *s, uint64_t max) {
-  char *end;
-  errno = 0;
-  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-    die(2, "option %s: '%s' is not a number", opt, s ? s : "");
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno || *end) die(2, "option %s: '%s' is not a number", opt, s);
-  if (v > max) die(2, "option %s: %s is above %" PRIu64, opt, s, max);
+static uint64_t parse_u(const char *opt, const char *s, uint64_t lo,
+                        uint64_t hi) {
+  uint64_t v;
+  char err[256];
+  if (xo_number_in(opt, s, lo, hi, &v, err, sizeof err))
+    die(2, "option %s", err);
   return v;
-}
-
-static void parse_bits(opts_t *o, const char *s) {
-  char buf[128];
-  if (strlen(s) >= sizeof buf)
-    die(2, "option --level-bits: '%s' is too long", s);
-  strcpy(buf, s);
-  uint32_t n = 0;
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok;
-       tok = strtok_r(NULL, ",", &save)) {
-    if (n == XLAT_MAX_LEVELS)
-      die(2, "option --level-bits: more than %d levels", XLAT_MAX_LEVELS);
-    o->cfg.level_bits[n++] = (uint32_t)parse_u("--level-bits", tok, 32);
-  }
-  if (n == 0) die(2, "option --level-bits: no numbers in '%s'", s);
-  for (uint32_t i = n; i < XLAT_MAX_LEVELS; i++) o->cfg.level_bits[i] = 0;
-  if (o->levels_given && o->cfg.levels != n)
-    die(2, "option --levels: %u levels but --level-bits lists %u",
-        o->cfg.levels, n);
-  o->cfg.levels = n;
-  o->bits_given = 1;
 }
 
 static void parse_args(opts_t *o, int argc, char **argv) {
   memset(o, 0, sizeof *o);
-  xlat_config_default(&o->cfg);
-  o->backend = XLAT_BACKEND_C;
-  o->mem_lat = 1;
+  xo_params_t xp;
+  xo_defaults(&xp);
   o->max_table_mb = 1024;
   o->wave_margin = 4;
   for (int i = 1; i < argc; i++) {
@@ -249,6 +209,13 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       o->trace = a;
       continue;
     }
+    /* the accelerator's parameters (model/xlat_opts.h) */
+    int k = xo_parse_arg("cttrace", XO_ALL, argc, argv, &i, &xp);
+    if (k < 0) {
+      if (wave_pending) remove(wave_tmp);
+      exit(2);
+    }
+    if (k) continue;
     /* --opt=value or --opt value */
     char name[64];
     const char *val = NULL;
@@ -276,51 +243,17 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       continue;
     }
     static const char *valued[] = {
-        "--backend",    "--entries",      "--ways",       "--policy",
-        "--level-bits", "--levels",       "--walk-cache", "--lfsr-seed",
-        "--mem-lat",    "--range-faults", "--stats-json", "--max-table-mb",
-        "--wave",       "--wave-from",    "--wave-to",    "--wave-margin"};
+        "--range-faults", "--stats-json", "--max-table-mb", "--wave",
+        "--wave-from",    "--wave-to",    "--wave-margin"};
     int known = 0;
-    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
-      if (strcmp(name, valued[k]) == 0) known = 1;
+    for (size_t j = 0; j < sizeof valued / sizeof *valued; j++)
+      if (strcmp(name, valued[j]) == 0) known = 1;
     if (!known) die(2, "unknown option '%s' (see --help)", name);
     if (!val) {
       if (i + 1 >= argc) die(2, "option %s needs a value", name);
       val = argv[++i];
     }
-    if (strcmp(name, "--backend") == 0) {
-      if (strcmp(val, "c") == 0)
-        o->backend = XLAT_BACKEND_C;
-      else if (strcmp(val, "rtl") == 0)
-        o->backend = XLAT_BACKEND_RTL;
-      else
-        die(2, "option --backend: '%s' is neither c nor rtl", val);
-    } else if (strcmp(name, "--entries") == 0) {
-      o->cfg.entries = (uint32_t)parse_u(name, val, 1u << 20);
-    } else if (strcmp(name, "--ways") == 0) {
-      o->cfg.ways = (uint32_t)parse_u(name, val, 1u << 20);
-    } else if (strcmp(name, "--policy") == 0) {
-      if (xlat_policy_parse(val, &o->cfg.policy) != 0)
-        die(2, "option --policy: unknown policy '%s' (lru, plru, fifo, random)",
-            val);
-    } else if (strcmp(name, "--level-bits") == 0) {
-      parse_bits(o, val);
-    } else if (strcmp(name, "--levels") == 0) {
-      uint32_t n = (uint32_t)parse_u(name, val, XLAT_MAX_LEVELS);
-      if (n < 1) die(2, "option --levels: must be 1..%d", XLAT_MAX_LEVELS);
-      if (o->bits_given && o->cfg.levels != n)
-        die(2, "option --levels: %u levels but --level-bits lists %u", n,
-            o->cfg.levels);
-      o->cfg.levels = n;
-      o->levels_given = 1;
-    } else if (strcmp(name, "--walk-cache") == 0) {
-      o->cfg.walk_cache = (uint32_t)parse_u(name, val, 1u << 20);
-    } else if (strcmp(name, "--lfsr-seed") == 0) {
-      o->cfg.lfsr_seed = (uint32_t)parse_u(name, val, 0xFFFFFFFFu);
-    } else if (strcmp(name, "--mem-lat") == 0) {
-      o->mem_lat = (uint32_t)parse_u(name, val, 1000000);
-      if (o->mem_lat < 1) die(2, "option --mem-lat: must be at least 1");
-    } else if (strcmp(name, "--range-faults") == 0) {
+    if (strcmp(name, "--range-faults") == 0) {
       if (strcmp(val, "error") == 0)
         o->range_count = 0;
       else if (strcmp(val, "count") == 0)
@@ -331,24 +264,23 @@ static void parse_args(opts_t *o, int argc, char **argv) {
       if (!*val) die(2, "option --stats-json: empty file name");
       o->json = val;
     } else if (strcmp(name, "--max-table-mb") == 0) {
-      o->max_table_mb = parse_u(name, val, 1u << 20);
-      if (o->max_table_mb < 1)
-        die(2, "option --max-table-mb: must be at least 1");
+      o->max_table_mb = parse_u(name, val, 1, 1u << 20);
     } else if (strcmp(name, "--wave") == 0) {
       if (!*val) die(2, "option --wave: empty file name");
       o->wave = val;
     } else if (strcmp(name, "--wave-from") == 0) {
-      o->wave_from = parse_u(name, val, UINT64_MAX - 1);
+      o->wave_from = parse_u(name, val, 0, UINT64_MAX - 1);
     } else if (strcmp(name, "--wave-to") == 0) {
-      o->wave_to = parse_u(name, val, UINT64_MAX - 1);
-      if (o->wave_to < 1) die(2, "option --wave-to: must be at least 1");
+      o->wave_to = parse_u(name, val, 1, UINT64_MAX - 1);
     } else if (strcmp(name, "--wave-margin") == 0) {
-      o->wave_margin = (uint32_t)parse_u(name, val, 1000);
+      o->wave_margin = (uint32_t)parse_u(name, val, 0, 1000);
     }
   }
-  if (o->wave && o->backend != XLAT_BACKEND_RTL)
+  /* --wave needs the RTL: it selects it unless --xlat says otherwise */
+  if (o->wave && !xp.backend_given) xp.backend = XLAT_BACKEND_RTL;
+  if (o->wave && xp.backend != XLAT_BACKEND_RTL)
     die(2,
-        "option --wave: waveforms come from the verilated RTL: use --backend "
+        "option --wave: waveforms come from the verilated RTL: use --xlat "
         "rtl");
   if (!o->wave && (o->wave_from || o->wave_to || o->wave_walks))
     die(2, "options --wave-from/--wave-to/--wave-walks-only need --wave FILE");
@@ -356,14 +288,11 @@ static void parse_args(opts_t *o, int argc, char **argv) {
     die(2, "option --wave-to: %" PRIu64 " is not after --wave-from %" PRIu64,
         o->wave_to, o->wave_from);
   if (!o->trace) die(2, "no trace given (see --help)");
-  if (o->levels_given && !o->bits_given) {
-    uint32_t n = o->cfg.levels;
-    for (uint32_t l = 0; l < XLAT_MAX_LEVELS; l++)
-      o->cfg.level_bits[l] = l < n ? 32 / n + (l < 32 % n ? 1 : 0) : 0;
-  }
-  char err[256];
-  if (xlat_config_check(&o->cfg, err, sizeof err) != 0)
-    die(2, "bad configuration: %s", err);
+  char err[512];
+  if (xo_check(&xp, err, sizeof err) != 0) die(2, "bad configuration: %s", err);
+  o->cfg = xp.cfg;
+  o->backend = xp.backend;
+  o->mem_lat = xp.dmem_lat;
 }
 
 /* ---------------------------------------------------------------- the run */
