@@ -85,7 +85,8 @@ static const char usage[] =
     "  --host-stats        also print host CPU seconds, simulated MIPS, host "
     "ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
-    "  -q, --quiet         no summary on stderr\n"
+    "  -q, --quiet         no summary on stderr, no note of an on-demand RTL "
+    "build\n"
     "  -h, --help          this text\n"
     "  -V, --version       the version\n"
     "\n"
@@ -469,6 +470,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
   if (optind + 1 < argc)
     die("one program only, got also '%s' (see --help)", argv[optind + 1]);
   o->path = argv[optind];
+  xlat_set_quiet(o->quiet); /* -q: no word of an on-demand RTL build either */
 }
 
 void ctsim_check_config(const ctsim_opts_t *o) {
