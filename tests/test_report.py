@@ -76,7 +76,11 @@ def test_report_with_mechanisms(cttrace, setup):
     assert "(all agree)" in md  # the fully associative LRU points vs stackdist.py
     assert "| trampoline (call to a stub that jumps) | `trampoline` | 5.00 |" in md
     assert "| callid, CTLB miss, 3 levels | `callid_miss_l3` | 11.00 |" in md
-    assert "scripts/report.py" in md and "Machine:" in md
+    assert "scripts/report.py" in md and "Software: Python " in md
+    # nothing host- or run-dependent (machine, times: on stderr), and the inputs hash
+    assert report.machine().split(",")[0] not in md and "Machine:" not in md
+    assert not re.search(r"\b\d+ s\b", md), md
+    assert re.search(r"^Inputs: sha256 `[0-9a-f]{64}`", md, re.M)
     # walk cycles per miss without walk cache: levels*(1+L)+1 (docs/accelerator.md)
     row1 = re.search(r"\| 1 \| ([0-9.]+) \| ([0-9.]+) \|", md)
     row2 = re.search(r"\| 2 \| ([0-9.]+) \| ([0-9.]+) \|", md)
