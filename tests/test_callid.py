@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from conftest import strip_build_notes
 from sim_helpers import ROOT, program, run, run_stats
 
 BUILD = ROOT / "build"
@@ -489,11 +490,9 @@ def all_elfs():
 
 
 def strip_mode(text):
-    # also the note of an on-demand RTL build (the first use of a configuration)
-    return re.sub(r"(?m)backend \w+ \([^)]*\)|"
-                  r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+|"
-                  r"^xlat: (building|waiting for another process building) the RTL "
-                  r"model .*\n", "", text)
+    return re.sub(r"backend \w+ \([^)]*\)|"
+                  r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+", "",
+                  strip_build_notes(text))
 
 
 CASES = [(e, []) for e in all_elfs()] + [
