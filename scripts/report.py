@@ -323,6 +323,30 @@ def walkcache_tables(rows, grid="walkcache"):
     return out
 
 
+# The configuration columns each grid's tables (and plots) show, per trace.
+TABLE_SHOWN = {"hitrate": ("entries", "ways", "policy"),
+               "penalty": ("levels", "walk_cache", "mem_lat"),
+               "walkcache": ("levels", "walk_cache", "mem_lat")}
+
+
+def check_tables_show_all(rows):
+    """The report's tables keep one row per cell: a grid that varies a column
+    they do not show would lose rows, so it is refused, naming the column (the
+    plots alone would average over it: scripts/plots.py)."""
+    for grid, shown in TABLE_SHOWN.items():
+        grows = [r for r in rows if r["grid"] == grid and
+                 (grid != "penalty" or r["walk_cycles_per_miss"])]
+        for tr in dict.fromkeys(r["trace"] for r in grows):
+            hidden = plots.hidden_varied([r for r in grows if r["trace"] == tr], shown)
+            if hidden:
+                c, vals = hidden[0]
+                raise ReportError(
+                    f"report: grid '{grid}', trace {tr}: column '{c}' varies "
+                    f"({', '.join(vals)}) but the report's tables show only "
+                    f"{', '.join(shown)}: give it one value in this grid (or plot the CSV "
+                    "with scripts/plots.py, which averages over it)")
+
+
 def write_report(path, ctx):
     L = []
     a = L.append
@@ -511,6 +535,7 @@ def run(args):
             raise ReportError("report: the sweep failed (message above); report not written")
         sweep_s = time.monotonic() - ts
         rows = plots.read_csv(csv_path, plots.SWEEP_REQUIRED)
+        check_tables_show_all(rows)
         grids = {r["grid"] for r in rows}
         hit_pngs = plots.plot_hitrate(csv_path, stage) if "hitrate" in grids else []
         pen_pngs = plots.plot_penalty(csv_path, stage) if "penalty" in grids else []

@@ -94,6 +94,21 @@ def test_report_with_mechanisms(cttrace, setup):
     assert [p.name for p in (setup / "work").iterdir() if p.name.startswith("stage-")] == []
 
 
+def test_report_refuses_a_column_its_tables_drop(cttrace, setup):
+    """A grid varying a column the tables do not show (two LFSR seeds): the
+    report would keep one of the rows per cell, so it refuses, naming the column,
+    and writes nothing."""
+    cfg = setup / "cfg.yaml"
+    cfg.write_text(cfg.read_text().replace("    policy: [lru, fifo]\n",
+                                           "    policy: [lru, fifo]\n    lfsr_seed: [1, 2]\n"))
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "grid 'hitrate'" in lines[0] and \
+        "column 'lfsr_seed' varies (1, 2)" in lines[0], r.stderr
+    assert not (setup / "docs" / "report.md").exists()
+
+
 def test_report_without_benchmark_says_omitted(cttrace, setup):
     r = run_report(setup, "--cmpbench-run", str(setup / "none.elf") + ":10")
     assert r.returncode == 0, r.stderr
