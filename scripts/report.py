@@ -522,8 +522,18 @@ def run(args):
     outdir = os.path.dirname(out)
     if not os.path.isdir(outdir):
         raise ReportError(f"report: option --out: directory {outdir} does not exist")
+    if os.path.isdir(out):
+        raise ReportError(f"report: option --out: {args.out} is a directory (give the "
+                          "report's file name)")
     png_dir = os.path.join(outdir, "report")
-    os.makedirs(args.work, exist_ok=True)
+    if os.path.exists(png_dir) and not os.path.isdir(png_dir):
+        raise ReportError(f"report: {png_dir} (the plots' folder) is not a directory")
+    if os.path.exists(args.work) and not os.path.isdir(args.work):
+        raise ReportError(f"report: option --work: {args.work} is not a directory")
+    try:
+        os.makedirs(args.work, exist_ok=True)
+    except OSError as e:
+        raise ReportError(f"report: option --work: cannot create {args.work}: {e.strerror}")
     stage = tempfile.mkdtemp(prefix="stage-", dir=args.work)
     try:
         csv_path = os.path.join(args.work, f"sweep-{cfg.name}.csv")

@@ -9,7 +9,9 @@ for scripts/sweeps/default.yaml). docs/sweeps.md describes the format:
   traces:                          # name -> trace; in this order
     lua-sort: traces/real/lua-sort.ct.gz       # a file (relative: repo root)
     zipf: {gen: zipf, count: 100000, ids: 2000, skew: 1.0, seed: 1}
-                                   # a tracegen.py run (options without --)
+                                   # a tracegen.py run (options without --),
+                                   # checked with tracegen's limits (count at
+                                   # most 10000000, see tracegen.py --help)
   grids:                           # each grid is a cross product
     - name: hitrate
       traces: [lua-sort, zipf]     # optional, default: all traces

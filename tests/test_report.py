@@ -94,6 +94,27 @@ def test_report_with_mechanisms(cttrace, setup):
     assert [p.name for p in (setup / "work").iterdir() if p.name.startswith("stage-")] == []
 
 
+def test_bad_paths_refused_before_the_sweep(cttrace, setup):
+    """--out a directory, --work a file, the plots' folder a file: one line
+    before anything runs (these failed with a traceback, --out only after the
+    whole sweep)."""
+    (setup / "afile").write_text("x")
+    for extra, frag in ((["--out", str(setup / "docs")], "option --out"),
+                        (["--work", str(setup / "afile")], "option --work"),
+                        (["--work", str(setup / "afile" / "sub")], "option --work")):
+        r = subprocess.run([PY, str(ROOT / "scripts" / "report.py"), "--config",
+                            str(setup / "cfg.yaml"), "--out", str(setup / "docs" / "report.md"),
+                            "--work", str(setup / "work"), "-q", *extra],
+                           capture_output=True, text=True, timeout=60)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and frag in lines[0], (extra, r.stderr)
+        assert not (setup / "work").exists(), extra
+    (setup / "docs" / "report").write_text("x")
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 2 and "not a directory" in r.stderr and "Traceback" not in r.stderr
+    assert not (setup / "work").exists()
+
+
 def test_report_refuses_a_column_its_tables_drop(cttrace, setup):
     """A grid varying a column the tables do not show (two LFSR seeds): the
     report would keep one of the rows per cell, so it refuses, naming the column,

@@ -252,3 +252,17 @@ def test_sampling_helpers():
     # each position of a 3-element shuffle takes each value about 1/3 of the time
     firsts = collections.Counter(tracegen.shuffled(rng, range(3))[0] for _ in range(6000))
     assert all(abs(firsts[v] - 2000) < 5 * math.sqrt(6000 * (1 / 3) * (2 / 3)) for v in range(3))
+
+
+def test_count_bound_documented_where_used():
+    """tracegen's upper bound on --count (tracegen.MAX_COUNT) is the number the
+    docs and both --help texts give."""
+    import tracegen
+    n = str(tracegen.MAX_COUNT)
+    for doc in ("docs/traces.md", "docs/sweeps.md"):
+        assert f"at most\n{n}" in (ROOT / doc).read_text() or \
+            f"at most {n}" in (ROOT / doc).read_text(), doc
+    for script in ("tracegen.py", "sweep.py"):
+        r = subprocess.run([PY, str(ROOT / "scripts" / script), "--help"], capture_output=True,
+                           text=True)
+        assert r.returncode == 0 and n in r.stdout, script
