@@ -8,7 +8,8 @@ comparison (cycles per call per call mechanism).
   penalty    one PNG per trace, penalty-TRACE.png: walk cycles per miss and
              cycles per call vs memory latency, one line per number of table
              levels, solid without and dashed with a walk cache
-             (rows of the grid --grid, default 'penalty')
+             (rows of the grid --grid, default 'penalty'; a row without
+             misses has no walk cycles per miss and is in the right panel only)
   mechanisms mechanisms.png: a bar per mechanism from a mechanism CSV with the
              columns mechanism,levels,cycles_per_call (levels empty where it does
              not apply), as written by scripts/report.py from the comparison
@@ -186,16 +187,22 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
         raise PlotError(f"plots: {csv_path}: no rows of grid '{grid}'")
     out = []
     for tr in _traces(rows):
-        series = {}  # (levels, walk_cache) -> {mem_lat: [(wpm, cpc), ...]}
-        trows = [r for r in rows if r["trace"] == tr and r["walk_cycles_per_miss"] != ""]
+        # (levels, walk_cache) -> {mem_lat: [(wpm or None without misses, cpc), ...]}
+        series = {}
+        trows = [r for r in rows if r["trace"] == tr]
         for r in trows:
             key = (_num(r, "levels", csv_path, int), _num(r, "walk_cache", csv_path, int))
+            wpm = None if r["walk_cycles_per_miss"] == "" else \
+                _num(r, "walk_cycles_per_miss", csv_path)
             series.setdefault(key, {}).setdefault(_num(r, "mem_lat", csv_path, int), []).append(
-                (_num(r, "walk_cycles_per_miss", csv_path), _num(r, "cycles_per_call", csv_path)))
-        if not series:
-            continue
+                (wpm, _num(r, "cycles_per_call", csv_path)))
         note = _averaged(hidden_varied(trows, ("levels", "walk_cache", "mem_lat")), csv_path,
                          f"miss penalty, trace {tr}")
+        no_miss = sum(r["walk_cycles_per_miss"] == "" for r in trows)
+        if no_miss:
+            print(f"plots: {csv_path}: miss penalty, trace {tr}: {no_miss} of {len(trows)} "
+                  "rows have no misses (no walk cycles per miss): they are in the cycles "
+                  "per call panel only", file=sys.stderr)
         levels = sorted({k[0] for k in series})
         wcs = sorted({k[1] for k in series})
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
@@ -205,14 +212,20 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
             style = "-" if wc == wcs[0] else "--"
             label = f"{lv} level{'s' if lv > 1 else ''}" + \
                 (f", walk cache {wc}" if wc else "")
-            for i, ax in enumerate(axes):
-                ax.plot(xs, [_mean([v[i] for v in pts[x]]) for x in xs], style, marker="o",
-                        markersize=3, color=color, label=label, linewidth=1.2)
+            wx = [x for x in xs if any(v[0] is not None for v in pts[x])]
+            axes[0].plot(wx, [_mean([v[0] for v in pts[x] if v[0] is not None]) for x in wx],
+                         style, marker="o", markersize=3, color=color, label=label,
+                         linewidth=1.2)
+            axes[1].plot(xs, [_mean([v[1] for v in pts[x]]) for x in xs], style, marker="o",
+                         markersize=3, color=color, label=label, linewidth=1.2)
         for ax, ylab in zip(axes, ("walk cycles per miss", "cycles per call")):
             ax.set_xscale("log", base=2)
             ax.set_xlabel("memory latency (cycles per table read)")
             ax.set_ylabel(ylab)
-        axes[0].set_yscale("log", base=2)
+        if no_miss < len(trows):
+            axes[0].set_yscale("log", base=2)
+        if no_miss:
+            axes[0].set_title(f"({no_miss} rows without misses: right panel only)", fontsize=8)
         axes[0].legend(fontsize=7)
         fig.suptitle(f"Miss penalty: {tr}{note}")
         fig.tight_layout()
