@@ -252,6 +252,15 @@ def test_mode_differences_are_caught(change, what):
     assert len(probs) == 1 and what in probs[0], probs
 
 
+def test_build_note_is_no_mode_difference():
+    # the first run of a configuration on the RTL backend builds it and says so
+    note = "xlat: building the RTL model e16w1-lru-l12.10.10-wc0 (once)\n"
+    built = fake(err=note + "e backend rtl (clocked 9 cycles)\n", mode=("rtl", False))
+    assert harness.compare_modes([fake(), built]) == []
+    probs = harness.compare_modes([fake(), fake(err=note + "x\n", mode=("rtl", False))])
+    assert len(probs) == 1 and "stderr" in probs[0], probs
+
+
 @pytest.mark.parametrize("args,opt", [(["--seeds", "1-x"], "--seeds"),
                                       (["--seeds", "5-1"], "--seeds"),
                                       (["--configs", "0"], "--configs"),
