@@ -256,7 +256,9 @@ def hitrate_tables(rows, grid="hitrate"):
 
 
 def penalty_tables(rows, grid="penalty"):
-    rows = [r for r in rows if r["grid"] == grid and r["walk_cycles_per_miss"]]
+    """Walk cycles per miss ('-' for a point without misses) and cycles per call
+    (every point)."""
+    rows = [r for r in rows if r["grid"] == grid]
     if not rows:
         return []
     lats = sorted({int(r["mem_lat"]) for r in rows})
@@ -273,8 +275,9 @@ def penalty_tables(rows, grid="penalty"):
                 table.setdefault(int(r["levels"]), {})[int(r["mem_lat"])] = \
                     r["walk_cycles_per_miss"]
         for lv in sorted(table):
-            out.append(f"| {lv} | " + " | ".join(_f(table[lv].get(m, "nan"), 2)
-                                                for m in lats) + " |")
+            cells = [table[lv].get(m) for m in lats]
+            out.append(f"| {lv} | " + " | ".join("" if c is None else _f(c, 2) if c else "-"
+                                                for c in cells) + " |")
         out.append("")
     out.append("**Cycles per call, 64 entries 4-way LRU** (rows: trace, levels, walk cache; "
                "columns: memory latency)\n")
@@ -334,8 +337,7 @@ def check_tables_show_all(rows):
     they do not show would lose rows, so it is refused, naming the column (the
     plots alone would average over it: scripts/plots.py)."""
     for grid, shown in TABLE_SHOWN.items():
-        grows = [r for r in rows if r["grid"] == grid and
-                 (grid != "penalty" or r["walk_cycles_per_miss"])]
+        grows = [r for r in rows if r["grid"] == grid]
         for tr in dict.fromkeys(r["trace"] for r in grows):
             hidden = plots.hidden_varied([r for r in grows if r["trace"] == tr], shown)
             if hidden:

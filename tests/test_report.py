@@ -130,6 +130,17 @@ def test_report_refuses_a_column_its_tables_drop(cttrace, setup):
     assert not (setup / "docs" / "report.md").exists()
 
 
+def test_penalty_tables_keep_points_without_misses():
+    # mem_lat 1 without misses: '-' in the walk-cycles table, its cycles per call kept
+    def r(lat, wpm, cpc):
+        return {"grid": "penalty", "trace": "t", "levels": "2", "walk_cache": "0",
+                "mem_lat": str(lat), "walk_cycles_per_miss": wpm, "cycles_per_call": cpc,
+                "hit_rate": "1.000000" if not wpm else "0.5"}
+    md = "\n".join(report.penalty_tables([r(1, "", "1.0"), r(4, "11.0", "6.0")]))
+    assert "| 2 | - | 11.00 |" in md, md
+    assert "| t | 2 | 0 | 1.000 | 1.00 | 6.00 |" in md, md
+
+
 def test_report_without_benchmark_says_omitted(cttrace, setup):
     r = run_report(setup, "--cmpbench-run", str(setup / "none.elf") + ":10")
     assert r.returncode == 0, r.stderr
