@@ -48,7 +48,7 @@ help:
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
 	@echo "make asan     the host programs with AddressSanitizer + UBSan, and tests on them"
-	@echo "make fuzz     random call-ID programs in the four backend/lock-step modes (FUZZ_SEEDS=1-200)"
+	@echo "make fuzz     random call-ID programs in the four backend/lock-step modes (FUZZ_SEEDS=1-200, FUZZ_JOBS=cores)"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
 	@echo "make clean    remove build/"
 
@@ -103,9 +103,11 @@ asan: all
 # A longer campaign of the random-program differential test than `make test`
 # runs (tests/fuzz/harness.py --help).
 FUZZ_SEEDS ?= 1-200
+# cases run at once (the output does not depend on it)
+FUZZ_JOBS  ?= $(JOBS)
 .PHONY: fuzz
 fuzz: all
-	$(PYTHON) tests/fuzz/harness.py --seeds $(FUZZ_SEEDS) --configs 3 --patch
+	$(PYTHON) tests/fuzz/harness.py --seeds $(FUZZ_SEEDS) --configs 3 --patch -j $(FUZZ_JOBS)
 
 clean:
 	rm -rf $(CLEAN_DIRS)

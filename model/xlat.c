@@ -58,6 +58,10 @@ static void seterr(char *err, size_t len, const char *fmt, ...) {
   va_end(ap);
 }
 
+static int quiet_build;
+
+void xlat_set_quiet(int quiet) { quiet_build = quiet != 0; }
+
 static int pow2(uint32_t v) { return v && !(v & (v - 1)); }
 
 /* ------------------------------------------------------------------ config */
@@ -309,13 +313,26 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
       return -1;
     }
     int fd = open(lock, O_RDWR | O_CREAT, 0666);
-    if (fd < 0 || flock(fd, LOCK_EX)) {
+    int locked = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (fd >= 0 && !locked && errno == EWOULDBLOCK) {
+      if (!quiet_build)
+        fprintf(stderr,
+                "xlat: waiting for another process building the RTL model "
+                "%s\n",
+                name);
+      locked = flock(fd, LOCK_EX) == 0;
+    }
+    if (!locked) {
       seterr(err, errlen, "xlat: cannot lock %s: %s", lock, strerror(errno));
       if (fd >= 0) close(fd);
       return -1;
     }
     int rc = 0;
-    if (!lib_fresh(root, lib)) rc = run_build(root, name, &x->cfg, log);
+    if (!lib_fresh(root, lib)) {
+      if (!quiet_build)
+        fprintf(stderr, "xlat: building the RTL model %s (once)\n", name);
+      rc = run_build(root, name, &x->cfg, log);
+    }
     close(fd);
     if (rc) {
       seterr(err, errlen, "xlat: building the RTL model %s failed, see %s",

@@ -133,6 +133,15 @@ void xlat_config_name(const xlat_config_t *cfg, char *buf, size_t len);
  * library under build/ if it is not there yet (see docs/accelerator.md). */
 xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
                     size_t errlen);
+
+/* Messages of the RTL backend's on-demand build, process wide. By default
+ * xlat_create prints one line on stderr before it compiles a configuration
+ * (15-90 s, once per configuration): "xlat: building the RTL model NAME
+ * (once)", or "xlat: waiting for another process building the RTL model NAME"
+ * while another process holds the configuration's build lock. Nothing is
+ * printed when the library is already built. xlat_set_quiet(1) turns both
+ * lines off (the tools' --quiet); errors are reported as always. */
+void xlat_set_quiet(int quiet);
 void xlat_destroy(xlat_t *x);
 
 /* Synchronous reset: CTLB, walk cache, walker, LFSR and counters back to reset.

@@ -2,9 +2,24 @@
 
 usage: synth_report.py BUILD_SYNTH_DIR OUT.md
 """
+import os
 import pathlib
 import re
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import inputs_hash  # noqa: E402
+
+# Everything that determines docs/synth.md, for its inputs hash (the tool
+# versions are named in the text): the RTL, the FPGA wrapper, the synthesis
+# commands (rtl/rtl.mk) and this script.
+INPUTS = ["rtl/ctlb_top.v", "rtl/ctlb_tlb.v", "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
+          "rtl/ctlb_fpga.v", "rtl/rtl.mk", "rtl/synth_report.py", "scripts/inputs_hash.py"]
+
+
+def inputs_digest(root=ROOT):
+    return inputs_hash.digest(root, INPUTS)
 
 
 def cells(stat_text):
@@ -34,6 +49,8 @@ def main(argv):
         "",
         "Written by `make synth` (rtl/rtl.mk); do not edit by hand. Default configuration:",
         "64 entries, 4 ways, LRU, 3 levels 12/10/10, no walk cache, 64-bit counters.",
+        "",
+        inputs_hash.line(inputs_digest(), "rtl/synth_report.py (INPUTS)", "make synth"),
         "",
         "## Yosys generic `synth` (yosys 0.23)",
         "",

@@ -58,15 +58,81 @@ def _open_raw(path):
         f = open(path, "rb")
     except OSError as e:
         raise TraceError(f"{path}: cannot open: {e.strerror}") from None
-    head = f.read(2)
+    try:
+        head = f.read(2)
+    except OSError as e:
+        f.close()
+        raise TraceError(f"{path}: cannot read: {e.strerror}") from None
     f.seek(0)
     if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=f, mode="rb"), True
+        return io.BufferedReader(_GzipMembers(path, f), 1 << 16), True
     return f, False
 
 
+class _GzipMembers(io.RawIOBase):
+    """The decompressed data of a gzip file by FORMAT.md's rule (the C reader's):
+    gzip members back to back; zero bytes after a member are skipped; anything
+    else after a member is an error. zlib checks each member's header, CRC-32
+    and length."""
+
+    def __init__(self, path, f):
+        self._path, self._f = path, f
+        self._z = None  # the member being decoded
+        self._in = b""  # compressed input not yet given to zlib
+        self._eof = False  # the file is exhausted
+        self._total = 0  # bytes read from the file
+
+    def readable(self):
+        return True
+
+    def close(self):
+        self._f.close()
+        super().close()
+
+    def _more(self):
+        if not self._eof:
+            data = self._f.read(1 << 18)
+            self._eof = not data
+            self._total += len(data)
+            self._in += data
+
+    def readinto(self, b):
+        while True:
+            if self._z is None:
+                self._in = self._in.lstrip(b"\0")
+                if len(self._in) < 2 and not self._eof:
+                    self._more()
+                    continue
+                if not self._in:
+                    return 0
+                if not self._in.startswith(GZIP_MAGIC):
+                    raise TraceError(
+                        f"{self._path}: data after a gzip member at byte "
+                        f"{self._total - len(self._in)} of the file is neither another "
+                        "gzip member nor zero padding")
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if not self._in and not self._eof:
+                self._more()
+            try:
+                out = self._z.decompress(self._in, len(b))
+            except zlib.error as e:
+                msg = str(e).split(": ", 1)[-1]
+                raise TraceError(f"{self._path}: damaged or truncated gzip data: {msg}") \
+                    from None
+            self._in = self._z.unconsumed_tail
+            if self._z.eof:
+                self._in = self._z.unused_data
+                self._z = None
+            elif not out and not self._in and self._eof:
+                raise TraceError(f"{self._path}: damaged or truncated gzip data: "
+                                 "unexpected end of file")
+            if out:
+                b[:len(out)] = out
+                return len(out)
+
+
 def _gz_errors(path):
-    return (EOFError, gzip.BadGzipFile, zlib.error, OSError)
+    return (EOFError, zlib.error, OSError)
 
 
 def read_events(path):

@@ -8,11 +8,17 @@ comparison (cycles per call per call mechanism).
   penalty    one PNG per trace, penalty-TRACE.png: walk cycles per miss and
              cycles per call vs memory latency, one line per number of table
              levels, solid without and dashed with a walk cache
-             (rows of the grid --grid, default 'penalty')
+             (rows of the grid --grid, default 'penalty'; a row without
+             misses has no walk cycles per miss and is in the right panel only)
   mechanisms mechanisms.png: a bar per mechanism from a mechanism CSV with the
              columns mechanism,levels,cycles_per_call (levels empty where it does
              not apply), as written by scripts/report.py from the comparison
              benchmark
+
+A configuration column that varies within a trace's rows but is no axis, panel
+or line of the plot (say lfsr_seed, level_bits or mem_lat in the hit-rate plot)
+is not dropped: each plotted point is the mean over its values, the plot's title
+says so ("mean over ...") and a note on stderr names the column and its values.
 
 Plots use matplotlib's Agg backend and no time stamp or software tag in the PNG,
 so the same data gives byte-identical files. Files are written via a temporary
@@ -74,6 +80,45 @@ SWEEP_REQUIRED = ("grid", "trace", "entries", "ways", "policy", "levels", "walk_
                   "mem_lat", "hit_rate", "walk_cycles_per_miss", "cycles_per_call")
 
 
+# The configuration columns of a sweep CSV (scripts/sweep.py CONFIG_COLS, less
+# grid and trace, which select the rows and the file).
+CONFIG_COLS = ("backend", "entries", "ways", "policy", "levels", "level_bits",
+               "walk_cache", "mem_lat", "lfsr_seed")
+
+
+def hidden_varied(rows, shown):
+    """[(column, [values])] of the configuration columns not in shown that take
+    more than one value among rows with the same shown columns, i.e. would put
+    several rows on one plotted point (values in order of appearance). A column
+    that follows from the shown ones (level_bits when levels is shown and each
+    level count has one layout) is not reported."""
+    groups = {}
+    for r in rows:
+        groups.setdefault(tuple(r.get(c) for c in shown), []).append(r)
+    out = []
+    for c in CONFIG_COLS:
+        if c in shown or not rows or c not in rows[0]:
+            continue
+        if any(len({r[c] for r in g}) > 1 for g in groups.values()):
+            out.append((c, list(dict.fromkeys(r[c] for r in rows))))
+    return out
+
+
+def _averaged(hidden, path, what):
+    """The title suffix for averaged columns ('' if none); notes them on stderr."""
+    if not hidden:
+        return ""
+    desc = "; ".join(f"{c} {', '.join(v)}" for c, v in hidden)
+    for c, v in hidden:
+        print(f"plots: {path}: {what}: column '{c}' varies ({', '.join(v)}) and is not "
+              "shown: each point is the mean over it", file=sys.stderr)
+    return f"\n(mean over {desc})"
+
+
+def _mean(xs):
+    return sum(xs) / len(xs)
+
+
 def _num(row, key, path, conv=float):
     try:
         return conv(row[key])
@@ -97,14 +142,15 @@ def plot_hitrate(csv_path, outdir, grid="hitrate"):
         raise PlotError(f"plots: {csv_path}: no rows of grid '{grid}'")
     out = []
     for tr in _traces(rows):
-        data = {}  # (assoc label, policy) -> {entries: hit_rate}
-        for r in rows:
-            if r["trace"] != tr:
-                continue
+        data = {}  # (assoc label, policy) -> {entries: [hit_rate, ...]}
+        trows = [r for r in rows if r["trace"] == tr]
+        for r in trows:
             e, w = _num(r, "entries", csv_path, int), _num(r, "ways", csv_path, int)
             assoc = "fully associative" if w == e else f"{w}-way"
-            data.setdefault((assoc, r["policy"]), {}).setdefault(
-                e, _num(r, "hit_rate", csv_path))
+            data.setdefault((assoc, r["policy"]), {}).setdefault(e, []).append(
+                _num(r, "hit_rate", csv_path))
+        note = _averaged(hidden_varied(trows, ("entries", "ways", "policy")), csv_path,
+                         f"hit rate, trace {tr}")
         assocs = list(dict.fromkeys(a for a, _ in data))
         assocs.sort(key=lambda a: (a == "fully associative", int(a.split("-")[0])
                                    if a != "fully associative" else 0))
@@ -117,15 +163,15 @@ def plot_hitrate(csv_path, outdir, grid="hitrate"):
                     continue
                 xs = sorted(pts)
                 color, marker = POLICY_STYLE[pol]
-                ax.plot(xs, [pts[x] for x in xs], marker=marker, color=color, label=pol,
-                        markersize=4, linewidth=1.2)
+                ax.plot(xs, [_mean(pts[x]) for x in xs], marker=marker, color=color,
+                        label=pol, markersize=4, linewidth=1.2)
             ax.set_xscale("log", base=2)
             ax.set_title(assoc)
             ax.set_xlabel("CTLB entries")
             ax.set_ylim(0, 1.02)
         axes[0][0].set_ylabel("hit rate")
         axes[0][-1].legend(loc="best", fontsize=8)
-        fig.suptitle(f"CTLB hit rate: {tr}")
+        fig.suptitle(f"CTLB hit rate: {tr}{note}")
         fig.tight_layout()
         path = os.path.join(outdir, f"hitrate-{_safe(tr)}.png")
         save_png(fig, path)
@@ -141,16 +187,22 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
         raise PlotError(f"plots: {csv_path}: no rows of grid '{grid}'")
     out = []
     for tr in _traces(rows):
-        series = {}  # (levels, walk_cache) -> {mem_lat: (wpm, cpc)}
-        for r in rows:
-            if r["trace"] != tr or r["walk_cycles_per_miss"] == "":
-                continue
+        # (levels, walk_cache) -> {mem_lat: [(wpm or None without misses, cpc), ...]}
+        series = {}
+        trows = [r for r in rows if r["trace"] == tr]
+        for r in trows:
             key = (_num(r, "levels", csv_path, int), _num(r, "walk_cache", csv_path, int))
-            series.setdefault(key, {}).setdefault(
-                _num(r, "mem_lat", csv_path, int),
-                (_num(r, "walk_cycles_per_miss", csv_path), _num(r, "cycles_per_call", csv_path)))
-        if not series:
-            continue
+            wpm = None if r["walk_cycles_per_miss"] == "" else \
+                _num(r, "walk_cycles_per_miss", csv_path)
+            series.setdefault(key, {}).setdefault(_num(r, "mem_lat", csv_path, int), []).append(
+                (wpm, _num(r, "cycles_per_call", csv_path)))
+        note = _averaged(hidden_varied(trows, ("levels", "walk_cache", "mem_lat")), csv_path,
+                         f"miss penalty, trace {tr}")
+        no_miss = sum(r["walk_cycles_per_miss"] == "" for r in trows)
+        if no_miss:
+            print(f"plots: {csv_path}: miss penalty, trace {tr}: {no_miss} of {len(trows)} "
+                  "rows have no misses (no walk cycles per miss): they are in the cycles "
+                  "per call panel only", file=sys.stderr)
         levels = sorted({k[0] for k in series})
         wcs = sorted({k[1] for k in series})
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
@@ -160,16 +212,22 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
             style = "-" if wc == wcs[0] else "--"
             label = f"{lv} level{'s' if lv > 1 else ''}" + \
                 (f", walk cache {wc}" if wc else "")
-            for i, ax in enumerate(axes):
-                ax.plot(xs, [pts[x][i] for x in xs], style, marker="o", markersize=3,
-                        color=color, label=label, linewidth=1.2)
+            wx = [x for x in xs if any(v[0] is not None for v in pts[x])]
+            axes[0].plot(wx, [_mean([v[0] for v in pts[x] if v[0] is not None]) for x in wx],
+                         style, marker="o", markersize=3, color=color, label=label,
+                         linewidth=1.2)
+            axes[1].plot(xs, [_mean([v[1] for v in pts[x]]) for x in xs], style, marker="o",
+                         markersize=3, color=color, label=label, linewidth=1.2)
         for ax, ylab in zip(axes, ("walk cycles per miss", "cycles per call")):
             ax.set_xscale("log", base=2)
             ax.set_xlabel("memory latency (cycles per table read)")
             ax.set_ylabel(ylab)
-        axes[0].set_yscale("log", base=2)
+        if no_miss < len(trows):
+            axes[0].set_yscale("log", base=2)
+        if no_miss:
+            axes[0].set_title(f"({no_miss} rows without misses: right panel only)", fontsize=8)
         axes[0].legend(fontsize=7)
-        fig.suptitle(f"Miss penalty: {tr}")
+        fig.suptitle(f"Miss penalty: {tr}{note}")
         fig.tight_layout()
         path = os.path.join(outdir, f"penalty-{_safe(tr)}.png")
         save_png(fig, path)

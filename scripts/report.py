@@ -28,9 +28,25 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import ctrace  # noqa: E402
+import inputs_hash  # noqa: E402
 import plots  # noqa: E402
 import sweep  # noqa: E402
 import xlatcfg  # noqa: E402
+
+# What determines docs/report.md and its plots, for its inputs hash
+# (scripts/inputs_hash.py): the scripts of the pipeline, the Python packages,
+# cttrace and the C model it runs (the RTL only has to agree with it, or the
+# report fails), plus the sweep configuration and its trace files (added by
+# report_inputs); with the comparison benchmark also the CPU simulator and the
+# firmware it runs. Host facts (CPU, times) are not in the report: they go to
+# stderr.
+REPORT_INPUTS = ["scripts/report.py", "scripts/sweep.py", "scripts/plots.py",
+                 "scripts/tracegen.py", "scripts/ctrace.py", "scripts/stackdist.py",
+                 "scripts/inputs_hash.py", "scripts/report.mk", "requirements.txt",
+                 "sim/trace/cttrace.c", "sim/trace/ctrace_read.c", "sim/trace/ctrace_read.h",
+                 "model/xlat.c", "model/xlat.h", "model/xlat_c.c", "model/xlat_impl.h"]
+CMPBENCH_INPUTS = ["sim/*.c", "sim/*.h", "firmware/cmpbench/*", "firmware/common/*",
+                   "firmware/firmware.mk"]
 
 MECH_ORDER = ["direct", "callid-hit", "callid-miss", "sw-table", "sw-two-level",
               "trampoline", "flat-table"]
@@ -159,7 +175,29 @@ def _events(path):
     return ctrace.read_events(path)
 
 
+def report_inputs(cfg, mechanisms):
+    """The input files of a report over the checked configuration cfg;
+    mechanisms: 'cmpbench' (the benchmark was run), a CSV path (--mechanisms) or
+    None (the plot omitted)."""
+    files = list(REPORT_INPUTS) + [cfg.path]
+    files += [spec["file"] for spec in cfg.traces.values() if "file" in spec]
+    if mechanisms == "cmpbench":
+        files += CMPBENCH_INPUTS
+    elif mechanisms:
+        files.append(mechanisms)
+    return files
+
+
+def inputs_digest(cfg, mechanisms, root=ROOT):
+    return inputs_hash.digest(root, report_inputs(cfg, mechanisms))
+
+
 # ---------------------------------------------------------------- report text
+def software():
+    import matplotlib
+    return f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}"
+
+
 def machine():
     cpu = ""
     try:
@@ -179,9 +217,8 @@ def machine():
                         f" (Linux {platform.release()})"
     except OSError:
         pass
-    import matplotlib
     return (f"{cpu or platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores; "
-            f"{osname}; Python {platform.python_version()}, matplotlib {matplotlib.__version__}")
+            f"{osname}; {software()}")
 
 
 def _f(x, nd=3):
@@ -220,7 +257,9 @@ def hitrate_tables(rows, grid="hitrate"):
 
 
 def penalty_tables(rows, grid="penalty"):
-    rows = [r for r in rows if r["grid"] == grid and r["walk_cycles_per_miss"]]
+    """Walk cycles per miss ('-' for a point without misses) and cycles per call
+    (every point)."""
+    rows = [r for r in rows if r["grid"] == grid]
     if not rows:
         return []
     lats = sorted({int(r["mem_lat"]) for r in rows})
@@ -237,8 +276,9 @@ def penalty_tables(rows, grid="penalty"):
                 table.setdefault(int(r["levels"]), {})[int(r["mem_lat"])] = \
                     r["walk_cycles_per_miss"]
         for lv in sorted(table):
-            out.append(f"| {lv} | " + " | ".join(_f(table[lv].get(m, "nan"), 2)
-                                                for m in lats) + " |")
+            cells = [table[lv].get(m) for m in lats]
+            out.append(f"| {lv} | " + " | ".join("" if c is None else _f(c, 2) if c else "-"
+                                                for c in cells) + " |")
         out.append("")
     out.append("**Cycles per call, 64 entries 4-way LRU** (rows: trace, levels, walk cache; "
                "columns: memory latency)\n")
@@ -287,6 +327,29 @@ def walkcache_tables(rows, grid="walkcache"):
     return out
 
 
+# The configuration columns each grid's tables (and plots) show, per trace.
+TABLE_SHOWN = {"hitrate": ("entries", "ways", "policy"),
+               "penalty": ("levels", "walk_cache", "mem_lat"),
+               "walkcache": ("levels", "walk_cache", "mem_lat")}
+
+
+def check_tables_show_all(rows):
+    """The report's tables keep one row per cell: a grid that varies a column
+    they do not show would lose rows, so it is refused, naming the column (the
+    plots alone would average over it: scripts/plots.py)."""
+    for grid, shown in TABLE_SHOWN.items():
+        grows = [r for r in rows if r["grid"] == grid]
+        for tr in dict.fromkeys(r["trace"] for r in grows):
+            hidden = plots.hidden_varied([r for r in grows if r["trace"] == tr], shown)
+            if hidden:
+                c, vals = hidden[0]
+                raise ReportError(
+                    f"report: grid '{grid}', trace {tr}: column '{c}' varies "
+                    f"({', '.join(vals)}) but the report's tables show only "
+                    f"{', '.join(shown)}: give it one value in this grid (or plot the CSV "
+                    "with scripts/plots.py, which averages over it)")
+
+
 def write_report(path, ctx):
     L = []
     a = L.append
@@ -294,6 +357,10 @@ def write_report(path, ctx):
     a("")
     a("Generated by `make report` (`scripts/report.py`); do not edit by hand. "
       "How to run sweeps of your own: [sweeps.md](sweeps.md).")
+    a("")
+    a(inputs_hash.line(ctx["inputs"], "scripts/report.py (REPORT_INPUTS, report_inputs: "
+                       "also the sweep configuration, its trace files and, for the mechanism "
+                       "plot, the CPU simulator and the benchmark firmware)", "make report"))
     a("")
     a("## How to regenerate")
     a("")
@@ -309,9 +376,10 @@ def write_report(path, ctx):
         a(c)
     a("```")
     a("")
-    a(f"Machine: {ctx['machine']}. Sweep: {ctx['n_points']} points "
-      f"({ctx['n_rtl']} also run on the RTL backend) in {ctx['sweep_s']:.0f} s with "
-      f"{ctx['jobs']} parallel jobs; the whole report in {ctx['total_s']:.0f} s.")
+    a(f"Sweep: {ctx['n_points']} points ({ctx['n_rtl']} also run on the RTL backend). "
+      f"Software: {ctx['software']}. (The machine and the run times are printed on "
+      "stderr by `make report`, not kept here, so that regenerating from the same "
+      "inputs gives the same file.)")
     a("")
     a("## Setup")
     a("")
@@ -457,8 +525,18 @@ def run(args):
     outdir = os.path.dirname(out)
     if not os.path.isdir(outdir):
         raise ReportError(f"report: option --out: directory {outdir} does not exist")
+    if os.path.isdir(out):
+        raise ReportError(f"report: option --out: {args.out} is a directory (give the "
+                          "report's file name)")
     png_dir = os.path.join(outdir, "report")
-    os.makedirs(args.work, exist_ok=True)
+    if os.path.exists(png_dir) and not os.path.isdir(png_dir):
+        raise ReportError(f"report: {png_dir} (the plots' folder) is not a directory")
+    if os.path.exists(args.work) and not os.path.isdir(args.work):
+        raise ReportError(f"report: option --work: {args.work} is not a directory")
+    try:
+        os.makedirs(args.work, exist_ok=True)
+    except OSError as e:
+        raise ReportError(f"report: option --work: cannot create {args.work}: {e.strerror}")
     stage = tempfile.mkdtemp(prefix="stage-", dir=args.work)
     try:
         csv_path = os.path.join(args.work, f"sweep-{cfg.name}.csv")
@@ -470,6 +548,7 @@ def run(args):
             raise ReportError("report: the sweep failed (message above); report not written")
         sweep_s = time.monotonic() - ts
         rows = plots.read_csv(csv_path, plots.SWEEP_REQUIRED)
+        check_tables_show_all(rows)
         grids = {r["grid"] for r in rows}
         hit_pngs = plots.plot_hitrate(csv_path, stage) if "hitrate" in grids else []
         pen_pngs = plots.plot_penalty(csv_path, stage) if "penalty" in grids else []
@@ -524,9 +603,12 @@ def run(args):
                                                      if r["trace"] == tr}))
             commands.append(f"{py} scripts/stackdist.py {_rel(files[tr])} --sizes {sizes}   "
                             "# and so on for each trace: the fully associative LRU check")
+        mech_inputs = args.mechanisms if args.mechanisms else \
+            ("cmpbench" if mech is not None else None)
         ctx = {"report_cmd": f"{py} scripts/report.py" +
                (f" --config {args.config}" if args.config != "default" else ""),
-               "commands": commands, "machine": machine(),
+               "commands": commands, "software": software(),
+               "inputs": inputs_digest(cfg, mech_inputs),
                "n_points": len(rows), "n_rtl": sum(r["rtl_checked"] == "yes" for r in rows),
                "sweep_s": sweep_s, "jobs": args.jobs, "config_rel": _rel(cfg_path),
                "description": cfg.description.strip(), "traces": traces,
@@ -549,8 +631,9 @@ def run(args):
                 os.unlink(os.path.join(png_dir, name))
         os.replace(staged_md, out)
         if not args.quiet:
-            print(f"report: wrote {_rel(out)} and {len(new)} plots in {_rel(png_dir)}/ "
-                  f"({ctx['total_s']:.0f} s)", file=sys.stderr)
+            print(f"report: wrote {_rel(out)} and {len(new)} plots in {_rel(png_dir)}/; "
+                  f"sweep {sweep_s:.0f} s with {args.jobs} parallel jobs, the whole report "
+                  f"{ctx['total_s']:.0f} s; machine: {machine()}", file=sys.stderr)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

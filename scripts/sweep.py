@@ -9,7 +9,9 @@ for scripts/sweeps/default.yaml). docs/sweeps.md describes the format:
   traces:                          # name -> trace; in this order
     lua-sort: traces/real/lua-sort.ct.gz       # a file (relative: repo root)
     zipf: {gen: zipf, count: 100000, ids: 2000, skew: 1.0, seed: 1}
-                                   # a tracegen.py run (options without --)
+                                   # a tracegen.py run (options without --),
+                                   # checked with tracegen's limits (count at
+                                   # most 10000000, see tracegen.py --help)
   grids:                           # each grid is a cross product
     - name: hitrate
       traces: [lua-sort, zipf]     # optional, default: all traces
@@ -48,7 +50,9 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -56,6 +60,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from ctrace import OneLineParser, atomic_write  # noqa: E402
+import tracegen  # noqa: E402
 import xlatcfg  # noqa: E402
 SWEEP_DIR = os.path.join(ROOT, "scripts", "sweeps")
 POLICIES = xlatcfg.POLICIES
@@ -192,6 +197,9 @@ class SweepConfig:
                     if not ok:
                         self._fail(f"{where}: option '{k}' must be {typ.__name__} (got {v!r})")
                     args += ["--" + k.replace("_", "-"), str(v)]
+                refused = tracegen.refusal(args)  # its limits, e.g. count <= MAX_COUNT
+                if refused:
+                    self._fail(f"{where}: tracegen: {refused}")
                 out[name] = {"gen": args, "shown": "tracegen.py " + " ".join(args)}
             else:
                 self._fail(f"{where}: must be a file name or a mapping with 'gen'")
@@ -403,7 +411,10 @@ def prepare_traces(cfg, trace_dir, used, python, jobs):
             name, spec, path = item
             cmd = [python, os.path.join(ROOT, "scripts", "tracegen.py")] + spec["gen"] + \
                 ["--format", "binary", "-o", path]
-            r = subprocess.run(cmd, capture_output=True, text=True)
+            try:
+                r = subprocess.run(cmd, capture_output=True, text=True)
+            except OSError as e:
+                return f"sweep: trace '{name}': cannot run {python}: {e.strerror}"
             if r.returncode:
                 last = (r.stderr.strip().splitlines() or ["failed"])[-1]
                 return f"sweep: trace '{name}': tracegen: {last}"
@@ -549,6 +560,39 @@ def write_csv_atomic(path, points, results):
 
 
 # ---------------------------------------------------------------- main
+def check_paths(args, cfg, out, points):
+    """The files and programs a run needs, checked before anything runs (so a
+    bad option never fails after the sweep)."""
+    if not out:
+        raise SweepError("sweep: option --output: empty file name")
+    if os.path.isdir(out):
+        raise SweepError(f"sweep: option --output: {out} is a directory (give a CSV file name)")
+    outdir = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(outdir):
+        raise SweepError(f"sweep: option --output: directory {outdir} does not exist")
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise SweepError(f"sweep: option --output: directory {outdir} is not writable")
+    if not os.path.isfile(args.cttrace) or not os.access(args.cttrace, os.X_OK):
+        raise SweepError(f"sweep: {args.cttrace} not found or not executable "
+                         "(run make build/cttrace)")
+    if any("gen" in cfg.traces[t] for t in {p["trace"] for p in points}):
+        d = os.path.abspath(args.trace_dir)
+        if os.path.exists(d) and not os.path.isdir(d):
+            raise SweepError(f"sweep: option --trace-dir: {args.trace_dir} is not a directory")
+        parent = d
+        while not os.path.exists(parent):
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent):
+            raise SweepError(f"sweep: option --trace-dir: cannot create {args.trace_dir}: "
+                             f"{parent} is not a directory")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise SweepError(f"sweep: option --trace-dir: {parent} is not writable")
+        py = shutil.which(args.python)
+        if not py:
+            raise SweepError(f"sweep: option --python: {args.python} not found or not "
+                             "executable")
+
+
 def build_parser():
     p = OneLineParser(
         prog="sweep.py", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -570,8 +614,8 @@ def build_parser():
     p.add_argument("--python", default=sys.executable,
                    help="Python interpreter for tracegen.py (default: this one)")
     p.add_argument("--timeout", type=float, default=600.0,
-                   help="seconds one cttrace run may take before the sweep fails "
-                   "(default 600)")
+                   help="seconds one cttrace run may take before the sweep fails, a "
+                   "positive finite number (default 600)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress bar and no summary line")
     return p
@@ -582,11 +626,16 @@ def main(argv=None):
     try:
         if args.jobs < 1:
             raise SweepError(f"sweep: option --jobs: must be at least 1 (got {args.jobs})")
-        if args.timeout <= 0:
-            raise SweepError("sweep: option --timeout: must be positive")
+        if not (math.isfinite(args.timeout) and args.timeout > 0):
+            raise SweepError(f"sweep: option --timeout: must be a positive number of "
+                             f"seconds (got {args.timeout})")
         cfg = SweepConfig(resolve_config(args.config))
         points = cfg.points()
-        if args.dry_run:
+        if not args.dry_run:
+            out = args.output if args.output is not None else \
+                os.path.join(ROOT, "build", f"sweep-{cfg.name}.csv")
+            check_paths(args, cfg, out, points)
+        else:
             for i, p in enumerate(points):
                 rtl = "  +rtl-check" if p["rtl_check"] else ""
                 print(f"{i:5d} {p['grid']:<12} {p['trace']:<18} "
@@ -595,19 +644,15 @@ def main(argv=None):
             print(f"{len(points)} points ({n_rtl} also on the RTL backend), "
                   f"{len({p['trace'] for p in points})} traces")
             return 0
-        out = args.output or os.path.join(ROOT, "build", f"sweep-{cfg.name}.csv")
-        outdir = os.path.dirname(os.path.abspath(out))
-        if not os.path.isdir(outdir):
-            raise SweepError(f"sweep: option --output: directory {outdir} does not exist")
-        if not os.access(args.cttrace, os.X_OK):
-            raise SweepError(f"sweep: {args.cttrace} not found or not executable "
-                             "(run make build/cttrace)")
         t0 = time.monotonic()
         used = list(dict.fromkeys(p["trace"] for p in points))
         files = prepare_traces(cfg, args.trace_dir, used, args.python, args.jobs)
         results = run_points(points, files, args.cttrace, args.jobs, args.timeout,
                              not args.quiet)
-        write_csv_atomic(out, points, results)
+        try:
+            write_csv_atomic(out, points, results)
+        except OSError as e:
+            raise SweepError(f"sweep: cannot write {out}: {e.strerror}")
         if not args.quiet:
             n_rtl = sum(p["rtl_check"] for p in points)
             print(f"sweep: {len(points)} points ({n_rtl} checked against the RTL) in "

@@ -12,8 +12,11 @@ Function number i (0..ids-1) becomes the ID
   dense:  id-base + i
   spread: a fixed bijection of i over the --id-bits wide ID space (IDs look random)
 
---count is the number of call events; patches, invalidations, flushes and gaps
-are extra events mixed in with the given per-call probabilities. Same arguments
+--count is the number of call events, at most 10000000 (the trace is built in
+memory, about 100 bytes per event); patches, invalidations, flushes and gaps
+are extra events mixed in with the given per-call probabilities. zipf and loop
+keep a table of all --ids functions, phases one of --hot: those are at most
+10000000 too; --skew is at most 20 (larger ones overflow the weights). Same arguments
 and seed give byte-identical output. Output: text (.ct), binary (.ctb, or
 --format binary), gzip when the name ends in .gz; written via a temporary file.
 """
@@ -25,6 +28,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ctrace  # noqa: E402
+
+
+# Upper bounds (docs/traces.md): tracegen builds the whole trace in memory (about
+# 100 bytes per event in the list before encoding), and zipf/loop/phases keep
+# tables of ids/hot entries.
+MAX_COUNT = 10_000_000
+MAX_TABLE = 10_000_000
+MAX_SKEW = 20.0
 
 
 def spread_id(i, bits):
@@ -168,7 +179,7 @@ def build_parser():
     p.add_argument("-o", "--output", required=True,
                    help="output trace file (.ct text, .ctb binary, + .gz for gzip)")
     p.add_argument("--count", type=positive_int, default=100000,
-                   help="number of call events (default 100000)")
+                   help=f"number of call events, 1..{MAX_COUNT} (default 100000)")
     p.add_argument("--ids", type=positive_int, default=1024,
                    help="number of distinct function IDs (default 1024)")
     p.add_argument("--seed", type=nonneg_int, default=1, help="random seed (default 1)")
@@ -179,7 +190,7 @@ def build_parser():
     p.add_argument("--id-bits", type=positive_int, default=32,
                    help="width of the ID space for --id-map spread, 1..32 (default 32)")
     p.add_argument("--skew", type=float, default=1.0,
-                   help="zipf: exponent s of P(rank k) ~ 1/k^s, >= 0 (default 1.0)")
+                   help=f"zipf: exponent s of P(rank k) ~ 1/k^s, 0..{MAX_SKEW:g} (default 1.0)")
     p.add_argument("--phases", type=positive_int, default=8,
                    help="phases: number of phases (default 8)")
     p.add_argument("--hot", type=positive_int, default=32,
@@ -197,27 +208,57 @@ def build_parser():
     p.add_argument("--gap-rate", type=probability, default=0.0,
                    help="probability of a gap event after each call (default 0)")
     p.add_argument("--gap-max", type=positive_int, default=100,
-                   help="gaps are uniform in 1..gap-max cycles (default 100)")
+                   help="gaps are uniform in 1..gap-max cycles, gap-max at most "
+                   "0xFFFFFFFF (default 100)")
     p.add_argument("--format", choices=["text", "binary"], default=None,
                    help="output form (default: binary if the name contains .ctb, else text)")
     return p
 
 
 def check_args(p, args):
+    if args.count > MAX_COUNT:
+        p.error(f"argument --count: at most {MAX_COUNT} calls (got {args.count}; the trace "
+                "is built in memory)")
+    if args.pattern in ("zipf", "loop") and args.ids > MAX_TABLE:
+        p.error(f"argument --ids: {args.pattern} keeps a table of every function: at most "
+                f"{MAX_TABLE} (got {args.ids})")
+    if args.pattern == "phases" and args.hot > MAX_TABLE:
+        p.error(f"argument --hot: at most {MAX_TABLE} (got {args.hot})")
+    if args.gap_max > ctrace.U32:
+        p.error("argument --gap-max: at most 0xFFFFFFFF (a gap is a 32-bit number)")
     if args.id_bits > 32:
         p.error("argument --id-bits: at most 32")
     if args.id_map == "dense" and args.id_base + args.ids - 1 > ctrace.U32:
         p.error("argument --id-base: id-base + ids - 1 exceeds 0xFFFFFFFF")
     if args.id_map == "spread" and args.ids > (1 << args.id_bits):
         p.error(f"argument --ids: {args.ids} IDs do not fit in {args.id_bits} bits")
-    if args.skew < 0 or args.skew != args.skew:
-        p.error("argument --skew: must be a number >= 0")
+    if not 0 <= args.skew <= MAX_SKEW:  # also refuses nan
+        p.error(f"argument --skew: must be a number in 0..{MAX_SKEW:g} (got {args.skew})")
     if args.pattern == "phases" and args.hot > args.ids:
         p.error("argument --hot: hot set larger than --ids")
     if args.pattern == "phases" and args.phases > args.count:
         p.error("argument --phases: more phases than calls")
     if args.patch_base & 3 or args.patch_base + 4 * 0xFFFF > ctrace.U32:
         p.error("argument --patch-base: must be a multiple of 4 and leave room for 65536 targets")
+
+
+class _Refused(Exception):
+    pass
+
+
+def refusal(argv):
+    """None if tracegen.py accepts the arguments argv (without -o), else its
+    one-line error message (for scripts/sweep.py's check of `gen:` traces)."""
+    p = build_parser()
+
+    def error(message):
+        raise _Refused(message)
+    p.error = error
+    try:
+        check_args(p, p.parse_args(list(argv) + ["-o", "unused"]))
+    except _Refused as e:
+        return str(e)
+    return None
 
 
 def main(argv=None):

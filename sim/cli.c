@@ -88,7 +88,8 @@ static const char usage2[] =
     "  --host-stats        also print host CPU seconds, simulated MIPS, host "
     "ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
-    "  -q, --quiet         no summary on stderr\n"
+    "  -q, --quiet         no summary on stderr, no note of an on-demand RTL "
+    "build\n"
     "  -h, --help          this text\n"
     "  -V, --version       the version\n"
     "\n"
@@ -432,6 +433,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
   if (o->wave_path && !xp.backend_given) cfg->xlat_backend = XLAT_BACKEND_RTL;
   char err[512];
   if (xo_check(&xp, err, sizeof err)) die("%s", err);
+  xlat_set_quiet(o->quiet); /* -q: no word of an on-demand RTL build either */
 }
 
 void ctsim_check_config(const ctsim_opts_t *o) {

@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from conftest import strip_build_notes
 from sim_helpers import ROOT, program, run, run_stats
 
 BUILD = ROOT / "build"
@@ -490,7 +491,8 @@ def all_elfs():
 
 def strip_mode(text):
     return re.sub(r"backend \w+ \([^)]*\)|"
-                  r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+", "", text)
+                  r"\"backend\": \"\w+\", \"lockstep\": \w+, \"clocked\": \d+", "",
+                  strip_build_notes(text))
 
 
 CASES = [(e, []) for e in all_elfs()] + [

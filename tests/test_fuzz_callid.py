@@ -30,6 +30,7 @@ Expected values come from the Python model and from the spec worked by hand
 (the walk and ALU tests below), never from ctsim's output.
 """
 import os
+import pathlib
 import subprocess
 import sys
 import types
@@ -251,6 +252,15 @@ def test_mode_differences_are_caught(change, what):
     assert len(probs) == 1 and what in probs[0], probs
 
 
+def test_build_note_is_no_mode_difference():
+    # the first run of a configuration on the RTL backend builds it and says so
+    note = "xlat: building the RTL model e16w1-lru-l12.10.10-wc0 (once)\n"
+    built = fake(err=note + "e backend rtl (clocked 9 cycles)\n", mode=("rtl", False))
+    assert harness.compare_modes([fake(), built]) == []
+    probs = harness.compare_modes([fake(), fake(err=note + "x\n", mode=("rtl", False))])
+    assert len(probs) == 1 and "stderr" in probs[0], probs
+
+
 @pytest.mark.parametrize("args,opt", [(["--seeds", "1-x"], "--seeds"),
                                       (["--seeds", "5-1"], "--seeds"),
                                       (["--configs", "0"], "--configs"),
@@ -285,3 +295,22 @@ def test_a_timing_difference_between_modes_is_caught(tmp_path):
     assert any("--stats-json differs" in p for p in probs), probs
     assert any("--record-trace differs" in p for p in probs), probs
     assert all("--xlat rtl --lockstep vs" in p for p in probs), probs
+
+
+def test_campaign_progress_and_jobs():
+    """`make fuzz`'s campaign: a progress line per case done (small campaigns;
+    about every tenth of the cases in large ones) with the failures so far, and
+    the same output for -j 1 and -j 2."""
+    need_ctsim()
+    cmd = [sys.executable, str(pathlib.Path(harness.__file__)), "--seeds", "1-2",
+           "--config", "dm16-lru", "--size", "30"]
+    outs = [subprocess.run(cmd + ["-j", j], capture_output=True, text=True, timeout=300)
+            for j in ("1", "2")]
+    for r in outs:
+        assert r.returncode == 0, r.stdout + r.stderr
+    want = ["harness: 2 cases (2 seeds)", "harness: 1/2 cases done, 0 failing so far",
+            "harness: 2/2 cases passed (2 seeds)"]
+    assert outs[0].stdout.splitlines() == want, outs[0].stdout
+    assert outs[1].stdout == outs[0].stdout
+    r = subprocess.run(cmd + ["-j", "0"], capture_output=True, text=True)
+    assert r.returncode == 2 and "--jobs" in r.stderr

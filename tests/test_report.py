@@ -76,7 +76,11 @@ def test_report_with_mechanisms(cttrace, setup):
     assert "(all agree)" in md  # the fully associative LRU points vs stackdist.py
     assert "| trampoline (call to a stub that jumps) | `trampoline` | 5.00 |" in md
     assert "| callid, CTLB miss, 3 levels | `callid_miss_l3` | 11.00 |" in md
-    assert "scripts/report.py" in md and "Machine:" in md
+    assert "scripts/report.py" in md and "Software: Python " in md
+    # nothing host- or run-dependent (machine, times: on stderr), and the inputs hash
+    assert report.machine().split(",")[0] not in md and "Machine:" not in md
+    assert not re.search(r"\b\d+ s\b", md), md
+    assert re.search(r"^Inputs: sha256 `[0-9a-f]{64}`", md, re.M)
     # walk cycles per miss without walk cache: levels*(1+L)+1 (docs/accelerator.md)
     row1 = re.search(r"\| 1 \| ([0-9.]+) \| ([0-9.]+) \|", md)
     row2 = re.search(r"\| 2 \| ([0-9.]+) \| ([0-9.]+) \|", md)
@@ -88,6 +92,53 @@ def test_report_with_mechanisms(cttrace, setup):
     assert re.search(r"\| hand \| lru \| 0\.250 \|", md), md
     # no staging left behind
     assert [p.name for p in (setup / "work").iterdir() if p.name.startswith("stage-")] == []
+
+
+def test_bad_paths_refused_before_the_sweep(cttrace, setup):
+    """--out a directory, --work a file, the plots' folder a file: one line
+    before anything runs (these failed with a traceback, --out only after the
+    whole sweep)."""
+    (setup / "afile").write_text("x")
+    for extra, frag in ((["--out", str(setup / "docs")], "option --out"),
+                        (["--work", str(setup / "afile")], "option --work"),
+                        (["--work", str(setup / "afile" / "sub")], "option --work")):
+        r = subprocess.run([PY, str(ROOT / "scripts" / "report.py"), "--config",
+                            str(setup / "cfg.yaml"), "--out", str(setup / "docs" / "report.md"),
+                            "--work", str(setup / "work"), "-q", *extra],
+                           capture_output=True, text=True, timeout=60)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and frag in lines[0], (extra, r.stderr)
+        assert not (setup / "work").exists(), extra
+    (setup / "docs" / "report").write_text("x")
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 2 and "not a directory" in r.stderr and "Traceback" not in r.stderr
+    assert not (setup / "work").exists()
+
+
+def test_report_refuses_a_column_its_tables_drop(cttrace, setup):
+    """A grid varying a column the tables do not show (two LFSR seeds): the
+    report would keep one of the rows per cell, so it refuses, naming the column,
+    and writes nothing."""
+    cfg = setup / "cfg.yaml"
+    cfg.write_text(cfg.read_text().replace("    policy: [lru, fifo]\n",
+                                           "    policy: [lru, fifo]\n    lfsr_seed: [1, 2]\n"))
+    r = run_report(setup, "--mechanisms", str(setup / "mech.csv"))
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "grid 'hitrate'" in lines[0] and \
+        "column 'lfsr_seed' varies (1, 2)" in lines[0], r.stderr
+    assert not (setup / "docs" / "report.md").exists()
+
+
+def test_penalty_tables_keep_points_without_misses():
+    # mem_lat 1 without misses: '-' in the walk-cycles table, its cycles per call kept
+    def r(lat, wpm, cpc):
+        return {"grid": "penalty", "trace": "t", "levels": "2", "walk_cache": "0",
+                "mem_lat": str(lat), "walk_cycles_per_miss": wpm, "cycles_per_call": cpc,
+                "hit_rate": "1.000000" if not wpm else "0.5"}
+    md = "\n".join(report.penalty_tables([r(1, "", "1.0"), r(4, "11.0", "6.0")]))
+    assert "| 2 | - | 11.00 |" in md, md
+    assert "| t | 2 | 0 | 1.000 | 1.00 | 6.00 |" in md, md
 
 
 def test_report_without_benchmark_says_omitted(cttrace, setup):

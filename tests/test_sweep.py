@@ -288,6 +288,13 @@ def _bad_cases(tmp):
         ("gen-bad-value", "traces:\n  t: {gen: zipf, ids: 0}\ngrids:\n  - {name: g}\n",
          "tracegen"),
         ("gen-pattern", "traces:\n  t: {gen: gauss}\ngrids:\n  - {name: g}\n", "'gen' must be"),
+        # tracegen's limits are checked with the configuration, before any run
+        ("gen-count", "traces:\n  t: {gen: zipf, count: 10000001}\ngrids:\n  - {name: g}\n",
+         "trace 't': tracegen: argument --count: at most 10000000"),
+        ("gen-skew-nan", "traces:\n  t: {gen: zipf, skew: .nan}\ngrids:\n  - {name: g}\n",
+         "trace 't': tracegen: argument --skew"),
+        ("gen-gap-max", "traces:\n  t: {gen: zipf, gap_rate: 0.5, gap_max: 4294967296}\n"
+         "grids:\n  - {name: g}\n", "argument --gap-max"),
         ("unknown-trace", c("{name: g, traces: [u]}"), "unknown trace 'u'"),
         ("rtl-key", c("{name: g, rtl_check: [{size: 4}]}"), "rtl_check: unknown key 'size'"),
         ("rtl-nomatch", c("{name: g, entries: 8, rtl_check: [{entries: 16}]}"),
@@ -341,6 +348,42 @@ def test_bad_command_line(cttrace, tmp_path):
     for y in sorted((ROOT / "scripts" / "sweeps").glob("*.yaml")):
         r = subprocess.run([PY, str(SWEEP), y.stem, "--dry-run"], capture_output=True, text=True)
         assert r.returncode == 0 and " points (" in r.stdout, (y, r.stderr)
+
+
+def test_bad_options_refused_before_the_sweep(tmp_path):
+    """Options that used to fail after every point had run (or ran for ever):
+    refused with one line before the first cttrace run (a fake cttrace that
+    records its runs) and before any trace is generated."""
+    log = tmp_path / "runs.log"
+    fake = tmp_path / "fake-cttrace"
+    fake.write_text(f"#!/bin/sh\necho run >> {log}\nexit 2\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    (tmp_path / "good.ct").write_text(GOOD_TRACE)
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "adir").mkdir()
+    ok = (f"traces:\n  t: {tmp_path / 'good.ct'}\n  z: {{gen: zipf, count: 100, ids: 10}}\n"
+          "grids:\n  - {name: g}\n")
+    cases = [
+        (["-o", str(tmp_path / "adir")], "is a directory"),
+        (["-o", ""], "empty file name"),
+        (["--timeout", "nan"], "option --timeout: must be a positive number"),
+        (["--timeout", "inf"], "option --timeout"),
+        (["--timeout", "-1"], "option --timeout"),
+        (["--trace-dir", str(tmp_path / "afile")], "option --trace-dir"),
+        (["--trace-dir", str(tmp_path / "afile" / "sub")], "option --trace-dir"),
+        (["--python", str(tmp_path / "no-python")], "option --python"),
+        (["--cttrace", str(tmp_path / "adir")], "not found or not executable"),
+    ]
+    for extra, frag in cases:
+        (tmp_path / "cfg.yaml").write_text(ok)
+        args = ["-o", str(tmp_path / "out.csv"), "--trace-dir", str(tmp_path / "gen"),
+                "--cttrace", str(fake), "-q"]
+        r = subprocess.run([PY, str(SWEEP), str(tmp_path / "cfg.yaml"), *args, *extra],
+                           capture_output=True, text=True, timeout=60)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and frag in lines[0], (extra, r.stderr)
+        assert not log.exists() and not (tmp_path / "gen").exists(), extra
+        assert not (tmp_path / "out.csv").exists(), extra
 
 
 def test_failed_run_keeps_previous_csv(cttrace, tmp_path):

@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from conftest import strip_build_notes
 from sim_helpers import program
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -101,7 +102,8 @@ def compare(tmp_path, args, env_extra=None, what=""):
     b = run(CTSIM_SC, ["--stats-json", jb, *args], env_extra)
     assert a.returncode == b.returncode, f"{what}: exit {a.returncode} vs {b.returncode}\n{b.stderr}"
     assert a.stdout == b.stdout, f"{what}: console output differs"
-    assert a.stderr.replace(str(ja), "J") == b.stderr.replace(str(jb), "J"), \
+    assert strip_build_notes(a.stderr).replace(str(ja), "J") == \
+        strip_build_notes(b.stderr).replace(str(jb), "J"), \
         f"{what}: summary differs:\n--- ctsim\n{a.stderr}\n--- ctsim-sc\n{b.stderr}"
     na = strip_host(json.loads(ja.read_text()))
     nb = strip_host(json.loads(jb.read_text()))

@@ -86,6 +86,54 @@ def test_multi_member_gzip(tmp_path, ctrdump):
     assert out == b"#ctrace 1\ncall 0x1\ncall 0x2\n"
 
 
+# What follows a gzip member (traces/FORMAT.md, "Compression"): members back to
+# back, zero padding skipped, anything else an error naming its file offset. The
+# expected events and offsets are worked out by hand from the parts.
+_M1 = gzip.compress(b"#ctrace 1\ncall 1\n")
+_M2 = gzip.compress(b"call 2\n")
+_B1 = gzip.compress(b"CTRB\x01\x00\x00\x00\x01\x07\x00\x00\x00")
+_B2 = gzip.compress(b"\x04")
+GZIP_TAILS = [
+    ("second-member", _M1 + _M2, [(1, 1, 0), (1, 2, 0)]),
+    ("zero-padding", _M1 + bytes(600000), [(1, 1, 0)]),
+    ("zeros-then-member", _M1 + bytes(3) + _M2, [(1, 1, 0), (1, 2, 0)]),
+    ("member-then-zeros", _M1 + _M2 + bytes(512), [(1, 1, 0), (1, 2, 0)]),
+    ("empty-first-member", gzip.compress(b"") + _M1, [(1, 1, 0)]),
+    ("binary-split", _B1 + _B2 + bytes(7), [(1, 7, 0), (4, 0, 0)]),
+    ("garbage", _M1 + b"junk", len(_M1)),
+    ("zeros-then-garbage", _M1 + bytes(5) + b"x", len(_M1) + 5),
+    ("lone-1f", _M1 + b"\x1f", len(_M1)),
+    ("garbage-after-second", _M1 + _M2 + b"\n", len(_M1) + len(_M2)),
+    ("binary-garbage", _B1 + b"CTRB", len(_B1)),
+]
+
+
+@pytest.mark.parametrize("name,data,want", GZIP_TAILS, ids=[c[0] for c in GZIP_TAILS])
+def test_data_after_gzip_member(tmp_path, ctrdump, name, data, want):
+    p = tmp_path / f"{name}.gz"
+    p.write_bytes(data)
+    r = subprocess.run([str(ctrdump), str(p)], capture_output=True, text=True)
+    if isinstance(want, list):
+        assert list(ctrace.read_events(str(p))) == want
+        assert r.returncode == 0 and r.stdout == ctrace.encode_text(want).decode(), r.stderr
+        return
+    msg = (f"{p}: data after a gzip member at byte {want} of the file is neither "
+           "another gzip member nor zero padding")
+    with pytest.raises(ctrace.TraceError) as ei:
+        list(ctrace.read_events(str(p)))
+    assert str(ei.value) == msg
+    assert r.returncode == 2 and r.stderr == f"ctrdump: {msg}\n"
+
+
+def test_truncated_second_member(tmp_path, ctrdump):
+    for cut in (2, 10, len(_M2) - 1):
+        p = tmp_path / "t.ct.gz"
+        p.write_bytes(_M1 + _M2[:cut])
+        pymsg, r = run_both(p, ctrdump)
+        want = f"{p}: damaged or truncated gzip data: unexpected end of file"
+        assert pymsg == want and r.stderr == f"ctrdump: {want}\n", (cut, pymsg, r.stderr)
+
+
 VALID_TEXT = [
     ("#ctrace 1\ncall 0\n", [(1, 0, 0)]),
     ("#ctrace\t1 extra words\r\ncall\t0XfF  # c\r\n\n# only comment\n   \ngap 0", [(1, 255, 0), (5, 0, 0)]),

@@ -107,11 +107,22 @@ def test_spread_mapping_is_injective_and_in_range(tmp_path):
     (["uniform", "--id-map", "spread", "--id-bits", "4", "--ids", "17"], "--ids"),
     (["uniform", "--id-base", "0xFFFFFFFF", "--ids", "2"], "--id-base"),
     (["bogus"], "invalid choice"),
+    # limits (docs/traces.md): these used to run out of memory, overflow or crash
+    (["uniform", "--count", "10000001"], "--count: at most 10000000"),
+    (["zipf", "--ids", "10000001", "--count", "5"], "--ids: zipf keeps a table"),
+    (["loop", "--ids", "20000000", "--count", "5"], "--ids: loop keeps a table"),
+    (["phases", "--ids", "4294967295", "--hot", "10000001", "--count", "20"], "--hot: at most"),
+    (["zipf", "--skew", "1e300", "--count", "5"], "--skew"),
+    (["zipf", "--skew", "nan", "--count", "5"], "--skew"),
+    (["zipf", "--skew", "inf", "--count", "5"], "--skew"),
+    (["uniform", "--hot-frac", "nan"], "--hot-frac"),
+    (["uniform", "--gap-rate", "1", "--gap-max", "4294967296", "--count", "5"], "--gap-max"),
 ])
 def test_tracegen_bad_options(tmp_path, args, frag):
     out = tmp_path / "x.ct"
     r = subprocess.run([PY, TRACEGEN, *args, "-o", str(out)], capture_output=True, text=True)
-    assert r.returncode == 2 and frag in r.stderr
+    assert r.returncode == 2 and frag in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
@@ -241,3 +252,17 @@ def test_sampling_helpers():
     # each position of a 3-element shuffle takes each value about 1/3 of the time
     firsts = collections.Counter(tracegen.shuffled(rng, range(3))[0] for _ in range(6000))
     assert all(abs(firsts[v] - 2000) < 5 * math.sqrt(6000 * (1 / 3) * (2 / 3)) for v in range(3))
+
+
+def test_count_bound_documented_where_used():
+    """tracegen's upper bound on --count (tracegen.MAX_COUNT) is the number the
+    docs and both --help texts give."""
+    import tracegen
+    n = str(tracegen.MAX_COUNT)
+    for doc in ("docs/traces.md", "docs/sweeps.md"):
+        assert f"at most\n{n}" in (ROOT / doc).read_text() or \
+            f"at most {n}" in (ROOT / doc).read_text(), doc
+    for script in ("tracegen.py", "sweep.py"):
+        r = subprocess.run([PY, str(ROOT / "scripts" / script), "--help"], capture_output=True,
+                           text=True)
+        assert r.returncode == 0 and n in r.stdout, script

@@ -148,11 +148,19 @@ def test_parallel_builds_of_one_configuration(tmp_path):
     exe = str(need(BUILD / "xlat-diff", "build/xlat-diff"))
     ps = [subprocess.Popen([exe, "--config", cfg, "--ops", "3000"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    notes = []
     for p in ps:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, out + err
+        notes += err.splitlines()
     log = (BUILD / "xlat-rtl" / cfg / "build.log").read_text()
     assert log.count("xlat_build: ") == 1
+    # the builder says so once; the other one, if it came to the lock while the
+    # build ran, says it waits (model/xlat.h, xlat_set_quiet)
+    build_note = f"xlat: building the RTL model {cfg} (once)"
+    wait_note = f"xlat: waiting for another process building the RTL model {cfg}"
+    assert notes.count(build_note) == 1, notes
+    assert all(n in (build_note, wait_note) for n in notes), notes
 
 
 def test_failed_rtl_build_is_reported(tmp_path):
@@ -168,7 +176,57 @@ def test_failed_rtl_build_is_reported(tmp_path):
     p = subprocess.run([exe, "--config", cfg], capture_output=True, text=True, env=env,
                        timeout=120)
     assert p.returncode == 2
-    err = p.stderr.strip()
-    assert len(err.splitlines()) == 1 and cfg in err and "build.log" in err, err
+    note, err = p.stderr.strip().splitlines()  # the build's note, then one error line
+    assert note == f"xlat: building the RTL model {cfg} (once)", p.stderr
+    assert cfg in err and "build.log" in err, err
     assert not (d / "libxlat_vl.so").exists()
     shutil.rmtree(d, ignore_errors=True)
+
+
+DEFAULT_CFG = "e64w4-lru-l12.10.10-wc0"  # what ctsim and cttrace use without options
+
+
+def fake_root(tmp_path, name):
+    """A project root (CTSIM_ROOT) whose model/xlat_build.sh 'builds' a
+    configuration by copying the library `make all` built for the default one:
+    an on-demand build in well under a second, counted in a file."""
+    lib = need(BUILD / "xlat-rtl" / DEFAULT_CFG / "libxlat_vl.so", "all")
+    root = tmp_path / name
+    (root / "model").mkdir(parents=True)
+    (root / "model" / "xlat_build.sh").write_text(
+        'set -eu\nmkdir -p "$1/build/xlat-rtl/$2"\necho "$2" >> "$1/builds.txt"\n'
+        f'cp "{lib}" "$1/build/xlat-rtl/$2/libxlat_vl.so"\n')
+    return root
+
+
+@pytest.mark.parametrize("tool", ["cttrace", "ctsim"])
+def test_on_demand_build_says_so_once(tmp_path, tool):
+    """The first use of an RTL configuration prints one line on stderr naming it;
+    a second use (built) prints nothing; --quiet / -q prints nothing."""
+    import os
+    root = BUILD.parent
+    if tool == "cttrace":
+        cmd = [str(need(BUILD / "cttrace", "build/cttrace")), "--backend", "rtl",
+               str(root / "traces" / "samples" / "hand.ct")]
+        quiet = "--quiet"
+    else:
+        cmd = [str(need(BUILD / "ctsim", "build/ctsim")), "--xlat", "rtl",
+               str(need(BUILD / "firmware" / "replay" / "replay-hand.elf", "all"))]
+        quiet = "-q"
+    note = f"xlat: building the RTL model {DEFAULT_CFG} (once)"
+    fake = fake_root(tmp_path, "loud")
+    env = dict(os.environ, CTSIM_ROOT=str(fake))
+    runs = [subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+            for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr
+    assert (fake / "builds.txt").read_text() == DEFAULT_CFG + "\n"
+    assert runs[0].stderr.splitlines().count(note) == 1, runs[0].stderr
+    assert runs[0].stderr.splitlines()[0] == note, runs[0].stderr
+    assert "xlat:" not in runs[1].stderr, runs[1].stderr
+    fake = fake_root(tmp_path, "quiet")
+    r = subprocess.run(cmd[:1] + [quiet] + cmd[1:], capture_output=True, text=True,
+                       env=dict(os.environ, CTSIM_ROOT=str(fake)), timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (fake / "builds.txt").read_text() == DEFAULT_CFG + "\n"
+    assert "xlat:" not in r.stderr, r.stderr

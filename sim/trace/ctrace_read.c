@@ -1,7 +1,9 @@
 /*
  * ctrace_read.c: streaming reader of call traces, see ctrace_read.h and
- * traces/FORMAT.md. zlib's gzread reads plain files transparently, so one code
- * path serves plain and gzip input; parsing works on a large buffer.
+ * traces/FORMAT.md. The file is read with stdio; when it starts with the gzip
+ * magic, zlib's inflate decodes it member by member (FORMAT.md,
+ * "Compression": members back to back, zero bytes after a member skipped,
+ * anything else after a member is an error). Parsing works on a large buffer.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ctrace_read.h"
@@ -14,14 +16,15 @@
 #include <zlib.h>
 
 #define CTR_BUF (1u << 20)
+#define CTR_INBUF (1u << 18)
 #define CTR_MAX_LINE 1023u
 
 struct ctr {
-  gzFile gz;
+  FILE *f;
   char *path;
   unsigned char *buf;
   size_t pos, end; /* unread bytes are buf[pos..end) */
-  int eof;         /* the underlying stream is exhausted */
+  int eof;         /* the (decompressed) stream is exhausted */
   int binary;
   int state;     /* 1 reading, 0 done, -1 error */
   uint64_t line; /* text: line of the last event or error */
@@ -29,6 +32,14 @@ struct ctr {
       offset; /* binary: offset (in decompressed data) of the next record */
   uint64_t last_offset;
   uint64_t events;
+  /* gzip input */
+  int gz;            /* the file starts with the gzip magic */
+  int zinit;         /* zs was set up by inflateInit2 */
+  int in_member;     /* inside a gzip member (else: after one, or before) */
+  int in_eof;        /* the file is exhausted */
+  uint64_t in_total; /* bytes read from the file so far */
+  unsigned char *in; /* compressed input, zs.next_in points into it */
+  z_stream zs;
   char err[512];
 };
 
@@ -47,6 +58,79 @@ static void set_err(ctr_t *r, const char *fmt, ...) {
   r->state = -1;
 }
 
+/* An error about the file rather than a place in the trace. -1. */
+static int file_err(ctr_t *r, const char *fmt, ...) {
+  char msg[384];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(r->err, sizeof r->err, "%s: %s", r->path, msg);
+  r->state = -1;
+  return -1;
+}
+
+/* Reads more compressed input behind the unused bytes. -1 on a read error. */
+static int refill_in(ctr_t *r) {
+  if (r->in_eof) return 0;
+  if (r->zs.avail_in && r->zs.next_in != r->in)
+    memmove(r->in, r->zs.next_in, r->zs.avail_in);
+  r->zs.next_in = r->in;
+  size_t n = fread(r->in + r->zs.avail_in, 1, CTR_INBUF - r->zs.avail_in, r->f);
+  if (n == 0 && ferror(r->f))
+    return file_err(r, "cannot read: %s", strerror(errno));
+  if (n == 0) r->in_eof = 1;
+  r->zs.avail_in += (uInt)n;
+  r->in_total += n;
+  return 0;
+}
+
+/* Decompressed bytes into dst (at most cap): the count, 0 at the end of the
+ * data, -1 on an error. */
+static long read_gz(ctr_t *r, unsigned char *dst, size_t cap) {
+  for (;;) {
+    if (!r->in_member) {
+      /* after a member (or at the start): zero padding, another member, or
+       * the end of the file */
+      while (r->zs.avail_in && *r->zs.next_in == 0) {
+        r->zs.next_in++;
+        r->zs.avail_in--;
+      }
+      if (r->zs.avail_in < 2 && !r->in_eof) {
+        if (refill_in(r) < 0) return -1;
+        continue;
+      }
+      if (r->zs.avail_in == 0) return 0;
+      if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1f ||
+          r->zs.next_in[1] != 0x8b)
+        return file_err(r,
+                        "data after a gzip member at byte %llu of the file is "
+                        "neither another gzip member nor zero padding",
+                        (unsigned long long)(r->in_total - r->zs.avail_in));
+      if (inflateReset(&r->zs) != Z_OK)
+        return file_err(r, "damaged or truncated gzip data: inflateReset");
+      r->in_member = 1;
+    }
+    if (r->zs.avail_in == 0 && !r->in_eof && refill_in(r) < 0) return -1;
+    r->zs.next_out = dst;
+    r->zs.avail_out = (uInt)cap;
+    int rc = inflate(&r->zs, Z_NO_FLUSH);
+    long got = (long)(cap - r->zs.avail_out);
+    if (rc == Z_STREAM_END) {
+      r->in_member = 0;
+    } else if (rc == Z_BUF_ERROR || (rc == Z_OK && got == 0)) {
+      if (r->zs.avail_in == 0 && r->in_eof)
+        return file_err(r,
+                        "damaged or truncated gzip data: unexpected end of "
+                        "file");
+    } else if (rc != Z_OK) {
+      return file_err(r, "damaged or truncated gzip data: %s",
+                      r->zs.msg ? r->zs.msg : zError(rc));
+    }
+    if (got > 0) return got;
+  }
+}
+
 /* Moves the unread bytes to the front and reads more. -1 on a read error. */
 static int fill(ctr_t *r) {
   if (r->eof) return 0;
@@ -56,25 +140,14 @@ static int fill(ctr_t *r) {
     r->pos = 0;
   }
   while (r->end < CTR_BUF && !r->eof) {
-    int n = gzread(r->gz, r->buf + r->end, (unsigned)(CTR_BUF - r->end));
-    int errnum = Z_OK;
-    const char *msg = gzerror(r->gz, &errnum);
-    if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
-      if (errnum == Z_ERRNO)
-        snprintf(r->err, sizeof r->err, "%s: cannot read: %s", r->path,
-                 strerror(errno));
-      else {
-        size_t pl =
-            strlen(r->path); /* zlib prefixes its message with the path */
-        if (msg && strncmp(msg, r->path, pl) == 0 && msg[pl] == ':')
-          msg += pl + 1;
-        while (msg && *msg == ' ') msg++;
-        snprintf(r->err, sizeof r->err,
-                 "%s: damaged or truncated gzip data: %s", r->path,
-                 msg ? msg : "?");
-      }
-      r->state = -1;
-      return -1;
+    long n;
+    if (r->gz) {
+      n = read_gz(r, r->buf + r->end, CTR_BUF - r->end);
+      if (n < 0) return -1;
+    } else {
+      n = (long)fread(r->buf + r->end, 1, CTR_BUF - r->end, r->f);
+      if (n == 0 && ferror(r->f))
+        return file_err(r, "cannot read: %s", strerror(errno));
     }
     if (n == 0) r->eof = 1;
     r->end += (size_t)n;
@@ -102,15 +175,33 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
     return NULL;
   }
   errno = 0;
-  r->gz = gzopen(path, "rb");
-  if (!r->gz) {
+  r->f = fopen(path, "rb");
+  if (!r->f) {
     snprintf(err, errlen, "%s: cannot open: %s", path,
-             errno ? strerror(errno) : "gzopen failed");
+             errno ? strerror(errno) : "fopen failed");
     ctr_close(r);
     return NULL;
   }
-  gzbuffer(r->gz, 1u << 18);
   r->state = 1;
+  int c0 = getc(r->f), c1 = c0 == EOF ? EOF : getc(r->f);
+  if (ferror(r->f)) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    ctr_close(r);
+    return NULL;
+  }
+  if (c0 == 0x1f && c1 == 0x8b) {
+    r->gz = 1;
+    r->in = malloc(CTR_INBUF);
+    /* 16 + MAX_WBITS: a gzip wrapper only (header, CRC-32 and length checked)
+     */
+    if (!r->in || inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK) {
+      snprintf(err, errlen, "%s: out of memory", path);
+      ctr_close(r);
+      return NULL;
+    }
+    r->zinit = 1;
+  }
+  rewind(r->f);
   if (need(r, 8) < 0) {
     snprintf(err, errlen, "%s", r->err);
     ctr_close(r);
@@ -393,7 +484,9 @@ uint64_t ctr_events(const ctr_t *r) { return r->events; }
 
 void ctr_close(ctr_t *r) {
   if (!r) return;
-  if (r->gz) gzclose(r->gz);
+  if (r->f) fclose(r->f);
+  if (r->zinit) inflateEnd(&r->zs);
+  free(r->in);
   free(r->buf);
   free(r->path);
   free(r);

@@ -1,10 +1,12 @@
 /*
  * ctrace_read.h: streaming reader of call traces (traces/FORMAT.md, version 1).
  *
- * Reads the text and the binary form, either optionally gzip-compressed (zlib
- * detects compression by the magic bytes). Every rule of FORMAT.md's "Errors"
- * section is checked; the first error ends the trace with a one-line message
- * "FILE:LINE: problem" (text) or "FILE: offset N: problem" (binary).
+ * Reads the text and the binary form, either optionally gzip-compressed
+ * (detected by the magic bytes; members, zero padding and trailing data as
+ * FORMAT.md's "Compression" says, the same rule as scripts/ctrace.py). Every
+ * rule of FORMAT.md's "Errors" section is checked; the first error ends the
+ * trace with a one-line message "FILE:LINE: problem" (text) or "FILE: offset N:
+ * problem" (binary).
  */
 #ifndef CTRACE_READ_H
 #define CTRACE_READ_H

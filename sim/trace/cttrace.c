@@ -162,7 +162,9 @@ static void usage(FILE *f) {
       "  --wave-margin N       cycles kept after each walk, 0..1000 (default "
       "4)\n"
       "  --speed               also print host CPU time and events per second\n"
-      "  --quiet               print nothing on success (with --stats-json)\n"
+      "  --quiet               print nothing on success (with --stats-json), "
+      "no note\n"
+      "                        of an on-demand RTL build\n"
       "  --help                this text\n"
       "\n"
       "Exit status: 0 ok; 1 the accelerator gave a wrong translation or an "
@@ -421,6 +423,7 @@ static void write_json(const opts_t *o, const run_t *r,
 int main(int argc, char **argv) {
   opts_t o;
   parse_args(&o, argc, argv);
+  xlat_set_quiet(o.quiet);
 
   char err[512];
   ctr_t *rd = ctr_open(o.trace, err, sizeof err);
