@@ -8,7 +8,18 @@
 // One xlat_vl_step() is one clock cycle: inputs are applied with the clock low
 // and the model evaluated (outputs of the cycle, combinational paths included),
 // then the clock rises. Trace time 2*c is cycle c before the edge, 2*c+1 after.
+//
+// The library holds one waveform format: VCD (built with --trace), or FST when
+// model/xlat_build.sh --fst builds it with --trace-fst (VM_TRACE_FST=1): the
+// verilated model's trace() takes one trace class only. VCD goes to a file
+// descriptor the caller opened (a FIFO or a device works); FST to a regular
+// file by name (the FST writer seeks in it).
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -16,8 +27,40 @@
 #include "Vctlb_top__Syms.h"
 #include "Vctlb_top___024root.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
 #include "xlat_impl.h"
+#if VM_TRACE_FST
+#include "verilated_fst_c.h"
+typedef VerilatedFstC wave_t;
+#else
+#include "verilated_vcd_c.h"
+typedef VerilatedVcdC wave_t;
+
+// Writes the VCD to the caller's descriptor. A failed write is remembered (and
+// the rest of the dump dropped) instead of being returned: Verilator aborts the
+// process on a write error.
+class FdVcdFile final : public VerilatedVcdFile {
+ public:
+  explicit FdVcdFile(int fd) : fd_(fd) {}
+  bool open(const std::string &) override { return true; }
+  void close() override {}
+  ssize_t write(const char *p, ssize_t len) override {
+    for (ssize_t off = 0; off < len && !err_;) {
+      ssize_t w = ::write(fd_, p + off, static_cast<size_t>(len - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0)
+        err_ = errno;
+      else
+        off += w;
+    }
+    return len;
+  }
+  int err() const { return err_; }
+
+ private:
+  int fd_;
+  int err_ = 0;
+};
+#endif
 
 #ifndef XLAT_VL_NAME
 #error "XLAT_VL_NAME (the configuration name) must be defined"
@@ -30,7 +73,10 @@ struct xlat_vl {
   std::unique_ptr<Vctlb_top> top;
   uint64_t cycle = 0;  // cycles stepped since create
   // tracing
-  std::unique_ptr<VerilatedVcdC> vcd;
+  std::unique_ptr<wave_t> vcd;
+#if !VM_TRACE_FST
+  std::unique_ptr<FdVcdFile> file;
+#endif
   uint64_t from = 0, to = 0;
   int walks_only = 0;
   unsigned margin = 0;
@@ -85,11 +131,19 @@ XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
   return v;
 }
 
-XLAT_EXPORT void xlat_vl_trace_close(xlat_vl_t *v) {
+XLAT_EXPORT int xlat_vl_fst(void) { return VM_TRACE_FST; }
+
+XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
+  int err = 0;
   if (v->vcd) {
     v->vcd->close();
     v->vcd.reset();
   }
+#if !VM_TRACE_FST
+  if (v->file) err = v->file->err();
+  v->file.reset();
+#endif
+  return err;
 }
 
 XLAT_EXPORT void xlat_vl_destroy(xlat_vl_t *v) {
@@ -161,27 +215,34 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
   v->cycle++;
 }
 
-XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path,
+XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
                                    uint64_t from, uint64_t to, int walks_only,
                                    unsigned margin, char *err, size_t errlen) {
-  std::string p(path ? path : "");
-  if (p.size() >= 4 && p.compare(p.size() - 4, 4, ".fst") == 0) {
-    if (err && errlen)
-      snprintf(err, errlen,
-               "xlat: FST is not built in; trace to a .vcd file (%s)", path);
-    return -1;
-  }
-  FILE *f = fopen(p.c_str(), "w");
+  xlat_vl_trace_close(v);
+#if VM_TRACE_FST
+  (void)fd;
+  FILE *f = path ? fopen(path, "w") : nullptr;  // the FST writer does not say
   if (!f) {
     if (err && errlen)
-      snprintf(err, errlen, "xlat: cannot write trace file %s", path);
+      snprintf(err, errlen, "xlat: cannot write trace file %s: %s",
+               path ? path : "(none)", strerror(errno));
     return -1;
   }
   fclose(f);
-  xlat_vl_trace_close(v);
-  v->vcd.reset(new VerilatedVcdC);
+  v->vcd.reset(new VerilatedFstC);
   v->top->trace(v->vcd.get(), 99);
-  v->vcd->open(p.c_str());
+  v->vcd->open(path);
+#else
+  (void)path;
+  if (fd < 0) {
+    if (err && errlen) snprintf(err, errlen, "xlat: no file for the VCD dump");
+    return -1;
+  }
+  v->file.reset(new FdVcdFile(fd));
+  v->vcd.reset(new VerilatedVcdC(v->file.get()));
+  v->top->trace(v->vcd.get(), 99);
+  v->vcd->open("(descriptor)");
+#endif
   v->from = from;
   v->to = to;
   v->walks_only = walks_only;
