@@ -128,4 +128,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("ctrace2s.py", main))
