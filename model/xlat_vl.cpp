@@ -74,7 +74,9 @@ struct xlat_vl {
   uint64_t cycle = 0;  // cycles stepped since create
   // tracing
   std::unique_ptr<wave_t> vcd;
-#if !VM_TRACE_FST
+#if VM_TRACE_FST
+  std::string fst_path;
+#else
   std::unique_ptr<FdVcdFile> file;
 #endif
   uint64_t from = 0, to = 0;
@@ -133,13 +135,30 @@ XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
 
 XLAT_EXPORT int xlat_vl_fst(void) { return VM_TRACE_FST; }
 
+#if VM_TRACE_FST
+// The FST writer puts the wall-clock date into the header (119 bytes at
+// offset 202, FST_HDR_OFFS_DATE in gtkwave/fstapi.c); a fixed text instead
+// keeps the same run's waveform the same file.
+static void fst_fixed_date(const std::string &path) {
+  FILE *f = fopen(path.c_str(), "r+b");
+  if (!f) return;
+  char d[119] = "(not recorded, for reproducible files)";
+  if (fgetc(f) == 0 /* FST_BL_HDR */ && fseek(f, 202, SEEK_SET) == 0)
+    fwrite(d, sizeof d, 1, f);
+  fclose(f);
+}
+#endif
+
 XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
   int err = 0;
   if (v->vcd) {
     v->vcd->close();
     v->vcd.reset();
   }
-#if !VM_TRACE_FST
+#if VM_TRACE_FST
+  if (!v->fst_path.empty()) fst_fixed_date(v->fst_path);
+  v->fst_path.clear();
+#else
   if (v->file) err = v->file->err();
   v->file.reset();
 #endif
@@ -232,6 +251,7 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
   v->vcd.reset(new VerilatedFstC);
   v->top->trace(v->vcd.get(), 99);
   v->vcd->open(path);
+  v->fst_path = path;
 #else
   (void)path;
   if (fd < 0) {
