@@ -15,7 +15,8 @@ Function number i (0..ids-1) becomes the ID
 --count is the number of call events; patches, invalidations, flushes and gaps
 are extra events mixed in with the given per-call probabilities. Same arguments
 and seed give byte-identical output. Output: text (.ct), binary (.ctb, or
---format binary), gzip when the name ends in .gz; written via a temporary file.
+--format binary), gzip when the name ends in .gz; written via a temporary file and
+a rename (a FIFO or a device in place: ctrace.atomic_write).
 """
 import argparse
 import bisect
