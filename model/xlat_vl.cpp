@@ -15,6 +15,9 @@
 // descriptor the caller opened (a FIFO or a device works); FST to a regular
 // file by name (the FST writer seeks in it).
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -139,13 +142,52 @@ XLAT_EXPORT int xlat_vl_fst(void) { return VM_TRACE_FST; }
 // The FST writer puts the wall-clock date into the header (119 bytes at
 // offset 202, FST_HDR_OFFS_DATE in gtkwave/fstapi.c); a fixed text instead
 // keeps the same run's waveform the same file.
-static void fst_fixed_date(const std::string &path) {
-  FILE *f = fopen(path.c_str(), "r+b");
-  if (!f) return;
+static void fst_fixed_date(FILE *f) {
   char d[119] = "(not recorded, for reproducible files)";
-  if (fgetc(f) == 0 /* FST_BL_HDR */ && fseek(f, 202, SEEK_SET) == 0)
-    fwrite(d, sizeof d, 1, f);
-  fclose(f);
+  if (fseek(f, 202, SEEK_SET) == 0) fwrite(d, sizeof d, 1, f);
+}
+
+// The FST writer does not report failed writes. A complete file is a chain of
+// blocks, each a type byte and a big-endian 64-bit length that counts itself,
+// from the header block (type 0) at offset 0 to the end of the file, with the
+// geometry (3) and the hierarchy (4, 6 or 7) written last, at close. Returns
+// 0 if the file is such a chain, else the likely errno value.
+static int fst_check(FILE *f) {
+  if (fseeko(f, 0, SEEK_END) != 0) return errno ? errno : EIO;
+  const off_t size = ftello(f);
+  off_t off = 0;
+  bool geom = false, hier = false;
+  while (off < size) {
+    unsigned char b[9];
+    if (fseeko(f, off, SEEK_SET) != 0 || fread(b, 1, 9, f) != 9) break;
+    uint64_t len = 0;
+    for (int i = 1; i < 9; i++) len = len << 8 | b[i];
+    if ((off == 0) != (b[0] == 0) || len < 8 ||
+        len > static_cast<uint64_t>(size - off - 1))
+      break;
+    geom |= b[0] == 3;
+    hier |= b[0] == 4 || b[0] == 6 || b[0] == 7;
+    off += 1 + static_cast<off_t>(len);
+  }
+  if (off == size && size > 0 && geom && hier) return 0;
+  // cut short: say why if the reason is visible
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+      static_cast<rlim_t>(size) >= rl.rlim_cur)
+    return EFBIG;
+  struct statvfs vfs;
+  if (fstatvfs(fileno(f), &vfs) == 0 && vfs.f_bavail == 0) return ENOSPC;
+  return EIO;
+}
+
+// After the FST writer closed the file: 0 or an errno value.
+static int fst_finish(const std::string &path) {
+  FILE *f = fopen(path.c_str(), "r+b");
+  if (!f) return errno ? errno : EIO;
+  int e = fst_check(f);
+  if (!e) fst_fixed_date(f);
+  if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+  return e;
 }
 #endif
 
@@ -156,7 +198,7 @@ XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
     v->vcd.reset();
   }
 #if VM_TRACE_FST
-  if (!v->fst_path.empty()) fst_fixed_date(v->fst_path);
+  if (!v->fst_path.empty()) err = fst_finish(v->fst_path);
   v->fst_path.clear();
 #else
   if (v->file) err = v->file->err();

@@ -21,7 +21,10 @@
 static outfile_t *volatile registry[MAX_REG];
 static int handlers_done;
 
-static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+/* SIGXFSZ: a file size limit; SIGBUS: e.g. the FST writer's mapped files on
+ * a full disk */
+static const int signals[] = {SIGINT,  SIGTERM, SIGHUP,
+                              SIGPIPE, SIGXFSZ, SIGBUS};
 
 /* Async-signal-safe: unlink, then the signal's default action. */
 static void on_signal(int sig) {

@@ -12,9 +12,9 @@
  *    directly: it stays what it is.
  *  - Write errors (disk full, a closed descriptor) make outfile_commit()
  *    fail with a one-line message; the temporary file is then removed.
- *  - Temporary files are removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE (the
- *    signal then ends the process as it would have) and at exit() when they
- *    were not committed.
+ *  - Temporary files are removed on SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ
+ *    and SIGBUS (the signal then ends the process as it would have) and at
+ *    exit() when they were not committed.
  */
 #ifndef OUTFILE_H
 #define OUTFILE_H

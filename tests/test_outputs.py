@@ -202,6 +202,29 @@ def test_full_device_is_a_one_line_error(tmp_path, wid):
 
 
 @pytest.mark.parametrize("wid", sorted(WRITERS))
+def test_regular_file_write_error_is_a_one_line_error(tmp_path, wid):
+    """A write error on a regular file (a disk that fills up): here a file
+    size limit (ulimit -f, SIGXFSZ ignored, so writes fail with EFBIG). Nothing
+    is left at the target, not even a partial file; stdout is a pipe, which the
+    limit does not cover. The limit is 0 bytes, or 1024 for FST: the FST writer
+    needs room for its own temporary files (with none it dies of SIGBUS on the
+    files it maps) and reports no errors itself, the shim checks the file's
+    block structure (xlat_vl.cpp)."""
+    argv, suffix = WRITERS[wid]
+    env = prepare(tmp_path)
+    target = tmp_path / ("out" + suffix)
+    blocks = 2 if suffix == ".fst" else 0
+    assert blocks * 512 < len(reference(tmp_path, wid))
+    p = run(["sh", "-c", f"trap '' XFSZ; ulimit -f {blocks}; exec \"$@\"", "sh",
+             *argv(str(target))], env)
+    assert p.returncode != 0
+    line = one_error_line(p)
+    assert os.strerror(27) in line, line          # EFBIG
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("wid", sorted(WRITERS))
 def test_symlink_keeps_the_link_and_replaces_its_target(tmp_path, wid):
     ref = reference(tmp_path, wid)
     argv, suffix = WRITERS[wid]
