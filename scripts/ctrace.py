@@ -289,8 +289,8 @@ def atomic_write(path, data):
       /dev/stdout, a symbolic link to one of those) is written in place;
     * otherwise the data goes to a temporary file "<name>.tmp.XXXXXXXX" in the
       target's folder, renamed over it when complete (a symbolic link to a
-      regular file stays a link: the file it points to is replaced; a dangling
-      link is written through). The mode is 0666 less the umask. The temporary
+      regular file stays a link: the file it points to is replaced, or created
+      for a dangling link). The mode is 0666 less the umask. The temporary
       file is removed on any exception, and so on SIGTERM/SIGHUP in a tool run
       by run_main().
 
@@ -302,10 +302,8 @@ def atomic_write(path, data):
     try:
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-        if (st is not None and not stat.S_ISREG(st.st_mode)) or (
-                st is None and os.path.islink(path)):
-            flags = os.O_WRONLY | (os.O_CREAT | os.O_TRUNC if st is None else 0)
-            fd = os.open(path, flags, 0o666)
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            fd = os.open(path, os.O_WRONLY)
             try:
                 _write_all(fd, data)
             finally:

@@ -108,6 +108,36 @@ static int make_tmp(outfile_t *o, const char *base) {
   return -1;
 }
 
+/* The path a dangling symbolic link (chain) names, into out
+ * (OUTFILE_PATH_MAX bytes). 0, or -1 with errno set. */
+static int resolve_dangling(const char *path, char *out) {
+  char cur[OUTFILE_PATH_MAX], link[OUTFILE_PATH_MAX];
+  snprintf(cur, sizeof cur, "%s", path);
+  for (int depth = 0; depth < 40; depth++) {
+    struct stat lst;
+    if (lstat(cur, &lst) != 0 || !S_ISLNK(lst.st_mode)) {
+      snprintf(out, OUTFILE_PATH_MAX, "%s", cur);
+      return 0;
+    }
+    ssize_t n = readlink(cur, link, sizeof link - 1);
+    if (n < 0) return -1;
+    link[n] = 0;
+    const char *slash = strrchr(cur, '/');
+    if (link[0] == '/' || !slash) {
+      memcpy(cur, link, (size_t)n + 1);
+    } else { /* relative to the link's folder */
+      size_t d = (size_t)(slash - cur) + 1;
+      if (d + (size_t)n >= sizeof cur) {
+        errno = ENAMETOOLONG;
+        return -1;
+      }
+      memcpy(cur + d, link, (size_t)n + 1);
+    }
+  }
+  errno = ELOOP;
+  return -1;
+}
+
 int outfile_open(outfile_t *o, const char *path, FILE *dash, unsigned flags,
                  char *err, size_t errlen) {
   memset(o, 0, sizeof *o);
@@ -124,16 +154,12 @@ int outfile_open(outfile_t *o, const char *path, FILE *dash, unsigned flags,
   int exists = stat(path, &st) == 0; /* follows a symbolic link */
   int dangling = !exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
   if (exists && S_ISDIR(st.st_mode)) return fail(err, errlen, path, EISDIR);
-  if ((exists && !S_ISREG(st.st_mode)) || dangling) {
-    /* a FIFO, a device, ...: written in place (a dangling link: through the
-     * link, creating the file it names) */
+  if (exists && !S_ISREG(st.st_mode)) {
+    /* a FIFO, a device, ...: written in place */
     o->mode = OUTFILE_DIRECT;
-    int fd = open(
-        path,
-        O_WRONLY | O_NOCTTY | O_CLOEXEC | (dangling ? O_CREAT | O_TRUNC : 0),
-        0666);
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) return fail(err, errlen, path, errno);
-    if (!(flags & OUTFILE_SEEKABLE) || dangling) {
+    if (!(flags & OUTFILE_SEEKABLE)) {
       o->fd = fd;
       return 0;
     }
@@ -160,6 +186,8 @@ int outfile_open(outfile_t *o, const char *path, FILE *dash, unsigned flags,
     char real[PATH_MAX];
     if (!realpath(path, real)) return fail(err, errlen, path, errno);
     snprintf(o->dest, sizeof o->dest, "%s", real);
+  } else if (dangling) {
+    if (resolve_dangling(path, o->dest)) return fail(err, errlen, path, errno);
   } else {
     snprintf(o->dest, sizeof o->dest, "%s", path);
   }

@@ -6,7 +6,8 @@
  *    temporary name in the same folder, "<path>.tmp.<pid>", and renamed over
  *    the target by outfile_commit(): a failed or interrupted run leaves the
  *    old file as it was. A symbolic link to a regular file keeps the link:
- *    the rename replaces the file it points to.
+ *    the rename replaces the file it points to (a dangling link: creates the
+ *    file it names, the same way).
  *  - An existing target that is not a regular file (a FIFO, a character
  *    device, /dev/stdout, or a link to one of those) is opened and written
  *    directly: it stays what it is.

@@ -474,3 +474,19 @@ def test_python_exception_while_writing_leaves_no_temporary_file(tmp_path):
     finally:
         os.chmod = saved
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("wid", ["ctsim-stats-json", "ctsim-wave-fst", "ctrdump-o",
+                                 "ctrace-convert"])
+def test_dangling_symlink_is_written_through(tmp_path, wid):
+    """A link to a file that does not exist yet: the file it names is created
+    (docs/ctsim.md "Output files"), the link stays."""
+    ref = reference(tmp_path, wid)
+    argv, suffix = WRITERS[wid]
+    env = prepare(tmp_path)
+    link = tmp_path / ("link" + suffix)
+    link.symlink_to("new" + suffix)
+    p = run(argv(str(link)), env)
+    assert p.returncode == 0, p.stderr.decode()
+    assert link.is_symlink() and (tmp_path / ("new" + suffix)).read_bytes() == ref
+    assert leftovers(tmp_path) == []
