@@ -15,12 +15,16 @@ XLAT_LIB_SRC := model/xlat.c model/xlat_c.c model/xlat_opts.c
 XLAT_LIB_OBJ := $(patsubst model/%.c,$(BUILD)/model/%.o,$(XLAT_LIB_SRC))
 XLAT_SO      := $(BUILD)/libxlat.so
 XLAT_TOOLS   := $(BUILD)/xlat-diff $(BUILD)/xlat-bench
-# the default configuration's verilated library, prebuilt so tests start warm
+# the default configuration's verilated library, prebuilt so tests start warm,
+# and its variant with FST tracing (waveforms to .fst files; xlat_build.sh)
 XLAT_RTL_DEFAULT := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/libxlat_vl.so
+XLAT_RTL_DEFAULT_FST := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/fst/libxlat_vl.so
+XLAT_RTL_DEFAULT_G := -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 \
+  -GLevelBits1=10 -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257
 XLAT_RTL_DEPS := $(wildcard rtl/ctlb_*.v) model/xlat_vl.cpp model/xlat_impl.h model/xlat.h \
                  model/xlat_build.sh
 
-ALL_TARGETS   += $(XLAT_LIB) $(XLAT_SO) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT)
+ALL_TARGETS   += $(XLAT_LIB) $(XLAT_SO) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT) $(XLAT_RTL_DEFAULT_FST)
 BENCH_TARGETS += bench-xlat
 .PHONY: bench-xlat
 
@@ -38,14 +42,20 @@ $(XLAT_SO): $(XLAT_LIB_OBJ)
 $(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -ldl
 
-# (under the same lock as xlat_create's on-demand builds)
+# (under the same locks as xlat_create's on-demand builds)
 $(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS)
 	@mkdir -p $(BUILD)/xlat-rtl
 	VERILATOR=$(VERILATOR) CXX=$(CXX) flock $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0.lock \
 	  sh model/xlat_build.sh $(CURDIR) e64w4-lru-l12.10.10-wc0 \
-	  -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 -GLevelBits1=10 \
-	  -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257 > $(BUILD)/xlat-rtl-default.log 2>&1 \
+	  $(XLAT_RTL_DEFAULT_G) > $(BUILD)/xlat-rtl-default.log 2>&1 \
 	  || { cat $(BUILD)/xlat-rtl-default.log; exit 1; }
+
+$(XLAT_RTL_DEFAULT_FST): $(XLAT_RTL_DEPS)
+	@mkdir -p $(BUILD)/xlat-rtl
+	VERILATOR=$(VERILATOR) CXX=$(CXX) flock $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0.fst.lock \
+	  sh model/xlat_build.sh --fst $(CURDIR) e64w4-lru-l12.10.10-wc0 \
+	  $(XLAT_RTL_DEFAULT_G) > $(BUILD)/xlat-rtl-default-fst.log 2>&1 \
+	  || { cat $(BUILD)/xlat-rtl-default-fst.log; exit 1; }
 
 bench-xlat: $(BUILD)/xlat-bench
 	$(BUILD)/xlat-bench

@@ -46,8 +46,9 @@ struct xlat {
   xlat_vl_busy_fn vl_busy;
   xlat_vl_trace_open_fn vl_trace_open;
   xlat_vl_trace_close_fn vl_trace_close;
-  /* FST: the shim writes VCD to fst_tmp, converted by vcd2fst on close */
-  char *fst_path, *fst_tmp;
+  int fst;      /* the loaded library traces FST (else VCD) */
+  int trace_fd; /* xlat_trace_open's own VCD file (-1: none) */
+  int tracing;
 };
 
 static void seterr(char *err, size_t len, const char *fmt, ...) {
@@ -252,7 +253,7 @@ static int mkdirs(const char *path) {
   return 0;
 }
 
-static int run_build(const char *root, const char *name,
+static int run_build(const char *root, const char *name, int fst,
                      const xlat_config_t *cfg, const char *log) {
   char script[PATH_MAX + 32];
   snprintf(script, sizeof script, "%s/model/xlat_build.sh", root);
@@ -280,6 +281,7 @@ static int run_build(const char *root, const char *name,
     int a = 0;
     argv[a++] = (char *)"sh";
     argv[a++] = script;
+    if (fst) argv[a++] = (char *)"--fst";
     argv[a++] = (char *)root;
     argv[a++] = (char *)name;
     for (int i = 0; i < ng; i++) argv[a++] = g[i];
@@ -293,7 +295,7 @@ static int run_build(const char *root, const char *name,
   return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-static int rtl_open(xlat_t *x, char *err, size_t errlen) {
+static int rtl_open(xlat_t *x, int fst, char *err, size_t errlen) {
   char root[PATH_MAX], name[128], dir[PATH_MAX + 256], lib[PATH_MAX + 300],
       lock[PATH_MAX + 300], log[PATH_MAX + 300];
   if (xlat_project_root(root, sizeof root)) {
@@ -303,9 +305,11 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
     return -1;
   }
   xlat_config_name(&x->cfg, name, sizeof name);
-  snprintf(dir, sizeof dir, "%s/build/xlat-rtl/%s", root, name);
+  snprintf(dir, sizeof dir, "%s/build/xlat-rtl/%s%s", root, name,
+           fst ? "/fst" : "");
   snprintf(lib, sizeof lib, "%s/libxlat_vl.so", dir);
-  snprintf(lock, sizeof lock, "%s/build/xlat-rtl/%s.lock", root, name);
+  snprintf(lock, sizeof lock, "%s/build/xlat-rtl/%s%s.lock", root, name,
+           fst ? ".fst" : "");
   snprintf(log, sizeof log, "%s/build.log", dir);
   if (!lib_fresh(root, lib)) {
     if (mkdirs(dir)) {
@@ -331,7 +335,7 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
     if (!lib_fresh(root, lib)) {
       if (!quiet_build)
         fprintf(stderr, "xlat: building the RTL model %s (once)\n", name);
-      rc = run_build(root, name, &x->cfg, log);
+      rc = run_build(root, name, fst, &x->cfg, log);
     }
     close(fd);
     if (rc) {
@@ -356,14 +360,15 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
   x->vl_trace_open = (xlat_vl_trace_open_fn)dlsym(x->dl, "xlat_vl_trace_open");
   x->vl_trace_close =
       (xlat_vl_trace_close_fn)dlsym(x->dl, "xlat_vl_trace_close");
-  if (!abi || !vname || !create || !x->vl_destroy || !x->vl_reset ||
+  xlat_vl_fst_fn vfst = (xlat_vl_fst_fn)dlsym(x->dl, "xlat_vl_fst");
+  if (!abi || !vname || !vfst || !create || !x->vl_destroy || !x->vl_reset ||
       !x->vl_step || !x->vl_counters || !x->vl_busy || !x->vl_trace_open ||
       !x->vl_trace_close) {
     seterr(err, errlen,
            "xlat: %s lacks the xlat_vl_* functions; delete it to rebuild", lib);
     return -1;
   }
-  if (abi() != XLAT_VL_ABI || strcmp(vname(), name)) {
+  if (abi() != XLAT_VL_ABI || strcmp(vname(), name) || vfst() != fst) {
     seterr(
         err, errlen,
         "xlat: %s was built for another interface or configuration; delete it",
@@ -375,6 +380,7 @@ static int rtl_open(xlat_t *x, char *err, size_t errlen) {
     seterr(err, errlen, "xlat: cannot create the RTL model %s", name);
     return -1;
   }
+  x->fst = fst;
   return 0;
 }
 
@@ -397,6 +403,7 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
   for (uint32_t l = cfg->levels; l < XLAT_MAX_LEVELS; l++)
     x->cfg.level_bits[l] = 0;
   x->last_mem_req_ready = 1;
+  x->trace_fd = -1;
   if (backend == XLAT_BACKEND_C) {
     x->c = xlat_c_create(&x->cfg);
     if (!x->c) {
@@ -404,7 +411,7 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
       free(x);
       return NULL;
     }
-  } else if (rtl_open(x, err, errlen)) {
+  } else if (rtl_open(x, 0, err, errlen)) {
     xlat_destroy(x);
     return NULL;
   }
@@ -468,72 +475,68 @@ int xlat_busy(const xlat_t *x) {
 
 uint64_t xlat_cycles(const xlat_t *x) { return x->cycles; }
 
-int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
-                    int walks_only, unsigned margin, char *err, size_t errlen) {
+int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
+                       uint64_t from, uint64_t to, int walks_only,
+                       unsigned margin, char *err, size_t errlen) {
   if (x->c) {
     seterr(err, errlen, "xlat: waveform tracing needs the RTL backend");
     return -1;
   }
   xlat_trace_close(x);
+  fst = !!fst;
+  if (fst != x->fst) {
+    /* the other format is another library: swap the model for a fresh one,
+     * which is only the same model before the first cycle */
+    if (x->cycles) {
+      seterr(err, errlen,
+             "xlat: a %s waveform must be opened before the first cycle",
+             fst ? "FST" : "VCD");
+      return -1;
+    }
+    xlat_t t = *x;
+    if (rtl_open(&t, fst, err, errlen)) {
+      if (t.vl) t.vl_destroy(t.vl);
+      return -1; /* x is unchanged */
+    }
+    x->vl_destroy(x->vl);
+    *x = t;
+  }
+  if (x->vl_trace_open(x->vl, fd, path, from, to, walks_only, margin, err,
+                       errlen))
+    return -1;
+  x->tracing = 1;
+  return 0;
+}
+
+int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
+                    int walks_only, unsigned margin, char *err, size_t errlen) {
   size_t n = path ? strlen(path) : 0;
-  if (n > 4 && !strcmp(path + n - 4, ".fst")) {
-    /* check the destination now, so the error comes at open time */
-    FILE *f = fopen(path, "w");
-    if (!f) {
-      seterr(err, errlen, "xlat: cannot write trace file %s", path);
+  int fst = n > 4 && !strcmp(path + n - 4, ".fst");
+  int fd = -1;
+  if (!x->c && !fst) {
+    fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
+    if (fd < 0) {
+      seterr(err, errlen, "xlat: cannot write trace file %s: %s",
+             path ? path : "(none)", strerror(errno));
       return -1;
     }
-    fclose(f);
-    x->fst_path = strdup(path);
-    x->fst_tmp = malloc(n + 16);
-    if (!x->fst_path || !x->fst_tmp) {
-      seterr(err, errlen, "xlat: out of memory");
-      return -1;
-    }
-    snprintf(x->fst_tmp, n + 16, "%s.tmp.vcd", path);
-    path = x->fst_tmp;
   }
-  int rc =
-      x->vl_trace_open(x->vl, path, from, to, walks_only, margin, err, errlen);
-  if (rc && x->fst_path) {
-    free(x->fst_path);
-    free(x->fst_tmp);
-    x->fst_path = x->fst_tmp = NULL;
+  if (xlat_trace_open_to(x, fst, fd, path, from, to, walks_only, margin, err,
+                         errlen)) {
+    if (fd >= 0) close(fd);
+    return -1;
   }
-  return rc;
+  x->trace_fd = fd;
+  return 0;
 }
 
-/* Runs `vcd2fst vcd fst`; 0 on success. */
-static int vcd2fst(const char *vcd, const char *fst) {
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int fd = open("/dev/null", O_WRONLY);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      close(fd);
-    }
-    execlp("vcd2fst", "vcd2fst", vcd, fst, (char *)NULL);
-    _exit(127);
+int xlat_trace_close(xlat_t *x) {
+  if (!x->vl || !x->tracing) return 0;
+  x->tracing = 0;
+  int e = x->vl_trace_close(x->vl);
+  if (x->trace_fd >= 0) {
+    if (close(x->trace_fd) && !e) e = errno;
+    x->trace_fd = -1;
   }
-  int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR) return -1;
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-void xlat_trace_close(xlat_t *x) {
-  if (!x->vl) return;
-  x->vl_trace_close(x->vl);
-  if (x->fst_path) {
-    if (vcd2fst(x->fst_tmp, x->fst_path) == 0)
-      unlink(x->fst_tmp);
-    else
-      fprintf(stderr,
-              "xlat: vcd2fst failed; the waveform is kept as VCD in %s\n",
-              x->fst_tmp);
-    free(x->fst_path);
-    free(x->fst_tmp);
-    x->fst_path = x->fst_tmp = NULL;
-  }
+  return e;
 }

@@ -165,14 +165,30 @@ uint64_t xlat_cycles(const xlat_t *x); /* cycles stepped since create/reset */
 int xlat_busy(const xlat_t *x);
 
 /* Waveform tracing (RTL backend only; the C backend returns -1 with a message).
- * Writes VCD; a path ending in ".fst" gets FST (VCD converted by vcd2fst at
- * close). Cycles are numbered from create/reset; cycle c is dumped at times 2c
+ * Writes VCD to path, or FST when path ends in ".fst", directly (no temporary
+ * file). Cycles are numbered from create/reset; cycle c is dumped at times 2c
  * (before the edge) and 2c+1 (after). from/to: only cycles in [from, to) are
  * dumped (to = 0: no end). walks_only: dump only the request cycle of each
- * miss, the walk's cycles, and `margin` cycles after each walk. */
+ * miss, the walk's cycles, and `margin` cycles after each walk.
+ * FST comes from Verilator's own FST writer, which lives in a second build of
+ * the configuration (xlat.c): the first FST (or, after an FST, VCD) waveform of
+ * a handle must be opened before its first cycle (or right after
+ * xlat_reset); later it fails with a message. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
-void xlat_trace_close(xlat_t *x);
+
+/* The same with the destination opened by the caller (the tools use
+ * sim/outfile.h): fst 0: VCD written to the file descriptor fd, which stays
+ * the caller's (any file: a FIFO or a device works); fst 1: FST written to the
+ * regular file path (the FST writer opens it by name, seeks in it and keeps a
+ * side file "<path>.hier" while it is open). */
+int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
+                       uint64_t from, uint64_t to, int walks_only,
+                       unsigned margin, char *err, size_t errlen);
+
+/* Ends the waveform: 0, or the errno value of the first failed write (the
+ * rest of the dump is then dropped). Nothing open: 0. */
+int xlat_trace_close(xlat_t *x);
 
 const char *xlat_fault_name(unsigned fault);
 const char *xlat_policy_name(xlat_policy_t p);

@@ -1,16 +1,26 @@
 #!/bin/sh
 # xlat_build.sh: builds the verilated RTL backend of one accelerator configuration.
 #
-#   sh model/xlat_build.sh ROOT NAME -GEntries=64 -GWays=4 ... 
+#   sh model/xlat_build.sh [--fst] ROOT NAME -GEntries=64 -GWays=4 ...
 #
 # writes ROOT/build/xlat-rtl/NAME/libxlat_vl.so (atomically: built under a temporary
-# name, then renamed). The Verilator runtime objects, identical for every
-# configuration, are compiled once into ROOT/build/xlat-rtl/_runtime under a lock.
+# name, then renamed), with VCD waveform tracing. --fst builds the variant with FST
+# tracing instead, ROOT/build/xlat-rtl/NAME/fst/libxlat_vl.so: a verilated model
+# holds one trace format (Verilator 5.006's generated trace() takes either a
+# VerilatedVcdC or a VerilatedFstC), so model/xlat.c loads this second library
+# when a waveform goes to a .fst file. The Verilator runtime objects, identical for
+# every configuration, are compiled once per format into
+# ROOT/build/xlat-rtl/_runtime (or _runtime-fst) under a lock.
 # Called by model/xlat.c (which holds a per-configuration lock) and by model/model.mk.
 # Tools: $VERILATOR (default verilator), $CXX (default g++).
 set -eu
+fst=0
+if [ "${1:-}" = --fst ]; then
+  fst=1
+  shift
+fi
 if [ $# -lt 2 ]; then
-  echo "usage: xlat_build.sh ROOT NAME [-Gparam=value ...]" >&2
+  echo "usage: xlat_build.sh [--fst] ROOT NAME [-Gparam=value ...]" >&2
   exit 2
 fi
 root=$1
@@ -21,8 +31,21 @@ CXX=${CXX:-g++}
 VR=$($VERILATOR --getenv VERILATOR_ROOT)
 base=$root/build/xlat-rtl
 out=$base/$name
-obj=$out/obj
 rt=$base/_runtime
+# the trace format: Verilator option, runtime object, defines, libraries
+trace_opt=--trace
+trace_obj=verilated_vcd_c.o
+trace_defs="-DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_TRACE_FST=0"
+trace_libs=
+if [ $fst = 1 ]; then
+  out=$out/fst
+  rt=$base/_runtime-fst
+  trace_opt=--trace-fst
+  trace_obj=verilated_fst_c.o
+  trace_defs="-DVM_TRACE=1 -DVM_TRACE_VCD=0 -DVM_TRACE_FST=1"
+  trace_libs=-lz
+fi
+obj=$out/obj
 mkdir -p "$out" "$rt"
 rm -rf "$obj"
 
@@ -38,7 +61,7 @@ opt_rt="-O2"
 
 # Every object is position independent with hidden symbols, so that several
 # configurations (same class names, different parameters) can be loaded at once.
-$VERILATOR --cc --trace --x-assign fast --x-initial fast -Wno-fatal \
+$VERILATOR --cc $trace_opt --x-assign fast --x-initial fast -Wno-fatal \
   -CFLAGS -fPIC -CFLAGS -fvisibility=hidden -CFLAGS -fvisibility-inlines-hidden \
   -Mdir "$obj" --top-module ctlb_top "$@" \
   "$root"/rtl/ctlb_top.v "$root"/rtl/ctlb_tlb.v "$root"/rtl/ctlb_walker.v "$root"/rtl/ctlb_wcache.v
@@ -50,10 +73,10 @@ stamp="$($VERILATOR --version) $opt_rt"
 (
   flock 9
   if [ ! -f "$rt/runtime.a" ] || [ "$(cat "$rt/runtime.stamp" 2>/dev/null)" != "$stamp" ]; then
-    make -s -C "$obj" -f Vctlb_top.mk OPT_GLOBAL="$opt_rt" verilated.o verilated_vcd_c.o \
+    make -s -C "$obj" -f Vctlb_top.mk OPT_GLOBAL="$opt_rt" verilated.o $trace_obj \
       verilated_threads.o
     rm -f "$rt/runtime.a.tmp"
-    ar rcs "$rt/runtime.a.tmp" "$obj"/verilated.o "$obj"/verilated_vcd_c.o "$obj"/verilated_threads.o
+    ar rcs "$rt/runtime.a.tmp" "$obj"/verilated.o "$obj"/$trace_obj "$obj"/verilated_threads.o
     mv "$rt/runtime.a.tmp" "$rt/runtime.a"
     printf '%s\n' "$stamp" > "$rt/runtime.stamp"
   fi
@@ -62,15 +85,15 @@ stamp="$($VERILATOR --version) $opt_rt"
 cat > "$out/exports.map" <<'MAP'
 { global: xlat_vl_*; local: *; };
 MAP
-# shellcheck disable=SC2086  # $opt_model is several words
+# shellcheck disable=SC2086  # $opt_model and $trace_defs are several words
 $CXX $opt_model -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++17 \
-  -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 -DXLAT_VL_NAME="\"$name\"" \
+  $trace_defs -DVM_COVERAGE=0 -DVM_SC=0 -DXLAT_VL_NAME="\"$name\"" \
   -I"$obj" -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
   -c "$root/model/xlat_vl.cpp" -o "$out/xlat_vl.o"
 # (the whole model archive: its members hold LTO bytecode, which an archive index
 # written without the LTO plugin would not list)
 $CXX -shared -O2 -flto=auto -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
   -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" -Wl,--no-whole-archive "$rt/runtime.a" \
-  -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic
+  -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic $trace_libs
 mv "$out/libxlat_vl.so.tmp" "$out/libxlat_vl.so"
 echo "xlat_build: $out/libxlat_vl.so"

@@ -26,7 +26,7 @@ int xlat_c_busy(const xlat_c_t *m);
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.
  */
-#define XLAT_VL_ABI 1
+#define XLAT_VL_ABI 2
 typedef struct xlat_vl xlat_vl_t;
 typedef int (*xlat_vl_abi_fn)(void);
 typedef const char *(*xlat_vl_name_fn)(void);
@@ -37,10 +37,14 @@ typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in,
                                 xlat_out_t *out);
 typedef void (*xlat_vl_counters_fn)(const xlat_vl_t *v, xlat_counters_t *c);
 typedef int (*xlat_vl_busy_fn)(const xlat_vl_t *v);
-typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, const char *path,
+/* 1: the library writes FST (built with xlat_build.sh --fst), 0: VCD */
+typedef int (*xlat_vl_fst_fn)(void);
+/* VCD: written to fd (left open); FST: written to the regular file path */
+typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, int fd, const char *path,
                                      uint64_t from, uint64_t to, int walks_only,
                                      unsigned margin, char *err, size_t errlen);
-typedef void (*xlat_vl_trace_close_fn)(xlat_vl_t *v);
+/* 0, or the errno value of the first failed write (VCD) */
+typedef int (*xlat_vl_trace_close_fn)(xlat_vl_t *v);
 
 #ifdef __cplusplus
 }

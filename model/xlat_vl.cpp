@@ -8,7 +8,21 @@
 // One xlat_vl_step() is one clock cycle: inputs are applied with the clock low
 // and the model evaluated (outputs of the cycle, combinational paths included),
 // then the clock rises. Trace time 2*c is cycle c before the edge, 2*c+1 after.
+//
+// The library holds one waveform format: VCD (built with --trace), or FST when
+// model/xlat_build.sh --fst builds it with --trace-fst (VM_TRACE_FST=1): the
+// verilated model's trace() takes one trace class only. VCD goes to a file
+// descriptor the caller opened (a FIFO or a device works); FST to a regular
+// file by name (the FST writer seeks in it).
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -16,8 +30,40 @@
 #include "Vctlb_top__Syms.h"
 #include "Vctlb_top___024root.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
 #include "xlat_impl.h"
+#if VM_TRACE_FST
+#include "verilated_fst_c.h"
+typedef VerilatedFstC wave_t;
+#else
+#include "verilated_vcd_c.h"
+typedef VerilatedVcdC wave_t;
+
+// Writes the VCD to the caller's descriptor. A failed write is remembered (and
+// the rest of the dump dropped) instead of being returned: Verilator aborts the
+// process on a write error.
+class FdVcdFile final : public VerilatedVcdFile {
+ public:
+  explicit FdVcdFile(int fd) : fd_(fd) {}
+  bool open(const std::string &) override { return true; }
+  void close() override {}
+  ssize_t write(const char *p, ssize_t len) override {
+    for (ssize_t off = 0; off < len && !err_;) {
+      ssize_t w = ::write(fd_, p + off, static_cast<size_t>(len - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0)
+        err_ = errno;
+      else
+        off += w;
+    }
+    return len;
+  }
+  int err() const { return err_; }
+
+ private:
+  int fd_;
+  int err_ = 0;
+};
+#endif
 
 #ifndef XLAT_VL_NAME
 #error "XLAT_VL_NAME (the configuration name) must be defined"
@@ -30,7 +76,12 @@ struct xlat_vl {
   std::unique_ptr<Vctlb_top> top;
   uint64_t cycle = 0;  // cycles stepped since create
   // tracing
-  std::unique_ptr<VerilatedVcdC> vcd;
+  std::unique_ptr<wave_t> vcd;
+#if VM_TRACE_FST
+  std::string fst_path;
+#else
+  std::unique_ptr<FdVcdFile> file;
+#endif
   uint64_t from = 0, to = 0;
   int walks_only = 0;
   unsigned margin = 0;
@@ -85,11 +136,75 @@ XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
   return v;
 }
 
-XLAT_EXPORT void xlat_vl_trace_close(xlat_vl_t *v) {
+XLAT_EXPORT int xlat_vl_fst(void) { return VM_TRACE_FST; }
+
+#if VM_TRACE_FST
+// The FST writer puts the wall-clock date into the header (119 bytes at
+// offset 202, FST_HDR_OFFS_DATE in gtkwave/fstapi.c); a fixed text instead
+// keeps the same run's waveform the same file.
+static void fst_fixed_date(FILE *f) {
+  char d[119] = "(not recorded, for reproducible files)";
+  if (fseek(f, 202, SEEK_SET) == 0) fwrite(d, sizeof d, 1, f);
+}
+
+// The FST writer does not report failed writes. A complete file is a chain of
+// blocks, each a type byte and a big-endian 64-bit length that counts itself,
+// from the header block (type 0) at offset 0 to the end of the file, with the
+// geometry (3) and the hierarchy (4, 6 or 7) written last, at close. Returns
+// 0 if the file is such a chain, else the likely errno value.
+static int fst_check(FILE *f) {
+  if (fseeko(f, 0, SEEK_END) != 0) return errno ? errno : EIO;
+  const off_t size = ftello(f);
+  off_t off = 0;
+  bool geom = false, hier = false;
+  while (off < size) {
+    unsigned char b[9];
+    if (fseeko(f, off, SEEK_SET) != 0 || fread(b, 1, 9, f) != 9) break;
+    uint64_t len = 0;
+    for (int i = 1; i < 9; i++) len = len << 8 | b[i];
+    if ((off == 0) != (b[0] == 0) || len < 8 ||
+        len > static_cast<uint64_t>(size - off - 1))
+      break;
+    geom |= b[0] == 3;
+    hier |= b[0] == 4 || b[0] == 6 || b[0] == 7;
+    off += 1 + static_cast<off_t>(len);
+  }
+  if (off == size && size > 0 && geom && hier) return 0;
+  // cut short: say why if the reason is visible
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+      static_cast<rlim_t>(size) >= rl.rlim_cur)
+    return EFBIG;
+  struct statvfs vfs;
+  if (fstatvfs(fileno(f), &vfs) == 0 && vfs.f_bavail == 0) return ENOSPC;
+  return EIO;
+}
+
+// After the FST writer closed the file: 0 or an errno value.
+static int fst_finish(const std::string &path) {
+  FILE *f = fopen(path.c_str(), "r+b");
+  if (!f) return errno ? errno : EIO;
+  int e = fst_check(f);
+  if (!e) fst_fixed_date(f);
+  if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+  return e;
+}
+#endif
+
+XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
+  int err = 0;
   if (v->vcd) {
     v->vcd->close();
     v->vcd.reset();
   }
+#if VM_TRACE_FST
+  if (!v->fst_path.empty()) err = fst_finish(v->fst_path);
+  v->fst_path.clear();
+#else
+  if (v->file) err = v->file->err();
+  v->file.reset();
+#endif
+  return err;
 }
 
 XLAT_EXPORT void xlat_vl_destroy(xlat_vl_t *v) {
@@ -161,27 +276,35 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
   v->cycle++;
 }
 
-XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, const char *path,
+XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
                                    uint64_t from, uint64_t to, int walks_only,
                                    unsigned margin, char *err, size_t errlen) {
-  std::string p(path ? path : "");
-  if (p.size() >= 4 && p.compare(p.size() - 4, 4, ".fst") == 0) {
-    if (err && errlen)
-      snprintf(err, errlen,
-               "xlat: FST is not built in; trace to a .vcd file (%s)", path);
-    return -1;
-  }
-  FILE *f = fopen(p.c_str(), "w");
+  xlat_vl_trace_close(v);
+#if VM_TRACE_FST
+  (void)fd;
+  FILE *f = path ? fopen(path, "w") : nullptr;  // the FST writer does not say
   if (!f) {
     if (err && errlen)
-      snprintf(err, errlen, "xlat: cannot write trace file %s", path);
+      snprintf(err, errlen, "xlat: cannot write trace file %s: %s",
+               path ? path : "(none)", strerror(errno));
     return -1;
   }
   fclose(f);
-  xlat_vl_trace_close(v);
-  v->vcd.reset(new VerilatedVcdC);
+  v->vcd.reset(new VerilatedFstC);
   v->top->trace(v->vcd.get(), 99);
-  v->vcd->open(p.c_str());
+  v->vcd->open(path);
+  v->fst_path = path;
+#else
+  (void)path;
+  if (fd < 0) {
+    if (err && errlen) snprintf(err, errlen, "xlat: no file for the VCD dump");
+    return -1;
+  }
+  v->file.reset(new FdVcdFile(fd));
+  v->vcd.reset(new VerilatedVcdC(v->file.get()));
+  v->top->trace(v->vcd.get(), 99);
+  v->vcd->open("(descriptor)");
+#endif
   v->from = from;
   v->to = to;
   v->walks_only = walks_only;

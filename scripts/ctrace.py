@@ -7,9 +7,12 @@ uftrace2ct.py and the tests; the C reader (sim/trace/ctrace_read.c) follows the
 same rules.
 """
 import argparse
+import errno
 import gzip
 import io
 import os
+import signal
+import stat
 import struct
 import sys
 import tempfile
@@ -330,23 +333,155 @@ class OneLineParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+class OutputError(OSError):
+    """A failed output file or standard output; str() is one line."""
+
+    def __str__(self):
+        return f"cannot write {self.filename}: {self.strerror}"
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
 def atomic_write(path, data):
-    """Writes bytes to path via a temporary file in the same folder and a rename."""
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+    """Writes bytes to an output path by the rules every tool of the project
+    follows (docs/ctsim.md "Output files"; sim/outfile.h for the C tools):
+
+    * an existing target that is not a regular file (a FIFO, a device,
+      /dev/stdout, a symbolic link to one of those) is written in place;
+    * otherwise the data goes to a temporary file "<name>.tmp.XXXXXXXX" in the
+      target's folder, renamed over it when complete (a symbolic link to a
+      regular file stays a link: the file it points to is replaced, or created
+      for a dangling link). The mode is 0666 less the umask. The temporary
+      file is removed on any exception, and so on SIGTERM/SIGHUP in a tool run
+      by run_main().
+
+    A failure raises OutputError (an OSError) naming the path."""
+    try:
+        st = os.stat(path)  # follows links
+    except OSError:
+        st = None
+    try:
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            return
+    except OSError as e:
+        raise OutputError(e.errno, e.strerror, path) from None
+    dest = os.path.realpath(path) if os.path.islink(path) else path
+    d = os.path.dirname(os.path.abspath(dest))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(dest) + ".tmp.", dir=d)
+    except OSError as e:
+        raise OutputError(e.errno, e.strerror, path) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, dest)
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise OutputError(e.errno, e.strerror, path) from None
         raise
+
+
+class _StdoutError(OutputError):
+    def __str__(self):
+        return f"writing standard output: {self.strerror}"
+
+
+class _CheckedStdout:
+    """sys.stdout for run_main: the first failed write or flush raises
+    _StdoutError (fd 1 then goes to /dev/null, so nothing fails again)."""
+
+    def __init__(self, f):
+        self._f = f
+        self.failed = None
+
+    def _fail(self, num):
+        if self.failed is None:
+            self.failed = _StdoutError(num, os.strerror(num))
+            try:
+                nul = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(nul, 1)
+                os.close(nul)
+            except OSError:
+                pass
+        raise self.failed
+
+    def write(self, s):
+        if self.failed is not None:
+            return len(s)
+        if self._f is None:
+            self._fail(errno.EBADF)
+        try:
+            return self._f.write(s)
+        except OSError as e:
+            self._fail(e.errno or errno.EIO)
+
+    def flush(self):
+        if self.failed is not None or self._f is None:
+            return
+        try:
+            self._f.flush()
+        except OSError as e:
+            self._fail(e.errno or errno.EIO)
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+
+def _signal_exit(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+def run_main(prog, main):
+    """Runs a tool's main() and returns its exit status, with the project's
+    rules for outputs: SIGTERM and SIGHUP become SystemExit (so atomic_write
+    removes its temporary file), Ctrl-C is a one-line message (status 130),
+    and a failed write to standard output (disk full, a closed descriptor, a
+    closed pipe) is the one-line error "PROG: error: writing standard output:
+    REASON" with status 2, never a silent success or a traceback."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) == signal.SIG_DFL:
+            signal.signal(sig, _signal_exit)
+    if sys.stdout is None:  # fd 1 closed: keep it from being reused by open()
+        try:
+            nul = os.open(os.devnull, os.O_WRONLY)
+            if nul != 1:
+                os.dup2(nul, 1)
+                os.close(nul)
+        except OSError:
+            pass
+    out = sys.stdout = _CheckedStdout(sys.stdout)
+    try:
+        rc = main()
+        out.flush()
+    except _StdoutError:
+        rc = 0
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    if out.failed is not None:
+        if rc == 0 or rc is None:  # not reported by the tool itself
+            print(f"{prog}: error: {out.failed}", file=sys.stderr)
+        return rc or 2
+    return rc
 
 
 def encode(events, fmt="text", compress=False, comments=()):
@@ -416,4 +551,4 @@ def _main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    raise SystemExit(run_main("ctrace.py", _main))

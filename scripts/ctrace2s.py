@@ -14,7 +14,8 @@ The output defines
 
 Usage: ctrace2s.py TRACE -o OUT.S [--ctlb-levels 12,10,10] [--max-events N]
 Errors (bad trace, bad option, ID wider than the levels) print one line and exit 2;
-the output is written to a temporary file and renamed, never half written.
+the output is written to a temporary file and renamed, never half written (a FIFO
+or a device is written in place: ctrace.atomic_write).
 """
 import argparse
 import os
@@ -124,4 +125,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("ctrace2s.py", main))

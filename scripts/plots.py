@@ -36,7 +36,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ctrace import OneLineParser, atomic_write  # noqa: E402
+from ctrace import OneLineParser, atomic_write, run_main  # noqa: E402
 
 POLICY_STYLE = {"lru": ("tab:blue", "o"), "plru": ("tab:orange", "s"),
                 "fifo": ("tab:green", "^"), "random": ("tab:red", "v")}
@@ -58,7 +58,10 @@ def save_png(fig, path):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     plt.close(fig)
-    atomic_write(path, buf.getvalue())
+    try:
+        atomic_write(path, buf.getvalue())
+    except OSError as e:
+        raise PlotError(f"plots: {e}") from None
 
 
 def read_csv(path, required):
@@ -303,4 +306,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("plots.py", main))

@@ -629,7 +629,8 @@ def run(args):
         for name in os.listdir(png_dir):
             if name.endswith(".png") and name not in new:
                 os.unlink(os.path.join(png_dir, name))
-        os.replace(staged_md, out)
+        with open(staged_md, "rb") as f:  # (a FIFO or device --out stays one)
+            ctrace.atomic_write(out, f.read())
         if not args.quiet:
             print(f"report: wrote {_rel(out)} and {len(new)} plots in {_rel(png_dir)}/; "
                   f"sweep {sweep_s:.0f} s with {args.jobs} parallel jobs, the whole report "
@@ -652,10 +653,13 @@ def main(argv=None):
     except (ReportError, sweep.SweepError, plots.PlotError) as e:
         print(str(e), file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"report: error: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("report: interrupted; report not written", file=sys.stderr)
         return 130
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("report.py", main))

@@ -196,7 +196,8 @@ def build_parser():
     p.add_argument("--algo", choices=["fast", "simple", "both"], default="fast",
                    help="algorithm; 'both' cross-checks (default fast)")
     p.add_argument("--json", metavar="FILE",
-                   help="also write the results as JSON (atomically)")
+                   help="also write the results as JSON (atomically; a FIFO or "
+                        "device in place)")
     p.add_argument("--histogram", action="store_true",
                    help="also print the distance histogram")
     return p
@@ -238,4 +239,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("stackdist.py", main))

@@ -59,7 +59,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from ctrace import OneLineParser, atomic_write  # noqa: E402
+from ctrace import OneLineParser, atomic_write, run_main  # noqa: E402
 import tracegen  # noqa: E402
 import xlatcfg  # noqa: E402
 SWEEP_DIR = os.path.join(ROOT, "scripts", "sweeps")
@@ -556,7 +556,10 @@ def write_csv_atomic(path, points, results):
     w.writerow(COLUMNS)
     for r in rows(points, results):
         w.writerow(r)
-    atomic_write(path, buf.getvalue().encode("utf-8"))
+    try:
+        atomic_write(path, buf.getvalue().encode("utf-8"))
+    except OSError as e:
+        raise SweepError(f"sweep: {e}") from None
 
 
 # ---------------------------------------------------------------- main
@@ -667,4 +670,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("sweep.py", main))

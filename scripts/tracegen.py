@@ -18,7 +18,8 @@ are extra events mixed in with the given per-call probabilities. zipf and loop
 keep a table of all --ids functions, phases one of --hot: those are at most
 10000000 too; --skew is at most 20 (larger ones overflow the weights). Same arguments
 and seed give byte-identical output. Output: text (.ct), binary (.ctb, or
---format binary), gzip when the name ends in .gz; written via a temporary file.
+--format binary), gzip when the name ends in .gz; written via a temporary file and
+a rename (a FIFO or a device in place: ctrace.atomic_write).
 """
 import argparse
 import bisect
@@ -278,4 +279,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("tracegen.py", main))

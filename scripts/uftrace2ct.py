@@ -13,7 +13,8 @@ Function names become IDs:
          with the same ID are an error (use more bits or 'first')
 The name -> ID map is written next to the trace (--map-out; default: the output
 name with its .ct/.ctb/.gz suffixes replaced by .map), one "0xID name" per line,
-sorted by ID. Both files are written via temporary files and renames.
+sorted by ID. Both files are written via temporary files and renames (a FIFO or a
+device in place: ctrace.atomic_write).
 
 With --cycles-per-us F the time between consecutive entries becomes a gap event
 of round(microseconds * F) cycles (the recording's time stamps include uftrace's
@@ -182,4 +183,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ctrace.run_main("uftrace2ct.py", main))

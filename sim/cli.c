@@ -85,6 +85,10 @@ static const char usage2[] =
     "  --signature FILE    at the end, write the memory from the symbol\n"
     "                      begin_signature to end_signature as 32-bit hex\n"
     "                      words, one per line (Spike's +signature=)\n"
+    "                      (output files: a regular FILE is written under a\n"
+    "                      temporary name and renamed when complete, a FIFO "
+    "or\n"
+    "                      device in place; docs/ctsim.md \"Output files\")\n"
     "  --host-stats        also print host CPU seconds, simulated MIPS, host "
     "ns\n"
     "                      per instruction and peak RSS (not reproducible)\n"
@@ -127,45 +131,29 @@ static uint64_t opt_size(const char *opt, const char *s) {
   return v;
 }
 
-typedef ctsim_outfile_t outfile_t;
+typedef ctsim_outfile_t out_t;
 
-static void out_open(outfile_t *o, const char *opt) {
-  if (strcmp(o->path, "-") == 0) {
-    o->f = stderr;
-    return;
-  }
-  if (snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid()) >=
-      (int)sizeof o->tmp)
-    die("%s: path too long", opt);
-  o->f = fopen(o->tmp, "w");
+/* Opens an output option's file ('-': stderr); exits via die on error. */
+static void out_open(out_t *o, const char *opt) {
+  char err[OUTFILE_PATH_MAX + 128];
+  if (outfile_open(&o->out, o->path, stderr, 0, err, sizeof err))
+    die("%s: %s", opt, err);
+  o->f = outfile_stream(&o->out);
   if (!o->f) die("%s: cannot write %s: %s", opt, o->path, strerror(errno));
 }
 
-static int out_commit(outfile_t *o) {
-  if (!o->f || o->f == stderr) return 0;
-  int bad = ferror(o->f);
-  bad |= fclose(o->f) != 0;
+static int out_commit(out_t *o, const char *opt) {
+  char err[OUTFILE_PATH_MAX + 128];
+  if (!o->f) return 0;
   o->f = NULL;
-  if (bad || rename(o->tmp, o->path) != 0) {
-    fprintf(stderr, "ctsim: error: cannot write %s\n", o->path);
-    remove(o->tmp);
-    return -1;
-  }
-  return 0;
+  if (outfile_commit(&o->out, err, sizeof err) == 0) return 0;
+  fprintf(stderr, "ctsim: error: %s: %s\n", opt, err);
+  return -1;
 }
 
-static outfile_t *cleanup_json, *cleanup_log, *cleanup_sig;
-/* --wave: the dump is written under this name and renamed at the end */
-static char wave_tmp[4096];
-static int wave_pending;
-static void out_cleanup(void) {
-  outfile_t *o[3] = {cleanup_json, cleanup_log, cleanup_sig};
-  for (int i = 0; i < 3; i++)
-    if (o[i] && o[i]->f && o[i]->f != stderr) {
-      fclose(o[i]->f);
-      remove(o[i]->tmp);
-    }
-  if (wave_pending) remove(wave_tmp);
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 typedef ctsim_patch_arg_t patch_arg_t;
@@ -528,27 +516,24 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     if (!h->trace) die("--record-trace: %s", err);
   }
 
-  atexit(out_cleanup);
   if (o->wave_path) {
     h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
-    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o->wave_path,
-                 (long)getpid()) >= (int)sizeof wave_tmp)
-      die("--wave: path too long");
-    wave_pending = 1;
-    if (cpu_wave_open(h, wave_tmp, o->wave_from, o->wave_to, o->wave_walks,
-                      o->wave_margin, err, sizeof err))
+    /* FST (decided on the user's name) needs a seekable file it opens by
+     * name; VCD is written to the descriptor */
+    const int fst = ends_with(o->wave_path, ".fst");
+    char werr[OUTFILE_PATH_MAX + 128];
+    if (outfile_open(&o->wave_out, o->wave_path, NULL,
+                     fst ? OUTFILE_SEEKABLE : 0, werr, sizeof werr))
+      die("--wave: %s", werr);
+    if (fst) outfile_aux(&o->wave_out, ".hier"); /* the FST writer's */
+    if (cpu_wave_open(h, fst, o->wave_out.fd, o->wave_out.write_path,
+                      o->wave_from, o->wave_to, o->wave_walks, o->wave_margin,
+                      err, sizeof err))
       die("--wave: %s", err);
   }
-  if (o->json.path) {
-    cleanup_json = &o->json;
-    out_open(&o->json, "--stats-json");
-  }
-  if (o->sig.path) {
-    cleanup_sig = &o->sig;
-    out_open(&o->sig, "--signature");
-  }
+  if (o->json.path) out_open(&o->json, "--stats-json");
+  if (o->sig.path) out_open(&o->sig, "--signature");
   if (o->log.path) {
-    cleanup_log = &o->log;
     out_open(&o->log, "--log-commits");
     h->log = o->log.f;
   }
@@ -584,7 +569,7 @@ static void report_unapplied(hart_t *h) {
 }
 
 int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
-  char err[512];
+  char err[OUTFILE_PATH_MAX + 128];
   fflush(stdout);
   run_end_t end = stats_run_end(h);
   int status = end.status;
@@ -601,38 +586,41 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
             peak_rss_mib());
   }
   if (o->json.path) {
-    if (stats_write_json(o->json.f, h, end)) status = EXIT_USAGE;
-    if (out_commit(&o->json)) status = EXIT_USAGE;
+    if (stats_write_json(o->json.f, h, end))
+      outfile_set_error(&o->json.out, errno);
+    if (out_commit(&o->json, "--stats-json")) status = EXIT_USAGE;
   }
-  if (o->log.path && out_commit(&o->log)) status = EXIT_USAGE;
+  if (o->log.path && out_commit(&o->log, "--log-commits")) status = EXIT_USAGE;
   if (o->sig.path) {
     sig_write(o, h);
-    if (out_commit(&o->sig)) status = EXIT_USAGE;
+    if (out_commit(&o->sig, "--signature")) status = EXIT_USAGE;
   }
   if (h->trace) {
     if (h->stop == STOP_SIM_ERROR) {
       ctw_abort(h->trace);
-    } else if (h->trace_failed) {
-      ctw_abort(h->trace);
-      fprintf(stderr, "ctsim: error: --record-trace: cannot write %s\n",
-              o->trace_path);
-      status = EXIT_USAGE;
-    } else if (ctw_close(h->trace, err, sizeof err)) {
+    } else if (ctw_close(h->trace, err, sizeof err) || h->trace_failed) {
+      /* (a failed event makes ctw_close fail: it names the error) */
       fprintf(stderr, "ctsim: error: --record-trace: %s\n", err);
       status = EXIT_USAGE;
     }
     h->trace = NULL;
   }
-  cpu_free(h); /* closes the --wave dump */
-  if (wave_pending) {
-    wave_pending = 0;
+  if (o->wave_path) {
+    int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
+    h->wave_open = 0;
+    if (e) outfile_set_error(&o->wave_out, e);
     if (h->stop == STOP_SIM_ERROR) {
-      remove(wave_tmp);
-    } else if (rename(wave_tmp, o->wave_path) != 0) {
-      fprintf(stderr, "ctsim: error: --wave: cannot write %s\n", o->wave_path);
-      remove(wave_tmp);
+      outfile_abort(&o->wave_out);
+    } else if (outfile_commit(&o->wave_out, err, sizeof err)) {
+      fprintf(stderr, "ctsim: error: --wave: %s\n", err);
       status = EXIT_USAGE;
     }
+  }
+  cpu_free(h);
+  /* the program's console output (and anything else on stdout) */
+  if (outfile_check_stdout(err, sizeof err)) {
+    fprintf(stderr, "ctsim: error: %s\n", err);
+    status = EXIT_USAGE;
   }
   return status;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cpu.h"
+#include "outfile.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,10 +20,11 @@ extern "C" {
 #define CTSIM_EXIT_USAGE 2
 #define CTSIM_MAX_PATCHES 256
 
-/* An output file written under a temporary name and renamed when complete. */
+/* An output file (sim/outfile.h: a regular file is written under a temporary
+ * name and renamed when complete; a FIFO or a device in place). */
 typedef struct {
   const char *path;
-  char tmp[4096];
+  outfile_t out;
   FILE *f;
 } ctsim_outfile_t;
 
@@ -54,6 +56,7 @@ typedef struct {
   ctsim_outfile_t json, log;
   ctsim_outfile_t sig;         /* --signature */
   uint32_t sig_begin, sig_end; /* its range */
+  outfile_t wave_out; /* --wave's file */
 } ctsim_opts_t;
 
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */

@@ -567,13 +567,15 @@ static int xl_get(hart_t *h) {
   return 0;
 }
 
-int cpu_wave_open(hart_t *h, const char *path, uint64_t from, uint64_t to,
-                  int walks_only, unsigned margin, char *err, size_t errlen) {
+int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
+                  uint64_t to, int walks_only, unsigned margin, char *err,
+                  size_t errlen) {
   if (xl_get(h)) {
     snprintf(err, errlen, "%s", h->fatal_msg);
     return -1;
   }
-  if (xlat_trace_open(h->xl, path, from, to, walks_only, margin, err, errlen))
+  if (xlat_trace_open_to(h->xl, fst, fd, path, from, to, walks_only, margin,
+                         err, errlen))
     return -1;
   h->wave_open = 1;
   return 0;

@@ -323,10 +323,11 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
 
 /* Creates the accelerator now (instead of at its first use) and opens a
- * waveform of it (xlat_trace_open); closed by cpu_free. Returns -1 with a
- * message in err on failure. */
-int cpu_wave_open(hart_t *h, const char *path, uint64_t from, uint64_t to,
-                  int walks_only, unsigned margin, char *err, size_t errlen);
+ * waveform of it (xlat_trace_open_to: VCD to fd, or FST to path if fst);
+ * closed by cpu_free. Returns -1 with a message in err on failure. */
+int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
+                  uint64_t to, int walks_only, unsigned margin, char *err,
+                  size_t errlen);
 
 /* Runs until the program stops (h->stop != STOP_NONE). */
 void cpu_run(hart_t *h);

@@ -16,8 +16,9 @@ SIM_CFLAGS += -Wall -Wextra -Werror
 SIM_CFLAGS += -MMD -MP
 # the sanitizers with SAN=1 (Makefile)
 SIM_CFLAGS += $(SAN_FLAGS)
-# the accelerator's API (model/xlat.h) and the trace writer's header
-SIM_CFLAGS += -Imodel -Isim/trace
+# the accelerator's API (model/xlat.h), the trace writer's header, and
+# sim/outfile.h for the trace writer
+SIM_CFLAGS += -Imodel -Isim/trace -Isim
 # cpu.c's run loop ends every instruction handler with its own copy of the
 # fetch and dispatch (threaded code); keep GCC from merging those copies back
 # into a few shared ones (about 4% faster on the benchmark)

@@ -6,6 +6,10 @@ patch and respond (0x10003) after ctsim's --patch-at. Each walk of the default
 12/10/10 geometry reads 3 entries (docs/accelerator.md section 4). With --wave
 ctsim clocks the accelerator in lock-step, so dump time = 2 x CPU cycle.
 """
+import os
+import pathlib
+import re
+import shlex
 import subprocess
 
 import pytest
@@ -168,3 +172,85 @@ def test_walks_only_window_and_margin(tmp_path, margin, args):
     starts = [t // 2 for t, _, _ in walks(vcd)]
     assert dumped_runs(vcd) == [[s, s + 7 + margin] for s in starts]
     assert len(starts) == 5
+
+
+# ---------------------------------------------------------------- read back by GTKWave's tools
+
+WAVE_SIGNALS = ["clk_i", "req_valid_i", "req_id_i", "req_ready_o", "rsp_valid_o", "rsp_addr_o",
+                "mem_req_valid_o", "mem_req_addr_o", "mem_rsp_data_i", "busy_o"]
+
+
+def read_back(path, tmp_path):
+    """The dump as VCD text from GTKWave's own tools (not ours): fst2vcd for an
+    FST file; a VCD file goes through vcd2fst and back, which fails (or loses
+    the signals) if it is not VCD. Returns the path of the VCD text."""
+    path = pathlib.Path(path)
+    back = tmp_path / (path.name + ".back.vcd")
+    if path.suffix == ".fst":
+        fst = path
+    else:
+        fst = tmp_path / (path.name + ".round.fst")
+        r = subprocess.run(["vcd2fst", "-v", str(path), "-f", str(fst)], capture_output=True)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run(["fst2vcd", "-f", str(fst), "-o", str(back)], capture_output=True)
+    assert r.returncode == 0, (path, r.stderr)
+    sig, times = parse_vcd(back)
+    missing = [s for s in WAVE_SIGNALS if s not in sig]
+    assert not missing, (path, missing)
+    assert len(times) > 2, path
+    return back
+
+
+def doc_wave_commands():
+    """Every documented command line that writes a waveform (sh blocks of the
+    README and docs/*.md)."""
+    cmds = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S):
+            cmds += [(doc.name, line) for line in block.splitlines()
+                     if line.startswith(("build/ctsim", "build/cttrace")) and "--wave " in line]
+    return cmds
+
+
+def test_every_documented_wave_command_gives_a_readable_file(tmp_path):
+    need(DEMO, "firmware")
+    cmds = doc_wave_commands()
+    assert len(cmds) >= 4 and any(".fst" in c for _, c in cmds), cmds
+    for doc, line in cmds:
+        argv = [a.replace("build/wave/", f"{tmp_path}/") for a in shlex.split(line)]
+        out = argv[argv.index("--wave") + 1]
+        r = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, (doc, line, r.stderr)
+        read_back(out, tmp_path)
+        if out.endswith(".fst"):
+            assert pathlib.Path(out).read_bytes()[:1] == b"\0", "an FST header block"
+
+
+@pytest.mark.parametrize("name", ["walks.vcd", "walks.fst"])
+def test_make_wave_dump_is_readable(tmp_path, name):
+    """`make wave` (scripts/wave.sh) with its default .vcd and with a .fst WAVE_OUT."""
+    need(DEMO, "firmware")
+    out = tmp_path / name
+    r = subprocess.run(["bash", "scripts/wave.sh"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300, env=dict(os.environ, WAVE_OUT=str(out), WAVE_NO_GUI="1"))
+    assert r.returncode == 0, r.stderr
+    assert [i for _, i, _ in walks(read_back(out, tmp_path))] == \
+        [0x10001, 0x10002, 0x10003, 0x10002, 0x10003]
+
+
+@pytest.mark.parametrize("args", [["--wave-walks-only"], ["--wave-from", "400000", "--wave-to",
+                                                           "460000"],
+                                  ["--wave-walks-only", "--wave-margin", "0"]])
+def test_fst_windows_hold_the_same_cycles_as_vcd(tmp_path, args):
+    """The windowing options work the same with FST: the FST read back by
+    fst2vcd holds the same dump times and walks as the VCD of the same run."""
+    need(DEMO, "firmware")
+    got = {}
+    for ext in ("vcd", "fst"):
+        f = tmp_path / f"w.{ext}"
+        p = ctsim("-q", "--wave", f, *args, *PATCH, DEMO)
+        assert p.returncode == 0, p.stderr
+        back = read_back(f, tmp_path)
+        got[ext] = (sorted({t for t in parse_vcd(back)[1] if t > 0}), walks(back))
+    assert got["fst"] == got["vcd"]
+    assert got["fst"][1], "walks in the window"

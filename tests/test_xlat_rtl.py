@@ -148,3 +148,20 @@ def test_fst_trace(tmp_path):
     sig = parse_vcd(vcd)
     addrs = {int(v, 2) for _, v in sig["mem_req_addr_o"] if set(v) <= {"0", "1"}}
     assert {L0 + 4, L1 + 4, L2 + 4} <= addrs
+
+
+def test_fst_after_the_first_cycle_is_refused_until_reset(tmp_path):
+    """FST lives in a second build of the configuration (xlat.h): a handle can
+    switch to it only before its first cycle, or right after xlat_reset."""
+    x, d = make("rtl")
+    d.lookup(ID_A)
+    rc, msg = x.trace_open(tmp_path / "late.fst")
+    assert rc == -1 and "before the first cycle" in msg, msg
+    assert not (tmp_path / "late.fst").exists()
+    xa.lib().xlat_reset(x.h)
+    assert x.trace_open(tmp_path / "w.fst")[0] == 0
+    d.lookup(ID_A)
+    x.trace_close()
+    x.close()
+    r = subprocess.run(["fst2vcd", "-f", str(tmp_path / "w.fst")], capture_output=True, text=True)
+    assert r.returncode == 0 and "req_valid_i" in r.stdout, r.stderr

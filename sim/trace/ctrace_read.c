@@ -183,13 +183,16 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
     return NULL;
   }
   r->state = 1;
-  int c0 = getc(r->f), c1 = c0 == EOF ? EOF : getc(r->f);
-  if (ferror(r->f)) {
+  /* the first two bytes tell gzip from the rest; they stay the start of the
+   * input (no rewind: a FIFO or a pipe cannot seek) */
+  unsigned char head[2];
+  size_t nhead = fread(head, 1, 2, r->f);
+  if (nhead < 2 && ferror(r->f)) {
     snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
     ctr_close(r);
     return NULL;
   }
-  if (c0 == 0x1f && c1 == 0x8b) {
+  if (nhead == 2 && head[0] == 0x1f && head[1] == 0x8b) {
     r->gz = 1;
     r->in = malloc(CTR_INBUF);
     /* 16 + MAX_WBITS: a gzip wrapper only (header, CRC-32 and length checked)
@@ -200,8 +203,14 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
       return NULL;
     }
     r->zinit = 1;
+    memcpy(r->in, head, nhead);
+    r->zs.next_in = r->in;
+    r->zs.avail_in = (uInt)nhead;
+    r->in_total = nhead;
+  } else {
+    memcpy(r->buf, head, nhead);
+    r->end = nhead;
   }
-  rewind(r->f);
   if (need(r, 8) < 0) {
     snprintf(err, errlen, "%s", r->err);
     ctr_close(r);

@@ -13,12 +13,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "outfile.h"
+
 #define CTW_BUF (1u << 16)
 
 struct ctw {
-  char *path, *tmp;
-  FILE *f;   /* plain output */
-  gzFile gz; /* gzip output */
+  outfile_t out; /* the destination (sim/outfile.h) */
+  FILE *f;       /* plain output */
+  gzFile gz;     /* gzip output */
   int binary;
   int failed;
   unsigned long long events;
@@ -36,11 +38,13 @@ void ctw_form_from_name(const char *path, int *binary, int *gzip) {
 
 static int flush_buf(ctw_t *w) {
   if (w->n == 0 || w->failed) return w->failed ? -1 : 0;
+  errno = 0;
   if (w->gz) {
     if (gzwrite(w->gz, w->buf, (unsigned)w->n) != (int)w->n) w->failed = 1;
   } else if (fwrite(w->buf, 1, w->n, w->f) != w->n) {
     w->failed = 1;
   }
+  if (w->failed) outfile_set_error(&w->out, errno);
   w->n = 0;
   return w->failed ? -1 : 0;
 }
@@ -52,37 +56,31 @@ static int put(ctw_t *w, const void *p, size_t len) {
   return 0;
 }
 
-static void free_w(ctw_t *w) {
-  free(w->path);
-  free(w->tmp);
-  free(w);
-}
-
 ctw_t *ctw_open(const char *path, int binary, int gzip, const char *comment,
                 char *err, size_t errlen) {
   ctw_t *w = calloc(1, sizeof *w);
-  size_t len = strlen(path) + 40;
-  if (w) {
-    w->path = strdup(path);
-    w->tmp = malloc(len);
-  }
-  if (!w || !w->path || !w->tmp) {
+  if (!w) {
     snprintf(err, errlen, "%s: out of memory", path);
-    if (w) free_w(w);
     return NULL;
   }
-  snprintf(w->tmp, len, "%s.tmp%ld", path, (long)getpid());
+  if (outfile_open(&w->out, path, NULL, 0, err, errlen)) {
+    free(w);
+    return NULL;
+  }
   w->binary = binary;
   errno = 0;
-  if (gzip)
-    w->gz = gzopen(w->tmp, "wb9");
-  else
-    w->f = fopen(w->tmp, "wb");
+  if (gzip) {
+    int fd = dup(w->out.fd);
+    w->gz = fd >= 0 ? gzdopen(fd, "wb9") : NULL;
+    if (!w->gz && fd >= 0) close(fd);
+  } else {
+    w->f = outfile_stream(&w->out);
+  }
   if (!w->gz && !w->f) {
-    snprintf(err, errlen, "%s: cannot write: %s", path,
-             errno ? strerror(errno) : "gzopen failed");
-    remove(w->tmp);
-    free_w(w);
+    snprintf(err, errlen, "cannot write %s: %s", path,
+             errno ? strerror(errno) : "gzdopen failed");
+    outfile_abort(&w->out);
+    free(w);
     return NULL;
   }
   if (binary) {
@@ -105,8 +103,11 @@ ctw_t *ctw_open(const char *path, int binary, int gzip, const char *comment,
 }
 
 int ctw_event(ctw_t *w, const ctr_event_t *ev) {
-  if (ev->kind < CTR_CALL || ev->kind > CTR_GAP) return -1;
-  if (ev->kind == CTR_PATCH && (ev->b & 3u)) return -1;
+  if (ev->kind < CTR_CALL || ev->kind > CTR_GAP ||
+      (ev->kind == CTR_PATCH && (ev->b & 3u))) {
+    outfile_set_error(&w->out, EINVAL); /* ctw_close then fails */
+    return -1;
+  }
   w->events++;
   if (w->binary) {
     unsigned char rec[9];
@@ -146,34 +147,30 @@ int ctw_event(ctw_t *w, const ctr_event_t *ev) {
 
 void ctw_abort(ctw_t *w) {
   if (!w) return;
-  if (w->gz)
-    gzclose(w->gz);
-  else
-    fclose(w->f);
-  remove(w->tmp);
-  free_w(w);
+  if (w->gz) gzclose(w->gz);
+  outfile_abort(&w->out); /* closes w->f */
+  free(w);
 }
 
 int ctw_close(ctw_t *w, char *err, size_t errlen) {
   int bad = flush_buf(w) < 0;
   if (w->gz) {
-    if (gzclose(w->gz) != Z_OK) bad = 1;
+    errno = 0;
+    if (gzclose(w->gz) != Z_OK) {
+      bad = 1;
+      outfile_set_error(&w->out, errno);
+    }
     w->gz = NULL;
+  }
+  if (w->events == 0) {
+    snprintf(err, errlen, "%s: empty trace (no events): not written",
+             w->out.path);
+    outfile_abort(&w->out);
+    bad = 1;
   } else {
-    if (ferror(w->f)) bad = 1;
-    if (fclose(w->f) != 0) bad = 1;
-    w->f = NULL;
+    if (bad && !w->out.err) outfile_set_error(&w->out, EIO);
+    bad = outfile_commit(&w->out, err, errlen) != 0;
   }
-  if (bad) {
-    snprintf(err, errlen, "%s: write error", w->path);
-  } else if (w->events == 0) {
-    snprintf(err, errlen, "%s: empty trace (no events): not written", w->path);
-    bad = 1;
-  } else if (rename(w->tmp, w->path) != 0) {
-    snprintf(err, errlen, "%s: cannot write: %s", w->path, strerror(errno));
-    bad = 1;
-  }
-  if (bad) remove(w->tmp);
-  free_w(w);
+  free(w);
   return bad ? -1 : 0;
 }

@@ -10,22 +10,26 @@
 
 #include "ctrace_read.h"
 #include "ctrace_write.h"
+#include "outfile.h"
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: ctrdump [--count] [-o|--output OUT] [--help] TRACE\n"
-          "Reads a ctrace file (text or binary, optionally gzip; "
-          "traces/FORMAT.md) and\n"
-          "prints it as canonical text on stdout.\n"
-          "  --count   print only the number of events of each kind\n"
-          "  -o OUT, --output OUT\n"
-          "            write the trace to OUT instead: binary if the name "
-          "contains .ctb,\n"
-          "            else text; gzip if it ends in .gz (temporary file + "
-          "rename)\n"
-          "  --help    this text\n"
-          "Exit status: 0 valid trace, 2 bad option or invalid trace (one-line "
-          "error).\n");
+  fprintf(
+      f,
+      "usage: ctrdump [--count] [-o|--output OUT] [--help] TRACE\n"
+      "Reads a ctrace file (text or binary, optionally gzip; "
+      "traces/FORMAT.md) and\n"
+      "prints it as canonical text on stdout.\n"
+      "  --count   print only the number of events of each kind\n"
+      "  -o OUT, --output OUT\n"
+      "            write the trace to OUT instead: binary if the name "
+      "contains .ctb,\n"
+      "            else text; gzip if it ends in .gz (a regular file via a "
+      "temporary\n"
+      "            file and a rename; a FIFO or device is written in place)\n"
+      "  --help    this text\n"
+      "Exit status: 0 valid trace, 2 bad option, invalid trace or write error "
+      "(one-line\n"
+      "error).\n");
 }
 
 int main(int argc, char **argv) {
@@ -79,9 +83,11 @@ int main(int argc, char **argv) {
     }
     while ((rc = ctr_next(r, &ev)) == 1)
       if (ctw_event(w, &ev) < 0) break;
-    if (rc == 1) {
-      fprintf(stderr, "ctrdump: %s: write error\n", out);
-      ctw_abort(w);
+    if (rc == 1) { /* a write error: ctw_close names it */
+      if (ctw_close(w, err, sizeof err) < 0)
+        fprintf(stderr, "ctrdump: %s\n", err);
+      else
+        fprintf(stderr, "ctrdump: %s: write error\n", out);
       ctr_close(r);
       return 2;
     }
@@ -130,5 +136,9 @@ int main(int argc, char **argv) {
     printf("events %llu call %llu patch %llu inv %llu flush %llu gap %llu\n",
            n[1] + n[2] + n[3] + n[4] + n[5], n[1], n[2], n[3], n[4], n[5]);
   ctr_close(r);
+  if (outfile_check_stdout(err, sizeof err)) {
+    fprintf(stderr, "ctrdump: %s\n", err);
+    return 2;
+  }
   return 0;
 }

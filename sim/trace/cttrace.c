@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ctrace_read.h"
+#include "outfile.h"
 #include "xlat.h"
 #include "xlat_opts.h"
 
@@ -113,10 +114,9 @@ typedef struct {
   uint32_t wave_margin;
 } opts_t;
 
-/* --wave: the dump is written under a temporary name, renamed at the end and
- * removed by die() */
-static char wave_tmp[4096];
-static int wave_pending;
+/* --wave's file (sim/outfile.h: a temporary file removed at exit unless
+ * committed) */
+static outfile_t wave_out;
 
 static void usage(FILE *f) {
   fprintf(
@@ -139,9 +139,10 @@ static void usage(FILE *f) {
       "accelerator answers a\n"
       "                        RANGE fault, counted in faults/range_faults)\n"
       "  --stats-json FILE     also write the statistics as JSON (written at "
-      "the end via a\n"
-      "                        temporary file and a rename; nothing is written "
-      "on error);\n"
+      "the end; a regular\n"
+      "                        file via a temporary file and a rename, nothing "
+      "is written on\n"
+      "                        error; a FIFO or a device in place);\n"
       "                        '-': the JSON on stdout instead of the text "
       "statistics\n"
       "  --max-table-mb N      limit of the simulated table memory (default "
@@ -176,7 +177,6 @@ static void usage(FILE *f) {
 static void die(int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  if (wave_pending) remove(wave_tmp);
   fputs("cttrace: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
@@ -213,10 +213,7 @@ static void parse_args(opts_t *o, int argc, char **argv) {
     }
     /* the accelerator's parameters (model/xlat_opts.h) */
     int k = xo_parse_arg("cttrace", XO_ALL, argc, argv, &i, &xp);
-    if (k < 0) {
-      if (wave_pending) remove(wave_tmp);
-      exit(2);
-    }
+    if (k < 0) exit(2); /* (nothing is open yet) */
     if (k) continue;
     /* --opt=value or --opt value */
     char name[64];
@@ -345,13 +342,12 @@ static inline void cycle(run_t *r) {
 
 static void write_json(const opts_t *o, const run_t *r,
                        const xlat_counters_t *c) {
-  size_t len = strlen(o->json) + 32;
-  char *tmp = malloc(len);
-  if (!tmp) die(2, "%s: out of memory", o->json);
-  snprintf(tmp, len, "%s.tmp%ld", o->json, (long)getpid());
-  const int to_stdout = strcmp(o->json, "-") == 0;
-  FILE *f = to_stdout ? stdout : fopen(tmp, "w");
-  if (!f) die(2, "%s: cannot write: %s", o->json, strerror(errno));
+  static outfile_t out;
+  char err[OUTFILE_PATH_MAX + 128];
+  if (outfile_open(&out, o->json, stdout, 0, err, sizeof err))
+    die(2, "option --stats-json: %s", err);
+  FILE *f = outfile_stream(&out);
+  if (!f) die(2, "option --stats-json: cannot write %s", o->json);
   char name[128];
   xlat_config_name(&o->cfg, name, sizeof name);
   const stats_t *s = &r->st;
@@ -402,22 +398,8 @@ static void write_json(const opts_t *o, const run_t *r,
           s->cycles, s->call_cycles,
           s->calls ? (double)s->call_cycles / (double)s->calls : 0.0,
           (uint64_t)r->t->n * 4);
-  if (to_stdout) {
-    fflush(stdout);
-    free(tmp);
-    return;
-  }
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) {
-    remove(tmp);
-    die(2, "%s: write error", o->json);
-  }
-  if (rename(tmp, o->json) != 0) {
-    int e = errno;
-    remove(tmp);
-    die(2, "%s: cannot write: %s", o->json, strerror(e));
-  }
-  free(tmp);
+  if (outfile_commit(&out, err, sizeof err))
+    die(2, "option --stats-json: %s", err);
 }
 
 int main(int argc, char **argv) {
@@ -460,12 +442,18 @@ int main(int argc, char **argv) {
   if (!r.x) die(2, "%s", err);
   r.in.root = root | 1u;
   if (o.wave) {
-    if (snprintf(wave_tmp, sizeof wave_tmp, "%s.tmp.%ld", o.wave,
-                 (long)getpid()) >= (int)sizeof wave_tmp)
-      die(2, "option --wave: path too long");
-    wave_pending = 1;
-    if (xlat_trace_open(r.x, wave_tmp, o.wave_from, o.wave_to, o.wave_walks,
-                        o.wave_margin, err, sizeof err))
+    /* FST (decided on the user's name) needs a seekable file it opens by
+     * name; VCD is written to the descriptor */
+    size_t n = strlen(o.wave);
+    const int fst = n >= 4 && strcmp(o.wave + n - 4, ".fst") == 0;
+    char werr[OUTFILE_PATH_MAX + 128];
+    if (outfile_open(&wave_out, o.wave, NULL, fst ? OUTFILE_SEEKABLE : 0, werr,
+                     sizeof werr))
+      die(2, "option --wave: %s", werr);
+    if (fst) outfile_aux(&wave_out, ".hier"); /* the FST writer's */
+    if (xlat_trace_open_to(r.x, fst, wave_out.fd, wave_out.write_path,
+                           o.wave_from, o.wave_to, o.wave_walks, o.wave_margin,
+                           err, sizeof err))
       die(2, "option --wave: %s", err);
   }
 
@@ -622,12 +610,14 @@ int main(int argc, char **argv) {
              sec > 0 ? (double)s->events / sec : 0.0);
     }
   }
-  if (wave_pending) {
-    xlat_trace_close(r.x);
-    if (rename(wave_tmp, o.wave) != 0)
-      die(2, "option --wave: cannot write %s", o.wave);
-    wave_pending = 0;
+  if (o.wave) {
+    int e = xlat_trace_close(r.x);
+    if (e) outfile_set_error(&wave_out, e);
+    char werr[OUTFILE_PATH_MAX + 128];
+    if (outfile_commit(&wave_out, werr, sizeof werr))
+      die(2, "option --wave: %s", werr);
   }
+  if (outfile_check_stdout(err, sizeof err)) die(2, "%s", err);
   xlat_destroy(r.x);
   ctr_close(rd);
   free(t.w);

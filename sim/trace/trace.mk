@@ -7,7 +7,7 @@ TRACE_CFLAGS := -std=c11
 TRACE_CFLAGS += -O2 -flto               # speed matters (>= 30 M events/s): inline the reader
 TRACE_CFLAGS += -Wall -Wextra -Werror
 TRACE_CFLAGS += -MMD -MP                # header dependencies
-TRACE_CFLAGS += -Imodel
+TRACE_CFLAGS += -Imodel -Isim           # the accelerator's API, sim/outfile.h
 TRACE_CFLAGS += $(SAN_FLAGS)            # the sanitizers with SAN=1 (Makefile)
 TRACE_OBJ    := $(BUILD)/trace
 LIBXLAT      ?= $(BUILD)/libxlat.a
@@ -17,12 +17,18 @@ $(TRACE_OBJ)/%.o: sim/trace/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TRACE_CFLAGS) -c $< -o $@
 
+# output files (temporary file + rename, or in place; sim/outfile.h)
+$(TRACE_OBJ)/outfile.o: sim/outfile.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TRACE_CFLAGS) -c $< -o $@
+
 -include $(wildcard $(TRACE_OBJ)/*.d)
 
-$(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/ctrace_write.o
+$(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/ctrace_write.o \
+                  $(TRACE_OBJ)/outfile.o
 	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ -lz
 
-$(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
+$(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/outfile.o $(LIBXLAT)
 	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ $(TRACE_LDLIBS)
 
 ALL_TARGETS += $(BUILD)/ctrdump
