@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, ROOT, need
+from conftest import BIN, BUILD, ROOT, need
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 SCRIPTS = ROOT / "scripts"
@@ -33,7 +33,7 @@ EBADF = os.strerror(9)
 
 
 def ctsim(*a):
-    return [str(need(BUILD / "ctsim", "build/ctsim")), "-q", *a, str(need(ELF, "all"))]
+    return [str(need(BIN / "ctsim", "build/ctsim")), "-q", *a, str(need(ELF, "all"))]
 
 
 def ctsim_sc(*a):
@@ -41,11 +41,11 @@ def ctsim_sc(*a):
 
 
 def cttrace(*a):
-    return [str(need(BUILD / "cttrace", "build/cttrace")), "--quiet", *a, str(HAND)]
+    return [str(need(BIN / "cttrace", "build/cttrace")), "--quiet", *a, str(HAND)]
 
 
 def ctrdump(*a):
-    return [str(need(BUILD / "ctrdump", "build/ctrdump")), str(HAND), *a]
+    return [str(need(BIN / "ctrdump", "build/ctrdump")), str(HAND), *a]
 
 
 def script(name, *a):
@@ -67,7 +67,7 @@ WRITERS = {
     "ctsim-stats-json": (lambda t: ctsim("--stats-json", t), ".json"),
     "ctsim-log-commits": (lambda t: ctsim("--log-commits", t), ".log"),
     "ctsim-record-trace": (lambda t: ctsim("--record-trace", t), ".ct"),
-    "ctsim-signature": (lambda t: [str(need(BUILD / "ctsim", "build/ctsim")), "-q",
+    "ctsim-signature": (lambda t: [str(need(BIN / "ctsim", "build/ctsim")), "-q",
                                    "--signature", t,
                                    str(need(BUILD / "cycles" / "signature.elf", "all"))],
                         ".sig"),
@@ -275,12 +275,12 @@ def test_a_directory_target_is_an_error(tmp_path):
 
 # tools whose normal output goes to stdout
 STDOUT_TOOLS = {
-    "ctsim-console": lambda: [str(need(BUILD / "ctsim", "build/ctsim")), "-q",
+    "ctsim-console": lambda: [str(need(BIN / "ctsim", "build/ctsim")), "-q",
                               str(need(BUILD / "cycles" / "hello.elf", "all"))],
     "ctsim-sc-console": lambda: [str(need(BUILD / "ctsim-sc", "build/ctsim-sc")), "-q",
                                  str(need(BUILD / "cycles" / "hello.elf", "all"))],
-    "cttrace-text": lambda: [str(need(BUILD / "cttrace", "build/cttrace")), str(HAND)],
-    "cttrace-json-dash": lambda: [str(need(BUILD / "cttrace", "build/cttrace")),
+    "cttrace-text": lambda: [str(need(BIN / "cttrace", "build/cttrace")), str(HAND)],
+    "cttrace-json-dash": lambda: [str(need(BIN / "cttrace", "build/cttrace")),
                                   "--stats-json", "-", str(HAND)],
     "ctrdump-print": lambda: ctrdump(),
     "ctrace-info": lambda: script("ctrace.py", "info", str(HAND)),
@@ -373,7 +373,7 @@ def test_ctsim_signal_leaves_no_temporary_file(tmp_path, loop_elf, opt, name, si
     target = tmp_path / name
     target.write_text("old\n")
     extra = ["--wave-walks-only"] if opt == "--wave" else []
-    p = subprocess.Popen([str(need(BUILD / "ctsim", "build/ctsim")), "-q", "--max-cycles",
+    p = subprocess.Popen([str(need(BIN / "ctsim", "build/ctsim")), "-q", "--max-cycles",
                           str(10**15), opt, str(target), *extra, str(loop_elf)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          env=dict(os.environ, TMPDIR=str(tmp_path)))
@@ -413,9 +413,9 @@ def test_trace_tools_signal_leaves_no_temporary_file(tmp_path, tool, sig):
     src = FifoInput(tmp_path / "in.ct")
     target = tmp_path / ("out.fst" if tool.endswith("fst") else "out.ct")
     if tool == "ctrdump-o":
-        argv = [str(need(BUILD / "ctrdump", "build/ctrdump")), str(src.path), "-o", str(target)]
+        argv = [str(need(BIN / "ctrdump", "build/ctrdump")), str(src.path), "-o", str(target)]
     else:
-        argv = [str(need(BUILD / "cttrace", "build/cttrace")), "--backend", "rtl", "--wave",
+        argv = [str(need(BIN / "cttrace", "build/cttrace")), "--backend", "rtl", "--wave",
                 str(target), "--wave-walks-only", str(src.path)]
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          env=dict(os.environ, TMPDIR=str(tmp_path)))
