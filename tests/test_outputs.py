@@ -361,6 +361,26 @@ def wait_for(pred, what, proc, limit=60.0):
         time.sleep(0.01)
 
 
+def _default_signals():
+    # The child starts with the default action for the signals sent here: a
+    # shell runs background jobs with SIGINT ignored (and nohup SIGHUP), and
+    # an ignored signal is inherited (and left alone by the tools, as nohup
+    # expects), so without this the test would depend on how it was started.
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+
+
+def start(argv, **kw):
+    """Popen with the default signal actions; stop() ends it whatever happens."""
+    return subprocess.Popen(argv, preexec_fn=_default_signals, **kw)
+
+
+def stop(p):
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+
+
 def tmp_files(d):
     return [p for p in d.iterdir() if ".tmp" in p.name]
 
@@ -373,13 +393,16 @@ def test_ctsim_signal_leaves_no_temporary_file(tmp_path, loop_elf, opt, name, si
     target = tmp_path / name
     target.write_text("old\n")
     extra = ["--wave-walks-only"] if opt == "--wave" else []
-    p = subprocess.Popen([str(need(BIN / "ctsim", "build/ctsim")), "-q", "--max-cycles",
-                          str(10**15), opt, str(target), *extra, str(loop_elf)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         env=dict(os.environ, TMPDIR=str(tmp_path)))
-    wait_for(lambda: tmp_files(tmp_path), "temporary file", p)
-    p.send_signal(sig)
-    assert p.wait(60) == -sig
+    p = start([str(need(BIN / "ctsim", "build/ctsim")), "-q", "--max-cycles",
+               str(10**15), opt, str(target), *extra, str(loop_elf)],
+              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+              env=dict(os.environ, TMPDIR=str(tmp_path)))
+    try:
+        wait_for(lambda: tmp_files(tmp_path), "temporary file", p)
+        p.send_signal(sig)
+        assert p.wait(120) == -sig
+    finally:
+        stop(p)
     assert target.read_text() == "old\n"
     assert leftovers(tmp_path) == []
 
@@ -417,13 +440,14 @@ def test_trace_tools_signal_leaves_no_temporary_file(tmp_path, tool, sig):
     else:
         argv = [str(need(BIN / "cttrace", "build/cttrace")), "--backend", "rtl", "--wave",
                 str(target), "--wave-walks-only", str(src.path)]
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         env=dict(os.environ, TMPDIR=str(tmp_path)))
+    p = start(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+              env=dict(os.environ, TMPDIR=str(tmp_path)))
     try:
         wait_for(lambda: tmp_files(tmp_path), "temporary file", p)
         p.send_signal(sig)
-        assert p.wait(60) == -sig
+        assert p.wait(120) == -sig
     finally:
+        stop(p)
         src.close()
     assert not target.exists()
     assert leftovers(tmp_path) == []
