@@ -8,6 +8,7 @@ reset's EX cycle to the dump's EX cycle (exclusive), so cycles = instructions
 + stall cycles when nothing traps.
 """
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -300,8 +301,10 @@ def test_ctsim_sc_same_regions(tmp_path):
     for elf in [roi_elf(), ctlb_program(tmp_path)]:
         _, js = run_stats(tmp_path, elf, "--xlat", "c")
         out = tmp_path / "sc.json"
+        # a small quantum: the run goes in many pieces (cpu_run_until)
+        env = dict(os.environ, CTSIM_SC_QUANTUM="3")
         r = subprocess.run([str(sc), "--xlat", "c", "--stats-json", str(out), str(elf)],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, env=env)
         assert r.returncode == 0, r.stderr
         sc_js = json.loads(out.read_text())
         assert sc_js["regions"] and sc_js == js
