@@ -17,6 +17,7 @@
 
 #include "ctrace_write.h"
 #include "elf.h"
+#include "roi.h"
 #include "stats.h"
 #include "xlat_opts.h"
 
@@ -45,6 +46,8 @@ static const char usage1[] =
     "  --mul-lat N         cycles mul/mulh/mulhsu/mulhu occupy EX (default 3)\n"
     "  --div-lat N         cycles div/divu/rem/remu occupy EX (default 32)\n"
     "                      (latencies other than --dmem-lat: 1..10000)\n"
+    "  --no-finisher       no test finisher at 0x100000: accesses there fault\n"
+    "                      (Spike's memory map)\n"
     "\n"
     "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n";
 
@@ -97,7 +100,12 @@ static const char usage2[] =
     "  -h, --help          this text\n"
     "  -V, --version       the version\n"
     "\n"
-    "exit status: the program's code (0..255) from tohost or the finisher;\n"
+    "region-of-interest markers, slti x0, rs1, 0x5C1 (reset), 0x5C2 (dump)\n"
+    "and 0x5C3 (stop the run): statistics per region in the summary and\n"
+    "the JSON (docs/ctsim.md).\n"
+    "\n"
+    "exit status: the program's code (0..255) from tohost, the finisher or\n"
+    "a ROI stop marker;\n"
     "2 bad command line or input file, a failed --patch-at or an HTIF\n"
     "request ctsim cannot serve; 3 cycle limit, or a wfi that would wait\n"
     "past cycle 2^63; 4 fatal trap.\n";
@@ -281,6 +289,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_WAVE_WALKS,
     O_WAVE_MARGIN,
     O_SIG,
+    O_NOFIN,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -302,6 +311,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"wave-walks-only", no_argument, 0, O_WAVE_WALKS},
       {"wave-margin", required_argument, 0, O_WAVE_MARGIN},
       {"signature", required_argument, 0, O_SIG},
+      {"no-finisher", no_argument, 0, O_NOFIN},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -360,6 +370,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_LOCKSTEP:
         cfg->lockstep = 1;
+        break;
+      case O_NOFIN:
+        cfg->no_finisher = 1;
         break;
       case O_PATCH:
         if (o->npargs == CTSIM_MAX_PATCHES)
@@ -575,6 +588,7 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   int status = end.status;
   stats_print_stop(stderr, h);
   report_unapplied(h);
+  roi_finish(h); /* a region still open: its snapshot, a warning */
   if (!o->quiet) stats_print(stderr, h, end);
   if (o->host_stats) {
     double s = host_s;

@@ -24,6 +24,7 @@
 
 #include "ctrace_write.h"
 #include "htif.h"
+#include "roi.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -272,6 +273,7 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 }
 
 void cpu_free(hart_t *h) {
+  roi_free(h);
   if (h->xl && h->wave_open) xlat_trace_close(h->xl);
   h->wave_open = 0;
   if (h->xl && !h->xl_open) xlat_destroy(h->xl);

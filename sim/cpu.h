@@ -14,6 +14,7 @@
 #include "xlat.h"
 
 struct ctw;
+struct roi;
 
 /* ------------------------------------------------------------ instructions */
 
@@ -22,7 +23,10 @@ struct ctw;
  * run loop at the end of cpu.c, which the dispatch table picks up by name.
  * Formats say which fields decode() extracts: R (rd rs1 rs2), I (rd rs1 imm),
  * S/B (rs1 rs2 imm), U/J (rd imm), SH (rd rs1 shamt), C (csr, register),
- * CI (csr, 5-bit immediate), N (no fields). */
+ * CI (csr, 5-bit immediate), N (no fields).
+ * ROI is the region-of-interest marker `slti x0, rs1, 0x5C0 + code` (sim/roi.h,
+ * a HINT: a no-op on any hart); it comes before SLTI, whose other words stay
+ * ordinary instructions. */
 #define RV_INSNS(X)                      \
   X(LUI, 0x00000037, 0x0000007f, U)      \
   X(AUIPC, 0x00000017, 0x0000007f, U)    \
@@ -43,6 +47,7 @@ struct ctw;
   X(SH, 0x00001023, 0x0000707f, S)       \
   X(SW, 0x00002023, 0x0000707f, S)       \
   X(ADDI, 0x00000013, 0x0000707f, I)     \
+  X(ROI, 0x5c002013, 0xff007fff, I)      \
   X(SLTI, 0x00002013, 0x0000707f, I)     \
   X(SLTIU, 0x00003013, 0x0000707f, I)    \
   X(XORI, 0x00004013, 0x0000707f, I)     \
@@ -163,6 +168,7 @@ typedef struct {
   int xlat_backend;   /* xlat_backend_t */
   xlat_config_t xlat; /* CTLB geometry */
   int lockstep;       /* clock it every cycle (else only while it works) */
+  int no_finisher;    /* no test finisher: stores there fault (Spike's map) */
 } cpu_config_t;
 
 void cpu_config_default(cpu_config_t *c);
@@ -175,6 +181,7 @@ typedef enum {
   STOP_FATAL_TRAP, /* trap with mtvec == 0, or a double fault */
   STOP_SIM_ERROR,  /* the simulator could not go on (h->fatal_msg) */
   STOP_WFI,        /* a wfi would wait until CPU_CYCLE_CEILING or later */
+  STOP_ROI,        /* a ROI stop marker (sim/roi.h) */
 } stop_t;
 
 /* Cycles stay below this: a wfi whose timer would wake the hart only at this
@@ -286,6 +293,7 @@ typedef struct hart {
   uint64_t trace_next; /* cycle after the last recorded event completed */
   int trace_failed;
   const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
+  struct roi *roi;       /* region-of-interest state, from the first marker */
 
   /* Embedding (sim/sc/, docs/systemc.md); all NULL/0 in ctsim itself.
    * walk_read: serves a walker read of addr: 0 with the word in *data, -1

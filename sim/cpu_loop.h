@@ -347,6 +347,18 @@ L_ILLEGAL:
   STORE_OP(SH, 2)
   STORE_OP(SW, 4)
   OP(ADDI, 1, ALU(x[d.rs1] + (uint32_t)d.imm))
+  /* slti x0, rs1, 0x5C0 + code: a region-of-interest marker (sim/roi.h).
+   * Timed and counted as the slti it is; the counters are taken before it
+   * retires, after its stall gap; a stop marker ends the run once it
+   * retired, as a store to tohost does. */
+L_ROI:
+  BEGIN(1);
+  ALU((int32_t)x[d.rs1] < d.imm);
+  SYNC();
+  roi_marker(h, (unsigned)d.imm & 15, x[d.rs1], pc, E);
+  RETIRE(OP_SLTI);
+  if (unlikely(h->stop)) goto halt;
+  NEXT_SEQ();
   OP(SLTI, 1, ALU((int32_t)x[d.rs1] < d.imm))
   OP(SLTIU, 1, ALU(x[d.rs1] < (uint32_t)d.imm))
   OP(XORI, 1, ALU(x[d.rs1] ^ (uint32_t)d.imm))

@@ -112,6 +112,7 @@ static int store_follows(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
         v = s1 + imm;
         break;
       case OP_SLTI:
+      case OP_ROI: /* a marker (sim/roi.h): writes x0 */
         v = (int32_t)s1 < (int32_t)imm;
         break;
       case OP_SLTIU:

@@ -55,6 +55,7 @@ int mem_dev_load(hart_t *h, uint32_t addr, unsigned size, uint32_t *val) {
   unsigned o = 0;
   int d = dev_of(addr, size, &o);
   uint64_t reg = 0;
+  if (d == DEV_FINISHER && h->cfg.no_finisher) return -1; /* --no-finisher */
   switch (d) {
     case DEV_FINISHER:
       reg = 0;
@@ -78,6 +79,7 @@ int mem_dev_load(hart_t *h, uint32_t addr, unsigned size, uint32_t *val) {
 int mem_dev_store(hart_t *h, uint32_t addr, unsigned size, uint32_t val) {
   unsigned o = 0;
   int d = dev_of(addr, size, &o);
+  if (d == DEV_FINISHER && h->cfg.no_finisher) return -1; /* --no-finisher */
   uint64_t m = byte_mask(size) << (8 * o);
   uint64_t v = ((uint64_t)val << (8 * o)) & m;
   switch (d) {

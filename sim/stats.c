@@ -8,6 +8,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "roi.h"
+
 run_end_t stats_run_end(const hart_t *h) {
   run_end_t e = {"running", 0};
   switch (h->stop) {
@@ -29,21 +31,23 @@ run_end_t stats_run_end(const hart_t *h) {
     case STOP_WFI:
       e.reason = "wfi", e.status = 3;
       break;
+    case STOP_ROI:
+      e.reason = "roi-stop", e.status = (int)(h->exit_code & 0xff);
+      break;
     default:
       break;
   }
   return e;
 }
 
-static void class_counts(const hart_t *h, uint64_t *cls) {
+static void class_counts(const roi_counters_t *k, uint64_t *cls) {
   for (int c = 0; c < CLS_COUNT; c++) cls[c] = 0;
-  for (unsigned op = 0; op < OP_COUNT; op++)
-    cls[rv_op_class(op)] += h->st.op[op];
+  for (unsigned op = 0; op < OP_COUNT; op++) cls[rv_op_class(op)] += k->op[op];
 }
 
-static uint64_t stall_total(const hart_t *h) {
+static uint64_t stall_total(const roi_counters_t *k) {
   uint64_t t = 0;
-  for (int s = 0; s < STALL_COUNT; s++) t += h->st.stall[s];
+  for (int s = 0; s < STALL_COUNT; s++) t += k->stall[s];
   return t;
 }
 
@@ -62,130 +66,192 @@ static void ratio_text(char *buf, size_t n, uint64_t a, uint64_t b) {
   cpi_text(buf, n, a, b);
 }
 
-/* The accelerator's figures (zero if it was never used). */
-typedef struct {
-  xlat_counters_t k;
-  uint64_t clocked; /* cycles the accelerator was clocked (xlat_cycles) */
-  char name[64];
-  char rate[32], avg[32];
-} ctlb_fig_t;
-
-static void ctlb_figures(const hart_t *h, ctlb_fig_t *c) {
-  memset(c, 0, sizeof *c);
-  if (h->xl) {
-    xlat_get_counters(h->xl, &c->k);
-    c->clocked = xlat_cycles(h->xl);
-  }
-  xlat_config_name(&h->cfg.xlat, c->name, sizeof c->name);
-  ratio_text(c->rate, sizeof c->rate, c->k.hits, c->k.lookups);
-  ratio_text(c->avg, sizeof c->avg, h->st.callid_cost, h->st.callids);
+/* The counters of the whole run (cycle: its cycles). */
+static void whole_run(const hart_t *h, roi_counters_t *k) {
+  roi_counters(h, cpu_cycles(h), k);
 }
 
 static const char *backend_name(const hart_t *h) {
   return h->cfg.xlat_backend == XLAT_BACKEND_RTL ? "rtl" : "c";
 }
 
-void stats_print(FILE *f, const hart_t *h, run_end_t end) {
-  uint64_t cls[CLS_COUNT], cyc = cpu_cycles(h);
+/* The summary's counter lines of k, each line starting with ind. */
+static void print_counters(FILE *f, const char *ind, const roi_counters_t *k) {
+  uint64_t cls[CLS_COUNT];
   char cpi[32];
-  class_counts(h, cls);
-  cpi_text(cpi, sizeof cpi, cyc, h->retired);
-  fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
-  fprintf(f, "  cycles        %" PRIu64 "\n", cyc);
-  fprintf(f, "  instructions  %" PRIu64 "\n", h->retired);
-  fprintf(f, "  CPI           %s\n", cpi);
-  fprintf(f, "  classes      ");
+  class_counts(k, cls);
+  cpi_text(cpi, sizeof cpi, k->cycle, k->retired);
+  fprintf(f, "%scycles        %" PRIu64 "\n", ind, k->cycle);
+  fprintf(f, "%sinstructions  %" PRIu64 "\n", ind, k->retired);
+  fprintf(f, "%sCPI           %s\n", ind, cpi);
+  fprintf(f, "%sclasses      ", ind);
   for (int c = 0; c < CLS_COUNT; c++)
     fprintf(f, " %s %" PRIu64, rv_class_name((insn_class_t)c), cls[c]);
-  fprintf(f, "\n  branches      taken %" PRIu64 ", not taken %" PRIu64 "\n",
-          h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
-  fprintf(f, "  traps         %" PRIu64 ", interrupts %" PRIu64 "\n",
-          h->st.traps, h->st.interrupts);
-  fprintf(f, "  stall cycles  %" PRIu64 ":", stall_total(h));
+  fprintf(f, "\n%sbranches      taken %" PRIu64 ", not taken %" PRIu64 "\n",
+          ind, k->br_taken, cls[CLS_BRANCH] - k->br_taken);
+  fprintf(f, "%straps         %" PRIu64 ", interrupts %" PRIu64 "\n", ind,
+          k->traps, k->interrupts);
+  fprintf(f, "%sstall cycles  %" PRIu64 ":", ind, stall_total(k));
   for (int s = 0; s < STALL_COUNT; s++)
-    fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), h->st.stall[s]);
+    fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), k->stall[s]);
   fputc('\n', f);
-  if (!h->xl && !h->st.patches) return; /* no call-ID instruction ran */
-  ctlb_fig_t c;
-  ctlb_figures(h, &c);
-  fprintf(f, "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
-          backend_name(h), h->cfg.lockstep ? "lock-step, " : "", c.clocked,
-          c.name);
-  fprintf(f,
-          "  ctlb lookups  %" PRIu64 ": hits %" PRIu64 ", misses %" PRIu64
-          ", hit rate %s, faults %" PRIu64 "\n",
-          c.k.lookups, c.k.hits, c.k.misses, c.rate, c.k.faults);
-  fprintf(f,
-          "  ctlb walks    walk cycles %" PRIu64 ", mem reads %" PRIu64
-          ", walk-cache hits %" PRIu64 "\n",
-          c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits);
-  fprintf(f,
-          "  ctlb other    invalidations %" PRIu64 ", patches %" PRIu64
-          ", callids %" PRIu64 " at %s cycles each\n",
-          c.k.invalidations, h->st.patches, h->st.callids, c.avg);
 }
 
-int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
-  uint64_t cls[CLS_COUNT], cyc = cpu_cycles(h);
+/* The accelerator's counter lines of k. */
+static void print_ctlb(FILE *f, const char *ind, const roi_counters_t *k) {
+  char rate[32], avg[32];
+  ratio_text(rate, sizeof rate, k->k.hits, k->k.lookups);
+  ratio_text(avg, sizeof avg, k->callid_cost, k->callids);
+  fprintf(f,
+          "%sctlb lookups  %" PRIu64 ": hits %" PRIu64 ", misses %" PRIu64
+          ", hit rate %s, faults %" PRIu64 "\n",
+          ind, k->k.lookups, k->k.hits, k->k.misses, rate, k->k.faults);
+  fprintf(f,
+          "%sctlb walks    walk cycles %" PRIu64 ", mem reads %" PRIu64
+          ", walk-cache hits %" PRIu64 "\n",
+          ind, k->k.walk_cycles, k->k.mem_reads, k->k.walk_cache_hits);
+  fprintf(f,
+          "%sctlb other    invalidations %" PRIu64 ", patches %" PRIu64
+          ", callids %" PRIu64 " at %s cycles each\n",
+          ind, k->k.invalidations, k->patches, k->callids, avg);
+}
+
+/* A name as a JSON string's contents (names hold printable ASCII only). */
+static void json_name(FILE *f, const char *s) {
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') fputc('\\', f);
+    fputc(*s, f);
+  }
+}
+
+void stats_print(FILE *f, const hart_t *h, run_end_t end) {
+  roi_counters_t k;
+  whole_run(h, &k);
+  fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
+  print_counters(f, "  ", &k);
+  int ctlb = h->xl || h->st.patches; /* a call-ID instruction ran */
+  if (ctlb) {
+    char name[64];
+    xlat_config_name(&h->cfg.xlat, name, sizeof name);
+    fprintf(
+        f, "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
+        backend_name(h), h->cfg.lockstep ? "lock-step, " : "", k.clocked, name);
+    print_ctlb(f, "  ", &k);
+  }
+  const roi_t *r = h->roi;
+  for (unsigned i = 0; r && i < r->n; i++) {
+    const roi_region_t *g = &r->r[i];
+    fprintf(f, "  region \"%s\": cycles %" PRIu64 "..%" PRIu64 "\n", g->name,
+            g->start, g->end);
+    if (g->note) fprintf(f, "    note          %s\n", g->note);
+    print_counters(f, "    ", &g->c);
+    if (ctlb) {
+      fprintf(f, "    ctlb          clocked %" PRIu64 " cycles\n",
+              g->c.clocked);
+      print_ctlb(f, "    ", &g->c);
+    }
+  }
+}
+
+/* The counter members of k as JSON (the members up to "ctlb" of the whole
+ * run's object); ctlb_extra: the whole run's configuration members. */
+static void json_counters(FILE *f, const char *ind, const hart_t *h,
+                          const roi_counters_t *k, int whole) {
+  uint64_t cls[CLS_COUNT];
   char cpi[32];
-  class_counts(h, cls);
-  cpi_text(cpi, sizeof cpi, cyc, h->retired);
-  fprintf(f, "{\n  \"exit\": {\"reason\": \"%s\", \"status\": %d},\n",
-          end.reason, end.status);
-  fprintf(f, "  \"cycles\": %" PRIu64 ",\n", cyc);
-  fprintf(f, "  \"instructions\": %" PRIu64 ",\n", h->retired);
-  fprintf(f, "  \"cpi\": %s,\n", cpi);
-  fprintf(f, "  \"classes\": {");
+  class_counts(k, cls);
+  cpi_text(cpi, sizeof cpi, k->cycle, k->retired);
+  fprintf(f, "%s\"cycles\": %" PRIu64 ",\n", ind, k->cycle);
+  fprintf(f, "%s\"instructions\": %" PRIu64 ",\n", ind, k->retired);
+  fprintf(f, "%s\"cpi\": %s,\n", ind, cpi);
+  fprintf(f, "%s\"classes\": {", ind);
   for (int c = 0; c < CLS_COUNT; c++)
     fprintf(f, "\"%s\": %" PRIu64 ", ", rv_class_name((insn_class_t)c), cls[c]);
   fprintf(
       f, "\"branch_taken\": %" PRIu64 ", \"branch_not_taken\": %" PRIu64 "},\n",
-      h->st.br_taken, cls[CLS_BRANCH] - h->st.br_taken);
-  fprintf(f, "  \"traps\": %" PRIu64 ",\n  \"interrupts\": %" PRIu64 ",\n",
-          h->st.traps, h->st.interrupts);
-  fprintf(f, "  \"stalls\": {");
+      k->br_taken, cls[CLS_BRANCH] - k->br_taken);
+  fprintf(f, "%s\"traps\": %" PRIu64 ",\n%s\"interrupts\": %" PRIu64 ",\n", ind,
+          k->traps, ind, k->interrupts);
+  fprintf(f, "%s\"stalls\": {", ind);
   for (int s = 0; s < STALL_COUNT; s++)
-    fprintf(f, "\"%s\": %" PRIu64 ", ", rv_stall_name((stall_t)s),
-            h->st.stall[s]);
-  fprintf(f, "\"total\": %" PRIu64 "},\n", stall_total(h));
-  fprintf(f, "  \"ops\": {");
+    fprintf(f, "\"%s\": %" PRIu64 ", ", rv_stall_name((stall_t)s), k->stall[s]);
+  fprintf(f, "\"total\": %" PRIu64 "},\n", stall_total(k));
+  fprintf(f, "%s\"ops\": {", ind);
   int first = 1;
   for (unsigned op = OP_ILLEGAL + 1; op < OP_COUNT; op++) {
-    if (!h->st.op[op]) continue;
+    if (!k->op[op]) continue;
     char name[16];
     snprintf(name, sizeof name, "%s", rv_op_name(op));
     for (char *c = name; *c; c++) /* FENCE_I -> fence.i */
       *c = *c == '_' ? '.' : (char)tolower((unsigned char)*c);
-    fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", name, h->st.op[op]);
+    fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", name, k->op[op]);
     first = 0;
   }
   fprintf(f, "},\n");
-  ctlb_fig_t c;
-  ctlb_figures(h, &c);
+  char rate[32], avg[32], cname[64];
+  ratio_text(rate, sizeof rate, k->k.hits, k->k.lookups);
+  ratio_text(avg, sizeof avg, k->callid_cost, k->callids);
+  xlat_config_name(&h->cfg.xlat, cname, sizeof cname);
+  fprintf(f, "%s\"ctlb\": {", ind);
+  if (whole)
+    fprintf(f,
+            "\"backend\": \"%s\", \"lockstep\": %s, \"clocked\": %" PRIu64
+            ", \"config\": \"%s\", \"used\": %s, ",
+            backend_name(h), h->cfg.lockstep ? "true" : "false", k->clocked,
+            cname, h->xl ? "true" : "false");
+  else
+    fprintf(f, "\"clocked\": %" PRIu64 ", ", k->clocked);
   fprintf(f,
-          "  \"ctlb\": {\"backend\": \"%s\", \"lockstep\": %s, \"clocked\": "
-          "%" PRIu64
-          ", \"config\": "
-          "\"%s\", \"used\": %s, \"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
+          "\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
           ", \"misses\": %" PRIu64
           ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
           ", \"mem_reads\": %" PRIu64 ", \"walk_cache_hits\": %" PRIu64
           ", \"faults\": %" PRIu64 ", \"invalidations\": %" PRIu64
-          ", \"patches\": %" PRIu64 ", \"patches_not_applied\": %" PRIu64
+          ", \"patches\": %" PRIu64,
+          k->k.lookups, k->k.hits, k->k.misses, rate, k->k.walk_cycles,
+          k->k.mem_reads, k->k.walk_cache_hits, k->k.faults, k->k.invalidations,
+          k->patches);
+  if (whole)
+    fprintf(f, ", \"patches_not_applied\": %" PRIu64,
+            h->st.patches_not_applied);
+  fprintf(f,
           ", \"callids\": %" PRIu64 ", \"callid_cycles\": %" PRIu64
-          ", \"cycles_per_callid\": %s},\n",
-          backend_name(h), h->cfg.lockstep ? "true" : "false", c.clocked,
-          c.name, h->xl ? "true" : "false", c.k.lookups, c.k.hits, c.k.misses,
-          c.rate, c.k.walk_cycles, c.k.mem_reads, c.k.walk_cache_hits,
-          c.k.faults, c.k.invalidations, h->st.patches,
-          h->st.patches_not_applied, h->st.callids, h->st.callid_cost, c.avg);
+          ", \"cycles_per_callid\": %s}",
+          k->callids, k->callid_cost, avg);
+}
+
+int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
+  roi_counters_t k;
+  whole_run(h, &k);
+  fprintf(f, "{\n  \"exit\": {\"reason\": \"%s\", \"status\": %d},\n",
+          end.reason, end.status);
+  json_counters(f, "  ", h, &k, 1);
+  fprintf(f, ",\n");
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32
           ", \"div_lat\": %" PRIu32 ", \"mtime_div\": %" PRIu32
-          ", \"max_cycles\": %" PRIu64 "}\n}\n",
+          ", \"max_cycles\": %" PRIu64 "},\n",
           h->cfg.ram_size, h->cfg.imem_lat, h->cfg.dmem_lat, h->cfg.mul_lat,
           h->cfg.div_lat, h->cfg.mtime_div, h->cfg.max_cycles);
+  const roi_t *r = h->roi;
+  unsigned n = r ? r->n : 0;
+  fprintf(f, "  \"regions\": [%s", n ? "\n" : "");
+  for (unsigned i = 0; i < n; i++) {
+    const roi_region_t *g = &r->r[i];
+    fprintf(f, "    {\"name\": \"");
+    json_name(f, g->name);
+    fprintf(f, "\", \"note\": ");
+    if (g->note)
+      fprintf(f, "\"%s\"", g->note);
+    else
+      fprintf(f, "null");
+    fprintf(f, ", \"start_cycle\": %" PRIu64 ", \"end_cycle\": %" PRIu64 ",\n",
+            g->start, g->end);
+    json_counters(f, "     ", h, &g->c, 0);
+    fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+  }
+  fprintf(f, "%s]\n}\n", n ? "  " : "");
   return ferror(f) ? -1 : 0;
 }
 

@@ -303,6 +303,8 @@ def block_after(path, marker):
 
 @pytest.mark.parametrize("path,marker,cmd,stream", [
     ("docs/ctsim.md", "Its summary ends", "build/ctsim build/cycles/callid_mix.elf", "stderr"),
+    ("docs/ctsim.md", "`tests/cycles/roi_regions.S` has two regions",
+     "build/ctsim build/cycles/roi_regions.elf", "stderr"),
     ("docs/hotpatch.md", "build/cttrace traces/samples/phases-mixed-2k.ct",
      "build/ctsim -q build/firmware/replay/replay-phases.elf", "stdout"),
     ("docs/systemc.md", "`ctsim-sc --host-stats` adds a line",

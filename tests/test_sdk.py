@@ -2,6 +2,7 @@
 the tree"): `make sdk PREFIX=...`, ctsim-config, and the example project built
 from a copy with its own Makefile, run on ctsim and on QEMU. The expected
 output is computed here from the Fibonacci numbers, not taken from a run."""
+import json
 import re
 import shutil
 import subprocess
@@ -42,7 +43,8 @@ def config(sdk, *args):
 
 
 def test_sdk_layout(sdk):
-    for f in ["bin/ctsim-config", "include/fw.h", "include/callid.h", "lib/crt0.o",
+    for f in ["bin/ctsim-config", "include/fw.h", "include/callid.h", "include/roi.h",
+              "lib/crt0.o",
               "lib/runtime.o", "lib/libctcallid.a", "lib/link.ld", "VERSION"]:
         assert (sdk / f).exists(), f
     assert not list(sdk.parent.glob("*.tmp"))
@@ -100,3 +102,51 @@ def test_example_as_documented(tmp_path, sdk):
     assert c.returncode == 0 and c.stdout == want, c.stdout
     q = run_qemu(elf, timeout=60)
     assert q.returncode == 0 and q.stdout == want, q.stdout
+
+
+ROI_PROGRAM = r"""
+#include <fw.h>
+
+static volatile unsigned sink;
+
+int main(void) {
+  CT_ROI_RESET();
+  for (unsigned i = 0; i < 10; i++) sink += i;
+  CT_ROI_DUMP("loop");
+  printf("sum %u\n", sink);
+  CT_ROI_STOP(5);
+  puts("after stop");
+  return 0;
+}
+"""
+
+
+def test_roi_macros(tmp_path, sdk):
+    """roi.h's macros (through fw.h) in a program built with the SDK: on ctsim
+    a region "loop" holding the 10 volatile loads and 10 volatile stores of
+    `sink += i` (C semantics: exactly one read and one write per iteration;
+    nothing else in the loop touches memory), then the stop marker ends the
+    run with status 5. On QEMU the markers are no-ops: the program goes on
+    past the stop and returns 0."""
+    src = tmp_path / "roi.c"
+    src.write_text(ROI_PROGRAM)
+    elf = tmp_path / "roi.elf"
+    cc = config(sdk, "--cc").stdout.strip()
+    cflags = config(sdk, "--cflags").stdout.split()
+    lflags = config(sdk, "--ldflags", "--libs").stdout.split()
+    obj = tmp_path / "roi.o"
+    for cmd in ([cc, *cflags, "-O2", "-Wall", "-Wextra", "-Werror", "-c", "-o", str(obj),
+                 str(src)], [cc, "-o", str(elf), str(obj), *lflags]):
+        b = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert b.returncode == 0, b.stderr
+    js_path = tmp_path / "roi.json"
+    c = run_ctsim(elf, "--stats-json", str(js_path))
+    assert c.returncode == 5, c.stderr
+    assert c.stdout == "sum 45\n"
+    js = json.loads(js_path.read_text())
+    assert js["exit"] == {"reason": "roi-stop", "status": 5}
+    (g,) = js["regions"]
+    assert g["name"] == "loop" and g["note"] is None
+    assert (g["classes"]["load"], g["classes"]["store"]) == (10, 10)
+    q = run_qemu(elf, timeout=60)
+    assert q.returncode == 0 and q.stdout == "sum 45\nafter stop\n", q.stdout

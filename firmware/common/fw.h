@@ -4,7 +4,8 @@
  * The runtime (crt0.S, runtime.c) provides: stdout on the console (printf,
  * puts, putchar from picolibc), _exit()/exit() that end the run on ctsim
  * (tohost) and on QEMU (test finisher), main's return value as the exit
- * code, and C trap handlers (trap.h).
+ * code, C trap handlers (trap.h) and the region-of-interest markers of
+ * ctsim's statistics (roi.h).
  */
 #ifndef FW_FW_H
 #define FW_FW_H
@@ -15,6 +16,7 @@
 
 #include "csr.h"
 #include "mmio.h"
+#include "roi.h"
 #include "timer.h"
 #include "trap.h"
 

@@ -44,6 +44,19 @@ void _exit(int code) {
   uint32_t c = (uint32_t)code & 0xFFFFu;
   /* ctsim (and Spike-style hosts): tohost = code << 1 | 1. */
   tohost = ((uint64_t)c << 1) | 1u;
+  /* Spike sees tohost only a while later, and has no device at the
+   * finisher's address: the store below faults there. From here on a trap
+   * (that fault, or an interrupt) spins until the host ends the run, instead
+   * of reporting a trap and exiting again. (ctsim has ended the run at the
+   * tohost store; QEMU virt ends it at the finisher.) */
+  __asm__ volatile(
+      "la t0, 1f\n"
+      "csrw mtvec, t0\n"
+      "j 2f\n"
+      ".balign 4\n"
+      "1: j 1b\n" /* the trap handler from here on */
+      "2:" ::
+          : "t0", "memory");
   /* QEMU virt: the test finisher. */
   mmio_write32(FINISHER_BASE, c == 0 ? FINISHER_PASS : (c << 16) | FINISHER_FAIL);
   for (;;) {
