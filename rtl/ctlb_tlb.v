@@ -248,4 +248,20 @@ module ctlb_tlb #(
   end
 `endif
 
+`ifdef FORMAL
+  // ------------------------------------------------------------------------
+  // Formal only (formal/, docs/formal.md P6): the replacement state changes only
+  // on a use of a way; FIFO pointers and the LFSR only on a refill.
+  // ------------------------------------------------------------------------
+  reg f_past_q = 1'b0;
+  always @(posedge clk_i) f_past_q <= 1'b1;
+  wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;
+  always @(posedge clk_i) begin : formal_repl
+    if (f_past_q && rst_ni && $past(rst_ni)) begin
+      if (!$past(f_use)) assert (lru_q == $past(lru_q) && plru_q == $past(plru_q));
+      if (!$past(fill_i)) assert (fifo_q == $past(fifo_q) && lfsr_q == $past(lfsr_q));
+    end
+  end
+`endif
+
 endmodule
