@@ -47,6 +47,26 @@ module ctlb_tlb #(
   localparam [WAY_BITS-1:0] WAY_LAST = WAY_LAST_I[WAY_BITS-1:0];
   localparam [31:0]  WAYS32 = Ways;
 
+  // ------------------------------------------------------------------------
+  // Parameter checks: an illegal value instantiates a module that does not
+  // exist, named after the parameter, so Verilator, Icarus and Yosys all stop
+  // at elaboration with that name in the message (Verilog-2005 has no $error)
+  // ------------------------------------------------------------------------
+  generate
+    if (Entries < 1 || Entries > 1024 || (Entries & (Entries - 1)) != 0) begin : g_bad_entries
+      ctlb_illegal_parameter_Entries_must_be_a_power_of_two_1_to_1024 u_stop ();
+    end
+    if (Ways < 1 || Ways > Entries || (Ways & (Ways - 1)) != 0) begin : g_bad_ways
+      ctlb_illegal_parameter_Ways_must_be_a_power_of_two_dividing_Entries u_stop ();
+    end
+    if (Policy < 0 || Policy > 3) begin : g_bad_policy
+      ctlb_illegal_parameter_Policy_must_be_0_to_3 u_stop ();
+    end
+    if (LfsrSeed < 1 || LfsrSeed > 65535) begin : g_bad_seed
+      ctlb_illegal_parameter_LfsrSeed_must_be_1_to_65535 u_stop ();
+    end
+  endgenerate
+
   // Reset value of the LRU ages: way w has age w in every set.
   function [SETS*LRU_W-1:0] lru_init;
     input integer ways_unused;  // Verilog-2005 functions need an input
