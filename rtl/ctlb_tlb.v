@@ -270,8 +270,9 @@ module ctlb_tlb #(
 
 `ifdef FORMAL
   // ------------------------------------------------------------------------
-  // Formal only (formal/, docs/formal.md P6): the replacement state changes only
-  // on a use of a way; FIFO pointers and the LFSR only on a refill.
+  // Formal only (formal/, docs/formal.md): P6, the replacement state changes
+  // only on a use of a way (FIFO pointers and the LFSR only on a refill); and
+  // the lookup hits at most one way.
   // ------------------------------------------------------------------------
   reg f_past_q = 1'b0;
   always @(posedge clk_i) f_past_q <= 1'b1;
@@ -281,6 +282,16 @@ module ctlb_tlb #(
       if (!$past(f_use)) assert (lru_q == $past(lru_q) && plru_q == $past(plru_q));
       if (!$past(fill_i)) assert (fifo_q == $past(fifo_q) && lfsr_q == $past(lfsr_q));
     end
+  end
+  // one-hot hit: the looked-up ID is in at most one way of its set (the same
+  // invariant as the simulation check above, which Yosys does not read)
+  integer fw;
+  reg [31:0] f_ways;
+  always @(*) begin : formal_onehot
+    f_ways = 32'd0;
+    for (fw = 0; fw < Ways; fw = fw + 1)
+      if (valid_q[lkp_set*Ways + fw] && tag_q[lkp_set*Ways + fw] == lkp_id_i) f_ways = f_ways + 32'd1;
+    if (rst_ni) assert (f_ways <= 32'd1);
   end
 `endif
 
