@@ -49,7 +49,7 @@ PROPS = {
 
 BMC_DEPTH = 16   # bmc3: cycles to check ...
 BMC_TIME = 60    # ... within this many seconds (P1 and P2 of the default
-                 # configuration reach about 9 cycles in it)
+                 # configuration reach 9 to 12 cycles in it)
 BMC_MIN = 8      # a BMC job passes only if it reached this depth: a full walk of
                  # three levels (answer at cycle 7 with latency 1) and a hit after it
 
