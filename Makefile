@@ -42,6 +42,7 @@ help:
 	@echo "make all      build the simulator, models and firmware"
 	@echo "make lint     verilator --lint-only -Wall on rtl/"
 	@echo "make synth    Yosys synthesis report and iCE40 Fmax into docs/"
+	@echo "make formal   prove the RTL properties (docs/formal.md) and check the mutants are caught"
 	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
@@ -75,6 +76,7 @@ $(SETUP): scripts/setup.sh requirements.txt
 -include sim/trace/trace.mk
 -include scripts/report.mk
 -include sim/sc/sc.mk
+-include formal/formal.mk
 
 all: $(SETUP) $(ALL_TARGETS)
 

@@ -47,6 +47,26 @@ module ctlb_tlb #(
   localparam [WAY_BITS-1:0] WAY_LAST = WAY_LAST_I[WAY_BITS-1:0];
   localparam [31:0]  WAYS32 = Ways;
 
+  // ------------------------------------------------------------------------
+  // Parameter checks: an illegal value instantiates a module that does not
+  // exist, named after the parameter, so Verilator, Icarus and Yosys all stop
+  // at elaboration with that name in the message (Verilog-2005 has no $error)
+  // ------------------------------------------------------------------------
+  generate
+    if (Entries < 1 || Entries > 1024 || (Entries & (Entries - 1)) != 0) begin : g_bad_entries
+      ctlb_illegal_parameter_Entries_must_be_a_power_of_two_1_to_1024 u_stop ();
+    end
+    if (Ways < 1 || Ways > Entries || (Ways & (Ways - 1)) != 0) begin : g_bad_ways
+      ctlb_illegal_parameter_Ways_must_be_a_power_of_two_dividing_Entries u_stop ();
+    end
+    if (Policy < 0 || Policy > 3) begin : g_bad_policy
+      ctlb_illegal_parameter_Policy_must_be_0_to_3 u_stop ();
+    end
+    if (LfsrSeed < 1 || LfsrSeed > 65535) begin : g_bad_seed
+      ctlb_illegal_parameter_LfsrSeed_must_be_1_to_65535 u_stop ();
+    end
+  endgenerate
+
   // Reset value of the LRU ages: way w has age w in every set.
   function [SETS*LRU_W-1:0] lru_init;
     input integer ways_unused;  // Verilog-2005 functions need an input
@@ -245,6 +265,33 @@ module ctlb_tlb #(
                ways_hit(lkp_id_i, lkp_set), $time);
       $finish;
     end
+  end
+`endif
+
+`ifdef FORMAL
+  // ------------------------------------------------------------------------
+  // Formal only (formal/, docs/formal.md): P6, the replacement state changes
+  // only on a use of a way (FIFO pointers and the LFSR only on a refill); and
+  // the lookup hits at most one way.
+  // ------------------------------------------------------------------------
+  reg f_past_q = 1'b0;
+  always @(posedge clk_i) f_past_q <= 1'b1;
+  wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;
+  always @(posedge clk_i) begin : formal_repl
+    if (f_past_q && rst_ni && $past(rst_ni)) begin
+      if (!$past(f_use)) assert (lru_q == $past(lru_q) && plru_q == $past(plru_q));
+      if (!$past(fill_i)) assert (fifo_q == $past(fifo_q) && lfsr_q == $past(lfsr_q));
+    end
+  end
+  // one-hot hit: the looked-up ID is in at most one way of its set (the same
+  // invariant as the simulation check above, which Yosys does not read)
+  integer fw;
+  reg [31:0] f_ways;
+  always @(*) begin : formal_onehot
+    f_ways = 32'd0;
+    for (fw = 0; fw < Ways; fw = fw + 1)
+      if (valid_q[lkp_set*Ways + fw] && tag_q[lkp_set*Ways + fw] == lkp_id_i) f_ways = f_ways + 32'd1;
+    if (rst_ni) assert (f_ways <= 32'd1);
   end
 `endif
 

@@ -77,6 +77,29 @@ module ctlb_walker #(
   localparam integer LAST_I = Levels - 1;
   localparam [1:0]   LAST = LAST_I[1:0];
 
+  // ------------------------------------------------------------------------
+  // Parameter checks: an illegal value instantiates a module that does not
+  // exist, named after the parameter, so Verilator, Icarus and Yosys all stop
+  // at elaboration with that name in the message (Verilog-2005 has no $error)
+  // ------------------------------------------------------------------------
+  generate
+    if (Levels < 1 || Levels > 4) begin : g_bad_levels
+      ctlb_illegal_parameter_Levels_must_be_1_to_4 u_stop ();
+    end
+    if (Levels >= 1 && Levels <= 4 && (LevelBits0 < 1 || LevelBits0 > 16 ||
+        (Levels > 1 && (LevelBits1 < 1 || LevelBits1 > 16)) ||
+        (Levels > 2 && (LevelBits2 < 1 || LevelBits2 > 16)) ||
+        (Levels > 3 && (LevelBits3 < 1 || LevelBits3 > 16)))) begin : g_bad_level_bits
+      ctlb_illegal_parameter_LevelBits_each_used_level_must_be_1_to_16 u_stop ();
+    end
+    if (COVER > 32) begin : g_bad_cover
+      ctlb_illegal_parameter_LevelBits_sum_must_be_at_most_32 u_stop ();
+    end
+    if (WalkCache < 0 || WalkCache > 64 || (WalkCache & (WalkCache - 1)) != 0) begin : g_bad_wcache
+      ctlb_illegal_parameter_WalkCache_must_be_0_or_a_power_of_two_to_64 u_stop ();
+    end
+  endgenerate
+
   // fault codes (xlat_fault_t)
   localparam [2:0] F_NONE     = 3'd0;
   localparam [2:0] F_INVALID  = 3'd1;

@@ -28,6 +28,17 @@ module ctlb_wcache #(
   localparam integer PTR_LAST_I = Size - 1;
   localparam [PTR_BITS-1:0] PTR_LAST = PTR_LAST_I[PTR_BITS-1:0];
 
+  // ------------------------------------------------------------------------
+  // Parameter checks: an illegal value instantiates a module that does not
+  // exist, named after the parameter, so Verilator, Icarus and Yosys all stop
+  // at elaboration with that name in the message (Verilog-2005 has no $error)
+  // ------------------------------------------------------------------------
+  generate
+    if (Size < 1 || Size > 64 || (Size & (Size - 1)) != 0) begin : g_bad_size
+      ctlb_illegal_parameter_WalkCache_Size_must_be_a_power_of_two_1_to_64 u_stop ();
+    end
+  endgenerate
+
   reg [29:0]         key_q  [0:Size-1];
   reg [29:0]         data_q [0:Size-1];
   reg [Size-1:0]     valid_q;
