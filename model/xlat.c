@@ -508,10 +508,14 @@ int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
   return 0;
 }
 
+int xlat_trace_name_is_fst(const char *path) {
+  size_t n = path ? strlen(path) : 0;
+  return n >= 4 && strcmp(path + n - 4, ".fst") == 0;
+}
+
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen) {
-  size_t n = path ? strlen(path) : 0;
-  int fst = n > 4 && !strcmp(path + n - 4, ".fst");
+  int fst = xlat_trace_name_is_fst(path);
   int fd = -1;
   if (!x->c && !fst) {
     fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;

@@ -177,6 +177,10 @@ int xlat_busy(const xlat_t *x);
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
 
+/* The waveform format a file name asks for: 1 (FST) if it ends in ".fst",
+ * else 0 (VCD). The one rule of every tool's --wave. */
+int xlat_trace_name_is_fst(const char *path);
+
 /* The same with the destination opened by the caller (the tools use
  * sim/outfile.h): fst 0: VCD written to the file descriptor fd, which stays
  * the caller's (any file: a FIFO or a device works); fst 1: FST written to the

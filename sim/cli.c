@@ -159,11 +159,6 @@ static int out_commit(out_t *o, const char *opt) {
   return -1;
 }
 
-static int ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 typedef ctsim_patch_arg_t patch_arg_t;
 
 /* CYCLE:ID:SYM, entry=SYM0:ID:SYM or callid=N:ID:SYM */
@@ -533,7 +528,7 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
     /* FST (decided on the user's name) needs a seekable file it opens by
      * name; VCD is written to the descriptor */
-    const int fst = ends_with(o->wave_path, ".fst");
+    const int fst = xlat_trace_name_is_fst(o->wave_path);
     char werr[OUTFILE_PATH_MAX + 128];
     if (outfile_open(&o->wave_out, o->wave_path, NULL,
                      fst ? OUTFILE_SEEKABLE : 0, werr, sizeof werr))

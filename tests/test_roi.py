@@ -18,6 +18,7 @@ import pytest
 from conftest import BUILD, need
 from fw_helpers import run_qemu
 from sim_helpers import assemble, program, run, run_stats
+from test_callid import ENABLE, TABLE
 
 CROSS_OBJCOPY = "riscv64-unknown-elf-objcopy"
 ZERO_STALLS = {"load_use": 0, "muldiv": 0, "dmem": 0, "imem": 0, "branch": 0, "jal": 0,
@@ -106,21 +107,11 @@ def test_markers_cost_what_slti_costs(tmp_path):
     assert js_roi["ops"]["slti"] == 4
 
 
-# a callid miss then a hit to a one-instruction function, as callid_mix.S
-# builds its table (default geometry 12/10/10, ID 1 -> fn_a)
-CTLB_SETUP = """
-  la    s0, ct_root
-  la    s1, ct_l1
-  la    s2, ct_l2
-  ori   t0, s1, 1
-  sw    t0, 0(s0)
-  ori   t0, s2, 1
-  sw    t0, 0(s1)
-  la    t0, fn_a
-  ori   t0, t0, 3
-  sw    t0, 4(s2)
-  ori   t0, s0, 1
-  csrw  0x7c0, t0
+# a callid miss then a hit to a one-instruction function; the table as
+# test_callid.py builds it (default geometry 12/10/10, ID 1 -> fn_a)
+CTLB_SETUP = TABLE + """
+  map   1, fn_a
+""" + ENABLE + """
   li    s4, 1
   la    s5, name
 """

@@ -444,8 +444,7 @@ int main(int argc, char **argv) {
   if (o.wave) {
     /* FST (decided on the user's name) needs a seekable file it opens by
      * name; VCD is written to the descriptor */
-    size_t n = strlen(o.wave);
-    const int fst = n >= 4 && strcmp(o.wave + n - 4, ".fst") == 0;
+    const int fst = xlat_trace_name_is_fst(o.wave);
     char werr[OUTFILE_PATH_MAX + 128];
     if (outfile_open(&wave_out, o.wave, NULL, fst ? OUTFILE_SEEKABLE : 0, werr,
                      sizeof werr))
