@@ -28,6 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ctrace  # noqa: E402
+import idmap  # noqa: E402
 import xlatcfg  # noqa: E402
 
 RECORD = re.compile(r"^\s*(\d+)\.(\d{1,9})\s+(\d+):\s+\[(entry|[a-z]+ *)\]\s*(.*)$")
@@ -111,11 +112,7 @@ def assign_ids(entries, mode, base, bits):
 
 
 def default_map_path(out):
-    base = out
-    for suf in (".gz", ".ctb", ".ct"):
-        if base.endswith(suf):
-            base = base[: -len(suf)]
-    return base + ".map"
+    return idmap.default_path(out)
 
 
 def build_parser():
@@ -171,11 +168,10 @@ def main(argv=None):
         data = ctrace.encode(events, args.format or
                              ("binary" if ".ctb" in os.path.basename(args.output) else "text"),
                              args.output.endswith(".gz"), comments)
-        lines = [f"# name -> ID map of {os.path.basename(args.output)} (uftrace2ct.py --map {args.map})\n"]
-        lines += [f"{i:#x} {name}\n" for name, i in sorted(ids.items(), key=lambda kv: kv[1])]
-        ctrace.atomic_write(map_out, "".join(lines).encode("utf-8", "surrogateescape"))
+        idmap.write(map_out, ids,
+                    f"name -> ID map of {os.path.basename(args.output)} (uftrace2ct.py --map {args.map})")
         ctrace.atomic_write(args.output, data)
-    except (ctrace.TraceError, OSError) as e:
+    except (ctrace.TraceError, idmap.MapError, OSError) as e:
         print(f"uftrace2ct.py: error: {e}", file=sys.stderr)
         return 2
     print(f"uftrace2ct.py: {args.output}: {len(entries)} calls of {len(ids)} functions; map in {map_out}")

@@ -155,6 +155,13 @@ static void root_enable(void) {
   ct_flush(); /* orders the table stores before every walk; drops stale entries */
 }
 
+void ct_adopt(uint32_t *root) {
+  if (!id_fits(0)) ct_die("bad geometry", 0);
+  pool_next = 0;
+  root_table = root;
+  root_enable();
+}
+
 void ct_init(void) {
   root_setup();
   unsigned n = ct_registry_count();
@@ -166,6 +173,7 @@ void ct_init(void) {
   root_enable();
 }
 
+#ifndef CT_NO_LAZY /* without it, no reference to the trap dispatcher */
 static void lazy_fault(struct trap_frame *f) {
   uint32_t id = f->mtval;
   uint32_t code = ct_read_csr(0xFC5);
@@ -191,3 +199,4 @@ void ct_lazy_init(void) {
   trap_set_handler(CAUSE_CALLID_FAULT, lazy_fault);
   root_enable();
 }
+#endif

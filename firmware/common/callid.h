@@ -21,6 +21,10 @@
  *                        "callid: unknown function ID 0x... (mepc 0x...)" or
  *                        "callid: fault code N on ID 0x... (mepc 0x...)"
  *                      and exits with CT_EXIT_FAULT.
+ *     ct_adopt(root)   takes a complete table built elsewhere (scripts/ctcc
+ *                      links one into the ELF), writes ctroot and flushes;
+ *                      ct_patch and friends then work on that table (new
+ *                      lower-level tables come from the pool).
  *
  * Table geometry: CT_LEVEL_BITS, the index widths of the levels, root first,
  * exactly as ctsim's --ctlb-levels (default 12,10,10: a 16 KiB root table and
@@ -112,6 +116,7 @@ extern const uint8_t ct_level_bits[]; /* their index widths, root first */
 void ct_pool_provide(uint32_t *mem, size_t bytes);
 void ct_init(void);
 void ct_lazy_init(void);
+void ct_adopt(uint32_t *root); /* use a table built elsewhere (scripts/ctcc) */
 const ct_reg_t *ct_registry_find(uint32_t id);
 unsigned ct_registry_count(void);
 uint32_t *ct_leaf(uint32_t id);

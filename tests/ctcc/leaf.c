@@ -1,0 +1,1 @@
+unsigned leaf(unsigned x) { return x * 3 + 1; }
