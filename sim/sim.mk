@@ -38,7 +38,7 @@ CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
 SIM_LIB := $(BUILD)/libctsim.a
 SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 
-ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS)
+ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm
 BENCH_TARGETS += bench-sim bench-callid
 
 $(SIM_LIB): $(SIM_LIB_OBJS)
@@ -47,6 +47,14 @@ $(SIM_LIB): $(SIM_LIB_OBJS)
 
 $(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
 	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)
+
+# the disassembler as a filter (tests, and words by hand)
+$(BUILD)/ctdisasm: $(BUILD)/sim/tools/ctdisasm.o $(SIM_LIB) $(SIM_LIBXLAT)
+	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/tools/ctdisasm.o $(SIM_LIB) $(SIM_LDLIBS)
+
+$(BUILD)/sim/tools/%.o: sim/tools/%.c sim/sim.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
 $(BUILD)/sim/%.o: sim/%.c sim/sim.mk
 	@mkdir -p $(dir $@)
@@ -60,7 +68,7 @@ $(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(CYCLES_FLAGS) -o $@ $<
 
--include $(SIM_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(BUILD)/sim/tools/ctdisasm.d
 
 # The compute benchmark firmware when it is built, else the loop of
 # tests/cycles/bench_loop.S. Prints figures only; asserts nothing.
