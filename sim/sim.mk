@@ -33,6 +33,8 @@ CYCLES_SRCS := $(wildcard tests/cycles/*.S)
 CYCLES_ELFS := $(CYCLES_SRCS:tests/cycles/%.S=$(BUILD)/cycles/%.elf)
 CYCLES_FLAGS := -march=rv32im -mabi=ilp32 -misa-spec=2.2
 CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
+# the call-ID mnemonics (firmware/common/ctisa.h)
+CYCLES_FLAGS += -Ifirmware/common
 
 # everything but main() as a library, for embeddings (sim/sc/, ctsim-sc)
 SIM_LIB := $(BUILD)/libctsim.a
@@ -64,7 +66,7 @@ $(BUILD)/sim/ctrace_write.o: sim/trace/ctrace_write.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
-$(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld
+$(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld firmware/common/ctisa.h
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(CYCLES_FLAGS) -o $@ $<
 

@@ -11,7 +11,7 @@
 
 SDK_PREFIX  := $(or $(PREFIX),$(BUILD)/sdk)
 SDK_VERSION := 0.1.0
-SDK_HEADERS := fw.h csr.h mmio.h timer.h trap.h callid.h roi.h
+SDK_HEADERS := fw.h csr.h mmio.h timer.h trap.h callid.h roi.h ctisa.h
 SDK_SRC     := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c $(FW_COMMON)/callid.c \
                $(FW_COMMON)/link.ld $(SDK_HEADERS:%=$(FW_COMMON)/%) firmware/sdk/ctsim-config \
                firmware/sdk/sdk.mk $(FW_COMMON)/common.mk
