@@ -21,69 +21,72 @@ static const char *const reg_names[32] = {
 const char *rv_reg_name(unsigned r) { return reg_names[r & 31]; }
 
 const char *rv_csr_name(unsigned csr) {
-  /* the standard CSRs by the names binutils 2.40 gives them, the RV32-only
-   * and privileged-spec-1.12 ones it names only with -M priv-spec=1.12 (and
-   * then not all: mstatush, menvcfg[h], senvcfg, mtinst, mtval2, mseccfg[h],
-   * mconfigptr), and the call-ID CSRs of docs/isa.md */
+  /* the standard CSRs by the names binutils 2.40's objdump gives them, the
+   * ones of privileged spec 1.12 it leaves as numbers in ELFs of the
+   * assembler's default spec 1.11 (mstatush, menvcfg[h], senvcfg, mtinst,
+   * mtval2, mseccfg[h], mconfigptr; pmpcfg4.., pmpaddr16.. below), and the
+   * call-ID CSRs of docs/isa.md */
   static const struct {
     uint16_t num;
     const char *name;
   } named[] = {
-      {0x000, "ustatus"}, {0x001, "fflags"}, {0x002, "frm"}, {0x003, "fcsr"},
-      {0x004, "uie"}, {0x005, "utvec"}, {0x008, "vstart"}, {0x009, "vxsat"},
-      {0x00A, "vxrm"}, {0x00F, "vcsr"}, {0x015, "seed"}, {0x040, "uscratch"},
-      {0x041, "uepc"}, {0x042, "ucause"}, {0x043, "utval"}, {0x044, "uip"},
-      {0x100, "sstatus"}, {0x102, "sedeleg"}, {0x103, "sideleg"},
-      {0x104, "sie"}, {0x105, "stvec"}, {0x106, "scounteren"},
-      {0x10A, "senvcfg"}, {0x10C, "sstateen0"}, {0x10D, "sstateen1"},
-      {0x10E, "sstateen2"}, {0x10F, "sstateen3"}, {0x114, "sieh"},
-      {0x140, "sscratch"}, {0x141, "sepc"}, {0x142, "scause"},
-      {0x143, "stval"}, {0x144, "sip"}, {0x14D, "stimecmp"},
-      {0x150, "siselect"}, {0x151, "sireg"}, {0x154, "siph"},
-      {0x15C, "stopei"}, {0x15D, "stimecmph"}, {0x180, "satp"},
-      {0x200, "vsstatus"}, {0x204, "vsie"}, {0x205, "vstvec"},
-      {0x214, "vsieh"}, {0x240, "vsscratch"}, {0x241, "vsepc"},
-      {0x242, "vscause"}, {0x243, "vstval"}, {0x244, "vsip"},
-      {0x24D, "vstimecmp"}, {0x250, "vsiselect"}, {0x251, "vsireg"},
-      {0x254, "vsiph"}, {0x25C, "vstopei"}, {0x25D, "vstimecmph"},
-      {0x280, "vsatp"}, {0x300, "mstatus"}, {0x301, "misa"},
-      {0x302, "medeleg"}, {0x303, "mideleg"}, {0x304, "mie"}, {0x305, "mtvec"},
-      {0x306, "mcounteren"}, {0x308, "mvien"}, {0x309, "mvip"},
-      {0x30A, "menvcfg"}, {0x30C, "mstateen0"}, {0x30D, "mstateen1"},
-      {0x30E, "mstateen2"}, {0x30F, "mstateen3"}, {0x310, "mstatush"},
-      {0x313, "midelegh"}, {0x314, "mieh"}, {0x318, "mvienh"},
-      {0x319, "mviph"}, {0x31A, "menvcfgh"}, {0x31C, "mstateen0h"},
-      {0x31D, "mstateen1h"}, {0x31E, "mstateen2h"}, {0x31F, "mstateen3h"},
-      {0x320, "mcountinhibit"}, {0x340, "mscratch"}, {0x341, "mepc"},
-      {0x342, "mcause"}, {0x343, "mtval"}, {0x344, "mip"}, {0x34A, "mtinst"},
-      {0x34B, "mtval2"}, {0x350, "miselect"}, {0x351, "mireg"},
-      {0x354, "miph"}, {0x35C, "mtopei"}, {0x5A8, "scontext"},
-      {0x600, "hstatus"}, {0x602, "hedeleg"}, {0x603, "hideleg"},
-      {0x604, "hie"}, {0x605, "htimedelta"}, {0x606, "hcounteren"},
-      {0x607, "hgeie"}, {0x608, "hvien"}, {0x609, "hvictl"},
-      {0x60A, "henvcfg"}, {0x60C, "hstateen0"}, {0x60D, "hstateen1"},
-      {0x60E, "hstateen2"}, {0x60F, "hstateen3"}, {0x613, "hidelegh"},
-      {0x615, "htimedeltah"}, {0x618, "hvienh"}, {0x61A, "henvcfgh"},
-      {0x61C, "hstateen0h"}, {0x61D, "hstateen1h"}, {0x61E, "hstateen2h"},
-      {0x61F, "hstateen3h"}, {0x643, "htval"}, {0x644, "hip"}, {0x645, "hvip"},
-      {0x646, "hviprio1"}, {0x647, "hviprio2"}, {0x64A, "htinst"},
-      {0x655, "hviph"}, {0x656, "hviprio1h"}, {0x657, "hviprio2h"},
-      {0x680, "hgatp"}, {0x6A8, "hcontext"}, {0x747, "mseccfg"},
-      {0x757, "mseccfgh"}, {0x7A0, "tselect"}, {0x7A1, "tdata1"},
-      {0x7A2, "tdata2"}, {0x7A3, "tdata3"}, {0x7A4, "tinfo"},
-      {0x7A5, "tcontrol"}, {0x7A8, "mcontext"}, {0x7AA, "mscontext"},
-      {0x7B0, "dcsr"}, {0x7B1, "dpc"}, {0x7B2, "dscratch0"},
-      {0x7B3, "dscratch1"}, {0xB00, "mcycle"}, {0xB02, "minstret"},
-      {0xB80, "mcycleh"}, {0xB82, "minstreth"}, {0xC00, "cycle"},
-      {0xC01, "time"}, {0xC02, "instret"}, {0xC20, "vl"}, {0xC21, "vtype"},
-      {0xC22, "vlenb"}, {0xC80, "cycleh"}, {0xC81, "timeh"},
-      {0xC82, "instreth"}, {0xDA0, "scountovf"}, {0xDB0, "stopi"},
-      {0xE12, "hgeip"}, {0xEB0, "vstopi"}, {0xF11, "mvendorid"},
-      {0xF12, "marchid"}, {0xF13, "mimpid"}, {0xF14, "mhartid"},
-      {0xF15, "mconfigptr"}, {0xFB0, "mtopi"},
-      {0x7C0, "ctroot"},     {0xFC0, "ctlbhit"},    {0xFC1, "ctlbmiss"},
-      {0xFC2, "ctlbwalk"},   {0xFC3, "ctlbinv"},    {0xFC4, "ctlbfault"},
-      {0xFC5, "ctcause"},    {0xFC6, "ctlblookup"},
+      {0x000, "ustatus"},     {0x001, "fflags"},     {0x002, "frm"},
+      {0x003, "fcsr"},        {0x004, "uie"},        {0x005, "utvec"},
+      {0x008, "vstart"},      {0x009, "vxsat"},      {0x00A, "vxrm"},
+      {0x00F, "vcsr"},        {0x015, "seed"},       {0x040, "uscratch"},
+      {0x041, "uepc"},        {0x042, "ucause"},     {0x043, "utval"},
+      {0x044, "uip"},         {0x100, "sstatus"},    {0x102, "sedeleg"},
+      {0x103, "sideleg"},     {0x104, "sie"},        {0x105, "stvec"},
+      {0x106, "scounteren"},  {0x10A, "senvcfg"},    {0x10C, "sstateen0"},
+      {0x10D, "sstateen1"},   {0x10E, "sstateen2"},  {0x10F, "sstateen3"},
+      {0x114, "sieh"},        {0x140, "sscratch"},   {0x141, "sepc"},
+      {0x142, "scause"},      {0x143, "stval"},      {0x144, "sip"},
+      {0x14D, "stimecmp"},    {0x150, "siselect"},   {0x151, "sireg"},
+      {0x154, "siph"},        {0x15C, "stopei"},     {0x15D, "stimecmph"},
+      {0x180, "satp"},        {0x200, "vsstatus"},   {0x204, "vsie"},
+      {0x205, "vstvec"},      {0x214, "vsieh"},      {0x240, "vsscratch"},
+      {0x241, "vsepc"},       {0x242, "vscause"},    {0x243, "vstval"},
+      {0x244, "vsip"},        {0x24D, "vstimecmp"},  {0x250, "vsiselect"},
+      {0x251, "vsireg"},      {0x254, "vsiph"},      {0x25C, "vstopei"},
+      {0x25D, "vstimecmph"},  {0x280, "vsatp"},      {0x300, "mstatus"},
+      {0x301, "misa"},        {0x302, "medeleg"},    {0x303, "mideleg"},
+      {0x304, "mie"},         {0x305, "mtvec"},      {0x306, "mcounteren"},
+      {0x308, "mvien"},       {0x309, "mvip"},       {0x30A, "menvcfg"},
+      {0x30C, "mstateen0"},   {0x30D, "mstateen1"},  {0x30E, "mstateen2"},
+      {0x30F, "mstateen3"},   {0x310, "mstatush"},   {0x313, "midelegh"},
+      {0x314, "mieh"},        {0x318, "mvienh"},     {0x319, "mviph"},
+      {0x31A, "menvcfgh"},    {0x31C, "mstateen0h"}, {0x31D, "mstateen1h"},
+      {0x31E, "mstateen2h"},  {0x31F, "mstateen3h"}, {0x320, "mcountinhibit"},
+      {0x340, "mscratch"},    {0x341, "mepc"},       {0x342, "mcause"},
+      {0x343, "mtval"},       {0x344, "mip"},        {0x34A, "mtinst"},
+      {0x34B, "mtval2"},      {0x350, "miselect"},   {0x351, "mireg"},
+      {0x354, "miph"},        {0x35C, "mtopei"},     {0x5A8, "scontext"},
+      {0x600, "hstatus"},     {0x602, "hedeleg"},    {0x603, "hideleg"},
+      {0x604, "hie"},         {0x605, "htimedelta"}, {0x606, "hcounteren"},
+      {0x607, "hgeie"},       {0x608, "hvien"},      {0x609, "hvictl"},
+      {0x60A, "henvcfg"},     {0x60C, "hstateen0"},  {0x60D, "hstateen1"},
+      {0x60E, "hstateen2"},   {0x60F, "hstateen3"},  {0x613, "hidelegh"},
+      {0x615, "htimedeltah"}, {0x618, "hvienh"},     {0x61A, "henvcfgh"},
+      {0x61C, "hstateen0h"},  {0x61D, "hstateen1h"}, {0x61E, "hstateen2h"},
+      {0x61F, "hstateen3h"},  {0x643, "htval"},      {0x644, "hip"},
+      {0x645, "hvip"},        {0x646, "hviprio1"},   {0x647, "hviprio2"},
+      {0x64A, "htinst"},      {0x655, "hviph"},      {0x656, "hviprio1h"},
+      {0x657, "hviprio2h"},   {0x680, "hgatp"},      {0x6A8, "hcontext"},
+      {0x747, "mseccfg"},     {0x757, "mseccfgh"},   {0x7A0, "tselect"},
+      {0x7A1, "tdata1"},      {0x7A2, "tdata2"},     {0x7A3, "tdata3"},
+      {0x7A4, "tinfo"},       {0x7A5, "tcontrol"},   {0x7A8, "mcontext"},
+      {0x7AA, "mscontext"},   {0x7B0, "dcsr"},       {0x7B1, "dpc"},
+      {0x7B2, "dscratch0"},   {0x7B3, "dscratch1"},  {0xB00, "mcycle"},
+      {0xB02, "minstret"},    {0xB80, "mcycleh"},    {0xB82, "minstreth"},
+      {0xC00, "cycle"},       {0xC01, "time"},       {0xC02, "instret"},
+      {0xC20, "vl"},          {0xC21, "vtype"},      {0xC22, "vlenb"},
+      {0xC80, "cycleh"},      {0xC81, "timeh"},      {0xC82, "instreth"},
+      {0xDA0, "scountovf"},   {0xDB0, "stopi"},      {0xE12, "hgeip"},
+      {0xEB0, "vstopi"},      {0xF11, "mvendorid"},  {0xF12, "marchid"},
+      {0xF13, "mimpid"},      {0xF14, "mhartid"},    {0xF15, "mconfigptr"},
+      {0xFB0, "mtopi"},       {0x7C0, "ctroot"},     {0xFC0, "ctlbhit"},
+      {0xFC1, "ctlbmiss"},    {0xFC2, "ctlbwalk"},   {0xFC3, "ctlbinv"},
+      {0xFC4, "ctlbfault"},   {0xFC5, "ctcause"},    {0xFC6, "ctlblookup"},
   };
   for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
     if (named[i].num == csr) return named[i].name;
@@ -130,7 +133,7 @@ static void put(out_t *o, const char *fmt, ...) {
   if (o->len >= o->n) o->len = o->n - 1;
 }
 
-#define R(x) reg_names[(x) & 31]
+#define R(x) reg_names[(x)&31]
 
 static void target(out_t *o, uint32_t t, const elf_names_t *names) {
   put(o, "0x%08" PRIx32, t);
@@ -238,9 +241,9 @@ static int alias(out_t *o, const dinsn_t *d, uint32_t pc, uint32_t w,
         static const struct {
           unsigned csr;
           const char *name;
-        } rd_ops[] = {{0xC00, "rdcycle"},  {0xC01, "rdtime"},
+        } rd_ops[] = {{0xC00, "rdcycle"},   {0xC01, "rdtime"},
                       {0xC02, "rdinstret"}, {0xC80, "rdcycleh"},
-                      {0xC81, "rdtimeh"},  {0xC82, "rdinstreth"}};
+                      {0xC81, "rdtimeh"},   {0xC82, "rdinstreth"}};
         for (size_t i = 0; i < sizeof rd_ops / sizeof rd_ops[0]; i++)
           if (rd_ops[i].csr == csr) {
             put(o, "%s %s", rd_ops[i].name, R(rd));
@@ -254,7 +257,10 @@ static int alias(out_t *o, const dinsn_t *d, uint32_t pc, uint32_t w,
     case OP_CSRRW:
     case OP_CSRRC:
       if (rd != 0) return 0;
-      put(o, "%s ", d->op == OP_CSRRW ? "csrw" : d->op == OP_CSRRS ? "csrs" : "csrc");
+      put(o, "%s ",
+          d->op == OP_CSRRW   ? "csrw"
+          : d->op == OP_CSRRS ? "csrs"
+                              : "csrc");
       csr_op(o, csr);
       put(o, ", %s", R(rs1));
       return 1;
@@ -262,9 +268,10 @@ static int alias(out_t *o, const dinsn_t *d, uint32_t pc, uint32_t w,
     case OP_CSRRSI:
     case OP_CSRRCI:
       if (rd != 0) return 0;
-      put(o, "%s ", d->op == OP_CSRRWI   ? "csrwi"
-                    : d->op == OP_CSRRSI ? "csrsi"
-                                         : "csrci");
+      put(o, "%s ",
+          d->op == OP_CSRRWI   ? "csrwi"
+          : d->op == OP_CSRRSI ? "csrsi"
+                               : "csrci");
       csr_op(o, csr);
       put(o, ", %u", uimm);
       return 1;

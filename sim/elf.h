@@ -40,10 +40,11 @@ int elf_symbol(const char *path, const char *name, uint32_t *addr, char *err,
  *
  * Symbols: the function symbols (STT_FUNC) and the labels of assembly
  * (STT_NOTYPE, not absolute, not ".L..." or "$..." mapping symbols). One name
- * per address (names of printable ASCII only), in this order of preference: function over label, global over
- * weak over local, then the first in the symbol table. A local function's
- * name is "symbol@unit", unit the base name of the STT_FILE symbol before it
- * (the source file; idmap.py's rule), when there is one. */
+ * per address (names of printable ASCII only), in this order of preference:
+ * function over label, global over weak over local, then the first in the
+ * symbol table. A local function's name is "symbol@unit", unit the base name of
+ * the STT_FILE symbol before it (the source file; idmap.py's rule), when there
+ * is one. */
 typedef struct {
   uint32_t addr;
   uint32_t rank; /* lower is preferred */

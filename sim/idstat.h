@@ -17,9 +17,9 @@
 
 typedef struct {
   uint32_t id;
-  uint32_t target; /* the first successful translation (0: none yet) */
-  uint64_t calls;  /* callid executed (retired or faulting) */
-  uint64_t misses; /* ... that missed the CTLB */
+  uint32_t target;      /* the first successful translation (0: none yet) */
+  uint64_t calls;       /* callid executed (retired or faulting) */
+  uint64_t misses;      /* ... that missed the CTLB */
   uint64_t walk_cycles; /* their EX cycles beyond a hit's one (the walks) */
   uint64_t faults;      /* ... that faulted */
   uint64_t other;       /* xlat, ctlb.inv and --patch-at events */
