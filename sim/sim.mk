@@ -40,7 +40,7 @@ CYCLES_FLAGS += -Ifirmware/common
 SIM_LIB := $(BUILD)/libctsim.a
 SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 
-ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm
+ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm $(BUILD)/ctobjdump
 BENCH_TARGETS += bench-sim bench-callid
 
 $(SIM_LIB): $(SIM_LIB_OBJS)
@@ -49,6 +49,11 @@ $(SIM_LIB): $(SIM_LIB_OBJS)
 
 $(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
 	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)
+
+# objdump -d with the call-ID mnemonics: a link to the Python script
+$(BUILD)/ctobjdump: scripts/ctobjdump
+	@mkdir -p $(dir $@)
+	ln -sf $(abspath $<) $@
 
 # the disassembler as a filter (tests, and words by hand)
 $(BUILD)/ctdisasm: $(BUILD)/sim/tools/ctdisasm.o $(SIM_LIB) $(SIM_LIBXLAT)
