@@ -357,3 +357,11 @@ def test_geometry_section_is_not_loaded(tmp_path):
                          text=True, check=True).stdout
     row = [ln for ln in sec.splitlines() if ".ct_geometry" in ln][0]
     assert "PROGBITS" in row and " A " not in row
+
+
+def test_docs_map_example_is_real(tmp_path):
+    doc = (ROOT / "docs" / "ctsim.md").read_text()
+    block = re.search(r"For `callid_mix\.elf`:\n\n```\n(.*?)```", doc, re.S).group(1)
+    r = run(need(MIX, "all"), "-q", "--xlat", "c", "--record-trace", tmp_path / "callid_mix.ct")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "callid_mix.map").read_text() == block
