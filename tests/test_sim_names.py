@@ -13,8 +13,8 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT, need
-from sim_helpers import TOHOST_SECTION, assemble, run, run_stats
+from conftest import BIN, BUILD, ROOT, need
+from sim_helpers import TOHOST_SECTION, assemble, ctsim, run, run_stats
 from test_callid import ENABLE, TABLE, TABLE_DATA
 
 MIX = BUILD / "cycles" / "callid_mix.elf"
@@ -295,13 +295,13 @@ _start:
 
 
 def sc_binary():
-    p = BUILD / "ctsim-sc"
+    p = BIN / "ctsim-sc"
     return [str(p)] if p.exists() else []
 
 
 def test_geometry_matches_or_stops(tmp_path):
     elf = geometry_elf(tmp_path, '  .ascii "CTGE"\n  .byte 1, 2, 10, 10\n')
-    for prog in [[str(BUILD / "ctsim")], sc_binary()]:
+    for prog in [[str(ctsim())], sc_binary()]:
         if not prog:
             continue
         r = subprocess.run([*prog, "-q", str(elf)], capture_output=True, text=True, timeout=60)
