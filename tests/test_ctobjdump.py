@@ -173,3 +173,23 @@ def test_help_and_make_link():
     assert r.returncode == 0 and "callid" in r.stdout and "--objdump" in r.stdout
     link = BUILD / "ctobjdump"
     assert link.is_symlink() and link.resolve() == TOOL.resolve()
+
+
+def test_names_agree_with_ctsim(tmp_path):
+    """ctobjdump (Python) and ctsim (sim/elf.c) name the registry's IDs by the
+    same rules: function over label, global over local, symbol@unit for a local
+    function, the first pair of an ID (test_sim_names.REG_PROG)."""
+    from sim_helpers import run_stats
+    from test_sim_names import reg_prog
+    elf = reg_prog(tmp_path)
+    r = run(elf)
+    assert r.returncode == 0, r.stderr
+    shown = {}
+    for ln in callid_lines(r.stdout):
+        m = re.search(r"\tcallid\t\S+\t# id (0x[0-9a-f]+)(?: -> (\S+))?$", ln)
+        if m:
+            shown[int(m.group(1), 16)] = m.group(2)
+    assert shown == {1: "gfn", 2: "lfn@unit.c", 3: "both", 4: "gfn", 6: None}
+    rs, s = run_stats(tmp_path, elf)
+    assert rs.returncode == 0, rs.stderr
+    assert {f["id"]: f["name"] for f in s["functions"] if f["calls"]} == shown
