@@ -90,12 +90,12 @@ bench: all $(BENCH_TARGETS)
 # The host programs built with the sanitizers (SAN=1, into build/san/), then
 # the firmware, call-ID and trace tests on them ($CT_BIN_DIR, tests/paths.py).
 # Firmware and the verilated libraries come from the normal build.
-ASAN_PROGRAMS := ctsim cttrace ctrdump xlat-diff xlat-bench
+ASAN_PROGRAMS := ctsim cttrace ctrdump xlat-diff xlat-bench ctdisasm
 ASAN_TESTS := tests/test_san.py tests/test_firmware.py tests/test_isa.py tests/test_callid.py \
   tests/test_runtime.py tests/test_replay_fw.py tests/test_cycles.py \
   tests/test_sim_cli.py tests/test_traces_cttrace.py tests/test_traces_format.py \
   tests/test_outputs.py tests/test_htif.py tests/test_conformance.py tests/test_patch_triggers.py \
-  tests/test_roi.py
+  tests/test_roi.py tests/test_sim_names.py tests/test_ctisa.py
 # leaks are reported (LeakSanitizer) and fail the run like any other error
 ASAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

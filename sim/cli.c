@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctrace_write.h"
@@ -66,7 +67,10 @@ static const char usage2[] =
     "                      patch never applied gets a warning at the end\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
-    "                      in .gz)\n"
+    "                      in .gz), and beside it the names of its IDs: FILE\n"
+    "                      with its .gz/.ctb/.ct suffixes replaced by .map\n"
+    "  --trace-map FILE    write that map to FILE instead\n"
+    "  --no-trace-map      write no map\n"
     "  --wave FILE         dump a waveform of the verilated accelerator (VCD, "
     "or\n"
     "                      FST if FILE ends in .fst); selects --xlat rtl "
@@ -85,6 +89,8 @@ static const char usage2[] =
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
+    "  --log-disasm        add the disassembly to every --log-commits line, with\n"
+    "                      the ID and function of call-ID instructions\n"
     "  --signature FILE    at the end, write the memory from the symbol\n"
     "                      begin_signature to end_signature as 32-bit hex\n"
     "                      words, one per line (Spike's +signature=)\n"
@@ -285,6 +291,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_WAVE_MARGIN,
     O_SIG,
     O_NOFIN,
+    O_LOG_DISASM,
+    O_TRACE_MAP,
+    O_NO_TRACE_MAP,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -307,6 +316,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"wave-margin", required_argument, 0, O_WAVE_MARGIN},
       {"signature", required_argument, 0, O_SIG},
       {"no-finisher", no_argument, 0, O_NOFIN},
+      {"log-disasm", no_argument, 0, O_LOG_DISASM},
+      {"trace-map", required_argument, 0, O_TRACE_MAP},
+      {"no-trace-map", no_argument, 0, O_NO_TRACE_MAP},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -362,6 +374,16 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_HOST:
         o->host_stats = 1;
+        break;
+      case O_LOG_DISASM:
+        o->log_disasm = 1;
+        break;
+      case O_TRACE_MAP:
+        if (!*optarg) die("--trace-map: empty file name");
+        o->trace_map_path = optarg;
+        break;
+      case O_NO_TRACE_MAP:
+        o->no_trace_map = 1;
         break;
       case O_LOCKSTEP:
         cfg->lockstep = 1;
@@ -443,6 +465,15 @@ void ctsim_check_config(const ctsim_opts_t *o) {
     die("--wave: waveforms come from the verilated RTL: use --xlat rtl");
   if (!o->wave_path && (o->wave_from || o->wave_to || o->wave_walks))
     die("--wave-from/--wave-to/--wave-walks-only need --wave FILE");
+  if (o->log_disasm && !o->log.path)
+    die("--log-disasm: needs --log-commits FILE");
+  if ((o->trace_map_path || o->no_trace_map) && !o->trace_path)
+    die("%s: needs --record-trace FILE",
+        o->trace_map_path ? "--trace-map" : "--no-trace-map");
+  if (o->trace_map_path && o->no_trace_map)
+    die("--trace-map and --no-trace-map: choose one");
+  if (o->trace_map_path && strcmp(o->trace_map_path, o->trace_path) == 0)
+    die("--trace-map: %s is the --record-trace file too", o->trace_map_path);
   if (o->wave_to && o->wave_to <= o->wave_from)
     die("--wave-to: %" PRIu64 " is not after --wave-from %" PRIu64, o->wave_to,
         o->wave_from);
@@ -477,6 +508,61 @@ static void sig_write(const ctsim_opts_t *o, const hart_t *h) {
   }
 }
 
+/* The option the trace map's messages name. */
+static const char *map_opt(const ctsim_opts_t *o) {
+  return o->trace_map_path ? "--trace-map" : "--record-trace (its .map)";
+}
+
+/* "12,10,10": the levels as --ctlb-levels takes them */
+static void levels_text(char *buf, size_t n, unsigned levels,
+                        const uint32_t *bits) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (unsigned l = 0; l < levels && k + 1 < n; l++)
+    k += (size_t)snprintf(buf + k, n - k, "%s%u", l ? "," : "",
+                          (unsigned)bits[l]);
+}
+
+/* A program built for a table geometry (its .ct_geometry section, docs/isa.md)
+ * runs only with that geometry: its tables would not match the walker's. */
+static void geometry_check(const ctsim_opts_t *o) {
+  const elf_names_t *n = &o->names;
+  if (!n->has_geometry) return;
+  xlat_config_t c = o->cfg.xlat;
+  c.levels = n->geo_levels;
+  memset(c.level_bits, 0, sizeof c.level_bits);
+  for (unsigned l = 0; l < n->geo_levels; l++) c.level_bits[l] = n->geo_bits[l];
+  char err[512], want[64], have[64];
+  levels_text(want, sizeof want, c.levels, c.level_bits);
+  if (xlat_config_check(&c, err, sizeof err))
+    die("%s: malformed .ct_geometry section: levels %s: %s", o->path, want,
+        err);
+  const xlat_config_t *g = &o->cfg.xlat;
+  levels_text(have, sizeof have, g->levels, g->level_bits);
+  if (strcmp(want, have) != 0)
+    die("%s was built for --ctlb-levels %s (its .ct_geometry section), not %s",
+        o->path, want, have);
+}
+
+/* The map beside a trace: its name with the suffixes .gz, .ctb and .ct
+ * removed (each once, in this order) and .map added, as
+ * scripts/uftrace2ct.py names it; "" for a trace written to a FIFO or a
+ * device (which have no place beside them for a file). */
+static void default_map_path(const char *trace, char *buf, size_t n) {
+  struct stat st;
+  buf[0] = 0;
+  if (stat(trace, &st) == 0 && !S_ISREG(st.st_mode)) return;
+  size_t len = strlen(trace);
+  static const char *const suf[] = {".gz", ".ctb", ".ct"};
+  for (unsigned i = 0; i < 3; i++) {
+    size_t k = strlen(suf[i]);
+    if (len >= k && strncmp(trace + len - k, suf[i], k) == 0) len -= k;
+  }
+  if (len + 5 > n) die("--record-trace: file name too long for its map");
+  memcpy(buf, trace, len);
+  strcpy(buf + len, ".map");
+}
+
 void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   cpu_config_t *const cfg = &o->cfg;
   const char *const path = o->path;
@@ -485,6 +571,9 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   if (cpu_init_ram(h, cfg, ram, err, sizeof err)) die("%s", err);
   elf_info_t info;
   if (elf_load(path, &h->mem, &info, err, sizeof err)) die("%s", err);
+  if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
+  h->names = &o->names;
+  geometry_check(o);
   cpu_reset(h, info.entry, info.tohost, info.has_tohost);
   h->mem.fromhost_off =
       info.has_fromhost ? info.fromhost - RAM_BASE : TOHOST_NONE;
@@ -522,6 +611,15 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     h->trace =
         ctw_open(o->trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
     if (!h->trace) die("--record-trace: %s", err);
+    if (!o->no_trace_map) {
+      if (o->trace_map_path) {
+        o->map.path = o->trace_map_path;
+      } else {
+        default_map_path(o->trace_path, o->map_default, sizeof o->map_default);
+        if (o->map_default[0]) o->map.path = o->map_default;
+      }
+      if (o->map.path) out_open(&o->map, map_opt(o));
+    }
   }
 
   if (o->wave_path) {
@@ -544,6 +642,7 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   if (o->log.path) {
     out_open(&o->log, "--log-commits");
     h->log = o->log.f;
+    h->log_disasm = o->log_disasm;
   }
 }
 
@@ -605,14 +704,27 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     if (out_commit(&o->sig, "--signature")) status = EXIT_USAGE;
   }
   if (h->trace) {
+    int ok = 0;
     if (h->stop == STOP_SIM_ERROR) {
       ctw_abort(h->trace);
     } else if (ctw_close(h->trace, err, sizeof err) || h->trace_failed) {
       /* (a failed event makes ctw_close fail: it names the error) */
       fprintf(stderr, "ctsim: error: --record-trace: %s\n", err);
       status = EXIT_USAGE;
+    } else {
+      ok = 1;
     }
     h->trace = NULL;
+    if (o->map.f) { /* only beside a trace that was written */
+      if (!ok) {
+        outfile_abort(&o->map.out);
+        o->map.f = NULL;
+      } else {
+        if (stats_write_map(o->map.f, h, o->trace_path, o->path))
+          outfile_set_error(&o->map.out, errno);
+        if (out_commit(&o->map, map_opt(o))) status = EXIT_USAGE;
+      }
+    }
   }
   if (o->wave_path) {
     int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
@@ -626,6 +738,8 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     }
   }
   cpu_free(h);
+  h->names = NULL;
+  elf_names_free(&o->names);
   /* the program's console output (and anything else on stdout) */
   if (outfile_check_stdout(err, sizeof err)) {
     fprintf(stderr, "ctsim: error: %s\n", err);

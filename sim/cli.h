@@ -54,6 +54,12 @@ typedef struct {
   patch_t patches[CTSIM_MAX_PATCHES];  /* PATCH_AT_CYCLE */
   patch_t tpatches[CTSIM_MAX_PATCHES]; /* the other triggers */
   ctsim_outfile_t json, log;
+  int log_disasm;              /* --log-disasm */
+  const char *trace_map_path;  /* --trace-map (NULL: the default) */
+  int no_trace_map;            /* --no-trace-map */
+  ctsim_outfile_t map;         /* the map beside --record-trace's trace */
+  char map_default[OUTFILE_PATH_MAX];
+  elf_names_t names;           /* the program's symbols and sections */
   ctsim_outfile_t sig;         /* --signature */
   uint32_t sig_begin, sig_end; /* its range */
   outfile_t wave_out; /* --wave's file */

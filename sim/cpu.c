@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ctrace_write.h"
+#include "disasm.h"
 #include "htif.h"
 #include "roi.h"
 
@@ -43,14 +44,12 @@
 
 /* ---------------------------------------------------------------- decode */
 
-enum { F_R, F_I, F_S, F_B, F_U, F_J, F_SH, F_C, F_CI, F_N };
-
 static const struct {
   uint32_t match, mask;
   uint8_t op, fmt;
   const char *name;
 } insn_table[] = {
-#define X(name, match, mask, fmt) {match, mask, OP_##name, F_##fmt, #name},
+#define X(name, match, mask, fmt) {match, mask, OP_##name, RV_FMT_##fmt, #name},
     RV_INSNS(X)
 #undef X
 };
@@ -84,31 +83,31 @@ void rv_decode(uint32_t w, dinsn_t *d) {
     if ((w & insn_table[i].mask) != insn_table[i].match) continue;
     d->op = insn_table[i].op;
     switch (insn_table[i].fmt) {
-      case F_R:
+      case RV_FMT_R:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->rs2 = f_rs2(w);
         break;
-      case F_I:
+      case RV_FMT_I:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = imm_i(w);
         break;
-      case F_S:
+      case RV_FMT_S:
         d->rs1 = f_rs1(w), d->rs2 = f_rs2(w), d->imm = imm_s(w);
         break;
-      case F_B:
+      case RV_FMT_B:
         d->rs1 = f_rs1(w), d->rs2 = f_rs2(w), d->imm = imm_b(w);
         break;
-      case F_U:
+      case RV_FMT_U:
         d->rd = f_rd(w), d->imm = imm_u(w);
         break;
-      case F_J:
+      case RV_FMT_J:
         d->rd = f_rd(w), d->imm = imm_j(w);
         break;
-      case F_SH:
+      case RV_FMT_SH:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = (int32_t)f_rs2(w);
         break;
-      case F_C:
+      case RV_FMT_C:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->imm = (int32_t)(w >> 20);
         break;
-      case F_CI:
+      case RV_FMT_CI:
         d->rd = f_rd(w);
         d->imm = (int32_t)((w >> 20) | f_rs1(w) << 16);
         break;
@@ -125,6 +124,12 @@ const char *rv_op_name(unsigned op) {
   for (size_t i = 0; i < sizeof insn_table / sizeof insn_table[0]; i++)
     if (insn_table[i].op == op) return insn_table[i].name;
   return "?";
+}
+
+rv_fmt_t rv_op_format(unsigned op) {
+  /* the table's rows are in op order, from OP_ILLEGAL + 1 */
+  if (op <= OP_ILLEGAL || op >= OP_COUNT) return RV_FMT_N;
+  return (rv_fmt_t)insn_table[op - OP_ILLEGAL - 1].fmt;
 }
 
 insn_class_t rv_op_class(unsigned op) {
@@ -274,6 +279,7 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 
 void cpu_free(hart_t *h) {
   roi_free(h);
+  idstat_free(&h->ids);
   if (h->xl && h->wave_open) xlat_trace_close(h->xl);
   h->wave_open = 0;
   if (h->xl && !h->xl_open) xlat_destroy(h->xl);
@@ -525,17 +531,101 @@ static int op_writes_rd(unsigned op) {
   }
 }
 
-/* One line in the shape of Spike's --log-commits (see docs/ctsim.md). */
-static void log_commit(FILE *f, uint32_t pc, uint32_t insn, const dinsn_t *d,
-                       uint32_t rdval, int mem, uint32_t maddr, uint32_t mval,
+/* The name of function id for the log: the ct_registry's, else the symbol
+ * at its first translation (the per-function table); NULL if unknown. */
+static const char *log_id_name(const hart_t *h, uint32_t id) {
+  const char *s = elf_id_name(h->names, id);
+  if (!s) {
+    const id_stat_t *e = idstat_find(&h->ids, id);
+    if (e && e->target) s = elf_name_at(h->names, e->target);
+  }
+  return s;
+}
+
+/* --log-disasm: the disassembly starts in this column */
+#define LOG_DISASM_COL 66
+#define LOG_LINE 640
+
+/* printf at line + *n (a buffer of LOG_LINE bytes), cut at its end */
+static void lput(char *line, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void lput(char *line, size_t *n, const char *fmt, ...) {
+  if (*n + 1 >= LOG_LINE) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = vsnprintf(line + *n, LOG_LINE - *n, fmt, ap);
+  va_end(ap);
+  if (r > 0) *n = *n + (size_t)r < LOG_LINE ? *n + (size_t)r : LOG_LINE - 1;
+}
+
+/* One line in the shape of Spike's --log-commits (see docs/ctsim.md); with
+ * --log-disasm the disassembly after it, and for the call-ID instructions
+ * the ID (rs1val: x[rs1] before the instruction) and the function. */
+static void log_commit(const hart_t *h, uint32_t pc, uint32_t npc,
+                       uint32_t insn, const dinsn_t *d, uint32_t rdval,
+                       uint32_t rs1val, int mem, uint32_t maddr, uint32_t mval,
                        unsigned msize) {
-  fprintf(f, "core   0: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", pc, insn);
+  FILE *f = h->log;
+  char line[LOG_LINE];
+  size_t n = 0;
+  lput(line, &n, "core   0: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", pc, insn);
   if (op_writes_rd(d->op) && (d->rd & 31) != 0) /* the run loop's x0: 32 */
-    fprintf(f, " x%-2u 0x%08" PRIx32, (unsigned)d->rd, rdval);
-  if (mem == 1) fprintf(f, " mem 0x%08" PRIx32, maddr);
+    lput(line, &n, " x%-2u 0x%08" PRIx32,
+                  (unsigned)d->rd, rdval);
+  if (mem == 1)
+    lput(line, &n, " mem 0x%08" PRIx32, maddr);
   if (mem == 2)
-    fprintf(f, " mem 0x%08" PRIx32 " 0x%0*" PRIx32, maddr, (int)msize * 2,
-            mval);
+    lput(line, &n, " mem 0x%08" PRIx32 " 0x%0*" PRIx32,
+                  maddr, (int)msize * 2, mval);
+  if (!h->log_disasm) {
+    fputs(line, f);
+    fputc('\n', f);
+    return;
+  }
+  while (n < LOG_DISASM_COL - 1) line[n++] = ' ';
+  line[n++] = ' ';
+  n += rv_disasm(line + n, LOG_LINE - n, pc, insn, 0, h->names);
+  const char *nm;
+  switch (d->op) {
+    case OP_CALLID: {
+      const char *reg = elf_id_name(h->names, rs1val);
+      nm = elf_name_at(h->names, npc);
+      lput(line, &n, "  # id 0x%" PRIx32 " -> ", rs1val);
+      if (nm)
+        lput(line, &n, "%s", nm);
+      else
+        lput(line, &n, "0x%08" PRIx32, npc);
+      if (reg && (!nm || strcmp(reg, nm) != 0))
+        lput(line, &n, " (registered: %s)", reg);
+      break;
+    }
+    case OP_XLAT:
+      lput(line, &n, "  # id 0x%" PRIx32, rs1val);
+      if ((d->rd & 31) == 0) break; /* no result to show */
+      if (rdval & 1) {
+        lput(line, &n, ": fault %u (%s)",
+                      (unsigned)(rdval >> 2) & 7, xlat_fault_name(rdval >> 2 & 7));
+      } else {
+        nm = elf_name_at(h->names, rdval);
+        if (nm)
+          lput(line, &n, " -> %s", nm);
+        else
+          lput(line, &n, " -> 0x%08" PRIx32, rdval);
+      }
+      break;
+    case OP_CTLB_INV:
+      if (d->rs1 == 0) {
+        lput(line, &n, "  # flush");
+        break;
+      }
+      lput(line, &n, "  # id 0x%" PRIx32, rs1val);
+      nm = log_id_name(h, rs1val);
+      if (nm) lput(line, &n, " (%s)", nm);
+      break;
+    default:
+      break;
+  }
+  fputs(line, f);
   fputc('\n', f);
 }
 
@@ -624,9 +714,10 @@ static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
  * answered in cycle t + dmem_lat with the RAM word, or with an error outside
  * RAM; the port accepts nothing before h->dport_free (a load or store ahead
  * still in MEM). Returns the cycle of the answer (E for a hit) with the
- * address and fault code; on a simulator error sets h->stop. */
+ * address and fault code, and counts it in the per-function figures
+ * (callid: of a callid, else of an xlat); on a simulator error sets h->stop. */
 static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
-                          unsigned *fault) {
+                          unsigned *fault, int callid) {
   *addr = 0, *fault = 0;
   if (xl_get(h)) return E;
   xl_idle_to(h, E);
@@ -672,6 +763,19 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
     if (out.rsp_valid) {
       *addr = out.rsp_addr;
       *fault = out.rsp_fault;
+      /* the per-function figures (sim/idstat.h) */
+      id_stat_t *s = idstat_get(&h->ids, id);
+      if (s) {
+        if (callid) {
+          s->calls++;
+          s->misses += !out.rsp_hit;
+          s->walk_cycles += c - E; /* EX cycles beyond a hit's one */
+          s->faults += out.rsp_fault != 0;
+        } else {
+          s->other++;
+        }
+        if (!s->target && !out.rsp_fault) s->target = out.rsp_addr;
+      }
       h->xl_now = c + 1;
       trace_event(h, CTR_CALL, id, 0, E, c + 1);
       return c;
@@ -701,6 +805,10 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   in.mem_req_ready = 1;
   xlat_step(h->xl, &in, &out);
   h->xl_now = E + 1;
+  if (!all) {
+    id_stat_t *s = idstat_get(&h->ids, id);
+    if (s) s->other++;
+  }
   trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
 }
 
@@ -788,6 +896,8 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   in.mem_req_ready = 1;
   xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
   h->st.patches++;
+  id_stat_t *s = idstat_get(&h->ids, p->id);
+  if (s) s->other++;
   trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
   fflush(stdout); /* the program's output so far comes first */
   fprintf(stderr,

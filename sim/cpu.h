@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "elf.h"
+#include "idstat.h"
 #include "mem.h"
 #include "xlat.h"
 
@@ -118,6 +120,22 @@ typedef struct {
 
 void rv_decode(uint32_t w, dinsn_t *d);
 const char *rv_op_name(unsigned op);
+
+/* The operand format of an op (the X-macro's column; sim/disasm.c prints by
+ * it). OP_NONE and OP_ILLEGAL: RV_FMT_N. */
+typedef enum {
+  RV_FMT_R,
+  RV_FMT_I,
+  RV_FMT_S,
+  RV_FMT_B,
+  RV_FMT_U,
+  RV_FMT_J,
+  RV_FMT_SH,
+  RV_FMT_C,
+  RV_FMT_CI,
+  RV_FMT_N
+} rv_fmt_t;
+rv_fmt_t rv_op_format(unsigned op);
 
 /* Instruction classes of the summary. */
 typedef enum {
@@ -272,7 +290,11 @@ typedef struct hart {
   cpu_config_t cfg;
   stats_t st;
 
-  FILE *log; /* commit log or NULL */
+  FILE *log;      /* commit log or NULL */
+  int log_disasm; /* --log-disasm: the disassembly on every log line */
+  /* the program's symbols, ct_registry and .ct_geometry (NULL: none) */
+  const elf_names_t *names;
+  id_table_t ids; /* per-function figures (sim/idstat.h) */
 
   /* call-ID extension */
   uint32_t ctroot;     /* CSR 0x7C0: bits 31:2 base, bit 0 enable */

@@ -44,7 +44,6 @@ static void RUN_FN(hart_t *h) {
   dinsn_t *const dc = h->dc;
   uint64_t *const cnt = h->st.op;
   uint64_t *const stall = h->st.stall;
-  FILE *const logf = h->log;
 
   /* The state of the instruction being executed: its offset in RAM, its
    * decoded-cache entry, its stage-entry cycles and results. */
@@ -54,7 +53,7 @@ static void RUN_FN(hart_t *h) {
   dinsn_t *di;
   dinsn_t d;
   int mem = 0;
-  uint32_t maddr = 0, mval = 0, insn = 0;
+  uint32_t maddr = 0, mval = 0, insn = 0, lrs1 = 0;
 
   /* Threaded dispatch: every handler ends with its own copy of the fetch
    * and the indirect jump to the next handler (GCC labels as values), so
@@ -101,7 +100,7 @@ static void RUN_FN(hart_t *h) {
 #define BEGIN(nsrc)                                                      \
   do {                                                                   \
     d = *di;                                                             \
-    if (logging) mem = 0, insn = insn_word(h, off);                      \
+    if (logging) mem = 0, insn = insn_word(h, off), lrs1 = x[d.rs1];     \
     E0 = E;                                                              \
     if ((nsrc) > 0) {                                                    \
       uint64_t r = rdy[d.rs1];                                           \
@@ -125,7 +124,8 @@ static void RUN_FN(hart_t *h) {
     cnt[op]++;                                                  \
     retired++;                                                  \
     if (logging)                                                \
-      log_commit(logf, pc, insn, &d, x[d.rd], mem, maddr, mval, \
+      log_commit(h, pc, npc, insn, &d, x[d.rd], lrs1, mem,      \
+                 maddr, mval,                                   \
                  (op) == OP_SB   ? 1                            \
                  : (op) == OP_SH ? 2                            \
                                  : 4);                          \
@@ -466,7 +466,7 @@ L_EBREAK:
                           callid_patches(h, id, E);
                           if (unlikely(h->stop)) goto halt;
                         }
-                        uint64_t lat = xl_lookup(h, E, id, &t, &f) - E + 1;
+                        uint64_t lat = xl_lookup(h, E, id, &t, &f, 1) - E + 1;
                         if (unlikely(h->stop)) goto halt;
                         h->st.callids++;
                         h->st.callid_cost += lat + 1 + imem;
@@ -491,7 +491,7 @@ L_EBREAK:
                 unsigned f;
                 SYNC();
                 h->dport_free = dfree;
-                uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f) - E + 1;
+                uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f, 0) - E + 1;
                 if (unlikely(h->stop)) goto halt;
                 if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
                 x[d.rd] = t;

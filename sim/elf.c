@@ -2,7 +2,7 @@
  * elf.c: ELF32 loader. Every field the loader uses is checked against the
  * file size first, so a damaged file gives a one-line error, never a crash.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memrchr */
 #include "elf.h"
 
 #include <errno.h>
@@ -303,4 +303,286 @@ int elf_symbol(const char *path, const char *name, uint32_t *addr, char *err,
 out:
   free(f);
   return rc;
+}
+
+/* ------------------------------------------------------------ names */
+
+#define SHT_NOBITS 8
+#define STT_NOTYPE 0
+#define STT_FUNC 2
+#define STT_FILE 4
+#define STB_LOCAL 0
+#define STB_GLOBAL 1
+#define STB_WEAK 2
+#define SHN_UNDEF 0
+#define SHN_ABS 0xfff1
+
+/* The section header named name (NULL if none). */
+static const uint8_t *find_section(const uint8_t *f, size_t len,
+                                   const char *name) {
+  uint32_t shoff = rd32(f + 32);
+  uint32_t shentsize = rd16(f + 46), shnum = rd16(f + 48);
+  uint32_t shstrndx = rd16(f + 50);
+  if (shnum == 0 || shoff == 0 || shentsize < SHDR_SIZE ||
+      (uint64_t)shoff + (uint64_t)shnum * shentsize > len || shstrndx >= shnum)
+    return NULL;
+  const uint8_t *ss = f + shoff + (size_t)shstrndx * shentsize;
+  uint32_t stroff = rd32(ss + 16), strsize = rd32(ss + 20);
+  if ((uint64_t)stroff + strsize > len) return NULL;
+  size_t want = strlen(name);
+  for (uint32_t i = 0; i < shnum; i++) {
+    const uint8_t *sh = f + shoff + (size_t)i * shentsize;
+    uint32_t nm = rd32(sh);
+    if (nm >= strsize) continue;
+    const char *s = (const char *)f + stroff + nm;
+    if (strnlen(s, strsize - nm) == want && memcmp(s, name, want) == 0)
+      return sh;
+  }
+  return NULL;
+}
+
+static int sym_cmp(const void *a, const void *b) {
+  const elf_sym_t *x = a, *y = b;
+  if (x->addr != y->addr) return x->addr < y->addr ? -1 : 1;
+  if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return 0;
+}
+
+/* (id, index) pairs: by ID, then by index */
+static int reg_cmp(const void *a, const void *b) {
+  const elf_reg_t *x = a, *y = b;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  if (x->addr != y->addr) return x->addr < y->addr ? -1 : 1;
+  return 0;
+}
+
+/* Appends len bytes to the name block (grows it); -1 out of memory. */
+static int strs_add(elf_names_t *n, size_t *used, size_t *cap, const char *s,
+                    size_t len) {
+  if (*used + len > *cap) {
+    size_t nc = *cap ? *cap : 4096;
+    while (nc < *used + len) nc *= 2;
+    char *ns = realloc(n->strs, nc);
+    if (!ns) return -1;
+    n->strs = ns, *cap = nc;
+  }
+  memcpy(n->strs + *used, s, len);
+  *used += len;
+  return 0;
+}
+
+/* The symbols of every SHT_SYMTAB into n (names into one block). */
+static int read_syms(const uint8_t *f, size_t len, elf_names_t *n) {
+  uint32_t shoff = rd32(f + 32);
+  uint32_t shentsize = rd16(f + 46), shnum = rd16(f + 48);
+  if (shnum == 0 || shoff == 0 || shentsize < SHDR_SIZE ||
+      (uint64_t)shoff + (uint64_t)shnum * shentsize > len)
+    return 0;
+  size_t count = 0;
+  for (uint32_t i = 0; i < shnum; i++) {
+    const uint8_t *sh = f + shoff + (size_t)i * shentsize;
+    if (rd32(sh + 4) == SHT_SYMTAB) count += rd32(sh + 20) / SYM_SIZE;
+  }
+  if (!count) return 0;
+  n->syms = malloc(count * sizeof *n->syms);
+  if (!n->syms) return -1;
+  size_t used = 0, cap = 0;
+  for (uint32_t i = 0; i < shnum; i++) {
+    const uint8_t *sh = f + shoff + (size_t)i * shentsize;
+    if (rd32(sh + 4) != SHT_SYMTAB) continue;
+    uint32_t off = rd32(sh + 16), size = rd32(sh + 20), link = rd32(sh + 24);
+    if ((uint64_t)off + size > len || link >= shnum) continue;
+    const uint8_t *st = f + shoff + (size_t)link * shentsize;
+    uint32_t stroff = rd32(st + 16), strsize = rd32(st + 20);
+    if ((uint64_t)stroff + strsize > len) continue;
+    const char *unit = NULL; /* the base name of the last STT_FILE */
+    size_t unit_len = 0;
+    for (uint32_t s = 0; s + SYM_SIZE <= size; s += SYM_SIZE) {
+      const uint8_t *sym = f + off + s;
+      uint32_t nm = rd32(sym);
+      if (nm >= strsize) continue;
+      const char *name = (const char *)f + stroff + nm;
+      size_t nlen = strnlen(name, strsize - nm);
+      unsigned type = sym[12] & 15, bind = sym[12] >> 4;
+      uint32_t shndx = rd16(sym + 14);
+      int bad = 0; /* names with white space, control or non-ASCII bytes */
+      for (size_t k = 0; k < nlen && !bad; k++)
+        bad = (unsigned char)name[k] <= ' ' || (unsigned char)name[k] >= 0x7f;
+      if (type == STT_FILE) {
+        const char *sl = memrchr(name, '/', nlen);
+        unit = bad || !nlen ? NULL : sl ? sl + 1 : name;
+        unit_len = unit ? nlen - (size_t)(unit - name) : 0;
+        if (!unit_len) unit = NULL;
+        continue;
+      }
+      if (bad || (type != STT_FUNC && type != STT_NOTYPE)) continue;
+      if (nlen == 0 || name[0] == '$' ||
+          (nlen >= 2 && name[0] == '.' && name[1] == 'L'))
+        continue;
+      if (shndx == SHN_UNDEF || (type == STT_NOTYPE && shndx == SHN_ABS))
+        continue;
+      if (bind != STB_LOCAL && bind != STB_GLOBAL && bind != STB_WEAK)
+        continue;
+      unsigned rb = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
+      elf_sym_t *e = &n->syms[n->nsyms++];
+      e->addr = rd32(sym + 4);
+      /* function over label, global over weak over local, then the symbol
+       * table's order (in the low bits: qsort is not stable) */
+      e->rank = (uint32_t)((type == STT_FUNC ? 0 : 3) + rb) << 26 |
+                (uint32_t)(n->nsyms - 1);
+      e->name = (const char *)(uintptr_t)used; /* an offset until the end */
+      if (strs_add(n, &used, &cap, name, nlen)) return -1;
+      if (bind == STB_LOCAL && type == STT_FUNC && unit &&
+          (strs_add(n, &used, &cap, "@", 1) ||
+           strs_add(n, &used, &cap, unit, unit_len)))
+        return -1;
+      if (strs_add(n, &used, &cap, "", 1)) return -1;
+    }
+  }
+  for (size_t k = 0; k < n->nsyms; k++)
+    n->syms[k].name = n->strs + (uintptr_t)n->syms[k].name;
+  qsort(n->syms, n->nsyms, sizeof *n->syms, sym_cmp);
+  size_t w = 0;
+  for (size_t k = 0; k < n->nsyms; k++)
+    if (w == 0 || n->syms[w - 1].addr != n->syms[k].addr)
+      n->syms[w++] = n->syms[k];
+  n->nsyms = w;
+  return 0;
+}
+
+int elf_names_load(const char *path, elf_names_t *n, char *err,
+                   size_t errlen) {
+  memset(n, 0, sizeof *n);
+  size_t len;
+  uint8_t *f = read_file(path, &len, err, errlen);
+  if (!f) return -1;
+  int rc = -1;
+  if (len < EHDR_SIZE) {
+    rc = 0;
+    goto out;
+  }
+  if (read_syms(f, len, n)) {
+    fail(err, errlen, path, "out of memory reading the symbols");
+    goto out;
+  }
+  const uint8_t *sh = find_section(f, len, "ct_registry");
+  if (sh && rd32(sh + 4) != SHT_NOBITS) {
+    uint32_t off = rd32(sh + 16), size = rd32(sh + 20);
+    if ((uint64_t)off + size > len) {
+      fail(err, errlen, path, "truncated: section ct_registry beyond end of file");
+      goto out;
+    }
+    if (size % 8) {
+      fail(err, errlen, path,
+           "section ct_registry is %" PRIu32
+           " bytes, not a multiple of 8 ({uint32 id, uint32 address} pairs)",
+           size);
+      goto out;
+    }
+    /* sorted by ID; of pairs with the same ID the first counts (the
+     * index goes into addr for the sort, qsort is not stable) */
+    size_t np = size / 8;
+    elf_reg_t *tmp = malloc((np ? np : 1) * sizeof *tmp);
+    n->regs = malloc((np ? np : 1) * sizeof *n->regs);
+    if (!tmp || !n->regs) {
+      free(tmp);
+      fail(err, errlen, path, "out of memory reading ct_registry");
+      goto out;
+    }
+    for (size_t k = 0; k < np; k++)
+      tmp[k] = (elf_reg_t){rd32(f + off + 8 * k), (uint32_t)k};
+    qsort(tmp, np, sizeof *tmp, reg_cmp);
+    for (size_t k = 0; k < np; k++)
+      if (n->nregs == 0 || n->regs[n->nregs - 1].id != tmp[k].id)
+        n->regs[n->nregs++] =
+            (elf_reg_t){tmp[k].id, rd32(f + off + 8 * tmp[k].addr + 4)};
+    free(tmp);
+  }
+  sh = find_section(f, len, ".ct_geometry");
+  if (sh) {
+    uint32_t off = rd32(sh + 16), size = rd32(sh + 20);
+    const char *what = NULL;
+    char buf[128];
+    if (rd32(sh + 4) == SHT_NOBITS) {
+      what = "it has no contents (SHT_NOBITS)";
+    } else if ((uint64_t)off + size > len) {
+      what = "it extends beyond the end of the file";
+    } else if (size < 8 || memcmp(f + off, "CTGE", 4) != 0) {
+      what = size < 4 || memcmp(f + off, "CTGE", 4) != 0
+                 ? "it does not start with \"CTGE\""
+                 : "it is shorter than 8 bytes";
+    } else if (f[off + 4] != 1) {
+      snprintf(buf, sizeof buf, "version %u (this ctsim reads version 1)",
+               f[off + 4]);
+      what = buf;
+    } else if (f[off + 5] < 1 || f[off + 5] > 4) {
+      snprintf(buf, sizeof buf, "level count %u (1..4)", f[off + 5]);
+      what = buf;
+    } else {
+      unsigned lv = f[off + 5], need = (6 + lv + 3) & ~3u;
+      if (size != need) {
+        snprintf(buf, sizeof buf,
+                 "%" PRIu32 " bytes, not %u for %u level%s (padded to a "
+                 "multiple of 4)",
+                 size, need, lv, lv == 1 ? "" : "s");
+        what = buf;
+      }
+      for (unsigned k = 6 + lv; !what && k < size; k++)
+        if (f[off + k]) what = "its padding bytes are not zero";
+      if (!what) {
+        n->has_geometry = 1;
+        n->geo_levels = lv;
+        for (unsigned k = 0; k < lv; k++) n->geo_bits[k] = f[off + 6 + k];
+      }
+    }
+    if (what) {
+      fail(err, errlen, path, "malformed .ct_geometry section: %s", what);
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  if (rc) elf_names_free(n);
+  free(f);
+  return rc;
+}
+
+void elf_names_free(elf_names_t *n) {
+  free(n->strs);
+  free(n->syms);
+  free(n->regs);
+  memset(n, 0, sizeof *n);
+}
+
+const char *elf_name_at(const elf_names_t *n, uint32_t addr) {
+  if (!n || !n->nsyms) return NULL;
+  size_t lo = 0, hi = n->nsyms;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (n->syms[mid].addr < addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n->nsyms && n->syms[lo].addr == addr ? n->syms[lo].name : NULL;
+}
+
+int elf_registry_addr(const elf_names_t *n, uint32_t id, uint32_t *addr) {
+  if (!n || !n->nregs) return -1;
+  size_t lo = 0, hi = n->nregs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (n->regs[mid].id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo >= n->nregs || n->regs[lo].id != id) return -1;
+  *addr = n->regs[lo].addr;
+  return 0;
+}
+
+const char *elf_id_name(const elf_names_t *n, uint32_t id) {
+  uint32_t a;
+  return elf_registry_addr(n, id, &a) ? NULL : elf_name_at(n, a);
 }

@@ -32,4 +32,54 @@ int elf_load(const char *path, mem_t *mem, elf_info_t *info, char *err,
 int elf_symbol(const char *path, const char *name, uint32_t *addr, char *err,
                size_t errlen);
 
+/* ------------------------------------------------------------ names */
+
+/* What a program says about its functions (docs/isa.md, "Sections"): its
+ * symbols by address, the ct_registry section ({uint32 id, uint32 address}
+ * pairs) and the .ct_geometry section (the table geometry it was built for).
+ *
+ * Symbols: the function symbols (STT_FUNC) and the labels of assembly
+ * (STT_NOTYPE, not absolute, not ".L..." or "$..." mapping symbols). One name
+ * per address (names of printable ASCII only), in this order of preference:
+ * function over label, global over weak over local, then the first in the
+ * symbol table. A local function's name is "symbol@unit", unit the base name of
+ * the STT_FILE symbol before it (the source file; idmap.py's rule), when there
+ * is one. */
+typedef struct {
+  uint32_t addr;
+  uint32_t rank; /* lower is preferred */
+  const char *name;
+} elf_sym_t;
+
+typedef struct {
+  uint32_t id, addr;
+} elf_reg_t;
+
+typedef struct elf_names {
+  char *strs;      /* the names (one block) */
+  elf_sym_t *syms; /* sorted by address, one per address */
+  size_t nsyms;
+  elf_reg_t *regs; /* the registry sorted by ID (the first pair of an ID) */
+  size_t nregs;
+  int has_geometry; /* a .ct_geometry section */
+  unsigned geo_levels, geo_bits[4];
+} elf_names_t;
+
+/* Reads the names of the ELF at path (elf_load has checked it). An ELF
+ * without symbols or sections has none. A malformed ct_registry (not a
+ * multiple of 8 bytes, beyond the end of the file) or .ct_geometry section
+ * is an error: -1 with one line "<path>: <problem>" in err. */
+int elf_names_load(const char *path, elf_names_t *n, char *err, size_t errlen);
+void elf_names_free(elf_names_t *n);
+
+/* The name of the symbol at addr, NULL if none (n may be NULL). */
+const char *elf_name_at(const elf_names_t *n, uint32_t addr);
+
+/* The address id is registered with: 0 with it in *addr, -1 if none. */
+int elf_registry_addr(const elf_names_t *n, uint32_t id, uint32_t *addr);
+
+/* The name of function id: the symbol at its registered address, NULL if
+ * it is not registered or has no symbol there. */
+const char *elf_id_name(const elf_names_t *n, uint32_t id);
+
 #endif /* CTSIM_ELF_H */

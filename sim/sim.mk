@@ -33,12 +33,14 @@ CYCLES_SRCS := $(wildcard tests/cycles/*.S)
 CYCLES_ELFS := $(CYCLES_SRCS:tests/cycles/%.S=$(BUILD)/cycles/%.elf)
 CYCLES_FLAGS := -march=rv32im -mabi=ilp32 -misa-spec=2.2
 CYCLES_FLAGS += -nostdlib -nostartfiles -T tests/cycles/link.ld
+# the call-ID mnemonics (firmware/common/ctisa.h)
+CYCLES_FLAGS += -Ifirmware/common
 
 # everything but main() as a library, for embeddings (sim/sc/, ctsim-sc)
 SIM_LIB := $(BUILD)/libctsim.a
 SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 
-ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS)
+ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm $(BUILD)/ctobjdump
 BENCH_TARGETS += bench-sim bench-callid
 
 $(SIM_LIB): $(SIM_LIB_OBJS)
@@ -48,6 +50,19 @@ $(SIM_LIB): $(SIM_LIB_OBJS)
 $(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
 	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)
 
+# objdump -d with the call-ID mnemonics: a link to the Python script
+$(BUILD)/ctobjdump: scripts/ctobjdump
+	@mkdir -p $(dir $@)
+	ln -sf $(abspath $<) $@
+
+# the disassembler as a filter (tests, and words by hand)
+$(BUILD)/ctdisasm: $(BUILD)/sim/tools/ctdisasm.o $(SIM_LIB) $(SIM_LIBXLAT)
+	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/tools/ctdisasm.o $(SIM_LIB) $(SIM_LDLIBS)
+
+$(BUILD)/sim/tools/%.o: sim/tools/%.c sim/sim.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(SIM_CFLAGS) -c -o $@ $<
+
 $(BUILD)/sim/%.o: sim/%.c sim/sim.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
@@ -56,11 +71,11 @@ $(BUILD)/sim/ctrace_write.o: sim/trace/ctrace_write.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SIM_CFLAGS) -c -o $@ $<
 
-$(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld
+$(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld firmware/common/ctisa.h
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(CYCLES_FLAGS) -o $@ $<
 
--include $(SIM_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(BUILD)/sim/tools/ctdisasm.d
 
 # The compute benchmark firmware when it is built, else the loop of
 # tests/cycles/bench_loop.S. Prints figures only; asserts nothing.

@@ -5,7 +5,9 @@
 #include "stats.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "roi.h"
@@ -124,6 +126,38 @@ static void json_name(FILE *f, const char *s) {
   }
 }
 
+#define TOP_FUNCTIONS 10 /* functions in the summary */
+
+/* The summary's per-function lines: the functions called most by callid. */
+static void print_functions(FILE *f, const hart_t *h) {
+  size_t n, called = 0;
+  const id_stat_t **v = idstat_sorted(&h->ids, &n);
+  while (called < n && v[called]->calls) called++;
+  if (called) {
+    size_t top = called < TOP_FUNCTIONS ? called : TOP_FUNCTIONS;
+    fprintf(f, "  functions     %zu called by callid, top %zu by calls:\n",
+            called, top);
+    fprintf(f, "    %-10s %12s %12s %9s %12s  %s\n", "id", "calls", "misses",
+            "hit rate", "walk cycles", "name");
+    for (size_t i = 0; i < top; i++) {
+      const id_stat_t *e = v[i];
+      char rate[32];
+      const char *nm = idstat_name(h->names, e);
+      ratio_text(rate, sizeof rate, e->calls - e->misses, e->calls);
+      fprintf(f,
+              "    0x%08" PRIx32 " %12" PRIu64 " %12" PRIu64 " %9s %12" PRIu64
+              "  %s\n",
+              e->id, e->calls, e->misses, rate, e->walk_cycles, nm ? nm : "-");
+    }
+  }
+  if (h->ids.dropped)
+    fprintf(f,
+            "  functions     %" PRIu64
+            " events of IDs beyond the first %u not counted per function\n",
+            h->ids.dropped, IDSTAT_MAX);
+  free(v);
+}
+
 void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   roi_counters_t k;
   whole_run(h, &k);
@@ -137,6 +171,7 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
         f, "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
         backend_name(h), h->cfg.lockstep ? "lock-step, " : "", k.clocked, name);
     print_ctlb(f, "  ", &k);
+    print_functions(f, h);
   }
   const roi_t *r = h->roi;
   for (unsigned i = 0; r && i < r->n; i++) {
@@ -220,6 +255,98 @@ static void json_counters(FILE *f, const char *ind, const hart_t *h,
           k->callids, k->callid_cost, avg);
 }
 
+/* "functions": every ID of the run, in the summary's order */
+static void json_functions(FILE *f, const hart_t *h) {
+  size_t n;
+  const id_stat_t **v = idstat_sorted(&h->ids, &n);
+  fprintf(f, "  \"functions\": [%s", n ? "\n" : "");
+  for (size_t i = 0; i < n; i++) {
+    const id_stat_t *e = v[i];
+    char rate[32];
+    const char *nm = idstat_name(h->names, e);
+    ratio_text(rate, sizeof rate, e->calls - e->misses, e->calls);
+    fprintf(f, "    {\"id\": %" PRIu32 ", \"name\": ", e->id);
+    if (nm) {
+      fputc('"', f);
+      json_name(f, nm);
+      fputc('"', f);
+    } else {
+      fputs("null", f);
+    }
+    fprintf(f,
+            ", \"calls\": %" PRIu64 ", \"misses\": %" PRIu64
+            ", \"hit_rate\": %s, \"walk_cycles\": %" PRIu64
+            ", \"faults\": %" PRIu64 ", \"other_events\": %" PRIu64 "}%s\n",
+            e->calls, e->misses, rate, e->walk_cycles, e->faults, e->other,
+            i + 1 < n ? "," : "");
+  }
+  fprintf(f, "%s],\n  \"functions_dropped\": %" PRIu64 ",\n", n ? "  " : "",
+          h->ids.dropped);
+  free(v);
+}
+
+typedef struct {
+  uint32_t id;
+  const char *name; /* NULL: none */
+  int dup;          /* the name of a lower ID too: that one keeps it */
+  uint32_t first;   /* that ID */
+} map_row_t;
+
+static int row_by_name(const void *a, const void *b) {
+  const map_row_t *x = *(map_row_t *const *)a, *y = *(map_row_t *const *)b;
+  int c = strcmp(x->name, y->name);
+  if (c) return c;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int row_by_id(const void *a, const void *b) {
+  const map_row_t *x = a, *y = b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int stats_write_map(FILE *f, const hart_t *h, const char *trace,
+                    const char *elf) {
+  const char *tb = strrchr(trace, '/'), *eb = strrchr(elf, '/');
+  fprintf(f, "# name -> ID map of %s (ctsim --record-trace, program %s)\n",
+          tb ? tb + 1 : trace, eb ? eb + 1 : elf);
+  size_t n, m = 0;
+  const id_stat_t **v = idstat_sorted(&h->ids, &n);
+  map_row_t *row = malloc((n ? n : 1) * sizeof *row);
+  map_row_t **named = malloc((n ? n : 1) * sizeof *named);
+  if (!row || !named) {
+    free(v), free(row), free(named);
+    errno = ENOMEM;
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    row[i] = (map_row_t){v[i]->id, idstat_name(h->names, v[i]), 0, 0};
+  qsort(row, n, sizeof *row, row_by_id);
+  for (size_t i = 0; i < n; i++)
+    if (row[i].name) named[m++] = &row[i];
+  /* a name names one ID (idmap.py's rule): the lowest that has it */
+  qsort(named, m, sizeof *named, row_by_name);
+  for (size_t i = 1; i < m; i++)
+    if (strcmp(named[i]->name, named[i - 1]->name) == 0) {
+      named[i]->dup = 1;
+      named[i]->first = named[i - 1]->dup ? named[i - 1]->first
+                                          : named[i - 1]->id;
+    }
+  for (size_t i = 0; i < n; i++) {
+    if (!row[i].name)
+      fprintf(f, "# 0x%" PRIx32 " has no name\n", row[i].id);
+    else if (row[i].dup)
+      fprintf(f, "# 0x%" PRIx32 " %s (the name of 0x%" PRIx32 " too)\n",
+              row[i].id, row[i].name, row[i].first);
+    else
+      fprintf(f, "0x%" PRIx32 " %s\n", row[i].id, row[i].name);
+  }
+  if (h->ids.dropped)
+    fprintf(f, "# more IDs than the %u ctsim tracks: some are missing\n",
+            IDSTAT_MAX);
+  free(v), free(row), free(named);
+  return ferror(f) ? -1 : 0;
+}
+
 int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   roi_counters_t k;
   whole_run(h, &k);
@@ -227,6 +354,7 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
           end.reason, end.status);
   json_counters(f, "  ", h, &k, 1);
   fprintf(f, ",\n");
+  json_functions(f, h);
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32

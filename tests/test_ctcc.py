@@ -209,6 +209,27 @@ def test_geometry_option(tmp_path):
     assert "43544745 01020a0a" in raw  # "CTGE", version 1, 2 levels, 10, 10
 
 
+def test_geometry_mismatch_is_refused_at_start(tmp_path):
+    elf = build(tmp_path, "callid", [SRC / "loop.c", SRC / "leaf.c"], "--ctlb-levels=10,10")
+    r = run_ctsim(elf)  # default 12,10,10
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.strip().splitlines()[-1].endswith(
+        "was built for --ctlb-levels 10,10 (its .ct_geometry section), not 12,10,10")
+
+
+def test_ctsim_names_functions_as_the_map_does(tmp_path):
+    """ctsim names IDs from the ELF (registry + symbols); ctcc wrote the map
+    from its own bookkeeping: the two must agree, static functions included."""
+    m = tmp_path / "p.idmap"
+    elf = build(tmp_path, "callid", [SRC / "prog.c", SRC / "other.c"], f"--ct-map={m}")
+    js = tmp_path / "p.json"
+    assert run_ctsim(elf, "--stats-json", str(js)).returncode == 0
+    named = {f["name"]: f["id"] for f in json.loads(js.read_text())["functions"]}
+    ids = read_map(m)
+    assert named and all(ids[n] == i for n, i in named.items())
+    assert {"helper@prog.c", "helper@other.c", "printf"} <= set(named)
+
+
 def test_expected_loop_value():
     acc = 1
     for _ in range(100):

@@ -31,6 +31,7 @@ C_PARSERS = {
     "ctrdump": ["sim/trace/ctrdump.c"],
     "xlat-diff": ["model/xlat_diff.c", "model/xlat_opts.c"],
     "xlat-bench": ["model/xlat_bench.c", "model/xlat_opts.c"],
+    "ctdisasm": ["sim/tools/ctdisasm.c"],
 }
 # The accelerator's options of model/xlat_opts.c (the spellings table) that a
 # program leaves out of its mask: xlat-diff and xlat-bench have no memory
@@ -131,7 +132,7 @@ def code_lines(text):
     return out
 
 
-INVOKE = re.compile(r"(?:build/(ctsim-sc|ctsim|cttrace|ctrdump|xlat-diff|xlat-bench)"
+INVOKE = re.compile(r"(?:build/(ctsim-sc|ctsim|cttrace|ctrdump|xlat-diff|xlat-bench|ctdisasm)"
                     r"|scripts/(\w+\.py))(?![\w.-])")
 
 

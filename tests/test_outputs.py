@@ -67,6 +67,8 @@ WRITERS = {
     "ctsim-stats-json": (lambda t: ctsim("--stats-json", t), ".json"),
     "ctsim-log-commits": (lambda t: ctsim("--log-commits", t), ".log"),
     "ctsim-record-trace": (lambda t: ctsim("--record-trace", t), ".ct"),
+    "ctsim-trace-map": (lambda t: ctsim("--record-trace", str(pathlib.Path(t).parent / "rt.ct"),
+                                        "--trace-map", t), ".map"),
     "ctsim-signature": (lambda t: [str(need(BIN / "ctsim", "build/ctsim")), "-q",
                                    "--signature", t,
                                    str(need(BUILD / "cycles" / "signature.elf", "all"))],

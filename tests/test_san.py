@@ -9,7 +9,7 @@ import pytest
 
 from paths import BIN
 
-PROGRAMS = ["ctsim", "cttrace", "ctrdump", "xlat-diff", "xlat-bench"]
+PROGRAMS = ["ctsim", "cttrace", "ctrdump", "xlat-diff", "xlat-bench", "ctdisasm"]
 
 
 @pytest.mark.skipif(not os.environ.get("CT_BIN_DIR"), reason="no sanitizer build selected")

@@ -44,6 +44,7 @@ def config(sdk, *args):
 
 def test_sdk_layout(sdk):
     for f in ["bin/ctsim-config", "include/fw.h", "include/callid.h", "include/roi.h",
+              "include/ctisa.h",
               "lib/crt0.o",
               "lib/runtime.o", "lib/libctcallid.a", "lib/link.ld", "VERSION"]:
         assert (sdk / f).exists(), f
@@ -150,3 +151,20 @@ def test_roi_macros(tmp_path, sdk):
     assert (g["classes"]["load"], g["classes"]["store"]) == (10, 10)
     q = run_qemu(elf, timeout=60)
     assert q.returncode == 0 and q.stdout == "sum 45\nafter stop\n", q.stdout
+
+
+def test_sdk_assembler_include(sdk, tmp_path):
+    """include/ctisa.h of the SDK: `callid ra, t1` in a .S file built with
+    ctsim-config's flags is the word of docs/isa.md's encoding (custom-0
+    opcode 0x0b, rd = x1 at bit 7, funct3 0, rs1 = x6 at bit 15)."""
+    src = tmp_path / "c.S"
+    src.write_text('#include "ctisa.h"\n  .text\n  callid ra, t1\n')
+    flags = config(sdk, "--cflags").stdout.split()
+    obj = tmp_path / "c.o"
+    r = subprocess.run(["riscv64-unknown-elf-gcc", *flags, "-c", "-o", str(obj), str(src)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    raw = tmp_path / "c.bin"
+    subprocess.run(["riscv64-unknown-elf-objcopy", "-O", "binary", "-j", ".text",
+                    str(obj), str(raw)], check=True)
+    assert int.from_bytes(raw.read_bytes()[:4], "little") == (6 << 15) | (1 << 7) | 0x0B

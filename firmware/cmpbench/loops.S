@@ -14,12 +14,7 @@
  * model every cost is additive, so (loop with body) - (baseline loop) is
  * exactly n times the body's own cost.
  */
-.macro callid_ra_s1             /* callid ra, s1 */
-  .insn r CUSTOM_0, 0, 0, ra, s1, x0
-.endm
-.macro inv_s1                   /* ctlb.inv s1 */
-  .insn r CUSTOM_0, 1, 0, x0, s1, x0
-.endm
+#include "ctisa.h"               /* callid, ctlb.inv (docs/isa.md) */
 
 .macro BENCH name, body
   .text
@@ -77,13 +72,13 @@ cmp_tramp_slot:
 
 /* baselines */
 BENCH empty, ""
-BENCH inv, "inv_s1"
+BENCH inv, "ctlb.inv s1"
 
 /* call mechanisms (s1 = ID or index, s2 = table or function address) */
 BENCH direct, "jal ra, cmp_leaf"
 BENCH indirect, "jalr ra, 0(s2)"
-BENCH callid, "callid_ra_s1"
-BENCH callid_miss, "inv_s1; callid_ra_s1"
+BENCH callid, "callid ra, s1"
+BENCH callid_miss, "ctlb.inv s1; callid ra, s1"
 BENCH jumptable, "slli t0, s1, 2; add t0, t0, s2; lw t0, 0(t0); jalr ra, 0(t0)"
 BENCH flat, "lw t0, 20(s2); jalr ra, 0(t0)"
 BENCH swwalk2, "srli t0, s1, 10; slli t0, t0, 2; add t0, s2, t0; lw t0, 0(t0); andi t1, s1, 1023; slli t1, t1, 2; add t0, t0, t1; lw t0, 0(t0); jalr ra, 0(t0)"

@@ -11,7 +11,10 @@
 FW_BUILD   := $(BUILD)/firmware
 FW_COMMON  := firmware/common
 FW_CC      := $(CROSS)gcc
-FW_OBJDUMP := $(CROSS)objdump
+# the .dis files: objdump -d with the call-ID mnemonics (scripts/ctobjdump),
+# or plain objdump for a copy of firmware/ without the project's scripts
+FW_CTOBJDUMP := $(wildcard scripts/ctobjdump)
+FW_OBJDUMP := $(if $(FW_CTOBJDUMP),$(or $(PYTHON),python3) $(FW_CTOBJDUMP) --objdump )$(CROSS)objdump
 
 FW_ARCH :=
 # base ISA + M; a multilib exists for it
@@ -52,7 +55,7 @@ FW_ASFLAGS += -Wl,--no-warn-rwx-segments
 
 FW_RUNTIME_SRCS := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c
 FW_COMMON_DEPS  := $(wildcard $(FW_COMMON)/*.h $(FW_COMMON)/*.ld $(FW_COMMON)/*.mk) \
-                   firmware/firmware.mk
+                   firmware/firmware.mk $(FW_CTOBJDUMP)
 
 FW_ELFS :=
 

@@ -2,6 +2,7 @@
 # in every 20 instructions, 16 IDs round-robin (all CTLB hits after the first
 # 16 calls with the default 64-entry CTLB). Exit status 0 if the callee ran
 # once per iteration.
+#include "ctisa.h"
   .equ ITERS, 1000000
   .section .text.init
   .globl _start
@@ -29,7 +30,7 @@ _start:
   li    s4, ITERS
 loop:
   andi  t1, s3, 15
-  .insn r CUSTOM_0, 0, 0, ra, t1, x0   # callid ra, t1 (+ addi, ret in fn)
+  callid ra, t1                 # (+ addi, ret in fn)
   add   a1, a1, s3
   xor   a2, a2, a1
   slli  a3, a2, 3

@@ -7,6 +7,9 @@
 # 5 rounds of callid 1, 2, 1, 3, 4, 1 (each round adds 1113), then flush,
 # callid 1, patch ID 2 -> fn_d, callid 2, xlat 5 (unmapped: INVALID -> 5).
 # Exit status 0 if a0 == 6566 and the xlat result is 5, else 1.
+# The call-ID mnemonics come from firmware/common/ctisa.h (GAS macros giving
+# the .insn words of docs/isa.md; tests/test_ctisa.py checks the words).
+#include "ctisa.h"
   .section .text.init
   .globl _start
 _start:
@@ -39,23 +42,23 @@ _start:
   li    s6, 3
   li    s7, 4
 round:
-  .insn r CUSTOM_0, 0, 0, ra, s4, x0   # callid ra, s4 (ID 1)
-  .insn r CUSTOM_0, 0, 0, ra, s5, x0   # ID 2
-  .insn r CUSTOM_0, 0, 0, ra, s4, x0   # ID 1
-  .insn r CUSTOM_0, 0, 0, ra, s6, x0   # ID 3
-  .insn r CUSTOM_0, 0, 0, ra, s7, x0   # ID 4
-  .insn r CUSTOM_0, 0, 0, ra, s4, x0   # ID 1
+  callid ra, s4                 # ID 1
+  callid ra, s5                 # ID 2
+  callid ra, s4                 # ID 1
+  callid ra, s6                 # ID 3
+  callid ra, s7                 # ID 4
+  callid ra, s4                 # ID 1
   addi  s3, s3, -1
   bnez  s3, round
-  .insn r CUSTOM_0, 1, 0, x0, x0, x0   # ctlb.inv x0: flush
-  .insn r CUSTOM_0, 0, 0, ra, s4, x0   # ID 1: miss
+  ctlb.inv x0                   # flush
+  callid ra, s4                 # ID 1: miss
   la    t0, fn_d                       # hot patch: ID 2 -> fn_d
   ori   t0, t0, 3
   sw    t0, 8(s2)
-  .insn r CUSTOM_0, 1, 0, x0, s5, x0   # ctlb.inv s5 (ID 2)
-  .insn r CUSTOM_0, 0, 0, ra, s5, x0   # ID 2: miss, now fn_d
+  ctlb.inv s5                   # ID 2
+  callid ra, s5                 # ID 2: miss, now fn_d
   li    t1, 5
-  .insn r CUSTOM_0, 2, 0, a1, t1, x0   # xlat a1, t1 (ID 5: INVALID)
+  xlat  a1, t1                  # ID 5: INVALID
   li    t2, 6566
   bne   a0, t2, fail
   li    t2, 5
