@@ -63,8 +63,10 @@ static const char usage2[] =
     "                      cycle >= C), entry=SYM0 (before the first\n"
     "                      instruction at SYM0 runs) or callid=N (just before\n"
     "                      the Nth callid of ID looks it up); repeatable; SYM\n"
-    "                      and SYM0 ELF function symbols or 0x addresses; a\n"
-    "                      patch never applied gets a warning at the end\n"
+    "                      and SYM0 ELF function symbols or 0x addresses; ID\n"
+    "                      a number or a function of the program's ct_registry\n"
+    "                      by name (e.g. ctcc's map names); a patch never\n"
+    "                      applied gets a warning at the end\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz), and beside it the names of its IDs: FILE\n"
@@ -199,11 +201,33 @@ static void parse_patch(const char *s, patch_arg_t *p) {
           s, buf);
     p->cycle = v;
   }
-  if (xo_number(c1 + 1, &v) || v > 0xffffffffu)
-    die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
-  p->id = (uint32_t)v;
+  p->idname[0] = 0;
+  if (xo_number(c1 + 1, &v) == 0) {
+    if (v > 0xffffffffu)
+      die("--patch-at: '%s': '%s' is not a 32-bit function ID", s, c1 + 1);
+    p->id = (uint32_t)v;
+  } else if ((c1[1] >= '0' && c1[1] <= '9') || !c1[1] ||
+             strlen(c1 + 1) >= sizeof p->idname) {
+    die("--patch-at: '%s': '%s' is not a 32-bit function ID or a function name",
+        s, c1 + 1);
+  } else {
+    strcpy(p->idname, c1 + 1); /* resolved by the registry (patch_id) */
+  }
   p->sym = s + (c2 + 1 - buf);
   p->arg = s;
+}
+
+/* The ID the program's ct_registry gives the function named name (its name
+ * as ctsim prints it: "symbol" or "symbol@unit" for a local one). */
+static uint32_t patch_id(const elf_names_t *n, const char *path,
+                         const char *arg, const char *name) {
+  for (size_t i = 0; i < n->nregs; i++) {
+    const char *nm = elf_id_name(n, n->regs[i].id);
+    if (nm && strcmp(nm, name) == 0) return n->regs[i].id;
+  }
+  die("--patch-at: '%s': no function '%s' in the ct_registry of %s (give the "
+      "ID as a number)",
+      arg, name, path);
 }
 
 /* A function symbol of the program, or an address written 0x...; which: what
@@ -588,6 +612,7 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     memset(p, 0, sizeof *p);
     p->kind = (patch_kind_t)a->kind;
     p->cycle = a->cycle, p->nth = a->nth, p->id = a->id, p->name = a->sym;
+    if (a->idname[0]) p->id = patch_id(&o->names, path, a->arg, a->idname);
     p->arg = a->arg;
     p->addr = patch_addr(path, a->arg, p->name, "target");
     if (p->kind == PATCH_AT_ENTRY) {

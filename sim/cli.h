@@ -35,6 +35,7 @@ typedef struct {
   uint64_t nth;   /* PATCH_AT_CALLID */
   char at[256];   /* PATCH_AT_ENTRY: the symbol or 0x address */
   uint32_t id;
+  char idname[256]; /* the ID given as a function name ("" if a number) */
   const char *sym;
 } ctsim_patch_arg_t;
 

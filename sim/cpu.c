@@ -280,6 +280,8 @@ int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
 void cpu_free(hart_t *h) {
   roi_free(h);
   idstat_free(&h->ids);
+  free(h->switches);
+  h->switches = NULL;
   if (h->xl && h->wave_open) xlat_trace_close(h->xl);
   h->wave_open = 0;
   if (h->xl && !h->xl_open) xlat_destroy(h->xl);
@@ -644,6 +646,20 @@ static void sim_error(hart_t *h, const char *fmt, ...) {
   h->stop = STOP_SIM_ERROR;
 }
 
+/* A callid of s's ID entering EX at E reached to, not the target of the ID's
+ * previous callid: a patch took effect (sim/idstat.h, id_switch_t). */
+static void note_switch(hart_t *h, const id_stat_t *s, uint32_t to, uint64_t E,
+                        uint64_t walk) {
+  if (!h->switches) {
+    h->switches = calloc(1, sizeof *h->switches);
+    if (!h->switches) return;
+  }
+  id_switches_t *w = h->switches;
+  w->total++;
+  if (w->n < IDSWITCH_MAX)
+    w->e[w->n++] = (id_switch_t){s->id, s->last, to, s->inv_at, E, walk};
+}
+
 /* The accelerator is created at its first use, so programs without call-ID
  * instructions never load (or build) the verilated model. */
 static int xl_get(hart_t *h) {
@@ -775,6 +791,11 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
           s->other++;
         }
         if (!s->target && !out.rsp_fault) s->target = out.rsp_addr;
+        if (callid && !out.rsp_fault) {
+          if (s->last && s->last != out.rsp_addr)
+            note_switch(h, s, out.rsp_addr, E, c - E);
+          s->last = out.rsp_addr;
+        }
       }
       h->xl_now = c + 1;
       trace_event(h, CTR_CALL, id, 0, E, c + 1);
@@ -807,7 +828,7 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   h->xl_now = E + 1;
   if (!all) {
     id_stat_t *s = idstat_get(&h->ids, id);
-    if (s) s->other++;
+    if (s) s->other++, s->inv_at = E;
   }
   trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
 }
@@ -897,7 +918,7 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
   h->st.patches++;
   id_stat_t *s = idstat_get(&h->ids, p->id);
-  if (s) s->other++;
+  if (s) s->other++, s->inv_at = E;
   trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
   fflush(stdout); /* the program's output so far comes first */
   fprintf(stderr,

@@ -295,6 +295,7 @@ typedef struct hart {
   /* the program's symbols, ct_registry and .ct_geometry (NULL: none) */
   const elf_names_t *names;
   id_table_t ids; /* per-function figures (sim/idstat.h) */
+  id_switches_t *switches; /* the patches that took effect (allocated on the first) */
 
   /* call-ID extension */
   uint32_t ctroot;     /* CSR 0x7C0: bits 31:2 base, bit 0 enable */

@@ -23,8 +23,27 @@ typedef struct {
   uint64_t walk_cycles; /* their EX cycles beyond a hit's one (the walks) */
   uint64_t faults;      /* ... that faulted */
   uint64_t other;       /* xlat, ctlb.inv and --patch-at events */
+  uint32_t last;        /* the last successful translation of a callid */
+  uint64_t inv_at;      /* cycle of its last ctlb.inv or --patch-at (0: none) */
   int used;
 } id_stat_t;
+
+/* A switch: the first callid of an ID that reached another target than the
+ * ID's previous callid (a patch taking effect; docs/ctsim.md, "Switches"). */
+typedef struct {
+  uint32_t id, from, to;
+  uint64_t inv_at;      /* the ID's last invalidate before it (0: none) */
+  uint64_t call_at;     /* the callid's EX entry */
+  uint64_t walk_cycles; /* its EX cycles beyond a hit's one */
+} id_switch_t;
+
+#define IDSWITCH_MAX 256 /* switches kept; later ones are only counted */
+
+typedef struct {
+  id_switch_t e[IDSWITCH_MAX];
+  unsigned n;     /* kept */
+  uint64_t total; /* all of them */
+} id_switches_t;
 
 typedef struct {
   id_stat_t *e;

@@ -158,6 +158,26 @@ static void print_functions(FILE *f, const hart_t *h) {
   free(v);
 }
 
+/* The summary's switch lines: patches that took effect. */
+static void print_switches(FILE *f, const hart_t *h) {
+  const id_switches_t *w = h->switches;
+  if (!w) return;
+  fprintf(f,
+          "  switches      %" PRIu64
+          " (a callid reaching another target than its ID's previous one):\n",
+          w->total);
+  for (unsigned i = 0; i < w->n && i < TOP_FUNCTIONS; i++) {
+    const id_switch_t *e = &w->e[i];
+    const char *a = elf_name_at(h->names, e->from), *b = elf_name_at(h->names, e->to);
+    fprintf(f, "    id 0x%08" PRIx32 " %s -> %s: call at cycle %" PRIu64, e->id,
+            a ? a : "-", b ? b : "-", e->call_at);
+    if (e->inv_at)
+      fprintf(f, ", %" PRIu64 " cycles after the invalidate at cycle %" PRIu64,
+              e->call_at - e->inv_at, e->inv_at);
+    fprintf(f, ", walk %" PRIu64 " cycles\n", e->walk_cycles);
+  }
+}
+
 void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   roi_counters_t k;
   whole_run(h, &k);
@@ -172,6 +192,7 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
         backend_name(h), h->cfg.lockstep ? "lock-step, " : "", k.clocked, name);
     print_ctlb(f, "  ", &k);
     print_functions(f, h);
+    print_switches(f, h);
   }
   const roi_t *r = h->roi;
   for (unsigned i = 0; r && i < r->n; i++) {
@@ -285,6 +306,37 @@ static void json_functions(FILE *f, const hart_t *h) {
   free(v);
 }
 
+static void json_opt_name(FILE *f, const char *nm) {
+  if (!nm) {
+    fputs("null", f);
+    return;
+  }
+  fputc('"', f);
+  json_name(f, nm);
+  fputc('"', f);
+}
+
+/* "switches": the patches that took effect, in order */
+static void json_switches(FILE *f, const hart_t *h) {
+  const id_switches_t *w = h->switches;
+  unsigned n = w ? w->n : 0;
+  fprintf(f, "  \"switches\": [%s", n ? "\n" : "");
+  for (unsigned i = 0; i < n; i++) {
+    const id_switch_t *e = &w->e[i];
+    fprintf(f, "    {\"id\": %" PRIu32 ", \"from\": %" PRIu32 ", \"from_name\": ", e->id,
+            e->from);
+    json_opt_name(f, elf_name_at(h->names, e->from));
+    fprintf(f, ", \"to\": %" PRIu32 ", \"to_name\": ", e->to);
+    json_opt_name(f, elf_name_at(h->names, e->to));
+    fprintf(f,
+            ", \"inv_cycle\": %" PRIu64 ", \"call_cycle\": %" PRIu64
+            ", \"walk_cycles\": %" PRIu64 "}%s\n",
+            e->inv_at, e->call_at, e->walk_cycles, i + 1 < n ? "," : "");
+  }
+  fprintf(f, "%s],\n  \"switches_total\": %" PRIu64 ",\n", n ? "  " : "",
+          w ? w->total : 0);
+}
+
 typedef struct {
   uint32_t id;
   const char *name; /* NULL: none */
@@ -355,6 +407,7 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   json_counters(f, "  ", h, &k, 1);
   fprintf(f, ",\n");
   json_functions(f, h);
+  json_switches(f, h);
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32

@@ -230,6 +230,33 @@ def test_ctsim_names_functions_as_the_map_does(tmp_path):
     assert {"helper@prog.c", "helper@other.c", "printf"} <= set(named)
 
 
+def test_patch_from_outside_by_name(tmp_path):
+    """--patch-at with the ID given by its function name (the ct_registry's):
+    the 51st call of leaf reaches leaf2; ctsim reports the switch."""
+    objs = []
+    for src in ("loop.c", "leaf.c", "leaf2.c"):
+        o = tmp_path / (src[:-2] + ".o")
+        ctcc(*sdk_flags("--cflags"), "-O2", "-c", SRC / src, "-o", o)
+        objs.append(o)
+    elf = tmp_path / "patchme.elf"
+    ctcc(*sdk_flags("--ldflags"), "-Wl,--undefined=leaf2", "-o", elf, *objs,
+         *sdk_flags("--libs"))
+    js = tmp_path / "p.json"
+    r = run_ctsim(elf, "--patch-at", "callid=51:leaf:leaf2", "--stats-json", str(js))
+    assert r.returncode == 0, r.stderr
+    acc = 1
+    for i in range(100):
+        acc = (acc * (3 if i < 50 else 5) + 1) % 2**32
+    assert r.stdout == f"{acc}\n"
+    (sw,) = json.loads(js.read_text())["switches"]
+    assert (sw["from_name"], sw["to_name"]) == ("leaf", "leaf2")
+    # applied just before the 51st call enters EX, which then walks 3 levels
+    # at latency 1: 3 x (1 + 1) + 1 = 7 cycles (accelerator.md section 4)
+    assert sw["call_cycle"] == sw["inv_cycle"] and sw["walk_cycles"] == 7
+    bad = run_ctsim(elf, "--patch-at", "callid=1:nosuch:leaf2")
+    assert bad.returncode == 2 and "no function 'nosuch' in the ct_registry" in bad.stderr
+
+
 def test_expected_loop_value():
     acc = 1
     for _ in range(100):
