@@ -56,6 +56,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -751,13 +752,11 @@ class DaskEngine:
     def __init__(self, address, jobs, timeout):
         import logging
         try:
-            import cloudpickle
             import distributed
         except ImportError:
             raise SweepError("sweep: the Dask engine needs dask and distributed "
                              "(run bash scripts/setup.sh)")
         import sweep_worker
-        cloudpickle.register_pickle_by_value(sweep_worker)  # workers need no checkout
         for name in ("distributed", "distributed.worker", "distributed.nanny",
                      "distributed.scheduler", "distributed.core", "distributed.comm"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -786,6 +785,11 @@ class DaskEngine:
             self.close()
             raise SweepError(f"sweep: the Dask scheduler {address} has no workers (waited "
                              f"{timeout:g} s)")
+        # the workers import scripts/sweep_worker.py sent from here (also those
+        # that join later): they need no checkout of the project
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.client.upload_file(sweep_worker.__file__)
         self.run_task = sweep_worker.run_task
         self.no_workers_since = None
 
@@ -1031,6 +1035,9 @@ class Runner:
                     except SweepError:
                         raise
                     except Exception as e:  # noqa: BLE001 (a task lost for good)
+                        if os.environ.get("CTSWEEP_DEBUG"):
+                            import traceback
+                            traceback.print_exc()
                         raise SweepError(f"sweep: {t.what}: the task failed on the Dask "
                                          f"cluster: {type(e).__name__}: "
                                          f"{str(e).splitlines()[0] if str(e) else ''}")
