@@ -60,3 +60,10 @@ bench-trace: $(BUILD)/cttrace $(BENCH_TRACE)
 	    "$$(awk '/^hit_rate/{print $$2}' $(BUILD)/bench/trace-$$b.txt)" \
 	    "$(BENCH_TRACE)"; \
 	done
+
+# The sweep benchmark (docs/sweeps.md): 1056 points over a 1.5 M-call trace of
+# real programs, grouped and one cttrace run per point.
+BENCH_TARGETS += bench-sweep
+.PHONY: bench-sweep
+bench-sweep: $(BUILD)/cttrace $(BUILD)/ctlru
+	$(PYTHON) scripts/sweep_bench.py -j 2
