@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """sweep: runs a grid of CTLB configurations over a set of call traces through
-build/cttrace, in parallel, and writes one CSV row per point.
+build/cttrace (or over firmware ELFs through build/ctsim), in parallel on this
+machine or a Dask cluster, and writes one CSV row per point.
 
 CONFIG is a YAML file, or the name of one in scripts/sweeps/ (e.g. `default`
 for scripts/sweeps/default.yaml). docs/sweeps.md describes the format:
@@ -36,6 +37,14 @@ Points are ordered by grid, then trace, then level geometry, mem_lat,
 walk_cache, ways, policy, lfsr_seed, backend, entries (the last varies
 fastest); the CSV keeps this order whatever the scheduling, so the same
 configuration and traces give a byte-identical CSV for any --jobs.
+
+LRU points without a walk cache come from one build/ctlru pass per number of
+sets, other memory latencies (and geometries without a walk cache) are derived
+from one cttrace run per CTLB: the same bytes as --per-point (docs/sweeps.md).
+An `elfs:` mapping (name -> ELF) beside or instead of `traces:` makes ctsim
+points (a grid says `elfs: [...]` or `traces: [...]`). Every finished point goes
+to OUTPUT.journal at once, so an interrupted sweep resumes; a rerun over an
+existing CSV runs only new points (--fresh: none reused).
 
 The CSV is written via a temporary file and a rename only when every point has
 succeeded: on any error (bad configuration, missing or malformed trace, a

@@ -50,7 +50,7 @@ def config(trace):
 def main(argv=None):
     p = ctrace.OneLineParser(prog="sweep_bench.py", description=__doc__,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-j", "--jobs", type=int, default=2, help="parallel runs (default 2)")
+    p.add_argument("-j", "--jobs", type=int, required=True, help="parallel runs (make bench: 2)")
     p.add_argument("--work", default=os.path.join(ROOT, "build", "bench"),
                    help="work directory (default build/bench)")
     a = p.parse_args(argv)

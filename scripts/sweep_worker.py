@@ -112,3 +112,28 @@ def run_task(task):
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def main(argv=None):
+    """Runs one task given as a JSON file (as scripts/sweep.py builds them) and
+    prints its result as JSON: for looking into a failing task by hand."""
+    import argparse
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from ctrace import OneLineParser
+    p = OneLineParser(prog="sweep_worker.py", description=main.__doc__)
+    p.add_argument("task", help="JSON file holding one task")
+    a = p.parse_args(argv)
+    try:
+        with open(a.task, encoding="utf-8") as f:
+            task = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"sweep_worker.py: error: {a.task}: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(run_task(task), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main())
