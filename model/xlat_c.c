@@ -24,7 +24,25 @@ struct xlat_c {
    * not */
   uint64_t *key;
   uint32_t *addr; /* function address (bits 1:0 zero) */
-  uint16_t *age;  /* LRU: age per entry, 0 = most recently used */
+  /* Which ways of a set are valid: bm_words 64-bit words per set (bit w = way
+   * w), so the first free way is found with a count of trailing zeros. */
+  uint64_t *valid;
+  uint32_t bm_words;
+  /* LRU with up to SMALL_WAYS ways: the RTL's age counter per entry (0 = most
+   * recently used), every way aged on a use (a few operations for a few
+   * ways). */
+  uint16_t *age;
+  /* LRU with more ways: the ways of each set in a doubly linked list, most
+   * recently used at the head; a way's position in it is its age, so a use
+   * moves the way to the head and the victim is the tail, in O(1) instead of
+   * aging every way. Links are way numbers, NIL at the ends. */
+  uint16_t *lru_prev, *lru_next; /* per entry */
+  uint16_t *lru_head, *lru_tail; /* per set */
+  /* With more than SMALL_WAYS ways, a lookup finds its way through a chained
+   * hash table of the valid entries (key = ID, which also fixes the set)
+   * instead of comparing every way: O(1) per lookup. */
+  int32_t *hbucket, *hnext; /* hbucket[hash]: first entry or -1; hnext[e] */
+  uint32_t hmask;
   uint8_t *tree;  /* PLRU: `ways` node bits per set (node 0 unused) */
   uint16_t *fifo; /* FIFO: next way per set */
   uint16_t lfsr;  /* RANDOM */
@@ -36,6 +54,9 @@ struct xlat_c {
   uint32_t state, id, lvl, ea, res, fault, kill;
   xlat_counters_t cnt;
 };
+
+#define NIL 0xFFFFu
+#define SMALL_WAYS 8
 
 static uint32_t log2u(uint32_t v) {
   uint32_t b = 0;
@@ -64,14 +85,32 @@ xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
   m->lfsr_seed = (uint16_t)(cfg->lfsr_seed ? cfg->lfsr_seed : LFSR_DEFAULT);
   m->key = calloc(cfg->entries, sizeof *m->key);
   m->addr = calloc(cfg->entries, sizeof *m->addr);
+  m->bm_words = (m->ways + 63) / 64;
+  m->valid = calloc((size_t)m->sets * m->bm_words, sizeof *m->valid);
   m->age = calloc(cfg->entries, sizeof *m->age);
+  if (m->ways > SMALL_WAYS) {
+    m->lru_prev = calloc(cfg->entries, sizeof *m->lru_prev);
+    m->lru_next = calloc(cfg->entries, sizeof *m->lru_next);
+    m->lru_head = calloc(m->sets, sizeof *m->lru_head);
+    m->lru_tail = calloc(m->sets, sizeof *m->lru_tail);
+    uint32_t nb = 1;
+    while (nb < 2 * cfg->entries) nb <<= 1;
+    m->hmask = nb - 1;
+    m->hbucket = calloc(nb, sizeof *m->hbucket);
+    m->hnext = calloc(cfg->entries, sizeof *m->hnext);
+    if (!m->hbucket || !m->hnext || !m->lru_prev || !m->lru_next ||
+        !m->lru_head || !m->lru_tail) {
+      xlat_c_destroy(m);
+      return NULL;
+    }
+  }
   m->tree = calloc(cfg->entries, 1);
   m->fifo = calloc(m->sets, sizeof *m->fifo);
   m->wc_n = cfg->walk_cache;
   m->wc_key = calloc(m->wc_n + 1, sizeof *m->wc_key);
   m->wc_data = calloc(m->wc_n + 1, sizeof *m->wc_data);
   m->wc_valid = calloc(m->wc_n + 1, 1);
-  if (!m->key || !m->addr || !m->age || !m->tree || !m->fifo || !m->wc_key ||
+  if (!m->key || !m->addr || !m->valid || !m->age || !m->tree || !m->fifo || !m->wc_key ||
       !m->wc_data || !m->wc_valid) {
     xlat_c_destroy(m);
     return NULL;
@@ -84,7 +123,14 @@ void xlat_c_destroy(xlat_c_t *m) {
   if (!m) return;
   free(m->key);
   free(m->addr);
+  free(m->valid);
   free(m->age);
+  free(m->lru_prev);
+  free(m->lru_next);
+  free(m->lru_head);
+  free(m->lru_tail);
+  free(m->hbucket);
+  free(m->hnext);
   free(m->tree);
   free(m->fifo);
   free(m->wc_key);
@@ -97,7 +143,21 @@ void xlat_c_reset(xlat_c_t *m) {
   uint32_t n = m->cfg.entries;
   memset(m->key, 0, n * sizeof *m->key);
   memset(m->addr, 0, n * sizeof *m->addr);
+  memset(m->valid, 0, (size_t)m->sets * m->bm_words * sizeof *m->valid);
+  /* reset ages: way w has age w (way 0 most recently used) */
   for (uint32_t e = 0; e < n; e++) m->age[e] = (uint16_t)(e % m->ways);
+  if (m->lru_head) {
+    for (uint32_t e = 0; e < n; e++) {
+      uint32_t w = e % m->ways;
+      m->lru_prev[e] = (uint16_t)(w == 0 ? NIL : w - 1);
+      m->lru_next[e] = (uint16_t)(w == m->ways - 1 ? NIL : w + 1);
+    }
+    for (uint32_t s = 0; s < m->sets; s++) {
+      m->lru_head[s] = 0;
+      m->lru_tail[s] = (uint16_t)(m->ways - 1);
+    }
+  }
+  if (m->hbucket) memset(m->hbucket, 0xFF, (m->hmask + 1) * sizeof *m->hbucket);
   memset(m->tree, 0, n);
   memset(m->fifo, 0, m->sets * sizeof *m->fifo);
   m->lfsr = m->lfsr_seed;
@@ -118,14 +178,85 @@ static inline uint32_t entry_addr(const xlat_c_t *m, uint32_t base,
   return base + (idx << 2);
 }
 
+static inline uint32_t hash_id(const xlat_c_t *m, uint32_t id) {
+  return (id * 0x9E3779B1u >> 7) & m->hmask;
+}
+
+/* The way of `set` holding a valid entry for `id`, or -1. (Entries are unique:
+ * a refill happens only after a miss of its ID, and the walker takes no other
+ * request meanwhile.) */
+static inline int32_t find_way(const xlat_c_t *m, uint32_t set, uint32_t id) {
+  uint64_t want = (1ull << 32) | id;
+  if (m->hbucket) {
+    for (int32_t e = m->hbucket[hash_id(m, id)]; e >= 0; e = m->hnext[e])
+      if (m->key[e] == want) return (int32_t)((uint32_t)e - set * m->ways);
+    return -1;
+  }
+  const uint64_t *k = m->key + set * m->ways;
+  for (uint32_t w = 0; w < m->ways; w++)
+    if (k[w] == want) return (int32_t)w;
+  return -1;
+}
+
+/* Entry e becomes invalid (its key 0). */
+static void entry_drop(xlat_c_t *m, uint32_t e) {
+  if (!m->key[e]) return;
+  if (m->hbucket) {
+    int32_t *p = &m->hbucket[hash_id(m, (uint32_t)m->key[e])];
+    while (*p != (int32_t)e) p = &m->hnext[*p];
+    *p = m->hnext[e];
+  }
+  m->key[e] = 0;
+  uint32_t set = e >> m->way_bits, w = e & (m->ways - 1);
+  m->valid[set * m->bm_words + w / 64] &= ~(1ull << (w % 64));
+}
+
+/* Entry e takes (id -> addr), replacing what it held. */
+static void entry_fill(xlat_c_t *m, uint32_t e, uint32_t id, uint32_t addr) {
+  entry_drop(m, e);
+  m->key[e] = (1ull << 32) | id;
+  m->addr[e] = addr;
+  uint32_t set = e >> m->way_bits, w = e & (m->ways - 1);
+  m->valid[set * m->bm_words + w / 64] |= 1ull << (w % 64);
+  if (m->hbucket) {
+    uint32_t h = hash_id(m, id);
+    m->hnext[e] = m->hbucket[h];
+    m->hbucket[h] = (int32_t)e;
+  }
+}
+
+static void entries_drop_all(xlat_c_t *m) {
+  memset(m->key, 0, m->cfg.entries * sizeof *m->key);
+  memset(m->valid, 0, (size_t)m->sets * m->bm_words * sizeof *m->valid);
+  if (m->hbucket) memset(m->hbucket, 0xFF, (m->hmask + 1) * sizeof *m->hbucket);
+}
+
 /* Replacement-state update for a use (hit or refill) of `way` in `set`. */
-static inline void touch(xlat_c_t *m, uint32_t set, uint32_t way) {
+/* (always inlined: a call per hit costs more than the update of a few ages) */
+static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
+                                                      uint32_t set,
+                                                      uint32_t way) {
   if (m->ways == 1) return;
-  if (m->cfg.policy == XLAT_POLICY_LRU) {
+  if (m->cfg.policy == XLAT_POLICY_LRU && !m->lru_head) {
     uint16_t *a = m->age + set * m->ways;
     uint16_t used = a[way];
     for (uint32_t w = 0; w < m->ways; w++)
       a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
+  } else if (m->cfg.policy == XLAT_POLICY_LRU) {
+    /* ages below the used way's grow by one, the used way's becomes 0: the
+     * way moves to the head of the list */
+    if (m->lru_head[set] == way) return;
+    uint16_t *prev = m->lru_prev + set * m->ways, *next = m->lru_next + set * m->ways;
+    uint16_t p = prev[way], n = next[way];
+    next[p] = n; /* (p is not NIL: the way is not the head) */
+    if (n == NIL)
+      m->lru_tail[set] = p;
+    else
+      prev[n] = p;
+    prev[way] = NIL;
+    next[way] = m->lru_head[set];
+    prev[m->lru_head[set]] = (uint16_t)way;
+    m->lru_head[set] = (uint16_t)way;
   } else if (m->cfg.policy == XLAT_POLICY_PLRU) {
     uint8_t *t = m->tree + set * m->ways;
     uint32_t node = way + m->ways;
@@ -137,14 +268,20 @@ static inline void touch(xlat_c_t *m, uint32_t set, uint32_t way) {
   }
 }
 
-/* The way a refill of `set` writes, from the state before the edge. */
+/* The way a refill of `set` writes, from the state before the edge: the
+ * lowest-numbered invalid way if there is one, else the policy's choice. */
 static uint32_t victim(const xlat_c_t *m, uint32_t set) {
-  const uint64_t *k = m->key + set * m->ways;
-  for (uint32_t w = 0; w < m->ways; w++)
-    if (!k[w]) return w;
+  const uint64_t *v = m->valid + set * m->bm_words;
+  for (uint32_t i = 0; i < m->bm_words; i++) {
+    uint64_t free_ways = ~v[i];
+    if (i == m->bm_words - 1 && m->ways % 64)
+      free_ways &= (1ull << (m->ways % 64)) - 1;
+    if (free_ways) return i * 64 + (uint32_t)__builtin_ctzll(free_ways);
+  }
   if (m->ways == 1) return 0;
   switch (m->cfg.policy) {
     case XLAT_POLICY_LRU: {
+      if (m->lru_head) return m->lru_tail[set]; /* age ways-1 */
       const uint16_t *a = m->age + set * m->ways;
       for (uint32_t w = 0; w < m->ways; w++)
         if (a[w] == m->ways - 1) return w;
@@ -174,17 +311,14 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
     m->cnt.lookups++;
     uint32_t id = in->req_id;
     uint32_t set = id & m->set_mask;
-    uint64_t want = (1ull << 32) | id;
-    const uint64_t *k = m->key + set * m->ways;
-    for (uint32_t w = 0; w < m->ways; w++) {
-      if (k[w] == want) {
-        m->cnt.hits++;
-        out->rsp_valid = 1;
-        out->rsp_hit = 1;
-        out->rsp_addr = m->addr[set * m->ways + w];
-        touch(m, set, w);
-        return;
-      }
+    int32_t w = find_way(m, set, id);
+    if (w >= 0) {
+      m->cnt.hits++;
+      out->rsp_valid = 1;
+      out->rsp_hit = 1;
+      out->rsp_addr = m->addr[set * m->ways + (uint32_t)w];
+      touch(m, set, (uint32_t)w);
+      return;
     }
     m->cnt.lookups--; /* counted again on the slow path */
   }
@@ -199,13 +333,11 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   int lkp_hit = 0;
   uint32_t lkp_set = in->req_id & m->set_mask, lkp_way = 0;
   if (accept) {
-    uint64_t want = (1ull << 32) | in->req_id;
-    const uint64_t *k = m->key + lkp_set * m->ways;
-    for (uint32_t w = 0; w < m->ways; w++)
-      if (k[w] == want) {
-        lkp_hit = 1;
-        lkp_way = w;
-      }
+    int32_t w = find_way(m, lkp_set, in->req_id);
+    if (w >= 0) {
+      lkp_hit = 1;
+      lkp_way = (uint32_t)w;
+    }
   }
   int hit = accept && lkp_hit;
   int miss = accept && !lkp_hit;
@@ -323,20 +455,14 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   }
   if (in->inv_valid) {
     if (in->inv_all) {
-      memset(m->key, 0, m->cfg.entries * sizeof *m->key);
+      entries_drop_all(m);
     } else {
       uint32_t s = in->inv_id & m->set_mask;
-      uint64_t want = (1ull << 32) | in->inv_id;
-      uint64_t *k = m->key + s * m->ways;
-      for (uint32_t w = 0; w < m->ways; w++)
-        if (k[w] == want) k[w] = 0;
+      int32_t w = find_way(m, s, in->inv_id);
+      if (w >= 0) entry_drop(m, s * m->ways + (uint32_t)w);
     }
   }
-  if (fill) {
-    uint32_t e = fill_set * m->ways + fill_way;
-    m->key[e] = (1ull << 32) | m->id;
-    m->addr[e] = m->res;
-  }
+  if (fill) entry_fill(m, fill_set * m->ways + fill_way, m->id, m->res);
 
   /* ---- walk cache ---- */
   if (in->inv_valid && in->inv_all) {

@@ -2,9 +2,10 @@
 """plots: PNG plots of a sweep CSV (scripts/sweep.py) and of the mechanism
 comparison (cycles per call per call mechanism).
 
-  hitrate    one PNG per trace, hitrate-TRACE.png: hit rate vs CTLB entries,
-             one line per replacement policy, one panel per associativity
-             (rows of the grid --grid, default 'hitrate')
+  hitrate    one PNG per trace, hitrate-TRACE.png: hit rate and, below it,
+             misses per 1000 calls (log axis) vs CTLB entries, one line per
+             replacement policy, one panel per associativity (rows of the grid
+             --grid, default 'hitrate')
   penalty    one PNG per trace, penalty-TRACE.png: walk cycles per miss and
              cycles per call vs memory latency, one line per number of table
              levels, solid without and dashed with a walk cache
@@ -14,6 +15,10 @@ comparison (cycles per call per call mechanism).
              columns mechanism,levels,cycles_per_call (levels empty where it does
              not apply), as written by scripts/report.py from the comparison
              benchmark
+
+Colours are fixed across all figures: one per policy (and a marker), one per
+number of table levels. The configuration columns that the rows of a figure
+hold at one value are written under its title.
 
 A configuration column that varies within a trace's rows but is no axis, panel
 or line of the plot (say lfsr_seed, level_bits or mem_lat in the hit-rate plot)
@@ -38,9 +43,24 @@ import matplotlib.pyplot as plt  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ctrace import OneLineParser, atomic_write, run_main  # noqa: E402
 
+# Fixed in every figure: a colour and marker per policy, a colour per number of
+# table levels (1..4).
 POLICY_STYLE = {"lru": ("tab:blue", "o"), "plru": ("tab:orange", "s"),
                 "fifo": ("tab:green", "^"), "random": ("tab:red", "v")}
-LEVEL_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
+LEVEL_COLORS = {1: "tab:purple", 2: "tab:brown", 3: "tab:cyan", 4: "tab:olive"}
+
+
+def held_constant(rows, shown):
+    """'column value, ...' of the configuration columns that take one value in
+    rows and are not shown (what the figure holds constant)."""
+    out = []
+    for c in CONFIG_COLS:
+        if c in shown or not rows or c not in rows[0]:
+            continue
+        vals = {r[c] for r in rows}
+        if len(vals) == 1:
+            out.append(f"{c} {vals.pop()}")
+    return ", ".join(out)
 
 
 class PlotError(Exception):
@@ -157,24 +177,36 @@ def plot_hitrate(csv_path, outdir, grid="hitrate"):
         assocs = list(dict.fromkeys(a for a, _ in data))
         assocs.sort(key=lambda a: (a == "fully associative", int(a.split("-")[0])
                                    if a != "fully associative" else 0))
-        fig, axes = plt.subplots(1, len(assocs), figsize=(3.2 * len(assocs), 3.2),
-                                 sharey=True, squeeze=False)
-        for ax, assoc in zip(axes[0], assocs):
+        fig, axes = plt.subplots(2, len(assocs), figsize=(3.2 * len(assocs), 5.8),
+                                 sharey="row", squeeze=False)
+        for col, assoc in enumerate(assocs):
+            ax, mx = axes[0][col], axes[1][col]
             for pol in POLICY_STYLE:
                 pts = data.get((assoc, pol))
                 if not pts:
                     continue
                 xs = sorted(pts)
                 color, marker = POLICY_STYLE[pol]
-                ax.plot(xs, [_mean(pts[x]) for x in xs], marker=marker, color=color,
+                hr = [_mean(pts[x]) for x in xs]
+                ax.plot(xs, hr, marker=marker, color=color, label=pol, markersize=4,
+                        linewidth=1.2)
+                # misses per 1000 calls on a log axis (a point without misses is
+                # not drawn there)
+                mk = [(x, 1000 * (1 - h)) for x, h in zip(xs, hr) if h < 1]
+                mx.plot([x for x, _ in mk], [m for _, m in mk], marker=marker, color=color,
                         label=pol, markersize=4, linewidth=1.2)
-            ax.set_xscale("log", base=2)
+            for a in (ax, mx):
+                a.set_xscale("log", base=2)
             ax.set_title(assoc)
-            ax.set_xlabel("CTLB entries")
+            mx.set_xlabel("CTLB entries")
+            mx.set_yscale("log")
             ax.set_ylim(0, 1.02)
         axes[0][0].set_ylabel("hit rate")
+        axes[1][0].set_ylabel("misses per 1000 calls (log)")
         axes[0][-1].legend(loc="best", fontsize=8)
-        fig.suptitle(f"CTLB hit rate: {tr}{note}")
+        const = held_constant(trows, ("entries", "ways", "policy"))
+        fig.suptitle(f"CTLB hit rate: {tr}{note}" + (f"\n{const}" if const else ""),
+                     fontsize=9)
         fig.tight_layout()
         path = os.path.join(outdir, f"hitrate-{_safe(tr)}.png")
         save_png(fig, path)
@@ -211,7 +243,7 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
         for (lv, wc), pts in sorted(series.items()):
             xs = sorted(pts)
-            color = LEVEL_COLORS[levels.index(lv) % len(LEVEL_COLORS)]
+            color = LEVEL_COLORS.get(lv, "tab:gray")
             style = "-" if wc == wcs[0] else "--"
             label = f"{lv} level{'s' if lv > 1 else ''}" + \
                 (f", walk cache {wc}" if wc else "")
@@ -230,7 +262,9 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
         if no_miss:
             axes[0].set_title(f"({no_miss} rows without misses: right panel only)", fontsize=8)
         axes[0].legend(fontsize=7)
-        fig.suptitle(f"Miss penalty: {tr}{note}")
+        const = held_constant(trows, ("levels", "level_bits", "walk_cache", "mem_lat"))
+        fig.suptitle(f"Miss penalty: {tr}{note}" + (f"\n{const}" if const else ""),
+                     fontsize=9)
         fig.tight_layout()
         path = os.path.join(outdir, f"penalty-{_safe(tr)}.png")
         save_png(fig, path)

@@ -30,12 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 VENV=.venv
-STAMP=$VENV/.requirements.sha
+# one stamp per requirements.txt contents, so worktrees sharing a virtualenv
+# (a symlinked .venv) with different requirements each install theirs once
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ ! -x $VENV/bin/python ] || [ "$(cat $STAMP 2>/dev/null)" != "$want" ]; then
+STAMP=$VENV/.requirements-$want.ok
+if [ ! -x $VENV/bin/python ]; then
   echo "setup: creating Python virtualenv in $VENV"
   /usr/bin/python3 -m venv $VENV
+fi
+if [ ! -e "$STAMP" ]; then
+  echo "setup: installing requirements.txt into $VENV"
   $VENV/bin/pip install -q --disable-pip-version-check -r requirements.txt
-  echo "$want" > $STAMP
+  touch "$STAMP"
 fi
 echo "setup: ok"

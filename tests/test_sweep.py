@@ -181,7 +181,12 @@ def test_deterministic_for_any_jobs(cttrace, tmp_path):
 def test_progress_bar_on_stderr(cttrace, tmp_path):
     r, out = run_sweep(DET_CFG, tmp_path)
     assert r.returncode == 0
-    assert "sweep: [" in r.stderr and f"{len(read_rows(out))}/{len(read_rows(out))} runs" in r.stderr
+    n = len(read_rows(out))
+    # tqdm's meter, a line every 10 % off a terminal: done/total [elapsed<ETA, rate]
+    lines = [l for l in r.stderr.splitlines() if l.startswith("sweep: ") and "|" in l]
+    assert len(lines) == 11, r.stderr
+    assert f"| {n}/{n} [" in lines[-1] and "pt/s]" in lines[-1] and "100%" in lines[-1]
+    assert f"| 0/{n} [00:00<?, ?pt/s]" in lines[0]
 
 
 def test_rtl_marked_points_agree(cttrace, tmp_path):
@@ -342,7 +347,8 @@ def test_bad_command_line(cttrace, tmp_path):
     slow = tmp_path / "slow-cttrace"
     slow.write_text("#!/bin/sh\nexec sleep 5\n")
     slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
-    r, out = run_sweep(ok, tmp_path, "--cttrace", str(slow), "--timeout", "0.5", "-q")
+    r, out = run_sweep(ok, tmp_path, "--cttrace", str(slow), "--timeout", "0.5", "-q",
+                       "--per-point")
     assert r.returncode == 2 and "timed out after 0.5 s" in r.stderr and not out.exists()
     # the named configurations all load
     for y in sorted((ROOT / "scripts" / "sweeps").glob("*.yaml")):

@@ -1,6 +1,7 @@
 # sim/trace/trace.mk: trace tooling (issue 5), included by the top-level Makefile.
 #   build/ctrdump  the C trace reader/writer as a tool (prints or converts a trace)
 #   build/cttrace  the trace-driven driver: a trace through the accelerator, no CPU
+#   build/ctlru    one-pass LRU hits for every associativity (scripts/sweep.py)
 #   bench-trace    events per second of cttrace with the C and the RTL backend
 
 TRACE_CFLAGS := -std=c11
@@ -31,12 +32,15 @@ $(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)
 $(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/outfile.o $(LIBXLAT)
 	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ $(TRACE_LDLIBS)
 
+$(BUILD)/ctlru: $(TRACE_OBJ)/ctlru.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
+	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ $(TRACE_LDLIBS)
+
 ALL_TARGETS += $(BUILD)/ctrdump
 
 # cttrace needs build/libxlat.a, which model/model.mk builds: only then is it
 # part of `make all` (otherwise `make all` would fail for everybody).
 ifneq ($(wildcard model/model.mk),)
-ALL_TARGETS   += $(BUILD)/cttrace
+ALL_TARGETS   += $(BUILD)/cttrace $(BUILD)/ctlru
 BENCH_TARGETS += bench-trace
 endif
 
@@ -56,3 +60,10 @@ bench-trace: $(BUILD)/cttrace $(BENCH_TRACE)
 	    "$$(awk '/^hit_rate/{print $$2}' $(BUILD)/bench/trace-$$b.txt)" \
 	    "$(BENCH_TRACE)"; \
 	done
+
+# The sweep benchmark (docs/sweeps.md): 1056 points over a 1.5 M-call trace of
+# real programs, grouped and one cttrace run per point.
+BENCH_TARGETS += bench-sweep
+.PHONY: bench-sweep
+bench-sweep: $(BUILD)/cttrace $(BUILD)/ctlru
+	$(PYTHON) scripts/sweep_bench.py -j 2
