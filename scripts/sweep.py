@@ -853,6 +853,8 @@ class Journal:
 
     def load(self):
         recs = {}
+        if self.path is None:
+            return recs
         try:
             with open(self.path, encoding="utf-8") as f:
                 for line in f:
@@ -866,11 +868,23 @@ class Journal:
         return recs
 
     def add(self, key, name, src_hash, result):
-        if self.f is None:
-            self.f = open(self.path, "a", encoding="utf-8")
-        self.f.write(json.dumps({"key": key, "name": name, "source_hash": src_hash,
-                                 "result": result}, sort_keys=True) + "\n")
-        self.f.flush()
+        if self.path is None:
+            return
+        try:
+            if self.f is None:
+                self.f = open(self.path, "a", encoding="utf-8")
+            self.f.write(json.dumps({"key": key, "name": name, "source_hash": src_hash,
+                                     "result": result}, sort_keys=True) + "\n")
+            self.f.flush()
+        except OSError as e:  # a full disk, a file size limit: no half journal
+            f, self.f = self.f, None
+            try:
+                if f is not None:
+                    f.close()
+            except OSError:
+                pass
+            self.remove()
+            raise SweepError(f"sweep: cannot write {self.path}: {e.strerror}") from None
 
     def close(self):
         if self.f is not None:
@@ -879,12 +893,16 @@ class Journal:
 
     def remove(self):
         self.close()
+        if self.path is None:
+            return
         try:
             os.unlink(self.path)
         except OSError:
             pass
 
     def has_records(self):
+        if self.path is None:
+            return False
         try:
             return os.path.getsize(self.path) > 0
         except OSError:
@@ -895,6 +913,8 @@ def earlier_results(path, sources, builds):
     """Results held by an existing sweep CSV at the output path (its hash
     columns name the trace contents and the build): {key: record}."""
     recs = {}
+    if not os.path.isfile(path):  # a FIFO or a device holds no earlier sweep
+        return recs
     try:
         with open(path, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
@@ -1083,7 +1103,10 @@ def run_sweep(args, cfg, points, out, files):
     for i, p in enumerate(points):
         for b in [p["backend"]] + (["rtl"] if p["rtl_check"] else []):
             keys[(i, b)] = run_key(p, b, hashes[p["trace"]], builds[(p["source"], b)])
-    journal = Journal(out + ".journal")
+    # a journal beside a regular (or new) output file only: not beside a FIFO
+    # or a device such as /dev/stdout
+    journal = Journal(out + ".journal" if not os.path.exists(out) or os.path.isfile(out)
+                      else None)
     recs = {} if args.fresh else earlier_results(out, hashes, builds)
     jrecs = {} if args.fresh else journal.load()
     recs.update(jrecs)
