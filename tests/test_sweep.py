@@ -111,7 +111,8 @@ grids:
 def test_walk_cycles_follow_the_formula(cttrace, tmp_path):
     # docs/accelerator.md section 4: m levels read from memory with latency L and
     # k walk-cache levels answer at m(1+L)+k+1; without a walk cache m = levels.
-    # A call costs 1 cycle on a hit and walk + 1 (the request cycle) on a miss.
+    # A call takes the accelerator 1 cycle on a hit and walk + 1 (the request
+    # cycle) on a miss; the CPU pays 2 more per call (call_cycles).
     bits = {1: "16", 2: "8,8", 3: "6,6,4", 4: "4,4,4,4"}
     lats = [1, 3, 10, 100]
     cfg = f"""

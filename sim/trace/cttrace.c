@@ -135,7 +135,7 @@ static void usage(FILE *f) {
       "answer_cycles: the accelerator's cycles from each request to its answer;\n"
       "call_cycles, cycles_per_call: what the calls cost the CPU, as ctsim "
       "charges a\n"
-      "callid with --imem-lat 1 (answer cycles + 2 each; docs/timing.md, "
+      "callid with 1-cycle fetches (answer cycles + 2 each; docs/timing.md, "
       "\"Cycles per call\").\n"
       "\n"
       "options (numbers decimal or 0x hex):\n");
