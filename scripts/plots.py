@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """plots: PNG plots of a sweep CSV (scripts/sweep.py) and of the mechanism
-comparison (cycles per call per call mechanism).
+comparison (cycles per call per call mechanism). "Cycles per call" is
+docs/timing.md's definition everywhere: the CPU cycles up to the callee's first
+instruction, the return not included.
 
   hitrate    one PNG per trace, hitrate-TRACE.png: hit rate and, below it,
              misses per 1000 calls (log axis) vs CTLB entries, one line per
              replacement policy, one panel per associativity (rows of the grid
              --grid, default 'hitrate')
   penalty    one PNG per trace, penalty-TRACE.png: walk cycles per miss and
-             cycles per call vs memory latency, one line per number of table
+             cycles per call (cttrace's cycles_per_call: the CPU cost of a
+             callid) vs memory latency, one line per number of table
              levels, solid without and dashed with a walk cache
              (rows of the grid --grid, default 'penalty'; a row without
              misses has no walk cycles per miss and is in the right panel only)
   mechanisms mechanisms.png: a bar per mechanism from a mechanism CSV with the
              columns mechanism,levels,cycles_per_call (levels empty where it does
-             not apply), as written by scripts/report.py from the comparison
-             benchmark
+             not apply; an optional with_ret column is not plotted), as written
+             by scripts/report.py from the comparison benchmark
 
 Colours are fixed across all figures: one per policy (and a marker), one per
 number of table levels. The configuration columns that the rows of a figure
@@ -253,7 +256,8 @@ def plot_penalty(csv_path, outdir, grid="penalty"):
                          linewidth=1.2)
             axes[1].plot(xs, [_mean([v[1] for v in pts[x]]) for x in xs], style, marker="o",
                          markersize=3, color=color, label=label, linewidth=1.2)
-        for ax, ylab in zip(axes, ("walk cycles per miss", "cycles per call")):
+        for ax, ylab in zip(axes, ("walk cycles per miss",
+                                   "CPU cycles per call (callid, no return)")):
             ax.set_xscale("log", base=2)
             ax.set_xlabel("memory latency (cycles per table read)")
             ax.set_ylabel(ylab)
@@ -301,7 +305,7 @@ def plot_mechanisms(csv_path, outdir):
     ax.set_yticklabels(labels)
     for y, v in zip(ys, vals):
         ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
-    ax.set_xlabel("cycles per call")
+    ax.set_xlabel("CPU cycles per call (the callee's return not included)")
     ax.set_xlim(0, max(vals) * 1.15 if max(vals) > 0 else 1)
     ax.set_title("Cycles per call by call mechanism")
     fig.tight_layout()

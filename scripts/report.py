@@ -86,10 +86,12 @@ def mech_label(name, levels=""):
 
 def parse_cmpbench(text, where="cmpbench"):
     """The `CMP key=value ...` lines of the comparison benchmark's output
-    (firmware/cmpbench/cmpbench.c) as [(mechanism, levels, cycles_per_call)];
-    levels is kept only for the callid miss (it does not change the others).
-    Other lines are ignored; a CMP line without mechanism or a numeric
-    cycles_per_call is a ReportError."""
+    (firmware/cmpbench/cmpbench.c) as [(mechanism, levels, cycles_per_call,
+    with_ret)]: cycles per call as docs/timing.md defines it (the callee's ret
+    not included) and with the ret; levels is kept only for the callid miss (it
+    does not change the others). Other lines are ignored; a CMP line without
+    mechanism or a numeric cycles_per_call or with_ret (an older benchmark,
+    whose cycles_per_call included the ret) is a ReportError."""
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.startswith("CMP "):
@@ -98,21 +100,22 @@ def parse_cmpbench(text, where="cmpbench"):
         name = kv.get("mechanism")
         try:
             cyc = float(kv.get("cycles_per_call", ""))
+            with_ret = float(kv.get("with_ret", ""))
         except ValueError:
-            cyc = None
+            cyc = with_ret = None
         if not name or cyc is None:
             raise ReportError(f"report: {where}: output line {n}: malformed CMP line: {line}")
         levels = kv.get("levels", "") if name.startswith("callid_miss") else ""
-        out.append((name, levels, cyc))
+        out.append((name, levels, cyc, with_ret))
     return out
 
 
 def write_mech_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["mechanism", "levels", "cycles_per_call"])
-        for m, lv, c in rows:
-            w.writerow([m, lv, f"{c:g}"])
+        w.writerow(["mechanism", "levels", "cycles_per_call", "with_ret"])
+        for m, lv, c, wr in rows:
+            w.writerow([m, lv, f"{c:g}", "" if wr is None else f"{wr:g}"])
 
 
 def run_cmpbench(ctsim, elf, levels, extra=("-q",)):
@@ -258,7 +261,7 @@ def hitrate_tables(rows, grid="hitrate"):
 
 def penalty_tables(rows, grid="penalty"):
     """Walk cycles per miss ('-' for a point without misses) and cycles per call
-    (every point)."""
+    (cttrace's CPU figure, docs/timing.md "Cycles per call"; every point)."""
     rows = [r for r in rows if r["grid"] == grid]
     if not rows:
         return []
@@ -280,8 +283,8 @@ def penalty_tables(rows, grid="penalty"):
             out.append(f"| {lv} | " + " | ".join("" if c is None else _f(c, 2) if c else "-"
                                                 for c in cells) + " |")
         out.append("")
-    out.append("**Cycles per call, 64 entries 4-way LRU** (rows: trace, levels, walk cache; "
-               "columns: memory latency)\n")
+    out.append("**Cycles per call, 64 entries 4-way LRU** (the CPU cost of a callid, "
+               "docs/timing.md; rows: trace, levels, walk cache; columns: memory latency)\n")
     out.append("| trace | levels | walk cache | hit rate | " + " | ".join(map(str, lats)) + " |")
     out.append("|---|---:|---:|---:|" + "---:|" * len(lats))
     table = {}
@@ -417,7 +420,10 @@ def write_report(path, ctx):
     L.extend(hitrate_tables(ctx["rows"]))
     a("## Miss penalty vs table levels and memory latency")
     a("")
-    a("Left: walker cycles per miss; right: mean cycles per call (hits and misses). "
+    a("Left: walker cycles per miss; right: mean cycles per call (hits and misses) as "
+      "docs/timing.md \"Cycles per call\" defines it: the CPU cost of a callid up to the "
+      "callee's first instruction, the return not included (cttrace's `cycles_per_call`: "
+      "the accelerator's cycles from request to answer, + 2 for the redirect). "
       "A walk that reads `m` table levels from memory with latency `L` and takes `k` "
       "levels from the walk cache costs `m(1+L)+k+1` walker cycles (docs/accelerator.md "
       "section 4); without a walk cache `m` is the number of levels and `k` = 0, so the "
@@ -451,18 +457,22 @@ def write_report(path, ctx):
           "this report was generated (it is built by the firmware part; `make report` "
           "includes it automatically once it exists).")
     else:
-        a(f"Source: {ctx['mech_source']}. Each figure is the cost of one call sequence "
-          "plus the empty callee's `ret`, measured with `mcycle` on the CPU simulator over "
-          "1000 calls against a loop without the call (`firmware/cmpbench/cmpbench.c`); a "
+        a(f"Source: {ctx['mech_source']}. Each figure is cycles per call as "
+          "docs/timing.md \"Cycles per call\" defines it: the cost of one call sequence up "
+          "to the callee's first instruction, the return not included; the last column "
+          "adds the empty callee's `ret`. Measured with `mcycle` on the CPU simulator over "
+          "1000 calls against a loop without the call (`firmware/cmpbench/cmpbench.c`), "
+          "the `ret` measured as a direct call minus a jump; a "
           "callid miss is forced with `ctlb.inv` before each call, one firmware build per "
           "table geometry.")
         a("")
         a(f"![cycles per call by mechanism](report/{os.path.basename(ctx['mech_png'])})")
         a("")
-        a("| mechanism | name | cycles per call |")
-        a("|---|---|---:|")
-        for m, lv, c in ctx["mech"]:
-            a(f"| {mech_label(m, lv)} | `{m}` | {c:.2f} |")
+        a("| mechanism | name | cycles per call | with `ret` |")
+        a("|---|---|---:|---:|")
+        for m, lv, c, wr in ctx["mech"]:
+            a(f"| {mech_label(m, lv)} | `{m}` | {c:.2f} | "
+              f"{'' if wr is None else f'{wr:.2f}'} |")
     a("")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
@@ -499,7 +509,8 @@ def build_parser():
                    "(default: -q)")
     p.add_argument("--mechanisms",
                    help="take the mechanism results from this CSV "
-                   "(mechanism,levels,cycles_per_call) instead of running the benchmark")
+                   "(mechanism,levels,cycles_per_call and optionally with_ret) instead of "
+                   "running the benchmark")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     return p
 
@@ -559,7 +570,9 @@ def run(args):
         if args.mechanisms:
             mrows = plots.read_csv(args.mechanisms, plots.MECH_REQUIRED)
             mech = [(r["mechanism"], r["levels"],
-                     plots._num(r, "cycles_per_call", args.mechanisms)) for r in mrows]
+                     plots._num(r, "cycles_per_call", args.mechanisms),
+                     plots._num(r, "with_ret", args.mechanisms) if r.get("with_ret")
+                     else None) for r in mrows]
             if not mech:
                 raise ReportError(f"report: {args.mechanisms}: no rows")
             mech_source = f"`{_rel(args.mechanisms)}`"

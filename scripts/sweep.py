@@ -589,6 +589,9 @@ def elf_result(js, bits):
     return r
 
 
+CPU_CALL_EXTRA = 2  # sim/trace/cttrace.c's: call_cycles = answer cycles + 2 per call
+
+
 def derive(base, bits, mem_lat, walk_cache):
     """The result of the same CTLB over the same trace at another memory latency
     (and, without a walk cache, another table geometry), from a base result:
@@ -601,13 +604,16 @@ def derive(base, bits, mem_lat, walk_cache):
     reads = misses * len(bits) if walk_cache == 0 else int(base["mem_reads"])
     wch = 0 if walk_cache == 0 else int(base["walk_cache_hits"])
     walk = reads * (1 + mem_lat) + wch + misses
-    call_cycles = calls + walk
+    answer = calls + walk  # the accelerator's cycles, request to answer
+    # cttrace's call_cycles: the CPU's (docs/timing.md "Cycles per call"), a
+    # callid's EX cycles + the redirect (1 + imem latency 1) per call
+    call_cycles = answer + CPU_CALL_EXTRA * calls
     st = {k: int(base[k]) for k in ("events", "calls", "patches", "inv_events", "flushes",
                                      "gaps", "gap_cycles", "hits", "misses", "faults",
                                      "range_faults", "invalidations")}
     st.update(hit_rate=hits / calls if calls else 0.0, walk_cycles=walk, mem_reads=reads,
               walk_cache_hits=wch, call_cycles=call_cycles,
-              cycles=call_cycles + st["invalidations"] + st["gap_cycles"],
+              cycles=answer + st["invalidations"] + st["gap_cycles"],
               cycles_per_call=call_cycles / calls if calls else 0.0)
     return trace_result(st, bits)
 

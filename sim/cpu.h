@@ -232,7 +232,8 @@ typedef struct {
   uint64_t stall[STALL_COUNT];
   uint64_t first_ex;            /* cycle the first instruction entered EX */
   uint64_t callids;             /* callid executed (retired or faulted) */
-  uint64_t callid_cost;         /* their cost: EX cycles + 1 + imem_lat each */
+  uint64_t callid_cost;         /* their cost: EX cycles + 1 + imem_lat each
+                                   (cycles per call, docs/timing.md) */
   uint64_t patches;             /* --patch-at patches applied */
   uint64_t patches_not_applied; /* --patch-at patches whose trigger never came
                                    (set at the end of the run) */

@@ -99,7 +99,8 @@ static void print_counters(FILE *f, const char *ind, const roi_counters_t *k) {
   fputc('\n', f);
 }
 
-/* The accelerator's counter lines of k. */
+/* The accelerator's counter lines of k. "callids N at C cycles each": the
+ * callid instruction's cycles per call (docs/timing.md "Cycles per call"). */
 static void print_ctlb(FILE *f, const char *ind, const roi_counters_t *k) {
   char rate[32], avg[32];
   ratio_text(rate, sizeof rate, k->k.hits, k->k.lookups);

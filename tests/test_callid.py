@@ -570,6 +570,39 @@ def test_record_trace_replays_the_same(tmp_path, name):
     assert not list(tmp_path.glob("*.tmp*"))
 
 
+@pytest.mark.parametrize("lat", [1, 3])
+def test_cttrace_cpu_cycles_match_ctsim(tmp_path, lat):
+    """docs/timing.md "Cycles per call": cttrace's call_cycles charge each call
+    of a trace as ctsim charges a callid (its answer cycles + 1 + Li, Li = 1).
+    By hand for callid_mix (test_counters_match_stats_and_hand_count): 26
+    callid hits at 3, 6 callid misses at 3 + 3(1 + Ld) + 1, and no load or store
+    right before a missing callid (so the walk port never delays a walk). Its
+    trace also holds the final xlat of ID 5 (a 3-level walk, answer cycles
+    3(1 + Ld) + 2): cttrace cannot tell it from a callid and charges it + 2,
+    while ctsim's callid_cycles leave xlat out; without that event the two
+    figures are equal."""
+    tr = tmp_path / "mix.ct"
+    r, s = run_stats(tmp_path, MIX, "--xlat", "c", "--dmem-lat", lat, "--record-trace", tr)
+    ok(r)
+    miss = 3 + 3 * (1 + lat) + 1
+    assert s["ctlb"]["callid_cycles"] == 26 * 3 + 6 * miss
+    lines = tr.read_text().splitlines()
+    assert lines[-1] == "call 0x5"  # the xlat
+    (tmp_path / "callids.ct").write_text("\n".join(lines[:-1]) + "\n")
+    cttrace = BUILD / "cttrace"
+    got = {}
+    for name in ("mix.ct", "callids.ct"):
+        rr = subprocess.run([str(cttrace), "--mem-lat", str(lat), "--stats-json", "-",
+                             str(tmp_path / name)], capture_output=True, text=True)
+        assert rr.returncode == 0, rr.stderr
+        got[name] = json.loads(rr.stdout)
+    t = got["callids.ct"]
+    assert t["calls"] == 32 and t["call_cycles"] == s["ctlb"]["callid_cycles"]
+    assert t["cycles_per_call"] == pytest.approx(s["ctlb"]["cycles_per_callid"], abs=1e-4)
+    assert t["answer_cycles"] == 26 * 1 + 6 * (miss - 2)
+    assert got["mix.ct"]["call_cycles"] == t["call_cycles"] + 3 * (1 + lat) + 2 + 2
+
+
 def test_record_trace_text_content(tmp_path):
     tr = tmp_path / "t.ct"
     ok(run(MIX, "--xlat", "c", "--record-trace", tr, "--patch-at", "0x10000:3:fn_a"))

@@ -104,14 +104,15 @@ def test_cli_note_on_stderr(tmp_path):
 
 
 def test_penalty_keeps_rows_without_misses(tmp_path, figs, capsys):
-    # mem_lat 1 has no misses (walk_cycles_per_miss empty, cycles per call 1.0):
-    # the cycles-per-call panel shows it, the walk-cycles panel cannot
+    # mem_lat 1 has no misses (walk_cycles_per_miss empty, cycles per call 3.0:
+    # a callid hit, docs/timing.md): the cycles-per-call panel shows it, the
+    # walk-cycles panel cannot
     csv = tmp_path / "s.csv"
-    csv.write_text(HEAD + row(grid="penalty", mem_lat=1, wpm="", cpc=1.0)
-                   + row(grid="penalty", mem_lat=4, wpm=16, cpc=3.0))
+    csv.write_text(HEAD + row(grid="penalty", mem_lat=1, wpm="", cpc=3.0)
+                   + row(grid="penalty", mem_lat=4, wpm=16, cpc=5.0))
     plots.plot_penalty(str(csv), str(tmp_path))
     fig = figs["penalty-t.png"]
-    assert ys(fig, 0, 0) == [16.0] and ys(fig, 1, 0) == [1.0, 3.0]
+    assert ys(fig, 0, 0) == [16.0] and ys(fig, 1, 0) == [3.0, 5.0]
     assert "1 rows without misses" in fig.axes[0].get_title()
     assert "1 of 2 rows have no misses" in capsys.readouterr().err
     # a trace without a single miss still gets its plot

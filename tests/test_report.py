@@ -36,8 +36,10 @@ grids:
     mem_lat: [1, 4]
     walk_cache: [0, 4]
 """
-MECH = "mechanism,levels,cycles_per_call\ndirect,,2\ncallid_hit,,3\ncallid_miss_l2,2,9\n" \
-       "callid_miss_l3,3,11\njumptable,,6\nswwalk2,,10\ntrampoline,,5\nflat_zcmt,,4\n"
+# with_ret is optional in such a CSV: given for some rows, empty for others
+MECH = "mechanism,levels,cycles_per_call,with_ret\ndirect,,2,5\ncallid_hit,,3,6\n" \
+       "callid_miss_l2,2,9,\ncallid_miss_l3,3,11,14\njumptable,,6,\nswwalk2,,10,\n" \
+       "trampoline,,5,8\nflat_zcmt,,4,\n"
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +76,11 @@ def test_report_with_mechanisms(cttrace, setup):
     # the checks and tables
     assert "points were run on both the C model and the verilated RTL" in md
     assert "(all agree)" in md  # the fully associative LRU points vs stackdist.py
-    assert "| trampoline (call to a stub that jumps) | `trampoline` | 5.00 |" in md
-    assert "| callid, CTLB miss, 3 levels | `callid_miss_l3` | 11.00 |" in md
+    assert "| trampoline (call to a stub that jumps) | `trampoline` | 5.00 | 8.00 |" in md
+    assert "| callid, CTLB miss, 3 levels | `callid_miss_l3` | 11.00 | 14.00 |" in md
+    assert "| software jump table (lw + jalr) | `jumptable` | 6.00 |  |" in md
+    assert "| mechanism | name | cycles per call | with `ret` |" in md
+    assert 'docs/timing.md "Cycles per call"' in md  # the definition is named
     assert "scripts/report.py" in md and "Software: Python " in md
     # nothing host- or run-dependent (machine, times: on stderr), and the inputs hash
     assert report.machine().split(",")[0] not in md and "Machine:" not in md
@@ -201,6 +206,11 @@ def test_bad_inputs_leave_report_untouched(cttrace, setup):
     fake.write_text("#!/bin/sh\necho 'CMP mechanism=direct cycles_per_call=fast'\n")
     r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
     assert r.returncode == 2 and "malformed CMP line" in r.stderr
+    # an older benchmark's line (no with_ret: its cycles_per_call included the ret)
+    fake.write_text("#!/bin/sh\necho 'CMP mechanism=direct cycles_per_call=5.00 calls=1000 "
+                    "levels=3'\n")
+    r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
+    assert r.returncode == 2 and "malformed CMP line" in r.stderr
     fake.write_text("#!/bin/sh\necho 'no results'\n")
     r = run_report(setup, "--ctsim", str(fake), "--cmpbench-run", str(setup / "fake.elf:8,8"))
     assert r.returncode == 2 and "no 'CMP mechanism=...' lines" in r.stderr
@@ -212,17 +222,17 @@ def test_bad_inputs_leave_report_untouched(cttrace, setup):
 
 def test_parse_cmpbench_and_merge_runs(tmp_path):
     # the format of firmware/cmpbench/cmpbench.c: a table, then CMP lines
-    out = {"12,10,10": "cmpbench: cycles per call\n  direct   5.00\n"
-                       "CMP mechanism=direct cycles_per_call=5.00 calls=1000 levels=3\n"
-                       "CMP mechanism=callid_hit cycles_per_call=6.00 calls=1000 levels=3\n"
-                       "CMP mechanism=callid_miss_l3 cycles_per_call=13.00 calls=1000 levels=3\n"
-                       "CMP mechanism=jumptable cycles_per_call=10.00 calls=1000 levels=3\n",
-           "10,10": "CMP mechanism=direct cycles_per_call=5.00 calls=1000 levels=2\n"
-                    "CMP mechanism=callid_miss_l2 cycles_per_call=11.00 calls=1000 levels=2\n",
-           "10": "CMP mechanism=callid_miss_l1 cycles_per_call=9.50 calls=1000 levels=1\n"}
+    def line(m, c, w, lv):
+        return f"CMP mechanism={m} cycles_per_call={c} with_ret={w} calls=1000 levels={lv}\n"
+    out = {"12,10,10": "cmpbench: cycles per call\n  direct   2.00   5.00\n" +
+                       line("direct", "2.00", "5.00", 3) + line("callid_hit", "3.00", "6.00", 3) +
+                       line("callid_miss_l3", "10.00", "13.00", 3) +
+                       line("jumptable", "7.00", "10.00", 3),
+           "10,10": line("direct", "2.00", "5.00", 2) + line("callid_miss_l2", "8.00", "11.00", 2),
+           "10": line("callid_miss_l1", "6.50", "9.50", 1)}
     assert report.parse_cmpbench(out["12,10,10"]) == [
-        ("direct", "", 5.0), ("callid_hit", "", 6.0), ("callid_miss_l3", "3", 13.0),
-        ("jumptable", "", 10.0)]
+        ("direct", "", 2.0, 5.0), ("callid_hit", "", 3.0, 6.0), ("callid_miss_l3", "3", 10.0, 13.0),
+        ("jumptable", "", 7.0, 10.0)]
     fake = tmp_path / "ctsim"
     fake.write_text(f"""#!{PY}
 import sys
@@ -235,9 +245,9 @@ print(out[sys.argv[sys.argv.index("--ctlb-levels") + 1]], end="")
     rows, cmds = report.run_cmpbench_all(str(fake), [(str(tmp_path / "a.elf"), "12,10,10"),
                                                      (str(tmp_path / "b.elf"), "10,10"),
                                                      (str(tmp_path / "c.elf"), "10")], ["-q"])
-    assert rows == [("direct", "", 5.0), ("callid_hit", "", 6.0), ("callid_miss_l1", "1", 9.5),
-                    ("callid_miss_l2", "2", 11.0), ("callid_miss_l3", "3", 13.0),
-                    ("jumptable", "", 10.0)]
+    assert rows == [("direct", "", 2.0, 5.0), ("callid_hit", "", 3.0, 6.0),
+                    ("callid_miss_l1", "1", 6.5, 9.5), ("callid_miss_l2", "2", 8.0, 11.0),
+                    ("callid_miss_l3", "3", 10.0, 13.0), ("jumptable", "", 7.0, 10.0)]
     assert len(cmds) == 3 and cmds[1][-3:] == ["--ctlb-levels", "10,10", str(tmp_path / "b.elf")]
     assert report.mech_label("callid_miss_l1", "1") == "callid, CTLB miss, 1 level"
 
@@ -247,15 +257,16 @@ def test_cmpbench_runs_the_real_benchmark(cttrace):
     uses) give the figures worked out by hand in test_cmpbench.py's docstring
     (docs/timing.md, docs/accelerator.md section 4), each once, with the
     miss rows tagged by their level count."""
-    from test_cmpbench import COMMON
+    from test_cmpbench import COMMON, RET, miss
     d = ROOT / "build" / "firmware" / "cmpbench"
     runs = [(str(need(d / e, "firmware")), lv) for e, lv in report.DEFAULT_CMP_RUNS]
     rows, cmds = report.run_cmpbench_all(str(need(BIN / "ctsim", "build/ctsim")),
                                          runs, ["-q"])
     assert len(cmds) == 3
-    want = {(m, "", float(c)) for m, c in COMMON.items()}
-    # a miss with L levels: callid 3 + walk L(1+1)+1 + ret 3 (1-cycle memory)
-    want |= {(f"callid_miss_l{n}", str(n), float(3 + n * 2 + 1 + 3)) for n in (1, 2, 3)}
+    want = {(m, "", float(c), float(c + RET)) for m, c in COMMON.items()}
+    # a miss with L levels: callid 3 + walk L(1+1)+1 (1-cycle memory), + ret 3
+    want |= {(f"callid_miss_l{n}", str(n), float(miss(n, 1)), float(miss(n, 1) + RET))
+             for n in (1, 2, 3)}
     assert len(rows) == len(want) and set(rows) == want, rows
 
 
@@ -301,7 +312,7 @@ def test_committed_report_figures_match_theory():
     per miss without a walk cache are m(1+L)+1 exactly (docs/accelerator.md
     section 4), and the call-mechanism table is the figures worked out by hand in
     test_cmpbench.py. A stale report (or a changed model) fails here."""
-    from test_cmpbench import COMMON
+    from test_cmpbench import COMMON, RET, miss
     text = (ROOT / "docs" / "report.md").read_text()
     rows = md_table_after(text, "**Walk cycles per miss, walk cache off**")
     lats = [1, 2, 4, 8, 16, 32]
@@ -309,11 +320,11 @@ def test_committed_report_figures_match_theory():
     for r in rows:
         m = int(r[0])
         assert [float(c) for c in r[1:]] == [m * (1 + lat) + 1 for lat in lats], r
-    rows = md_table_after(text, "| mechanism | name | cycles per call |")
-    got = {r[1].strip("`"): float(r[2]) for r in rows}
-    want = {k: float(v) for k, v in COMMON.items()}
-    want.update({f"callid_miss_l{n}": float(3 + n * (1 + 1) + 1 + 3) for n in (1, 2, 3)})
-    assert got == want
+    rows = md_table_after(text, "| mechanism | name | cycles per call | with `ret` |")
+    got = {r[1].strip("`"): (float(r[2]), float(r[3])) for r in rows}
+    want = dict(COMMON)
+    want.update({f"callid_miss_l{n}": miss(n, 1) for n in (1, 2, 3)})
+    assert got == {k: (float(v), float(v + RET)) for k, v in want.items()}
 
 
 def test_make_targets_defined():

@@ -76,7 +76,11 @@ def test_hand_trace_cycles(cttrace):
         assert int(s["hits"]) == 1 and int(s["misses"]) == 5
         assert int(s["mem_reads"]) == 15
         assert int(s["walk_cycles"]) == 5 * (miss - 1)
-        assert int(s["call_cycles"]) == 5 * miss + 1
+        assert int(s["answer_cycles"]) == 5 * miss + 1
+        # the CPU cost (docs/timing.md "Cycles per call"): a callid holds EX for
+        # its answer cycles, then its redirect costs 1 + Li = 2 bubbles
+        assert int(s["call_cycles"]) == 5 * miss + 1 + 6 * 2
+        assert float(s["cycles_per_call"]) == pytest.approx((5 * miss + 1 + 12) / 6, abs=1e-6)
         assert int(s["cycles"]) == 5 * miss + 1 + 3 + 20
         assert int(s["invalidations"]) == 3
         assert int(s["events"]) == 10 and int(s["calls"]) == 6 and int(s["gap_cycles"]) == 20
@@ -134,8 +138,10 @@ SAMPLES = sorted((ROOT / "traces" / "samples").glob("*.ct*"))
 ], ids=["default", "fifo-wc", "random-4lv"])
 def test_cycle_accounting_identities(cttrace, cfg):
     """docs/traces.md "Events" and accelerator.md section 4, for any trace: a call
-    costs its request cycle plus its walk (a hit: 1), so call_cycles = calls +
-    walk_cycles; patch, inv and flush are one invalidate-port cycle each, gaps add
+    costs the accelerator its request cycle plus its walk (a hit: 1), so
+    answer_cycles = calls + walk_cycles, and the CPU (timing.md "Cycles per
+    call": a callid's EX cycles + 1 + Li with Li = 1) call_cycles =
+    answer_cycles + 2 calls; patch, inv and flush are one invalidate-port cycle each, gaps add
     their length, so cycles = call_cycles + invalidations + gap_cycles; each walk
     takes every level from memory or the walk cache (the driver builds full-depth
     tables, so no walk ends early and none faults): mem_reads + walk_cache_hits =
@@ -144,8 +150,10 @@ def test_cycle_accounting_identities(cttrace, cfg):
         r = run(cttrace, path, "--stats-json", "-", *cfg)
         assert r.returncode == 0, (path.name, r.stderr)
         d = json.loads(r.stdout)
-        assert d["call_cycles"] == d["calls"] + d["walk_cycles"], path.name
-        assert d["cycles"] == d["call_cycles"] + d["invalidations"] + d["gap_cycles"], path.name
+        assert d["answer_cycles"] == d["calls"] + d["walk_cycles"], path.name
+        assert d["call_cycles"] == d["answer_cycles"] + 2 * d["calls"], path.name
+        assert d["cycles"] == d["answer_cycles"] + d["invalidations"] + d["gap_cycles"], \
+            path.name
         assert d["invalidations"] == d["patches"] + d["inv_events"] + d["flushes"], path.name
         assert d["hits"] + d["misses"] == d["calls"] and d["faults"] == 0, path.name
         assert d["mem_reads"] + d["walk_cache_hits"] == d["misses"] * d["levels"], path.name
@@ -169,7 +177,8 @@ def test_forms_and_gaps_give_same_counts(cttrace, gen_traces, tmp_path):
     for k in a:
         if k != "trace":
             assert a[k] == b[k], k
-    for k in ("hits", "misses", "walk_cycles", "mem_reads", "call_cycles", "invalidations"):
+    for k in ("hits", "misses", "walk_cycles", "mem_reads", "answer_cycles", "call_cycles",
+              "invalidations"):
         assert a[k] == n[k], k
     # idle cycles are skipped exactly: the gaps add exactly their length
     assert int(a["cycles"]) == int(n["cycles"]) + gap_total
@@ -189,6 +198,8 @@ def test_json_and_reproducible(cttrace, gen_traces, tmp_path):
     assert d["calls"] == 20000 and d["hits"] + d["misses"] == 20000
     assert abs(d["hit_rate"] - d["hits"] / d["calls"]) < 1e-6
     assert abs(d["cycles_per_call"] - d["call_cycles"] / d["calls"]) < 1e-6
+    assert abs(d["answer_cycles_per_call"] - d["answer_cycles"] / d["calls"]) < 1e-6
+    assert d["call_cycles"] == d["answer_cycles"] + 2 * d["calls"]
     assert d["entries"] == 64 and d["ways"] == 4 and d["level_bits"] == [12, 10, 10]
 
 

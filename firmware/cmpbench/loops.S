@@ -10,9 +10,11 @@
  * n times and returns t5 - t3 (the mcycle reads are the EX-entry cycles of
  * the two csrr). s1 = a1 and s2 = a2 inside the body. Bodies call the empty
  * function cmp_leaf (a lone `ret`) by the mechanism named; cmp_empty and
- * cmp_inv are the baselines (nothing, and a lone ctlb.inv). In ctsim's timing
- * model every cost is additive, so (loop with body) - (baseline loop) is
- * exactly n times the body's own cost.
+ * cmp_inv are the baselines (nothing, and a lone ctlb.inv). cmp_jump's body is
+ * a jump to the next instruction (a jal's cost alone), so direct - jump is the
+ * measured cost of the callee's `ret`. In ctsim's timing model every cost is
+ * additive, so (loop with body) - (baseline loop) is exactly n times the
+ * body's own cost.
  */
 #include "ctisa.h"               /* callid, ctlb.inv (docs/isa.md) */
 
@@ -73,6 +75,7 @@ cmp_tramp_slot:
 /* baselines */
 BENCH empty, ""
 BENCH inv, "ctlb.inv s1"
+BENCH jump, "j 2f; 2:"           /* a jal without the call: for the ret's cost */
 
 /* call mechanisms (s1 = ID or index, s2 = table or function address) */
 BENCH direct, "jal ra, cmp_leaf"
