@@ -64,10 +64,11 @@ def _text_lines(path):
 
 
 def scan(path):
-    """(names, walks): the full signal names of the dump as GTKWave spells
-    them ("ctlb.ctlb_top.req_id_i[31:0]"), and its walks as
-    [(request cycle, ID, answer cycle)]. Reads the values of the accelerator's
-    top-level ports only, at the samples before each edge (time c * 1000)."""
+    """(names, walks, end): the full signal names of the dump as GTKWave
+    spells them ("ctlb.ctlb_top.req_id_i[31:0]"), its walks as
+    [(request cycle, ID, answer cycle)] and its last time. Reads the values of
+    the accelerator's top-level ports only, at the samples before each edge
+    (time c * 1000)."""
     names, scope, codes = set(), [], {}
     want = {"req_valid_i", "req_ready_o", "req_id_i", "rsp_valid_o"}
     it = vcd_lines(path)
@@ -125,7 +126,7 @@ def scan(path):
         elif s[0] in "01xXzZ" and s[1:] in codes:
             val[codes[s[1:]]] = s[0]
     sample(t)
-    return names, walks
+    return names, walks, t or 0
 
 
 def template_lines(path):
@@ -200,7 +201,7 @@ def main(argv=None):
     if a.walk < 1:
         p.error(f"--walk: {a.walk} is not a positive number")
     try:
-        names, walks = scan(a.dump)
+        names, walks, end = scan(a.dump)
         body = save_file(template_lines(a.template), names, a.dump)
     except DumpError as e:
         print(f"wavesave.py: error: {e}", file=sys.stderr)
@@ -212,8 +213,9 @@ def main(argv=None):
               f"{'' if len(later) == 1 else 's'}{where}, no walk {a.walk}", file=sys.stderr)
         return 2
     req, ident, ans = later[a.walk - 1]
+    # (GTKWave opens at the dump's start instead of a window past its end)
     t0 = max(0, req - BEFORE) * PS_PER_CYCLE
-    t1 = (ans + AFTER) * PS_PER_CYCLE
+    t1 = max(min((ans + AFTER) * PS_PER_CYCLE, end), ans * PS_PER_CYCLE + 1)
     zoom = math.log2(ZOOM_UNITS / (t1 - t0))
     marker = ans * PS_PER_CYCLE
     n = walks.index(later[a.walk - 1]) + 1
