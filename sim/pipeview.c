@@ -152,8 +152,9 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
         " EX %" PRIu64 " MEM %" PRIu64 " WB %" PRIu64, r->insn, r->f, r->d,
         r->e, r->m, r->w);
   if (r->gap_len[0]) {
+    const uint64_t n = r->gap_len[0] + r->gap_len[1];
     cat(det, sizeof det, "; no instruction entered EX in the %" PRIu64
-        " cycles before: %s %" PRIu64, r->gap_len[0] + r->gap_len[1],
+        " cycle%s before: %s %" PRIu64, n, n == 1 ? "" : "s",
         rv_stall_name(r->gap_cause[0]), r->gap_len[0]);
     if (r->gap_len[1])
       cat(det, sizeof det, ", %s %" PRIu64, rv_stall_name(r->gap_cause[1]),
