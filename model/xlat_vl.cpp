@@ -43,6 +43,7 @@
 #include "verilated.h"
 #include "xlat_impl.h"
 #if VM_TRACE_FST
+#include "gtkwave/fstapi.h"  // the FST reader (compiled into verilated_fst_c.o)
 #include "verilated_fst_c.h"
 typedef VerilatedFstC wave_t;
 #else
@@ -165,6 +166,8 @@ static void fst_fixed_date(FILE *f) {
   if (fseek(f, 202, SEEK_SET) == 0) fwrite(d, sizeof d, 1, f);
 }
 
+static int fst_cause(FILE *f);
+
 // The FST writer does not report failed writes. A complete file is a chain of
 // blocks, each a type byte and a big-endian 64-bit length that counts itself,
 // from the header block (type 0) at offset 0 to the end of the file, with the
@@ -188,14 +191,34 @@ static int fst_check(FILE *f) {
     off += 1 + static_cast<off_t>(len);
   }
   if (off == size && size > 0 && geom && hier) return 0;
-  // cut short: say why if the reason is visible
+  return fst_cause(f);
+}
+
+// The likely reason an FST file is not complete (the FST writer says
+// nothing): a file size limit it reached (this file, or the writer's side
+// file of the hierarchy, which can be the larger), a full disk, else EIO.
+static int fst_cause(FILE *f) {
   struct rlimit rl;
-  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-      static_cast<rlim_t>(size) >= rl.rlim_cur)
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
     return EFBIG;
   struct statvfs vfs;
   if (fstatvfs(fileno(f), &vfs) == 0 && vfs.f_bavail == 0) return ENOSPC;
   return EIO;
+}
+
+// The hierarchy block can be complete as a block and still hold the FST
+// writer's side file (".hier") cut short by a failed write: read the file
+// back with the FST reader, every variable the header counts must be in the
+// hierarchy.
+static bool fst_hier_ok(const std::string &path) {
+  void *r = fstReaderOpen(path.c_str());
+  if (!r) return false;
+  uint64_t vars = 0;
+  for (fstHier *h; (h = fstReaderIterateHier(r)) != nullptr;)
+    if (h->htyp == FST_HT_VAR) vars++;
+  const bool ok = vars > 0 && vars == fstReaderGetVarCount(r);
+  fstReaderClose(r);
+  return ok;
 }
 
 // After the FST writer closed the file: 0 or an errno value.
@@ -203,6 +226,7 @@ static int fst_finish(const std::string &path) {
   FILE *f = fopen(path.c_str(), "r+b");
   if (!f) return errno ? errno : EIO;
   int e = fst_check(f);
+  if (!e && !fst_hier_ok(path)) e = fst_cause(f);
   if (!e) fst_fixed_date(f);
   if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
   return e;
