@@ -626,6 +626,7 @@ static void report_unapplied(hart_t *h) {
 int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   char err[OUTFILE_PATH_MAX + 128];
   fflush(stdout);
+  if (o->wave_path) cpu_wave_finish(h); /* the dump to the run's last cycle */
   run_end_t end = stats_run_end(h);
   int status = end.status;
   stats_print_stop(stderr, h);
@@ -667,7 +668,6 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     if (out_commit(&o->pv, "--pipeview")) status = EXIT_USAGE;
   }
   if (o->wave_path) {
-    cpu_wave_finish(h); /* the dump to the run's last cycle */
     int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
     h->wave_open = 0;
     if (e) outfile_set_error(&o->wave_out, e);

@@ -403,6 +403,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xFC4:
     case 0xFC6: { /* ctlbhit ctlbmiss ctlbwalk ctlbinv ctlbfault ctlblookup */
       xlat_counters_t k = {0};
+      cpu_wave_settle(h);
       if (h->xl) xlat_get_counters(h->xl, &k);
       uint64_t c[7] = {k.hits,   k.misses, k.walk_cycles, k.invalidations,
                        k.faults, 0,        k.lookups};
@@ -625,6 +626,13 @@ void cpu_wave_step_to(hart_t *h, uint64_t c) {
 
 void cpu_wave_finish(hart_t *h) {
   if (h->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
+}
+
+void cpu_wave_settle(hart_t *h) {
+  cpu_obs_t *const o = h->obs;
+  if (!o || o->pend_next >= o->npend || !h->xl) return;
+  obs_ex(h, h->now, 0, 0); /* the cycles up to now are final */
+  xl_idle_to(h, h->now);
 }
 
 /* One event of --record-trace; start: its first cycle, next: the cycle after

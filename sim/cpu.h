@@ -348,6 +348,11 @@ void cpu_wave_step_to(hart_t *h, uint64_t c);
  * run's last cycle, so that the dump holds the whole run. */
 void cpu_wave_finish(hart_t *h);
 
+/* Before the accelerator's counters are read in the instruction at h->now:
+ * applies the --patch-at invalidates a waveform deferred to it (nothing to do
+ * without them). */
+void cpu_wave_settle(hart_t *h);
+
 /* Runs until the program stops (h->stop != STOP_NONE). */
 void cpu_run(hart_t *h);
 

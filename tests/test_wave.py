@@ -568,3 +568,25 @@ def test_save_file_bad_input(tmp_path, case, msg):
     assert r.returncode == 2 and msg in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not out.exists()
+
+
+def test_counters_read_after_a_deferred_patch(tmp_path):
+    """With a waveform, a --patch-at's invalidate waits until the accelerator
+    is clocked up to its cycle (docs/waves.md); an instruction that reads the
+    counters at that cycle still sees it: `csrr a0, ctlbinv` (0xFC3, isa.md)
+    right where --patch-at entry= applies reads 1 invalidation, as without a
+    waveform (the program exits with the value read)."""
+    from sim_helpers import program, run
+    from test_callid import ENABLE, TABLE, TABLE_DATA
+    body = TABLE + "  map 1, fn_a\n" + ENABLE + """
+probe:
+  csrr a0, 0xfc3
+  slli a0, a0, 1
+  ori  a0, a0, 1
+  sw   a0, 0(t6)
+1: j 1b"""
+    extra = "\n  .align 2\nfn_a:\n  ret\nfn_b:\n  ret\n"
+    elf = program(tmp_path, body, extra=extra, data=TABLE_DATA)
+    for wave in ([], ["--wave", tmp_path / "w.vcd"]):
+        r = run(elf, "-q", "--xlat", "rtl", "--patch-at", "entry=probe:1:fn_b", *wave)
+        assert r.returncode == 1, (wave, r.returncode, r.stderr)
