@@ -170,14 +170,14 @@ int xlat_busy(const xlat_t *x);
  * are not counted); the time unit is 1 ps and a cycle lasts
  * XLAT_TRACE_PS_PER_CYCLE (1 ns): cycle c is dumped at c ns (before the edge:
  * the cycle's inputs and outputs) and c ns + 500 ps (after the edge). Next to
- * the accelerator's scope "ctlb" the file has a scope "dump" (model/wave_dump.v):
- * in the first cycle dumped after cycles left out, gap_i is 1 and skipped_i
- * says how many (0 in every other cycle). from/to: only cycles in [from, to)
- * are dumped (to = 0: no end). walks_only: dump only the request cycle of each
- * miss, the walk's cycles, and `margin` cycles after each walk.
- * FST comes from Verilator's own FST writer, which lives in a second build of
- * the configuration (xlat.c): the first FST (or, after an FST, VCD) waveform of
- * a handle must be opened before its first cycle (or right after
+ * the accelerator's scope "ctlb" the file has a scope "dump"
+ * (model/wave_dump.v): in the first cycle dumped after cycles left out, gap_i
+ * is 1 and skipped_i says how many (0 in every other cycle). from/to: only
+ * cycles in [from, to) are dumped (to = 0: no end). walks_only: dump only the
+ * request cycle of each miss, the walk's cycles, and `margin` cycles after each
+ * walk. FST comes from Verilator's own FST writer, which lives in a second
+ * build of the configuration (xlat.c): the first FST (or, after an FST, VCD)
+ * waveform of a handle must be opened before its first cycle (or right after
  * xlat_reset); later it fails with a message. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
@@ -206,14 +206,14 @@ int xlat_trace_close(xlat_t *x);
  * accelerator's, on the same time axis. Text fields may be NULL (empty);
  * longer than 32 characters they are cut. */
 typedef struct {
-  uint64_t cycle;     /* the CPU cycle */
-  uint8_t ex_valid;   /* an instruction (or an interrupt bubble) is in EX */
-  uint8_t ex_trap;    /* ... and traps */
-  uint32_t ex_pc;     /* its pc (an interrupt: the interrupted instruction's) */
-  uint32_t ex_insn;   /* its instruction word (0: none fetched) */
-  const char *ex_op;  /* its mnemonic */
-  const char *ex_fn;  /* the function ex_pc is in */
-  uint8_t wb_valid;   /* an instruction is in WB (retires after this cycle) */
+  uint64_t cycle;    /* the CPU cycle */
+  uint8_t ex_valid;  /* an instruction (or an interrupt bubble) is in EX */
+  uint8_t ex_trap;   /* ... and traps */
+  uint32_t ex_pc;    /* its pc (an interrupt: the interrupted instruction's) */
+  uint32_t ex_insn;  /* its instruction word (0: none fetched) */
+  const char *ex_op; /* its mnemonic */
+  const char *ex_fn; /* the function ex_pc is in */
+  uint8_t wb_valid;  /* an instruction is in WB (retires after this cycle) */
   uint32_t wb_pc, wb_insn;
   uint8_t lookup;        /* a callid or xlat in EX */
   uint32_t lookup_id;    /* the ID it translates */

@@ -100,13 +100,15 @@ MAP
 # shellcheck disable=SC2086  # $opt_model and $trace_defs are several words
 $CXX $opt_model -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++17 \
   $trace_defs -DVM_COVERAGE=0 -DVM_SC=0 -DXLAT_VL_NAME="\"$name\"" \
-  -I"$obj" -I"$out/obj_wave_dump" -I"$out/obj_wave_hart" -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
+  -I"$obj" -I"$out/obj_wave_dump" -I"$out/obj_wave_hart" \
+  -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
   -c "$root/model/xlat_vl.cpp" -o "$out/xlat_vl.o"
 # (the whole model archive: its members hold LTO bytecode, which an archive index
 # written without the LTO plugin would not list)
 $CXX -shared -O2 -flto=auto -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
   -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" \
-  "$out/obj_wave_dump/Vwave_dump__ALL.a" "$out/obj_wave_hart/Vwave_hart__ALL.a" -Wl,--no-whole-archive "$rt/runtime.a" \
+  "$out/obj_wave_dump/Vwave_dump__ALL.a" "$out/obj_wave_hart/Vwave_hart__ALL.a" \
+  -Wl,--no-whole-archive "$rt/runtime.a" \
   -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic $trace_libs
 mv "$out/libxlat_vl.so.tmp" "$out/libxlat_vl.so"
 echo "xlat_build: $out/libxlat_vl.so"

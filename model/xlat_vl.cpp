@@ -86,7 +86,7 @@ class FdVcdFile final : public VerilatedVcdFile {
 struct xlat_vl {
   std::unique_ptr<VerilatedContext> ctx;
   std::unique_ptr<Vctlb_top> top;
-  uint64_t cycle = 0;  // cycles stepped since create (between-steps not counted)
+  uint64_t cycle = 0;  // cycles stepped (between-steps not counted)
   // tracing
   std::unique_ptr<wave_t> vcd;
   std::unique_ptr<Vwave_dump> mark;  // scope "dump"
@@ -398,8 +398,8 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
   v->between = false;
   const uint64_t c = v->cycle;
   uint64_t t0 = 0, t1 = 0;
-  bool dump = v->vcd && dump_this_cycle(v, c) &&
-              dump_times(v, c, between, &t0, &t1);
+  bool dump =
+      v->vcd && dump_this_cycle(v, c) && dump_times(v, c, between, &t0, &t1);
   if (dump) {
     mark_gap(v, c, between);
     // a step between two cycles shows the hart as in the cycle before

@@ -159,7 +159,8 @@ void obs_wave_fill(void *ctx, uint64_t c, const xlat_out_t *out,
     hw->ex_valid = 1;
     hw->ex_pc = ex->pc, hw->ex_insn = ex->insn;
     hw->ex_op = ex->kind == OBS_INTERRUPT ? "irq" : mnemonic(ex->op);
-    hw->ex_fn = symtab_fn_text(o->sym, ex->pc, o->fn_buf[0], sizeof o->fn_buf[0]);
+    hw->ex_fn =
+        symtab_fn_text(o->sym, ex->pc, o->fn_buf[0], sizeof o->fn_buf[0]);
     hw->ex_trap = ex->kind != OBS_RETIRED;
     if (ex->lookup) {
       hw->lookup = 1;

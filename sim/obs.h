@@ -27,11 +27,11 @@ typedef enum {
 } obs_kind_t;
 
 typedef struct {
-  uint64_t seq;    /* instructions retired before it */
-  uint32_t pc;     /* an interrupt: the interrupted instruction's */
-  uint32_t insn;   /* its word (0: none fetched) */
-  uint8_t op;      /* OP_*; OP_NONE for an interrupt or a fetch outside RAM */
-  uint8_t kind;    /* obs_kind_t */
+  uint64_t seq;     /* instructions retired before it */
+  uint32_t pc;      /* an interrupt: the interrupted instruction's */
+  uint32_t insn;    /* its word (0: none fetched) */
+  uint8_t op;       /* OP_*; OP_NONE for an interrupt or a fetch outside RAM */
+  uint8_t kind;     /* obs_kind_t */
   uint64_t f, d, e; /* the cycles it entered IF, ID and EX */
   uint64_t xe;      /* E + X: its EX work was done (docs/timing.md) */
   uint64_t m;       /* it left EX: entered MEM (a trap: = xe) */
@@ -53,9 +53,9 @@ typedef struct {
 #define OBS_MAX_PEND 256
 
 typedef struct cpu_obs {
-  const symtab_t *sym;  /* the program's names (may be empty) */
-  struct pipeview *pv;  /* --pipeview, or NULL */
-  int wave;             /* the CPU scope of a waveform (obs_wave_fill) */
+  const symtab_t *sym;        /* the program's names (may be empty) */
+  struct pipeview *pv;        /* --pipeview, or NULL */
+  int wave;                   /* the CPU scope of a waveform (obs_wave_fill) */
   uint64_t seen[STALL_COUNT]; /* h->st.stall at the last record */
   uint64_t pe;                /* E of the last record */
   obs_insn_t ring[OBS_RING];  /* the last records, ring[head] the newest */

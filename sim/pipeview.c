@@ -141,21 +141,27 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
   /* the details */
   det[0] = 0;
   if (irq)
-    cat(det, sizeof det, "interrupt (cause 0x%08" PRIx32 ") before the "
-        "instruction at 0x%08" PRIx32 "; EX %" PRIu64, r->cause, r->pc, r->e);
+    cat(det, sizeof det,
+        "interrupt (cause 0x%08" PRIx32
+        ") before the "
+        "instruction at 0x%08" PRIx32 "; EX %" PRIu64,
+        r->cause, r->pc, r->e);
   else if (r->kind == OBS_TRAPPED)
-    cat(det, sizeof det, "insn 0x%08" PRIx32 "; IF %" PRIu64 " ID %" PRIu64
-        " EX %" PRIu64 "-%" PRIu64 "; trap (mcause 0x%08" PRIx32 ")",
+    cat(det, sizeof det,
+        "insn 0x%08" PRIx32 "; IF %" PRIu64 " ID %" PRIu64 " EX %" PRIu64
+        "-%" PRIu64 "; trap (mcause 0x%08" PRIx32 ")",
         r->insn, r->f, r->d, r->e, r->xe - 1, r->cause);
   else
-    cat(det, sizeof det, "insn 0x%08" PRIx32 "; IF %" PRIu64 " ID %" PRIu64
-        " EX %" PRIu64 " MEM %" PRIu64 " WB %" PRIu64, r->insn, r->f, r->d,
-        r->e, r->m, r->w);
+    cat(det, sizeof det,
+        "insn 0x%08" PRIx32 "; IF %" PRIu64 " ID %" PRIu64 " EX %" PRIu64
+        " MEM %" PRIu64 " WB %" PRIu64,
+        r->insn, r->f, r->d, r->e, r->m, r->w);
   if (r->gap_len[0]) {
     const uint64_t n = r->gap_len[0] + r->gap_len[1];
-    cat(det, sizeof det, "; no instruction entered EX in the %" PRIu64
-        " cycle%s before: %s %" PRIu64, n, n == 1 ? "" : "s",
-        rv_stall_name(r->gap_cause[0]), r->gap_len[0]);
+    cat(det, sizeof det,
+        "; no instruction entered EX in the %" PRIu64
+        " cycle%s before: %s %" PRIu64,
+        n, n == 1 ? "" : "s", rv_stall_name(r->gap_cause[0]), r->gap_len[0]);
     if (r->gap_len[1])
       cat(det, sizeof det, ", %s %" PRIu64, rv_stall_name(r->gap_cause[1]),
           r->gap_len[1]);
@@ -166,15 +172,16 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
         idfn ? " (" : "", idfn ? idfn : "", idfn ? ")" : "",
         r->answer == r->e ? "CTLB hit" : "CTLB miss");
     if (r->answer != r->e)
-      cat(det, sizeof det, ", answered in cycle %" PRIu64 " (%" PRIu64
-          " cycles in EX)", r->answer, r->answer - r->e + 1);
+      cat(det, sizeof det,
+          ", answered in cycle %" PRIu64 " (%" PRIu64 " cycles in EX)",
+          r->answer, r->answer - r->e + 1);
     if (r->fault) {
       cat(det, sizeof det, ", fault %s", xlat_fault_name(r->fault));
     } else {
       char t[96];
       symtab_fn_text(sym, r->addr, t, sizeof t);
-      cat(det, sizeof det, ", -> 0x%08" PRIx32 "%s%s", r->addr,
-          t[0] ? " " : "", t);
+      cat(det, sizeof det, ", -> 0x%08" PRIx32 "%s%s", r->addr, t[0] ? " " : "",
+          t);
     }
   }
   add(q, start, "L\t%" PRIu64 "\t1\t%s", id, det);

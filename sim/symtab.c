@@ -78,7 +78,7 @@ int symtab_load(symtab_t *t, const char *path, char *err, size_t errlen) {
       (uint64_t)shoff + (uint64_t)shnum * shentsize > len)
     goto out;
   const uint8_t *shs = f + shoff;
-#define SH(i) (shs + (size_t)(i) * shentsize)
+#define SH(i) (shs + (size_t)(i)*shentsize)
   /* section names, for ct_registry */
   const uint8_t *nsh = shstrndx < shnum ? SH(shstrndx) : NULL;
   uint32_t nsoff = nsh ? rd32(nsh + 16) : 0, nssize = nsh ? rd32(nsh + 20) : 0;
@@ -151,8 +151,8 @@ int symtab_load(symtab_t *t, const char *path, char *err, size_t errlen) {
       if (n[0] == '$' || (n[0] == '.' && n[1] == 'L')) continue;
       /* rank: functions before labels, global before weak/local */
       uint32_t rank = (type == STT_FUNC ? 0 : 2) + (bind == STB_GLOBAL ? 0 : 1);
-      t->syms[t->nsyms++] = (symtab_sym_t){rd32(sym + 4), rd32(sym + 8), rank,
-                                           n};
+      t->syms[t->nsyms++] =
+          (symtab_sym_t){rd32(sym + 4), rd32(sym + 8), rank, n};
     }
   }
   t->strs[sp] = 0;
