@@ -46,6 +46,10 @@ struct xlat {
   xlat_vl_busy_fn vl_busy;
   xlat_vl_trace_open_fn vl_trace_open;
   xlat_vl_trace_close_fn vl_trace_close;
+  xlat_vl_trace_hart_fn vl_trace_hart;
+  xlat_vl_trace_between_fn vl_trace_between;
+  xlat_wave_hart_fn hart_fn; /* xlat_trace_hart */
+  void *hart_ctx;
   int fst;      /* the loaded library traces FST (else VCD) */
   int trace_fd; /* xlat_trace_open's own VCD file (-1: none) */
   int tracing;
@@ -227,7 +231,8 @@ static int lib_fresh(const char *root, const char *lib) {
   static const char *const srcs[] = {
       "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v",
       "rtl/ctlb_wcache.v", "model/xlat_vl.cpp",   "model/xlat_impl.h",
-      "model/xlat.h",      "model/xlat_build.sh",
+      "model/xlat.h",      "model/xlat_build.sh", "model/wave_dump.v",
+      "model/wave_hart.v",
   };
   long long t = mtime_of(lib);
   if (t < 0) return 0;
@@ -360,10 +365,13 @@ static int rtl_open(xlat_t *x, int fst, char *err, size_t errlen) {
   x->vl_trace_open = (xlat_vl_trace_open_fn)dlsym(x->dl, "xlat_vl_trace_open");
   x->vl_trace_close =
       (xlat_vl_trace_close_fn)dlsym(x->dl, "xlat_vl_trace_close");
+  x->vl_trace_hart = (xlat_vl_trace_hart_fn)dlsym(x->dl, "xlat_vl_trace_hart");
+  x->vl_trace_between =
+      (xlat_vl_trace_between_fn)dlsym(x->dl, "xlat_vl_trace_between");
   xlat_vl_fst_fn vfst = (xlat_vl_fst_fn)dlsym(x->dl, "xlat_vl_fst");
   if (!abi || !vname || !vfst || !create || !x->vl_destroy || !x->vl_reset ||
       !x->vl_step || !x->vl_counters || !x->vl_busy || !x->vl_trace_open ||
-      !x->vl_trace_close) {
+      !x->vl_trace_close || !x->vl_trace_hart || !x->vl_trace_between) {
     seterr(err, errlen,
            "xlat: %s lacks the xlat_vl_* functions; delete it to rebuild", lib);
     return -1;
@@ -501,11 +509,23 @@ int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
     x->vl_destroy(x->vl);
     *x = t;
   }
+  x->vl_trace_hart(x->vl, x->hart_fn, x->hart_ctx);
   if (x->vl_trace_open(x->vl, fd, path, from, to, walks_only, margin, err,
                        errlen))
     return -1;
   x->tracing = 1;
   return 0;
+}
+
+int xlat_trace_hart(xlat_t *x, xlat_wave_hart_fn fn, void *ctx) {
+  if (x->c) return -1;
+  x->hart_fn = fn;
+  x->hart_ctx = ctx;
+  return 0;
+}
+
+void xlat_trace_between(xlat_t *x) {
+  if (x->vl && x->tracing) x->vl_trace_between(x->vl);
 }
 
 int xlat_trace_name_is_fst(const char *path) {

@@ -166,13 +166,18 @@ int xlat_busy(const xlat_t *x);
 
 /* Waveform tracing (RTL backend only; the C backend returns -1 with a message).
  * Writes VCD to path, or FST when path ends in ".fst", directly (no temporary
- * file). Cycles are numbered from create/reset; cycle c is dumped at times 2c
- * (before the edge) and 2c+1 (after). from/to: only cycles in [from, to) are
- * dumped (to = 0: no end). walks_only: dump only the request cycle of each
- * miss, the walk's cycles, and `margin` cycles after each walk.
- * FST comes from Verilator's own FST writer, which lives in a second build of
- * the configuration (xlat.c): the first FST (or, after an FST, VCD) waveform of
- * a handle must be opened before its first cycle (or right after
+ * file). Cycles are numbered from create/reset (xlat_trace_between() steps
+ * are not counted); the time unit is 1 ps and a cycle lasts
+ * XLAT_TRACE_PS_PER_CYCLE (1 ns): cycle c is dumped at c ns (before the edge:
+ * the cycle's inputs and outputs) and c ns + 500 ps (after the edge). Next to
+ * the accelerator's scope "ctlb" the file has a scope "dump"
+ * (model/wave_dump.v): in the first cycle dumped after cycles left out, gap_i
+ * is 1 and skipped_i says how many (0 in every other cycle). from/to: only
+ * cycles in [from, to) are dumped (to = 0: no end). walks_only: dump only the
+ * request cycle of each miss, the walk's cycles, and `margin` cycles after each
+ * walk. FST comes from Verilator's own FST writer, which lives in a second
+ * build of the configuration (xlat.c): the first FST (or, after an FST, VCD)
+ * waveform of a handle must be opened before its first cycle (or right after
  * xlat_reset); later it fails with a message. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,
                     int walks_only, unsigned margin, char *err, size_t errlen);
@@ -193,6 +198,45 @@ int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
 /* Ends the waveform: 0, or the errno value of the first failed write (the
  * rest of the dump is then dropped). Nothing open: 0. */
 int xlat_trace_close(xlat_t *x);
+
+#define XLAT_TRACE_PS_PER_CYCLE 1000 /* dump time units (ps) per cycle */
+
+/* The CPU side of a waveform (ctsim --wave; docs/waves.md): what a hart does in
+ * one cycle, dumped in a scope "hart0" (model/wave_hart.v) next to the
+ * accelerator's, on the same time axis. Text fields may be NULL (empty);
+ * longer than 32 characters they are cut. */
+typedef struct {
+  uint64_t cycle;    /* the CPU cycle */
+  uint8_t ex_valid;  /* an instruction (or an interrupt bubble) is in EX */
+  uint8_t ex_trap;   /* ... and traps */
+  uint32_t ex_pc;    /* its pc (an interrupt: the interrupted instruction's) */
+  uint32_t ex_insn;  /* its instruction word (0: none fetched) */
+  const char *ex_op; /* its mnemonic */
+  const char *ex_fn; /* the function ex_pc is in */
+  uint8_t wb_valid;  /* an instruction is in WB (retires after this cycle) */
+  uint32_t wb_pc, wb_insn;
+  uint8_t lookup;        /* a callid or xlat in EX */
+  uint32_t lookup_id;    /* the ID it translates */
+  const char *id_fn;     /* the function the call-ID registry names for it */
+  const char *target_fn; /* the function it was answered (from the answer) */
+  const char *stall;     /* no instruction entered EX: the stall cause */
+} xlat_wave_hart_t;
+
+/* Fills the hart's values of a dumped cycle: cycle (the dump's cycle, see
+ * xlat_trace_open), out the accelerator's outputs in it. */
+typedef void (*xlat_wave_hart_fn)(void *ctx, uint64_t cycle,
+                                  const xlat_out_t *out, xlat_wave_hart_t *hw);
+
+/* Gives the waveforms opened after it a scope "hart0", filled by fn(ctx, ...)
+ * in every dumped cycle, after the cycle's outputs are known and before they
+ * are dumped (fn NULL: none, the default). RTL backend only (C: -1). */
+int xlat_trace_hart(xlat_t *x, xlat_wave_hart_fn fn, void *ctx);
+
+/* The next xlat_step is an extra cycle between two cycles of the time axis
+ * (ctsim's --patch-at invalidate, docs/ctsim.md): it is not counted, and if
+ * dumped it lies between the end of cycle c - 1 and cycle c, c being the
+ * next counted cycle. No effect without a waveform or on the C backend. */
+void xlat_trace_between(xlat_t *x);
 
 const char *xlat_fault_name(unsigned fault);
 const char *xlat_policy_name(xlat_policy_t p);

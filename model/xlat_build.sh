@@ -4,7 +4,9 @@
 #   sh model/xlat_build.sh [--fst] ROOT NAME -GEntries=64 -GWays=4 ...
 #
 # writes ROOT/build/xlat-rtl/NAME/libxlat_vl.so (atomically: built under a temporary
-# name, then renamed), with VCD waveform tracing. --fst builds the variant with FST
+# name, then renamed), with VCD waveform tracing. The library also holds the two
+# simulation-only probe models of a waveform, model/wave_dump.v and model/wave_hart.v
+# (verilated on their own, traced into the same file as ctlb_top; docs/waves.md). --fst builds the variant with FST
 # tracing instead, ROOT/build/xlat-rtl/NAME/fst/libxlat_vl.so: a verilated model
 # holds one trace format (Verilator 5.006's generated trace() takes either a
 # VerilatedVcdC or a VerilatedFstC), so model/xlat.c loads this second library
@@ -46,8 +48,10 @@ if [ $fst = 1 ]; then
   trace_libs=-lz
 fi
 obj=$out/obj
+probes="wave_dump wave_hart"
 mkdir -p "$out" "$rt"
 rm -rf "$obj"
+for m in $probes; do rm -rf "$out/obj_$m"; done
 
 # C++ optimisation, explicit rather than verilated.mk's defaults (-Os for the model
 # and the runtime, none for the "slow" files): the model and the shim at -O2 with
@@ -67,6 +71,14 @@ $VERILATOR --cc $trace_opt --x-assign fast --x-initial fast -Wno-fatal \
   "$root"/rtl/ctlb_top.v "$root"/rtl/ctlb_tlb.v "$root"/rtl/ctlb_walker.v "$root"/rtl/ctlb_wcache.v
 make -s -C "$obj" -f Vctlb_top.mk OPT_FAST="$opt_model" OPT_SLOW="$opt_model" \
   OPT_GLOBAL="$opt_rt" Vctlb_top__ALL.a
+# the probe models: ports only, driven by the shim in the cycles it dumps
+for m in $probes; do
+  $VERILATOR --cc $trace_opt -Wno-fatal \
+    -CFLAGS -fPIC -CFLAGS -fvisibility=hidden -CFLAGS -fvisibility-inlines-hidden \
+    -Mdir "$out/obj_$m" --top-module $m "$root/model/$m.v"
+  make -s -C "$out/obj_$m" -f V$m.mk OPT_FAST="$opt_model" OPT_SLOW="$opt_model" \
+    OPT_GLOBAL="$opt_rt" V${m}__ALL.a
+done
 
 # shared Verilator runtime, rebuilt when the Verilator version or $opt_rt change
 stamp="$($VERILATOR --version) $opt_rt"
@@ -88,12 +100,15 @@ MAP
 # shellcheck disable=SC2086  # $opt_model and $trace_defs are several words
 $CXX $opt_model -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++17 \
   $trace_defs -DVM_COVERAGE=0 -DVM_SC=0 -DXLAT_VL_NAME="\"$name\"" \
-  -I"$obj" -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
+  -I"$obj" -I"$out/obj_wave_dump" -I"$out/obj_wave_hart" \
+  -I"$VR/include" -I"$VR/include/vltstd" -I"$root/model" \
   -c "$root/model/xlat_vl.cpp" -o "$out/xlat_vl.o"
 # (the whole model archive: its members hold LTO bytecode, which an archive index
 # written without the LTO plugin would not list)
 $CXX -shared -O2 -flto=auto -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
-  -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" -Wl,--no-whole-archive "$rt/runtime.a" \
+  -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" \
+  "$out/obj_wave_dump/Vwave_dump__ALL.a" "$out/obj_wave_hart/Vwave_hart__ALL.a" \
+  -Wl,--no-whole-archive "$rt/runtime.a" \
   -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic $trace_libs
 mv "$out/libxlat_vl.so.tmp" "$out/libxlat_vl.so"
 echo "xlat_build: $out/libxlat_vl.so"

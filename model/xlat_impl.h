@@ -26,7 +26,7 @@ int xlat_c_busy(const xlat_c_t *m);
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.
  */
-#define XLAT_VL_ABI 2
+#define XLAT_VL_ABI 3
 typedef struct xlat_vl xlat_vl_t;
 typedef int (*xlat_vl_abi_fn)(void);
 typedef const char *(*xlat_vl_name_fn)(void);
@@ -45,6 +45,11 @@ typedef int (*xlat_vl_trace_open_fn)(xlat_vl_t *v, int fd, const char *path,
                                      unsigned margin, char *err, size_t errlen);
 /* 0, or the errno value of the first failed write (VCD) */
 typedef int (*xlat_vl_trace_close_fn)(xlat_vl_t *v);
+/* the hart scope of the next trace_open (xlat_trace_hart) */
+typedef void (*xlat_vl_trace_hart_fn)(xlat_vl_t *v, xlat_wave_hart_fn fn,
+                                      void *ctx);
+/* the next step is not counted (xlat_trace_between) */
+typedef void (*xlat_vl_trace_between_fn)(xlat_vl_t *v);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,16 @@
 //
 // One xlat_vl_step() is one clock cycle: inputs are applied with the clock low
 // and the model evaluated (outputs of the cycle, combinational paths included),
-// then the clock rises. Trace time 2*c is cycle c before the edge, 2*c+1 after.
+// then the clock rises. The trace's time unit is 1 ps and a cycle 1 ns: cycle c
+// is dumped at c ns before the edge and c ns + 500 ps after it (a step marked
+// by xlat_vl_trace_between lies between cycle c - 1 and c and is not counted).
+//
+// Two more verilated models, of simulation-only modules without logic, share
+// the context and the trace file, so their scopes are on the same time axis:
+// model/wave_dump.v as "dump" (the gap marks of a windowed dump) and, when a
+// hart callback is set (xlat_vl_trace_hart), model/wave_hart.v as "hart0" (the
+// CPU side, filled by the callback in every dumped cycle). Verilator 5 traces
+// several models of one context into one file (VerilatedTrace::addModel).
 //
 // The library holds one waveform format: VCD (built with --trace), or FST when
 // model/xlat_build.sh --fst builds it with --trace-fst (VM_TRACE_FST=1): the
@@ -29,9 +38,12 @@
 #include "Vctlb_top.h"
 #include "Vctlb_top__Syms.h"
 #include "Vctlb_top___024root.h"
+#include "Vwave_dump.h"
+#include "Vwave_hart.h"
 #include "verilated.h"
 #include "xlat_impl.h"
 #if VM_TRACE_FST
+#include "gtkwave/fstapi.h"  // the FST reader (compiled into verilated_fst_c.o)
 #include "verilated_fst_c.h"
 typedef VerilatedFstC wave_t;
 #else
@@ -74,9 +86,16 @@ class FdVcdFile final : public VerilatedVcdFile {
 struct xlat_vl {
   std::unique_ptr<VerilatedContext> ctx;
   std::unique_ptr<Vctlb_top> top;
-  uint64_t cycle = 0;  // cycles stepped since create
+  uint64_t cycle = 0;  // cycles stepped (between-steps not counted)
   // tracing
   std::unique_ptr<wave_t> vcd;
+  std::unique_ptr<Vwave_dump> mark;  // scope "dump"
+  std::unique_ptr<Vwave_hart> hart;  // scope "hart0" (hart_fn set)
+  xlat_wave_hart_fn hart_fn = nullptr;
+  void *hart_ctx = nullptr;
+  bool between = false;   // the next step lies between two cycles
+  uint64_t unmarked = 0;  // the first cycle not dumped or marked as skipped
+  uint64_t last_t = 0;    // the time of the last dump (0: none)
 #if VM_TRACE_FST
   std::string fst_path;
 #else
@@ -147,6 +166,8 @@ static void fst_fixed_date(FILE *f) {
   if (fseek(f, 202, SEEK_SET) == 0) fwrite(d, sizeof d, 1, f);
 }
 
+static int fst_cause(FILE *f);
+
 // The FST writer does not report failed writes. A complete file is a chain of
 // blocks, each a type byte and a big-endian 64-bit length that counts itself,
 // from the header block (type 0) at offset 0 to the end of the file, with the
@@ -170,14 +191,34 @@ static int fst_check(FILE *f) {
     off += 1 + static_cast<off_t>(len);
   }
   if (off == size && size > 0 && geom && hier) return 0;
-  // cut short: say why if the reason is visible
+  return fst_cause(f);
+}
+
+// The likely reason an FST file is not complete (the FST writer says
+// nothing): a file size limit it reached (this file, or the writer's side
+// file of the hierarchy, which can be the larger), a full disk, else EIO.
+static int fst_cause(FILE *f) {
   struct rlimit rl;
-  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-      static_cast<rlim_t>(size) >= rl.rlim_cur)
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
     return EFBIG;
   struct statvfs vfs;
   if (fstatvfs(fileno(f), &vfs) == 0 && vfs.f_bavail == 0) return ENOSPC;
   return EIO;
+}
+
+// The hierarchy block can be complete as a block and still hold the FST
+// writer's side file (".hier") cut short by a failed write: read the file
+// back with the FST reader, every variable the header counts must be in the
+// hierarchy.
+static bool fst_hier_ok(const std::string &path) {
+  void *r = fstReaderOpen(path.c_str());
+  if (!r) return false;
+  uint64_t vars = 0;
+  for (fstHier *h; (h = fstReaderIterateHier(r)) != nullptr;)
+    if (h->htyp == FST_HT_VAR) vars++;
+  const bool ok = vars > 0 && vars == fstReaderGetVarCount(r);
+  fstReaderClose(r);
+  return ok;
 }
 
 // After the FST writer closed the file: 0 or an errno value.
@@ -185,6 +226,7 @@ static int fst_finish(const std::string &path) {
   FILE *f = fopen(path.c_str(), "r+b");
   if (!f) return errno ? errno : EIO;
   int e = fst_check(f);
+  if (!e && !fst_hier_ok(path)) e = fst_cause(f);
   if (!e) fst_fixed_date(f);
   if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
   return e;
@@ -197,6 +239,8 @@ XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
     v->vcd->close();
     v->vcd.reset();
   }
+  v->mark.reset();
+  v->hart.reset();
 #if VM_TRACE_FST
   if (!v->fst_path.empty()) err = fst_finish(v->fst_path);
   v->fst_path.clear();
@@ -244,6 +288,88 @@ static bool dump_this_cycle(xlat_vl *v, uint64_t c) {
   return c < v->walk_until;
 }
 
+// Dump times of a step of cycle c: *pre (before the edge) and *post (after).
+// A step between cycles c - 1 and c goes after the last dump, before c ns;
+// false if there is no room left (hundreds of such steps in a row).
+static bool dump_times(xlat_vl *v, uint64_t c, bool between, uint64_t *pre,
+                       uint64_t *post) {
+  const uint64_t ns = XLAT_TRACE_PS_PER_CYCLE;
+  if (!between) {
+    *pre = ns * c, *post = ns * c + ns / 2;
+    return true;
+  }
+  if (c == 0) return false;
+  uint64_t t = ns * c - 2 * ns / 5;  // c - 0.4 ns, the edge at c - 0.2 ns
+  if (v->last_t >= t) t = v->last_t + 1;
+  *pre = t, *post = t + ns / 5 < ns * c ? t + ns / 5 : t + 1;
+  return *post < ns * c;
+}
+
+// The gap marks of a dumped step (scope "dump"): the cycles left out since
+// the last dumped one.
+static void mark_gap(xlat_vl *v, uint64_t c, bool between) {
+  uint64_t skipped = c > v->unmarked ? c - v->unmarked : 0;
+  if (between) {
+    if (c > v->unmarked) v->unmarked = c;
+  } else {
+    v->unmarked = c + 1;
+  }
+  Vwave_dump *m = v->mark.get();
+  if (m->skipped_i == skipped) return;
+  m->gap_i = skipped != 0;
+  m->skipped_i = skipped;
+  m->eval();
+}
+
+// ASCII text, right-justified as in a Verilog string reg of `chars` bytes
+static uint64_t text64(const char *s) {
+  uint64_t w = 0;
+  size_t n = s ? strnlen(s, 8) : 0;
+  for (size_t i = 0; i < n; i++) w = w << 8 | static_cast<unsigned char>(s[i]);
+  return w;
+}
+template <std::size_t W>
+static void text_wide(VlWide<W> &w, const char *s) {
+  for (std::size_t i = 0; i < W; i++) w[i] = 0;
+  size_t n = s ? strnlen(s, 4 * W) : 0;
+  for (size_t j = 0; j < n; j++)  // byte j from the end -> bits 8j+7:8j
+    w[j / 4] |= static_cast<uint32_t>(static_cast<unsigned char>(s[n - 1 - j]))
+                << (8 * (j % 4));
+}
+
+// The CPU side of a dumped cycle (scope "hart0"), from the hart callback.
+static void fill_hart(xlat_vl *v, uint64_t c, const xlat_out_t *out) {
+  xlat_wave_hart_t hw;
+  memset(&hw, 0, sizeof hw);
+  hw.cycle = c;
+  v->hart_fn(v->hart_ctx, c, out, &hw);
+  Vwave_hart *p = v->hart.get();
+  p->cycle_i = hw.cycle;
+  p->ex_valid_i = hw.ex_valid;
+  p->ex_trap_i = hw.ex_trap;
+  p->ex_pc_i = hw.ex_pc;
+  p->ex_insn_i = hw.ex_insn;
+  p->ex_op_i = text64(hw.ex_op);
+  text_wide(p->ex_fn_i, hw.ex_fn);
+  p->wb_valid_i = hw.wb_valid;
+  p->wb_pc_i = hw.wb_pc;
+  p->wb_insn_i = hw.wb_insn;
+  p->lookup_i = hw.lookup;
+  p->lookup_id_i = hw.lookup_id;
+  text_wide(p->id_fn_i, hw.id_fn);
+  text_wide(p->target_fn_i, hw.target_fn);
+  p->stall_i = text64(hw.stall);
+  p->eval();
+}
+
+XLAT_EXPORT void xlat_vl_trace_hart(xlat_vl_t *v, xlat_wave_hart_fn fn,
+                                    void *ctx) {
+  v->hart_fn = fn;
+  v->hart_ctx = ctx;
+}
+
+XLAT_EXPORT void xlat_vl_trace_between(xlat_vl_t *v) { v->between = true; }
+
 XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
                               xlat_out_t *out) {
   Vctlb_top *t = v->top.get();
@@ -268,12 +394,41 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
   out->mem_req_valid = t->mem_req_valid_o;
   out->mem_req_addr = t->mem_req_valid_o ? t->mem_req_addr_o : 0;
   out->busy = t->busy_o;
-  bool dump = v->vcd && dump_this_cycle(v, v->cycle);
-  if (dump) v->vcd->dump(2 * v->cycle);
+  const bool between = v->between;
+  v->between = false;
+  const uint64_t c = v->cycle;
+  uint64_t t0 = 0, t1 = 0;
+  bool dump =
+      v->vcd && dump_this_cycle(v, c) && dump_times(v, c, between, &t0, &t1);
+  if (dump) {
+    mark_gap(v, c, between);
+    // a step between two cycles shows the hart as in the cycle before
+    if (v->hart) fill_hart(v, between ? c - 1 : c, out);
+    v->vcd->dump(t0);
+  }
   t->clk_i = 1;
   t->eval();
-  if (dump) v->vcd->dump(2 * v->cycle + 1);
-  v->cycle++;
+  if (dump) {
+    v->vcd->dump(t1);
+    v->last_t = t1;
+  }
+  if (!between) v->cycle++;
+}
+
+// The accelerator, the gap marks and (with a hart callback) the CPU side into
+// the trace just created, with a time unit of 1 ps.
+static void trace_models(xlat_vl *v) {
+  v->mark.reset(new Vwave_dump(v->ctx.get(), "dump"));
+  v->mark->eval();
+  if (v->hart_fn) {
+    v->hart.reset(new Vwave_hart(v->ctx.get(), "hart0"));
+    v->hart->eval();
+  }
+  v->vcd->set_time_unit("1ps");
+  v->vcd->set_time_resolution("1ps");
+  v->top->trace(v->vcd.get(), 99);
+  v->mark->trace(v->vcd.get(), 99);
+  if (v->hart) v->hart->trace(v->vcd.get(), 99);
 }
 
 XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
@@ -291,7 +446,7 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
   }
   fclose(f);
   v->vcd.reset(new VerilatedFstC);
-  v->top->trace(v->vcd.get(), 99);
+  trace_models(v);
   v->vcd->open(path);
   v->fst_path = path;
 #else
@@ -302,7 +457,7 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
   }
   v->file.reset(new FdVcdFile(fd));
   v->vcd.reset(new VerilatedVcdC(v->file.get()));
-  v->top->trace(v->vcd.get(), 99);
+  trace_models(v);
   v->vcd->open("(descriptor)");
 #endif
   v->from = from;
@@ -310,5 +465,8 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
   v->walks_only = walks_only;
   v->margin = margin;
   v->walk_until = 0;
+  v->unmarked = 0;
+  v->last_t = 0;
+  v->between = false;
   return 0;
 }

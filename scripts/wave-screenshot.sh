@@ -2,15 +2,17 @@
 # wave-screenshot.sh: a screenshot of one table walk in GTKWave, taken under
 # Xvfb (docs/waves.md).
 #
-#   bash scripts/wave-screenshot.sh [DUMP.vcd [OUT.png [N]]]
+#   bash scripts/wave-screenshot.sh [DUMP [OUT.png [N]]]
 #
-# DUMP defaults to build/wave/walks.vcd (written by `make wave`, or by
-# `WAVE_NO_GUI=1 bash scripts/wave.sh`, run first if the file is missing);
-# OUT defaults to docs/img/walk.png. N picks the walk (default 4: in the demo,
-# the walk after the timer interrupt's hot patch of checksum). The script finds the walk in the dump (from the cycle its
-# request arrives to the cycle it answers), opens the dump with rtl/ctlb.gtkw
-# in GTKWave on a virtual X display, zooms to the walk with a Tcl script, puts
-# the marker on the answer, and grabs the screen with ImageMagick's import.
+# DUMP (.vcd or .fst) defaults to build/wave/walks.vcd (written by `make
+# wave`, or by `WAVE_NO_GUI=1 bash scripts/wave.sh`, run first if the file is
+# missing); OUT defaults to docs/img/walk.png. N picks the walk (default 4: in
+# the demo, the walk after the timer interrupt's hot patch of checksum). The
+# script writes the save file of that walk with scripts/wavesave.py --walk N
+# (the view `make wave` opens: rtl/ctlb.gtkw's signals, the window from 2
+# cycles before the request to 5 after the answer, the marker on the answer),
+# opens the dump with it in GTKWave on a virtual X display of the save file's
+# size (1600x1000) and grabs the screen with ImageMagick's import.
 set -euo pipefail
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -32,51 +34,16 @@ if [ ! -e "$DUMP" ] && [ "$DUMP" = build/wave/walks.vcd ]; then
   WAVE_NO_GUI=1 bash scripts/wave.sh >/dev/null
 fi
 [ -r "$DUMP" ] || die "$DUMP: cannot read the dump"
-case "$DUMP" in *.vcd) ;; *) die "$DUMP: give a .vcd dump (the walk is located by reading it)" ;; esac
 
-# The walk's window in dump time units (half cycles): from its request to its answer.
-read -r T0 T1 < <("$PY" - "$DUMP" "$N" <<'PYEOF'
-import sys
-path, want = sys.argv[1], int(sys.argv[2])
-codes, names = {}, ("busy_o", "rsp_valid_o", "rsp_hit_o")
-t, val, walks, start = 0, {}, 0, None
-with open(path) as f:
-    for line in f:
-        s = line.split()
-        if not s:
-            continue
-        if s[0] == "$var" and s[4] in names and s[3] not in codes:
-            codes[s[3]] = s[4]
-        elif s[0].startswith("#"):
-            t = int(s[0][1:])
-        elif len(s) == 1 and s[0][0] in "01" and s[0][1:] in codes:
-            name, v = codes[s[0][1:]], s[0][0]
-            if name == "busy_o" and v == "1" and val.get("busy_o") != "1" and start is None:
-                start = t - 1  # busy rises after the edge of the request cycle
-            val[name] = v
-            # the walk's answer: rsp_valid without hit, while the walker is busy
-            if (start is not None and val.get("rsp_valid_o") == "1"
-                    and val.get("rsp_hit_o") == "0"):
-                walks += 1
-                if walks == want:
-                    print(start, t)
-                    sys.exit(0)
-                start = None
-sys.exit(f"wave-screenshot.sh: error: {path}: fewer than {want} walks in the dump")
-PYEOF
-) || exit 2
-
-A=$(( T0 > 4 ? T0 - 4 : 0 ))
-B=$(( T1 + 6 ))
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-cat > "$TMP/zoom.tcl" <<TCL
-gtkwave::setZoomRangeTimes $A $B
-gtkwave::setMarker $T1
-TCL
+if ! "$PY" scripts/wavesave.py "$DUMP" --walk "$N" -o "$TMP/walk.gtkw" > "$TMP/save.log" 2>&1; then
+  die "$(sed 's/^wavesave.py: error: //' "$TMP/save.log" | head -1)"
+fi
+read -r W H < <(sed -n 's/^\[size\] \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$TMP/walk.gtkw")
 mkdir -p "$(dirname "$OUT")"
-xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
-  gtkwave -S "$1/zoom.tcl" "$2" rtl/ctlb.gtkw >"$1/gtkwave.log" 2>&1 &
+xvfb-run -a -s "-screen 0 ${W}x${H}x24" bash -c '
+  gtkwave "$2" "$1/walk.gtkw" >"$1/gtkwave.log" 2>&1 &
   pid=$!
   sleep 4
   import -window root "$1/shot.png"
@@ -85,4 +52,4 @@ xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
 ' _ "$TMP" "$DUMP"
 [ -s "$TMP/shot.png" ] || die "no screenshot taken (see gtkwave's log: $(tail -3 "$TMP/gtkwave.log" 2>/dev/null))"
 mv "$TMP/shot.png" "$OUT"
-echo "wave-screenshot.sh: walk $N of $DUMP (times $T0..$T1) -> $OUT"
+echo "wave-screenshot.sh: $(sed 's/^wavesave.py: [^:]*: //' "$TMP/save.log") -> $OUT"

@@ -18,6 +18,8 @@
 
 #include "ctrace_write.h"
 #include "elf.h"
+#include "obs.h"
+#include "pipeview.h"
 #include "roi.h"
 #include "stats.h"
 #include "xlat_opts.h"
@@ -75,17 +77,29 @@ static const char usage2[] =
     "  --no-trace-map      write no map\n"
     "  --wave FILE         dump a waveform of the verilated accelerator (VCD, "
     "or\n"
-    "                      FST if FILE ends in .fst); selects --xlat rtl "
-    "(with\n"
-    "                      --xlat c: an error) and implies --lockstep, so "
-    "that\n"
-    "                      its time axis is the CPU cycle\n"
+    "                      FST if FILE ends in .fst) with the CPU's side "
+    "(scope\n"
+    "                      hart0) and marks of the cycles left out (scope "
+    "dump),\n"
+    "                      one cycle per ns (docs/waves.md); selects --xlat "
+    "rtl\n"
+    "                      (with --xlat c: an error) and implies --lockstep, "
+    "so\n"
+    "                      that its time axis is the CPU cycle\n"
     "  --wave-from C       dump only from cycle C on (default 0)\n"
     "  --wave-to C         dump only before cycle C (default: to the end)\n"
     "  --wave-walks-only   dump only the cycles of table walks (a miss's "
     "request\n"
     "                      cycle, the walk and --wave-margin cycles after it)\n"
     "  --wave-margin N     cycles kept after each walk, 0..1000 (default 4)\n"
+    "  --pipeview FILE     write the pipeline stages of every instruction (IF "
+    "ID\n"
+    "                      EX MEM WB cycles, stalls, lookups) as a Kanata "
+    "log,\n"
+    "                      which the Konata viewer opens\n"
+    "  --pipeview-from C   only instructions that enter IF at cycle C or "
+    "later\n"
+    "  --pipeview-to C     only instructions that enter IF before cycle C\n"
     "\n"
     "output:\n"
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
@@ -313,6 +327,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_WAVE_TO,
     O_WAVE_WALKS,
     O_WAVE_MARGIN,
+    O_PV,
+    O_PV_FROM,
+    O_PV_TO,
     O_SIG,
     O_NOFIN,
     O_LOG_DISASM,
@@ -338,6 +355,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"wave-to", required_argument, 0, O_WAVE_TO},
       {"wave-walks-only", no_argument, 0, O_WAVE_WALKS},
       {"wave-margin", required_argument, 0, O_WAVE_MARGIN},
+      {"pipeview", required_argument, 0, O_PV},
+      {"pipeview-from", required_argument, 0, O_PV_FROM},
+      {"pipeview-to", required_argument, 0, O_PV_TO},
       {"signature", required_argument, 0, O_SIG},
       {"no-finisher", no_argument, 0, O_NOFIN},
       {"log-disasm", no_argument, 0, O_LOG_DISASM},
@@ -440,6 +460,16 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       case O_WAVE_MARGIN:
         o->wave_margin = (unsigned)opt_num("--wave-margin", optarg, 0, 1000);
         break;
+      case O_PV:
+        if (!*optarg) die("--pipeview: empty file name");
+        o->pv.path = optarg;
+        break;
+      case O_PV_FROM:
+        o->pv_from = opt_num("--pipeview-from", optarg, 0, UINT64_MAX - 1);
+        break;
+      case O_PV_TO:
+        o->pv_to = opt_num("--pipeview-to", optarg, 1, UINT64_MAX - 1);
+        break;
       case O_SIG:
         if (!*optarg) die("--signature: empty file name");
         o->sig.path = optarg;
@@ -501,6 +531,11 @@ void ctsim_check_config(const ctsim_opts_t *o) {
   if (o->wave_to && o->wave_to <= o->wave_from)
     die("--wave-to: %" PRIu64 " is not after --wave-from %" PRIu64, o->wave_to,
         o->wave_from);
+  if (!o->pv.path && (o->pv_from || o->pv_to))
+    die("--pipeview-from/--pipeview-to need --pipeview FILE");
+  if (o->pv_to && o->pv_to <= o->pv_from)
+    die("--pipeview-to: %" PRIu64 " is not after --pipeview-from %" PRIu64,
+        o->pv_to, o->pv_from);
 }
 
 /* --signature: the symbols must be there and delimit a range of RAM. */
@@ -647,6 +682,22 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
     }
   }
 
+  /* the views of the pipeline: the program's names, the observer */
+  if (o->pv.path || o->wave_path) {
+    if (symtab_load(&o->sym, path, err, sizeof err)) die("%s", err);
+    o->obs = calloc(1, sizeof *o->obs);
+    if (!o->obs) die("out of memory");
+    o->obs->sym = &o->sym;
+    o->obs->wave = o->wave_path != NULL;
+    h->obs = o->obs;
+  }
+  if (o->pv.path) {
+    out_open(&o->pv, "--pipeview");
+    o->pipeview = pipeview_open(o->pv.f, o->pv_from, o->pv_to, cfg->imem_lat);
+    if (!o->pipeview) die("out of memory");
+    o->obs->pv = o->pipeview;
+  }
+
   if (o->wave_path) {
     h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
     /* FST (decided on the user's name) needs a seekable file it opens by
@@ -703,6 +754,7 @@ static void report_unapplied(hart_t *h) {
 int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   char err[OUTFILE_PATH_MAX + 128];
   fflush(stdout);
+  if (o->wave_path) cpu_wave_finish(h); /* the dump to the run's last cycle */
   run_end_t end = stats_run_end(h);
   int status = end.status;
   stats_print_stop(stderr, h);
@@ -751,6 +803,11 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
       }
     }
   }
+  if (o->pipeview) {
+    pipeview_close(o->pipeview);
+    o->pipeview = NULL;
+    if (out_commit(&o->pv, "--pipeview")) status = EXIT_USAGE;
+  }
   if (o->wave_path) {
     int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
     h->wave_open = 0;
@@ -765,6 +822,10 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   cpu_free(h);
   h->names = NULL;
   elf_names_free(&o->names);
+  h->obs = NULL;
+  free(o->obs);
+  o->obs = NULL;
+  symtab_free(&o->sym);
   /* the program's console output (and anything else on stdout) */
   if (outfile_check_stdout(err, sizeof err)) {
     fprintf(stderr, "ctsim: error: %s\n", err);

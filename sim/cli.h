@@ -12,6 +12,7 @@
 
 #include "cpu.h"
 #include "outfile.h"
+#include "symtab.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,14 @@ typedef struct {
   ctsim_outfile_t sig;         /* --signature */
   uint32_t sig_begin, sig_end; /* its range */
   outfile_t wave_out; /* --wave's file */
+  /* --pipeview: the stage timing of every instruction (Kanata, docs/waves.md)
+   */
+  ctsim_outfile_t pv;
+  uint64_t pv_from, pv_to; /* instructions entering IF in [from, to) */
+  struct pipeview *pipeview;
+  struct cpu_obs
+      *obs;     /* the observer behind --pipeview and --wave's CPU scope */
+  symtab_t sym; /* the program's names, for both */
 } ctsim_opts_t;
 
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */

@@ -25,6 +25,7 @@
 #include "ctrace_write.h"
 #include "disasm.h"
 #include "htif.h"
+#include "obs.h"
 #include "roi.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -410,6 +411,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xFC4:
     case 0xFC6: { /* ctlbhit ctlbmiss ctlbwalk ctlbinv ctlbfault ctlblookup */
       xlat_counters_t k = {0};
+      cpu_wave_settle(h);
       if (h->xl) xlat_get_counters(h->xl, &k);
       uint64_t c[7] = {k.hits,   k.misses, k.walk_cycles, k.invalidations,
                        k.faults, 0,        k.lookups};
@@ -682,6 +684,8 @@ int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
     snprintf(err, errlen, "%s", h->fatal_msg);
     return -1;
   }
+  /* the CPU side of the dump, scope "hart0" (sim/obs.c) */
+  if (h->obs && h->obs->wave) xlat_trace_hart(h->xl, obs_wave_fill, h);
   if (xlat_trace_open_to(h->xl, fst, fd, path, from, to, walks_only, margin,
                          err, errlen))
     return -1;
@@ -699,10 +703,42 @@ static void xl_idle_to(hart_t *h, uint64_t c) {
   memset(&in, 0, sizeof in);
   in.root = h->ctroot;
   in.mem_req_ready = 1;
-  while (h->xl_now < c) {
-    xlat_step(h->xl, &in, &out);
-    h->xl_now++;
+  cpu_obs_t *const o = h->obs;
+  for (;;) {
+    /* a --patch-at invalidate deferred to cycle `at` (apply_patch) */
+    const int pend = o && o->pend_next < o->npend;
+    const uint64_t at = pend ? o->pend[o->pend_next].at : UINT64_MAX;
+    const uint64_t to = at < c ? at : c;
+    while (h->xl_now < to) {
+      xlat_step(h->xl, &in, &out);
+      h->xl_now++;
+    }
+    if (!pend || at > h->xl_now) break;
+    xlat_in_t inv;
+    memset(&inv, 0, sizeof inv);
+    inv.inv_valid = 1;
+    inv.inv_id = o->pend[o->pend_next].id;
+    inv.root = o->pend[o->pend_next].root;
+    inv.mem_req_ready = 1;
+    xlat_trace_between(h->xl); /* outside CPU time: xl_now unchanged */
+    xlat_step(h->xl, &inv, &out);
+    if (++o->pend_next == o->npend) o->pend_next = o->npend = 0;
   }
+}
+
+void cpu_wave_step_to(hart_t *h, uint64_t c) {
+  if (h->xl) xl_idle_to(h, c);
+}
+
+void cpu_wave_finish(hart_t *h) {
+  if (h->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
+}
+
+void cpu_wave_settle(hart_t *h) {
+  cpu_obs_t *const o = h->obs;
+  if (!o || o->pend_next >= o->npend || !h->xl) return;
+  obs_ex(h, h->now, 0, 0); /* the cycles up to now are final */
+  xl_idle_to(h, h->now);
 }
 
 /* One event of --record-trace; start: its first cycle, next: the cycle after
@@ -736,6 +772,7 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
                           unsigned *fault, int callid) {
   *addr = 0, *fault = 0;
   if (xl_get(h)) return E;
+  if (h->obs) obs_ex(h, E, 1, id);
   xl_idle_to(h, E);
   xlat_in_t in;
   xlat_out_t out;
@@ -797,6 +834,7 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
           s->last = out.rsp_addr;
         }
       }
+      if (h->obs) obs_answer(h, c, out.rsp_addr, out.rsp_fault);
       h->xl_now = c + 1;
       trace_event(h, CTR_CALL, id, 0, E, c + 1);
       return c;
@@ -815,6 +853,7 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
 /* ctlb.inv in cycle E: one cycle on the invalidate port. */
 static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   if (xl_get(h)) return;
+  if (h->obs) obs_ex(h, E, 0, 0);
   xl_idle_to(h, E);
   xlat_in_t in;
   xlat_out_t out;
@@ -907,15 +946,27 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   uint32_t v = p->addr | 3u, o = ea - RAM_BASE;
   memcpy(h->mem.ram + o, &v, 4);
   if (h->dc[o >> 2].op) h->dc[o >> 2].op = OP_NONE;
-  xl_idle_to(h, E);
-  xlat_in_t in;
-  xlat_out_t out;
-  memset(&in, 0, sizeof in);
-  in.inv_valid = 1;
-  in.inv_id = p->id;
-  in.root = h->ctroot;
-  in.mem_req_ready = 1;
-  xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
+  cpu_obs_t *const ob = h->obs;
+  if (ob && ob->wave && h->cfg.lockstep && ob->npend < OBS_MAX_PEND) {
+    /* a waveform's CPU scope: the invalidate waits until the accelerator is
+     * clocked up to E (xl_idle_to), when the stall causes of the cycles
+     * before E are known; idle cycles change no state, so it is the same */
+    ob->pend[ob->npend].at = E;
+    ob->pend[ob->npend].id = p->id;
+    ob->pend[ob->npend].root = h->ctroot;
+    ob->npend++;
+  } else {
+    xl_idle_to(h, E);
+    xlat_in_t in;
+    xlat_out_t out;
+    memset(&in, 0, sizeof in);
+    in.inv_valid = 1;
+    in.inv_id = p->id;
+    in.root = h->ctroot;
+    in.mem_req_ready = 1;
+    if (h->wave_open) xlat_trace_between(h->xl);
+    xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
+  }
   h->st.patches++;
   id_stat_t *s = idstat_get(&h->ids, p->id);
   if (s) s->other++, s->inv_at = E;
@@ -964,7 +1015,8 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
 }
 
 /* The run loop (cpu_loop.h) compiled twice: run_fast without and run_logged
- * with the commit log, each with the log's tests folded away. */
+ * with the commit log and the observer's hooks (sim/obs.h), each with the
+ * tests of the other folded away. */
 #define RUN_FN run_fast
 #define RUN_LOGGING 0
 #include "cpu_loop.h"
@@ -978,7 +1030,7 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
 
 void cpu_run(hart_t *h) {
   while (!h->stop) {
-    if (h->log)
+    if (h->log || h->obs)
       run_logged(h);
     else
       run_fast(h);
@@ -989,7 +1041,7 @@ int cpu_run_until(hart_t *h, uint64_t until) {
   if (!h->stop) {
     h->pause_at = until ? until : 1;
     cpu_update_event(h);
-    if (h->log)
+    if (h->log || h->obs)
       run_logged(h);
     else
       run_fast(h);

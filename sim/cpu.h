@@ -314,6 +314,8 @@ typedef struct hart {
   unsigned ntpatches, entry_watch, callid_watch;
   struct ctw *trace;   /* --record-trace writer or NULL */
   int wave_open;       /* a waveform of h->xl is open (--wave) */
+  struct cpu_obs *obs; /* per-instruction observer (sim/obs.h) or NULL */
+  uint32_t obs_pc;     /* (observed run loop) pc of the instruction at now */
   uint64_t trace_next; /* cycle after the last recorded event completed */
   int trace_failed;
   const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
@@ -360,6 +362,20 @@ void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
 int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
                   uint64_t to, int walks_only, unsigned margin, char *err,
                   size_t errlen);
+
+/* With a waveform and an observer (h->obs->wave): clocks the accelerator with
+ * idle inputs up to cycle c (not included), applying the --patch-at
+ * invalidates deferred to the cycles on the way (sim/obs.h). */
+void cpu_wave_step_to(hart_t *h, uint64_t c);
+
+/* At the end of a run with a waveform: clocks the accelerator up to the
+ * run's last cycle, so that the dump holds the whole run. */
+void cpu_wave_finish(hart_t *h);
+
+/* Before the accelerator's counters are read in the instruction at h->now:
+ * applies the --patch-at invalidates a waveform deferred to it (nothing to do
+ * without them). */
+void cpu_wave_settle(hart_t *h);
 
 /* Runs until the program stops (h->stop != STOP_NONE). */
 void cpu_run(hart_t *h);

@@ -3,8 +3,10 @@
  * pipeline timing recurrence described at the top of cpu.c). Not a normal
  * header: cpu.c includes it twice, with RUN_FN naming the function and
  * RUN_LOGGING 0 or 1, to compile one copy without and one with the commit
- * log. (A function with a computed goto cannot be inlined, so the usual
- * always-inline helper with a constant argument does not work here.)
+ * log and the observer's hooks (sim/obs.h: --pipeview, the CPU scope of
+ * --wave; each tested inside, the copy runs when either is on). (A function
+ * with a computed goto cannot be inlined, so the usual always-inline helper
+ * with a constant argument does not work here.)
  */
 #if !defined(RUN_FN) || !defined(RUN_LOGGING)
 #error "cpu_loop.h is included by cpu.c only"
@@ -44,6 +46,8 @@ static void RUN_FN(hart_t *h) {
   dinsn_t *const dc = h->dc;
   uint64_t *const cnt = h->st.op;
   uint64_t *const stall = h->st.stall;
+  FILE *const logf = h->log;
+  cpu_obs_t *const obs = h->obs;
 
   /* The state of the instruction being executed: its offset in RAM, its
    * decoded-cache entry, its stage-entry cycles and results. */
@@ -66,8 +70,9 @@ static void RUN_FN(hart_t *h) {
 #undef X
   };
 
-  /* the state the slow paths look at */
-#define SYNC() (h->now = E, h->retired = retired)
+  /* the state the slow paths look at (the observer's: the pc too) */
+#define SYNC() \
+  (h->now = E, h->retired = retired, (void)(logging && (h->obs_pc = pc)))
   /* The pipeline recurrence up to EX entry without data hazards (E), for the
    * instruction at pc, then its dispatch. The max() of the rules as
    * predictable branches: in a steady stream none is taken, so the host CPU
@@ -118,18 +123,20 @@ static void RUN_FN(hart_t *h) {
     npc = pc + 4;                                                        \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
-#define RETIRE(op)                                              \
-  do {                                                          \
-    pF = D, pE = E, pM = M, pW = W;                             \
-    cnt[op]++;                                                  \
-    retired++;                                                  \
-    if (logging)                                                \
-      log_commit(h, pc, npc, insn, &d, x[d.rd], lrs1, mem,      \
-                 maddr, mval,                                   \
-                 (op) == OP_SB   ? 1                            \
-                 : (op) == OP_SH ? 2                            \
-                                 : 4);                          \
-    pc = npc;                                                   \
+#define RETIRE(op)                                                    \
+  do {                                                                \
+    if (logging && obs)                                               \
+      obs_retire(h, retired, pc, insn, (op), F, D, E, X, M, W);       \
+    pF = D, pE = E, pM = M, pW = W;                                   \
+    cnt[op]++;                                                        \
+    retired++;                                                        \
+    if (logging && logf)                                              \
+      log_commit(h, pc, npc, insn, &d, x[d.rd], lrs1, mem, maddr,     \
+                 mval,                                                \
+                 (op) == OP_SB   ? 1                                  \
+                 : (op) == OP_SH ? 2                                  \
+                                 : 4);                                \
+    pc = npc;                                                         \
   } while (0)
   /* the end of EX and MEM of an instruction occupying EX for lat cycles */
 #define EX_DONE(lat)        \
@@ -280,6 +287,7 @@ event_check: /* E >= event: timer interrupt, cycle limits, patches */
     cause = CAUSE_MTI;
     tval = 0;
     tx = 1;
+    if (logging && obs) obs_trap(h, retired, pc, 0, OP_NONE, F, D, E, 1, cause, 1);
     goto redirect_trap;
   }
   cpu_update_event(h);
@@ -512,6 +520,7 @@ L_EBREAK:
 trap:
   /* a synchronous exception of the instruction in EX at cycle E */
   SYNC();
+  if (logging && obs) obs_trap(h, retired, pc, insn, d.op, F, D, E, tx, cause, 0);
 redirect_trap:
   pc = trap_enter(h, cause, tval, pc);
   if (h->stop) {

@@ -131,10 +131,13 @@ def test_make_wave_headless(tmp_path):
     p = subprocess.run(["make", "--no-print-directory", "wave"], cwd=ROOT, capture_output=True,
                        text=True, timeout=600, env=env)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert "gtkwave build/wave/walks.vcd rtl/ctlb.gtkw" in p.stdout
+    assert "gtkwave build/wave/walks.vcd build/wave/walks.gtkw" in p.stdout
     vcd = (ROOT / "build" / "wave" / "walks.vcd").read_text()
     assert "dbg_ascii_state" in vcd
     assert "walks of the demo run dumped to build/wave/walks.vcd" in p.stdout
+    # the save file opens on the first walk (tests/test_wave.py checks the view)
+    assert "walk 1 of build/wave/walks.vcd, ID 0x10001" in p.stdout
+    assert (ROOT / "build" / "wave" / "walks.gtkw").read_text().count("hart0.") == 8
     # docs/waves.md quotes what it prints without a display
     doc = (ROOT / "docs" / "waves.md").read_text()
     block = re.search(r"it prints the command instead:\n\n```\n(.*?)```", doc, re.S).group(1)
@@ -188,7 +191,7 @@ def screenshot(*args):
 
 def test_wave_screenshot(tmp_path):
     """The screenshot script on the walks-only dump of hand.ct (5 walks): a
-    1400x900 PNG of walk 2."""
+    PNG of walk 2 of the save file's window size, 1600x1000."""
     dump = tmp_path / "hand.vcd"
     assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "--wave", dump).returncode == 0
     png = tmp_path / "walk.png"
@@ -196,18 +199,21 @@ def test_wave_screenshot(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     head = png.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    assert int.from_bytes(head[16:20], "big") == 1400 and int.from_bytes(head[20:24], "big") == 900
+    assert int.from_bytes(head[16:20], "big") == 1600 and int.from_bytes(head[20:24], "big") == 1000
+    assert "walk 2 of" in p.stdout and "ID 0x11" in p.stdout
 
 
 @pytest.mark.parametrize("args,msg", [
     (["NOFILE.vcd"], "cannot read the dump"),
     (["HAND", "OUT", "0"], "is not a positive number"),
-    (["HAND", "OUT", "6"], "fewer than 6 walks"),
+    (["HAND", "OUT", "6"], "5 table walks, no walk 6"),
+    (["NOTDUMP.vcd"], "not a VCD or FST waveform"),
 ])
 def test_wave_screenshot_bad_input(tmp_path, args, msg):
     dump = tmp_path / "hand.vcd"
     assert trace_wave(ROOT / "traces" / "samples" / "hand.ct", "--wave", dump).returncode == 0
     out = tmp_path / "out.png"
+    (tmp_path / "NOTDUMP.vcd").write_text("not a dump\n")
     p = screenshot(*[dump if a == "HAND" else out if a == "OUT" else
                      tmp_path / a if a.endswith(".vcd") else a for a in args])
     assert p.returncode == 2 and msg in p.stderr, p.stderr
