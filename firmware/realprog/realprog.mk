@@ -1,0 +1,163 @@
+# firmware/realprog/realprog.mk: the real programs (docs/realprogs.md), C code
+# bases from Debian source packages built bare-metal on picolibc, in each
+# lowering mode. Included by the top-level Makefile after firmware/firmware.mk
+# (it uses FW_ARCH, FW_CC and FW_COMMON of firmware/common/common.mk).
+#
+#   make realprogs                          build/realprog/direct/NAME{,-small}.elf
+#   make realprogs RP_MODES="direct callid" also build/realprog/callid/...
+#
+# Modes: RP_MODES lists them (default: direct). Mode M compiles and links every
+# object (the upstream sources, our drivers, the runtime) with the command
+# RP_CC_M, rebuilt when the files RP_CC_DEPS_M change:
+#   direct    RP_CC_direct = $(FW_CC) (riscv64-unknown-elf-gcc), no extra deps
+#   any other RP_CC_M = $(BUILD)/ctcc --ct-mode=M, RP_CC_DEPS_M = $(BUILD)/ctcc
+#             (set either on the command line to change it)
+# Outputs: $(BUILD)/realprog/M/NAME.elf (full size), NAME-small.elf (the size
+# `make test` runs), .dis and .map beside them; objects in M/obj/NAME/. The two
+# sizes differ only in the object of scale.c (rp_scale).
+# Sources: scripts/fetch-real-sources.sh unpacks the pinned Debian source
+# packages into build/realsrc/PKG/ (run on every make; quick when present).
+
+RP_DIR        := firmware/realprog
+RP_SRC        := build/realsrc
+RP_BUILD      := $(BUILD)/realprog
+RP_PROGRAMS   := lua
+RP_MODES      ?= direct
+# the work size of NAME.elf, as a multiple of NAME-small.elf's (rp.h)
+RP_FULL_SCALE ?= 20
+
+RP_CC_direct      ?= $(FW_CC)
+RP_CC_DEPS_direct ?=
+define rp_mode_defaults
+RP_CC_$(1)      ?= $(BUILD)/ctcc --ct-mode=$(1)
+RP_CC_DEPS_$(1) ?= $(BUILD)/ctcc
+endef
+$(foreach m,$(filter-out direct,$(RP_MODES)),$(eval $(call rp_mode_defaults,$(m))))
+
+# ---------------------------------------------------------------- flags
+# every object: the ISA, picolibc's headers, one section per function
+RP_CFLAGS :=
+RP_CFLAGS += $(FW_ARCH)
+RP_CFLAGS += -O2 -g
+RP_CFLAGS += -ffunction-sections -fdata-sections
+RP_CFLAGS += -fno-common
+RP_CFLAGS += --specs=picolibc.specs
+RP_CFLAGS += -I$(FW_COMMON) -I$(RP_DIR)/common
+
+# our own files (drivers, board support, the runtime): the project's warnings
+RP_OWN_CFLAGS :=
+RP_OWN_CFLAGS += -std=c11
+RP_OWN_CFLAGS += -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+
+RP_LDFLAGS :=
+RP_LDFLAGS += $(FW_ARCH)
+RP_LDFLAGS += --specs=picolibc.specs
+# our crt0.S, not picolibc's
+RP_LDFLAGS += -nostartfiles
+RP_LDFLAGS += -T $(FW_COMMON)/link.ld
+RP_LDFLAGS += -Wl,--gc-sections
+RP_LDFLAGS += -Wl,--no-warn-rwx-segments
+
+# the runtime every program links: start-up, console, _exit (firmware/common),
+# and the board support of the real programs
+RP_RT_OBJS := crt0 runtime bsp
+
+# ---------------------------------------------------------------- programs
+# For each program NAME:
+#   RP_PKG_NAME      its source package (scripts/fetch-real-sources.sh)
+#   RP_UPDIR_NAME    the folder of its upstream .c files
+#   RP_UP_NAME       those files' names, without .c
+#   RP_UPFLAGS_NAME  their compile flags (as upstream's own build uses)
+#   RP_OWN_NAME      our .c files (paths), compiled with RP_OWN_CFLAGS
+#   RP_CFLAGS_NAME   flags of both (include folders, configuration)
+#   RP_LIBFLAGS_NAME link flags (printf variant, heap and stack sizes)
+
+# Lua 5.4: every file of src/ but the two programs (lua.c, luac.c)
+RP_PKG_lua      := lua5.4
+RP_UPDIR_lua    := $(RP_SRC)/lua5.4/src
+RP_UP_lua       := lapi lauxlib lbaselib lcode lcorolib lctype ldblib ldebug ldo ldump \
+                   lfunc lgc linit liolib llex lmathlib lmem loadlib lobject lopcodes \
+                   loslib lparser lstate lstring lstrlib ltable ltablib ltm lundump \
+                   lutf8lib lvm lzio
+# src/Makefile's flags; a fixed string-hash seed (Lua mixes addresses and the
+# time into it otherwise), so runs and modes are alike
+RP_UPFLAGS_lua  := -std=gnu99 -Wall -Wextra -DLUA_COMPAT_5_3 '-Dluai_makeseed(L)=0x5eedu'
+RP_LUA_SCRIPTS  := $(sort $(wildcard $(RP_DIR)/lua/scripts/*.lua))
+RP_OWN_lua      := $(RP_DIR)/lua/main.c $(RP_BUILD)/gen/lua_scripts.c
+RP_CFLAGS_lua   := -I$(RP_UPDIR_lua)
+# %.14g needs the floating-point printf
+RP_LIBFLAGS_lua := -DPICOLIBC_DOUBLE_PRINTF_SCANF \
+                   -Wl,--defsym=FW_HEAP_SIZE=12M -Wl,--defsym=FW_STACK_SIZE=256K
+
+$(RP_BUILD)/gen/lua_scripts.c: $(RP_LUA_SCRIPTS) scripts/embed_files.py | $(SETUP)
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/embed_files.py --symbol rp_lua_scripts -o $@ $(RP_LUA_SCRIPTS)
+
+# ---------------------------------------------------------------- rules
+RP_STAMP = $(RP_SRC)/$(RP_PKG_$(1))/.ct-version
+RP_STAMPS := $(foreach p,$(RP_PROGRAMS),$(call RP_STAMP,$(p)))
+RP_MK_DEPS := $(RP_DIR)/realprog.mk $(FW_COMMON)/common.mk
+
+# The fetch runs on every make (it returns at once when the pinned versions
+# are unpacked), once for all packages (a fresh machine's apt-get update runs
+# once); a stamp's time changes only when its package is unpacked.
+.PHONY: rp-fetch-always
+$(RP_STAMPS) &: rp-fetch-always
+	@bash scripts/fetch-real-sources.sh $(foreach p,$(RP_PROGRAMS),$(RP_PKG_$(p)))
+
+# $(call rp_program,MODE,NAME)
+define rp_program
+RP_OBJS_$(1)_$(2) := $$(RP_UP_$(2):%=$(RP_BUILD)/$(1)/obj/$(2)/up/%.o) \
+  $$(patsubst %.c,$(RP_BUILD)/$(1)/obj/$(2)/%.o,$$(notdir $$(RP_OWN_$(2)))) \
+  $(RP_RT_OBJS:%=$(RP_BUILD)/$(1)/obj/rt/%.o)
+
+$(RP_BUILD)/$(1)/obj/$(2)/up/%.o: $(call RP_STAMP,$(2)) $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) $$(RP_CFLAGS_$(2)) $$(RP_UPFLAGS_$(2)) -MMD -MP -c -o $$@ $$(RP_UPDIR_$(2))/$$*.c
+
+$(foreach s,$(RP_OWN_$(2)),
+$(RP_BUILD)/$(1)/obj/$(2)/$(notdir $(s:.c=.o)): $(s) $(call RP_STAMP,$(2)) $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) $$(RP_CFLAGS_$(2)) $(RP_OWN_CFLAGS) -MMD -MP -c -o $$@ $(s)
+)
+
+$(RP_BUILD)/$(1)/obj/$(2)/scale-%.o: $(RP_DIR)/common/scale.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -DRP_SCALE=$$(if $$(filter small,$$*),1,$(RP_FULL_SCALE)) -c -o $$@ $$<
+
+RP_ELFS_$(1) += $(RP_BUILD)/$(1)/$(2).elf $(RP_BUILD)/$(1)/$(2)-small.elf
+$(RP_BUILD)/$(1)/$(2).elf: $(RP_BUILD)/$(1)/obj/$(2)/scale-full.o
+$(RP_BUILD)/$(1)/$(2)-small.elf: $(RP_BUILD)/$(1)/obj/$(2)/scale-small.o
+$(RP_BUILD)/$(1)/$(2).elf $(RP_BUILD)/$(1)/$(2)-small.elf: $$(RP_OBJS_$(1)_$(2)) $(FW_COMMON)/link.ld
+	$(RP_CC_$(1)) $(RP_LDFLAGS) $$(RP_LIBFLAGS_$(2)) -Wl,-Map,$$(@:.elf=.map) -o $$@.tmp \
+	  $$(RP_OBJS_$(1)_$(2)) $$(filter %/scale-full.o %/scale-small.o,$$^)
+	$(FW_OBJDUMP) -d $$@.tmp > $$(@:.elf=.dis)
+	mv $$@.tmp $$@
+endef
+
+# $(call rp_mode,MODE): the runtime objects and every program of one mode
+define rp_mode
+$(RP_BUILD)/$(1)/obj/rt/crt0.o: $(FW_COMMON)/crt0.S $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) -MMD -MP -c -o $$@ $$<
+$(RP_BUILD)/$(1)/obj/rt/runtime.o: $(FW_COMMON)/runtime.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -MMD -MP -c -o $$@ $$<
+$(RP_BUILD)/$(1)/obj/rt/bsp.o: $(RP_DIR)/common/bsp.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+	@mkdir -p $$(@D)
+	$(RP_CC_$(1)) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -MMD -MP -c -o $$@ $$<
+RP_ELFS_$(1) :=
+$(foreach p,$(RP_PROGRAMS),$(call rp_program,$(1),$(p)))
+RP_ELFS += $$(RP_ELFS_$(1))
+endef
+
+RP_ELFS :=
+$(foreach m,$(RP_MODES),$(eval $(call rp_mode,$(m))))
+
+# the dependency files are never made (else make's %: %.o would try)
+$(RP_BUILD)/%.d: ;
+-include $(wildcard $(RP_BUILD)/*/obj/*/*.d $(RP_BUILD)/*/obj/*/up/*.d)
+
+ALL_TARGETS += $(RP_ELFS)
+.PHONY: realprogs
+realprogs: $(RP_ELFS)
