@@ -6,10 +6,11 @@
 # 10 ms when everything is present). Each package is unpacked beside its final
 # folder and renamed into place, so a failure leaves no half-unpacked tree.
 #
-# usage: scripts/fetch-real-sources.sh [NAME...]   (default: all of them)
+# usage: scripts/fetch-real-sources.sh [--dest DIR] [NAME...]   (default: all)
 #        scripts/fetch-real-sources.sh --list      (NAME VERSION... per line)
 #        scripts/fetch-real-sources.sh --print-deb-src (the entries it would add)
 #        scripts/fetch-real-sources.sh --help
+# --dest DIR unpacks into DIR/NAME/ instead (relative to the repository).
 # NAME is a source package: lua5.4, zlib or mbedtls. The pinned versions are in
 # PINS below. Needs dpkg-dev (dpkg-source), network access to the Debian
 # archive, and deb-src entries; when apt has none for a package, the script
@@ -40,14 +41,20 @@ die() {
   exit 2
 }
 
-case "${1:-}" in
-  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-  --list) for p in "${PINS[@]}"; do set -- $p; n=$1; shift 2; echo "$n $*"; done; exit 0 ;;
-  --print-deb-src) PRINT_DEB_SRC=1 ;;
-  -*) die "unknown option '$1' (see --help)" ;;
-esac
-cd "$(dirname "$0")/.."
 DEST=build/realsrc
+names=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --list) for p in "${PINS[@]}"; do set -- $p; n=$1; shift 2; echo "$n $*"; done; exit 0 ;;
+    --print-deb-src) PRINT_DEB_SRC=1 ;;
+    --dest) [ $# -ge 2 ] && [ -n "$2" ] || die "--dest needs a folder"; DEST=$2; shift ;;
+    -*) die "unknown option '$1' (see --help)" ;;
+    *) names+=("$1") ;;
+  esac
+  shift
+done
+cd "$(dirname "$0")/.."
 
 pin_of() { # NAME -> "NAME VERSION SHA" or nothing
   local p
@@ -156,10 +163,14 @@ fetch() { # NAME ORIG_SHA256 VERSION...
 
 if [ -n "${PRINT_DEB_SRC:-}" ]; then print_deb_src_entries; exit 0; fi
 
-names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for p in "${PINS[@]}"; do names+=("${p%% *}"); done
 fi
+# one run at a time (make -j runs one per package): apt-get update and the
+# deb-src entries are shared
+mkdir -p "$DEST"
+exec 9> "$DEST/.lock"
+flock 9
 for n in "${names[@]}"; do
   pin=$(pin_of "$n")
   [ -n "$pin" ] || die "unknown source package '$n' (known: $(for p in "${PINS[@]}"; do printf '%s ' "${p%% *}"; done | sed 's/ $//'))"

@@ -21,8 +21,10 @@
 RP_DIR        := firmware/realprog
 RP_SRC        := build/realsrc
 RP_BUILD      := $(BUILD)/realprog
-RP_PROGRAMS   := lua
+RP_PROGRAMS   := lua zlib mbedtls
 RP_MODES      ?= direct
+# tests/test_realprogs.py checks every mode of the list
+export RP_MODES
 # the work size of NAME.elf, as a multiple of NAME-small.elf's (rp.h)
 RP_FULL_SCALE ?= 20
 
@@ -59,8 +61,8 @@ RP_LDFLAGS += -Wl,--gc-sections
 RP_LDFLAGS += -Wl,--no-warn-rwx-segments
 
 # the runtime every program links: start-up, console, _exit (firmware/common),
-# and the board support of the real programs
-RP_RT_OBJS := crt0 runtime bsp
+# and the real programs' board support and pseudo-random generator
+RP_RT_OBJS := crt0 runtime bsp rng
 
 # ---------------------------------------------------------------- programs
 # For each program NAME:
@@ -89,6 +91,34 @@ RP_CFLAGS_lua   := -I$(RP_UPDIR_lua)
 RP_LIBFLAGS_lua := -DPICOLIBC_DOUBLE_PRINTF_SCANF \
                    -Wl,--defsym=FW_HEAP_SIZE=12M -Wl,--defsym=FW_STACK_SIZE=256K
 
+# zlib: the library's files (gz*.c too, though the driver keeps its streams
+# in memory: their file access reaches the board support's stubs)
+RP_PKG_zlib      := zlib
+RP_UPDIR_zlib    := $(RP_SRC)/zlib
+RP_UP_zlib       := adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback \
+                    inffast inflate inftrees trees uncompr zutil
+# what zlib's configure finds on a POSIX system (it also picks -O3 for gcc)
+RP_UPFLAGS_zlib  := -Wall -DHAVE_UNISTD_H -DHAVE_STDARG_H
+RP_OWN_zlib      := $(RP_DIR)/zlib/main.c
+RP_CFLAGS_zlib   := -I$(RP_UPDIR_zlib)
+RP_LIBFLAGS_zlib := -DPICOLIBC_INTEGER_PRINTF_SCANF \
+                    -Wl,--defsym=FW_HEAP_SIZE=4M -Wl,--defsym=FW_STACK_SIZE=64K
+
+# mbedtls 2.28: the library's files of the modules our configuration
+# (mbedtls/rp_mbedtls_config.h) enables
+RP_PKG_mbedtls      := mbedtls
+RP_UPDIR_mbedtls    := $(RP_SRC)/mbedtls/library
+RP_UP_mbedtls       := aes base64 bignum ccm chacha20 chachapoly cipher cipher_wrap cmac \
+                       constant_time ctr_drbg gcm hmac_drbg md md5 platform_util poly1305 \
+                       sha1 sha256 sha512
+# library/Makefile's warnings
+RP_UPFLAGS_mbedtls  := -std=c99 -Wall -Wextra -Wformat=2 -Wno-format-nonliteral
+RP_OWN_mbedtls      := $(RP_DIR)/mbedtls/main.c
+RP_CFLAGS_mbedtls   := -I$(RP_SRC)/mbedtls/include -I$(RP_DIR)/mbedtls \
+                       '-DMBEDTLS_CONFIG_FILE="rp_mbedtls_config.h"'
+RP_LIBFLAGS_mbedtls := -DPICOLIBC_INTEGER_PRINTF_SCANF \
+                       -Wl,--defsym=FW_HEAP_SIZE=1M -Wl,--defsym=FW_STACK_SIZE=64K
+
 $(RP_BUILD)/gen/lua_scripts.c: $(RP_LUA_SCRIPTS) scripts/embed_files.py | $(SETUP)
 	@mkdir -p $(@D)
 	$(PYTHON) scripts/embed_files.py --symbol rp_lua_scripts -o $@ $(RP_LUA_SCRIPTS)
@@ -98,12 +128,12 @@ RP_STAMP = $(RP_SRC)/$(RP_PKG_$(1))/.ct-version
 RP_STAMPS := $(foreach p,$(RP_PROGRAMS),$(call RP_STAMP,$(p)))
 RP_MK_DEPS := $(RP_DIR)/realprog.mk $(FW_COMMON)/common.mk
 
-# The fetch runs on every make (it returns at once when the pinned versions
-# are unpacked), once for all packages (a fresh machine's apt-get update runs
-# once); a stamp's time changes only when its package is unpacked.
-.PHONY: rp-fetch-always
-$(RP_STAMPS) &: rp-fetch-always
-	@bash scripts/fetch-real-sources.sh $(foreach p,$(RP_PROGRAMS),$(RP_PKG_$(p)))
+# A package is fetched when its stamp is missing or older than the script
+# (which holds the pins: the script returns at once when the pinned version
+# is unpacked, and the stamp's time changes only when it unpacks). The script
+# serialises parallel runs itself.
+$(RP_SRC)/%/.ct-version: scripts/fetch-real-sources.sh
+	@bash scripts/fetch-real-sources.sh $*
 
 # $(call rp_program,MODE,NAME)
 define rp_program
@@ -133,6 +163,7 @@ $(RP_BUILD)/$(1)/$(2).elf $(RP_BUILD)/$(1)/$(2)-small.elf: $$(RP_OBJS_$(1)_$(2))
 	  $$(RP_OBJS_$(1)_$(2)) $$(filter %/scale-full.o %/scale-small.o,$$^)
 	$(FW_OBJDUMP) -d $$@.tmp > $$(@:.elf=.dis)
 	mv $$@.tmp $$@
+
 endef
 
 # $(call rp_mode,MODE): the runtime objects and every program of one mode
@@ -143,7 +174,7 @@ $(RP_BUILD)/$(1)/obj/rt/crt0.o: $(FW_COMMON)/crt0.S $(RP_MK_DEPS) $(RP_CC_DEPS_$
 $(RP_BUILD)/$(1)/obj/rt/runtime.o: $(FW_COMMON)/runtime.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
 	@mkdir -p $$(@D)
 	$(RP_CC_$(1)) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -MMD -MP -c -o $$@ $$<
-$(RP_BUILD)/$(1)/obj/rt/bsp.o: $(RP_DIR)/common/bsp.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
+$(RP_BUILD)/$(1)/obj/rt/%.o: $(RP_DIR)/common/%.c $(RP_MK_DEPS) $(RP_CC_DEPS_$(1)) | $(SETUP)
 	@mkdir -p $$(@D)
 	$(RP_CC_$(1)) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -MMD -MP -c -o $$@ $$<
 RP_ELFS_$(1) :=

@@ -11,10 +11,16 @@
  *                        exits with RP_EXIT_CHECK unless cond holds
  *   rp_checks_run        how many RP_CHECKs ran (for the summary line)
  *   RP_FIXED_TIME        the seconds gettimeofday() and so time() return
+ *   rp_rng_seed(s)       seeds the pseudo-random generator (rng.c:
+ *   rp_rng_next()        xorshift32; seed 0 counts as 1) and draws 32 bits
+ *   rp_rng_bytes(p, n)   fills p[0..n) with draws, each 4 bytes low byte
+ *                        first (the last draw's high bytes unused)
  */
 #ifndef RP_H_
 #define RP_H_
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,6 +32,10 @@
 extern const unsigned rp_scale;
 extern const char rp_name[];
 extern unsigned long rp_checks_run;
+
+void rp_rng_seed(uint32_t seed);
+uint32_t rp_rng_next(void);
+void rp_rng_bytes(unsigned char *p, size_t n);
 
 #define RP_CHECK(cond, ...)                          \
   do {                                               \

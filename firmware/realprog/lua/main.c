@@ -8,7 +8,8 @@
  * Before each script it prints "== NAME"; a script checks its own results
  * with assert() and error(), and any error ends the program with
  * "lua: NAME: MESSAGE" and status 1. The last line is the summary
- * "lua: N scripts, all checks passed".
+ * "lua: N scripts, all checks passed". Each script is a region of
+ * interest for ctsim's statistics (roi.h), named after the script.
  *
  * Memory: the states get lua_alloc below, not luaL_newstate's realloc():
  * picolibc 1.8's malloc clears every block it returns with a byte-wise
@@ -32,6 +33,7 @@
 #include "lauxlib.h"
 #include "lua.h"
 #include "lualib.h"
+#include "roi.h"
 #include "rp.h"
 
 const char rp_name[] = "lua";
@@ -160,7 +162,9 @@ static void run_script(const struct rp_file *f) {
 int main(void) {
   for (unsigned i = 0; i < rp_lua_scripts_count; i++) {
     printf("== %s\n", rp_lua_scripts[i].name);
+    CT_ROI_RESET();
     run_script(&rp_lua_scripts[i]);
+    CT_ROI_DUMP(rp_lua_scripts[i].name);
   }
   printf("lua: %u scripts, all checks passed\n", rp_lua_scripts_count);
   return 0;
