@@ -14,7 +14,8 @@ Expected values come from outside our programs:
     same generated data, Python integers for the bignum results.
 Every mode in $RP_MODES (the make variable, exported; `direct` when pytest
 runs alone) must print exactly that; the direct build also runs on QEMU with
-the same output. The programs' own self-checks are tested by a Lua script
+the same output. RP_SIZE=full (`make realprogs-full-check`) runs the same
+checks on the full-size NAME.elf instead, at SCALE $RP_FULL_SCALE. The programs' own self-checks are tested by a Lua script
 planted to fail. The build and fetch interfaces: the make variables that
 add a mode (dry run), the fetch script's errors (a fake apt-get), and
 scripts/embed_files.py.
@@ -39,6 +40,11 @@ RP = BUILD / "realprog"
 SCRIPTS = ROOT / "firmware" / "realprog" / "lua" / "scripts"
 LUA_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.lua"))
 MODES = os.environ.get("RP_MODES", "direct").split()
+# the size checked: small (NAME-small.elf, SCALE 1) or full (NAME.elf)
+SIZE = os.environ.get("RP_SIZE", "small")
+assert SIZE in ("small", "full"), f"RP_SIZE={SIZE}: small or full"
+SCALE = 1 if SIZE == "small" else int(os.environ.get("RP_FULL_SCALE", "20"))
+RUN_TIMEOUT = 60 if SIZE == "small" else 600
 PROGRAMS = ["lua", "zlib", "mbedtls"]
 FETCH = ROOT / "scripts" / "fetch-real-sources.sh"
 EMBED = ROOT / "scripts" / "embed_files.py"
@@ -46,11 +52,12 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 CROSS = "riscv64-unknown-elf-"
 # the globals a script sees on the target (lua/main.c opens base, coroutine,
 # table, string, math and utf8): the host's other libraries are removed
-HOST_PRELUDE = "SCALE=1 io=nil os=nil package=nil debug=nil require=nil dofile=nil loadfile=nil"
+HOST_PRELUDE = f"SCALE={SCALE} io=nil os=nil package=nil debug=nil require=nil dofile=nil loadfile=nil"
 
 
 def small_elf(mode, name):
-    p = RP / mode / f"{name}-small.elf"
+    """The ELF of the size checked (RP_SIZE)."""
+    p = RP / mode / (f"{name}-small.elf" if SIZE == "small" else f"{name}.elf")
     if not p.exists():
         pytest.fail(f"{p.relative_to(ROOT)} is missing: run `make realprogs RP_MODES={mode}`")
     return p
@@ -62,7 +69,7 @@ _RUNS = {}
 def run(mode, name):
     """ctsim's run of NAME-small.elf of a mode (cached: each runs once)."""
     if (mode, name) not in _RUNS:
-        _RUNS[mode, name] = run_ctsim(small_elf(mode, name))
+        _RUNS[mode, name] = run_ctsim(small_elf(mode, name), timeout=RUN_TIMEOUT)
     return _RUNS[mode, name]
 
 
@@ -98,7 +105,7 @@ def host_lua_output():
         out = []
         for name in LUA_SCRIPTS:
             r = subprocess.run([lua, "-e", HOST_PRELUDE, name], cwd=SCRIPTS, capture_output=True,
-                               text=True, timeout=120)
+                               text=True, timeout=RUN_TIMEOUT)
             assert r.returncode == 0, f"host lua5.4 {name}: status {r.returncode}\n{r.stderr}"
             out.append(f"== {name}\n{r.stdout}")
         out.append(f"lua: {len(LUA_SCRIPTS)} scripts, all checks passed\n")
@@ -126,6 +133,7 @@ def test_lua_matches_host_lua(mode):
     assert r.stdout == want, first_difference(want, r.stdout)
 
 
+@pytest.mark.skipif(SIZE != "small", reason="the size does not matter")
 def test_lua_planted_failure_exits_1(tmp_path):
     """A script whose check fails: the driver reports it and exits 1, after
     the scripts before it ran. Linked from the direct build's objects with a
@@ -239,8 +247,10 @@ MBEDTLS_KNOWN = {
     "gcm test case 2 ciphertext": "0388dace60b6a392f328c2b971b2fe78",
     "gcm test case 2 tag": "ab6e47d42cec13bdf53a67b21257bddf",
 }
-MBEDTLS_SELF_TESTS_SMALL = ["md5", "gcm", "ccm", "cmac", "chacha20", "poly1305", "chachapoly",
-                            "base64", "ctr_drbg", "hmac_drbg"]
+MBEDTLS_SELF_TESTS = ["md5", "sha1", "sha256", "sha512", "aes", "gcm", "ccm", "cmac", "chacha20",
+                      "poly1305", "chachapoly", "base64", "mpi", "ctr_drbg", "hmac_drbg"]
+# too slow for the small size (mbedtls/main.c)
+MBEDTLS_SELF_TESTS_FULL_ONLY = {"sha1", "sha256", "sha512", "aes", "mpi"}
 
 
 def labelled(out):
@@ -293,7 +303,8 @@ def test_mbedtls_bignum_matches_python_integers(mode):
 def test_mbedtls_self_tests_pass(mode):
     out = run(mode, "mbedtls").stdout
     ran = re.findall(r"^self test (\w+):$", out, re.M)
-    assert ran == MBEDTLS_SELF_TESTS_SMALL
+    assert ran == [t for t in MBEDTLS_SELF_TESTS
+                   if SIZE == "full" or t not in MBEDTLS_SELF_TESTS_FULL_ONLY]
     assert "failed" not in out
     checks = re.search(r"^mbedtls: (\d+) self tests and (\d+) checks passed\n\Z", out, re.M)
     assert checks and int(checks.group(1)) == len(ran), out[-300:]
@@ -303,7 +314,7 @@ def test_mbedtls_self_tests_pass(mode):
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_direct_build_same_on_qemu(name):
     c = run("direct", name)
-    q = run_qemu(small_elf("direct", name), timeout=120)
+    q = run_qemu(small_elf("direct", name), timeout=2 * RUN_TIMEOUT)
     assert q.stdout == c.stdout, f"{name}: " + first_difference(c.stdout, q.stdout)
     assert q.returncode == c.returncode == 0
 

@@ -27,6 +27,7 @@ RP_MODES      ?= direct
 export RP_MODES
 # the work size of NAME.elf, as a multiple of NAME-small.elf's (rp.h)
 RP_FULL_SCALE ?= 20
+export RP_FULL_SCALE
 
 RP_CC_direct      ?= $(FW_CC)
 RP_CC_DEPS_direct ?=
@@ -190,5 +191,10 @@ $(RP_BUILD)/%.d: ;
 -include $(wildcard $(RP_BUILD)/*/obj/*/*.d $(RP_BUILD)/*/obj/*/up/*.d)
 
 ALL_TARGETS += $(RP_ELFS)
-.PHONY: realprogs
+.PHONY: realprogs realprogs-full-check
 realprogs: $(RP_ELFS)
+
+# tests/test_realprogs.py's checks of the program outputs on the full-size
+# ELFs (make test checks the small ones)
+realprogs-full-check: $(RP_ELFS) $(BUILD)/ctsim
+	RP_SIZE=full $(PYTHON) -m pytest -q tests/test_realprogs.py -k "matches or mbedtls or qemu"
