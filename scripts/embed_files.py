@@ -6,7 +6,6 @@ Lua scripts into the Lua program's ELF with it (docs/realprogs.md).
 The C file is written by ctrace.atomic_write (complete or not at all); the
 same inputs give the same bytes.
 """
-import argparse
 import os
 import re
 import sys
@@ -39,7 +38,7 @@ def c_text(symbol, files):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="embed_files.py", description=__doc__.split("\n\n")[0])
+    ap = ctrace.OneLineParser(prog="embed_files.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", metavar="FILE", help="a file to embed (its name "
                     "without the folder is its name in the table: letters, digits, _.+-)")
     ap.add_argument("-o", "--output", required=True, metavar="OUT.c", help="the C file to write")

@@ -8,15 +8,16 @@
 #
 # Modes: RP_MODES lists them (default: direct). Mode M compiles and links every
 # object (the upstream sources, our drivers, the runtime) with the command
-# RP_CC_M, rebuilt when the files RP_CC_DEPS_M change:
+# RP_CC_M, rebuilt when the files RP_CC_DEPS_M change, and appends RP_LDLIBS_M
+# (default empty: say, a runtime the mode needs) to its links:
 #   direct    RP_CC_direct = $(FW_CC) (riscv64-unknown-elf-gcc), no extra deps
 #   any other RP_CC_M = $(BUILD)/ctcc --ct-mode=M, RP_CC_DEPS_M = $(BUILD)/ctcc
-#             (set either on the command line to change it)
+#             (set any of them on the command line or in the environment)
 # Outputs: $(BUILD)/realprog/M/NAME.elf (full size), NAME-small.elf (the size
 # `make test` runs), .dis and .map beside them; objects in M/obj/NAME/. The two
 # sizes differ only in the object of scale.c (rp_scale).
 # Sources: scripts/fetch-real-sources.sh unpacks the pinned Debian source
-# packages into build/realsrc/PKG/ (run on every make; quick when present).
+# packages into build/realsrc/PKG/ (when missing, or older than the script).
 
 RP_DIR        := firmware/realprog
 RP_SRC        := build/realsrc
@@ -34,6 +35,7 @@ RP_CC_DEPS_direct ?=
 define rp_mode_defaults
 RP_CC_$(1)      ?= $(BUILD)/ctcc --ct-mode=$(1)
 RP_CC_DEPS_$(1) ?= $(BUILD)/ctcc
+RP_LDLIBS_$(1)  ?=
 endef
 $(foreach m,$(filter-out direct,$(RP_MODES)),$(eval $(call rp_mode_defaults,$(m))))
 
@@ -161,7 +163,7 @@ $(RP_BUILD)/$(1)/$(2).elf: $(RP_BUILD)/$(1)/obj/$(2)/scale-full.o
 $(RP_BUILD)/$(1)/$(2)-small.elf: $(RP_BUILD)/$(1)/obj/$(2)/scale-small.o
 $(RP_BUILD)/$(1)/$(2).elf $(RP_BUILD)/$(1)/$(2)-small.elf: $$(RP_OBJS_$(1)_$(2)) $(FW_COMMON)/link.ld
 	$(RP_CC_$(1)) $(RP_LDFLAGS) $$(RP_LIBFLAGS_$(2)) -Wl,-Map,$$(@:.elf=.map) -o $$@.tmp \
-	  $$(RP_OBJS_$(1)_$(2)) $$(filter %/scale-full.o %/scale-small.o,$$^)
+	  $$(RP_OBJS_$(1)_$(2)) $$(filter %/scale-full.o %/scale-small.o,$$^) $$(RP_LDLIBS_$(1))
 	$(FW_OBJDUMP) -d $$@.tmp > $$(@:.elf=.dis)
 	mv $$@.tmp $$@
 

@@ -37,15 +37,15 @@ void rp_rng_seed(uint32_t seed);
 uint32_t rp_rng_next(void);
 void rp_rng_bytes(unsigned char *p, size_t n);
 
-#define RP_CHECK(cond, ...)                          \
-  do {                                               \
-    rp_checks_run++;                                 \
-    if (!(cond)) {                                   \
-      printf("%s: check failed: ", rp_name);         \
-      printf(__VA_ARGS__);                           \
-      printf("\n");                                  \
-      exit(RP_EXIT_CHECK);                           \
-    }                                                \
+#define RP_CHECK(cond, ...)                  \
+  do {                                       \
+    rp_checks_run++;                         \
+    if (!(cond)) {                           \
+      printf("%s: check failed: ", rp_name); \
+      printf(__VA_ARGS__);                   \
+      printf("\n");                          \
+      exit(RP_EXIT_CHECK);                   \
+    }                                        \
   } while (0)
 
 #endif /* RP_H_ */

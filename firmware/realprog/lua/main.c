@@ -102,8 +102,10 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   int old_small = osize <= RP_LUA_SMALL, new_small = nsize <= RP_LUA_SMALL;
   if (nsize == 0) {
     if (ptr != NULL) {
-      if (old_small) small_free(ptr, osize);
-      else free(ptr);
+      if (old_small)
+        small_free(ptr, osize);
+      else
+        free(ptr);
     }
     return NULL;
   }
@@ -113,8 +115,10 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (n == NULL) return NULL; /* Lua keeps the old block */
   if (ptr != NULL) {
     memcpy(n, ptr, osize < nsize ? osize : nsize);
-    if (old_small) small_free(ptr, osize);
-    else free(ptr);
+    if (old_small)
+      small_free(ptr, osize);
+    else
+      free(ptr);
   }
   return n;
 }
@@ -130,9 +134,9 @@ static int panic(lua_State *L) {
 /* the libraries a script sees; io, os, package and debug need files, a
  * clock or a dynamic loader */
 static const luaL_Reg libs[] = {
-    {LUA_GNAME, luaopen_base},          {LUA_COLIBNAME, luaopen_coroutine},
-    {LUA_TABLIBNAME, luaopen_table},    {LUA_STRLIBNAME, luaopen_string},
-    {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {LUA_GNAME, luaopen_base},       {LUA_COLIBNAME, luaopen_coroutine},
+    {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
+    {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
 };
 
 /* the chunk name "@NAME" makes error positions read "NAME:LINE:", as on the

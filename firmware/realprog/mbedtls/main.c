@@ -85,7 +85,9 @@ static void show(const char *label, const unsigned char *p, size_t n, const char
   printf("%s %s\n", label, buf);
 }
 
-static void check_rc(int rc, const char *what) { RP_CHECK(rc == 0, "%s: error -0x%04x", what, (unsigned)-rc); }
+static void check_rc(int rc, const char *what) {
+  RP_CHECK(rc == 0, "%s: error -0x%04x", what, (unsigned)-rc);
+}
 
 /* ---------------------------------------------------------------- 1. known answers */
 
@@ -141,8 +143,9 @@ static void known_answers(void) {
   memset(in, 0, sizeof in);
   memset(iv, 0, sizeof iv);
   check_rc(mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 128), "gcm setkey");
-  check_rc(mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, 16, iv, 12, NULL, 0, in, out, 16, tag),
-           "gcm");
+  check_rc(
+      mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, 16, iv, 12, NULL, 0, in, out, 16, tag),
+      "gcm");
   show("gcm test case 2 ciphertext", out, 16, "0388dace60b6a392f328c2b971b2fe78");
   show("gcm test case 2 tag", tag, 16, "ab6e47d42cec13bdf53a67b21257bddf");
   mbedtls_gcm_free(&gcm);
@@ -158,7 +161,8 @@ static void digests(const unsigned char *data, size_t n) {
   mbedtls_sha256_init(&s256);
   check_rc(mbedtls_sha256_starts_ret(&s256, 0), "sha256");
   for (size_t i = 0; i < n; i += RP_PIECE)
-    check_rc(mbedtls_sha256_update_ret(&s256, data + i, n - i < RP_PIECE ? n - i : RP_PIECE), "sha256");
+    check_rc(mbedtls_sha256_update_ret(&s256, data + i, n - i < RP_PIECE ? n - i : RP_PIECE),
+             "sha256");
   check_rc(mbedtls_sha256_finish_ret(&s256, d2), "sha256");
   mbedtls_sha256_free(&s256);
   RP_CHECK(memcmp(d, d2, 32) == 0, "sha256 in pieces differs");
@@ -170,7 +174,8 @@ static void digests(const unsigned char *data, size_t n) {
   mbedtls_sha512_init(&s512);
   check_rc(mbedtls_sha512_starts_ret(&s512, 0), "sha512");
   for (size_t i = 0; i < n; i += RP_PIECE)
-    check_rc(mbedtls_sha512_update_ret(&s512, data + i, n - i < RP_PIECE ? n - i : RP_PIECE), "sha512");
+    check_rc(mbedtls_sha512_update_ret(&s512, data + i, n - i < RP_PIECE ? n - i : RP_PIECE),
+             "sha512");
   check_rc(mbedtls_sha512_finish_ret(&s512, d2), "sha512");
   mbedtls_sha512_free(&s512);
   RP_CHECK(memcmp(d, d2, 64) == 0, "sha512 in pieces differs");
@@ -235,7 +240,9 @@ static void round_trips(const unsigned char *data, size_t n) {
   memcpy(iv2, iv, 16);
   /* decrypt in odd-sized pieces: the counter state carries over */
   for (size_t i = 0; i < n; i += 37)
-    check_rc(mbedtls_aes_crypt_ctr(&enc, n - i < 37 ? n - i : 37, &off, iv2, stream, ct + i, pt + i), "ctr");
+    check_rc(
+        mbedtls_aes_crypt_ctr(&enc, n - i < 37 ? n - i : 37, &off, iv2, stream, ct + i, pt + i),
+        "ctr");
   RP_CHECK(memcmp(pt, data, n) == 0, "aes-256-ctr round trip");
   check_rc(mbedtls_sha256_ret(ct, n, d, 0), "sha256");
   show("aes-256-ctr ciphertext sha256", d, 32, NULL);
@@ -246,13 +253,15 @@ static void round_trips(const unsigned char *data, size_t n) {
   const unsigned char aad[] = "header";
   mbedtls_gcm_init(&gcm);
   check_rc(mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 128), "gcm setkey");
-  check_rc(mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, n, iv, 12, aad, 6, data, ct, 16, tag),
-           "gcm");
+  check_rc(
+      mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, n, iv, 12, aad, 6, data, ct, 16, tag),
+      "gcm");
   check_rc(mbedtls_gcm_auth_decrypt(&gcm, n, iv, 12, aad, 6, tag, 16, ct, pt), "gcm decrypt");
   RP_CHECK(memcmp(pt, data, n) == 0, "aes-128-gcm round trip");
   show("aes-128-gcm tag", tag, 16, NULL);
   tag[0] ^= 1;
-  RP_CHECK(mbedtls_gcm_auth_decrypt(&gcm, n, iv, 12, aad, 6, tag, 16, ct, pt) == MBEDTLS_ERR_GCM_AUTH_FAILED,
+  RP_CHECK(mbedtls_gcm_auth_decrypt(&gcm, n, iv, 12, aad, 6, tag, 16, ct, pt) ==
+               MBEDTLS_ERR_GCM_AUTH_FAILED,
            "gcm accepted a forged tag");
   mbedtls_gcm_free(&gcm);
 

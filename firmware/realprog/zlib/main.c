@@ -1,15 +1,13 @@
 /*
  * zlib/main.c: the zlib program's driver (docs/realprogs.md). Generates a
  * pseudo-random but compressible buffer (rp_buffer below, from rp.h's
- * generator; the test makes the same bytes in Python), checks zlib's CRC-32 and Adler-32 of it against
- * bitwise implementations of our own and against the *_combine functions,
- * then compresses it with several deflate configurations (levels,
- * strategies, zlib/raw/gzip framing), feeding deflate and inflate in small
- * pieces, and checks every round trip. It prints, per configuration, the
- * compressed size and the compressed stream's CRC-32, and the whole gzip
- * stream of the buffer's first RP_HEX_BYTES bytes in hex, so the test can
- * recompute the sizes and digests with Python's zlib and decompress that
- * stream. Any mismatch prints "zlib: check failed: ..." and exits 1; the
+ * generator; the test makes the same bytes in Python), checks zlib's CRC-32 and Adler-32 of it
+ * against bitwise implementations of our own and against the *_combine functions, then compresses
+ * it with several deflate configurations (levels, strategies, zlib/raw/gzip framing), feeding
+ * deflate and inflate in small pieces, and checks every round trip. It prints, per configuration,
+ * the compressed size and the compressed stream's CRC-32, and the whole gzip stream of the buffer's
+ * first RP_HEX_BYTES bytes in hex, so the test can recompute the sizes and digests with Python's
+ * zlib and decompress that stream. Any mismatch prints "zlib: check failed: ..." and exits 1; the
  * last line is "zlib: N streams, all checks passed". Each configuration's
  * deflate and inflate are a region of interest for ctsim (roi.h).
  *
@@ -39,8 +37,8 @@ const char rp_name[] = "zlib";
 /* ---------------------------------------------------------------- the buffer */
 
 static const char *const words[16] = {
-    "call",   "table",  "walker", "entry",  "patch", "lookaside", "buffer", "translation",
-    "return", "address", "leaf",  "root",   "miss",  "hit",       "cycle",  "function",
+    "call",   "table",   "walker", "entry", "patch", "lookaside", "buffer", "translation",
+    "return", "address", "leaf",   "root",  "miss",  "hit",       "cycle",  "function",
 };
 
 /* Fills buf[0..n) from the seed: each step draws r and appends a word and
@@ -174,7 +172,8 @@ static size_t deflate_pieces(const struct config *c, const unsigned char *in, si
       s.next_out = out + made;
       s.avail_out = (uInt)room;
       rc = deflate(&s, flush);
-      RP_CHECK(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR, "%s: deflate: %d", c->name, rc);
+      RP_CHECK(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR, "%s: deflate: %d", c->name,
+               rc);
       made += room - s.avail_out;
     } while (s.avail_out == 0);
     RP_CHECK(s.avail_in == 0, "%s: deflate left input", c->name);
@@ -225,7 +224,8 @@ static size_t inflate_pieces(const char *name, int window_bits, const unsigned c
 }
 
 static void print_hex(const unsigned char *p, size_t n) {
-  for (size_t i = 0; i < n; i++) printf("%02x%s", p[i], (i + 1) % 32 == 0 || i + 1 == n ? "\n" : "");
+  for (size_t i = 0; i < n; i++)
+    printf("%02x%s", p[i], (i + 1) % 32 == 0 || i + 1 == n ? "\n" : "");
 }
 
 /* ---------------------------------------------------------------- main */
