@@ -48,6 +48,7 @@ help:
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
+	@echo "make realprogs Lua, zlib and mbedtls from Debian sources, bare metal (RP_MODES=direct)"
 	@echo "make asan     the host programs with AddressSanitizer + UBSan, and tests on them"
 	@echo "make fuzz     random call-ID programs in the four backend/lock-step modes (FUZZ_SEEDS=1-200, FUZZ_JOBS=cores)"
 	@echo "make setup    install Debian and Python packages (run by the targets above)"
@@ -73,6 +74,7 @@ $(SETUP): scripts/setup.sh requirements.txt
 -include model/model.mk
 -include rtl/rtl.mk
 -include firmware/firmware.mk
+-include firmware/realprog/realprog.mk
 -include sim/trace/trace.mk
 -include scripts/report.mk
 -include sim/sc/sc.mk

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Re-records the real-program traces in traces/real/ (traces/real/README.md says
 # what each is). Needs uftrace, gcc, dpkg-source, sqlite3 and imagemagick (Debian
-# packages), network access to the Debian archive for the Lua source package, and
-# a deb-src entry for it (added to /etc/apt/sources.list.d/ when missing and run
-# as root).
+# packages), and the Lua source package, which scripts/fetch-real-sources.sh
+# fetches (network access to the Debian archive and deb-src entries: see its
+# --help).
 #
 # usage: scripts/record-real-traces.sh [OUTDIR]   (default traces/real)
 #        scripts/record-real-traces.sh --help
@@ -25,36 +25,14 @@ mkdir -p "$WORK" "$OUT"
 NORAND="setarch $(uname -m) -R"
 
 # ---------------------------------------------------------------- Lua 5.4 from Debian source
-if [ ! -d "$WORK/lua-src" ]; then
-  if ! apt-get source --print-uris lua5.4 >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-      echo "record: adding deb-src entries mirroring the configured deb ones" \
-           "(/etc/apt/sources.list.d/debian-src.sources)"
-      # the same archive(s) as the machine's own apt sources, for source packages
-      for f in /etc/apt/sources.list.d/*.sources; do
-        [ "$f" = /etc/apt/sources.list.d/debian-src.sources ] && continue
-        sed -n 's/^Types: deb$/Types: deb-src/; /^#/d; p' "$f"
-        echo
-      done > /etc/apt/sources.list.d/debian-src.sources
-      if [ -f /etc/apt/sources.list ]; then
-        sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list >> /etc/apt/sources.list.d/debian-src.sources
-      fi
-      apt-get update -qq
-    else
-      echo "record: error: no deb-src entry for lua5.4; add one (see traces/real/README.md)" >&2
-      exit 2
-    fi
-  fi
-  rm -rf "$WORK/dl" && mkdir -p "$WORK/dl"
-  (cd "$WORK/dl" && apt-get source --download-only lua5.4 >/dev/null 2>&1 &&
-     dpkg-source -x --skip-patches lua5.4_*.dsc src >/dev/null)
-  mv "$WORK/dl/src" "$WORK/lua-src"
-fi
+# the pinned source package, fetched once into build/realsrc/lua5.4
+bash scripts/fetch-real-sources.sh lua5.4
+LUA_SRC=$ROOT/build/realsrc/lua5.4
 # Upstream sources only (Debian's patches change the build system, not the code we
 # trace); the fixed hash seed makes runs repeatable (Lua otherwise mixes time and
 # addresses into its string-hash seed).
 gcc -std=gnu99 -O2 -pg -DLUA_USE_POSIX '-Dluai_makeseed(L)=0x5eedu' \
-  -o "$WORK/lua-pg" $(ls "$WORK"/lua-src/src/*.c | grep -v '/luac\.c$') -lm
+  -o "$WORK/lua-pg" $(ls "$LUA_SRC"/src/*.c | grep -v '/luac\.c$') -lm
 
 record() { # name, uftrace options, --, the command
   local name=$1; shift

@@ -12,6 +12,7 @@ DEB_PACKAGES=(
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm gtkwave
   libsystemc-dev zlib1g-dev qemu-system-misc
   xvfb imagemagick uftrace
+  dpkg-dev lua5.4
 )
 
 missing=()
