@@ -20,3 +20,13 @@ sweep: $(SETUP) $(BUILD)/cttrace
 
 report: $(SETUP) $(BUILD)/cttrace $(if $(REPORT_CMPBENCH),$(BUILD)/ctsim $(REPORT_CMPBENCH))
 	$(PYTHON) scripts/report.py --jobs $(SWEEP_JOBS) $(REPORT_CMP_ARGS)
+
+# make payoff: does the call-ID hardware pay off in the real programs?
+# (scripts/payoff.py, docs/payoff.md; minutes: whole-program runs of every
+# lowering mode at three memory latencies, a CTLB sweep over their traces)
+# PAYOFF_SIZE=small: the programs' test size (about 2 minutes instead of ~30)
+PAYOFF_SIZE ?= full
+.PHONY: payoff
+payoff: $(SETUP) $(BUILD)/ctsim $(BUILD)/cttrace $(BUILD)/ctlru realprogs
+	$(PYTHON) scripts/payoff.py --jobs $(SWEEP_JOBS) --size $(PAYOFF_SIZE) \
+	  $(if $(filter small,$(PAYOFF_SIZE)),--work $(BUILD)/payoff-small)

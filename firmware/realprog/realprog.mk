@@ -202,3 +202,46 @@ realprogs: $(RP_ELFS)
 # ELFs (make test checks the small ones)
 realprogs-full-check: $(RP_ELFS) $(BUILD)/ctsim
 	RP_SIZE=full $(PYTHON) -m pytest -q tests/test_realprogs.py -k "matches or mbedtls or qemu"
+
+# ---------------------------------------------------------------- live patching Lua
+# (docs/realprogs.md, "Live patching Lua"; callid mode only): the callid
+# build's Lua objects, the driver lua/live/live.c (twice: the patch from
+# inside or from outside), and luaO_tostring_v2 compiled from a changed copy
+# of lobject.c, linked with a copy of the callid lua.idmap (every function
+# keeps its ID). lobject_v2.o keeps only luaO_tostring_v2 (and ctcc's aliases
+# of the static functions it calls) global: the rest of the copy duplicates
+# lobject.o and is dropped by --gc-sections.
+ifneq ($(filter callid,$(RP_MODES)),)
+RP_LIVE     := $(RP_BUILD)/live
+RP_LIVE_DIR := $(RP_DIR)/lua/live
+RP_LIVE_ELFS := $(RP_LIVE)/lua-live-inside.elf $(RP_LIVE)/lua-live-outside.elf
+RP_LIVE_BASE = $(filter-out %/main.o %/lua_scripts.o,$(RP_OBJS_callid_lua)) \
+               $(RP_BUILD)/callid/obj/lua/scale-small.o
+
+$(RP_LIVE)/lobject_v2.c: $(call RP_STAMP,lua) $(RP_LIVE_DIR)/lobject-v2.patch
+	@mkdir -p $(@D)
+	patch -s -o $@.tmp $(RP_UPDIR_lua)/lobject.c $(RP_LIVE_DIR)/lobject-v2.patch
+	mv $@.tmp $@
+$(RP_LIVE)/lobject_v2.o: $(RP_LIVE)/lobject_v2.c $(RP_MK_DEPS) $(RP_CC_DEPS_callid)
+	$(RP_CC_callid) $(RP_CFLAGS) $(RP_CFLAGS_lua) $(RP_UPFLAGS_lua) -c -o $@.tmp $<
+	$(CROSS)objcopy --wildcard --keep-global-symbol=luaO_tostring_v2 \
+	  --keep-global-symbol='__ctfn_*' $@.tmp $@
+	rm $@.tmp
+$(RP_LIVE)/live_script.c: $(RP_LIVE_DIR)/live.lua scripts/embed_files.py | $(SETUP)
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/embed_files.py --symbol rp_live_scripts -o $@ $<
+$(RP_LIVE)/live_script.o: $(RP_LIVE)/live_script.c $(RP_MK_DEPS) $(RP_CC_DEPS_callid)
+	$(RP_CC_callid) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -c -o $@ $<
+$(RP_LIVE)/live-%.o: $(RP_LIVE_DIR)/live.c $(call RP_STAMP,lua) $(RP_MK_DEPS) $(RP_CC_DEPS_callid)
+	@mkdir -p $(@D)
+	$(RP_CC_callid) $(RP_CFLAGS) $(RP_CFLAGS_lua) $(RP_OWN_CFLAGS) \
+	  -DRP_LIVE_INSIDE=$(if $(filter inside,$*),1,0) -c -o $@ $<
+$(RP_LIVE)/lua-live-%.elf: $(RP_LIVE)/live-%.o $(RP_LIVE)/live_script.o $(RP_LIVE)/lobject_v2.o \
+                           $(RP_BUILD)/callid/lua-small.elf
+	cp $(RP_BUILD)/callid/lua-small.idmap $(@:.elf=.idmap)
+	$(RP_CC_callid) $(RP_LDFLAGS) $(RP_LIBFLAGS_lua) -Wl,--undefined=luaO_tostring_v2 \
+	  -Wl,-Map,$(@:.elf=.map) -o $@.tmp $(RP_LIVE_BASE) $(filter %.o,$^) --ct-map=$(@:.elf=.idmap)
+	mv $@.tmp $@
+ALL_TARGETS += $(RP_LIVE_ELFS)
+realprogs: $(RP_LIVE_ELFS)
+endif
