@@ -41,7 +41,7 @@ SIM_LIB := $(BUILD)/libctsim.a
 SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 
 ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm $(BUILD)/ctobjdump
-BENCH_TARGETS += bench-sim bench-callid
+BENCH_TARGETS += bench-sim bench-callid bench-ctcc
 
 $(SIM_LIB): $(SIM_LIB_OBJS)
 	@rm -f $@
@@ -81,7 +81,13 @@ $(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld firmware/common/cti
 # tests/cycles/bench_loop.S. Prints figures only; asserts nothing.
 SIM_BENCH_ELF = $(firstword $(wildcard $(BUILD)/firmware/bench/bench.elf) $(BUILD)/cycles/bench_loop.elf)
 
-.PHONY: bench-sim bench-callid
+.PHONY: bench-sim bench-callid bench-ctcc
+# issue 10's figures (scripts/bench_ctcc.py): the real programs' callid builds
+# against their direct builds (simulated MIPS, C model and RTL) and ctcc's
+# build time against gcc's. Prints figures only.
+bench-ctcc: $(BUILD)/ctsim realprogs
+	@$(PYTHON) scripts/bench_ctcc.py
+
 bench-sim: $(BUILD)/ctsim $(CYCLES_ELFS)
 	@echo "bench-sim: $(SIM_BENCH_ELF) (timing model on, --ram 256M)"
 	@$(BUILD)/ctsim --ram 256M --host-stats $(SIM_BENCH_ELF) > /dev/null 2> $(BUILD)/bench-sim.txt; \

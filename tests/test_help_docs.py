@@ -334,10 +334,11 @@ def test_hotpatch_replay_excerpt_equals_cttrace():
         (tr["hits"], tr["misses"], tr["walk_cycles"])
 
 
-# (report.py and payoff.py without arguments are valid: they regenerate their documents)
+# (report.py and payoff.py without arguments are valid: they regenerate their
+# documents; bench_ctcc.py runs its benchmark)
 @pytest.mark.parametrize("script,args", [(s, a) for s in SCRIPTS
                                          for a in (["--bogus-option"], [])
-                                         if a or s not in ("report.py", "payoff.py")])
+                                         if a or s not in ("report.py", "payoff.py", "bench_ctcc.py")])
 def test_script_usage_errors_are_one_line(script, args):
     """A bad or missing argument: one line naming the problem, exit status 2
     (argparse's default would print a usage block first)."""
