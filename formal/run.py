@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = ["ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.v", "ctlb_wcache.v"]
+RTL_INC = ["ctlb_assert.vh"]   # included by the modules (read with -I)
 HARNESS = os.path.join(ROOT, "formal", "ctlb_props.v")
 
 # Configurations: ctlb_top parameters plus the harness's IdBits/DataBits/MaxLat.
@@ -95,6 +96,10 @@ MUTANTS = [
      ".flush_i    (inv_valid_i && inv_all_i)", ".flush_i    (1'b0)", "p5-flush", "small"),
     ("tlb-flush-missed", "ctlb_tlb.v",
      "if (inv_i && inv_all_i) begin", "if (1'b0) begin", "p5-flush", "small"),
+    # the invariant assertions of the RTL (rtl/ctlb_assert.vh), checked in every
+    # job; p6-repl checks only them and P6
+    ("accept-while-busy", "ctlb_top.v",
+     "wire accept = req_valid_i && walker_idle;", "wire accept = req_valid_i;", "p6-repl", "small"),
     ("lookup-skips-last-way", "ctlb_tlb.v",
      "for (lw = 0; lw < Ways; lw = lw + 1) begin", "for (lw = 0; lw < Ways - 1; lw = lw + 1) begin",
      "p6-repl", "small"),
@@ -114,7 +119,7 @@ def yosys_script(rtl_dir, prop, cfg, aig):
     srcs = " ".join(os.path.join(rtl_dir, f) for f in RTL)
     chp = " ".join("-chparam %s %d" % kv for kv in sorted(CONFIGS[cfg].items()))
     return "\n".join([
-        "read_verilog -formal -DSYNTHESIS %s %s %s" % (defs, srcs, HARNESS),
+        "read_verilog -formal -DSYNTHESIS -I%s %s %s %s" % (rtl_dir, defs, srcs, HARNESS),
         "hierarchy -check -top ctlb_props %s" % chp,
         "proc", "flatten", "memory_map", "opt -keepdc -fast",
         "async2sync", "chformal -assume -early", "setundef -anyseq",
@@ -159,7 +164,7 @@ def run_job(name, rtl_dir, prop, cfg, engine, workdir, timeout):
 def make_mutant(build, name, fname, old, new):
     d = os.path.join(build, "mut", name)
     os.makedirs(d, exist_ok=True)
-    for f in RTL:
+    for f in RTL + RTL_INC:
         shutil.copy(os.path.join(ROOT, "rtl", f), d)
     p = os.path.join(d, fname)
     text = open(p).read()

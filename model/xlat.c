@@ -227,7 +227,7 @@ static int lib_fresh(const char *root, const char *lib) {
   static const char *const srcs[] = {
       "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v",
       "rtl/ctlb_wcache.v", "model/xlat_vl.cpp",   "model/xlat_impl.h",
-      "model/xlat.h",      "model/xlat_build.sh",
+      "model/xlat.h",      "model/xlat_build.sh", "rtl/ctlb_assert.vh",
   };
   long long t = mtime_of(lib);
   if (t < 0) return 0;

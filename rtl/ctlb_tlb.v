@@ -6,6 +6,8 @@
 // replacement-state update happen at the rising edge.
 // docs/accelerator.md section "CTLB" is the cycle-level description.
 
+`include "ctlb_assert.vh"
+
 module ctlb_tlb #(
   parameter integer Entries  = 64,      // power of two, 1..1024
   parameter integer Ways     = 4,       // power of two dividing Entries
@@ -243,12 +245,14 @@ module ctlb_tlb #(
     end
   end
 
-`ifndef SYNTHESIS
+`ifdef CTLB_ASSERT_ON
   // ------------------------------------------------------------------------
-  // Assertions (simulation only): an ID is in at most one way of its set
+  // Invariants (rtl/ctlb_assert.vh: simulators and the formal flow): the
+  // looked-up ID is in at most one way of its set (one-hot hit), and a refill
+  // never installs an ID that is already there (which is what keeps the hit
+  // one-hot: the walk of an ID starts only on its miss)
   // ------------------------------------------------------------------------
-  // (counted in a function called at the edge, so a simulator evaluates it once per
-  // cycle rather than on every input change)
+  // (counted in a function, called by simulators at the edge only)
   function integer ways_hit;
     input [31:0] id;
     input [31:0] set;
@@ -259,11 +263,11 @@ module ctlb_tlb #(
         if (valid_q[set*Ways + aw] && tag_q[set*Ways + aw] == id) ways_hit = ways_hit + 1;
     end
   endfunction
-  always @(posedge clk_i) begin : assertions
-    if (ways_hit(lkp_id_i, lkp_set) > 1) begin
-      $display("ctlb_tlb: ID %h hits %0d ways (time %0t)", lkp_id_i,
-               ways_hit(lkp_id_i, lkp_set), $time);
-      $finish;
+  `CTLB_ASSERT_AT begin : assertions
+    if (rst_ni) begin
+      `CTLB_ASSERT(ways_hit(lkp_id_i, lkp_set) <= 1, "ctlb_tlb: the looked-up ID hits more than one way")
+      if (fill_i)
+        `CTLB_ASSERT(ways_hit(fill_id_i, fill_set) == 0, "ctlb_tlb: a refill of an ID that is already in the CTLB")
     end
   end
 `endif
@@ -271,8 +275,7 @@ module ctlb_tlb #(
 `ifdef FORMAL
   // ------------------------------------------------------------------------
   // Formal only (formal/, docs/formal.md): P6, the replacement state changes
-  // only on a use of a way (FIFO pointers and the LFSR only on a refill); and
-  // the lookup hits at most one way.
+  // only on a use of a way (FIFO pointers and the LFSR only on a refill).
   // ------------------------------------------------------------------------
   reg f_past_q = 1'b0;
   always @(posedge clk_i) f_past_q <= 1'b1;
@@ -282,16 +285,6 @@ module ctlb_tlb #(
       if (!$past(f_use)) assert (lru_q == $past(lru_q) && plru_q == $past(plru_q));
       if (!$past(fill_i)) assert (fifo_q == $past(fifo_q) && lfsr_q == $past(lfsr_q));
     end
-  end
-  // one-hot hit: the looked-up ID is in at most one way of its set (the same
-  // invariant as the simulation check above, which Yosys does not read)
-  integer fw;
-  reg [31:0] f_ways;
-  always @(*) begin : formal_onehot
-    f_ways = 32'd0;
-    for (fw = 0; fw < Ways; fw = fw + 1)
-      if (valid_q[lkp_set*Ways + fw] && tag_q[lkp_set*Ways + fw] == lkp_id_i) f_ways = f_ways + 32'd1;
-    if (rst_ni) assert (f_ways <= 32'd1);
   end
 `endif
 

@@ -7,6 +7,8 @@
 // state, so the clock may be stopped.
 // docs/accelerator.md is the cycle-level description.
 
+`include "ctlb_assert.vh"
+
 module ctlb_top #(
   parameter integer Entries    = 64,
   parameter integer Ways       = 4,
@@ -200,23 +202,27 @@ module ctlb_top #(
     end
   end
 
+`ifdef CTLB_ASSERT_ON
+  // ------------------------------------------------------------------------
+  // Invariant (rtl/ctlb_assert.vh): a CTLB hit and a walker answer never share
+  // a cycle (a hit needs the walker idle, an answer comes in its RESP state)
+  // ------------------------------------------------------------------------
+  `CTLB_ASSERT_AT begin : assertions
+    if (rst_ni)
+      `CTLB_ASSERT(!(hit && w_rsp_valid), "ctlb_top: a CTLB hit and a walker answer in the same cycle")
+  end
+`endif
+
 `ifndef SYNTHESIS
   // ------------------------------------------------------------------------
-  // Assertions (simulation only; in reset the valid outputs are 0)
+  // Simulation only (four-state simulators: Icarus): no X on the data of a
+  // valid response or memory request (in reset the valid outputs are 0)
   // ------------------------------------------------------------------------
-  always @(posedge clk_i) begin : assertions
-    if (rsp_valid_o && ((^{rsp_hit_o, rsp_fault_o, rsp_addr_o}) === 1'bx)) begin
-      $display("ctlb_top: X on the response while rsp_valid_o (time %0t)", $time);
-      $finish;
-    end
-    if (hit && w_rsp_valid) begin
-      $display("ctlb_top: a CTLB hit and a walker answer in the same cycle (time %0t)", $time);
-      $finish;
-    end
-    if (mem_req_valid_o && ((^mem_req_addr_o) === 1'bx)) begin
-      $display("ctlb_top: X on mem_req_addr_o while mem_req_valid_o (time %0t)", $time);
-      $finish;
-    end
+  always @(posedge clk_i) begin : x_checks
+    if (rsp_valid_o && ((^{rsp_hit_o, rsp_fault_o, rsp_addr_o}) === 1'bx))
+      $fatal(1, "ctlb_top: X on the response while rsp_valid_o");
+    if (mem_req_valid_o && ((^mem_req_addr_o) === 1'bx))
+      $fatal(1, "ctlb_top: X on mem_req_addr_o while mem_req_valid_o");
   end
 `endif
 

@@ -14,7 +14,7 @@ import inputs_hash  # noqa: E402
 # Everything that determines docs/synth.md, for its inputs hash (the tool
 # versions are named in the text): the RTL, the FPGA wrapper, the synthesis
 # commands (rtl/rtl.mk) and this script.
-INPUTS = ["rtl/ctlb_top.v", "rtl/ctlb_tlb.v", "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
+INPUTS = ["rtl/ctlb_top.v", "rtl/ctlb_tlb.v", "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v", "rtl/ctlb_assert.vh",
           "rtl/ctlb_fpga.v", "rtl/rtl.mk", "rtl/synth_report.py", "scripts/inputs_hash.py"]
 
 
