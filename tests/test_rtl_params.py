@@ -27,11 +27,13 @@ ILLEGAL = [
     ({"WalkCache": 3}, "WalkCache"),
     ({"WalkCache": 128}, "WalkCache"),
     ({"LfsrSeed": 0}, "LfsrSeed"),
+    ({"CntWidth": 1}, "CntWidth"),
+    ({"CntWidth": 65}, "CntWidth"),
 ]
 LEGAL = [{}, {"Entries": 1, "Ways": 1}, {"Entries": 16, "Ways": 16, "Policy": 1},
          {"Levels": 4, "LevelBits0": 8, "LevelBits1": 8, "LevelBits2": 8, "LevelBits3": 8,
           "WalkCache": 64},
-         {"Levels": 1, "LevelBits0": 16}]
+         {"Levels": 1, "LevelBits0": 16}, {"CntWidth": 2}, {"CntWidth": 32}]
 
 
 def run(tool, params):

@@ -60,7 +60,10 @@ module ctlb_assert_tb;
     .mem_rsp_valid_i (rsp_valid),
     .mem_rsp_err_i   (1'b0),
     .mem_rsp_data_i  (rsp_data),
-    .busy_o          (busy)
+    .busy_o          (busy),
+    .cnt_sel_i       (3'd0),
+    .cnt_rd_i        (1'b0),
+    .cnt_rdata_o     ()
   );
 
   // next inputs, set after each rising edge (Galois LFSR, taps 0x80200003)
