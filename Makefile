@@ -41,7 +41,7 @@ help:
 	@echo "make bench    print the speed and memory benchmarks"
 	@echo "make all      build the simulator, models and firmware"
 	@echo "make lint     verilator --lint-only -Wall on rtl/"
-	@echo "make synth    Yosys synthesis report and iCE40 Fmax into docs/"
+	@echo "make synth    Yosys cells, ECP5 and iCE40 place and route, hit-path sweep into docs/synth.md (about 7 min)"
 	@echo "make formal   prove the RTL properties (docs/formal.md) and check the mutants are caught"
 	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"

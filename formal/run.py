@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = ["ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.v", "ctlb_wcache.v"]
+RTL_INC = ["ctlb_assert.vh"]   # included by the modules (read with -I)
 HARNESS = os.path.join(ROOT, "formal", "ctlb_props.v")
 
 # Configurations: ctlb_top parameters plus the harness's IdBits/DataBits/MaxLat.
@@ -74,7 +75,7 @@ MUTANTS = [
      "kill_d  = kill_q || (in_walk && inv_hit);", "kill_d  = (in_walk && inv_hit);",
      "p1-stale", "small"),
     ("inv-only-way0", "ctlb_tlb.v",
-     "if (tag_q[inv_set*Ways + iw] == inv_id_i)", "if (tag_q[inv_set*Ways + iw] == inv_id_i && iw == 0)",
+     "if (tag_q[inv_set*Ways + iw] == inv_tag)", "if (tag_q[inv_set*Ways + iw] == inv_tag && iw == 0)",
      "p1-stale", "small"),
     ("level1-index", "ctlb_walker.v",
      "2'd1:    idx = (id >> SH1) & M1;", "2'd1:    idx = (id >> SH0) & M1;", "p2-table", "small"),
@@ -95,16 +96,20 @@ MUTANTS = [
      ".flush_i    (inv_valid_i && inv_all_i)", ".flush_i    (1'b0)", "p5-flush", "small"),
     ("tlb-flush-missed", "ctlb_tlb.v",
      "if (inv_i && inv_all_i) begin", "if (1'b0) begin", "p5-flush", "small"),
+    # the invariant assertions of the RTL (rtl/ctlb_assert.vh), checked in every
+    # job; p6-repl checks only them and P6
+    ("accept-while-busy", "ctlb_top.v",
+     "wire accept = req_valid_i && walker_idle;", "wire accept = req_valid_i;", "p6-repl", "small"),
     ("lookup-skips-last-way", "ctlb_tlb.v",
      "for (lw = 0; lw < Ways; lw = lw + 1) begin", "for (lw = 0; lw < Ways - 1; lw = lw + 1) begin",
      "p6-repl", "small"),
     ("lru-on-any-lookup", "ctlb_tlb.v",
-     "wire               upd_valid = (lkp_touch_i && lkp_hit_o) || fill_i;",
-     "wire               upd_valid = lkp_hit_o || fill_i;", "p6-repl", "small-lru"),
+     "wire                upd_valid = (lkp_touch_i && lkp_hit_o) || fill_i;",
+     "wire                upd_valid = lkp_hit_o || fill_i;", "p6-repl", "small-lru"),
     ("lfsr-every-cycle", "ctlb_tlb.v",
-     "if (fill_i && Policy == POL_RAND)", "if (Policy == POL_RAND)", "p6-repl", "small-rand"),
+     "else if (fill_i) lfsr_q <=", "else             lfsr_q <=", "p6-repl", "small-rand"),
     ("fifo-on-hit", "ctlb_tlb.v",
-     "if (fill_i && Ways > 1 && Policy == POL_FIFO)", "if (upd_valid && Ways > 1 && Policy == POL_FIFO)",
+     "else if (fill_i) fifo_q[", "else if (upd_valid) fifo_q[",
      "p6-repl", "small-fifo"),
 ]
 
@@ -114,7 +119,7 @@ def yosys_script(rtl_dir, prop, cfg, aig):
     srcs = " ".join(os.path.join(rtl_dir, f) for f in RTL)
     chp = " ".join("-chparam %s %d" % kv for kv in sorted(CONFIGS[cfg].items()))
     return "\n".join([
-        "read_verilog -formal -DSYNTHESIS %s %s %s" % (defs, srcs, HARNESS),
+        "read_verilog -formal -DSYNTHESIS -I%s %s %s %s" % (rtl_dir, defs, srcs, HARNESS),
         "hierarchy -check -top ctlb_props %s" % chp,
         "proc", "flatten", "memory_map", "opt -keepdc -fast",
         "async2sync", "chformal -assume -early", "setundef -anyseq",
@@ -159,7 +164,7 @@ def run_job(name, rtl_dir, prop, cfg, engine, workdir, timeout):
 def make_mutant(build, name, fname, old, new):
     d = os.path.join(build, "mut", name)
     os.makedirs(d, exist_ok=True)
-    for f in RTL:
+    for f in RTL + RTL_INC:
         shutil.copy(os.path.join(ROOT, "rtl", f), d)
     p = os.path.join(d, fname)
     text = open(p).read()

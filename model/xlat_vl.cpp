@@ -135,6 +135,7 @@ static void eval_reset(xlat_vl *v) {
   t->req_valid_i = 0;
   t->inv_valid_i = 0;
   t->mem_rsp_valid_i = 0;
+  t->cnt_rd_i = 0;  // counters are read only by xlat_vl_counters()
   t->eval();
   t->rst_ni = 0;
   t->eval();
@@ -265,16 +266,43 @@ XLAT_EXPORT void xlat_vl_reset(xlat_vl_t *v) {
 
 XLAT_EXPORT int xlat_vl_busy(const xlat_vl_t *v) { return v->top->busy_o; }
 
-XLAT_EXPORT void xlat_vl_counters(const xlat_vl_t *v, xlat_counters_t *c) {
-  const Vctlb_top *t = v->top.get();
-  c->lookups = t->cnt_lookups_o;
-  c->hits = t->cnt_hits_o;
-  c->misses = t->cnt_misses_o;
-  c->walk_cycles = t->cnt_walk_cycles_o;
-  c->mem_reads = t->cnt_mem_reads_o;
-  c->walk_cache_hits = t->cnt_wc_hits_o;
-  c->invalidations = t->cnt_invalidations_o;
-  c->faults = t->cnt_faults_o;
+// The counters come through the RTL's read port (cnt_sel_i and cnt_rd_i, the
+// registered cnt_rdata_o): one read edge per counter, with idle inputs, each
+// from a copy of the model's state taken before and put back after it. So a
+// read costs no simulated cycle and changes nothing the next cycle sees, even
+// while a walk is in flight (when an edge would move the walker and count a
+// walk cycle). The copy is the generated root object's bytes (plain data:
+// the design's signals and the scheduler's trigger flags; nothing is dumped
+// during the read). The library is built with CntWidth = 64: the values need
+// no extension.
+XLAT_EXPORT void xlat_vl_counters(const xlat_vl_t *cv, xlat_counters_t *c) {
+  Vctlb_top *t = cv->top.get();
+  Vctlb_top___024root *r = t->rootp;
+  std::unique_ptr<unsigned char[]> saved(new unsigned char[sizeof *r]);
+  std::memcpy(saved.get(), static_cast<const void *>(r), sizeof *r);
+  uint64_t k[8];
+  for (unsigned i = 0; i < 8; i++) {
+    t->clk_i = 0;
+    t->req_valid_i = 0;
+    t->inv_valid_i = 0;
+    t->mem_req_ready_i = 0;
+    t->mem_rsp_valid_i = 0;
+    t->cnt_sel_i = static_cast<CData>(i);
+    t->cnt_rd_i = 1;
+    t->eval();
+    t->clk_i = 1;
+    t->eval();
+    k[i] = t->cnt_rdata_o;
+    std::memcpy(static_cast<void *>(r), saved.get(), sizeof *r);
+  }
+  c->lookups = k[0];
+  c->hits = k[1];
+  c->misses = k[2];
+  c->walk_cycles = k[3];
+  c->mem_reads = k[4];
+  c->walk_cache_hits = k[5];
+  c->invalidations = k[6];
+  c->faults = k[7];
 }
 
 // Should cycle `c` be dumped? Called after the pre-edge evaluation.

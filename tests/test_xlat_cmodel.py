@@ -271,3 +271,38 @@ def test_convenience_invalidate_and_flush(backend):
     assert d.lookup(ID_A)[0] == 0 and d.lookup(ID_B)[0] == 0
     assert x.counters()["invalidations"] == 2
     x.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_counters_read_during_a_walk(backend):
+    """Counters read after every cycle of a walk (the RTL backend reads them through
+    the RTL's counter read port, docs/accelerator.md section 8): walk_cycles counts
+    the cycles after the request, and the reads change nothing: the answer comes at
+    the cycle of section 4's formula, the outputs of every cycle are those of the
+    same run without reads, and the next lookup hits."""
+    L = 2
+    runs = []
+    for read in (False, True):
+        x, d = make(backend, latency=L)
+        o = d.cycle_step(req_valid=1, req_id=ID_A)
+        outs = [tuple(getattr(o, f) for f in OUT_FIELDS)]
+        k = 0
+        while x.busy():
+            k += 1
+            o = d.cycle_step()
+            outs.append(tuple(getattr(o, f) for f in OUT_FIELDS))
+            if read:
+                c = x.counters()
+                assert (c["walk_cycles"], c["lookups"], c["misses"], c["hits"]) == (k, 1, 1, 0)
+                assert c["mem_reads"] == sum(1 for _, a in d.mem.reads)
+        assert k == 3 * (1 + L) + 1 and outs[-1][1] == 1  # rsp_valid in the last cycle
+        assert d.lookup(ID_A) == (1, 0, 0xAAAA0, 0)
+        c = x.counters()
+        assert (c["lookups"], c["hits"], c["mem_reads"], c["walk_cycles"]) == (2, 1, 3, k)
+        runs.append(outs)
+        x.close()
+    assert runs[0] == runs[1]
+
+
+OUT_FIELDS = ("req_ready", "rsp_valid", "rsp_hit", "rsp_fault", "rsp_addr", "mem_req_valid",
+              "mem_req_addr", "busy")
