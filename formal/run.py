@@ -119,7 +119,7 @@ def yosys_script(rtl_dir, prop, cfg, aig):
     srcs = " ".join(os.path.join(rtl_dir, f) for f in RTL)
     chp = " ".join("-chparam %s %d" % kv for kv in sorted(CONFIGS[cfg].items()))
     return "\n".join([
-        "read_verilog -formal -DSYNTHESIS -I%s %s %s %s" % (rtl_dir, defs, srcs, HARNESS),
+        "read_verilog -formal -DSYNTHESIS -DCTLB_ASSERTS -I%s %s %s %s" % (rtl_dir, defs, srcs, HARNESS),
         "hierarchy -check -top ctlb_props %s" % chp,
         "proc", "flatten", "memory_map", "opt -keepdc -fast",
         "async2sync", "chformal -assume -early", "setundef -anyseq",

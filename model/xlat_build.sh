@@ -65,7 +65,7 @@ opt_rt="-O2"
 
 # Every object is position independent with hidden symbols, so that several
 # configurations (same class names, different parameters) can be loaded at once.
-$VERILATOR --cc $trace_opt --assert --x-assign fast --x-initial fast -Wno-fatal -I"$root/rtl" \
+$VERILATOR --cc $trace_opt --assert --x-assign fast --x-initial fast -Wno-fatal -DCTLB_ASSERTS -I"$root/rtl" \
   -CFLAGS -fPIC -CFLAGS -fvisibility=hidden -CFLAGS -fvisibility-inlines-hidden \
   -Mdir "$obj" --top-module ctlb_top "$@" \
   "$root"/rtl/ctlb_top.v "$root"/rtl/ctlb_tlb.v "$root"/rtl/ctlb_walker.v "$root"/rtl/ctlb_wcache.v

@@ -1,6 +1,10 @@
 // ctlb_assert.vh: the invariant assertions of the accelerator RTL, one text for
 // the simulators and the formal flow (docs/accelerator.md section 11,
-// docs/formal.md). Included by rtl/ctlb_*.v; every tool needs -I rtl.
+// docs/formal.md). Included by rtl/ctlb_*.v when CTLB_ASSERTS is defined: a
+// build that checks them passes -DCTLB_ASSERTS -I rtl (the simulator's RTL
+// backend, the formal flow, the RTL tests, make lint); without the define the
+// modules are plain RTL that needs no include path (a bare
+// `verilator --lint-only -Wall rtl/*.vlt rtl/*.v`, synthesis).
 //
 //   `ifdef CTLB_ASSERT_ON
 //     `CTLB_ASSERT_AT begin

@@ -7,7 +7,9 @@
 // replacement policy's state is built (one generate block per policy).
 // docs/accelerator.md section "CTLB" is the cycle-level description.
 
+`ifdef CTLB_ASSERTS  // the invariant assertions: -DCTLB_ASSERTS -I rtl
 `include "ctlb_assert.vh"
+`endif
 
 module ctlb_tlb #(
   parameter integer Entries  = 64,      // power of two, 1..1024

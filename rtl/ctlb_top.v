@@ -8,7 +8,9 @@
 // changes no state, so the clock may be stopped.
 // docs/accelerator.md is the cycle-level description.
 
+`ifdef CTLB_ASSERTS  // the invariant assertions: -DCTLB_ASSERTS -I rtl
 `include "ctlb_assert.vh"
+`endif
 
 module ctlb_top #(
   parameter integer Entries    = 64,

@@ -2,7 +2,8 @@
 # Makefile, which declares `lint` and `synth` phony.
 
 RTL_SRC := rtl/ctlb_top.v rtl/ctlb_tlb.v rtl/ctlb_walker.v rtl/ctlb_wcache.v
-RTL_INC := rtl/ctlb_assert.vh         # the assertion macros, included by every module (-Irtl)
+RTL_INC := rtl/ctlb_assert.vh         # the assertion macros, included by every module
+RTL_ASSERTS := -DCTLB_ASSERTS -Irtl  # ... when CTLB_ASSERTS is defined (else no include path needed)
 RTL_WAIVER := rtl/ctlb_waivers.vlt
 RTL_FPGA   := rtl/ctlb_fpga.v        # iCE40 wrapper (16 entries, fewer pins), synthesis only
 RTL_ECP5   := rtl/ctlb_ecp5.v        # ECP5 wrapper (registered ports, hit-path clock), synthesis only
@@ -16,12 +17,16 @@ RTL_LINT_CONFIGS := "" "-GWays=1" "-GEntries=16 -GWays=16 -GPolicy=1" "-GPolicy=
 lint:
 	@for p in $(RTL_LINT_CONFIGS); do \
 	  echo "verilator --lint-only -Wall $$p"; \
-	  $(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_SRC) --top-module ctlb_top $$p || exit 1; \
+	  $(VERILATOR) --lint-only -Wall $(RTL_ASSERTS) $(RTL_WAIVER) $(RTL_SRC) --top-module ctlb_top $$p || exit 1; \
 	done
-	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_FPGA) $(RTL_SRC) --top-module ctlb_fpga
-	$(VERILATOR) --lint-only -Wall -Irtl $(RTL_WAIVER) $(RTL_ECP5) $(RTL_SRC) --top-module ctlb_ecp5
+	$(VERILATOR) --lint-only -Wall $(RTL_ASSERTS) $(RTL_WAIVER) $(RTL_FPGA) $(RTL_SRC) --top-module ctlb_fpga
+	$(VERILATOR) --lint-only -Wall $(RTL_ASSERTS) $(RTL_WAIVER) $(RTL_ECP5) $(RTL_SRC) --top-module ctlb_ecp5
+# as a user types it: every file at once, and each module alone, no options
+	$(VERILATOR) --lint-only -Wall rtl/*.vlt rtl/*.v
+	@for f in $(filter-out rtl/ctlb_top.v,$(RTL_SRC)); do \
+	  echo "verilator --lint-only -Wall $$f"; $(VERILATOR) --lint-only -Wall $$f || exit 1; done
 	@mkdir -p $(BUILD)/rtl
-	$(IVERILOG) -g2005 -Irtl -o $(BUILD)/rtl/ctlb_top.vvp $(RTL_SRC)
+	$(IVERILOG) -g2005 $(RTL_ASSERTS) -o $(BUILD)/rtl/ctlb_top.vvp $(RTL_SRC)
 	@echo "lint: clean"
 
 # `make synth`: Yosys generic cells (default and small configuration), ECP5

@@ -65,12 +65,12 @@ def simulate(sim, name, mutant=None):
     srcs = [str(d / f) for f in RTL]
     if sim == "icarus":
         vvp = d.parent / "tb.vvp"
-        subprocess.run(["iverilog", "-g2005", "-I" + str(d), "-s", "ctlb_assert_tb", "-o", str(vvp),
+        subprocess.run(["iverilog", "-g2005", "-DCTLB_ASSERTS", "-I" + str(d), "-s", "ctlb_assert_tb", "-o", str(vvp),
                         TB] + srcs, check=True, capture_output=True, timeout=120)
         cmd = ["vvp", "-n", str(vvp)]
     else:
         obj = d.parent / "vobj"
-        subprocess.run(["verilator", "--binary", "--assert", "-Wno-fatal", "-I" + str(d),
+        subprocess.run(["verilator", "--binary", "--assert", "-Wno-fatal", "-DCTLB_ASSERTS", "-I" + str(d),
                         "-Mdir", str(obj), "--top-module", "ctlb_assert_tb", TB] + srcs,
                        check=True, capture_output=True, timeout=300)
         cmd = [str(obj / "Vctlb_assert_tb")]

@@ -15,7 +15,7 @@ SRC = [str(ROOT / "rtl" / f) for f in ("ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.
 def test_counter_read_port_wraps(width, n):
     out = BUILD / "rtl" / ("cnt-%d-%d.vvp" % (width, n))
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["iverilog", "-g2005", "-I" + str(ROOT / "rtl"), "-s", "ctlb_cnt_tb",
+    subprocess.run(["iverilog", "-g2005", "-DCTLB_ASSERTS", "-I" + str(ROOT / "rtl"), "-s", "ctlb_cnt_tb",
                     "-Pctlb_cnt_tb.CntWidth=%d" % width, "-Pctlb_cnt_tb.N=%d" % n, "-o", str(out),
                     str(ROOT / "tests" / "rtl" / "ctlb_cnt_tb.v")] + SRC,
                    check=True, capture_output=True, timeout=120)

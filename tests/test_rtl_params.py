@@ -9,7 +9,7 @@ from conftest import BUILD, ROOT
 
 SRC = [str(ROOT / "rtl" / f) for f in ("ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.v", "ctlb_wcache.v")]
 WAIVER = str(ROOT / "rtl" / "ctlb_waivers.vlt")
-INC = "-I" + str(ROOT / "rtl")   # rtl/ctlb_assert.vh
+INC = "-I" + str(ROOT / "rtl")   # rtl/ctlb_assert.vh, with -DCTLB_ASSERTS
 
 # (parameters, the name the message must hold)
 ILLEGAL = [
@@ -38,12 +38,12 @@ LEGAL = [{}, {"Entries": 1, "Ways": 1}, {"Entries": 16, "Ways": 16, "Policy": 1}
 
 def run(tool, params):
     if tool == "verilator":
-        cmd = ["verilator", "--lint-only", "-Wall", INC, WAIVER] + SRC + ["--top-module", "ctlb_top"]
+        cmd = ["verilator", "--lint-only", "-Wall", "-DCTLB_ASSERTS", INC, WAIVER] + SRC + ["--top-module", "ctlb_top"]
         cmd += ["-G%s=%d" % kv for kv in params.items()]
     elif tool == "icarus":
         out = BUILD / "rtl" / "params.vvp"
         out.parent.mkdir(parents=True, exist_ok=True)
-        cmd = ["iverilog", "-g2005", INC, "-s", "ctlb_top", "-o", str(out)] + SRC
+        cmd = ["iverilog", "-g2005", "-DCTLB_ASSERTS", INC, "-s", "ctlb_top", "-o", str(out)] + SRC
         cmd += ["-Pctlb_top.%s=%d" % kv for kv in params.items()]
     else:
         chp = " ".join("-chparam %s %d" % kv for kv in params.items())
