@@ -455,6 +455,15 @@ void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out) {
     x->vl_step(x->vl, in, out);
 }
 
+int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
+             uint32_t *addr) {
+  if (!x->c || !xlat_c_hit(x->c, id, addr)) return 0;
+  x->cycles++;
+  x->last_root = root;
+  x->last_mem_req_ready = mem_req_ready;
+  return 1;
+}
+
 static void inv_cycle(xlat_t *x, int all, uint32_t id) {
   xlat_in_t in;
   xlat_out_t out;

@@ -151,6 +151,17 @@ void xlat_reset(xlat_t *x);
 /* One clock cycle, as described at the top. */
 void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out);
 
+/* A hit's cycle without the general step, for callers on a hot path (ctsim's
+ * callid): if the accelerator is idle and id is in the CTLB, this is exactly
+ * xlat_step() for one cycle with only req_valid/req_id (and root,
+ * mem_req_ready) as inputs, whose answer is that hit: the replacement state,
+ * the counters and xlat_cycles() advance as they would; returns 1 with the
+ * address in *addr. Otherwise nothing changes and it returns 0: the caller
+ * steps that cycle with xlat_step(). The RTL backend always returns 0 (its
+ * cycles are stepped, so its waveforms and counters stay the RTL's own). */
+int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
+             uint32_t *addr);
+
 /* Convenience: one cycle with only the invalidate port active (all other inputs
  * idle apart from root/memory ready, which are taken from the last step). */
 void xlat_invalidate(xlat_t *x, uint32_t id);

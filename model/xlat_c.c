@@ -240,6 +240,7 @@ static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
   if (m->cfg.policy == XLAT_POLICY_LRU && !m->lru_head) {
     uint16_t *a = m->age + set * m->ways;
     uint16_t used = a[way];
+    if (!used) return; /* already the most recently used: nothing ages */
     for (uint32_t w = 0; w < m->ways; w++)
       a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
   } else if (m->cfg.policy == XLAT_POLICY_LRU) {
@@ -301,6 +302,20 @@ static uint32_t victim(const xlat_c_t *m, uint32_t set) {
 }
 
 static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out);
+
+/* The cycle of xlat_c_step's fast path below when its lookup hits (same
+ * counters, same replacement-state update); nothing when it would not. */
+int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
+  if (m->state != ST_IDLE) return 0;
+  uint32_t set = id & m->set_mask;
+  int32_t w = find_way(m, set, id);
+  if (w < 0) return 0;
+  m->cnt.lookups++;
+  m->cnt.hits++;
+  *addr = m->addr[set * m->ways + (uint32_t)w];
+  touch(m, set, (uint32_t)w);
+  return 1;
+}
 
 void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   /* Fast path: idle walker, no invalidate: a lookup or nothing. */

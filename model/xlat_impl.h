@@ -22,6 +22,8 @@ void xlat_c_reset(xlat_c_t *m);
 void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out);
 void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c);
 int xlat_c_busy(const xlat_c_t *m);
+/* xlat_hit for the C model: 1 with *addr after the hit's cycle, 0 untouched */
+int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr);
 
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.

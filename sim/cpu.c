@@ -761,6 +761,34 @@ static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
   h->trace_next = next;
 }
 
+/* The answer of a lookup of id presented in cycle E, in cycle c: the
+ * per-function figures (sim/idstat.h; callid: of a callid, else of an xlat),
+ * the observer, the trace; returns c. */
+static inline __attribute__((always_inline)) uint64_t xl_answer(
+    hart_t *h, uint64_t E, uint64_t c, uint32_t id, uint32_t addr,
+    unsigned fault, int hit, int callid) {
+  id_stat_t *s = idstat_get(&h->ids, id);
+  if (s) {
+    if (callid) {
+      s->calls++;
+      s->misses += !hit;
+      s->walk_cycles += c - E; /* EX cycles beyond a hit's one */
+      s->faults += fault != 0;
+    } else {
+      s->other++;
+    }
+    if (!s->target && !fault) s->target = addr;
+    if (callid && !fault) {
+      if (s->last && s->last != addr) note_switch(h, s, addr, E, c - E);
+      s->last = addr;
+    }
+  }
+  if (h->obs) obs_answer(h, c, addr, fault);
+  h->xl_now = c + 1;
+  if (h->trace) trace_event(h, CTR_CALL, id, 0, E, c + 1);
+  return c;
+}
+
 /* A lookup (callid, xlat) of id presented in cycle E (its EX entry). The
  * walker's reads go to the data-memory port: a read accepted in cycle t is
  * answered in cycle t + dmem_lat with the RAM word, or with an error outside
@@ -768,12 +796,31 @@ static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
  * still in MEM). Returns the cycle of the answer (E for a hit) with the
  * address and fault code, and counts it in the per-function figures
  * (callid: of a callid, else of an xlat); on a simulator error sets h->stop. */
-static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
-                          unsigned *fault, int callid) {
+static uint64_t xl_lookup_slow(hart_t *h, uint64_t E, uint32_t id,
+                               uint32_t *addr, unsigned *fault, int callid);
+
+static inline __attribute__((always_inline)) uint64_t xl_lookup(
+    hart_t *h, uint64_t E, uint32_t id, uint32_t *addr, unsigned *fault,
+    int callid) {
+  /* a hit (the common case) without stepping the general cycle: xlat_hit is
+   * that cycle, exactly (model/xlat.h); an observer or the lock-step clock
+   * take the general path */
+  if (likely(h->xl && !h->obs && !h->cfg.lockstep) &&
+      xlat_hit(h->xl, id, h->ctroot, E >= h->dport_free, addr)) {
+    *fault = 0;
+    return xl_answer(h, E, E, id, *addr, 0, 1, callid);
+  }
+  return xl_lookup_slow(h, E, id, addr, fault, callid);
+}
+
+static uint64_t xl_lookup_slow(hart_t *h, uint64_t E, uint32_t id,
+                               uint32_t *addr, unsigned *fault, int callid) {
   *addr = 0, *fault = 0;
   if (xl_get(h)) return E;
   if (h->obs) obs_ex(h, E, 1, id);
   xl_idle_to(h, E);
+  if (xlat_hit(h->xl, id, h->ctroot, E >= h->dport_free, addr))
+    return xl_answer(h, E, E, id, *addr, 0, 1, callid);
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
@@ -816,28 +863,8 @@ static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
     if (out.rsp_valid) {
       *addr = out.rsp_addr;
       *fault = out.rsp_fault;
-      /* the per-function figures (sim/idstat.h) */
-      id_stat_t *s = idstat_get(&h->ids, id);
-      if (s) {
-        if (callid) {
-          s->calls++;
-          s->misses += !out.rsp_hit;
-          s->walk_cycles += c - E; /* EX cycles beyond a hit's one */
-          s->faults += out.rsp_fault != 0;
-        } else {
-          s->other++;
-        }
-        if (!s->target && !out.rsp_fault) s->target = out.rsp_addr;
-        if (callid && !out.rsp_fault) {
-          if (s->last && s->last != out.rsp_addr)
-            note_switch(h, s, out.rsp_addr, E, c - E);
-          s->last = out.rsp_addr;
-        }
-      }
-      if (h->obs) obs_answer(h, c, out.rsp_addr, out.rsp_fault);
-      h->xl_now = c + 1;
-      trace_event(h, CTR_CALL, id, 0, E, c + 1);
-      return c;
+      return xl_answer(h, E, c, id, out.rsp_addr, out.rsp_fault, out.rsp_hit,
+                       callid);
     }
     in.req_valid = 0, in.req_id = 0;
     if (c - E > 100000000) {
