@@ -23,7 +23,10 @@ in every lowering mode of scripts/ctcc), this
    trampoline (measured), and writes docs/payoff.md with tables and plots.
 
 Results of runs are kept in --work (one JSON file per run, named by its
-arguments), so an interrupted study resumes where it stopped.
+arguments and by the contents of the ELF and of the simulator binary it ran
+on; the sweep's CSV by its configuration, the traces and cttrace), so an
+interrupted study resumes where it stopped, and a rebuilt program or
+simulator is run again rather than answered from an older run.
 """
 import argparse
 import concurrent.futures
@@ -64,6 +67,20 @@ def log(args, msg):
         print(f"payoff: {msg}", file=sys.stderr, flush=True)
 
 
+_SHA = {}
+
+
+def file_tag(path):
+    """12 hex digits of the sha256 of a file's contents (memoized per run)."""
+    if path not in _SHA:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _SHA[path] = h.hexdigest()[:12]
+    return _SHA[path]
+
+
 def run_json(cmd, key, work, timeout):
     """Runs a tool that writes --stats-json; the result cached under work/key."""
     path = os.path.join(work, key + ".json")
@@ -88,27 +105,33 @@ def ctsim_cmd(args, elf, *extra):
     return [args.ctsim, "-q", "--max-cycles", str(args.max_cycles), *extra, elf]
 
 
+def run_key(args, name, elf):
+    """The cache name of a ctsim run: what it is, then the ELF and ctsim it used."""
+    return f"{name}-{file_tag(elf)}-{file_tag(args.ctsim)}"
+
+
 def cpu_runs(args, progs):
     """{(prog, mode, lat): stats} and {(prog, check point index): stats}."""
     jobs = {}
     for prog in progs:
         for mode in MODES:
             for lat in LATS:
-                jobs[(prog, mode, lat)] = (ctsim_cmd(args, elf_path(args, prog, mode),
-                                                     "--dmem-lat", str(lat)),
-                                           f"cpu-{prog}-{mode}-l{lat}")
+                elf = elf_path(args, prog, mode)
+                jobs[(prog, mode, lat)] = (ctsim_cmd(args, elf, "--dmem-lat", str(lat)),
+                                           run_key(args, f"cpu-{prog}-{mode}-l{lat}", elf))
         for i, pt in enumerate(CHECK_POINTS):
             for lat in (1, 10):
                 opts = point_options(pt, lat)
+                elf = elf_path(args, prog, "callid")
                 jobs[(prog, "check", i, lat)] = (
-                    ctsim_cmd(args, elf_path(args, prog, "callid"), *opts),
-                    f"check-{prog}-{i}-l{lat}")
+                    ctsim_cmd(args, elf, *opts), run_key(args, f"check-{prog}-{i}-l{lat}", elf))
         for mode in MODES:  # the fingerprint (docs/payoff.md) of the small builds
-            jobs[(prog, "small", mode)] = (
-                ctsim_cmd(args, elf_path(args, prog, mode, "-small")), f"small-{prog}-{mode}")
-        trace = os.path.join(args.work, f"{prog}.ctb")
-        jobs[(prog, "trace")] = (ctsim_cmd(args, elf_path(args, prog, "callid"),
-                                           "--record-trace", trace), f"trace-{prog}")
+            elf = elf_path(args, prog, mode, "-small")
+            jobs[(prog, "small", mode)] = (ctsim_cmd(args, elf),
+                                           run_key(args, f"small-{prog}-{mode}", elf))
+        elf = elf_path(args, prog, "callid")
+        jobs[(prog, "trace")] = (ctsim_cmd(args, elf, "--record-trace", trace_path(args, prog)),
+                                 run_key(args, f"trace-{prog}", elf))
     out = {}
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
@@ -131,6 +154,12 @@ def cpu_runs(args, progs):
     return out
 
 
+def trace_path(args, prog):
+    """The call-ID trace of prog's callid run (named like its run)."""
+    elf = elf_path(args, prog, "callid")
+    return os.path.join(args.work, f"{prog}-{file_tag(elf)}-{file_tag(args.ctsim)}.ctb")
+
+
 def elf_path(args, prog, mode, suffix=None):
     p = os.path.join(args.elf_dir, mode, prog + (args.suffix if suffix is None else suffix) + ".elf")
     if not os.path.exists(p):
@@ -150,15 +179,17 @@ def sweep(args, progs):
     other latencies and geometries from one run where theory allows);
     {(prog, entries, ways, policy, levels, wc): row}."""
     cfg = {"description": "payoff.py: CTLB grid over the real programs' call-ID traces",
-           "traces": {p: os.path.join(args.work, f"{p}.ctb") for p in progs},
+           "traces": {p: trace_path(args, p) for p in progs},
            "grids": [{"name": "payoff",
                       "ctlb_entries": list(ENTRIES), "ctlb_ways": list(WAYS),
                       "ctlb_policy": list(POLICIES),
                       "ctlb_levels": [LEVELS[k] for k in sorted(LEVELS)],
                       "walk_cache": list(WALK_CACHE), "dmem_lat": list(LATS)}]}
-    ycfg = os.path.join(args.work, "sweep.yaml")
-    ctrace.atomic_write(ycfg, json.dumps(cfg, indent=1).encode())  # JSON is YAML
-    csv_path = os.path.join(args.work, "sweep.csv")
+    text = json.dumps(cfg, indent=1).encode()  # JSON is YAML
+    tag = hashlib.sha256(text + file_tag(args.cttrace).encode()).hexdigest()[:12]
+    ycfg = os.path.join(args.work, f"sweep-{tag}.yaml")
+    ctrace.atomic_write(ycfg, text)
+    csv_path = os.path.join(args.work, f"sweep-{tag}.csv")
     if not os.path.exists(csv_path):
         cmd = [sys.executable, os.path.join(ROOT, "scripts", "sweep.py"), ycfg, "-o", csv_path,
                "-j", str(args.jobs), "--cttrace", args.cttrace]
