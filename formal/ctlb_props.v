@@ -5,9 +5,11 @@
 // job checks one property (formal/run.py passes -DCHECK_P<n>). A ghost model
 // tracks one arbitrary ID (`f_x`, an anyconst) from the outside of the RTL:
 // the walk that may fill it, the data that walk read, the invalidates and
-// flushes since. Define FAIR for the bounded-response property's memory
-// (always ready, every read answered within MaxLat cycles) and STABLE_ROOT for
-// the table property (root register constant).
+// flushes since. A walk of the tracked ID killed by an invalidate of it or a
+// flush restarts from the root (docs/accelerator.md section 6), so the ghost
+// takes the last read before the answer as the leaf. Define FAIR for the
+// bounded-response property's memory (always ready, every read answered
+// within MaxLat cycles).
 // The replacement-state property (P6) is an assertion inside rtl/ctlb_tlb.v
 // (`ifdef FORMAL`), active in every job.
 
@@ -38,7 +40,8 @@ module ctlb_props #(
   input  wire        mem_req_ready_i,
   input  wire        mem_rsp_valid_i,
   input  wire        mem_rsp_err_i,
-  input  wire [31:0] mem_rsp_data_f
+  input  wire [31:0] mem_rsp_data_f,
+  input  wire        patch_i          // P2: the environment patches X's path now
 );
 
   localparam [31:0] ID_MASK   = (IdBits >= 32) ? 32'hffff_ffff : ((32'd1 << IdBits) - 32'd1);
@@ -134,23 +137,28 @@ module ctlb_props #(
   wire        w_rsp   = rsp_valid && !rsp_hit;         // the walker's answer
   reg         g_busy  = 1'b0;                          // a walk in flight
   reg  [31:0] g_wid   = 32'd0;                         // its ID
-  reg         g_clean = 1'b0;                          // no invalidate of it, no flush yet
-  reg  [31:0] g_last  = 32'd0;                         // the data of its last read
+  reg  [31:0] g_last  = 32'd0;                         // the data of the last read
+  reg         g_rk    = 1'b0;                          // the open read's walk was killed
   wire        inv     = rst_ni && inv_valid_i;
-  wire        g_kill  = inv && (inv_all_i || inv_id_i == g_wid);
+  wire        g_kill  = g_busy && inv && (inv_all_i || inv_id_i == g_wid);
   wire        flush   = inv && inv_all_i;
-  // a refill of the CTLB happens at this edge (section 6: not after a kill)
-  wire        g_fill  = g_busy && w_rsp && rsp_fault == 3'd0 && g_clean && !g_kill;
+  // a refill of the CTLB happens at this edge: a killed walk restarts, so its
+  // answer is the restarted walk's; an invalidate in the answer's own cycle
+  // cancels the refill (section 6)
+  wire        g_fill  = g_busy && w_rsp && rsp_fault == 3'd0 && !g_kill;
+  // the answer to a read is dropped if the walk was killed while it was open
+  // (from the cycle it was accepted to the cycle of the answer)
+  wire        g_drop  = mem_rsp && (g_rk || g_kill);
   always @(posedge clk_i) begin
     if (start) begin
       g_busy  <= 1'b1;
       g_wid   <= req_id_i;
-      g_clean <= 1'b1;
-    end else begin
-      if (g_busy && g_kill) g_clean <= 1'b0;
-      if (rst_ni && w_rsp) g_busy <= 1'b0;
+    end else if (rst_ni && w_rsp) begin
+      g_busy <= 1'b0;
     end
     if (mem_rsp) g_last <= mem_rsp_data_i;
+    if (mem_rsp) g_rk <= 1'b0;
+    else if (g_kill && (mem_acc || f_out != 2'd0)) g_rk <= 1'b1;
   end
 
   // the arbitrary ID of the ghost model
@@ -177,8 +185,14 @@ module ctlb_props #(
 
 `ifdef CHECK_P2
   // ------------------------------------------------------------------------
-  // P2 table: memory holds arbitrary but stable entries e[l] on X's path; a hit
-  // for X (and the walker's answer for X) is the leaf of that path
+  // P2 table: memory holds arbitrary entries on X's path, the table `i`, and
+  // the environment may patch it once (patch_i) into the table `p`: the
+  // entries change at that edge, and the patch's invalidate of X (a flush if
+  // an entry above the last level changed) comes in the next cycle, in which
+  // a read on a path both tables share may still return the old entry. Every
+  // answer for X without a fault (a hit, or a walk's answer) is X's leaf in
+  // the table as the invalidates have published it: `i` up to the cycle of the
+  // patch's invalidate, `p` after it. The root register is constant.
   // ------------------------------------------------------------------------
   localparam integer B0 = LevelBits0;
   localparam integer B1 = (Levels > 1) ? LevelBits1 : 0;
@@ -187,10 +201,25 @@ module ctlb_props #(
   localparam integer W  = B0 + B1 + B2 + B3;
   (* anyconst *) reg [31:0] f_root_any;
   wire [31:0] f_root = f_root_any & DATA_MASK;
-  (* anyconst *) reg [31:0] e0_any, e1_any, e2_any, e3_any;
-  wire [31:0] e0 = e0_any & DATA_MASK, e1 = e1_any & DATA_MASK;
-  wire [31:0] e2 = e2_any & DATA_MASK, e3 = e3_any & DATA_MASK;
+  (* anyconst *) reg [31:0] i0_any, i1_any, i2_any, i3_any, p0_any, p1_any, p2_any, p3_any;
+  wire [31:0] i0 = i0_any & DATA_MASK, i1 = i1_any & DATA_MASK;
+  wire [31:0] i2 = i2_any & DATA_MASK, i3 = i3_any & DATA_MASK;
+  wire [31:0] p0 = p0_any & DATA_MASK, p1 = p1_any & DATA_MASK;
+  wire [31:0] p2 = p2_any & DATA_MASK, p3 = p3_any & DATA_MASK;
   always @(*) assume (root_i == f_root);
+  reg g_patched = 1'b0;   // memory holds `p` (from the edge of the patch on)
+  reg g_pinv    = 1'b0;   // the cycle of the patch's invalidate
+  reg g_pub     = 1'b0;   // the patch's invalidate is done: answers are `p`'s
+  always @(posedge clk_i) begin
+    if (rst_ni && patch_i) g_patched <= 1'b1;
+    g_pinv <= rst_ni && patch_i && !g_patched;
+    if (g_pinv) g_pub <= 1'b1;
+  end
+  wire upper_changed = (Levels > 1 && p0 != i0) || (Levels > 2 && p1 != i1) ||
+                       (Levels > 3 && p2 != i2);
+  always @(*) begin
+    if (g_pinv) assume (inv_valid_i && (inv_all_i || (inv_id_i == f_x && !upper_changed)));
+  end
   // index of level l: ID bits [S_l + B_l - 1 : S_l], S_l = W - (B_0 + ... + B_l)
   function [31:0] idx;
     input [31:0] id;
@@ -200,33 +229,62 @@ module ctlb_props #(
       idx = (id >> shift) & ((32'd1 << bits) - 32'd1);
     end
   endfunction
-  wire [31:0] a0 = {f_root[31:2], 2'b00} + (idx(f_x, W - B0, B0) << 2);
-  wire [31:0] a1 = {e0[31:2], 2'b00} + (idx(f_x, W - B0 - B1, B1) << 2);
-  wire [31:0] a2 = {e1[31:2], 2'b00} + (idx(f_x, W - B0 - B1 - B2, B2) << 2);
-  wire [31:0] a3 = {e2[31:2], 2'b00} + (idx(f_x, 0, B3) << 2);
+  // the entry addresses of X's path in a table whose entries are t0..t2
+  function [31:0] at;
+    input integer l;
+    input [31:0] t0, t1, t2;
+    begin
+      case (l)
+        0:       at = {f_root[31:2], 2'b00} + (idx(f_x, W - B0, B0) << 2);
+        1:       at = {t0[31:2], 2'b00} + (idx(f_x, W - B0 - B1, B1) << 2);
+        2:       at = {t1[31:2], 2'b00} + (idx(f_x, W - B0 - B1 - B2, B2) << 2);
+        default: at = {t2[31:2], 2'b00} + (idx(f_x, 0, B3) << 2);
+      endcase
+    end
+  endfunction
+  wire [31:0] ai0 = at(0, i0, i1, i2), ai1 = at(1, i0, i1, i2);
+  wire [31:0] ai2 = at(2, i0, i1, i2), ai3 = at(3, i0, i1, i2);
+  wire [31:0] ap0 = at(0, p0, p1, p2), ap1 = at(1, p0, p1, p2);
+  wire [31:0] ap2 = at(2, p0, p1, p2), ap3 = at(3, p0, p1, p2);
+  wire [31:0] d   = mem_rsp_data_i;
   always @(*) begin
     if (mem_rsp && !mem_rsp_err_i) begin
-      if (f_oaddr == a0)                 assume (mem_rsp_data_i == e0);
-      if (Levels > 1 && f_oaddr == a1)   assume (mem_rsp_data_i == e1);
-      if (Levels > 2 && f_oaddr == a2)   assume (mem_rsp_data_i == e2);
-      if (Levels > 3 && f_oaddr == a3)   assume (mem_rsp_data_i == e3);
+      if (!g_patched) begin
+        if (f_oaddr == ai0)               assume (d == i0);
+        if (Levels > 1 && f_oaddr == ai1) assume (d == i1);
+        if (Levels > 2 && f_oaddr == ai2) assume (d == i2);
+        if (Levels > 3 && f_oaddr == ai3) assume (d == i3);
+      end else if (!g_pinv) begin
+        if (f_oaddr == ap0)               assume (d == p0);
+        if (Levels > 1 && f_oaddr == ap1) assume (d == p1);
+        if (Levels > 2 && f_oaddr == ap2) assume (d == p2);
+        if (Levels > 3 && f_oaddr == ap3) assume (d == p3);
+      end else begin  // the invalidate's cycle: old or new where the paths meet
+        if (f_oaddr == ap0 && f_oaddr == ai0)               assume (d == p0 || d == i0);
+        if (Levels > 1 && f_oaddr == ap1 && f_oaddr == ai1) assume (d == p1 || d == i1);
+        if (Levels > 2 && f_oaddr == ap2 && f_oaddr == ai2) assume (d == p2 || d == i2);
+        if (Levels > 3 && f_oaddr == ap3 && f_oaddr == ai3) assume (d == p3 || d == i3);
+      end
     end
   end
-  // the translation of X by the table (section 2)
-  reg        t_ok;
-  reg [29:0] t_addr;
-  always @(*) begin
-    t_ok   = 1'b0;
-    t_addr = 30'd0;
-    if (!f_root[0] || (W < 32 && (f_x >> W) != 32'd0)) t_ok = 1'b0;
-    else if (e0[0] && e0[1])                           begin t_ok = 1'b1; t_addr = e0[31:2]; end
-    else if (!e0[0] || Levels == 1)                    t_ok = 1'b0;
-    else if (e1[0] && e1[1])                           begin t_ok = 1'b1; t_addr = e1[31:2]; end
-    else if (!e1[0] || Levels == 2)                    t_ok = 1'b0;
-    else if (e2[0] && e2[1])                           begin t_ok = 1'b1; t_addr = e2[31:2]; end
-    else if (!e2[0] || Levels == 3)                    t_ok = 1'b0;
-    else if (e3[0] && e3[1])                           begin t_ok = 1'b1; t_addr = e3[31:2]; end
-  end
+  // the translation of X by a table (section 2): {valid, address bits 31:2}
+  function [30:0] xlate;
+    input [31:0] e0, e1, e2, e3;
+    begin
+      if (!f_root[0] || (W < 32 && (f_x >> W) != 32'd0)) xlate = 31'd0;
+      else if (e0[0] && e0[1])                           xlate = {1'b1, e0[31:2]};
+      else if (!e0[0] || Levels == 1)                    xlate = 31'd0;
+      else if (e1[0] && e1[1])                           xlate = {1'b1, e1[31:2]};
+      else if (!e1[0] || Levels == 2)                    xlate = 31'd0;
+      else if (e2[0] && e2[1])                           xlate = {1'b1, e2[31:2]};
+      else if (!e2[0] || Levels == 3)                    xlate = 31'd0;
+      else if (e3[0] && e3[1])                           xlate = {1'b1, e3[31:2]};
+      else                                               xlate = 31'd0;
+    end
+  endfunction
+  wire [30:0] t_now = g_pub ? xlate(p0, p1, p2, p3) : xlate(i0, i1, i2, i3);
+  wire        t_ok   = t_now[30];
+  wire [29:0] t_addr = t_now[29:0];
   always @(*) begin
     if (rst_ni && x_hit) assert (t_ok && rsp_addr == {t_addr, 2'b00});
     if (rst_ni && g_busy && w_rsp && g_wid == f_x && rsp_fault == 3'd0)
@@ -254,13 +312,22 @@ module ctlb_props #(
   // P4 bounded response (with FAIR): the walker answers an accepted miss at
   // cycle Levels * (1 + MaxLat) + 1 at the latest (the request cycle is 0)
   // ------------------------------------------------------------------------
+  // (a killed walk restarts, section 6: from its last kill it answers within
+  // MaxLat more cycles, the wait for the read it had open)
   localparam integer BOUND = Levels * (1 + MaxLat) + 1;
-  reg [5:0] g_cyc = 6'd0;      // cycle of the walk in flight, counted from its request
+  localparam integer BOUND_K = BOUND + MaxLat;
+  reg [5:0] g_cyc = 6'd0;      // cycles since the request, or since the last kill
+  reg       g_kd  = 1'b0;      // the walk in flight was killed
   always @(posedge clk_i) begin
-    if (start) g_cyc <= 6'd1;
-    else if (g_busy && g_cyc != 6'd63) g_cyc <= g_cyc + 6'd1;
+    if (start) begin
+      g_cyc <= 6'd1;
+      g_kd  <= 1'b0;
+    end else if (g_kill && !w_rsp) begin
+      g_cyc <= 6'd1;
+      g_kd  <= 1'b1;
+    end else if (g_busy && g_cyc != 6'd63) g_cyc <= g_cyc + 6'd1;
   end
-  always @(*) if (rst_ni && g_busy) assert (g_cyc <= BOUND[5:0]);
+  always @(*) if (rst_ni && g_busy) assert (g_cyc <= (g_kd ? BOUND_K[5:0] : BOUND[5:0]));
 `endif
 
 `ifdef CHECK_P5
@@ -271,7 +338,7 @@ module ctlb_props #(
   reg             g_tlb_empty = 1'b0;
   reg             g_wc_empty  = 1'b0;
   wire            g_ins = g_busy && mem_rsp && !mem_rsp_err_i && mem_rsp_data_i[0] &&
-                          !mem_rsp_data_i[1] && g_clean && !g_kill;
+                          !mem_rsp_data_i[1] && !g_drop;
   reg [CNT_W-1:0] g_wc_rd = {CNT_W{1'b0}};
   reg             g_wc_empty_q = 1'b0, g_wc_empty_q2 = 1'b0;
   reg       [1:0] g_age = 2'd0;
@@ -293,6 +360,7 @@ module ctlb_props #(
   end
 `endif
 
-  wire unused = ^{busy, c_wc_rd, mem_req_addr, g_wid, g_last, g_fill, f_oaddr, f_x, x_hit};
+  wire unused = ^{busy, c_wc_rd, mem_req_addr, g_wid, g_last, g_fill, g_drop, f_oaddr, f_x, x_hit,
+                  patch_i};
 
 endmodule

@@ -71,9 +71,18 @@ FULL_JOBS += [(_p, "default", "bmc") for _p in PROPS] + [("p5-flush", "default-w
 MUTANTS = [
     ("fill-after-kill-in-resp", "ctlb_walker.v",
      "(fault_q == F_NONE) && !kill_d;", "(fault_q == F_NONE) && !kill_q;", "p1-stale", "small"),
+    # a kill seen only in its own cycle: a read open at it is not dropped
     ("kill-forgotten", "ctlb_walker.v",
      "kill_d  = kill_q || (in_walk && inv_hit);", "kill_d  = (in_walk && inv_hit);",
-     "p1-stale", "small"),
+     "p2-table", "small"),
+    # the old contract: a killed walk goes on with what it read (section 6)
+    ("no-restart-after-kill", "ctlb_walker.v",
+     "if (kill_d) begin      // killed while the read was open: drop its data", "if (1'b0) begin",
+     "p2-table", "small"),
+    # a killed walk in FETCH still reads, then restarts: a second read open
+    ("read-while-killed", "ctlb_walker.v",
+     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;",
+     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use;", "p3-oneread", "small"),
     ("inv-only-way0", "ctlb_tlb.v",
      "if (tag_q[inv_set*Ways + iw] == inv_tag)", "if (tag_q[inv_set*Ways + iw] == inv_tag && iw == 0)",
      "p1-stale", "small"),
@@ -86,8 +95,8 @@ MUTANTS = [
      "assign idle_o          = !in_walk;", "assign idle_o          = !in_walk || rsp_valid_o;",
      "p3-oneread", "small"),
     ("second-read", "ctlb_walker.v",
-     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use;",
-     "assign mem_req_valid_o = (state_q == StFetch || state_q == StWait) && !wc_use;",
+     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;",
+     "assign mem_req_valid_o = (state_q == StFetch || state_q == StWait) && !wc_use && !kill_q;",
      "p3-oneread", "small"),
     ("bus-error-lost", "ctlb_walker.v",
      "if (mem_rsp_valid_i) begin", "if (mem_rsp_valid_i && !mem_rsp_err_i) begin",

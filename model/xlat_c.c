@@ -340,6 +340,18 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   slow_step(m, in, out);
 }
 
+/* A killed walk starts again from the root register as it is now (section 6;
+ * a disabled root answers DISABLED, the ID's range was checked at the start):
+ * the next state, with the kill cleared. */
+static uint32_t restart(xlat_c_t *m, uint32_t root, uint32_t *kill) {
+  m->lvl = 0;
+  m->res = 0;
+  m->ea = entry_addr(m, root & ~3u, 0, m->id);
+  *kill = 0;
+  m->fault = (root & 1) ? XLAT_FAULT_NONE : XLAT_FAULT_DISABLED;
+  return (root & 1) ? ST_FETCH : ST_RESP;
+}
+
 static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   memset(out, 0, sizeof *out);
   /* ---- outputs of this cycle, from the registers and the inputs ---- */
@@ -359,7 +371,7 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   /* walk cache lookup in FETCH below the last level */
   int wc_use = 0;
   uint32_t wc_data = 0;
-  if (m->state == ST_FETCH && m->wc_n && m->lvl != m->last) {
+  if (m->state == ST_FETCH && m->wc_n && m->lvl != m->last && !m->kill) {
     uint32_t key = m->ea >> 2;
     for (uint32_t i = 0; i < m->wc_n; i++)
       if (m->wc_valid[i] && m->wc_key[i] == key) {
@@ -367,7 +379,8 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
         wc_data = m->wc_data[i];
       }
   }
-  int mem_req = m->state == ST_FETCH && !wc_use;
+  /* a killed walk in FETCH restarts instead of reading (section 6) */
+  int mem_req = m->state == ST_FETCH && !wc_use && !m->kill;
   out->req_ready = (uint8_t)idle;
   out->busy = (uint8_t)!idle;
   if (hit) {
@@ -423,7 +436,9 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
       }
       break;
     case ST_FETCH:
-      if (wc_use) {
+      if (m->kill) { /* killed with no read open: restart, no read */
+        nstate = restart(m, in->root, &kill);
+      } else if (wc_use) {
         m->lvl++;
         m->ea = entry_addr(m, wc_data << 2, m->lvl, m->id);
       } else if (in->mem_req_ready) {
@@ -433,7 +448,9 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
     case ST_WAIT:
       if (in->mem_rsp_valid) {
         uint32_t d = in->mem_rsp_data;
-        if (in->mem_rsp_err) {
+        if (kill) { /* killed while the read was open: its data is dropped */
+          nstate = restart(m, in->root, &kill);
+        } else if (in->mem_rsp_err) {
           m->fault = XLAT_FAULT_BUS;
           nstate = ST_RESP;
         } else if (!(d & 1) || (!(d & 2) && m->lvl == m->last)) {
@@ -443,7 +460,7 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
           m->res = d & ~3u;
           nstate = ST_RESP;
         } else {
-          wc_ins = m->wc_n && !kill;
+          wc_ins = m->wc_n != 0;
           m->lvl++;
           m->ea = entry_addr(m, d & ~3u, m->lvl, m->id);
           nstate = ST_FETCH;

@@ -275,6 +275,11 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an,
   uint64_t mem_due = 0;
   int walk_on = 0, walk_stale = 0, walk_err = 0;
   uint32_t walk_id = 0, walk_root = 0;
+  uint64_t walk_start = 0;
+  /* a walk killed by an invalidate of its ID or a flush restarts from the
+   * root (docs/accelerator.md section 6): 1 in the next cycle (no read was
+   * open), 2 when the read open at the kill is answered (its data dropped) */
+  int restart_due = 0;
   uint32_t mem_ready_pct = 20 + below(&r, 81);
   uint32_t max_lat = 1 + below(&r, 12);
   uint32_t hot_pct = 40 + below(&r, 56);
@@ -396,15 +401,28 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an,
     }
 
     /* independent check against the table in memory */
+    int restarted = 0; /* the walk started again from the root this cycle */
+    if (restart_due == 1) restarted = 1;
     if (in.mem_rsp_valid) {
       mem_out = 0;
-      if (in.mem_rsp_err) walk_err = 1;
+      if (restart_due == 2)
+        restarted = 1; /* the open read's answer is dropped */
+      else if (in.mem_rsp_err)
+        walk_err = 1;
+    }
+    if (restarted) {
+      /* the walk reads everything again, under this cycle's root */
+      restart_due = 0;
+      walk_root = in.root;
+      walk_err = 0;
+      walk_stale = 0;
     }
     if (oa.mem_req_valid && in.mem_req_ready) {
       mem_out = 1;
       mem_addr = oa.mem_req_addr;
       mem_due = cycle + 1 + below(&r, max_lat) + (below(&r, 50) == 0 ? 30 : 0);
     }
+    const int answered = oa.rsp_valid && !oa.rsp_hit;
     if (oa.rsp_valid) {
       uint32_t want_addr;
       int want, chk = 1;
@@ -444,14 +462,28 @@ static int run(const opts_t *o, xlat_t *a, xlat_t *b, const char *an,
         walk_err = 0;
         walk_id = req_id;
         walk_root = in.root;
+        walk_start = cycle;
+        restart_due = 0;
       }
     }
     if (in.inv_valid) {
-      /* a walk in flight at an invalidate of its ID or a flush may answer with
-       * what it read before; only its installation is suppressed (checked by
-       * later hits) */
-      if (walk_on && (in.inv_all || in.inv_id == walk_id) && w.wc_stale)
-        walk_stale = 1;
+      /* an invalidate of the walked ID or a flush after the request cycle and
+       * before the answer's cycle kills the walk: it restarts now (with the
+       * response it was waiting for), when its open read is answered, or in
+       * the next cycle; one in the restart cycle itself does not kill the
+       * restarted walk (its reads all come after it). In the answer's cycle
+       * the answer stands and only its installation is suppressed (checked by
+       * later hits). */
+      if (walk_on && cycle > walk_start && !answered && !restarted &&
+          !restart_due && (in.inv_all || in.inv_id == walk_id)) {
+        if (in.mem_rsp_valid) {
+          walk_root = in.root;
+          walk_err = 0;
+          walk_stale = 0;
+        } else {
+          restart_due = mem_out ? 2 : 1;
+        }
+      }
       for (uint32_t i = 0; i < w.nids; i++)
         if (in.inv_all || w.ids[i] == in.inv_id) w.dirty[i] = 0;
       if (in.inv_all) w.wc_stale = 0;

@@ -2,8 +2,11 @@
 //
 // Started by a CTLB miss, it reads one table entry per level through the
 // memory read port (or takes a non-leaf entry from the walk cache), answers
-// the requester in its RESP state and refills the CTLB unless an invalidate of
-// the walked ID or a flush arrived while the walk was in flight.
+// the requester in its RESP state and refills the CTLB. An invalidate of the
+// walked ID or a flush while the walk is in flight restarts it from the root
+// (after the read it may have outstanding), so its answer is read after the
+// invalidate; one in the RESP cycle itself leaves the answer (ordered before
+// it) and cancels the refill.
 // docs/accelerator.md section "Walker" is the cycle-level description.
 
 `ifdef CTLB_ASSERTS  // the invariant assertions: -DCTLB_ASSERTS -I rtl
@@ -143,11 +146,11 @@ module ctlb_walker #(
   reg [31:0] ea_q, ea_d;        // current entry address
   reg [29:0] res_q, res_d;      // translation (function address bits 31:2)
   reg [2:0]  fault_q, fault_d;
-  reg        kill_q, kill_d;    // an invalidate/flush hit this walk: do not install
+  reg        kill_q, kill_d;    // an invalidate/flush hit this walk: restart it
 
   wire unused_root_bit1 = root_i[1];  // reserved bit of the root register
   wire wc_on = (WalkCache > 0);
-  wire wc_use = wc_on && (state_q == StFetch) && (lvl_q != LAST) && wc_hit_i;
+  wire wc_use = wc_on && (state_q == StFetch) && (lvl_q != LAST) && wc_hit_i && !kill_q;
   wire in_walk = (state_q != StIdle);
   wire inv_hit = inv_i && (inv_all_i || inv_id_i == id_q);
 
@@ -155,6 +158,18 @@ module ctlb_walker #(
   // Next state
   // ------------------------------------------------------------------------
   reg wc_ins;
+  // the walk again from the root register as it is now (a disabled root: the
+  // DISABLED fault; the ID's range was checked at the start)
+  task restart;
+    begin
+      lvl_d   = 2'd0;
+      kill_d  = 1'b0;
+      res_d   = 30'd0;
+      ea_d    = entry_addr(root_i[31:2], 2'd0, id_q);
+      fault_d = root_i[0] ? F_NONE : F_DISABLED;
+      state_d = root_i[0] ? StFetch : StResp;
+    end
+  endtask
   always @(*) begin : fsm
     state_d = state_q;
     id_d    = id_q;
@@ -185,7 +200,9 @@ module ctlb_walker #(
         end
       end
       StFetch: begin
-        if (wc_use) begin
+        if (kill_q) begin        // killed with no read open: restart, no read
+          restart;
+        end else if (wc_use) begin
           lvl_d = lvl_q + 2'd1;
           ea_d  = entry_addr(wc_data_i, lvl_q + 2'd1, id_q);
         end else if (mem_req_ready_i) begin
@@ -194,7 +211,9 @@ module ctlb_walker #(
       end
       StWait: begin
         if (mem_rsp_valid_i) begin
-          if (mem_rsp_err_i) begin
+          if (kill_d) begin      // killed while the read was open: drop its data
+            restart;
+          end else if (mem_rsp_err_i) begin
             fault_d = F_BUS;
             state_d = StResp;
           end else if (!mem_rsp_data_i[0] || (!mem_rsp_data_i[1] && lvl_q == LAST)) begin
@@ -204,7 +223,7 @@ module ctlb_walker #(
             res_d   = mem_rsp_data_i[31:2];
             state_d = StResp;
           end else begin
-            wc_ins  = wc_on && !kill_d;
+            wc_ins  = wc_on;
             lvl_d   = lvl_q + 2'd1;
             ea_d    = entry_addr(mem_rsp_data_i[31:2], lvl_q + 2'd1, id_q);
             state_d = StFetch;
@@ -247,7 +266,7 @@ module ctlb_walker #(
   assign fill_o          = (state_q == StResp) && (fault_q == F_NONE) && !kill_d;
   assign fill_id_o       = id_q;
   assign fill_addr_o     = res_q;
-  assign mem_req_valid_o = (state_q == StFetch) && !wc_use;
+  assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;
   assign mem_req_addr_o  = ea_q;
   assign wc_key_o        = ea_q[31:2];
   assign wc_use_o        = wc_use;

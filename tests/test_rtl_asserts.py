@@ -28,8 +28,8 @@ MUTANTS = [
      "ctlb_tlb: a refill of an ID that is already in the CTLB"),
     # the walker keeps requesting while it waits for the answer
     ("second-read", "ctlb_walker.v",
-     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use;",
-     "assign mem_req_valid_o = (state_q == StFetch || state_q == StWait) && !wc_use;",
+     "assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;",
+     "assign mem_req_valid_o = (state_q == StFetch || state_q == StWait) && !wc_use && !kill_q;",
      "ctlb_walker: a memory read requested while one is outstanding"),
     # the walker waits for a read the memory did not accept
     ("fetch-ignores-ready", "ctlb_walker.v",

@@ -194,20 +194,87 @@ def test_walk_cache_cycles(backend):
     x.close()
 
 
+# An invalidate of the walked ID or a flush while the walk is in flight restarts
+# it from the root once the read it has open is answered (docs/accelerator.md
+# section 6); worked by hand for 3 levels, cycles counted from the request
+# (cycle 0): with latency L a walk from a FETCH of level 0 in cycle s answers
+# in cycle s + 3 * (1 + L). L = 1 without a kill: FETCH 1, 3, 5 (reads
+# answered in 2, 4, 6), RESP 7.
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("when,inv,installed", [
-    (2, {"inv_id": ID_A}, False),           # invalidate of the walked ID mid-walk
-    (7, {"inv_id": ID_A}, False),           # ... in the RESP cycle (L=1: answer at 7)
-    (3, {"inv_all": 1}, False),             # flush mid-walk
-    (3, {"inv_id": ID_B}, True),            # another ID: the walk installs
-    (0, {"inv_id": ID_A}, True),            # in the request cycle: before the walk reads
+@pytest.mark.parametrize("lat,when,inv,answer,reads,installed", [
+    # in the WAIT cycle whose response comes with it: restart at that edge, s = 3
+    (1, 2, {"inv_id": ID_A}, 3 + 6, 1 + 3, True),
+    # in a FETCH whose read is accepted: that read is answered in 2, s = 3
+    (1, 1, {"inv_id": ID_A}, 3 + 6, 1 + 3, True),
+    # with the leaf's response (cycle 6): s = 7
+    (1, 6, {"inv_id": ID_A}, 7 + 6, 3 + 3, True),
+    # in the RESP cycle: the answer stands (ordered before it), nothing installed
+    (1, 7, {"inv_id": ID_A}, 7, 3, False),
+    # a flush in FETCH of level 1 (read accepted in 3, answered in 4): s = 5
+    (1, 3, {"inv_all": 1}, 5 + 6, 2 + 3, True),
+    # another ID, and the request cycle itself (before any read): no restart
+    (1, 3, {"inv_id": ID_B}, 7, 3, True),
+    (1, 0, {"inv_id": ID_A}, 7, 3, True),
+    # L = 2: FETCH 1, read answered in 3; killed in 2 while it is open: s = 4
+    (2, 2, {"inv_id": ID_A}, 4 + 9, 1 + 3, True),
 ])
-def test_invalidate_during_walk(backend, when, inv, installed):
-    x, d = make(backend, latency=1)
-    hit, fault, addr, cyc = d.lookup(ID_A, inv_at=when, inv=inv)
-    assert (hit, fault, addr, cyc) == (0, 0, 0xAAAA0, 7)  # the requester is answered
+def test_invalidate_during_walk_restarts_it(backend, lat, when, inv, answer, reads, installed):
+    x, d = make(backend, latency=lat)
+    assert d.lookup(ID_A, inv_at=when, inv=inv) == (0, 0, 0xAAAA0, answer)
+    c = x.counters()
+    assert (c["mem_reads"], c["misses"], c["invalidations"]) == (reads, 1, 1)
     assert d.lookup(ID_A)[0] == int(installed)
-    assert x.counters()["invalidations"] == 1
+    x.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("inv,answer,wc_hits", [
+    # ID_B's levels 0 and 1 come from the walk cache (FETCH 1 and 2, leaf read
+    # in 3, answered in 4, RESP 5). Killed in cycle 1, a walk-cache step: FETCH 2
+    # restarts without a read or a walk-cache use, then FETCH 3, 4 from the
+    # cache, the leaf read in 5, answered in 6, RESP 7
+    ({"inv_id": ID_B}, 7, 1 + 2),
+    # a flush in cycle 1 also empties the walk cache: after the restart in 2 all
+    # three levels are read (FETCH 3, 5, 7), RESP 9
+    ({"inv_all": 1}, 9, 1),
+])
+def test_killed_walk_restarts_without_a_read(backend, inv, answer, wc_hits):
+    x, d = make(backend, wc=4, latency=1)
+    d.lookup(ID_A)                                   # caches the non-leaf entries
+    before = x.counters()
+    assert d.lookup(ID_B, inv_at=1, inv=inv) == (0, 0, 0xBBBB0, answer)
+    c = x.counters()
+    assert c["walk_cache_hits"] - before["walk_cache_hits"] == wc_hits
+    assert c["mem_reads"] - before["mem_reads"] == 3 - (wc_hits - 1)
+    assert d.lookup(ID_B)[0] == 1
+    x.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_restart_reads_the_new_table(backend):
+    """The point of the restart: a patch (new leaf, then the invalidate) during
+    a walk of the ID is never answered with the old leaf."""
+    x, d = make(backend, latency=2)
+    leaf = L2 + 4 * (ID_A & 0x3FF)
+    assert d.mem.words[leaf] == 0xAAAA0 | 3
+    start = d.cycle
+    d.cycle_step(req_valid=1, req_id=ID_A)          # request in cycle 0, reads from 1
+    # up to the cycle in which the leaf read is answered (with the old leaf)
+    while not (len(d.mem.reads) == 3 and d.mem.pending and d.mem.pending[0] == d.cycle):
+        d.cycle_step()
+    out = d.cycle_step(inv_valid=1, inv_id=ID_A)    # the patch's invalidate comes with it
+    d.mem.words[leaf] = 0xEEEE0 | 3                 # ... after its store (the new leaf)
+    for _ in range(40):
+        if out.rsp_valid:
+            break
+        out = d.cycle_step()
+    assert (out.rsp_hit, out.rsp_fault, out.rsp_addr) == (0, 0, 0xEEEE0)
+    # the old leaf was dropped and the walk read the three levels again: L = 2,
+    # reads accepted in 1, 4, 7, the leaf answered in 9; FETCH of level 0 again
+    # in 10, RESP in 10 + 3 * (1 + 2)
+    assert [c for c, _ in d.mem.reads] == [1, 4, 7, 10, 13, 16]
+    assert d.cycle - 1 - start == 10 + 3 * 3
+    assert d.lookup(ID_A) == (1, 0, 0xEEEE0, 0)
     x.close()
 
 

@@ -123,6 +123,9 @@ MUTANTS = [
     ("e64w4-lru-l12.10.10-wc0", "fill = m->fault == XLAT_FAULT_NONE && !kill;",
      "fill = m->fault == XLAT_FAULT_NONE;"),
     ("e32w2-fifo-l12.10.10-wc4", "m->wc_ptr = (m->wc_ptr + 1) & (m->wc_n - 1);", ""),
+    # a walk killed while its read is open goes on with that read's data
+    ("e64w4-lru-l12.10.10-wc0",
+     "if (kill) { /* killed while the read was open: its data is dropped */", "if (0) {"),
     # the LRU victim one place away from the tail of the list (one set)
     ("e16w16-lru-l12.10.10-wc0", "return m->lru_tail[set]; /* age ways-1 */",
      "return m->lru_prev[m->lru_tail[set]];"),
