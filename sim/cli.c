@@ -813,7 +813,7 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
     if (out_commit(&o->pv, "--pipeview")) status = EXIT_USAGE;
   }
   if (o->wave_path) {
-    int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
+    int e = h->acc->xl && h->wave_open ? xlat_trace_close(h->acc->xl) : 0;
     h->wave_open = 0;
     if (e) outfile_set_error(&o->wave_out, e);
     if (h->plat->stop == STOP_SIM_ERROR) {

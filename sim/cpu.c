@@ -259,6 +259,7 @@ void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
   memset(h, 0, sizeof *h);
   h->plat = p;
   h->id = id;
+  h->acc = &p->accel[id];
   cpu_update_event(h);
 }
 
@@ -267,10 +268,10 @@ void cpu_hart_free(hart_t *h) {
   idstat_free(&h->ids);
   free(h->switches);
   h->switches = NULL;
-  if (h->xl && h->wave_open) xlat_trace_close(h->xl);
+  if (h->acc->xl && h->wave_open) xlat_trace_close(h->acc->xl);
   h->wave_open = 0;
-  if (h->xl && !h->xl_open) xlat_destroy(h->xl);
-  h->xl = NULL;
+  if (h->acc->xl && !h->plat->xl_open) xlat_destroy(h->acc->xl);
+  h->acc->xl = NULL;
 }
 
 uint64_t cpu_cycles(const hart_t *h) {
@@ -403,7 +404,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xFC6: { /* ctlbhit ctlbmiss ctlbwalk ctlbinv ctlbfault ctlblookup */
       xlat_counters_t k = {0};
       cpu_wave_settle(h);
-      if (h->xl) xlat_get_counters(h->xl, &k);
+      if (h->acc->xl) xlat_get_counters(h->acc->xl, &k);
       uint64_t c[7] = {k.hits,   k.misses, k.walk_cycles, k.invalidations,
                        k.faults, 0,        k.lookups};
       v = (uint32_t)c[csr - 0xFC0];
@@ -654,12 +655,13 @@ static void note_switch(hart_t *h, const id_stat_t *s, uint32_t to, uint64_t E,
 /* The accelerator is created at its first use, so programs without call-ID
  * instructions never load (or build) the verilated model. */
 static int xl_get(hart_t *h) {
-  if (h->xl) return 0;
+  if (h->acc->xl) return 0;
   char err[512];
-  h->xl = h->xl_open ? h->xl_open(h->hook_ctx, err, sizeof err)
-                     : xlat_create((xlat_backend_t)h->plat->cfg.xlat_backend,
-                                   &h->plat->cfg.xlat, err, sizeof err);
-  if (!h->xl) {
+  h->acc->xl = h->plat->xl_open
+                   ? h->plat->xl_open(h->plat->hook_ctx, err, sizeof err)
+                   : xlat_create((xlat_backend_t)h->plat->cfg.xlat_backend,
+                                 &h->plat->cfg.xlat, err, sizeof err);
+  if (!h->acc->xl) {
     sim_error(h, "--xlat: %s", err);
     return -1;
   }
@@ -674,9 +676,9 @@ int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
     return -1;
   }
   /* the CPU side of the dump, scope "hart0" (sim/obs.c) */
-  if (h->obs && h->obs->wave) xlat_trace_hart(h->xl, obs_wave_fill, h);
-  if (xlat_trace_open_to(h->xl, fst, fd, path, from, to, walks_only, margin,
-                         err, errlen))
+  if (h->obs && h->obs->wave) xlat_trace_hart(h->acc->xl, obs_wave_fill, h);
+  if (xlat_trace_open_to(h->acc->xl, fst, fd, path, from, to, walks_only,
+                         margin, err, errlen))
     return -1;
   h->wave_open = 1;
   return 0;
@@ -698,34 +700,35 @@ static void xl_idle_to(hart_t *h, uint64_t c) {
     const int pend = o && o->pend_next < o->npend;
     const uint64_t at = pend ? o->pend[o->pend_next].at : UINT64_MAX;
     const uint64_t to = at < c ? at : c;
-    while (h->xl_now < to) {
-      xlat_step(h->xl, &in, &out);
-      h->xl_now++;
+    while (h->acc->now < to) {
+      xlat_step(h->acc->xl, &in, &out);
+      h->acc->now++;
     }
-    if (!pend || at > h->xl_now) break;
+    if (!pend || at > h->acc->now) break;
     xlat_in_t inv;
     memset(&inv, 0, sizeof inv);
     inv.inv_valid = 1;
     inv.inv_id = o->pend[o->pend_next].id;
     inv.root = o->pend[o->pend_next].root;
     inv.mem_req_ready = 1;
-    xlat_trace_between(h->xl); /* outside CPU time: xl_now unchanged */
-    xlat_step(h->xl, &inv, &out);
+    xlat_trace_between(
+        h->acc->xl); /* outside CPU time: the accelerator's clock unchanged */
+    xlat_step(h->acc->xl, &inv, &out);
     if (++o->pend_next == o->npend) o->pend_next = o->npend = 0;
   }
 }
 
 void cpu_wave_step_to(hart_t *h, uint64_t c) {
-  if (h->xl) xl_idle_to(h, c);
+  if (h->acc->xl) xl_idle_to(h, c);
 }
 
 void cpu_wave_finish(hart_t *h) {
-  if (h->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
+  if (h->acc->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
 }
 
 void cpu_wave_settle(hart_t *h) {
   cpu_obs_t *const o = h->obs;
-  if (!o || o->pend_next >= o->npend || !h->xl) return;
+  if (!o || o->pend_next >= o->npend || !h->acc->xl) return;
   obs_ex(h, h->now, 0, 0); /* the cycles up to now are final */
   xl_idle_to(h, h->now);
 }
@@ -750,94 +753,64 @@ static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
   h->trace_next = next;
 }
 
-/* A lookup (callid, xlat) of id presented in cycle E (its EX entry). The
- * walker's reads go to the data-memory port: a read accepted in cycle t is
- * answered in cycle t + dmem_lat with the RAM word, or with an error outside
- * RAM; the port accepts nothing before h->dport_free (a load or store ahead
- * still in MEM). Returns the cycle of the answer (E for a hit) with the
- * address and fault code, and counts it in the per-function figures
- * (callid: of a callid, else of an xlat); on a simulator error sets
- * h->plat->stop. */
+/* Cycles a lookup may take before the simulator gives up on the answer. */
+#define XL_ANSWER_LIMIT 100000001u
+
+/* A lookup (callid, xlat) of id presented in cycle E (its EX entry): the
+ * hart posts it to its accelerator and waits in EX for the answer, which the
+ * platform clocks the accelerator up to (with one hart at once: nothing else
+ * needs its cycles first). The walker's reads share the hart's data port
+ * (plat_dport_free: not before h->dport_free, the WB of a load or store
+ * ahead); a read accepted in cycle t is answered in cycle t + dmem_lat with
+ * the RAM word, or with an error outside RAM. Returns the cycle of the
+ * answer (E for a hit) with the address and fault code, and counts it in the
+ * per-function figures (callid: of a callid, else of an xlat); on a
+ * simulator error sets h->plat->stop. */
 static uint64_t xl_lookup(hart_t *h, uint64_t E, uint32_t id, uint32_t *addr,
                           unsigned *fault, int callid) {
   *addr = 0, *fault = 0;
   if (xl_get(h)) return E;
   if (h->obs) obs_ex(h, E, 1, id);
   xl_idle_to(h, E);
-  xlat_in_t in;
-  xlat_out_t out;
-  memset(&in, 0, sizeof in);
-  in.req_valid = 1;
-  in.req_id = id;
-  in.root = h->ctroot;
-  int pend = 0;
-  uint64_t pend_at = 0;
-  uint32_t pdata = 0;
-  uint8_t perr = 0;
-  const uint64_t dmem = h->plat->cfg.dmem_lat;
-  for (uint64_t c = E;; c++) {
-    in.mem_req_ready = c >= h->dport_free;
-    in.mem_rsp_valid = pend && c == pend_at;
-    in.mem_rsp_err = in.mem_rsp_valid ? perr : 0;
-    in.mem_rsp_data = in.mem_rsp_valid ? pdata : 0;
-    xlat_step(h->xl, &in, &out);
-    if (c == E && !out.req_ready) {
-      sim_error(h,
-                "internal: the accelerator refused a request at cycle %" PRIu64,
-                E);
-      return E;
+  plat_accel_lookup(h->acc, E, id, h->ctroot);
+  int r = plat_accel_clock(h->plat, h->acc, E + XL_ANSWER_LIMIT + 1);
+  if (r < 0) {
+    sim_error(
+        h, "internal: the accelerator refused a request at cycle %" PRIu64, E);
+    return E;
+  }
+  if (r == 0) {
+    sim_error(h,
+              "internal: the accelerator did not answer ID 0x%08" PRIx32
+              " (cycle %" PRIu64 ")",
+              id, E);
+    return E;
+  }
+  const plat_accel_t *const a = h->acc;
+  const uint64_t c = a->ans_at;
+  *addr = a->ans_addr;
+  *fault = a->ans_fault;
+  /* the per-function figures (sim/idstat.h) */
+  id_stat_t *s = idstat_get(&h->ids, id);
+  if (s) {
+    if (callid) {
+      s->calls++;
+      s->misses += !a->ans_hit;
+      s->walk_cycles += c - E; /* EX cycles beyond a hit's one */
+      s->faults += a->ans_fault != 0;
+    } else {
+      s->other++;
     }
-    if (in.mem_rsp_valid) pend = 0;
-    if (out.mem_req_valid && in.mem_req_ready) {
-      uint32_t o = out.mem_req_addr - RAM_BASE;
-      pend = 1, pend_at = c + dmem;
-      if (h->walk_read) { /* an embedding's memory system */
-        uint64_t lat = dmem;
-        perr = h->walk_read(h->hook_ctx, out.mem_req_addr, &pdata, &lat) != 0;
-        if (perr) pdata = 0;
-        pend_at = c + (lat ? lat : 1);
-      } else if (o <= h->plat->mem.ram_size - 4) {
-        memcpy(&pdata, h->plat->mem.ram + o, 4);
-        perr = 0;
-      } else {
-        pdata = 0, perr = 1;
-      }
-    }
-    if (out.rsp_valid) {
-      *addr = out.rsp_addr;
-      *fault = out.rsp_fault;
-      /* the per-function figures (sim/idstat.h) */
-      id_stat_t *s = idstat_get(&h->ids, id);
-      if (s) {
-        if (callid) {
-          s->calls++;
-          s->misses += !out.rsp_hit;
-          s->walk_cycles += c - E; /* EX cycles beyond a hit's one */
-          s->faults += out.rsp_fault != 0;
-        } else {
-          s->other++;
-        }
-        if (!s->target && !out.rsp_fault) s->target = out.rsp_addr;
-        if (callid && !out.rsp_fault) {
-          if (s->last && s->last != out.rsp_addr)
-            note_switch(h, s, out.rsp_addr, E, c - E);
-          s->last = out.rsp_addr;
-        }
-      }
-      if (h->obs) obs_answer(h, c, out.rsp_addr, out.rsp_fault);
-      h->xl_now = c + 1;
-      trace_event(h, CTR_CALL, id, 0, E, c + 1);
-      return c;
-    }
-    in.req_valid = 0, in.req_id = 0;
-    if (c - E > 100000000) {
-      sim_error(h,
-                "internal: the accelerator did not answer ID 0x%08" PRIx32
-                " (cycle %" PRIu64 ")",
-                id, E);
-      return E;
+    if (!s->target && !a->ans_fault) s->target = a->ans_addr;
+    if (callid && !a->ans_fault) {
+      if (s->last && s->last != a->ans_addr)
+        note_switch(h, s, a->ans_addr, E, c - E);
+      s->last = a->ans_addr;
     }
   }
+  if (h->obs) obs_answer(h, c, a->ans_addr, a->ans_fault);
+  trace_event(h, CTR_CALL, id, 0, E, c + 1);
+  return c;
 }
 
 /* ctlb.inv in cycle E: one cycle on the invalidate port. */
@@ -845,16 +818,7 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   if (xl_get(h)) return;
   if (h->obs) obs_ex(h, E, 0, 0);
   xl_idle_to(h, E);
-  xlat_in_t in;
-  xlat_out_t out;
-  memset(&in, 0, sizeof in);
-  in.inv_valid = 1;
-  in.inv_all = (uint8_t)all;
-  in.inv_id = all ? 0 : id;
-  in.root = h->ctroot;
-  in.mem_req_ready = 1;
-  xlat_step(h->xl, &in, &out);
-  h->xl_now = E + 1;
+  plat_accel_invalidate(h->acc, E, all, id, h->ctroot);
   if (!all) {
     id_stat_t *s = idstat_get(&h->ids, id);
     if (s) s->other++, s->inv_at = E;
@@ -954,8 +918,9 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
     in.inv_id = p->id;
     in.root = h->ctroot;
     in.mem_req_ready = 1;
-    if (h->wave_open) xlat_trace_between(h->xl);
-    xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
+    if (h->wave_open) xlat_trace_between(h->acc->xl);
+    xlat_step(h->acc->xl, &in,
+              &out); /* outside CPU time: the accelerator's clock unchanged */
   }
   h->st.patches++;
   id_stat_t *s = idstat_get(&h->ids, p->id);

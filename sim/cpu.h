@@ -21,6 +21,7 @@
 struct ctw;
 struct roi;
 struct platform;
+struct plat_accel;
 
 /* ------------------------------------------------------------ instructions */
 
@@ -302,13 +303,12 @@ typedef struct hart {
       *switches; /* the patches that took effect (allocated on the first) */
 
   /* call-ID extension */
-  uint32_t ctroot;     /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
-  uint32_t ctcause;    /* CSR 0xFC5 */
-  xlat_t *xl;          /* created at the first use */
-  uint64_t xl_now;     /* lock-step: next accelerator cycle to step */
-  uint64_t dport_free; /* first cycle the data-memory port is free (W of the
-                          last load/store) */
-  patch_t *patches;    /* PATCH_AT_CYCLE, sorted by cycle */
+  uint32_t ctroot;        /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
+  uint32_t ctcause;       /* CSR 0xFC5 */
+  struct plat_accel *acc; /* its accelerator, a component of the platform */
+  uint64_t dport_free;    /* first cycle the data-memory port is free (W of the
+                             last load/store) */
+  patch_t *patches;       /* PATCH_AT_CYCLE, sorted by cycle */
   unsigned npatches, next_patch;
   /* the other triggers: checked only when an instruction word is decoded
    * (the first entry of an address always decodes it) and in callid, and
@@ -323,15 +323,6 @@ typedef struct hart {
   int trace_failed;
   struct roi *roi; /* region-of-interest state, from the first marker */
 
-  /* Embedding (sim/sc/, docs/systemc.md); all NULL/0 in ctsim itself.
-   * walk_read: serves a walker read of addr: 0 with the word in *data, -1
-   * for an error response; *lat (preset to dmem_lat) the cycles until the
-   * answer, >= 1. NULL: the RAM word, dmem_lat cycles.
-   * xl_open: supplies the accelerator at its first use (NULL on error with a
-   * message in err); the hart does not destroy it. NULL: xlat_create. */
-  int (*walk_read)(void *ctx, uint32_t addr, uint32_t *data, uint64_t *lat);
-  xlat_t *(*xl_open)(void *ctx, char *err, size_t errlen);
-  void *hook_ctx;
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
 
   /* fatal trap report (STOP_FATAL_TRAP) */

@@ -414,8 +414,8 @@ L_ROI:
   OP(FENCE, 0, EX_DONE(1))
   OP(FENCE_I, 0, EX_DONE(1))
   OP(WFI, 0, { /* waits in EX until an interrupt enabled in mie pends; with
-                 * one hart only the timer can come later (msip is pending
-                 * already, which wake_cycle sees, or nobody can set it) */
+                * one hart only the timer can come later (msip is pending
+                * already, which wake_cycle sees, or nobody can set it) */
                uint64_t lat = 1;
                if (h->mie & MIP_MTIP) {
                  SYNC();

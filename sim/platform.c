@@ -35,7 +35,10 @@ int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
     return -1;
   }
   p->nharts = cfg->harts;
-  for (unsigned i = 0; i < p->nharts; i++) cpu_hart_init(&p->hart[i], p, i);
+  for (unsigned i = 0; i < p->nharts; i++) {
+    cpu_hart_init(&p->hart[i], p, i);
+    p->accel[i].dport_free = &p->hart[i].dport_free;
+  }
   return 0;
 }
 
@@ -85,6 +88,39 @@ uint64_t plat_mtime(const platform_t *p, uint64_t c) {
 void plat_error(platform_t *p, const char *msg) {
   p->fatal_msg = msg;
   p->stop = STOP_SIM_ERROR;
+}
+
+/* ------------------------------------------------------------ accelerators */
+
+void plat_walk_read(platform_t *p, plat_accel_t *a, uint64_t c, uint32_t addr) {
+  uint64_t lat = p->cfg.dmem_lat;
+  uint32_t o = addr - RAM_BASE;
+  a->pend = 1;
+  if (p->walk_read) {
+    a->perr = p->walk_read(p->hook_ctx, addr, &a->pdata, &lat) != 0;
+    if (a->perr) a->pdata = 0;
+    if (!lat) lat = 1;
+  } else if (o <= p->mem.ram_size - 4) {
+    memcpy(&a->pdata, p->mem.ram + o, 4);
+    a->perr = 0;
+  } else {
+    a->pdata = 0, a->perr = 1;
+  }
+  a->pend_at = c + lat;
+}
+
+void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
+                           uint32_t root) {
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.inv_valid = 1;
+  in.inv_all = (uint8_t)all;
+  in.inv_id = all ? 0 : id;
+  in.root = root;
+  in.mem_req_ready = 1;
+  xlat_step(a->xl, &in, &out);
+  a->now = c + 1;
 }
 
 /* ------------------------------------------------------------ devices */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "mem.h"
@@ -20,6 +21,31 @@ extern "C" {
 
 /* The CLINT's per-hart registers are laid out for this many harts. */
 #define PLAT_MAX_HARTS 16
+
+/* A hart's call-translation accelerator (model/xlat.h) as a clocked
+ * component of the platform: the hart posts a lookup for a cycle, the
+ * platform clocks the accelerator from then on, serving its walker's reads
+ * through the hart's data port, and the answer carries the cycle it came in
+ * (docs/platform.md). */
+typedef struct plat_accel {
+  xlat_t *xl;   /* created at the hart's first call-ID instruction */
+  uint64_t now; /* lock-step: the next cycle to clock with idle inputs */
+  const uint64_t *dport_free; /* its hart's (the data-port arbiter's input) */
+  /* the posted lookup */
+  uint64_t req_at; /* the cycle it is presented in */
+  uint32_t req_id, root;
+  uint64_t next; /* the next cycle of the lookup to clock */
+  /* the walker's read in flight: answered in cycle pend_at */
+  int pend;
+  uint64_t pend_at;
+  uint32_t pdata;
+  uint8_t perr;
+  /* the answer (plat_accel_clock returned 1) */
+  uint64_t ans_at;
+  uint32_t ans_addr;
+  unsigned ans_fault;
+  int ans_hit;
+} plat_accel_t;
 
 typedef struct platform {
   cpu_config_t cfg; /* shared by all harts */
@@ -47,6 +73,18 @@ typedef struct platform {
 
   unsigned nharts; /* cfg.harts */
   hart_t hart[PLAT_MAX_HARTS];
+  plat_accel_t accel[PLAT_MAX_HARTS]; /* hart i's is accel[i] */
+
+  /* Embedding (sim/sc/, docs/systemc.md); all NULL in ctsim itself.
+   * walk_read: serves a walker read of addr: 0 with the word in *data, -1
+   * for an error response; *lat (preset to dmem_lat) the cycles until the
+   * answer, >= 1. NULL: the RAM word, dmem_lat cycles.
+   * xl_open: supplies a hart's accelerator at its first use (NULL on error
+   * with a message in err); the platform does not destroy it. NULL:
+   * xlat_create. */
+  int (*walk_read)(void *ctx, uint32_t addr, uint32_t *data, uint64_t *lat);
+  xlat_t *(*xl_open)(void *ctx, char *err, size_t errlen);
+  void *hook_ctx;
 } platform_t;
 
 /* Sets up the platform for cfg: RAM (mapped, or ram: ram_size zeroed bytes
@@ -93,6 +131,69 @@ static inline void plat_ram_written(platform_t *p, uint32_t off, uint32_t n) {
   for (uint32_t w = off >> 2; w <= (off + n - 1) >> 2; w++)
     if (p->dc[w].op) p->dc[w].op = OP_NONE;
 }
+
+/* The data-port arbiter: can accelerator a have its hart's data port for a
+ * walker read in cycle c? The hart's load or store holds it until its WB
+ * (hart_t.dport_free) and goes first (docs/timing.md). */
+static inline int plat_dport_free(const plat_accel_t *a, uint64_t c) {
+  return c >= *a->dport_free;
+}
+
+/* Posts a lookup of id (root: the ctroot input) to accelerator a, to be
+ * presented in cycle c; a must be idle. */
+static inline void plat_accel_lookup(plat_accel_t *a, uint64_t c, uint32_t id,
+                                     uint32_t root) {
+  a->req_at = a->next = c;
+  a->req_id = id;
+  a->root = root;
+  a->pend = 0;
+}
+
+/* A walker read of addr accepted in cycle c (plat_accel_clock's slow path):
+ * the embedding's memory system, else the RAM word (an error outside RAM),
+ * answered dmem_lat cycles later. */
+void plat_walk_read(platform_t *p, plat_accel_t *a, uint64_t c, uint32_t addr);
+
+/* Clocks accelerator a through the cycles of its posted lookup, up to cycle
+ * `to` (not included) or its answer, serving its walker's reads through the
+ * data-port arbiter. Returns 1 when it answered (a->ans_*), 0 if it has not
+ * before `to` (clocking on resumes there), -1 if it refused the request in
+ * its first cycle. Inline: a callid's hit takes this path. */
+static inline int plat_accel_clock(platform_t *p, plat_accel_t *a,
+                                   uint64_t to) {
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.root = a->root;
+  for (uint64_t c = a->next; c < to; c++) {
+    in.req_valid = c == a->req_at;
+    in.req_id = in.req_valid ? a->req_id : 0;
+    in.mem_req_ready = (uint8_t)plat_dport_free(a, c);
+    in.mem_rsp_valid = a->pend && c == a->pend_at;
+    in.mem_rsp_err = in.mem_rsp_valid ? a->perr : 0;
+    in.mem_rsp_data = in.mem_rsp_valid ? a->pdata : 0;
+    xlat_step(a->xl, &in, &out);
+    a->next = c + 1;
+    if (c == a->req_at && !out.req_ready) return -1;
+    if (in.mem_rsp_valid) a->pend = 0;
+    if (out.mem_req_valid && in.mem_req_ready)
+      plat_walk_read(p, a, c, out.mem_req_addr);
+    if (out.rsp_valid) {
+      a->ans_at = c;
+      a->ans_addr = out.rsp_addr;
+      a->ans_fault = out.rsp_fault;
+      a->ans_hit = out.rsp_hit;
+      a->now = c + 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* One cycle c on the invalidate port of accelerator a: id, or every entry if
+ * all. */
+void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
+                           uint32_t root);
 
 /* Ends the run with a simulator error (exit status 2); msg must stay valid. */
 void plat_error(platform_t *p, const char *msg);

@@ -25,9 +25,9 @@ void roi_counters(const hart_t *h, uint64_t cycle, roi_counters_t *c) {
   c->callids = h->st.callids;
   c->callid_cost = h->st.callid_cost;
   c->patches = h->st.patches;
-  if (h->xl) {
-    xlat_get_counters(h->xl, &c->k);
-    c->clocked = xlat_cycles(h->xl);
+  if (h->acc->xl) {
+    xlat_get_counters(h->acc->xl, &c->k);
+    c->clocked = xlat_cycles(h->acc->xl);
   }
 }
 

@@ -186,7 +186,7 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   whole_run(h, &k);
   fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
   print_counters(f, "  ", &k);
-  int ctlb = h->xl || h->st.patches; /* a call-ID instruction ran */
+  int ctlb = h->acc->xl || h->st.patches; /* a call-ID instruction ran */
   if (ctlb) {
     char name[64];
     xlat_config_name(&h->plat->cfg.xlat, name, sizeof name);
@@ -258,7 +258,7 @@ static void json_counters(FILE *f, const char *ind, const hart_t *h,
             "\"backend\": \"%s\", \"lockstep\": %s, \"clocked\": %" PRIu64
             ", \"config\": \"%s\", \"used\": %s, ",
             backend_name(h), h->plat->cfg.lockstep ? "true" : "false",
-            k->clocked, cname, h->xl ? "true" : "false");
+            k->clocked, cname, h->acc->xl ? "true" : "false");
   else
     fprintf(f, "\"clocked\": %" PRIu64 ", ", k->clocked);
   fprintf(f,

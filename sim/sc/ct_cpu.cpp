@@ -32,10 +32,9 @@ void ct_cpu::end_of_elaboration() {
     ctsim_die("cannot map %" PRIu64 " bytes of simulated RAM", size);
   uint8_t *ram = dmi.get_dmi_ptr() + (RAM_BASE - dmi.get_start_address());
   ctsim_setup(o_, &p_, ram);
-  hart_t *h = hart();
-  h->hook_ctx = xl_;
-  h->walk_read = &ct_xlat::hook_walk_read;
-  h->xl_open = &ct_xlat::hook_open;
+  p_.hook_ctx = xl_;
+  p_.walk_read = &ct_xlat::hook_walk_read;
+  p_.xl_open = &ct_xlat::hook_open;
 }
 
 void ct_cpu::run() {
