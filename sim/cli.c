@@ -66,7 +66,8 @@ static const char usage2[] =
     "                      instruction at SYM0 runs) or callid=N (just before\n"
     "                      the Nth callid of ID looks it up); repeatable; SYM\n"
     "                      and SYM0 ELF function symbols or 0x addresses; ID\n"
-    "                      a number or a function of the program's ct_registry\n"
+    "                      a number or a function of the program's "
+    "ct_registry\n"
     "                      by name (e.g. ctcc's map names); a patch never\n"
     "                      applied gets a warning at the end\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
@@ -105,7 +106,8 @@ static const char usage2[] =
     "  --stats-json FILE   write the summary as JSON to FILE ('-': stderr)\n"
     "  --log-commits FILE  one line per retired instruction, Spike style\n"
     "                      (FILE '-' is stderr)\n"
-    "  --log-disasm        add the disassembly to every --log-commits line, with\n"
+    "  --log-disasm        add the disassembly to every --log-commits line, "
+    "with\n"
     "                      the ID and function of call-ID instructions\n"
     "  --signature FILE    at the end, write the memory from the symbol\n"
     "                      begin_signature to end_signature as 32-bit hex\n"
@@ -549,7 +551,7 @@ static void sig_check(ctsim_opts_t *o, const elf_info_t *info,
     die("--signature: end_signature 0x%08" PRIx64
         " is below begin_signature 0x%08" PRIx64,
         e, b);
-  if (b < RAM_BASE || e > (uint64_t)RAM_BASE + h->mem.ram_size)
+  if (b < RAM_BASE || e > (uint64_t)RAM_BASE + h->plat->mem.ram_size)
     die("--signature: 0x%08" PRIx64 "..0x%08" PRIx64 " is not in RAM", b, e);
   o->sig_begin = info->sig_begin, o->sig_end = info->sig_end;
 }
@@ -558,7 +560,7 @@ static void sig_check(ctsim_opts_t *o, const elf_info_t *info,
  * (the byte at the highest address first), a partial last word padded with
  * zero bytes. */
 static void sig_write(const ctsim_opts_t *o, const hart_t *h) {
-  const uint8_t *m = h->mem.ram + (o->sig_begin - RAM_BASE);
+  const uint8_t *m = h->plat->mem.ram + (o->sig_begin - RAM_BASE);
   uint32_t n = o->sig_end - o->sig_begin;
   for (uint32_t i = 0; i < n; i += 4) {
     for (uint32_t j = 4; j > 0; j--)
@@ -622,19 +624,20 @@ static void default_map_path(const char *trace, char *buf, size_t n) {
   strcpy(buf + len, ".map");
 }
 
-void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
+void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   cpu_config_t *const cfg = &o->cfg;
   const char *const path = o->path;
   char err[512];
   ctsim_check_config(o);
-  if (cpu_init_ram(h, cfg, ram, err, sizeof err)) die("%s", err);
+  if (plat_init(pl, cfg, ram, err, sizeof err)) die("%s", err);
+  hart_t *const h = &pl->hart[0];
   elf_info_t info;
-  if (elf_load(path, &h->mem, &info, err, sizeof err)) die("%s", err);
+  if (elf_load(path, &pl->mem, &info, err, sizeof err)) die("%s", err);
   if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
   h->names = &o->names;
   geometry_check(o);
-  cpu_reset(h, info.entry, info.tohost, info.has_tohost);
-  h->mem.fromhost_off =
+  plat_reset(pl, info.entry, info.tohost, info.has_tohost);
+  pl->mem.fromhost_off =
       info.has_fromhost ? info.fromhost - RAM_BASE : TOHOST_NONE;
   if (o->sig.path) sig_check(o, &info, h);
 
@@ -699,7 +702,7 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
   }
 
   if (o->wave_path) {
-    h->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
+    h->plat->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
     /* FST (decided on the user's name) needs a seekable file it opens by
      * name; VCD is written to the descriptor */
     const int fst = xlat_trace_name_is_fst(o->wave_path);
@@ -725,7 +728,7 @@ void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram) {
 /* A warning for every --patch-at whose trigger never came; counts them in
  * h->st.patches_not_applied. */
 static void report_unapplied(hart_t *h) {
-  uint64_t end = cpu_cycles(h), n = 0;
+  uint64_t end = plat_cycles(h->plat), n = 0;
   for (unsigned i = h->next_patch; i < h->npatches; i++, n++)
     fprintf(stderr,
             "ctsim: warning: --patch-at %s was not applied: the run ended at "
@@ -751,8 +754,9 @@ static void report_unapplied(hart_t *h) {
   h->st.patches_not_applied = n;
 }
 
-int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
+int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   char err[OUTFILE_PATH_MAX + 128];
+  hart_t *const h = &pl->hart[0];
   fflush(stdout);
   if (o->wave_path) cpu_wave_finish(h); /* the dump to the run's last cycle */
   run_end_t end = stats_run_end(h);
@@ -782,7 +786,7 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
   }
   if (h->trace) {
     int ok = 0;
-    if (h->stop == STOP_SIM_ERROR) {
+    if (h->plat->stop == STOP_SIM_ERROR) {
       ctw_abort(h->trace);
     } else if (ctw_close(h->trace, err, sizeof err) || h->trace_failed) {
       /* (a failed event makes ctw_close fail: it names the error) */
@@ -809,20 +813,20 @@ int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s) {
     if (out_commit(&o->pv, "--pipeview")) status = EXIT_USAGE;
   }
   if (o->wave_path) {
-    int e = h->xl && h->wave_open ? xlat_trace_close(h->xl) : 0;
+    int e = h->acc->xl && h->wave_open ? xlat_trace_close(h->acc->xl) : 0;
     h->wave_open = 0;
     if (e) outfile_set_error(&o->wave_out, e);
-    if (h->stop == STOP_SIM_ERROR) {
+    if (h->plat->stop == STOP_SIM_ERROR) {
       outfile_abort(&o->wave_out);
     } else if (outfile_commit(&o->wave_out, err, sizeof err)) {
       fprintf(stderr, "ctsim: error: --wave: %s\n", err);
       status = EXIT_USAGE;
     }
   }
-  cpu_free(h);
   h->names = NULL;
-  elf_names_free(&o->names);
   h->obs = NULL;
+  plat_free(pl);
+  elf_names_free(&o->names);
   free(o->obs);
   o->obs = NULL;
   symtab_free(&o->sym);

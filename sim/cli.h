@@ -12,6 +12,7 @@
 
 #include "cpu.h"
 #include "outfile.h"
+#include "platform.h"
 #include "symtab.h"
 
 #ifdef __cplusplus
@@ -56,15 +57,15 @@ typedef struct {
   patch_t patches[CTSIM_MAX_PATCHES];  /* PATCH_AT_CYCLE */
   patch_t tpatches[CTSIM_MAX_PATCHES]; /* the other triggers */
   ctsim_outfile_t json, log;
-  int log_disasm;              /* --log-disasm */
-  const char *trace_map_path;  /* --trace-map (NULL: the default) */
-  int no_trace_map;            /* --no-trace-map */
-  ctsim_outfile_t map;         /* the map beside --record-trace's trace */
+  int log_disasm;             /* --log-disasm */
+  const char *trace_map_path; /* --trace-map (NULL: the default) */
+  int no_trace_map;           /* --no-trace-map */
+  ctsim_outfile_t map;        /* the map beside --record-trace's trace */
   char map_default[OUTFILE_PATH_MAX];
   elf_names_t names;           /* the program's symbols and sections */
   ctsim_outfile_t sig;         /* --signature */
   uint32_t sig_begin, sig_end; /* its range */
-  outfile_t wave_out; /* --wave's file */
+  outfile_t wave_out;          /* --wave's file */
   /* --pipeview: the stage timing of every instruction (Kanata, docs/waves.md)
    */
   ctsim_outfile_t pv;
@@ -89,14 +90,15 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
  * them first. */
 void ctsim_check_config(const ctsim_opts_t *o);
 
-/* Checks the configuration, initialises h (RAM: ram, or mapped if NULL; see
- * cpu_init_ram), loads the program, resolves --patch-at, opens
- * --record-trace and the output files. Exits via ctsim_die on bad input. */
-void ctsim_setup(ctsim_opts_t *o, hart_t *h, uint8_t *ram);
+/* Checks the configuration, initialises the platform p (RAM: ram, or mapped
+ * if NULL; see plat_init), loads the program, resolves --patch-at, opens
+ * --record-trace and the output files (the run's tools watch hart 0). Exits
+ * via ctsim_die on bad input. */
+void ctsim_setup(ctsim_opts_t *o, platform_t *p, uint8_t *ram);
 
 /* After the run: the stop report, summary, host figures (host_s seconds),
- * JSON, closes the outputs, frees h. Returns the exit status. */
-int ctsim_finish(ctsim_opts_t *o, hart_t *h, double host_s);
+ * JSON, closes the outputs, frees p. Returns the exit status. */
+int ctsim_finish(ctsim_opts_t *o, platform_t *p, double host_s);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@
 #include "disasm.h"
 #include "htif.h"
 #include "obs.h"
+#include "platform.h"
 #include "roi.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -38,7 +39,9 @@
 #define MSTATUS_MIE 0x8u
 #define MSTATUS_MPIE 0x80u
 #define MSTATUS_MPP 0x1800u
+#define MIP_MSIP 0x08u
 #define MIP_MTIP 0x80u
+#define CAUSE_MSI 0x80000003u
 #define CAUSE_MTI 0x80000007u
 #define CAUSE_CALLID 24u
 #define MISA_RV32IM ((1u << 30) | (1u << 8) | (1u << 12))
@@ -226,6 +229,8 @@ const char *rv_cause_name(uint32_t cause) {
       return "environment call from M-mode";
     case CAUSE_CALLID:
       return "call-ID fault";
+    case CAUSE_MSI:
+      return "machine software interrupt";
     case CAUSE_MTI:
       return "machine timer interrupt";
     default:
@@ -237,6 +242,7 @@ const char *rv_cause_name(uint32_t cause) {
 
 void cpu_config_default(cpu_config_t *c) {
   memset(c, 0, sizeof *c);
+  c->harts = 1;
   c->ram_size = 256u << 20;
   c->imem_lat = 1;
   c->dmem_lat = 1;
@@ -249,53 +255,23 @@ void cpu_config_default(cpu_config_t *c) {
   c->lockstep = 0;
 }
 
-/* The decoded cache: an entry per RAM word and one for the word after RAM
- * (never decoded: the run loop goes from pc + 4 to the next entry without
- * a range check). */
-#define DC_BYTES(ram_size) (((ram_size) / 4 + 1) * sizeof(dinsn_t))
-
-int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen) {
-  return cpu_init_ram(h, cfg, NULL, err, errlen);
-}
-
-int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
-                 size_t errlen) {
+void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
   memset(h, 0, sizeof *h);
-  h->cfg = *cfg;
-  h->mem.ram_size = (uint32_t)cfg->ram_size;
-  h->mem.tohost_off = TOHOST_NONE;
-  h->mem.fromhost_off = TOHOST_NONE;
-  h->ram_ext = ram != NULL;
-  h->mem.ram = ram ? ram : mem_map(cfg->ram_size);
-  h->dc = mem_map(DC_BYTES(cfg->ram_size));
-  if (!h->mem.ram || !h->dc) {
-    snprintf(err, errlen, "cannot map %" PRIu64 " bytes of simulated RAM",
-             cfg->ram_size);
-    cpu_free(h);
-    return -1;
-  }
+  h->plat = p;
+  h->id = id;
+  h->acc = &p->accel[id];
   cpu_update_event(h);
-  return 0;
 }
 
-void cpu_free(hart_t *h) {
+void cpu_hart_free(hart_t *h) {
   roi_free(h);
   idstat_free(&h->ids);
   free(h->switches);
   h->switches = NULL;
-  if (h->xl && h->wave_open) xlat_trace_close(h->xl);
+  if (h->acc->xl && h->wave_open) xlat_trace_close(h->acc->xl);
   h->wave_open = 0;
-  if (h->xl && !h->xl_open) xlat_destroy(h->xl);
-  h->xl = NULL;
-  if (!h->ram_ext) mem_unmap(h->mem.ram, h->cfg.ram_size);
-  mem_unmap(h->dc, DC_BYTES(h->cfg.ram_size));
-  h->mem.ram = NULL;
-  h->dc = NULL;
-}
-
-void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost) {
-  h->pc = entry;
-  h->mem.tohost_off = has_tohost ? tohost - RAM_BASE : TOHOST_NONE;
+  if (h->acc->xl && !h->plat->xl_open) xlat_destroy(h->acc->xl);
+  h->acc->xl = NULL;
 }
 
 uint64_t cpu_cycles(const hart_t *h) {
@@ -304,26 +280,41 @@ uint64_t cpu_cycles(const hart_t *h) {
 
 /* ------------------------------------------------------------ timer, CSRs */
 
-static int irq_enabled(const hart_t *h) {
-  return (h->mstatus & MSTATUS_MIE) && (h->mie & MIP_MTIP);
+/* The interrupt the hart takes at cycle c (its mcause; 0: none): the
+ * enabled pending one of the highest priority, MSI before MTI. */
+static uint32_t irq_pending(const hart_t *h, uint64_t c) {
+  const platform_t *p = h->plat;
+  if (!(h->mstatus & MSTATUS_MIE)) return 0;
+  if ((h->mie & MIP_MSIP) && p->msip[h->id]) return CAUSE_MSI;
+  if ((h->mie & MIP_MTIP) && plat_mtime(p, c) >= p->mtimecmp[h->id])
+    return CAUSE_MTI;
+  return 0;
 }
 
 /* The first cycle >= h->now at which mtime >= mtimecmp (UINT64_MAX: never,
  * or beyond 64 bits). */
 static uint64_t timer_cycle(const hart_t *h) {
-  uint64_t t = mem_mtime(h, h->now);
-  if (t >= h->mtimecmp) return h->now;
+  uint64_t t = plat_mtime(h->plat, h->now);
+  if (t >= h->plat->mtimecmp[h->id]) return h->now;
   /* mtime reaches mtimecmp at tick now/div + delta */
-  uint64_t div = h->cfg.mtime_div, tick = h->now / div;
-  uint64_t delta = h->mtimecmp - t;
+  uint64_t div = h->plat->cfg.mtime_div, tick = h->now / div;
+  uint64_t delta = h->plat->mtimecmp[h->id] - t;
   if (delta < UINT64_MAX - tick && tick + delta < UINT64_MAX / div)
     return (tick + delta) * div;
   return UINT64_MAX;
 }
 
+/* The first cycle >= h->now at which an interrupt enabled in mie pends (a
+ * wfi wakes then; UINT64_MAX: never, or beyond 64 bits). */
+static uint64_t wake_cycle(const hart_t *h) {
+  if ((h->mie & MIP_MSIP) && h->plat->msip[h->id]) return h->now;
+  return h->mie & MIP_MTIP ? timer_cycle(h) : UINT64_MAX;
+}
+
 void cpu_update_event(hart_t *h) {
-  uint64_t ev = irq_enabled(h) ? timer_cycle(h) : UINT64_MAX;
-  if (h->cfg.max_cycles && h->cfg.max_cycles < ev) ev = h->cfg.max_cycles;
+  uint64_t ev = h->mstatus & MSTATUS_MIE ? wake_cycle(h) : UINT64_MAX;
+  if (h->plat->cfg.max_cycles && h->plat->cfg.max_cycles < ev)
+    ev = h->plat->cfg.max_cycles;
   if (h->next_patch < h->npatches && h->patches[h->next_patch].cycle < ev)
     ev = h->patches[h->next_patch].cycle;
   if (h->pause_at && h->pause_at < ev) ev = h->pause_at;
@@ -338,7 +329,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
                       int do_write, uint32_t *old) {
   uint64_t cyc = h->now + h->cycle_off;
   uint64_t ins = h->retired + h->instret_off;
-  uint64_t tim = mem_mtime(h, h->now);
+  uint64_t tim = plat_mtime(h->plat, h->now);
   uint32_t v;
   switch (csr) {
     case 0x300:
@@ -369,7 +360,8 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       v = h->mtval;
       break; /* mtval */
     case 0x344:
-      v = tim >= h->mtimecmp ? MIP_MTIP : 0;
+      v = (tim >= h->plat->mtimecmp[h->id] ? MIP_MTIP : 0) |
+          (h->plat->msip[h->id] ? MIP_MSIP : 0);
       break; /* mip */
     case 0xB00:
     case 0xC00:
@@ -399,7 +391,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       v = 0;
       break; /* mvendorid.. mimpid */
     case 0xF14:
-      v = 0;
+      v = h->id;
       break; /* mhartid */
     case 0x7C0:
       v = h->ctroot;
@@ -412,7 +404,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
     case 0xFC6: { /* ctlbhit ctlbmiss ctlbwalk ctlbinv ctlbfault ctlblookup */
       xlat_counters_t k = {0};
       cpu_wave_settle(h);
-      if (h->xl) xlat_get_counters(h->xl, &k);
+      if (h->acc->xl) xlat_get_counters(h->acc->xl, &k);
       uint64_t c[7] = {k.hits,   k.misses, k.walk_cycles, k.invalidations,
                        k.faults, 0,        k.lookups};
       v = (uint32_t)c[csr - 0xFC0];
@@ -452,7 +444,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       cpu_update_event(h);
       break;
     case 0x304:
-      h->mie = n & MIP_MTIP;
+      h->mie = n & (MIP_MSIP | MIP_MTIP);
       cpu_update_event(h);
       break;
     case 0x305:
@@ -492,14 +484,14 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
   return 0;
 }
 
-/* Enters the trap handler; returns its address, or sets h->stop. */
+/* Enters the trap handler; returns its address, or sets h->plat->stop. */
 static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
                            uint32_t epc) {
   uint32_t base = h->mtvec & ~3u;
   int is_irq = (cause >> 31) != 0;
   int dbl = !is_irq && h->trapped && h->trap_retired == h->retired;
   if (base == 0 || dbl) {
-    h->stop = STOP_FATAL_TRAP;
+    h->plat->stop = STOP_FATAL_TRAP;
     h->fatal_cause = cause;
     h->fatal_pc = epc;
     h->fatal_tval = tval;
@@ -572,15 +564,14 @@ static void log_commit(const hart_t *h, uint32_t pc, uint32_t npc,
   FILE *f = h->log;
   char line[LOG_LINE];
   size_t n = 0;
-  lput(line, &n, "core   0: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", pc, insn);
+  lput(line, &n, "core %3u: 3 0x%08" PRIx32 " (0x%08" PRIx32 ")", h->id, pc,
+       insn);
   if (op_writes_rd(d->op) && (d->rd & 31) != 0) /* the run loop's x0: 32 */
-    lput(line, &n, " x%-2u 0x%08" PRIx32,
-                  (unsigned)d->rd, rdval);
-  if (mem == 1)
-    lput(line, &n, " mem 0x%08" PRIx32, maddr);
+    lput(line, &n, " x%-2u 0x%08" PRIx32, (unsigned)d->rd, rdval);
+  if (mem == 1) lput(line, &n, " mem 0x%08" PRIx32, maddr);
   if (mem == 2)
-    lput(line, &n, " mem 0x%08" PRIx32 " 0x%0*" PRIx32,
-                  maddr, (int)msize * 2, mval);
+    lput(line, &n, " mem 0x%08" PRIx32 " 0x%0*" PRIx32, maddr, (int)msize * 2,
+         mval);
   if (!h->log_disasm) {
     fputs(line, f);
     fputc('\n', f);
@@ -607,8 +598,8 @@ static void log_commit(const hart_t *h, uint32_t pc, uint32_t npc,
       lput(line, &n, "  # id 0x%" PRIx32, rs1val);
       if ((d->rd & 31) == 0) break; /* no result to show */
       if (rdval & 1) {
-        lput(line, &n, ": fault %u (%s)",
-                      (unsigned)(rdval >> 2) & 7, xlat_fault_name(rdval >> 2 & 7));
+        lput(line, &n, ": fault %u (%s)", (unsigned)(rdval >> 2) & 7,
+             xlat_fault_name(rdval >> 2 & 7));
       } else {
         nm = elf_name_at(h->names, rdval);
         if (nm)
@@ -644,8 +635,7 @@ static void sim_error(hart_t *h, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  h->fatal_msg = msg;
-  h->stop = STOP_SIM_ERROR;
+  plat_error(h->plat, msg);
 }
 
 /* A callid of s's ID entering EX at E reached to, not the target of the ID's
@@ -665,12 +655,13 @@ static void note_switch(hart_t *h, const id_stat_t *s, uint32_t to, uint64_t E,
 /* The accelerator is created at its first use, so programs without call-ID
  * instructions never load (or build) the verilated model. */
 static int xl_get(hart_t *h) {
-  if (h->xl) return 0;
+  if (h->acc->xl) return 0;
   char err[512];
-  h->xl = h->xl_open ? h->xl_open(h->hook_ctx, err, sizeof err)
-                     : xlat_create((xlat_backend_t)h->cfg.xlat_backend,
-                                   &h->cfg.xlat, err, sizeof err);
-  if (!h->xl) {
+  h->acc->xl = h->plat->xl_open
+                   ? h->plat->xl_open(h->plat->hook_ctx, err, sizeof err)
+                   : xlat_create((xlat_backend_t)h->plat->cfg.xlat_backend,
+                                 &h->plat->cfg.xlat, err, sizeof err);
+  if (!h->acc->xl) {
     sim_error(h, "--xlat: %s", err);
     return -1;
   }
@@ -681,13 +672,13 @@ int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
                   uint64_t to, int walks_only, unsigned margin, char *err,
                   size_t errlen) {
   if (xl_get(h)) {
-    snprintf(err, errlen, "%s", h->fatal_msg);
+    snprintf(err, errlen, "%s", h->plat->fatal_msg);
     return -1;
   }
   /* the CPU side of the dump, scope "hart0" (sim/obs.c) */
-  if (h->obs && h->obs->wave) xlat_trace_hart(h->xl, obs_wave_fill, h);
-  if (xlat_trace_open_to(h->xl, fst, fd, path, from, to, walks_only, margin,
-                         err, errlen))
+  if (h->obs && h->obs->wave) xlat_trace_hart(h->acc->xl, obs_wave_fill, h);
+  if (xlat_trace_open_to(h->acc->xl, fst, fd, path, from, to, walks_only,
+                         margin, err, errlen))
     return -1;
   h->wave_open = 1;
   return 0;
@@ -697,7 +688,7 @@ int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
  * before c that has not been stepped yet. (Idle-skip mode skips them: with
  * idle inputs and busy = 0 a cycle changes no state, accelerator.md 3.) */
 static void xl_idle_to(hart_t *h, uint64_t c) {
-  if (!h->cfg.lockstep) return;
+  if (!h->plat->cfg.lockstep) return;
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
@@ -709,34 +700,35 @@ static void xl_idle_to(hart_t *h, uint64_t c) {
     const int pend = o && o->pend_next < o->npend;
     const uint64_t at = pend ? o->pend[o->pend_next].at : UINT64_MAX;
     const uint64_t to = at < c ? at : c;
-    while (h->xl_now < to) {
-      xlat_step(h->xl, &in, &out);
-      h->xl_now++;
+    while (h->acc->now < to) {
+      xlat_step(h->acc->xl, &in, &out);
+      h->acc->now++;
     }
-    if (!pend || at > h->xl_now) break;
+    if (!pend || at > h->acc->now) break;
     xlat_in_t inv;
     memset(&inv, 0, sizeof inv);
     inv.inv_valid = 1;
     inv.inv_id = o->pend[o->pend_next].id;
     inv.root = o->pend[o->pend_next].root;
     inv.mem_req_ready = 1;
-    xlat_trace_between(h->xl); /* outside CPU time: xl_now unchanged */
-    xlat_step(h->xl, &inv, &out);
+    xlat_trace_between(
+        h->acc->xl); /* outside CPU time: the accelerator's clock unchanged */
+    xlat_step(h->acc->xl, &inv, &out);
     if (++o->pend_next == o->npend) o->pend_next = o->npend = 0;
   }
 }
 
 void cpu_wave_step_to(hart_t *h, uint64_t c) {
-  if (h->xl) xl_idle_to(h, c);
+  if (h->acc->xl) xl_idle_to(h, c);
 }
 
 void cpu_wave_finish(hart_t *h) {
-  if (h->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
+  if (h->acc->xl && h->wave_open) xl_idle_to(h, cpu_cycles(h));
 }
 
 void cpu_wave_settle(hart_t *h) {
   cpu_obs_t *const o = h->obs;
-  if (!o || o->pend_next >= o->npend || !h->xl) return;
+  if (!o || o->pend_next >= o->npend || !h->acc->xl) return;
   obs_ex(h, h->now, 0, 0); /* the cycles up to now are final */
   xl_idle_to(h, h->now);
 }
@@ -761,6 +753,9 @@ static void trace_event(hart_t *h, uint32_t kind, uint32_t a, uint32_t b,
   h->trace_next = next;
 }
 
+/* Cycles a lookup may take before the simulator gives up on the answer. */
+#define XL_ANSWER_LIMIT 100000001u
+
 /* The answer of a lookup of id presented in cycle E, in cycle c: the
  * per-function figures (sim/idstat.h; callid: of a callid, else of an xlat),
  * the observer, the trace; returns c. */
@@ -784,31 +779,33 @@ static inline __attribute__((always_inline)) uint64_t xl_answer(
     }
   }
   if (h->obs) obs_answer(h, c, addr, fault);
-  h->xl_now = c + 1;
   if (h->trace) trace_event(h, CTR_CALL, id, 0, E, c + 1);
   return c;
 }
 
-/* A lookup (callid, xlat) of id presented in cycle E (its EX entry). The
- * walker's reads go to the data-memory port: a read accepted in cycle t is
- * answered in cycle t + dmem_lat with the RAM word, or with an error outside
- * RAM; the port accepts nothing before h->dport_free (a load or store ahead
- * still in MEM). Returns the cycle of the answer (E for a hit) with the
- * address and fault code, and counts it in the per-function figures
- * (callid: of a callid, else of an xlat); on a simulator error sets h->stop. */
 static uint64_t xl_lookup_slow(hart_t *h, uint64_t E, uint32_t id,
                                uint32_t *addr, unsigned *fault, int callid);
 
+/* A lookup (callid, xlat) of id presented in cycle E (its EX entry): the
+ * hart posts it to its accelerator and waits in EX for the answer, which the
+ * platform clocks the accelerator up to (with one hart at once: nothing else
+ * needs its cycles first). The walker's reads share the hart's data port
+ * (plat_dport_free: not before h->dport_free, the WB of a load or store
+ * ahead); a read accepted in cycle t is answered in cycle t + dmem_lat with
+ * the RAM word, or with an error outside RAM. Returns the cycle of the
+ * answer (E for a hit) with the address and fault code, and counts it in the
+ * per-function figures (callid: of a callid, else of an xlat); on a
+ * simulator error sets h->plat->stop. A hit (the common case) is answered
+ * without the general clocking (plat_accel_hit, exactly that cycle); an
+ * observer or the lock-step clock take the general path. */
 static inline __attribute__((always_inline)) uint64_t xl_lookup(
     hart_t *h, uint64_t E, uint32_t id, uint32_t *addr, unsigned *fault,
     int callid) {
-  /* a hit (the common case) without stepping the general cycle: xlat_hit is
-   * that cycle, exactly (model/xlat.h); an observer or the lock-step clock
-   * take the general path */
-  if (likely(h->xl && !h->obs && !h->cfg.lockstep) &&
-      xlat_hit(h->xl, id, h->ctroot, E >= h->dport_free, addr)) {
-    *fault = 0;
-    return xl_answer(h, E, E, id, *addr, 0, 1, callid);
+  plat_accel_t *const a = h->acc;
+  if (likely(a->xl && !h->obs && !h->plat->cfg.lockstep) &&
+      plat_accel_hit(a, E, id, h->ctroot)) {
+    *addr = a->ans_addr, *fault = 0;
+    return xl_answer(h, E, E, id, a->ans_addr, 0, 1, callid);
   }
   return xl_lookup_slow(h, E, id, addr, fault, callid);
 }
@@ -819,62 +816,25 @@ static uint64_t xl_lookup_slow(hart_t *h, uint64_t E, uint32_t id,
   if (xl_get(h)) return E;
   if (h->obs) obs_ex(h, E, 1, id);
   xl_idle_to(h, E);
-  if (xlat_hit(h->xl, id, h->ctroot, E >= h->dport_free, addr))
-    return xl_answer(h, E, E, id, *addr, 0, 1, callid);
-  xlat_in_t in;
-  xlat_out_t out;
-  memset(&in, 0, sizeof in);
-  in.req_valid = 1;
-  in.req_id = id;
-  in.root = h->ctroot;
-  int pend = 0;
-  uint64_t pend_at = 0;
-  uint32_t pdata = 0;
-  uint8_t perr = 0;
-  const uint64_t dmem = h->cfg.dmem_lat;
-  for (uint64_t c = E;; c++) {
-    in.mem_req_ready = c >= h->dport_free;
-    in.mem_rsp_valid = pend && c == pend_at;
-    in.mem_rsp_err = in.mem_rsp_valid ? perr : 0;
-    in.mem_rsp_data = in.mem_rsp_valid ? pdata : 0;
-    xlat_step(h->xl, &in, &out);
-    if (c == E && !out.req_ready) {
-      sim_error(h,
-                "internal: the accelerator refused a request at cycle %" PRIu64,
-                E);
-      return E;
-    }
-    if (in.mem_rsp_valid) pend = 0;
-    if (out.mem_req_valid && in.mem_req_ready) {
-      uint32_t o = out.mem_req_addr - RAM_BASE;
-      pend = 1, pend_at = c + dmem;
-      if (h->walk_read) { /* an embedding's memory system */
-        uint64_t lat = dmem;
-        perr = h->walk_read(h->hook_ctx, out.mem_req_addr, &pdata, &lat) != 0;
-        if (perr) pdata = 0;
-        pend_at = c + (lat ? lat : 1);
-      } else if (o <= h->mem.ram_size - 4) {
-        memcpy(&pdata, h->mem.ram + o, 4);
-        perr = 0;
-      } else {
-        pdata = 0, perr = 1;
-      }
-    }
-    if (out.rsp_valid) {
-      *addr = out.rsp_addr;
-      *fault = out.rsp_fault;
-      return xl_answer(h, E, c, id, out.rsp_addr, out.rsp_fault, out.rsp_hit,
-                       callid);
-    }
-    in.req_valid = 0, in.req_id = 0;
-    if (c - E > 100000000) {
-      sim_error(h,
-                "internal: the accelerator did not answer ID 0x%08" PRIx32
-                " (cycle %" PRIu64 ")",
-                id, E);
-      return E;
-    }
+  plat_accel_lookup(h->acc, E, id, h->ctroot);
+  int r = plat_accel_clock(h->plat, h->acc, E + XL_ANSWER_LIMIT + 1);
+  if (r < 0) {
+    sim_error(
+        h, "internal: the accelerator refused a request at cycle %" PRIu64, E);
+    return E;
   }
+  if (r == 0) {
+    sim_error(h,
+              "internal: the accelerator did not answer ID 0x%08" PRIx32
+              " (cycle %" PRIu64 ")",
+              id, E);
+    return E;
+  }
+  const plat_accel_t *const a = h->acc;
+  *addr = a->ans_addr;
+  *fault = a->ans_fault;
+  return xl_answer(h, E, a->ans_at, id, a->ans_addr, a->ans_fault, a->ans_hit,
+                   callid);
 }
 
 /* ctlb.inv in cycle E: one cycle on the invalidate port. */
@@ -882,16 +842,7 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   if (xl_get(h)) return;
   if (h->obs) obs_ex(h, E, 0, 0);
   xl_idle_to(h, E);
-  xlat_in_t in;
-  xlat_out_t out;
-  memset(&in, 0, sizeof in);
-  in.inv_valid = 1;
-  in.inv_all = (uint8_t)all;
-  in.inv_id = all ? 0 : id;
-  in.root = h->ctroot;
-  in.mem_req_ready = 1;
-  xlat_step(h->xl, &in, &out);
-  h->xl_now = E + 1;
+  plat_accel_invalidate(h->acc, E, all, id, h->ctroot);
   if (!all) {
     id_stat_t *s = idstat_get(&h->ids, id);
     if (s) s->other++, s->inv_at = E;
@@ -905,7 +856,7 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
  * on the invalidate port (one accelerator cycle between two CPU cycles, as if
  * a debugger had stopped the CPU's clock). */
 static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
-  const xlat_config_t *g = &h->cfg.xlat;
+  const xlat_config_t *g = &h->plat->cfg.xlat;
   unsigned w = 0;
   for (unsigned l = 0; l < g->levels; l++) w += g->level_bits[l];
   char what[600];
@@ -935,14 +886,14 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
     uint32_t idx = (p->id >> shift) & ((1u << g->level_bits[l]) - 1);
     ea = base + 4 * idx;
     uint32_t o = ea - RAM_BASE;
-    if (o > h->mem.ram_size - 4) {
+    if (o > h->plat->mem.ram_size - 4) {
       sim_error(h,
                 "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
                 " is outside RAM",
                 what, E, l, ea);
       return;
     }
-    memcpy(&e, h->mem.ram + o, 4);
+    memcpy(&e, h->plat->mem.ram + o, 4);
     int last = l + 1 == g->levels;
     if (!(e & 1)) {
       sim_error(h,
@@ -971,10 +922,10 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   }
   if (xl_get(h)) return;
   uint32_t v = p->addr | 3u, o = ea - RAM_BASE;
-  memcpy(h->mem.ram + o, &v, 4);
-  if (h->dc[o >> 2].op) h->dc[o >> 2].op = OP_NONE;
+  memcpy(h->plat->mem.ram + o, &v, 4);
+  plat_ram_written(h->plat, o, 4);
   cpu_obs_t *const ob = h->obs;
-  if (ob && ob->wave && h->cfg.lockstep && ob->npend < OBS_MAX_PEND) {
+  if (ob && ob->wave && h->plat->cfg.lockstep && ob->npend < OBS_MAX_PEND) {
     /* a waveform's CPU scope: the invalidate waits until the accelerator is
      * clocked up to E (xl_idle_to), when the stall causes of the cycles
      * before E are known; idle cycles change no state, so it is the same */
@@ -991,8 +942,9 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
     in.inv_id = p->id;
     in.root = h->ctroot;
     in.mem_req_ready = 1;
-    if (h->wave_open) xlat_trace_between(h->xl);
-    xlat_step(h->xl, &in, &out); /* outside CPU time: xl_now unchanged */
+    if (h->wave_open) xlat_trace_between(h->acc->xl);
+    xlat_step(h->acc->xl, &in,
+              &out); /* outside CPU time: the accelerator's clock unchanged */
   }
   h->st.patches++;
   id_stat_t *s = idstat_get(&h->ids, p->id);
@@ -1009,7 +961,7 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
  * execute for the first time at E (the run loop checks this only when it
  * decodes a word, and only while h->entry_watch > 0). */
 static void entry_patches(hart_t *h, uint32_t off, uint64_t E) {
-  for (unsigned i = 0; i < h->ntpatches && !h->stop; i++) {
+  for (unsigned i = 0; i < h->ntpatches && !h->plat->stop; i++) {
     patch_t *p = &h->tpatches[i];
     if (p->kind != PATCH_AT_ENTRY || p->applied || p->at - RAM_BASE != off)
       continue;
@@ -1023,7 +975,7 @@ static void entry_patches(hart_t *h, uint32_t off, uint64_t E) {
  * --patch-at triggers on id's callids and applies those whose count it
  * reaches (only while h->callid_watch > 0). */
 static void callid_patches(hart_t *h, uint32_t id, uint64_t E) {
-  for (unsigned i = 0; i < h->ntpatches && !h->stop; i++) {
+  for (unsigned i = 0; i < h->ntpatches && !h->plat->stop; i++) {
     patch_t *p = &h->tpatches[i];
     if (p->kind != PATCH_AT_CALLID || p->applied || p->id != id) continue;
     if (++p->seen < p->nth) continue;
@@ -1037,7 +989,7 @@ static void callid_patches(hart_t *h, uint32_t id, uint64_t E) {
 
 static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
   uint32_t w;
-  memcpy(&w, h->mem.ram + off, 4);
+  memcpy(&w, h->plat->mem.ram + off, 4);
   return w;
 }
 
@@ -1056,7 +1008,8 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
 #undef RUN_LOGGING
 
 void cpu_run(hart_t *h) {
-  while (!h->stop) {
+  const platform_t *const p = h->plat;
+  while (!p->stop) {
     if (h->log || h->obs)
       run_logged(h);
     else
@@ -1065,7 +1018,7 @@ void cpu_run(hart_t *h) {
 }
 
 int cpu_run_until(hart_t *h, uint64_t until) {
-  if (!h->stop) {
+  if (!h->plat->stop) {
     h->pause_at = until ? until : 1;
     cpu_update_event(h);
     if (h->log || h->obs)
@@ -1075,5 +1028,5 @@ int cpu_run_until(hart_t *h, uint64_t until) {
     h->pause_at = 0;
     cpu_update_event(h);
   }
-  return h->stop != STOP_NONE;
+  return h->plat->stop != STOP_NONE;
 }

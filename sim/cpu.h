@@ -1,8 +1,11 @@
 /*
  * cpu.h: the RV32IM + Zicsr hart (machine mode only) of ctsim, its decoded
- * instruction cache and its in-order 5-stage pipeline timing model.
+ * instructions and its in-order 5-stage pipeline timing model. A hart is a
+ * component of a platform (sim/platform.h: RAM, decoded cache, devices, stop
+ * state), which runs it.
  *
- * docs/timing.md describes the timing model; docs/memory-map.md the devices.
+ * docs/timing.md describes the timing model; docs/platform.md the platform;
+ * docs/memory-map.md the devices.
  */
 #ifndef CTSIM_CPU_H
 #define CTSIM_CPU_H
@@ -17,6 +20,8 @@
 
 struct ctw;
 struct roi;
+struct platform;
+struct plat_accel;
 
 /* ------------------------------------------------------------ instructions */
 
@@ -174,7 +179,9 @@ const char *rv_stall_name(stall_t s);
 
 /* ------------------------------------------------------------------ state */
 
+/* The platform's configuration (all harts alike). */
 typedef struct {
+  unsigned harts;      /* 1 (the CLINT has room for PLAT_MAX_HARTS) */
   uint64_t ram_size;   /* bytes, multiple of 4096, 4 KiB .. 2 GiB */
   uint32_t imem_lat;   /* cycles a fetch spends in IF (>= 1) */
   uint32_t dmem_lat;   /* cycles a load/store spends in MEM (>= 1) */
@@ -197,7 +204,7 @@ typedef enum {
   STOP_FINISHER,   /* test finisher store */
   STOP_MAX_CYCLES, /* --max-cycles reached */
   STOP_FATAL_TRAP, /* trap with mtvec == 0, or a double fault */
-  STOP_SIM_ERROR,  /* the simulator could not go on (h->fatal_msg) */
+  STOP_SIM_ERROR,  /* the simulator could not go on (platform fatal_msg) */
   STOP_WFI,        /* a wfi would wait until CPU_CYCLE_CEILING or later */
   STOP_ROI,        /* a ROI stop marker (sim/roi.h) */
 } stop_t;
@@ -261,21 +268,20 @@ typedef struct {
   const char *arg;  /* the whole --patch-at argument */
 } patch_t;
 
-/* The hart: one plain struct. */
+/* A hart: one plain struct of per-hart state; what all harts share (RAM,
+ * decoded cache, devices, configuration, stop state) is its platform's. */
 typedef struct hart {
   uint32_t x[32];
   uint32_t pc;
+  unsigned id;           /* mhartid: the index in the platform */
+  struct platform *plat; /* the platform it is a component of */
 
   /* CSRs */
   uint32_t mstatus; /* MIE, MPIE; MPP reads as 3 */
-  uint32_t mie;     /* MTIE only */
+  uint32_t mie;     /* MSIE, MTIE */
   uint32_t mtvec, mepc, mcause, mtval, mscratch;
   uint64_t cycle_off;   /* mcycle = EX-entry cycle + cycle_off */
   uint64_t instret_off; /* minstret = retired + instret_off */
-
-  /* CLINT timer: mtime(c) = c / mtime_div + mtime_off */
-  uint64_t mtimecmp;
-  uint64_t mtime_off;
 
   /* Earliest EX-entry cycle at which the run loop must look at the timer
    * interrupt or the cycle limit (min of both; UINT64_MAX: never). */
@@ -286,9 +292,6 @@ typedef struct hart {
   int trapped;           /* a trap has been taken */
 
   pipe_t p;
-  mem_t mem;
-  dinsn_t *dc; /* decoded cache: one entry per RAM word, lazily filled */
-  cpu_config_t cfg;
   stats_t st;
 
   FILE *log;      /* commit log or NULL */
@@ -296,16 +299,16 @@ typedef struct hart {
   /* the program's symbols, ct_registry and .ct_geometry (NULL: none) */
   const elf_names_t *names;
   id_table_t ids; /* per-function figures (sim/idstat.h) */
-  id_switches_t *switches; /* the patches that took effect (allocated on the first) */
+  id_switches_t
+      *switches; /* the patches that took effect (allocated on the first) */
 
   /* call-ID extension */
-  uint32_t ctroot;     /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
-  uint32_t ctcause;    /* CSR 0xFC5 */
-  xlat_t *xl;          /* created at the first use */
-  uint64_t xl_now;     /* lock-step: next accelerator cycle to step */
-  uint64_t dport_free; /* first cycle the data-memory port is free (W of the
-                          last load/store) */
-  patch_t *patches;    /* PATCH_AT_CYCLE, sorted by cycle */
+  uint32_t ctroot;        /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
+  uint32_t ctcause;       /* CSR 0xFC5 */
+  struct plat_accel *acc; /* its accelerator, a component of the platform */
+  uint64_t dport_free;    /* first cycle the data-memory port is free (W of the
+                             last load/store) */
+  patch_t *patches;       /* PATCH_AT_CYCLE, sorted by cycle */
   unsigned npatches, next_patch;
   /* the other triggers: checked only when an instruction word is decoded
    * (the first entry of an address always decodes it) and in callid, and
@@ -318,43 +321,18 @@ typedef struct hart {
   uint32_t obs_pc;     /* (observed run loop) pc of the instruction at now */
   uint64_t trace_next; /* cycle after the last recorded event completed */
   int trace_failed;
-  const char *fatal_msg; /* a run-time error of the simulator (exit 2) */
-  struct roi *roi;       /* region-of-interest state, from the first marker */
+  struct roi *roi; /* region-of-interest state, from the first marker */
 
-  /* Embedding (sim/sc/, docs/systemc.md); all NULL/0 in ctsim itself.
-   * walk_read: serves a walker read of addr: 0 with the word in *data, -1
-   * for an error response; *lat (preset to dmem_lat) the cycles until the
-   * answer, >= 1. NULL: the RAM word, dmem_lat cycles.
-   * xl_open: supplies the accelerator at its first use (NULL on error with a
-   * message in err); the hart does not destroy it. NULL: xlat_create. */
-  int (*walk_read)(void *ctx, uint32_t addr, uint32_t *data, uint64_t *lat);
-  xlat_t *(*xl_open)(void *ctx, char *err, size_t errlen);
-  void *hook_ctx;
-  int ram_ext;       /* RAM given to cpu_init_ram: not unmapped by cpu_free */
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
 
-  unsigned htif_written; /* tohost bytes stored since the host last looked */
-
-  stop_t stop;
-  uint32_t exit_code;
-  uint64_t wfi_wake; /* STOP_WFI: the cycle the timer would wake the hart
-                        (UINT64_MAX: not within 64 bits) */
-  /* fatal trap report */
+  /* fatal trap report (STOP_FATAL_TRAP) */
   uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;
 } hart_t;
 
-/* Creates RAM and the decoded cache (mmap NORESERVE). Returns -1 with a message
- * in err on failure. */
-int cpu_init(hart_t *h, const cpu_config_t *cfg, char *err, size_t errlen);
-void cpu_free(hart_t *h);
-
-/* The same with RAM provided by the caller (ram_size zeroed bytes, e.g. a
- * TLM memory's DMI pointer); ram NULL: as cpu_init. */
-int cpu_init_ram(hart_t *h, const cpu_config_t *cfg, uint8_t *ram, char *err,
-                 size_t errlen);
-
-/* Sets the pc and the optional tohost address (0: none). */
-void cpu_reset(hart_t *h, uint32_t entry, uint32_t tohost, int has_tohost);
+/* Sets up hart number id of platform p (plat_init does it). */
+void cpu_hart_init(hart_t *h, struct platform *p, unsigned id);
+/* Frees what the hart allocated (its accelerator, per-function figures). */
+void cpu_hart_free(hart_t *h);
 
 /* Creates the accelerator now (instead of at its first use) and opens a
  * waveform of it (xlat_trace_open_to: VCD to fd, or FST to path if fst);
@@ -377,7 +355,7 @@ void cpu_wave_finish(hart_t *h);
  * without them). */
 void cpu_wave_settle(hart_t *h);
 
-/* Runs until the program stops (h->stop != STOP_NONE). */
+/* Runs until the program stops (the platform's stop != STOP_NONE). */
 void cpu_run(hart_t *h);
 
 /* Runs until the program stops or the next instruction would enter EX at
@@ -386,7 +364,8 @@ void cpu_run(hart_t *h);
  * results as cpu_run. */
 int cpu_run_until(hart_t *h, uint64_t until);
 
-/* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp. */
+/* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp,
+ * msip. */
 void cpu_update_event(hart_t *h);
 
 /* Total cycles so far: the cycle after the last WB. */

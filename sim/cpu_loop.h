@@ -38,12 +38,15 @@ static void RUN_FN(hart_t *h) {
   uint64_t retired = h->retired;
   uint64_t event = h->event_cycle;
   uint64_t dfree = h->dport_free; /* W of the last load/store */
-  const uint64_t imem = h->cfg.imem_lat, dmem = h->cfg.dmem_lat;
-  const uint64_t mul_lat = h->cfg.mul_lat, div_lat = h->cfg.div_lat;
-  uint8_t *const ram = h->mem.ram;
-  const uint32_t ram_size = h->mem.ram_size;
-  const uint32_t tohost_lo = h->mem.tohost_off - 3;
-  dinsn_t *const dc = h->dc;
+  /* the platform's: its configuration, RAM and decoded cache as locals, so
+   * that an instruction reaches them without going through h->plat */
+  platform_t *const P = h->plat;
+  const uint64_t imem = P->cfg.imem_lat, dmem = P->cfg.dmem_lat;
+  const uint64_t mul_lat = P->cfg.mul_lat, div_lat = P->cfg.div_lat;
+  uint8_t *const ram = P->mem.ram;
+  const uint32_t ram_size = P->mem.ram_size;
+  const uint32_t tohost_lo = P->mem.tohost_off - 3;
+  dinsn_t *const dc = P->dc;
   uint64_t *const cnt = h->st.op;
   uint64_t *const stall = h->st.stall;
   FILE *const logf = h->log;
@@ -71,8 +74,7 @@ static void RUN_FN(hart_t *h) {
   };
 
   /* the state the slow paths look at (the observer's: the pc too) */
-#define SYNC() \
-  (h->now = E, h->retired = retired, (void)(logging && (h->obs_pc = pc)))
+#define SYNC() (h->now = E, h->retired = retired, (void)(logging && (h->obs_pc = pc)))
   /* The pipeline recurrence up to EX entry without data hazards (E), for the
    * instruction at pc, then its dispatch. The max() of the rules as
    * predictable branches: in a steady stream none is taken, so the host CPU
@@ -123,20 +125,18 @@ static void RUN_FN(hart_t *h) {
     npc = pc + 4;                                                        \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
-#define RETIRE(op)                                                    \
-  do {                                                                \
-    if (logging && obs)                                               \
-      obs_retire(h, retired, pc, insn, (op), F, D, E, X, M, W);       \
-    pF = D, pE = E, pM = M, pW = W;                                   \
-    cnt[op]++;                                                        \
-    retired++;                                                        \
-    if (logging && logf)                                              \
-      log_commit(h, pc, npc, insn, &d, x[d.rd], lrs1, mem, maddr,     \
-                 mval,                                                \
-                 (op) == OP_SB   ? 1                                  \
-                 : (op) == OP_SH ? 2                                  \
-                                 : 4);                                \
-    pc = npc;                                                         \
+#define RETIRE(op)                                                                \
+  do {                                                                            \
+    if (logging && obs) obs_retire(h, retired, pc, insn, (op), F, D, E, X, M, W); \
+    pF = D, pE = E, pM = M, pW = W;                                               \
+    cnt[op]++;                                                                    \
+    retired++;                                                                    \
+    if (logging && logf)                                                          \
+      log_commit(h, pc, npc, insn, &d, x[d.rd], lrs1, mem, maddr, mval,           \
+                 (op) == OP_SB   ? 1                                              \
+                 : (op) == OP_SH ? 2                                              \
+                                 : 4);                                            \
+    pc = npc;                                                                     \
   } while (0)
   /* the end of EX and MEM of an instruction occupying EX for lat cycles */
 #define EX_DONE(lat)        \
@@ -201,7 +201,7 @@ static void RUN_FN(hart_t *h) {
     } else {                                                   \
       uint32_t raw;                                            \
       SYNC();                                                  \
-      if (mem_dev_load(h, a, size, &raw)) TRAP(5, a);          \
+      if (plat_dev_load(P, E, a, size, &raw)) TRAP(5, a);      \
       t = (T)raw;                                              \
     }                                                          \
     x[d.rd] = (uint32_t)t;                                     \
@@ -219,11 +219,11 @@ static void RUN_FN(hart_t *h) {
       if (q->op) q->op = OP_NONE;                                                         \
       q = &dc[(o + size - 1) >> 2];                                                       \
       if (q->op) q->op = OP_NONE;                                                         \
-      if (unlikely(o - tohost_lo < 11)) htif_tohost_store(h, x, pc, a, size);             \
+      if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, size);             \
     } else {                                                                              \
       SYNC();                                                                             \
-      if (mem_dev_store(h, a, size, v)) TRAP(7, a);                                       \
-      event = h->event_cycle; /* mtimecmp/mtime stores move the timer */                  \
+      if (plat_dev_store(P, E, a, size, v)) TRAP(7, a);                                   \
+      event = h->event_cycle; /* CLINT stores move the interrupts */                      \
     }                                                                                     \
     if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     MEM_DONE();                                                                           \
@@ -267,24 +267,23 @@ static void RUN_FN(hart_t *h) {
 
   NEXT();
 
-event_check: /* E >= event: timer interrupt, cycle limits, patches */
+event_check: /* E >= event: interrupts, cycle limits, patches */
   SYNC();
-  if (h->cfg.max_cycles && E >= h->cfg.max_cycles) {
-    h->stop = STOP_MAX_CYCLES;
+  if (P->cfg.max_cycles && E >= P->cfg.max_cycles) {
+    P->stop = STOP_MAX_CYCLES;
     goto halt;
   }
   if (h->pause_at && E >= h->pause_at) goto halt; /* cpu_run_until */
   while (h->next_patch < h->npatches && E >= h->patches[h->next_patch].cycle) {
     h->dport_free = dfree;
     apply_patch(h, &h->patches[h->next_patch++], E);
-    if (h->stop) goto halt;
+    if (P->stop) goto halt;
   }
-  if (irq_enabled(h) && mem_mtime(h, E) >= h->mtimecmp) {
+  if ((cause = irq_pending(h, E)) != 0) {
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
      * (e.g. a wfi that waited for this interrupt) */
     if (E > pE + 1) GAP_STALL(E);
-    cause = CAUSE_MTI;
     tval = 0;
     tx = 1;
     if (logging && obs) obs_trap(h, retired, pc, 0, OP_NONE, F, D, E, 1, cause, 1);
@@ -303,7 +302,7 @@ L_DECODE: /* an entry not decoded yet, or invalidated by a store */
     SYNC();
     h->dport_free = dfree;
     entry_patches(h, off, E);
-    if (h->stop) goto halt;
+    if (P->stop) goto halt;
   }
   rv_decode(insn_word(h, off), di);
   if (di->rd == 0) di->rd = 32;
@@ -349,7 +348,7 @@ L_ILLEGAL:
   L_##name : BEGIN(2);              \
   STORE(size);                      \
   RETIRE(OP_##name);                \
-  if (unlikely(h->stop)) goto halt; \
+  if (unlikely(P->stop)) goto halt; \
   NEXT_SEQ();
   STORE_OP(SB, 1)
   STORE_OP(SH, 2)
@@ -365,7 +364,7 @@ L_ROI:
   SYNC();
   roi_marker(h, (unsigned)d.imm & 15, x[d.rs1], pc, E);
   RETIRE(OP_SLTI);
-  if (unlikely(h->stop)) goto halt;
+  if (unlikely(P->stop)) goto halt;
   NEXT_SEQ();
   OP(SLTI, 1, ALU((int32_t)x[d.rs1] < d.imm))
   OP(SLTIU, 1, ALU(x[d.rs1] < (uint32_t)d.imm))
@@ -414,15 +413,17 @@ L_ROI:
    * decoded code */
   OP(FENCE, 0, EX_DONE(1))
   OP(FENCE_I, 0, EX_DONE(1))
-  OP(WFI, 0, { /* waits in EX until the timer interrupt pends */
+  OP(WFI, 0, { /* waits in EX until an interrupt enabled in mie pends; with
+                * one hart only the timer can come later (msip is pending
+                * already, which wake_cycle sees, or nobody can set it) */
                uint64_t lat = 1;
                if (h->mie & MIP_MTIP) {
                  SYNC();
-                 uint64_t t = timer_cycle(h);
-                 if (h->cfg.max_cycles && t > h->cfg.max_cycles) t = h->cfg.max_cycles;
+                 uint64_t t = wake_cycle(h);
+                 if (P->cfg.max_cycles && t > P->cfg.max_cycles) t = P->cfg.max_cycles;
                  if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
-                   h->stop = STOP_WFI;
-                   h->wfi_wake = t;
+                   P->stop = STOP_WFI;
+                   P->wfi_wake = t;
                    goto halt;
                  }
                  if (t != UINT64_MAX && t > E) lat = t - E;
@@ -472,10 +473,10 @@ L_EBREAK:
                         h->dport_free = dfree;
                         if (unlikely(h->callid_watch)) { /* --patch-at callid=N */
                           callid_patches(h, id, E);
-                          if (unlikely(h->stop)) goto halt;
+                          if (unlikely(P->stop)) goto halt;
                         }
                         uint64_t lat = xl_lookup(h, E, id, &t, &f, 1) - E + 1;
-                        if (unlikely(h->stop)) goto halt;
+                        if (unlikely(P->stop)) goto halt;
                         h->st.callids++;
                         h->st.callid_cost += lat + 1 + imem;
                         if (unlikely(f)) {
@@ -500,7 +501,7 @@ L_EBREAK:
                 SYNC();
                 h->dport_free = dfree;
                 uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f, 0) - E + 1;
-                if (unlikely(h->stop)) goto halt;
+                if (unlikely(P->stop)) goto halt;
                 if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
                 x[d.rd] = t;
                 EX_DONE(lat);
@@ -513,7 +514,7 @@ L_EBREAK:
   OP(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
                     SYNC();
                     xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
-                    if (unlikely(h->stop)) goto halt;
+                    if (unlikely(P->stop)) goto halt;
                     EX_DONE(1);
   })
 
@@ -523,7 +524,7 @@ trap:
   if (logging && obs) obs_trap(h, retired, pc, insn, d.op, F, D, E, tx, cause, 0);
 redirect_trap:
   pc = trap_enter(h, cause, tval, pc);
-  if (h->stop) {
+  if (P->stop) {
     pW = MAX(pW, E + tx - 1);
     goto halt;
   }

@@ -19,37 +19,29 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu.h"
+#include "platform.h"
 
 #define SYS_WRITE 64
 #define SYS_EXIT 93
 #define HTIF_EBADF 9
 #define MAGIC_MEM_BYTES 64
 
-static void htif_error(hart_t *h, const char *fmt, ...)
+static void htif_error(platform_t *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void htif_error(hart_t *h, const char *fmt, ...) {
+static void htif_error(platform_t *p, const char *fmt, ...) {
   static char msg[512];
   va_list ap;
   va_start(ap, fmt);
   int n = snprintf(msg, sizeof msg, "HTIF: ");
   vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
   va_end(ap);
-  h->fatal_msg = msg;
-  h->stop = STOP_SIM_ERROR;
+  plat_error(p, msg);
 }
 
 /* Is [addr, addr + n) in RAM? (64-bit operands: addresses from magic_mem) */
-static int ram_range(const hart_t *h, uint64_t addr, uint64_t n) {
-  return addr >= RAM_BASE && n <= h->mem.ram_size &&
-         addr - RAM_BASE <= h->mem.ram_size - n;
-}
-
-/* A write by the host into RAM: decoded instructions there become stale. */
-static void host_write(hart_t *h, uint32_t off, const void *src, unsigned n) {
-  memcpy(h->mem.ram + off, src, n);
-  for (uint32_t w = off >> 2; w <= (off + n - 1) >> 2; w++)
-    if (h->dc[w].op) h->dc[w].op = OP_NONE;
+static int ram_range(const platform_t *p, uint64_t addr, uint64_t n) {
+  return addr >= RAM_BASE && n <= p->mem.ram_size &&
+         addr - RAM_BASE <= p->mem.ram_size - n;
 }
 
 /* Looks ahead of the store at pc (address a, size bytes): the straight-line
@@ -60,18 +52,18 @@ static void host_write(hart_t *h, uint32_t off, const void *src, unsigned n) {
  * written as two words (compilers write the low word first, often with the high
  * word's lui in between): the host waits for it. */
 #define LOOKAHEAD 8
-static int store_follows(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
-                         unsigned size) {
-  const uint32_t t = RAM_BASE + h->mem.tohost_off, rs = h->mem.ram_size;
+static int store_follows(platform_t *p, const uint32_t *x, uint32_t pc,
+                         uint32_t a, unsigned size) {
+  const uint32_t t = RAM_BASE + p->mem.tohost_off, rs = p->mem.ram_size;
   for (unsigned i = 0; i < size; i++)
-    if ((uint32_t)(a + i - t) < 8) h->htif_written |= 1u << (a + i - t);
-  const unsigned done = h->htif_written;
+    if ((uint32_t)(a + i - t) < 8) p->htif_written |= 1u << (a + i - t);
+  const unsigned done = p->htif_written;
   uint32_t r[32];
   memcpy(r, x, sizeof r);
   for (unsigned k = 1; k <= LOOKAHEAD; k++) {
-    uint32_t p = pc + 4 * k, o = p - RAM_BASE, w, v;
+    uint32_t q = pc + 4 * k, o = q - RAM_BASE, w, v;
     if (o > rs - 4) return 0;
-    memcpy(&w, h->mem.ram + o, 4);
+    memcpy(&w, p->mem.ram + o, 4);
     dinsn_t d;
     rv_decode(w, &d);
     uint32_t s1 = r[d.rs1], s2 = r[d.rs2], imm = (uint32_t)d.imm;
@@ -97,7 +89,7 @@ static int store_follows(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
                                                        : 2;
         if (eo > rs - n) return 0; /* a device: not evaluated */
         v = 0;
-        memcpy(&v, h->mem.ram + eo, n);
+        memcpy(&v, p->mem.ram + eo, n);
         if (d.op == OP_LB) v = (uint32_t)(int8_t)v;
         if (d.op == OP_LH) v = (uint32_t)(int16_t)v;
         break;
@@ -106,7 +98,7 @@ static int store_follows(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
         v = imm;
         break;
       case OP_AUIPC:
-        v = p + imm;
+        v = q + imm;
         break;
       case OP_ADDI:
         v = s1 + imm;
@@ -174,17 +166,17 @@ static int store_follows(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
   return 0;
 }
 
-static void sys_call(hart_t *h, uint64_t tohost, uint64_t mm) {
-  if (h->mem.fromhost_off == TOHOST_NONE) {
-    htif_error(h,
+static void sys_call(platform_t *p, uint64_t tohost, uint64_t mm) {
+  if (p->mem.fromhost_off == TOHOST_NONE) {
+    htif_error(p,
                "tohost 0x%016" PRIx64
                " is a system call, but the program has no fromhost symbol "
                "for the answer",
                tohost);
     return;
   }
-  if (!ram_range(h, mm, MAGIC_MEM_BYTES)) {
-    htif_error(h,
+  if (!ram_range(p, mm, MAGIC_MEM_BYTES)) {
+    htif_error(p,
                "tohost 0x%016" PRIx64 ": magic_mem at 0x%" PRIx64
                " is not 64 bytes of RAM",
                tohost, mm);
@@ -192,7 +184,7 @@ static void sys_call(hart_t *h, uint64_t tohost, uint64_t mm) {
   }
   uint32_t off = (uint32_t)(mm - RAM_BASE);
   uint64_t a[8];
-  memcpy(a, h->mem.ram + off, sizeof a);
+  memcpy(a, p->mem.ram + off, sizeof a);
   int64_t ret;
   switch (a[0]) {
     case SYS_WRITE:
@@ -200,60 +192,63 @@ static void sys_call(hart_t *h, uint64_t tohost, uint64_t mm) {
         ret = -HTIF_EBADF;
         break;
       }
-      if (a[3] && !ram_range(h, a[2], a[3])) {
-        htif_error(h,
+      if (a[3] && !ram_range(p, a[2], a[3])) {
+        htif_error(p,
                    "SYS_write of %" PRIu64 " bytes at 0x%" PRIx64
                    " (magic_mem at 0x%" PRIx64 "): the buffer is not in RAM",
                    a[3], a[2], mm);
         return;
       }
       /* fd 2 as well: fesvr sends the target's stderr to its stdout */
-      if (a[3]) fwrite(h->mem.ram + (a[2] - RAM_BASE), 1, a[3], stdout);
+      if (a[3]) fwrite(p->mem.ram + (a[2] - RAM_BASE), 1, a[3], stdout);
       ret = (int64_t)a[3];
       break;
     case SYS_EXIT:
-      h->stop = STOP_TOHOST;
-      h->exit_code = (uint32_t)a[1];
+      p->stop = STOP_TOHOST;
+      p->exit_code = (uint32_t)a[1];
       return;
     default:
-      htif_error(h,
+      htif_error(p,
                  "unknown system call %" PRIu64 " (magic_mem at 0x%" PRIx64
                  "): ctsim proxies SYS_write (64) and SYS_exit (93)",
                  a[0], mm);
       return;
   }
   uint64_t one = 1;
-  host_write(h, off, &ret, 8);
-  host_write(h, h->mem.fromhost_off, &one, 8);
+  memcpy(p->mem.ram + off, &ret, 8);
+  plat_ram_written(p, off, 8);
+  memcpy(p->mem.ram + p->mem.fromhost_off, &one, 8);
+  plat_ram_written(p, p->mem.fromhost_off, 8);
 }
 
-void htif_tohost_store(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
-                       unsigned size) {
-  if (store_follows(h, x, pc, a, size)) return;
-  h->htif_written = 0; /* the host looks at tohost */
-  const uint32_t to = h->mem.tohost_off;
+void htif_tohost_store(platform_t *p, const uint32_t *x, uint32_t pc,
+                       uint32_t a, unsigned size) {
+  if (store_follows(p, x, pc, a, size)) return;
+  p->htif_written = 0; /* the host looks at tohost */
+  const uint32_t to = p->mem.tohost_off;
   uint64_t v, zero = 0;
-  memcpy(&v, h->mem.ram + to, 8);
+  memcpy(&v, p->mem.ram + to, 8);
   if (v == 0) return;
-  host_write(h, to, &zero, 8);
+  memcpy(p->mem.ram + to, &zero, 8);
+  plat_ram_written(p, to, 8);
   unsigned dev = (unsigned)(v >> 56), cmd = (unsigned)(v >> 48) & 0xff;
   uint64_t payload = v & 0xffffffffffffull;
   if (dev == 0 && cmd == 0) {
     if (payload & 1) {
-      h->stop = STOP_TOHOST;
-      h->exit_code = (uint32_t)(payload >> 1);
+      p->stop = STOP_TOHOST;
+      p->exit_code = (uint32_t)(payload >> 1);
     } else {
-      sys_call(h, v, payload);
+      sys_call(p, v, payload);
     }
   } else if (dev == 1 && cmd == 1) {
     putchar((int)(payload & 0xff));
   } else if (dev == 1 && cmd == 0) {
-    htif_error(h,
+    htif_error(p,
                "tohost 0x%016" PRIx64
                ": console input (device 1, command 0) is not supported",
                v);
   } else {
-    htif_error(h,
+    htif_error(p,
                "tohost 0x%016" PRIx64
                ": unknown device %u command %u (ctsim serves device 0 "
                "command 0, exit and system calls, and device 1 command 1, "

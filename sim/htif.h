@@ -9,13 +9,13 @@
 
 #include <stdint.h>
 
-struct hart;
+struct platform;
 
 /* Called by the run loop after the RAM store at pc (address a, size bytes)
  * overlapped tohost (x: the registers). Takes the command in tohost unless a
- * store just ahead completes it (htif.c); sets h->stop for an exit or an
- * error (STOP_SIM_ERROR with h->fatal_msg). */
-void htif_tohost_store(struct hart *h, const uint32_t *x, uint32_t pc,
+ * store just ahead completes it (htif.c); sets the platform's stop for an exit
+ * or an error (STOP_SIM_ERROR with its fatal_msg). */
+void htif_tohost_store(struct platform *p, const uint32_t *x, uint32_t pc,
                        uint32_t a, unsigned size);
 
 #endif /* CTSIM_HTIF_H */

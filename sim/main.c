@@ -9,13 +9,13 @@
 
 int main(int argc, char **argv) {
   static ctsim_opts_t o;
-  static hart_t h;
+  static platform_t p;
   ctsim_parse_args(&o, argc, argv, "ctsim", NULL);
-  ctsim_setup(&o, &h, NULL);
+  ctsim_setup(&o, &p, NULL);
   struct timespec t0, t1;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-  cpu_run(&h);
+  plat_run(&p);
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
   double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
-  return ctsim_finish(&o, &h, s);
+  return ctsim_finish(&o, &p, s);
 }

@@ -1,7 +1,7 @@
 /*
  * mem.h: ctsim's physical memory: RAM at RAM_BASE (host mmap with
- * MAP_NORESERVE, so untouched pages cost nothing) and the devices of
- * docs/memory-map.md (test finisher, CLINT timer, console), out of line.
+ * MAP_NORESERVE, so untouched pages cost nothing) and the addresses of the
+ * devices of docs/memory-map.md (sim/platform.c serves them).
  */
 #ifndef CTSIM_MEM_H
 #define CTSIM_MEM_H
@@ -12,7 +12,8 @@
 #define RAM_BASE 0x80000000u
 
 #define FINISHER_BASE 0x00100000u
-#define CLINT_MTIMECMP 0x02004000u
+#define CLINT_MSIP 0x02000000u     /* + 4 * hart */
+#define CLINT_MTIMECMP 0x02004000u /* + 8 * hart */
 #define CLINT_MTIME 0x0200BFF8u
 #define CONSOLE_BASE 0x10000000u
 #define CONSOLE_LSR 5u
@@ -34,15 +35,5 @@ typedef struct {
  * Returns NULL on failure. */
 void *mem_map(size_t size);
 void mem_unmap(void *p, size_t size);
-
-struct hart;
-
-/* Device accesses (any address outside RAM). Return 0 on success, -1 for an
- * access fault. h->now is the cycle of the access. */
-int mem_dev_load(struct hart *h, uint32_t addr, unsigned size, uint32_t *val);
-int mem_dev_store(struct hart *h, uint32_t addr, unsigned size, uint32_t val);
-
-/* mtime at cycle c. */
-uint64_t mem_mtime(const struct hart *h, uint64_t c);
 
 #endif /* CTSIM_MEM_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pipeview.h"
+#include "platform.h"
 
 /* Adds n cycles of cause s to the gap of r: the walk's cycles (ctlb) come
  * first in a gap, then the rest (docs/timing.md, "Stall statistics"). */
@@ -89,8 +90,8 @@ void obs_ex(hart_t *h, uint64_t e, int lookup, uint32_t id) {
   c->seq = h->retired;
   c->pc = h->obs_pc;
   uint32_t off = c->pc - RAM_BASE;
-  if (off <= h->mem.ram_size - 4) {
-    memcpy(&c->insn, h->mem.ram + off, 4);
+  if (off <= h->plat->mem.ram_size - 4) {
+    memcpy(&c->insn, h->plat->mem.ram + off, 4);
     dinsn_t di;
     rv_decode(c->insn, &di);
     c->op = di.op;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform.h"
+
 void roi_counters(const hart_t *h, uint64_t cycle, roi_counters_t *c) {
   memset(c, 0, sizeof *c);
   c->cycle = cycle;
@@ -23,9 +25,9 @@ void roi_counters(const hart_t *h, uint64_t cycle, roi_counters_t *c) {
   c->callids = h->st.callids;
   c->callid_cost = h->st.callid_cost;
   c->patches = h->st.patches;
-  if (h->xl) {
-    xlat_get_counters(h->xl, &c->k);
-    c->clocked = xlat_cycles(h->xl);
+  if (h->acc->xl) {
+    xlat_get_counters(h->acc->xl, &c->k);
+    c->clocked = xlat_cycles(h->acc->xl);
   }
 }
 
@@ -72,19 +74,19 @@ static void read_name(const hart_t *h, uint32_t a, uint32_t pc, unsigned idx,
   snprintf(name, ROI_NAME_MAX + 1, "region%u", idx);
   if (a == 0) return;
   uint32_t o = a - RAM_BASE;
-  if (o >= h->mem.ram_size) {
+  if (o >= h->plat->mem.ram_size) {
     warn("pc 0x%08" PRIx32 ": ROI dump: the name address 0x%08" PRIx32
          " is not in RAM: named \"%s\"",
          pc, a, name);
     return;
   }
   unsigned n = 0;
-  for (; n < ROI_NAME_MAX && o + n < h->mem.ram_size; n++) {
-    unsigned char b = h->mem.ram[o + n];
+  for (; n < ROI_NAME_MAX && o + n < h->plat->mem.ram_size; n++) {
+    unsigned char b = h->plat->mem.ram[o + n];
     if (!b) break;
     name[n] = b >= 0x20 && b < 0x7f ? (char)b : '?';
   }
-  int ended = o + n < h->mem.ram_size && h->mem.ram[o + n] == 0;
+  int ended = o + n < h->plat->mem.ram_size && h->plat->mem.ram[o + n] == 0;
   name[n] = 0;
   if (!ended)
     warn("pc 0x%08" PRIx32 ": ROI dump: the name at 0x%08" PRIx32
@@ -105,8 +107,8 @@ static void add_region(hart_t *h, roi_t *r, const roi_counters_t *now,
     unsigned cap = r->cap ? 2 * r->cap : 8;
     roi_region_t *p = realloc(r->r, cap * sizeof *p);
     if (!p) {
-      h->stop = STOP_SIM_ERROR;
-      h->fatal_msg = "out of memory for the ROI regions";
+      h->plat->stop = STOP_SIM_ERROR;
+      h->plat->fatal_msg = "out of memory for the ROI regions";
       return;
     }
     r->r = p, r->cap = cap;
@@ -126,8 +128,8 @@ void roi_marker(hart_t *h, unsigned code, uint32_t a, uint32_t pc, uint64_t E) {
   if (!r) {
     r = h->roi = calloc(1, sizeof *r);
     if (!r) {
-      h->stop = STOP_SIM_ERROR;
-      h->fatal_msg = "out of memory for the ROI regions";
+      h->plat->stop = STOP_SIM_ERROR;
+      h->plat->fatal_msg = "out of memory for the ROI regions";
       return;
     }
   }
@@ -154,8 +156,8 @@ void roi_marker(hart_t *h, unsigned code, uint32_t a, uint32_t pc, uint64_t E) {
       return;
     }
     case ROI_STOP:
-      h->stop = STOP_ROI;
-      h->exit_code = a;
+      h->plat->stop = STOP_ROI;
+      h->plat->exit_code = a;
       return;
     default:
       if (!(r->warned & 1u << code))

@@ -10,16 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform.h"
 #include "roi.h"
 
 run_end_t stats_run_end(const hart_t *h) {
   run_end_t e = {"running", 0};
-  switch (h->stop) {
+  switch (h->plat->stop) {
     case STOP_TOHOST:
-      e.reason = "tohost", e.status = (int)(h->exit_code & 0xff);
+      e.reason = "tohost", e.status = (int)(h->plat->exit_code & 0xff);
       break;
     case STOP_FINISHER:
-      e.reason = "finisher", e.status = (int)(h->exit_code & 0xff);
+      e.reason = "finisher", e.status = (int)(h->plat->exit_code & 0xff);
       break;
     case STOP_MAX_CYCLES:
       e.reason = "max-cycles", e.status = 3;
@@ -34,7 +35,7 @@ run_end_t stats_run_end(const hart_t *h) {
       e.reason = "wfi", e.status = 3;
       break;
     case STOP_ROI:
-      e.reason = "roi-stop", e.status = (int)(h->exit_code & 0xff);
+      e.reason = "roi-stop", e.status = (int)(h->plat->exit_code & 0xff);
       break;
     default:
       break;
@@ -74,7 +75,7 @@ static void whole_run(const hart_t *h, roi_counters_t *k) {
 }
 
 static const char *backend_name(const hart_t *h) {
-  return h->cfg.xlat_backend == XLAT_BACKEND_RTL ? "rtl" : "c";
+  return h->plat->cfg.xlat_backend == XLAT_BACKEND_RTL ? "rtl" : "c";
 }
 
 /* The summary's counter lines of k, each line starting with ind. */
@@ -169,7 +170,8 @@ static void print_switches(FILE *f, const hart_t *h) {
           w->total);
   for (unsigned i = 0; i < w->n && i < TOP_FUNCTIONS; i++) {
     const id_switch_t *e = &w->e[i];
-    const char *a = elf_name_at(h->names, e->from), *b = elf_name_at(h->names, e->to);
+    const char *a = elf_name_at(h->names, e->from),
+               *b = elf_name_at(h->names, e->to);
     fprintf(f, "    id 0x%08" PRIx32 " %s -> %s: call at cycle %" PRIu64, e->id,
             a ? a : "-", b ? b : "-", e->call_at);
     if (e->inv_at)
@@ -184,13 +186,14 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   whole_run(h, &k);
   fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
   print_counters(f, "  ", &k);
-  int ctlb = h->xl || h->st.patches; /* a call-ID instruction ran */
+  int ctlb = h->acc->xl || h->st.patches; /* a call-ID instruction ran */
   if (ctlb) {
     char name[64];
-    xlat_config_name(&h->cfg.xlat, name, sizeof name);
-    fprintf(
-        f, "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
-        backend_name(h), h->cfg.lockstep ? "lock-step, " : "", k.clocked, name);
+    xlat_config_name(&h->plat->cfg.xlat, name, sizeof name);
+    fprintf(f,
+            "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
+            backend_name(h), h->plat->cfg.lockstep ? "lock-step, " : "",
+            k.clocked, name);
     print_ctlb(f, "  ", &k);
     print_functions(f, h);
     print_switches(f, h);
@@ -248,14 +251,14 @@ static void json_counters(FILE *f, const char *ind, const hart_t *h,
   char rate[32], avg[32], cname[64];
   ratio_text(rate, sizeof rate, k->k.hits, k->k.lookups);
   ratio_text(avg, sizeof avg, k->callid_cost, k->callids);
-  xlat_config_name(&h->cfg.xlat, cname, sizeof cname);
+  xlat_config_name(&h->plat->cfg.xlat, cname, sizeof cname);
   fprintf(f, "%s\"ctlb\": {", ind);
   if (whole)
     fprintf(f,
             "\"backend\": \"%s\", \"lockstep\": %s, \"clocked\": %" PRIu64
             ", \"config\": \"%s\", \"used\": %s, ",
-            backend_name(h), h->cfg.lockstep ? "true" : "false", k->clocked,
-            cname, h->xl ? "true" : "false");
+            backend_name(h), h->plat->cfg.lockstep ? "true" : "false",
+            k->clocked, cname, h->acc->xl ? "true" : "false");
   else
     fprintf(f, "\"clocked\": %" PRIu64 ", ", k->clocked);
   fprintf(f,
@@ -324,8 +327,9 @@ static void json_switches(FILE *f, const hart_t *h) {
   fprintf(f, "  \"switches\": [%s", n ? "\n" : "");
   for (unsigned i = 0; i < n; i++) {
     const id_switch_t *e = &w->e[i];
-    fprintf(f, "    {\"id\": %" PRIu32 ", \"from\": %" PRIu32 ", \"from_name\": ", e->id,
-            e->from);
+    fprintf(f,
+            "    {\"id\": %" PRIu32 ", \"from\": %" PRIu32 ", \"from_name\": ",
+            e->id, e->from);
     json_opt_name(f, elf_name_at(h->names, e->from));
     fprintf(f, ", \"to\": %" PRIu32 ", \"to_name\": ", e->to);
     json_opt_name(f, elf_name_at(h->names, e->to));
@@ -381,8 +385,8 @@ int stats_write_map(FILE *f, const hart_t *h, const char *trace,
   for (size_t i = 1; i < m; i++)
     if (strcmp(named[i]->name, named[i - 1]->name) == 0) {
       named[i]->dup = 1;
-      named[i]->first = named[i - 1]->dup ? named[i - 1]->first
-                                          : named[i - 1]->id;
+      named[i]->first =
+          named[i - 1]->dup ? named[i - 1]->first : named[i - 1]->id;
     }
   for (size_t i = 0; i < n; i++) {
     if (!row[i].name)
@@ -414,8 +418,9 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32
           ", \"div_lat\": %" PRIu32 ", \"mtime_div\": %" PRIu32
           ", \"max_cycles\": %" PRIu64 "},\n",
-          h->cfg.ram_size, h->cfg.imem_lat, h->cfg.dmem_lat, h->cfg.mul_lat,
-          h->cfg.div_lat, h->cfg.mtime_div, h->cfg.max_cycles);
+          h->plat->cfg.ram_size, h->plat->cfg.imem_lat, h->plat->cfg.dmem_lat,
+          h->plat->cfg.mul_lat, h->plat->cfg.div_lat, h->plat->cfg.mtime_div,
+          h->plat->cfg.max_cycles);
   const roi_t *r = h->roi;
   unsigned n = r ? r->n : 0;
   fprintf(f, "  \"regions\": [%s", n ? "\n" : "");
@@ -438,33 +443,36 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
 }
 
 void stats_print_stop(FILE *f, const hart_t *h) {
-  if (h->stop == STOP_MAX_CYCLES) {
+  if (h->plat->stop == STOP_MAX_CYCLES) {
     fprintf(f,
             "ctsim: cycle limit reached: --max-cycles %" PRIu64
             " (pc 0x%08" PRIx32 ", %" PRIu64 " instructions retired)\n",
-            h->cfg.max_cycles, h->pc, h->retired);
+            h->plat->cfg.max_cycles, h->pc, h->retired);
     return;
   }
-  if (h->stop == STOP_WFI) {
+  if (h->plat->stop == STOP_WFI) {
     char when[64];
-    if (h->wfi_wake == UINT64_MAX)
+    if (h->plat->wfi_wake == UINT64_MAX)
       snprintf(when, sizeof when, "would not fire within 2^64 cycles");
     else
       snprintf(when, sizeof when,
-               "would fire only at cycle %" PRIu64 ", past 2^63", h->wfi_wake);
+               "would fire only at cycle %" PRIu64 ", past 2^63",
+               h->plat->wfi_wake);
     fprintf(f,
             "ctsim: wfi at pc 0x%08" PRIx32
             " never wakes: the timer (mtimecmp 0x%016" PRIx64
             ", --mtime-div %" PRIu32 ") %s (%" PRIu64
             " instructions retired)\n",
-            h->pc, h->mtimecmp, h->cfg.mtime_div, when, h->retired);
+            h->pc, h->plat->mtimecmp[h->id], h->plat->cfg.mtime_div, when,
+            h->retired);
     return;
   }
-  if (h->stop == STOP_SIM_ERROR) {
-    fprintf(f, "ctsim: error: %s\n", h->fatal_msg ? h->fatal_msg : "?");
+  if (h->plat->stop == STOP_SIM_ERROR) {
+    fprintf(f, "ctsim: error: %s\n",
+            h->plat->fatal_msg ? h->plat->fatal_msg : "?");
     return;
   }
-  if (h->stop != STOP_FATAL_TRAP) return;
+  if (h->plat->stop != STOP_FATAL_TRAP) return;
   fprintf(f,
           "ctsim: fatal trap: %s (mcause 0x%" PRIx32 ") at pc 0x%08" PRIx32
           ", mtval 0x%08" PRIx32 ": %s\n",

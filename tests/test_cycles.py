@@ -197,6 +197,54 @@ handler:
     assert s["cycles"] == 121
 
 
+def test_msip_interrupt_cycle(tmp_path):
+    # The store to msip at E interrupts the next instruction (timing.md,
+    # "Interrupts"; memory-map.md): E: la t6 2,3; la a0 4,5; csrw mtvec 6;
+    # li a3 7; csrw mie 8; csrsi mstatus 9; lui a1 10; li a2 11; sw 12
+    # (msip = 1, M 13, W 14). The nop after it has E0 = 13: it becomes the
+    # interrupt bubble (mepc = after), the handler's first instruction enters
+    # IF at 14, EX at 16, where mcycle reads 16 (2 trap stall cycles).
+    # Handler E: csrr 16, li 17, bne 18, csrr 19, li (lui+addi) 20 21, bne 22,
+    # csrr 23, la 24 25, bne 26, lui 27, sw 28 (msip = 0), j pass 29 (D 28,
+    # R 29, 1 jal stall): li t5 F 29 D 30 E 31, sw E 32 W 34 -> cycles 35.
+    # Retired: 2 + 9 + 14 + 2 = 27.
+    body = """
+  la   a0, handler
+  csrw mtvec, a0
+  li   a3, 0x8
+  csrw mie, a3
+  csrsi mstatus, 8
+  li   a1, 0x02000000
+  li   a2, 1
+  sw   a2, 0(a1)
+after:
+  nop
+  j fail
+"""
+    extra = """
+  .align 2
+handler:
+  csrr a0, mcycle
+  li   a4, 16
+  bne  a0, a4, fail
+  csrr a0, mcause
+  li   a4, 0x80000003
+  bne  a0, a4, fail
+  csrr a0, mepc
+  la   a4, after
+  bne  a0, a4, fail
+  li   a4, 0x02000000
+  sw   zero, 0(a4)
+  j    pass
+"""
+    s = cycles_of(tmp_path, body, extra=extra)
+    assert s["interrupts"] == 1 and s["traps"] == 0
+    assert s["instructions"] == 27
+    assert s["cycles"] == 35
+    assert s["stalls"]["trap"] == 2 and s["stalls"]["jal"] == 1
+    assert s["stalls"]["total"] == 3
+
+
 def test_imem_latency(tmp_path):
     # Li = 2: F(i) = D(i-1), D(i) = F(i) + 2 = 2 + 2i, E(i) = 3 + 2i.
     # 9 instructions: last E = 19, W = 21 -> 22 cycles (2n + 4).

@@ -347,6 +347,21 @@ def test_fatal_trap_report(tmp_path):
     assert "mtvec = 0" in r.stderr
 
 
+def test_fatal_software_interrupt_report(tmp_path):
+    # mtvec = 0: the software interrupt the store to msip raises (taken before
+    # the instruction after the store, whose pc is mepc) has no handler.
+    # Privileged spec: mcause 0x80000003 is "Machine software interrupt".
+    elf = assemble(tmp_path, ".globl _start\n_start:\n"
+                   "  li a0, 8\n  csrw mie, a0\n  csrsi mstatus, 8\n"
+                   "  li a1, 0x02000000\n  li a2, 1\n  sw a2, 0(a1)\n"
+                   "  nop\n1: j 1b\n")
+    r = run(elf)
+    assert r.returncode == 4, r.stderr
+    assert ("fatal trap: machine software interrupt (mcause 0x80000003) at pc "
+            "0x80000018") in r.stderr, r.stderr
+    assert "mtvec = 0" in r.stderr
+
+
 def test_double_fault(tmp_path):
     # the handler itself is an illegal instruction: reported, not looped on
     src = """

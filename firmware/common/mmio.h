@@ -22,9 +22,10 @@
 #define FINISHER_PASS 0x5555u /* write this: exit status 0 */
 #define FINISHER_FAIL 0x3333u /* write (code << 16) | this: exit status code */
 
-/* ---- CLINT: machine timer -------------------------------------------------- */
+/* ---- CLINT: software interrupt and machine timer ---------------------------- */
 #define CLINT_BASE 0x02000000u
-#define CLINT_MTIMECMP 0x4000u /* 64-bit, low word first */
+#define CLINT_MSIP 0x0000u     /* + 4 * hart; bit 0: mip.MSIP of that hart */
+#define CLINT_MTIMECMP 0x4000u /* + 8 * hart; 64-bit, low word first */
 #define CLINT_MTIME 0xBFF8u    /* 64-bit, low word first */
 
 /* ---- RAM ------------------------------------------------------------------- */

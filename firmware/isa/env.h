@@ -26,7 +26,8 @@
  * env_trap_count, and resumes at RESUME (which it then clears); with RESUME = 0
  * the exception was unexpected and the test fails. For an interrupt it records
  * the same, counts it in env_irq_count, disarms the machine timer
- * (mtimecmp = all ones) and returns to mepc.
+ * (mtimecmp = all ones), clears the software interrupt (msip = 0) and
+ * returns to mepc.
  */
 #ifndef FW_ISA_ENV_H
 #define FW_ISA_ENV_H
@@ -36,6 +37,7 @@
 
 #define UART_THR_ADDR 0x10000000
 #define FINISHER_ADDR 0x00100000
+#define MSIP_ADDR 0x02000000
 #define MTIME_ADDR 0x0200BFF8
 #define MTIMECMP_ADDR 0x02004000
 
@@ -145,6 +147,8 @@
   li t6, -1;                                            \
   sw t6, 4(t0);                                         \
   sw t6, 0(t0);                                         \
+  li t0, MSIP_ADDR;                                     \
+  sw zero, 0(t0);                                       \
   la t6, env_trap_rec;                                  \
   lw t0, REC_SAVE(t6);                                  \
   mret;                                                 \

@@ -12,7 +12,7 @@ ct_cpu::ct_cpu(sc_core::sc_module_name name, ctsim_opts_t *o, ct_xlat *xl,
       xl_(xl),
       clk_(clk),
       quantum_(quantum ? quantum : 1) {
-  std::memset(&h_, 0, sizeof h_);
+  std::memset(&p_, 0, sizeof p_);
   SC_HAS_PROCESS(ct_cpu);
   SC_THREAD(run);
 }
@@ -31,18 +31,18 @@ void ct_cpu::end_of_elaboration() {
       dmi.get_end_address() < RAM_BASE + size - 1)
     ctsim_die("cannot map %" PRIu64 " bytes of simulated RAM", size);
   uint8_t *ram = dmi.get_dmi_ptr() + (RAM_BASE - dmi.get_start_address());
-  ctsim_setup(o_, &h_, ram);
-  h_.hook_ctx = xl_;
-  h_.walk_read = &ct_xlat::hook_walk_read;
-  h_.xl_open = &ct_xlat::hook_open;
+  ctsim_setup(o_, &p_, ram);
+  p_.hook_ctx = xl_;
+  p_.walk_read = &ct_xlat::hook_walk_read;
+  p_.xl_open = &ct_xlat::hook_open;
 }
 
 void ct_cpu::run() {
   uint64_t synced = 0;  // the cycle SystemC time stands at
   for (;;) {
-    int stopped = cpu_run_until(&h_, h_.now + quantum_);
-    // where the CPU got to: the next instruction's EX cycle, or the end
-    uint64_t at = stopped ? cpu_cycles(&h_) : h_.now;
+    int stopped = plat_run_until(&p_, plat_now(&p_) + quantum_);
+    // where the CPU got to: the platform cycle, or the end
+    uint64_t at = stopped ? plat_cycles(&p_) : plat_now(&p_);
     if (at > synced) {
       wait(clk_.cycles(at - synced));
       synced = at;

@@ -30,7 +30,8 @@ class ct_cpu : public sc_core::sc_module {
   ct_cpu(sc_core::sc_module_name name, ctsim_opts_t *o, ct_xlat *xl,
          const ct_clock &clk, uint64_t quantum);
 
-  hart_t *hart() { return &h_; }
+  platform_t *platform() { return &p_; }
+  hart_t *hart() { return &p_.hart[0]; }
   uint64_t syncs() const { return syncs_; }  // wait()s of the run thread
 
  private:
@@ -42,7 +43,7 @@ class ct_cpu : public sc_core::sc_module {
   const ct_clock &clk_;
   uint64_t quantum_;
   uint64_t syncs_ = 0;
-  hart_t h_;
+  platform_t p_;
 };
 
 #endif  // CT_CPU_H

@@ -52,7 +52,7 @@ class ct_xlat : public sc_core::sc_module {
   void flush();
   xlat_counters_t counters() const;
 
-  // ---- the hooks of sim/cpu.h's hart_t (ctx = this ct_xlat)
+  // ---- the hooks of sim/platform.h's platform_t (ctx = this ct_xlat)
   static int hook_walk_read(void *ctx, uint32_t addr, uint32_t *data,
                             uint64_t *lat);
   static xlat_t *hook_open(void *ctx, char *err, size_t errlen);

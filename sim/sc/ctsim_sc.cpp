@@ -68,7 +68,7 @@ int sc_main(int argc, char **argv) {
                  sc_core::sc_time_stamp().to_string().c_str(), cpu.syncs(),
                  quantum, k.mem_reads, ram.transactions());
   }
-  return ctsim_finish(&o, cpu.hart(), s);
+  return ctsim_finish(&o, cpu.platform(), s);
 }
 
 // Our own main (instead of libsystemc's): SystemC's copyright banner would

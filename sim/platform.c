@@ -1,0 +1,233 @@
+/*
+ * platform.c: the platform of platform.h: set-up, the run of its harts and
+ * the devices of docs/memory-map.md. Device accesses are rare, so they go
+ * byte by byte.
+ */
+#include "platform.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The decoded cache: an entry per RAM word and one for the word after RAM
+ * (never decoded: the run loop goes from pc + 4 to the next entry without
+ * a range check). */
+#define DC_BYTES(ram_size) (((ram_size) / 4 + 1) * sizeof(dinsn_t))
+
+int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
+              size_t errlen) {
+  memset(p, 0, sizeof *p);
+  if (cfg->harts != 1) {
+    snprintf(err, errlen, "%u harts: this ctsim simulates one", cfg->harts);
+    return -1;
+  }
+  p->cfg = *cfg;
+  p->mem.ram_size = (uint32_t)cfg->ram_size;
+  p->mem.tohost_off = TOHOST_NONE;
+  p->mem.fromhost_off = TOHOST_NONE;
+  p->ram_ext = ram != NULL;
+  p->mem.ram = ram ? ram : mem_map(cfg->ram_size);
+  p->dc = mem_map(DC_BYTES(cfg->ram_size));
+  if (!p->mem.ram || !p->dc) {
+    snprintf(err, errlen, "cannot map %" PRIu64 " bytes of simulated RAM",
+             cfg->ram_size);
+    plat_free(p);
+    return -1;
+  }
+  p->nharts = cfg->harts;
+  for (unsigned i = 0; i < p->nharts; i++) {
+    cpu_hart_init(&p->hart[i], p, i);
+    p->accel[i].dport_free = &p->hart[i].dport_free;
+  }
+  return 0;
+}
+
+void plat_free(platform_t *p) {
+  for (unsigned i = 0; i < p->nharts; i++) cpu_hart_free(&p->hart[i]);
+  p->nharts = 0;
+  if (!p->ram_ext) mem_unmap(p->mem.ram, p->cfg.ram_size);
+  mem_unmap(p->dc, DC_BYTES(p->cfg.ram_size));
+  p->mem.ram = NULL;
+  p->dc = NULL;
+}
+
+void plat_reset(platform_t *p, uint32_t entry, uint32_t tohost,
+                int has_tohost) {
+  p->mem.tohost_off = has_tohost ? tohost - RAM_BASE : TOHOST_NONE;
+  for (unsigned i = 0; i < p->nharts; i++) p->hart[i].pc = entry;
+}
+
+/* With one hart the platform's run is the hart's: the hart runs ahead on its
+ * own clock and the devices see its EX-entry cycles (docs/platform.md). */
+void plat_run(platform_t *p) { cpu_run(&p->hart[0]); }
+
+int plat_run_until(platform_t *p, uint64_t until) {
+  return cpu_run_until(&p->hart[0], until);
+}
+
+uint64_t plat_now(const platform_t *p) {
+  uint64_t t = UINT64_MAX;
+  for (unsigned i = 0; i < p->nharts; i++)
+    if (p->hart[i].now < t) t = p->hart[i].now;
+  return p->nharts ? t : 0;
+}
+
+uint64_t plat_cycles(const platform_t *p) {
+  uint64_t t = 0;
+  for (unsigned i = 0; i < p->nharts; i++) {
+    uint64_t c = cpu_cycles(&p->hart[i]);
+    if (c > t) t = c;
+  }
+  return t;
+}
+
+uint64_t plat_mtime(const platform_t *p, uint64_t c) {
+  return c / p->cfg.mtime_div + p->mtime_off;
+}
+
+void plat_error(platform_t *p, const char *msg) {
+  p->fatal_msg = msg;
+  p->stop = STOP_SIM_ERROR;
+}
+
+/* ------------------------------------------------------------ accelerators */
+
+void plat_walk_read(platform_t *p, plat_accel_t *a, uint64_t c, uint32_t addr) {
+  uint64_t lat = p->cfg.dmem_lat;
+  uint32_t o = addr - RAM_BASE;
+  a->pend = 1;
+  if (p->walk_read) {
+    a->perr = p->walk_read(p->hook_ctx, addr, &a->pdata, &lat) != 0;
+    if (a->perr) a->pdata = 0;
+    if (!lat) lat = 1;
+  } else if (o <= p->mem.ram_size - 4) {
+    memcpy(&a->pdata, p->mem.ram + o, 4);
+    a->perr = 0;
+  } else {
+    a->pdata = 0, a->perr = 1;
+  }
+  a->pend_at = c + lat;
+}
+
+void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
+                           uint32_t root) {
+  xlat_in_t in;
+  xlat_out_t out;
+  memset(&in, 0, sizeof in);
+  in.inv_valid = 1;
+  in.inv_all = (uint8_t)all;
+  in.inv_id = all ? 0 : id;
+  in.root = root;
+  in.mem_req_ready = 1;
+  xlat_step(a->xl, &in, &out);
+  a->now = c + 1;
+}
+
+/* ------------------------------------------------------------ devices */
+
+/* The device registers: a device and, for the CLINT's per-hart ones, the
+ * hart (-1: none). */
+enum { DEV_FINISHER, DEV_MSIP, DEV_MTIMECMP, DEV_MTIME, DEV_CONSOLE };
+
+static int dev_of(const platform_t *p, uint32_t a, unsigned size, unsigned *off,
+                  unsigned *hart) {
+  static const struct {
+    uint32_t base, size, stride; /* stride: per hart (0: one register) */
+  } devs[] = {
+      [DEV_FINISHER] = {FINISHER_BASE, 4, 0},
+      [DEV_MSIP] = {CLINT_MSIP, 4, 4},
+      [DEV_MTIMECMP] = {CLINT_MTIMECMP, 8, 8},
+      [DEV_MTIME] = {CLINT_MTIME, 8, 0},
+      [DEV_CONSOLE] = {CONSOLE_BASE, 8, 0},
+  };
+  for (int i = 0; i < (int)(sizeof devs / sizeof devs[0]); i++) {
+    uint32_t o = a - devs[i].base, k = 0;
+    if (devs[i].stride) {
+      k = o / devs[i].stride;
+      if (k >= p->nharts) continue;
+      o -= k * devs[i].stride;
+    }
+    if (o < devs[i].size && o + size <= devs[i].size) {
+      *off = o;
+      *hart = k;
+      return i;
+    }
+  }
+  return -1;
+}
+
+static uint64_t byte_mask(unsigned size) {
+  return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+int plat_dev_load(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
+                  uint32_t *val) {
+  unsigned o = 0, k = 0;
+  int d = dev_of(p, addr, size, &o, &k);
+  uint64_t reg = 0;
+  if (d == DEV_FINISHER && p->cfg.no_finisher) return -1; /* --no-finisher */
+  switch (d) {
+    case DEV_FINISHER:
+      reg = 0;
+      break;
+    case DEV_MSIP:
+      reg = p->msip[k];
+      break;
+    case DEV_MTIMECMP:
+      reg = p->mtimecmp[k];
+      break;
+    case DEV_MTIME:
+      reg = plat_mtime(p, c);
+      break;
+    case DEV_CONSOLE:
+      reg = (uint64_t)0x60 << (8 * CONSOLE_LSR);
+      break;
+    default:
+      return -1;
+  }
+  *val = (uint32_t)((reg >> (8 * o)) & byte_mask(size));
+  return 0;
+}
+
+int plat_dev_store(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
+                   uint32_t val) {
+  unsigned o = 0, k = 0;
+  int d = dev_of(p, addr, size, &o, &k);
+  if (d == DEV_FINISHER && p->cfg.no_finisher) return -1; /* --no-finisher */
+  uint64_t m = byte_mask(size) << (8 * o);
+  uint64_t v = ((uint64_t)val << (8 * o)) & m;
+  switch (d) {
+    case DEV_FINISHER:
+      /* QEMU virt's sifive_test: 0x5555 pass, 0x3333 | code << 16 fail */
+      if (size == 4) {
+        if ((val & 0xffff) == 0x5555) {
+          p->stop = STOP_FINISHER;
+          p->exit_code = 0;
+        } else if ((val & 0xffff) == 0x3333) {
+          p->stop = STOP_FINISHER;
+          p->exit_code = val >> 16;
+        }
+      }
+      return 0;
+    case DEV_MSIP:
+      /* bit 0 only; a store whose bytes leave bit 0 out leaves it */
+      if (o == 0) p->msip[k] = val & 1;
+      cpu_update_event(&p->hart[k]);
+      return 0;
+    case DEV_MTIMECMP:
+      p->mtimecmp[k] = (p->mtimecmp[k] & ~m) | v;
+      cpu_update_event(&p->hart[k]);
+      return 0;
+    case DEV_MTIME: {
+      uint64_t t = (plat_mtime(p, c) & ~m) | v;
+      p->mtime_off = t - c / p->cfg.mtime_div;
+      for (unsigned i = 0; i < p->nharts; i++) cpu_update_event(&p->hart[i]);
+      return 0;
+    }
+    case DEV_CONSOLE:
+      if (o == 0) putchar((int)(val & 0xff));
+      return 0;
+    default:
+      return -1;
+  }
+}
