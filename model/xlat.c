@@ -25,7 +25,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctable.h"
 #include "xlat_impl.h"
+
+/* the table's rules have one owner, model/ctable.h */
+_Static_assert(XLAT_MAX_LEVELS == CTABLE_MAX_LEVELS, "levels");
+_Static_assert((int)XLAT_FAULT_NONE == (int)CTABLE_FAULT_NONE &&
+                   (int)XLAT_FAULT_INVALID == (int)CTABLE_FAULT_INVALID &&
+                   (int)XLAT_FAULT_RANGE == (int)CTABLE_FAULT_RANGE &&
+                   (int)XLAT_FAULT_DISABLED == (int)CTABLE_FAULT_DISABLED &&
+                   (int)XLAT_FAULT_BUS == (int)CTABLE_FAULT_BUS,
+               "fault codes");
 
 #define LFSR_DEFAULT 0xACE1u
 
@@ -107,24 +117,23 @@ int xlat_config_check(const xlat_config_t *cfg, char *err, size_t errlen) {
            (unsigned)cfg->policy);
     return -1;
   }
-  if (cfg->levels < 1 || cfg->levels > XLAT_MAX_LEVELS) {
-    seterr(err, errlen, "xlat: levels must be in 1..%d (got %u)",
-           XLAT_MAX_LEVELS, cfg->levels);
-    return -1;
-  }
-  uint32_t sum = 0;
-  for (uint32_t l = 0; l < cfg->levels; l++) {
-    if (cfg->level_bits[l] < 1 || cfg->level_bits[l] > 16) {
-      seterr(err, errlen, "xlat: level_bits[%u] must be in 1..16 (got %u)", l,
-             cfg->level_bits[l]);
+  uint32_t bad = 0;
+  switch (ctable_check(cfg->levels, cfg->level_bits, &bad)) {
+    case CTABLE_GEO_OK:
+      break;
+    case CTABLE_GEO_LEVELS:
+      seterr(err, errlen, "xlat: levels must be in 1..%d (got %u)",
+             CTABLE_MAX_LEVELS, cfg->levels);
       return -1;
-    }
-    sum += cfg->level_bits[l];
-  }
-  if (sum > 32) {
-    seterr(err, errlen,
-           "xlat: level_bits must sum to at most 32 ID bits (got %u)", sum);
-    return -1;
+    case CTABLE_GEO_BITS:
+      seterr(err, errlen, "xlat: level_bits[%u] must be in 1..%d (got %u)", bad,
+             CTABLE_MAX_LEVEL_BITS, cfg->level_bits[bad]);
+      return -1;
+    case CTABLE_GEO_WIDTH:
+      seterr(err, errlen,
+             "xlat: level_bits must sum to at most %d ID bits (got %u)",
+             CTABLE_ID_BITS, bad);
+      return -1;
   }
   if (cfg->walk_cache && (!pow2(cfg->walk_cache) || cfg->walk_cache > 64)) {
     seterr(err, errlen,
