@@ -474,3 +474,33 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   m->kill = kill;
   m->state = nstate;
 }
+
+/* ------------------------------------------------------------------ backend
+ */
+
+static void *c_create(const xlat_config_t *cfg, char *err, size_t errlen) {
+  xlat_c_t *m = xlat_c_create(cfg);
+  if (!m) xlat_seterr(err, errlen, "xlat: out of memory");
+  return m;
+}
+
+static void c_destroy(void *impl) { xlat_c_destroy(impl); }
+static void c_reset(void *impl) { xlat_c_reset(impl); }
+static void c_step(void *impl, const xlat_in_t *in, xlat_out_t *out) {
+  xlat_c_step(impl, in, out);
+}
+static void c_counters(const void *impl, xlat_counters_t *c) {
+  xlat_c_counters(impl, c);
+}
+static int c_busy(const void *impl) { return xlat_c_busy(impl); }
+
+/* no waveforms: the trace functions stay NULL */
+const xlat_backend_ops_t xlat_backend_c = {
+    .name = "c",
+    .create = c_create,
+    .destroy = c_destroy,
+    .reset = c_reset,
+    .step = c_step,
+    .counters = c_counters,
+    .busy = c_busy,
+};
