@@ -8,7 +8,8 @@
 #   lib/link.ld             the memory layout
 #   bin/ctcc                the compiler driver (scripts/ctcc, docs/ctcc.md),
 #                           with the Python modules it imports beside it and
-#                           its run-time sources in lib/ctcc/
+#                           its run-time sources in lib/ctcc/ (with
+#                           model/ctable.h as ctable.h, which callid.c includes)
 # The runtime is compiled with the project's strict warnings; the user's code
 # gets only the flags ctsim-config prints.
 
@@ -21,7 +22,8 @@ SDK_CTCC_RT := $(FW_COMMON)/ctcc_rt.c $(FW_COMMON)/callid.c $(FW_COMMON)/callid.
                $(FW_COMMON)/ctcc.h $(FW_COMMON)/csr.h $(FW_COMMON)/trap.h
 SDK_SRC     := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c $(FW_COMMON)/callid.c \
                $(FW_COMMON)/link.ld $(SDK_HEADERS:%=$(FW_COMMON)/%) firmware/sdk/ctsim-config \
-               firmware/sdk/sdk.mk $(FW_COMMON)/common.mk $(SDK_CTCC_PY) $(SDK_CTCC_RT)
+               firmware/sdk/sdk.mk $(FW_COMMON)/common.mk $(SDK_CTCC_PY) $(SDK_CTCC_RT) \
+               $(FW_COMMON)/ctable.h model/ctable.h
 SDK_STAMP   := $(SDK_PREFIX)/VERSION
 # the runtime's objects: the project's flags, no printf variant (the user's
 # link picks it)
@@ -39,6 +41,7 @@ $(SDK_STAMP): $(SDK_SRC) | $(SETUP)
 	cp firmware/sdk/ctsim-config $(SDK_PREFIX).tmp/bin/ && chmod 755 $(SDK_PREFIX).tmp/bin/ctsim-config
 	cp $(SDK_CTCC_PY) $(SDK_PREFIX).tmp/bin/ && chmod 755 $(SDK_PREFIX).tmp/bin/ctcc
 	mkdir -p $(SDK_PREFIX).tmp/lib/ctcc && cp $(SDK_CTCC_RT) $(SDK_PREFIX).tmp/lib/ctcc/
+	cp model/ctable.h $(SDK_PREFIX).tmp/lib/ctcc/ctable.h
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/crt0.o $(FW_COMMON)/crt0.S
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/runtime.o $(FW_COMMON)/runtime.c
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/callid.o $(FW_COMMON)/callid.c
