@@ -242,3 +242,26 @@ def test_check_words_match_xlat_config_check():
         assert (rc == 0) == (why is None), bits
         if why is not None:
             assert msg == "xlat: " + why, bits
+
+
+@pytest.mark.parametrize("how", ["rv32im", "c++"])
+def test_header_compiles_freestanding_and_as_cxx(tmp_path, how):
+    """model/ctable.h needs nothing beyond stdint.h/stddef.h (the firmware compiles it
+    for rv32im without a C library) and is valid C++ (xlat.h's C++ users)."""
+    src = tmp_path / "t.c"
+    src.write_text('#include "ctable.h"\n'
+                   "uint32_t f(uint32_t id);\n"
+                   "uint32_t f(uint32_t id) {\n"
+                   "  const uint32_t b[3] = {12, 10, 10};\n"
+                   "  ctable_geo_t g;\n"
+                   "  ctable_geo_init(&g, 3, b);\n"
+                   "  return ctable_geo_entry(&g, 0x1000, id, 1) + ctable_index(3, b, id, 2);\n"
+                   "}\n")
+    if how == "rv32im":
+        cmd = ["riscv64-unknown-elf-gcc", "-march=rv32im", "-mabi=ilp32", "-std=c11", "-O2",
+               "-ffreestanding", "-nostdlib", "-Wall", "-Wextra", "-Werror", "-Wshadow",
+               "-Wstrict-prototypes", "-Wpedantic"]
+    else:
+        cmd = ["g++", "-std=gnu++17", "-x", "c++", "-Wall", "-Wextra", "-Werror"]
+    subprocess.run(cmd + [f"-I{ROOT / 'model'}", "-c", str(src), "-o", str(tmp_path / "t.o")],
+                   check=True)
