@@ -8,8 +8,7 @@
 #   lib/link.ld             the memory layout
 #   bin/ctcc                the compiler driver (scripts/ctcc, docs/ctcc.md),
 #                           with the Python modules it imports beside it and
-#                           its run-time sources in lib/ctcc/ (with
-#                           model/ctable.h as ctable.h, which callid.c includes)
+#                           its run-time sources in lib/ctcc/
 # The runtime is compiled with the project's strict warnings; the user's code
 # gets only the flags ctsim-config prints.
 
@@ -19,11 +18,10 @@ SDK_HEADERS := fw.h csr.h mmio.h timer.h trap.h callid.h roi.h ctisa.h ctcc.h
 # what bin/ctcc needs: its Python modules, its run-time sources and headers
 SDK_CTCC_PY := scripts/ctcc scripts/idmap.py scripts/xlatcfg.py scripts/ctrace.py scripts/ctable.py
 SDK_CTCC_RT := $(FW_COMMON)/ctcc_rt.c $(FW_COMMON)/callid.c $(FW_COMMON)/callid.h \
-               $(FW_COMMON)/ctcc.h $(FW_COMMON)/csr.h $(FW_COMMON)/trap.h
+               $(FW_COMMON)/ctcc.h $(FW_COMMON)/csr.h $(FW_COMMON)/trap.h $(FW_COMMON)/ctable.h
 SDK_SRC     := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c $(FW_COMMON)/callid.c \
                $(FW_COMMON)/link.ld $(SDK_HEADERS:%=$(FW_COMMON)/%) firmware/sdk/ctsim-config \
-               firmware/sdk/sdk.mk $(FW_COMMON)/common.mk $(SDK_CTCC_PY) $(SDK_CTCC_RT) \
-               $(FW_COMMON)/ctable.h model/ctable.h
+               firmware/sdk/sdk.mk $(FW_COMMON)/common.mk $(SDK_CTCC_PY) $(SDK_CTCC_RT)
 SDK_STAMP   := $(SDK_PREFIX)/VERSION
 # the runtime's objects: the project's flags, no printf variant (the user's
 # link picks it)
@@ -41,7 +39,6 @@ $(SDK_STAMP): $(SDK_SRC) | $(SETUP)
 	cp firmware/sdk/ctsim-config $(SDK_PREFIX).tmp/bin/ && chmod 755 $(SDK_PREFIX).tmp/bin/ctsim-config
 	cp $(SDK_CTCC_PY) $(SDK_PREFIX).tmp/bin/ && chmod 755 $(SDK_PREFIX).tmp/bin/ctcc
 	mkdir -p $(SDK_PREFIX).tmp/lib/ctcc && cp $(SDK_CTCC_RT) $(SDK_PREFIX).tmp/lib/ctcc/
-	cp model/ctable.h $(SDK_PREFIX).tmp/lib/ctcc/ctable.h
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/crt0.o $(FW_COMMON)/crt0.S
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/runtime.o $(FW_COMMON)/runtime.c
 	$(FW_CC) $(SDK_CFLAGS) -c -o $(SDK_PREFIX).tmp/lib/callid.o $(FW_COMMON)/callid.c
