@@ -8,7 +8,12 @@ S_l = W - (B_0 + ... + B_l). A table of level l has 2^B_l entries of 4 bytes;
 the entry of level l is at base_l + 4 * index_l (32-bit wrap-around). Entries:
 bit 0 valid, bit 1 leaf, bits 31:2 the function address (leaf) or the next
 table (non-leaf). Root register: bits 31:2 the root table, bit 0 enable.
+
+Run as a program it prints where IDs live in a table of a geometry:
+  scripts/ctable.py --ctlb-levels 12,10,10 0x00ABCDEF
 """
+import os
+import sys
 
 MAX_LEVELS = 4
 MAX_LEVEL_BITS = 16
@@ -168,3 +173,37 @@ def build(bits, leaves):
                 order.append(sub)
             path = sub
     return [(p, tables[p]) for p in order]
+
+
+def main(argv=None):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import ctrace
+    import xlatcfg
+    p = ctrace.OneLineParser(
+        prog="ctable.py",
+        description="Prints, for each ID, its index and entry offset (4 x index, from the "
+        "table's base) at every level of the table geometry, or that it fails the "
+        "range check (docs/accelerator.md section 2).")
+    p.add_argument("--ctlb-levels", default="12,10,10", metavar="A,B,..",
+                   help="the index widths, root first, as ctsim's option (default 12,10,10)")
+    p.add_argument("id", nargs="+", help="IDs, decimal or 0x hex, below 2^32")
+    a = p.parse_args(argv)
+    bits = xlatcfg.level_bits(a.ctlb_levels)
+    why = "not a list like 12,10,10" if bits is None else check(bits)
+    if why:
+        p.error(f"argument --ctlb-levels: '{a.ctlb_levels}': {why}")
+    for text in a.id:
+        i = ctrace.parse_number(text)
+        if i is None or i > MASK32:
+            p.error(f"argument id: '{text}' is not a number below 2^32")
+        if not in_range(bits, i):
+            print(f"0x{i:08x}: out of range (a bit at or above bit {width(bits)}): fault RANGE")
+            continue
+        parts = [f"L{l} index {x} offset 0x{ENTRY_BYTES * x:x}"
+                 for l, x in enumerate(indices(bits, i))]
+        print(f"0x{i:08x}: " + ", ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

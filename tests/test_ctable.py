@@ -265,3 +265,38 @@ def test_header_compiles_freestanding_and_as_cxx(tmp_path, how):
         cmd = ["g++", "-std=gnu++17", "-x", "c++", "-Wall", "-Wextra", "-Werror"]
     subprocess.run(cmd + [f"-I{ROOT / 'model'}", "-c", str(src), "-o", str(tmp_path / "t.o")],
                    check=True)
+
+
+def test_cli_example_of_the_docs():
+    """docs/accelerator.md's example of scripts/ctable.py prints what it shows, and that
+    is the spec worked by hand (0x00ABCDEF above; 10,10 covers 20 bits)."""
+    doc = (ROOT / "docs" / "accelerator.md").read_text().splitlines()
+    shown = {}
+    for n, line in enumerate(doc):
+        if line.startswith("scripts/ctable.py "):
+            shown[line] = doc[n + 1]
+    assert shown == {
+        "scripts/ctable.py --ctlb-levels 12,10,10 0x00ABCDEF":
+            "0x00abcdef: L0 index 10 offset 0x28, L1 index 755 offset 0xbcc, "
+            "L2 index 495 offset 0x7bc",
+        "scripts/ctable.py --ctlb-levels 10,10 0x00100000":
+            "0x00100000: out of range (a bit at or above bit 20): fault RANGE"}
+    for cmd, want in shown.items():
+        r = subprocess.run([sys.executable] + cmd.split(), cwd=ROOT, capture_output=True,
+                           text=True, check=True)
+        assert r.stdout.splitlines() == [want]
+
+
+@pytest.mark.parametrize("args,word", [
+    (["--ctlb-levels", "10,20", "1"], "level_bits[1] must be in 1..16 (got 20)"),
+    (["--ctlb-levels", "16,16,1", "1"], "level_bits must sum to at most 32 ID bits (got 33)"),
+    (["--ctlb-levels", "4,4,4,4,4", "1"], "levels must be in 1..4 (got 5)"),
+    (["--ctlb-levels", "12,x", "1"], "not a list like 12,10,10"),
+    (["0x100000000"], "'0x100000000' is not a number below 2^32"),
+    ([], "required: id")])
+def test_cli_bad_input(args, word):
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "ctable.py")] + args,
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ctable.py: error: ") and word in lines[0]
