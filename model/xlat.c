@@ -40,7 +40,8 @@ static const xlat_backend_ops_t *const backends[] = {
 
 struct xlat {
   const xlat_backend_ops_t *ops;
-  void *impl; /* the backend's state */
+  void *impl;  /* the backend's state */
+  xlat_c_t *c; /* impl when the backend is the C model, else NULL (xlat_step) */
   xlat_config_t cfg;
   uint64_t cycles;
   uint32_t last_root;
@@ -200,6 +201,7 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
     free(x);
     return NULL;
   }
+  if (x->ops == &xlat_backend_c) x->c = x->impl;
   return x;
 }
 
@@ -219,7 +221,12 @@ void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out) {
   x->cycles++;
   x->last_root = in->root;
   x->last_mem_req_ready = in->mem_req_ready;
-  x->ops->step(x->impl, in, out);
+  /* the hot path (ctsim steps for every callid): the C model called directly,
+   * 3 instructions fewer per cycle than through the table (callgrind) */
+  if (x->c)
+    xlat_c_step(x->c, in, out);
+  else
+    x->ops->step(x->impl, in, out);
 }
 
 static void inv_cycle(xlat_t *x, int all, uint32_t id) {

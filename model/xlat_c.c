@@ -378,8 +378,8 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   uint32_t kill = m->kill || (!idle && in->inv_valid &&
                               (in->inv_all || in->inv_id == m->id));
   int fill = 0, wc_ins = 0;
-  uint32_t wc_ins_key = m->ea >> 2,
-           wc_ins_data = ctable_target(in->mem_rsp_data) >> 2;
+  /* (the next table base >> 2: bits 1:0 of the entry fall off) */
+  uint32_t wc_ins_key = m->ea >> 2, wc_ins_data = in->mem_rsp_data >> 2;
   uint32_t nstate = m->state;
   switch (m->state) {
     case ST_IDLE:

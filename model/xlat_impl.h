@@ -55,7 +55,8 @@ uint32_t xlat_lfsr_seed(const xlat_config_t *cfg);
 /* The project root (see xlat_rtl.c); 0 on success. */
 int xlat_project_root(char *out, size_t len);
 
-/* The pure-C model (xlat_backend_c wraps these). */
+/* The pure-C model (xlat_backend_c wraps these; xlat_step calls xlat_c_step
+ * directly). */
 typedef struct xlat_c xlat_c_t;
 xlat_c_t *xlat_c_create(const xlat_config_t *cfg);
 void xlat_c_destroy(xlat_c_t *m);
