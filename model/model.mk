@@ -11,7 +11,7 @@ XLAT_CFLAGS += $(SAN_FLAGS)           # the sanitizers with SAN=1 (Makefile)
 XLAT_CFLAGS += -fPIC               # the same objects also make build/libxlat.so (ctypes tests)
 
 XLAT_LIB     := $(BUILD)/libxlat.a
-XLAT_LIB_SRC := model/xlat.c model/xlat_c.c model/xlat_opts.c
+XLAT_LIB_SRC := model/xlat.c model/xlat_c.c model/xlat_rtl.c model/xlat_opts.c
 XLAT_LIB_OBJ := $(patsubst model/%.c,$(BUILD)/model/%.o,$(XLAT_LIB_SRC))
 XLAT_SO      := $(BUILD)/libxlat.so
 XLAT_TOOLS   := $(BUILD)/xlat-diff $(BUILD)/xlat-bench

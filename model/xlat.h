@@ -7,7 +7,7 @@
  *   XLAT_BACKEND_RTL  the verilated RTL (rtl/), built per configuration on
  * demand into build/xlat-rtl/<config-name>/libxlat_vl.so (model/xlat_vl.cpp,
  *                     model/xlat_build.sh) and loaded at run time by
- * model/xlat.c Link with build/libxlat.a -ldl.
+ * model/xlat_rtl.c. Link with build/libxlat.a -ldl.
  *
  * Cycle contract (docs/accelerator.md is the full description):
  *   xlat_step() is one clock cycle. The caller fills xlat_in_t with the values
@@ -187,7 +187,7 @@ int xlat_busy(const xlat_t *x);
  * cycles in [from, to) are dumped (to = 0: no end). walks_only: dump only the
  * request cycle of each miss, the walk's cycles, and `margin` cycles after each
  * walk. FST comes from Verilator's own FST writer, which lives in a second
- * build of the configuration (xlat.c): the first FST (or, after an FST, VCD)
+ * build of the configuration (xlat_rtl.c): the first FST (or, after an FST, VCD)
  * waveform of a handle must be opened before its first cycle (or right after
  * xlat_reset); later it fails with a message. */
 int xlat_trace_open(xlat_t *x, const char *path, uint64_t from, uint64_t to,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctable.h"
 #include "xlat.h"
 #include "xlat_opts.h"
 
@@ -26,8 +27,8 @@ static double now(void) {
  * leaves. */
 static uint32_t mem_read(uint32_t addr, uint32_t last) {
   uint32_t l = (addr >> 28) - 1;
-  if (l >= last) return (addr * 2654435761u & ~3u) | 3u;
-  return ((l + 2) << 28) | 1u;
+  if (l >= last) return ctable_leaf(ctable_target(addr * 2654435761u));
+  return ctable_next((l + 2) << 28);
 }
 
 typedef struct {
@@ -40,11 +41,10 @@ static result_t run(xlat_t *x, const xlat_config_t *cfg, int miss_heavy,
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
-  in.root = (1u << 28) | 1u;
+  in.root = ctable_root(1u << 28);
   in.mem_req_ready = 1;
-  uint32_t cover = 0;
-  for (uint32_t l = 0; l < cfg->levels; l++) cover += cfg->level_bits[l];
-  uint32_t idmask = cover >= 32 ? 0xFFFFFFFFu : (1u << cover) - 1;
+  uint32_t idmask =
+      ~ctable_range_mask(ctable_width(cfg->levels, cfg->level_bits));
   uint64_t rng = 88172645463325252ull, cycles = 0;
   int pending_rsp = 0;
   uint32_t rsp_data = 0;

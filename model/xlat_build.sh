@@ -9,11 +9,11 @@
 # (verilated on their own, traced into the same file as ctlb_top; docs/waves.md). --fst builds the variant with FST
 # tracing instead, ROOT/build/xlat-rtl/NAME/fst/libxlat_vl.so: a verilated model
 # holds one trace format (Verilator 5.006's generated trace() takes either a
-# VerilatedVcdC or a VerilatedFstC), so model/xlat.c loads this second library
+# VerilatedVcdC or a VerilatedFstC), so model/xlat_rtl.c loads this second library
 # when a waveform goes to a .fst file. The Verilator runtime objects, identical for
 # every configuration, are compiled once per format into
 # ROOT/build/xlat-rtl/_runtime (or _runtime-fst) under a lock.
-# Called by model/xlat.c (which holds a per-configuration lock) and by model/model.mk.
+# Called by model/xlat_rtl.c (which holds a per-configuration lock) and by model/model.mk.
 # Tools: $VERILATOR (default verilator), $CXX (default g++).
 set -eu
 fst=0

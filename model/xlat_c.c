@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctable.h"
 #include "xlat_impl.h"
 
 enum { ST_IDLE = 0, ST_FETCH = 1, ST_WAIT = 2, ST_RESP = 3 };
@@ -18,7 +19,8 @@ struct xlat_c {
   xlat_config_t cfg;
   /* geometry */
   uint32_t sets, ways, way_bits, set_mask;
-  uint32_t shift[XLAT_MAX_LEVELS], mask[XLAT_MAX_LEVELS], range_mask, last;
+  ctable_geo_t geo; /* the table's (model/ctable.h) */
+  uint32_t last;    /* the last level */
   uint16_t lfsr_seed;
   /* CTLB: entry e = set * ways + way; key = (1 << 32 | id) when valid, 0 when
    * not */
@@ -72,15 +74,7 @@ xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
   m->sets = cfg->entries / cfg->ways;
   m->way_bits = log2u(cfg->ways);
   m->set_mask = m->sets - 1;
-  uint32_t cover = 0;
-  for (uint32_t l = 0; l < cfg->levels; l++) cover += cfg->level_bits[l];
-  uint32_t sh = cover;
-  for (uint32_t l = 0; l < cfg->levels; l++) {
-    sh -= cfg->level_bits[l];
-    m->shift[l] = sh;
-    m->mask[l] = (uint32_t)((1ull << cfg->level_bits[l]) - 1);
-  }
-  m->range_mask = cover >= 32 ? 0 : ~(uint32_t)((1ull << cover) - 1);
+  ctable_geo_init(&m->geo, cfg->levels, cfg->level_bits);
   m->last = cfg->levels - 1;
   m->lfsr_seed = (uint16_t)(cfg->lfsr_seed ? cfg->lfsr_seed : LFSR_DEFAULT);
   m->key = calloc(cfg->entries, sizeof *m->key);
@@ -110,8 +104,8 @@ xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
   m->wc_key = calloc(m->wc_n + 1, sizeof *m->wc_key);
   m->wc_data = calloc(m->wc_n + 1, sizeof *m->wc_data);
   m->wc_valid = calloc(m->wc_n + 1, 1);
-  if (!m->key || !m->addr || !m->valid || !m->age || !m->tree || !m->fifo || !m->wc_key ||
-      !m->wc_data || !m->wc_valid) {
+  if (!m->key || !m->addr || !m->valid || !m->age || !m->tree || !m->fifo ||
+      !m->wc_key || !m->wc_data || !m->wc_valid) {
     xlat_c_destroy(m);
     return NULL;
   }
@@ -174,8 +168,7 @@ int xlat_c_busy(const xlat_c_t *m) { return m->state != ST_IDLE; }
 
 static inline uint32_t entry_addr(const xlat_c_t *m, uint32_t base,
                                   uint32_t lvl, uint32_t id) {
-  uint32_t idx = (id >> m->shift[lvl]) & m->mask[lvl];
-  return base + (idx << 2);
+  return ctable_geo_entry(&m->geo, base, id, lvl);
 }
 
 static inline uint32_t hash_id(const xlat_c_t *m, uint32_t id) {
@@ -234,8 +227,8 @@ static void entries_drop_all(xlat_c_t *m) {
 /* Replacement-state update for a use (hit or refill) of `way` in `set`. */
 /* (always inlined: a call per hit costs more than the update of a few ages) */
 static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
-                                                      uint32_t set,
-                                                      uint32_t way) {
+                                                        uint32_t set,
+                                                        uint32_t way) {
   if (m->ways == 1) return;
   if (m->cfg.policy == XLAT_POLICY_LRU && !m->lru_head) {
     uint16_t *a = m->age + set * m->ways;
@@ -247,7 +240,8 @@ static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
     /* ages below the used way's grow by one, the used way's becomes 0: the
      * way moves to the head of the list */
     if (m->lru_head[set] == way) return;
-    uint16_t *prev = m->lru_prev + set * m->ways, *next = m->lru_next + set * m->ways;
+    uint16_t *prev = m->lru_prev + set * m->ways,
+             *next = m->lru_next + set * m->ways;
     uint16_t p = prev[way], n = next[way];
     next[p] = n; /* (p is not NIL: the way is not the head) */
     if (n == NIL)
@@ -412,6 +406,7 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   uint32_t kill = m->kill || (!idle && in->inv_valid &&
                               (in->inv_all || in->inv_id == m->id));
   int fill = 0, wc_ins = 0;
+  /* (the next table base >> 2: bits 1:0 of the entry fall off) */
   uint32_t wc_ins_key = m->ea >> 2, wc_ins_data = in->mem_rsp_data >> 2;
   uint32_t nstate = m->state;
   switch (m->state) {
@@ -422,12 +417,12 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
         m->lvl = 0;
         kill = 0;
         m->res = 0;
-        m->ea = entry_addr(m, in->root & ~3u, 0, id);
+        m->ea = entry_addr(m, ctable_root_base(in->root), 0, id);
         m->fault = XLAT_FAULT_NONE;
-        if (!(in->root & 1)) {
+        if (!ctable_root_enabled(in->root)) {
           m->fault = XLAT_FAULT_DISABLED;
           nstate = ST_RESP;
-        } else if (id & m->range_mask) {
+        } else if (id & m->geo.range_mask) {
           m->fault = XLAT_FAULT_RANGE;
           nstate = ST_RESP;
         } else {
@@ -453,16 +448,17 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
         } else if (in->mem_rsp_err) {
           m->fault = XLAT_FAULT_BUS;
           nstate = ST_RESP;
-        } else if (!(d & 1) || (!(d & 2) && m->lvl == m->last)) {
+        } else if (!ctable_valid(d) ||
+                   (!ctable_is_leaf(d) && m->lvl == m->last)) {
           m->fault = XLAT_FAULT_INVALID;
           nstate = ST_RESP;
-        } else if (d & 2) {
-          m->res = d & ~3u;
+        } else if (ctable_is_leaf(d)) {
+          m->res = ctable_target(d);
           nstate = ST_RESP;
         } else {
           wc_ins = m->wc_n != 0;
           m->lvl++;
-          m->ea = entry_addr(m, d & ~3u, m->lvl, m->id);
+          m->ea = entry_addr(m, ctable_target(d), m->lvl, m->id);
           nstate = ST_FETCH;
         }
       }
@@ -510,3 +506,37 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   m->kill = kill;
   m->state = nstate;
 }
+
+/* ------------------------------------------------------------------ backend
+ */
+
+static void *c_create(const xlat_config_t *cfg, char *err, size_t errlen) {
+  xlat_c_t *m = xlat_c_create(cfg);
+  if (!m) xlat_seterr(err, errlen, "xlat: out of memory");
+  return m;
+}
+
+static void c_destroy(void *impl) { xlat_c_destroy(impl); }
+static void c_reset(void *impl) { xlat_c_reset(impl); }
+static void c_step(void *impl, const xlat_in_t *in, xlat_out_t *out) {
+  xlat_c_step(impl, in, out);
+}
+static void c_counters(const void *impl, xlat_counters_t *c) {
+  xlat_c_counters(impl, c);
+}
+static int c_busy(const void *impl) { return xlat_c_busy(impl); }
+static int c_hit(void *impl, uint32_t id, uint32_t *addr) {
+  return xlat_c_hit(impl, id, addr);
+}
+
+/* no waveforms: the trace functions stay NULL */
+const xlat_backend_ops_t xlat_backend_c = {
+    .name = "c",
+    .create = c_create,
+    .destroy = c_destroy,
+    .reset = c_reset,
+    .step = c_step,
+    .counters = c_counters,
+    .busy = c_busy,
+    .hit = c_hit,
+};

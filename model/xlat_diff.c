@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctable.h"
 #include "xlat.h"
 #include "xlat_opts.h"
 
@@ -40,7 +41,7 @@ static uint32_t below(rng_t *r, uint32_t n) { return (uint32_t)(rnd(r) % n); }
 
 typedef struct {
   xlat_config_t cfg;
-  uint32_t shift[XLAT_MAX_LEVELS], mask[XLAT_MAX_LEVELS], range_mask;
+  ctable_geo_t geo;
   uint32_t *mem, brk, root;
   uint32_t *ids, nids;
   uint8_t *dirty; /* the ID's translation changed since its last invalidate */
@@ -54,67 +55,68 @@ static uint32_t *word(world_t *w, uint32_t addr) {
   return &w->mem[(addr - MEMBASE) / 4];
 }
 
-static uint32_t idx(const world_t *w, uint32_t l, uint32_t id) {
-  return (id >> w->shift[l]) & w->mask[l];
+/* The entry of id at level l in the table at base, or NULL outside memory. */
+static uint32_t *entry(world_t *w, uint32_t base, uint32_t l, uint32_t id) {
+  return word(w, ctable_geo_entry(&w->geo, base, id, l));
 }
 
-/* Direct translation from the spec: returns the fault, *addr the function
- * address. */
+static int read_word(void *ctx, uint32_t addr, uint32_t *v) {
+  const uint32_t *p = word(ctx, addr);
+  if (!p) return -1;
+  *v = *p;
+  return 0;
+}
+
+/* Direct translation from the spec (ctable_walk): returns the fault, *addr the
+ * function address. */
 static int golden(world_t *w, uint32_t root, uint32_t id, uint32_t *addr) {
-  *addr = 0;
-  if (!(root & 1)) return XLAT_FAULT_DISABLED;
-  if (id & w->range_mask) return XLAT_FAULT_RANGE;
-  uint32_t base = root & ~3u;
-  for (uint32_t l = 0; l < w->cfg.levels; l++) {
-    uint32_t *e = word(w, base + idx(w, l, id) * 4);
-    if (!e) return XLAT_FAULT_BUS;
-    if (!(*e & 1)) return XLAT_FAULT_INVALID;
-    if (*e & 2) {
-      *addr = *e & ~3u;
-      return XLAT_FAULT_NONE;
-    }
-    if (l == w->cfg.levels - 1) return XLAT_FAULT_INVALID;
-    base = *e & ~3u;
-  }
-  return XLAT_FAULT_INVALID;
+  ctable_walk_t t;
+  int f = (int)ctable_walk(&w->geo, root, id, read_word, w, &t);
+  *addr = t.addr;
+  return f;
 }
 
-static uint32_t junk_invalid(rng_t *r) { return ((uint32_t)rnd(r) & ~3u) | 2u; }
+/* A valid non-leaf entry. */
+static int is_next(uint32_t e) { return ctable_valid(e) && !ctable_is_leaf(e); }
+
+static uint32_t junk_invalid(rng_t *r) {
+  return ctable_target((uint32_t)rnd(r)) | CTABLE_LEAF;
+}
 
 /* Creates the table path of `id` where it does not exist yet, with random
  * invalid entries, superpage leaves, pointers out of memory and bad last-level
  * entries. */
 static void build_path(world_t *w, rng_t *r, uint32_t id) {
-  if (id & w->range_mask) return;
-  uint32_t base = w->root & ~3u, last = w->cfg.levels - 1;
+  if (id & w->geo.range_mask) return;
+  uint32_t base = ctable_root_base(w->root), last = w->cfg.levels - 1;
   for (uint32_t l = 0; l <= last; l++) {
-    uint32_t *e = word(w, base + idx(w, l, id) * 4);
+    uint32_t *e = entry(w, base, l, id);
     if (!e) return;
     if (*e) {
-      if ((*e & 3) != 1 || l == last) return;
-      base = *e & ~3u;
+      if (!is_next(*e) || l == last) return;
+      base = ctable_target(*e);
       continue;
     }
     uint32_t p = below(r, 1000);
     if (p < 40) {
       *e = junk_invalid(r);
     } else if (l == last) {
-      *e = p < 55 ? (((uint32_t)rnd(r) & ~3u) | 1u)
-                  : (((uint32_t)rnd(r) & ~3u) | 3u);
+      *e = p < 55 ? ctable_next(ctable_target((uint32_t)rnd(r)))
+                  : ctable_leaf(ctable_target((uint32_t)rnd(r)));
     } else if (p < 110) {
-      *e = ((uint32_t)rnd(r) & ~3u) | 3u; /* superpage leaf */
+      *e = ctable_leaf(ctable_target((uint32_t)rnd(r))); /* superpage leaf */
     } else if (p < 125) {
-      *e = (0x10000000u + (below(r, 1u << 20) << 2)) |
-           1u; /* next table outside memory */
+      /* next table outside memory */
+      *e = ctable_next(0x10000000u + (below(r, 1u << 20) << 2));
     } else {
-      uint32_t n = 1u << w->cfg.level_bits[l + 1];
+      uint32_t n = ctable_level_entries(w->cfg.level_bits[l + 1]);
       if (w->brk + n > MEMWORDS) {
         *e = junk_invalid(r);
         return;
       }
-      uint32_t tb = MEMBASE + w->brk * 4;
+      uint32_t tb = MEMBASE + w->brk * CTABLE_ENTRY_BYTES;
       w->brk += n;
-      *e = tb | 1u;
+      *e = ctable_next(tb);
       base = tb;
       continue;
     }
@@ -125,33 +127,25 @@ static void build_path(world_t *w, rng_t *r, uint32_t id) {
 static uint32_t gen_id(world_t *w, rng_t *r) {
   uint32_t id = 0;
   for (uint32_t l = 0; l < w->cfg.levels; l++) {
-    uint32_t n = 1u << w->cfg.level_bits[l];
+    uint32_t n = ctable_level_entries(w->cfg.level_bits[l]);
     int last =
         l + 1 == w->cfg.levels; /* shared upper tables, spread-out sets */
     uint32_t i =
         !last && below(r, 10) < 7 ? below(r, n < 4 ? n : 4) : below(r, n);
-    id |= i << w->shift[l];
+    id |= i << w->geo.shift[l];
   }
-  if (w->range_mask && below(r, 100) < 3)
-    id |= w->range_mask & (uint32_t)rnd(r);
+  if (w->geo.range_mask && below(r, 100) < 3)
+    id |= w->geo.range_mask & (uint32_t)rnd(r);
   return id;
 }
 
 static void world_init(world_t *w, rng_t *r, const xlat_config_t *cfg) {
   memset(w, 0, sizeof *w);
   w->cfg = *cfg;
-  uint32_t cover = 0;
-  for (uint32_t l = 0; l < cfg->levels; l++) cover += cfg->level_bits[l];
-  uint32_t sh = cover;
-  for (uint32_t l = 0; l < cfg->levels; l++) {
-    sh -= cfg->level_bits[l];
-    w->shift[l] = sh;
-    w->mask[l] = (uint32_t)((1ull << cfg->level_bits[l]) - 1);
-  }
-  w->range_mask = cover >= 32 ? 0 : ~(uint32_t)((1ull << cover) - 1);
+  ctable_geo_init(&w->geo, cfg->levels, cfg->level_bits);
   w->mem = calloc(MEMWORDS, 4);
-  w->brk = 1u << cfg->level_bits[0];
-  w->root = MEMBASE | 1u;
+  w->brk = ctable_level_entries(cfg->level_bits[0]);
+  w->root = ctable_root(MEMBASE);
   w->nids = cfg->entries * 2 < 8     ? 8
             : cfg->entries * 2 > 600 ? 600
                                      : cfg->entries * 2;
@@ -178,24 +172,24 @@ static uint32_t patch(world_t *w, rng_t *r, uint32_t id) {
     int f = golden(w, w->root | 1u, w->ids[i], &a);
     before[i] = f ? 0xFFFFFFF0u | (uint32_t)f : a;
   }
-  uint32_t base = w->root & ~3u, lvl = 0;
+  uint32_t base = ctable_root_base(w->root), lvl = 0;
   uint32_t *e = NULL;
   for (uint32_t l = 0; l < w->cfg.levels; l++) {
-    uint32_t *p = word(w, base + idx(w, l, id) * 4);
+    uint32_t *p = entry(w, base, l, id);
     if (!p) break;
     e = p;
     lvl = l;
-    if ((*p & 3) != 1 || l == w->cfg.levels - 1) break;
+    if (!is_next(*p) || l == w->cfg.levels - 1) break;
     if (below(r, 10) == 0) break; /* sometimes patch an upper level */
-    base = *p & ~3u;
+    base = ctable_target(*p);
   }
   if (!e) return 0;
-  if ((*e & 3) == 1 && lvl + 1 < w->cfg.levels) w->wc_stale = 1;
+  if (is_next(*e) && lvl + 1 < w->cfg.levels) w->wc_stale = 1;
   uint32_t k = below(r, 10);
-  if (k < 8 || !(*e & 1))
-    *e = ((uint32_t)rnd(r) & ~3u) | 3u; /* new handler */
+  if (k < 8 || !ctable_valid(*e))
+    *e = ctable_leaf(ctable_target((uint32_t)rnd(r))); /* new handler */
   else if (k < 9)
-    *e &= ~1u; /* unmap */
+    *e &= ~CTABLE_VALID; /* unmap */
   else
     *e = junk_invalid(r);
   for (uint32_t i = 0; i < w->nids; i++) {

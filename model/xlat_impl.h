@@ -1,6 +1,7 @@
 /*
- * xlat_impl.h: internal interface between the dispatcher (xlat.c), the pure-C
- * model (xlat_c.c) and the verilated shim (xlat_vl.cpp). Not part of the API.
+ * xlat_impl.h: internal interface between the dispatcher (xlat.c), its
+ * backends (the pure-C model xlat_c.c, the RTL loader xlat_rtl.c) and the
+ * verilated shim (xlat_vl.cpp). Not part of the API.
  */
 #ifndef XLAT_IMPL_H
 #define XLAT_IMPL_H
@@ -11,10 +12,54 @@
 extern "C" {
 #endif
 
-/* The project root (see xlat.c); 0 on success. */
+/* ------------------------------------------------------------------ backends
+ *
+ * A backend is one table of these functions (its state is `impl`, created by
+ * `create` from a configuration xlat_config_check accepted); xlat.c's
+ * `backends[]` maps each xlat_backend_t to one. xlat.c keeps what is common
+ * (the cycle count, the last root and memory ready for xlat_invalidate, the
+ * trace file and state) and calls the backend for the rest. A backend without
+ * waveforms leaves the four trace functions NULL (xlat_trace_* then fail or do
+ * nothing, as documented in xlat.h).
+ */
+typedef struct {
+  const char *name; /* as --xlat spells it */
+  /* NULL with a one-line message in err on failure */
+  void *(*create)(const xlat_config_t *cfg, char *err, size_t errlen);
+  void (*destroy)(void *impl);
+  void (*reset)(void *impl);
+  void (*step)(void *impl, const xlat_in_t *in, xlat_out_t *out);
+  void (*counters)(const void *impl, xlat_counters_t *c);
+  int (*busy)(const void *impl);
+  /* xlat_trace_open_to after the previous trace was closed; cycles: stepped
+   * since create/reset */
+  int (*trace_open)(void *impl, int fst, int fd, const char *path,
+                    uint64_t from, uint64_t to, int walks_only, unsigned margin,
+                    uint64_t cycles, char *err, size_t errlen);
+  int (*trace_close)(void *impl); /* 0 or the errno of a failed write */
+  void (*trace_hart)(void *impl, xlat_wave_hart_fn fn, void *ctx);
+  void (*trace_between)(void *impl);
+  /* xlat_hit's shortcut: 1 with *addr after the hit's cycle, 0 untouched;
+   * NULL: the backend always steps (xlat_hit returns 0) */
+  int (*hit)(void *impl, uint32_t id, uint32_t *addr);
+} xlat_backend_ops_t;
+
+extern const xlat_backend_ops_t xlat_backend_c;   /* xlat_c.c */
+extern const xlat_backend_ops_t xlat_backend_rtl; /* xlat_rtl.c */
+
+/* Shared by the backends (xlat.c): a one-line message into err (if not NULL),
+ * whether xlat_set_quiet turned the build notes off, the LFSR seed in effect
+ * (cfg->lfsr_seed, or 0xACE1 when 0 or the policy is not RANDOM). */
+void xlat_seterr(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int xlat_quiet_builds(void);
+uint32_t xlat_lfsr_seed(const xlat_config_t *cfg);
+
+/* The project root (see xlat_rtl.c); 0 on success. */
 int xlat_project_root(char *out, size_t len);
 
-/* The pure-C model. */
+/* The pure-C model (xlat_backend_c wraps these; xlat_step calls xlat_c_step
+ * directly). */
 typedef struct xlat_c xlat_c_t;
 xlat_c_t *xlat_c_create(const xlat_config_t *cfg);
 void xlat_c_destroy(xlat_c_t *m);

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "ctable.h"
+
 const xo_name_t xo_names[] = {
     /* canonical */
     {"xlat", XO_XLAT},
@@ -163,18 +165,18 @@ static int parse_levels(const char *opt, const char *s, xlat_config_t *cfg,
                   "%s: '%s' is not a list of 1..%d level widths like "
                   "12,10,10 or 12.10.10",
                   opt, s, XLAT_MAX_LEVELS);
-    if (v < 1 || v > 16)
-      return fail(err, errlen, "%s: '%s': each level width must be 1..16", opt,
-                  s);
+    if (v < 1 || v > CTABLE_MAX_LEVEL_BITS)
+      return fail(err, errlen, "%s: '%s': each level width must be 1..%d", opt,
+                  s, CTABLE_MAX_LEVEL_BITS);
     b[n++] = (uint32_t)v;
-    sum += (uint32_t)v;
     if (!*end) break;
     p = end + 1;
   }
-  if (sum > 32)
+  /* the rest of the geometry's rules: ctable.h's */
+  if (ctable_check(n, b, &sum) == CTABLE_GEO_WIDTH)
     return fail(err, errlen,
-                "%s: '%s': the widths add up to %" PRIu32 " bits, more than 32",
-                opt, s, sum);
+                "%s: '%s': the widths add up to %" PRIu32 " bits, more than %d",
+                opt, s, sum, CTABLE_ID_BITS);
   cfg->levels = n;
   memcpy(cfg->level_bits, b, sizeof b);
   return 0;

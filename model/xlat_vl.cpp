@@ -1,7 +1,7 @@
 // xlat_vl.cpp: thin extern "C" shim around the verilated ctlb_top.
 //
 // Built once per configuration into build/xlat-rtl/<config>/libxlat_vl.so by
-// model/xlat_build.sh; loaded by model/xlat.c with dlopen(). Only the
+// model/xlat_build.sh; loaded by model/xlat_rtl.c with dlopen(). Only the
 // xlat_vl_* functions are exported (a version script hides everything else, so
 // several configurations can live in one process).
 //

@@ -22,6 +22,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ctable  # noqa: E402
 import ctrace  # noqa: E402
 import xlatcfg  # noqa: E402
 
@@ -31,7 +32,7 @@ def parse_levels(text):
     if bits is None:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a list like 12,10,10 or 12.10.10") from None
-    if not 1 <= len(bits) <= 4 or any(not 1 <= b <= 16 for b in bits) or sum(bits) > 32:
+    if ctable.check(bits):
         raise argparse.ArgumentTypeError(
             f"'{text}': 1..4 levels of 1..16 bits, at most 32 bits in all")
     return list(bits)
@@ -43,14 +44,7 @@ positive = xlatcfg.int_arg(1)
 def table_bytes(ids, bits):
     """Bytes of the radix table holding every ID: the root plus one table per
     distinct prefix at each lower level (what firmware/common/callid.c allocates)."""
-    width = sum(bits)
-    total = 4 << bits[0]
-    used = 0
-    for lvl in range(1, len(bits)):
-        used += bits[lvl - 1]
-        prefixes = {i >> (width - used) for i in ids}
-        total += len(prefixes) * (4 << bits[lvl])
-    return total
+    return ctable.table_bytes(bits, ids)
 
 
 def main(argv=None):
@@ -77,10 +71,10 @@ def main(argv=None):
     if not events:
         print(f"ctrace2s.py: error: {a.trace}: no events besides gaps", file=sys.stderr)
         return 2
-    width = sum(a.level_bits)
+    width = ctable.width(a.level_bits)
     ids = sorted({e[1] for e in events if e[0] in (ctrace.CALL, ctrace.PATCH, ctrace.INV)})
     for i in ids:
-        if width < 32 and i >> width:
+        if not ctable.in_range(a.level_bits, i):
             print(f"ctrace2s.py: error: {a.trace}: ID {i:#x} does not fit the "
                   f"{width}-bit table", file=sys.stderr)
             return 2

@@ -292,6 +292,7 @@ def f2(x):
 
 PAYOFF_INPUTS = ["scripts/payoff.py", "scripts/ctcc", "scripts/sweep.py", "scripts/plots.py",
                  "firmware/common/ctcc_rt.c", "firmware/common/callid.c",
+                 "scripts/ctable.py", "model/ctable.h", "firmware/common/ctable.h",
                  "firmware/realprog/*/*", "firmware/realprog/*/*/*", "firmware/realprog/*.mk", "scripts/fetch-real-sources.sh",
                  "scripts/report.mk"]
 

@@ -44,7 +44,8 @@ REPORT_INPUTS = ["scripts/report.py", "scripts/sweep.py", "scripts/plots.py",
                  "scripts/tracegen.py", "scripts/ctrace.py", "scripts/stackdist.py",
                  "scripts/inputs_hash.py", "scripts/report.mk", "requirements.txt",
                  "sim/trace/cttrace.c", "sim/trace/ctrace_read.c", "sim/trace/ctrace_read.h",
-                 "model/xlat.c", "model/xlat.h", "model/xlat_c.c", "model/xlat_impl.h"]
+                 "model/xlat.c", "model/xlat.h", "model/xlat_c.c", "model/xlat_impl.h",
+                 "model/ctable.h", "firmware/common/ctable.h", "scripts/ctable.py"]
 CMPBENCH_INPUTS = ["sim/*.c", "sim/*.h", "firmware/cmpbench/*", "firmware/common/*",
                    "firmware/firmware.mk"]
 

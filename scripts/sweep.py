@@ -69,6 +69,7 @@ import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import ctable  # noqa: E402
 from ctrace import OneLineParser, atomic_write, run_main  # noqa: E402
 import sweep_worker  # noqa: E402
 import tracegen  # noqa: E402
@@ -328,9 +329,9 @@ class SweepConfig:
         elif "level_bits" in g:
             def chk(v):
                 b = self._level_bits(v)
-                if b is None or not 1 <= len(b) <= 4:
+                if b is None or not 1 <= len(b) <= ctable.MAX_LEVELS:
                     return "must be 1..4 widths like \"12,10,10\" or \"12.10.10\""
-                if not all(1 <= x <= 16 for x in b) or sum(b) > 32:
+                if ctable.check(b):
                     return "widths must be 1..16 each and sum to at most 32"
                 return None
             lb = self._values(where, "level_bits", g["level_bits"], chk)
@@ -682,7 +683,7 @@ def plan(points, runs, files, per_point):
 
         def after_info(info, rs=rs, tr=tr):
             fits = {tuple(g["level_bits"]): g["table_words"] <= MAX_TABLE_WORDS
-                    and info["max_id"] < (1 << sum(g["level_bits"]))
+                    and info["max_id"] < ctable.id_count(g["level_bits"])
                     for g in info["geometries"]}
             return [], plan_trace(points, rs, info, fits, single)
         tasks.append(Task("ctlru", tr, info_args, f"trace {tr} (its facts, ctlru)", after_info))

@@ -19,10 +19,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ctrace import parse_number  # noqa: E402,F401  (the number rule)
+import ctable  # noqa: E402  (the table geometry's rules)
 
 POLICIES = ("lru", "plru", "fifo", "random")
 BACKENDS = ("c", "rtl")
-MAX_LEVELS = 4
+MAX_LEVELS = ctable.MAX_LEVELS
 LFSR_DEFAULT = 0xACE1
 DEFAULT = {"entries": 64, "ways": 4, "policy": "lru", "level_bits": (12, 10, 10),
            "walk_cache": 0, "lfsr_seed": 0}
@@ -104,13 +105,9 @@ def check(cfg):
         return f"ways must be a power of two dividing entries={e} (got {w})"
     if cfg["policy"] not in POLICIES:
         return f"policy must be lru, plru, fifo or random (got {cfg['policy']})"
-    if not 1 <= len(b) <= MAX_LEVELS:
-        return f"levels must be in 1..{MAX_LEVELS} (got {len(b)})"
-    for i, x in enumerate(b):
-        if not 1 <= x <= 16:
-            return f"level_bits[{i}] must be in 1..16 (got {x})"
-    if sum(b) > 32:
-        return f"level_bits must sum to at most 32 ID bits (got {sum(b)})"
+    why = ctable.check(b)
+    if why:
+        return why
     wc = cfg["walk_cache"]
     if wc and not (_pow2(wc) and wc <= 64):
         return f"walk_cache must be 0 or a power of two up to 64 (got {wc})"

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctable.h"
 #include "ctrace_write.h"
 #include "disasm.h"
 #include "htif.h"
@@ -850,78 +851,80 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
   trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
 }
 
+/* A table entry of RAM for apply_patch's walk; outside RAM: -1. */
+static int patch_read(void *ctx, uint32_t ea, uint32_t *v) {
+  const hart_t *h = ctx;
+  uint32_t o = ea - RAM_BASE;
+  if (o > h->plat->mem.ram_size - 4) return -1;
+  memcpy(v, h->plat->mem.ram + o, 4);
+  return 0;
+}
+
 /* --patch-at: at the boundary before the instruction entering EX at E, walk
  * the table like a live-patch tool would (functionally, outside simulated
- * time), write addr | 3 into the ID's last-level entry and invalidate the ID
- * on the invalidate port (one accelerator cycle between two CPU cycles, as if
- * a debugger had stopped the CPU's clock). */
+ * time; ctable_walk), write a leaf of addr into the ID's last-level entry and
+ * invalidate the ID on the invalidate port (one accelerator cycle between two
+ * CPU cycles, as if a debugger had stopped the CPU's clock). */
 static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   const xlat_config_t *g = &h->plat->cfg.xlat;
-  unsigned w = 0;
-  for (unsigned l = 0; l < g->levels; l++) w += g->level_bits[l];
+  ctable_geo_t geo;
+  ctable_geo_init(&geo, g->levels, g->level_bits);
+  ctable_walk_t tw;
+  ctable_walk(&geo, h->ctroot, p->id, patch_read, h, &tw);
+  const uint32_t ea = tw.entry_addr;
+  const unsigned l = tw.level;
   char what[600];
   if (p->arg)
     snprintf(what, sizeof what, "--patch-at %s", p->arg);
   else
     snprintf(what, sizeof what, "--patch-at %" PRIu64 ":0x%" PRIx32 ":%s",
              p->cycle, p->id, p->name);
-  if (!(h->ctroot & 1)) {
+  if (tw.fault == CTABLE_FAULT_DISABLED) {
     sim_error(h,
               "%s: cycle %" PRIu64 ": ctroot is disabled (0x%08" PRIx32
               "): no table to patch",
               what, E, h->ctroot);
     return;
   }
-  if (w < 32 && (p->id >> w)) {
+  if (tw.fault == CTABLE_FAULT_RANGE) {
     sim_error(h,
               "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
               " is wider than the %u bits the table levels cover",
-              what, E, p->id, w);
+              what, E, p->id, geo.width);
     return;
   }
-  uint32_t base = h->ctroot & ~3u, ea = 0, e = 0;
-  unsigned shift = w;
-  for (unsigned l = 0; l < g->levels; l++) {
-    shift -= g->level_bits[l];
-    uint32_t idx = (p->id >> shift) & ((1u << g->level_bits[l]) - 1);
-    ea = base + 4 * idx;
-    uint32_t o = ea - RAM_BASE;
-    if (o > h->plat->mem.ram_size - 4) {
-      sim_error(h,
-                "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
-                " is outside RAM",
-                what, E, l, ea);
-      return;
-    }
-    memcpy(&e, h->plat->mem.ram + o, 4);
-    int last = l + 1 == g->levels;
-    if (!(e & 1)) {
-      sim_error(h,
-                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                " is not mapped (level-%u entry at 0x%08" PRIx32 " is invalid)",
-                what, E, p->id, l, ea);
-      return;
-    }
-    if ((e & 2) && !last) {
-      sim_error(h,
-                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                " is mapped by a range leaf at level %u (0x%08" PRIx32
-                "), not by an entry of its own",
-                what, E, p->id, l, ea);
-      return;
-    }
-    if (last && !(e & 2)) {
-      sim_error(h,
-                "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
-                " is not mapped (last-level entry at 0x%08" PRIx32
-                " is not a leaf)",
-                what, E, p->id, ea);
-      return;
-    }
-    base = e & ~3u;
+  if (tw.fault == CTABLE_FAULT_BUS) {
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": level-%u entry address 0x%08" PRIx32
+              " is outside RAM",
+              what, E, l, ea);
+    return;
+  }
+  if (tw.fault == CTABLE_FAULT_INVALID && !ctable_valid(tw.entry)) {
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+              " is not mapped (level-%u entry at 0x%08" PRIx32 " is invalid)",
+              what, E, p->id, l, ea);
+    return;
+  }
+  if (tw.fault == CTABLE_FAULT_NONE && l + 1 < g->levels) {
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+              " is mapped by a range leaf at level %u (0x%08" PRIx32
+              "), not by an entry of its own",
+              what, E, p->id, l, ea);
+    return;
+  }
+  if (tw.fault != CTABLE_FAULT_NONE) { /* a non-leaf at the last level */
+    sim_error(h,
+              "%s: cycle %" PRIu64 ": ID 0x%" PRIx32
+              " is not mapped (last-level entry at 0x%08" PRIx32
+              " is not a leaf)",
+              what, E, p->id, ea);
+    return;
   }
   if (xl_get(h)) return;
-  uint32_t v = p->addr | 3u, o = ea - RAM_BASE;
+  uint32_t v = ctable_leaf(p->addr), o = ea - RAM_BASE;
   memcpy(h->plat->mem.ram + o, &v, 4);
   plat_ram_written(h->plat, o, 4);
   cpu_obs_t *const ob = h->obs;

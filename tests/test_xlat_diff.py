@@ -142,7 +142,8 @@ def test_diff_catches_a_wrong_c_model(tmp_path, cfg, orig, mutant):
     exe = tmp_path / "xlat-diff-mutant"
     m = BUILD.parent / "model"
     subprocess.run(["cc", "-std=c11", "-O1", f"-I{m}", "-o", str(exe), str(tmp_path / "xlat_c.c"),
-                    str(m / "xlat.c"), str(m / "xlat_opts.c"), str(m / "xlat_diff.c"), "-ldl"], check=True)
+                    str(m / "xlat.c"), str(m / "xlat_rtl.c"), str(m / "xlat_opts.c"), str(m / "xlat_diff.c"),
+                    "-ldl"], check=True)
     p = subprocess.run([str(exe), "--config", cfg, "--seeds", "3", "--ops", "20000"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 1, p.stdout + p.stderr

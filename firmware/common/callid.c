@@ -1,6 +1,7 @@
 /*
  * callid.c: the call-by-ID runtime (API in callid.h, table format in
- * docs/accelerator.md section 2, instructions in docs/isa.md).
+ * docs/accelerator.md section 2 and its rules in ctable.h, instructions in
+ * docs/isa.md).
  */
 #include "callid.h"
 
@@ -9,13 +10,17 @@
 #include <unistd.h>
 
 #include "csr.h"
+#include "ctable.h"
 #include "trap.h"
 
 const uint8_t ct_level_bits[] = {CT_LEVEL_BITS};
 const unsigned ct_levels = sizeof ct_level_bits / sizeof ct_level_bits[0];
 _Static_assert(sizeof ct_level_bits / sizeof ct_level_bits[0] >= 1 &&
-                   sizeof ct_level_bits / sizeof ct_level_bits[0] <= 4,
+                   sizeof ct_level_bits / sizeof ct_level_bits[0] <= CTABLE_MAX_LEVELS,
                "CT_LEVEL_BITS: 1 to 4 levels");
+_Static_assert(CT_FAULT_INVALID == CTABLE_FAULT_INVALID && CT_FAULT_RANGE == CTABLE_FAULT_RANGE &&
+                   CT_FAULT_DISABLED == CTABLE_FAULT_DISABLED && CT_FAULT_BUS == CTABLE_FAULT_BUS,
+               "callid.h's fault codes are ctable.h's");
 
 /* ---------------------------------------------------------------- registry */
 
@@ -57,6 +62,9 @@ void ct_pool_provide(uint32_t *mem, size_t bytes) {
 
 size_t ct_pool_used(void) { return pool_next * 4; }
 
+/* W and S_l as ctable_width and ctable_shift (ctable.h) work them out, written
+ * over the uint8_t widths: through those calls GCC 12 no longer unrolls
+ * leaf_entry's walk and the code would differ. */
 static unsigned covered_bits(void) {
   unsigned w = 0;
   for (unsigned l = 0; l < ct_levels; l++) w += ct_level_bits[l];
@@ -67,7 +75,7 @@ static unsigned covered_bits(void) {
  * have never been handed out: in the static pool (.bss, cleared by crt0) they
  * are still zero and need no clearing. */
 static volatile uint32_t *table_alloc(unsigned l, uint32_t id) {
-  size_t n = (size_t)1 << ct_level_bits[l];
+  size_t n = ctable_level_entries(ct_level_bits[l]);
   if (pool_words - pool_next < n) ct_die("table pool exhausted (raise CT_POOL_BYTES)", id);
   volatile uint32_t *t = pool + pool_next;
   size_t end = pool_next + n;
@@ -80,13 +88,10 @@ static volatile uint32_t *table_alloc(unsigned l, uint32_t id) {
 static unsigned level_index(uint32_t id, unsigned l) {
   unsigned shift = covered_bits();
   for (unsigned k = 0; k <= l; k++) shift -= ct_level_bits[k];
-  return (id >> shift) & ((1u << ct_level_bits[l]) - 1);
+  return ctable_index_at(id, shift, ct_level_bits[l]);
 }
 
-static int id_fits(uint32_t id) {
-  unsigned w = covered_bits();
-  return w >= 32 || (id >> w) == 0;
-}
+static int id_fits(uint32_t id) { return ctable_in_range(covered_bits(), id); }
 
 /* The leaf entry of id; with create, the path is built on the way. */
 static volatile uint32_t *leaf_entry(uint32_t id, int create) {
@@ -96,22 +101,22 @@ static volatile uint32_t *leaf_entry(uint32_t id, int create) {
     volatile uint32_t *e = &t[level_index(id, l)];
     if (l + 1 == ct_levels) return e;
     uint32_t v = *e;
-    if (!(v & 1)) {
+    if (!ctable_valid(v)) {
       if (!create) return NULL;
       volatile uint32_t *next = table_alloc(l + 1, id);
-      *e = (uint32_t)(uintptr_t)next | 1u;
+      *e = ctable_next((uint32_t)(uintptr_t)next);
       v = *e;
-    } else if (v & 2) {
+    } else if (ctable_is_leaf(v)) {
       if (!create) return NULL;
       ct_die("ID is covered by a range leaf above the last level", id);
     }
-    t = (volatile uint32_t *)(uintptr_t)(v & ~3u);
+    t = (volatile uint32_t *)(uintptr_t)ctable_target(v);
   }
 }
 
 uint32_t *ct_leaf(uint32_t id) {
   volatile uint32_t *e = leaf_entry(id, 0);
-  if (!e || !(*e & 1)) return NULL;
+  if (!e || !ctable_valid(*e)) return NULL;
   return (uint32_t *)(uintptr_t)e;
 }
 
@@ -123,12 +128,12 @@ void ct_install(uint32_t id, ct_fn_t fn) {
   if (a & 3) ct_die("function address is not 4-byte aligned", id);
   if (!root_table) ct_die("ct_install before ct_init/ct_lazy_init", id);
   if (!id_fits(id)) ct_die("ID is wider than the table levels cover", id);
-  *leaf_entry(id, 1) = a | 3u;
+  *leaf_entry(id, 1) = ctable_leaf(a);
 }
 
 uint32_t ct_patch(uint32_t id, ct_fn_t fn) {
   volatile uint32_t *e = leaf_entry(id, 0);
-  uint32_t old = (e && (*e & 1)) ? (*e & ~3u) : 0;
+  uint32_t old = (e && ctable_valid(*e)) ? ctable_target(*e) : 0;
   ct_install(id, fn);   /* the store ... */
 #ifndef CT_BROKEN_PATCH /* planted bug for tests (ctrt-broken.elf): no ctlb.inv */
   ct_inv(id);           /* ... then ctlb.inv: later callids see the new leaf */
@@ -151,7 +156,7 @@ static void root_setup(void) {
 }
 
 static void root_enable(void) {
-  write_csr(0x7C0, (uint32_t)(uintptr_t)root_table | 1u);
+  write_csr(0x7C0, ctable_root((uint32_t)(uintptr_t)root_table));
   ct_flush(); /* orders the table stores before every walk; drops stale entries */
 }
 

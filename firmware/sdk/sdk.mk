@@ -16,9 +16,9 @@ SDK_PREFIX  := $(or $(PREFIX),$(BUILD)/sdk)
 SDK_VERSION := 0.1.0
 SDK_HEADERS := fw.h csr.h mmio.h timer.h trap.h callid.h roi.h ctisa.h ctcc.h
 # what bin/ctcc needs: its Python modules, its run-time sources and headers
-SDK_CTCC_PY := scripts/ctcc scripts/idmap.py scripts/xlatcfg.py scripts/ctrace.py
+SDK_CTCC_PY := scripts/ctcc scripts/idmap.py scripts/xlatcfg.py scripts/ctrace.py scripts/ctable.py
 SDK_CTCC_RT := $(FW_COMMON)/ctcc_rt.c $(FW_COMMON)/callid.c $(FW_COMMON)/callid.h \
-               $(FW_COMMON)/ctcc.h $(FW_COMMON)/csr.h $(FW_COMMON)/trap.h
+               $(FW_COMMON)/ctcc.h $(FW_COMMON)/csr.h $(FW_COMMON)/trap.h $(FW_COMMON)/ctable.h
 SDK_SRC     := $(FW_COMMON)/crt0.S $(FW_COMMON)/runtime.c $(FW_COMMON)/callid.c \
                $(FW_COMMON)/link.ld $(SDK_HEADERS:%=$(FW_COMMON)/%) firmware/sdk/ctsim-config \
                firmware/sdk/sdk.mk $(FW_COMMON)/common.mk $(SDK_CTCC_PY) $(SDK_CTCC_RT)

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctable.h"
 #include "ctrace_read.h"
 #include "xlat_opts.h"
 
@@ -188,7 +189,7 @@ static void one_pass(const events_t *ev, const uint32_t *ids, uint32_t nids,
   }
   int32_t *bit = xcalloc(total_n, sizeof *bit); /* 1-based per set */
   uint32_t *now = xcalloc(sets, sizeof *now);
-  int64_t *live = xcalloc(sets, sizeof *live); /* sum of the set's tree */
+  int64_t *live = xcalloc(sets, sizeof *live);  /* sum of the set's tree */
   uint32_t *last = xcalloc(nids, sizeof *last); /* time stamp; 0 = absent */
   uint32_t *epoch_of = xcalloc(nids, sizeof *epoch_of);
   heap_t *holes = xcalloc(sets, sizeof *holes);
@@ -226,7 +227,7 @@ static void one_pass(const events_t *ev, const uint32_t *ids, uint32_t nids,
     }
     uint32_t gone = 0;
     if (h->n && (!ty || h->a[0] > ty)) {
-      gone = heap_pop(h); /* the topmost hole above y's slot */
+      gone = heap_pop(h);       /* the topmost hole above y's slot */
       if (ty) heap_push(h, ty); /* y's old slot becomes a hole */
     } else if (ty) {
       gone = ty; /* y's slot is removed */
@@ -270,15 +271,15 @@ static uint32_t parse_num(const char *opt, const char *s, uint64_t lo,
                           uint64_t hi) {
   uint64_t v;
   char err[256];
-  if (xo_number_in(opt, s, lo, hi, &v, err, sizeof err))
-    die("option %s", err);
+  if (xo_number_in(opt, s, lo, hi, &v, err, sizeof err)) die("option %s", err);
   return (uint32_t)v;
 }
 
 int main(int argc, char **argv) {
   const char *trace = NULL;
   uint32_t nsets = 0, set_s[MAX_SETS_ARGS], set_w[MAX_SETS_ARGS];
-  uint32_t ngeo = 0, geo_n[MAX_GEOMETRIES], geo_b[MAX_GEOMETRIES][4];
+  uint32_t ngeo = 0, geo_n[MAX_GEOMETRIES],
+           geo_b[MAX_GEOMETRIES][CTABLE_MAX_LEVELS];
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -298,19 +299,21 @@ int main(int argc, char **argv) {
         if (!is_pow2(s) || !is_pow2(w) || (uint64_t)s * w > 1024)
           die("option --sets: '%s': S and W powers of two, S x W <= 1024",
               argv[i]);
-        if (nsets == MAX_SETS_ARGS) die("option --sets: at most %d", MAX_SETS_ARGS);
+        if (nsets == MAX_SETS_ARGS)
+          die("option --sets: at most %d", MAX_SETS_ARGS);
         set_s[nsets] = s;
         set_w[nsets++] = w;
       } else {
         if (ngeo == MAX_GEOMETRIES)
           die("option --geometry: at most %d", MAX_GEOMETRIES);
-        uint32_t n = 0, sum = 0;
+        uint32_t n = 0;
         for (char *tok = strtok(buf, ",."); tok; tok = strtok(NULL, ",.")) {
-          if (n == 4) die("option --geometry: '%s': 1..4 levels", argv[i]);
-          geo_b[ngeo][n] = parse_num("--geometry", tok, 1, 16);
-          sum += geo_b[ngeo][n++];
+          if (n == CTABLE_MAX_LEVELS)
+            die("option --geometry: '%s': 1..4 levels", argv[i]);
+          geo_b[ngeo][n++] =
+              parse_num("--geometry", tok, 1, CTABLE_MAX_LEVEL_BITS);
         }
-        if (!n || sum > 32)
+        if (ctable_check(n, geo_b[ngeo], NULL) != CTABLE_GEO_OK)
           die("option --geometry: '%s': 1..4 widths summing to at most 32",
               argv[i]);
         geo_n[ngeo++] = n;
@@ -403,16 +406,15 @@ int main(int argc, char **argv) {
          events, calls, patches, invs, flushes, gaps, gap_cycles, nt, max_id);
   printf("  \"geometries\": [");
   for (uint32_t g = 0; g < ngeo; g++) {
-    uint32_t cover = 0;
-    for (uint32_t l = 0; l < geo_n[g]; l++) cover += geo_b[g][l];
-    uint64_t words = 1ull << geo_b[g][0];
-    uint32_t sh = cover;
+    /* one root table, and at level l one table per distinct ID prefix
+     * above it (the ID bits at and above S_{l-1}) */
+    uint64_t words = ctable_level_entries(geo_b[g][0]);
     for (uint32_t l = 1; l < geo_n[g]; l++) {
-      sh -= geo_b[g][l - 1];
+      uint32_t sh = ctable_shift(geo_n[g], geo_b[g], l - 1);
       uint64_t distinct = 0;
       for (uint32_t i = 0; i < nt; i++)
         if (!i || (sorted[i] >> sh) != (sorted[i - 1] >> sh)) distinct++;
-      words += distinct << geo_b[g][l];
+      words += distinct * ctable_level_entries(geo_b[g][l]);
     }
     printf("%s\n    {\"level_bits\": [", g ? "," : "");
     for (uint32_t l = 0; l < geo_n[g]; l++)
@@ -425,7 +427,8 @@ int main(int argc, char **argv) {
     while ((1u << nk) < set_w[k]) nk++;
     uint64_t hits[11];
     one_pass(&ev, ids, nids, set_s[k], set_w[k], hits);
-    printf("%s\n    {\"sets\": %" PRIu32 ", \"hits\": [", k ? "," : "", set_s[k]);
+    printf("%s\n    {\"sets\": %" PRIu32 ", \"hits\": [", k ? "," : "",
+           set_s[k]);
     for (uint32_t j = 0; j <= nk; j++)
       printf("%s%" PRIu64, j ? ", " : "", hits[j]);
     printf("]}");

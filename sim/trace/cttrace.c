@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctable.h"
 #include "ctrace_read.h"
 #include "outfile.h"
 #include "xlat.h"
@@ -33,7 +34,8 @@
 #define TABLE_BASE 0x80000000u /* where the root table is placed */
 /* What a callid costs the CPU beyond its accelerator cycles (docs/timing.md,
  * "Cycles per call"): EX is held for the answer cycles, then the redirect
- * costs 1 + --imem-lat bubbles; cttrace charges ctsim's default --imem-lat 1. */
+ * costs 1 + --imem-lat bubbles; cttrace charges ctsim's default --imem-lat 1.
+ */
 #define CPU_CALL_EXTRA 2u
 #define HANDLER_BASE 0x40000000u
 
@@ -47,7 +49,7 @@ typedef struct {
   size_t *lc_e; /* leaf index + 1; 0 = empty */
   size_t n, cap;
   size_t max_words;
-  uint32_t levels, bits[XLAT_MAX_LEVELS], shift[XLAT_MAX_LEVELS], cover;
+  ctable_geo_t geo; /* the table's geometry (model/ctable.h) */
 } table_t;
 
 static int table_alloc(table_t *t, uint32_t words, uint32_t *addr) {
@@ -61,7 +63,7 @@ static int table_alloc(table_t *t, uint32_t words, uint32_t *addr) {
     t->cap = nc;
   }
   memset(t->w + t->n, 0, words * sizeof *t->w);
-  *addr = TABLE_BASE + (uint32_t)(t->n * 4);
+  *addr = TABLE_BASE + (uint32_t)(t->n * CTABLE_ENTRY_BYTES);
   t->n += words;
   return 0;
 }
@@ -77,18 +79,19 @@ static uint32_t handler_addr(uint32_t id) {
 static size_t table_leaf_walk(table_t *t, uint32_t id) {
   uint32_t tbl = TABLE_BASE;
   for (uint32_t l = 0;; l++) {
-    uint32_t idx = (uint32_t)((id >> t->shift[l]) & ((1ull << t->bits[l]) - 1));
-    size_t e = (tbl - TABLE_BASE) / 4 + idx;
-    if (l + 1 == t->levels) {
-      if (!(t->w[e] & 1u)) t->w[e] = handler_addr(id) | 3u;
+    size_t e = (ctable_geo_entry(&t->geo, tbl, id, l) - TABLE_BASE) /
+               CTABLE_ENTRY_BYTES;
+    if (l + 1 == t->geo.levels) {
+      if (!ctable_valid(t->w[e])) t->w[e] = ctable_leaf(handler_addr(id));
       return e;
     }
-    if (!(t->w[e] & 1u)) {
+    if (!ctable_valid(t->w[e])) {
       uint32_t next;
-      if (table_alloc(t, 1u << t->bits[l + 1], &next) < 0) return (size_t)-1;
-      t->w[e] = next | 1u;
+      if (table_alloc(t, ctable_level_entries(t->geo.bits[l + 1]), &next) < 0)
+        return (size_t)-1;
+      t->w[e] = ctable_next(next);
     }
-    tbl = t->w[e] & ~3u;
+    tbl = ctable_target(t->w[e]);
   }
 }
 
@@ -132,7 +135,8 @@ static void usage(FILE *f) {
       "Runs a call trace (traces/FORMAT.md: text or binary, optionally gzip) "
       "through the\n"
       "call-translation accelerator without a CPU and prints its statistics.\n"
-      "answer_cycles: the accelerator's cycles from each request to its answer;\n"
+      "answer_cycles: the accelerator's cycles from each request to its "
+      "answer;\n"
       "call_cycles, cycles_per_call: what the calls cost the CPU, as ctsim "
       "charges a\n"
       "callid with 1-cycle fetches (answer cycles + 2 each; docs/timing.md, "
@@ -436,25 +440,14 @@ int main(int argc, char **argv) {
 
   table_t t;
   memset(&t, 0, sizeof t);
-  t.levels = o.cfg.levels;
+  ctable_geo_init(&t.geo, o.cfg.levels, o.cfg.level_bits);
   t.lc_id = calloc(LEAF_CACHE, sizeof *t.lc_id);
   t.lc_e = calloc(LEAF_CACHE, sizeof *t.lc_e);
   if (!t.lc_id || !t.lc_e) die(2, "out of memory");
   t.max_words = (size_t)(o.max_table_mb << 20) / 4;
-  uint32_t cover = 0;
-  for (uint32_t l = 0; l < t.levels; l++) {
-    t.bits[l] = o.cfg.level_bits[l];
-    cover += t.bits[l];
-  }
-  t.cover = cover;
-  uint32_t sh = cover;
-  for (uint32_t l = 0; l < t.levels; l++) {
-    sh -= t.bits[l];
-    t.shift[l] = sh;
-  }
-  const uint32_t range_mask = cover >= 32 ? 0u : ~((1u << cover) - 1u);
+  const uint32_t cover = t.geo.width, range_mask = t.geo.range_mask;
   uint32_t root;
-  if (table_alloc(&t, 1u << t.bits[0], &root) < 0)
+  if (table_alloc(&t, ctable_level_entries(t.geo.bits[0]), &root) < 0)
     die(2, "option --max-table-mb: the root table alone does not fit");
 
   run_t r;
@@ -463,7 +456,7 @@ int main(int argc, char **argv) {
   r.mem_lat = o.mem_lat;
   r.x = xlat_create(o.backend, &o.cfg, err, sizeof err);
   if (!r.x) die(2, "%s", err);
-  r.in.root = root | 1u;
+  r.in.root = ctable_root(root);
   if (o.wave) {
     /* FST (decided on the user's name) needs a seekable file it opens by
      * name; VCD is written to the descriptor */
@@ -507,7 +500,7 @@ int main(int argc, char **argv) {
                 "the function table needs more than --max-table-mb %" PRIu64
                 " MB",
                 o.max_table_mb);
-          expect = t.w[e] & ~3u;
+          expect = ctable_target(t.w[e]);
         }
         r.st.calls++;
         uint64_t start = r.now;
@@ -558,7 +551,7 @@ int main(int argc, char **argv) {
                 "the function table needs more than --max-table-mb %" PRIu64
                 " MB",
                 o.max_table_mb);
-          t.w[e] = ev.b | 3u;
+          t.w[e] = ctable_leaf(ev.b);
           r.st.patches++;
         } else if (ev.kind == CTR_INV) {
           r.st.invs++;

@@ -42,7 +42,13 @@ addresses or on the CTLB configuration (ra, the handler's t0..t2, and s10/s11,
 which receive mcycle, ctlbhit, ctlbmiss, ctlbwalk) are printed and compared
 across ctsim's modes, but not against the model.
 """
+import os
 import random
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "scripts"))
+import ctable  # noqa: E402  (the table's rules, docs/accelerator.md section 2)
 
 M32 = 0xFFFFFFFF
 RAM_BASE = 0x80000000
@@ -201,28 +207,12 @@ class Machine:
     def walk(self, cid):
         """(code, address, entry address): code 0 with the translation, or the
         fault code with the entry where the walk stopped (None for 2 and 3)."""
-        if not self.root & 1:
-            return 3, None, None
-        w = sum(self.levels)
-        if w < 32 and cid >> w:
-            return 2, None, None
-        base = self.root & ~3 & M32
-        s = w
-        for lvl, b in enumerate(self.levels):
-            s -= b
-            idx = (cid >> s) & ((1 << b) - 1)
-            a = (base + 4 * idx) & M32
-            if not RAM_BASE <= a < RAM_END:
-                return 4, None, a
-            e = self.r32(a)
-            if not e & 1:
-                return 1, None, a
-            if e & 2:
-                return 0, e & ~3 & M32, a
-            if lvl == len(self.levels) - 1:
-                return 1, None, a
-            base = e & ~3 & M32
-        raise AssertionError("unreachable")
+        code, addr, _, a, _ = ctable.walk(
+            self.levels, self.root, cid,
+            lambda x: self.r32(x) if RAM_BASE <= x < RAM_END else None)
+        if code in (ctable.FAULT_DISABLED, ctable.FAULT_RANGE):
+            return code, None, None
+        return code, addr if code == ctable.FAULT_NONE else None, a
 
     def trap(self, cause, tval):
         """The trap handler of the generated program; returns True to retry."""
@@ -275,14 +265,12 @@ class Machine:
 
     def walk_depth(self, cid):
         """The number of levels cid's walk reads (a valid root)."""
-        base = self.root & ~3 & M32
-        s = sum(self.levels)
-        for lvl, b in enumerate(self.levels):
-            s -= b
-            e = self.r32((base + 4 * ((cid >> s) & ((1 << b) - 1))) & M32)
-            if e & 3 != 1:
+        base = ctable.target(self.root)
+        for lvl in range(len(self.levels)):
+            e = self.r32(ctable.entry_addr(base, ctable.index(self.levels, cid, lvl)))
+            if not ctable.is_valid(e) or ctable.is_leaf(e):
                 return lvl + 1
-            base = e & ~3 & M32
+            base = ctable.target(e)
         return len(self.levels)
 
     def xlat(self, cid):
@@ -611,7 +599,7 @@ class Gen:
         a = self.next_table
         align = r.choice([4, 4, 8, 64, 4096])
         a = (a + align - 1) // align * align
-        size = 4 << self.levels[level]
+        size = ctable.level_bytes(self.levels[level])
         self.next_table = a + size + 4 * r.randint(0, 16)
         self.tables.append((a, level))
         return a
@@ -619,14 +607,14 @@ class Gen:
     def fn_leaf(self):
         r = self.rng
         if r.random() < 0.06:
-            return r.choice(BAD_TARGETS) | 3
-        return (FN_BASE + FN_STRIDE * r.randrange(self.nfn)) | 3
+            return ctable.leaf(r.choice(BAD_TARGETS))
+        return ctable.leaf(FN_BASE + FN_STRIDE * r.randrange(self.nfn))
 
     def shift(self, level):
-        return sum(self.levels) - sum(self.levels[:level + 1])
+        return ctable.shift(self.levels, level)
 
     def idx_of(self, cid, level):
-        return (cid >> self.shift(level)) & ((1 << self.levels[level]) - 1)
+        return ctable.index(self.levels, cid, level)
 
     def map_id(self, root, cid):
         """Creates the entries of cid's walk from root (initial table)."""
@@ -634,7 +622,7 @@ class Gen:
         last = len(self.levels) - 1
         base = root
         for lvl in range(len(self.levels)):
-            a = base + 4 * self.idx_of(cid, lvl)
+            a = ctable.entry_addr(base, self.idx_of(cid, lvl))
             e = self.init.get(a, 0)
             if e == 0:
                 if lvl == last:
@@ -644,24 +632,25 @@ class Gen:
                     elif p < 0.8:
                         self.init[a] = (FN_BASE | 2) if r.random() < 0.5 else 0xDEAD0000
                     elif p < 0.85:
-                        self.init[a] = self.rng.choice(self.tables)[0] | 1
+                        self.init[a] = ctable.next_entry(self.rng.choice(self.tables)[0])
                     return
                 p = r.random()
                 if p < 0.12:
                     self.init[a] = self.fn_leaf()
                     return
                 if p < 0.17:
-                    self.init[a] = r.choice(BAD_TABLES) | 1
+                    self.init[a] = ctable.next_entry(r.choice(BAD_TABLES))
                     return
                 same = [t for t, lv in self.tables if lv == lvl + 1]
                 if same and p < 0.3:
                     nxt = r.choice(same)
                 else:
                     nxt = self.alloc(lvl + 1)
-                self.init[a] = nxt | 1
+                self.init[a] = ctable.next_entry(nxt)
                 base = nxt
-            elif e & 3 == 1 and lvl < last and (e & ~3, lvl + 1) in self.tables:
-                base = e & ~3
+            elif (ctable.is_valid(e) and not ctable.is_leaf(e) and lvl < last
+                  and (ctable.target(e), lvl + 1) in self.tables):
+                base = ctable.target(e)
             else:
                 return
 
@@ -682,7 +671,8 @@ class Gen:
         self.root_b = self.alloc(0)
         # the alternative root shares some of A's entries and has its own
         for a, e in list(self.init.items()):
-            if self.root_a <= a < self.root_a + (4 << self.levels[0]) and r.random() < 0.5:
+            if (self.root_a <= a < self.root_a + ctable.level_bytes(self.levels[0])
+                    and r.random() < 0.5):
                 self.init[a - self.root_a + self.root_b] = e
         for _ in range(r.randint(1, 4)):
             cid = r.getrandbits(w)
@@ -693,7 +683,8 @@ class Gen:
             for _ in range(2):
                 t = self.alloc(lvl)
                 for _ in range(r.randint(0, 3)):
-                    self.init[t + 4 * r.randrange(1 << self.levels[lvl])] = self.fn_leaf()
+                    self.init[ctable.entry_addr(t, r.randrange(
+                        ctable.level_entries(self.levels[lvl])))] = self.fn_leaf()
         # the ID pool: mapped IDs, neighbours, IDs that share CTLB sets, random,
         # out of range
         pool = set(ids)
