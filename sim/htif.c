@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "ctpatch_host.h"
 
 #define SYS_WRITE 64
 #define SYS_EXIT 93
@@ -211,6 +212,14 @@ static void sys_call(hart_t *h, uint64_t tohost, uint64_t mm) {
       if (a[3]) fwrite(h->mem.ram + (a[2] - RAM_BASE), 1, a[3], stdout);
       ret = (int64_t)a[3];
       break;
+    case CTPATCH_HOST_SYS: { /* --load-patch delivery (ctpatch_host.c) */
+      const char *e = ctpatch_host_call(h, a, &ret);
+      if (e) {
+        htif_error(h, "%s", e);
+        return;
+      }
+      break;
+    }
     case SYS_EXIT:
       h->stop = STOP_TOHOST;
       h->exit_code = (uint32_t)a[1];
@@ -260,4 +269,8 @@ void htif_tohost_store(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
                "putchar)",
                v, dev, cmd);
   }
+}
+
+void htif_host_write(hart_t *h, uint32_t off, const void *src, unsigned n) {
+  host_write(h, off, src, n);
 }

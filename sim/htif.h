@@ -18,4 +18,8 @@ struct hart;
 void htif_tohost_store(struct hart *h, const uint32_t *x, uint32_t pc,
                        uint32_t a, unsigned size);
 
+/* Writes n bytes from src into RAM at offset off, as the host: decoded
+ * instructions there become stale. */
+void htif_host_write(struct hart *h, uint32_t off, const void *src, unsigned n);
+
 #endif /* CTSIM_HTIF_H */
