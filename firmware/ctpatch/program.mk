@@ -30,22 +30,24 @@ $(CTP_OUT)/tree-v3/.stamp: $(wildcard $(CTP_DIR)/base/* $(CTP_DIR)/v2/* $(CTP_DI
 	cp $(CTP_DIR)/base/* $(@D)/ && cp $(CTP_DIR)/v2/* $(@D)/ && cp $(CTP_DIR)/v3/* $(@D)/
 	touch $@
 
-# $(call ctp_variant,NAME,CFLAGS of the program,CFLAGS of the loader)
+# $(call ctp_variant,NAME,CFLAGS of the program,CFLAGS of the loader,ctcc options,
+#   more CFLAGS of the loader,ctpatch-build options)
 define ctp_variant
 CTP_ELFS += $(CTP_OUT)/$(1)/prog.elf
 $(CTP_OUT)/$(1)/prog.elf: $(addprefix $(CTP_DIR)/base/,$(CTP_SRCS) calc.h) $(CTP_DEPS) | $(SETUP)
 	@rm -rf $$(@D) && mkdir -p $$(@D)/obj
-	$(foreach s,$(CTP_SRCS),$(CTP_CTCC) $(CTP_CFLAGS) $(2) -c -o $$(@D)/obj/$(s:.c=.o) $(CTP_DIR)/base/$(s) &&) true
-	$(FW_CC) $(CTP_CFLAGS) $(3) -c -o $$(@D)/obj/ctpatch.o $(FW_COMMON)/ctpatch.c
+	$(foreach s,$(CTP_SRCS),$(CTP_CTCC) $(4) $(CTP_CFLAGS) $(2) -c -o $$(@D)/obj/$(s:.c=.o) $(CTP_DIR)/base/$(s) &&) true
+	$(FW_CC) $(CTP_CFLAGS) $(3) $(5) -c -o $$(@D)/obj/ctpatch.o $(FW_COMMON)/ctpatch.c
 	$(FW_CC) $(CTP_CFLAGS) -c -o $$(@D)/obj/runtime.o $(FW_COMMON)/runtime.c
 	$(FW_CC) $(CTP_CFLAGS) -c -o $$(@D)/obj/crt0.o $(FW_COMMON)/crt0.S
-	$(CTP_CTCC) $(CTP_LDFLAGS) -Wl,-Map,$$(@:.elf=.map) -o $$@.tmp $$(@D)/obj/*.o --ct-map=$$(@:.elf=.idmap)
+	$(CTP_CTCC) $(4) $(CTP_LDFLAGS) -Wl,-Map,$$(@:.elf=.map) -o $$@.tmp $$(@D)/obj/*.o --ct-map=$$(@:.elf=.idmap)
+	echo '$(CTP_CFLAGS) $(2)' > $$(@D)/cflags
 	mv $$@.tmp $$@
 $(CTP_OUT)/$(1)/fix.ctp: $(CTP_OUT)/$(1)/prog.elf $(CTP_OUT)/tree-v2/.stamp
-	$(CTP_BUILD) --base $$< --map $$(<:.elf=.idmap) --cflags '$(CTP_CFLAGS) $(2)' \
+	$(CTP_BUILD) $(6) --base $$< --map $$(<:.elf=.idmap) --cflags '$(CTP_CFLAGS) $(2)' \
 	  --name fix $(CTP_DIR)/base $(CTP_OUT)/tree-v2 -o $$@
 $(CTP_OUT)/$(1)/stack.ctp: $(CTP_OUT)/$(1)/fix.ctp $(CTP_OUT)/tree-v3/.stamp
-	$(CTP_BUILD) --base $(CTP_OUT)/$(1)/prog.elf --map $(CTP_OUT)/$(1)/fix.idmap \
+	$(CTP_BUILD) $(6) --base $(CTP_OUT)/$(1)/prog.elf --map $(CTP_OUT)/$(1)/fix.idmap \
 	  --cflags '$(CTP_CFLAGS) $(2)' --name stack $(CTP_OUT)/tree-v2 $(CTP_OUT)/tree-v3 -o $$@
 $(CTP_OUT)/$(1)/revert-%.ctp: $(CTP_OUT)/$(1)/prog.elf $(CTP_DEPS)
 	$(CTP_BUILD) --revert --base $$< --name $$* -o $$@
@@ -53,7 +55,10 @@ CTP_ELFS += $(addprefix $(CTP_OUT)/$(1)/,fix.ctp stack.ctp revert-fix.ctp revert
 endef
 
 CTP_ELFS :=
+comma := ,
 $(eval $(call ctp_variant,plain,))
 $(eval $(call ctp_variant,tick,-DTICK=$(CTP_TICK) -DSTEPS=12))
 $(eval $(call ctp_variant,broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_SWITCH))
+# a 20-bit table (run with ctsim --ctlb-levels 10,10)
+$(eval $(call ctp_variant,narrow,,,--ctlb-levels=10$(comma)10,,--ctlb-levels 10$(comma)10))
 FW_ELFS += $(CTP_ELFS)

@@ -1,0 +1,393 @@
+"""Patch modules (docs/patching.md): scripts/ctpatch-build, the firmware's
+loader (firmware/common/ctpatch.c) and ctsim --load-patch, on the test program
+firmware/ctpatch. The expected lines come from host gcc builds of each version
+of the sources (-DHOST: no loader), so the run must print version 1's lines up
+to the loader's report and version 2's from there on; the bad modules are
+made here by editing good ones (their checksums recomputed by this file's own
+implementation of the sums of docs/patching.md)."""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+import pytest
+
+from fw_helpers import BUILD, CTSIM, FW, ROOT, run_ctsim
+
+SRC = ROOT / "firmware" / "ctpatch"
+OUT = FW / "ctpatch"
+BUILDER = ROOT / "scripts" / "ctpatch-build"
+STEPS = 40
+STEP_RE = re.compile(r"^step \d+:")
+REPORT_RE = re.compile(r"^ctpatch: ")
+
+
+def need(p):
+    if not p.exists():
+        pytest.fail(f"{p} is missing: run `make firmware`")
+    return p
+
+
+def variant(name):
+    return need(OUT / name / "prog.elf")
+
+
+def module(var, name):
+    return need(OUT / var / f"{name}.ctp")
+
+
+@pytest.fixture(scope="module")
+def host_lines(tmp_path_factory):
+    """{version: [step lines]} from host gcc builds of the source trees."""
+    tmp = tmp_path_factory.mktemp("host")
+    out = {}
+    for ver, layers in {1: ["base"], 2: ["base", "v2"], 3: ["base", "v2", "v3"]}.items():
+        tree = tmp / f"v{ver}"
+        tree.mkdir()
+        for layer in layers:
+            for f in (SRC / layer).iterdir():
+                shutil.copy(f, tree / f.name)
+        exe = tmp / f"prog{ver}"
+        subprocess.run(["gcc", "-O1", "-DHOST", f"-DSTEPS={STEPS}", "-o", str(exe),
+                        *[str(tree / s) for s in ("calc.c", "ver.c", "main.c")]], check=True)
+        text = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+        out[ver] = [ln for ln in text.splitlines() if STEP_RE.match(ln)]
+        assert len(out[ver]) == STEPS
+    assert out[1] != out[2] != out[3]
+    return out
+
+
+def loads(*pairs):
+    args = []
+    for cycle, path in pairs:
+        args += ["--load-patch", f"{cycle}:{path}"]
+    return args
+
+
+def segments(stdout):
+    """The step lines split at the loader's reports: ([lines...], [reports])."""
+    segs, reports = [[]], []
+    for ln in stdout.splitlines():
+        if REPORT_RE.match(ln):
+            reports.append(ln)
+            segs.append([])
+        elif STEP_RE.match(ln):
+            segs[-1].append(ln)
+    return segs, reports
+
+
+def check_versions(stdout, host, versions):
+    """The run's step lines are host version versions[k] between report k-1
+    and report k; every segment but the last is nonempty, so each switch came
+    while the program ran."""
+    segs, reports = segments(stdout)
+    assert len(segs) == len(versions), f"{len(reports)} reports: {reports}"
+    at = 0
+    for k, (seg, ver) in enumerate(zip(segs, versions)):
+        assert seg == host[ver][at:at + len(seg)], f"segment {k} is not version {ver}"
+        if k + 1 < len(segs):
+            assert seg, f"report {k} came before any step of its segment"
+        at += len(seg)
+    assert at == STEPS
+    return reports
+
+
+def test_patch_switches_output(host_lines):
+    r = run_ctsim(variant("plain"), *loads((100000, module("plain", "fix"))))
+    assert r.returncode == 0, r.stderr
+    rep = check_versions(r.stdout, host_lines, [1, 2])
+    assert re.fullmatch(r"ctpatch: 'fix': applied 4 functions \(combo, scale, ver_a, ver_b\), "
+                        r"\d+ cycles from arrival to switch", rep[0]), rep
+    # the live counter of the base is the one the new scale increments: 2 calls a step
+    assert r.stdout.splitlines()[-1] == f"calls {2 * STEPS}"
+    assert "patches 1" in r.stdout
+    assert re.search(r"ctsim: cycle \d+: --load-patch 100000:\S+fix.ctp: ctpatch: 'fix': applied",
+                     r.stderr), r.stderr
+
+
+def test_unpatch(host_lines):
+    r = run_ctsim(variant("plain"), *loads((100000, module("plain", "fix")),
+                                           (150000, module("plain", "revert-fix"))))
+    assert r.returncode == 0, r.stderr
+    rep = check_versions(r.stdout, host_lines, [1, 2, 1])
+    assert re.fullmatch(r"ctpatch: 'fix': reverted, \d+ cycles from arrival to switch", rep[1])
+    assert "patches 0" in r.stdout
+
+
+def test_stack_then_revert_the_second(host_lines):
+    r = run_ctsim(variant("plain"), *loads((100000, module("plain", "fix")),
+                                           (150000, module("plain", "stack")),
+                                           (200000, module("plain", "revert-stack"))))
+    assert r.returncode == 0, r.stderr
+    rep = check_versions(r.stdout, host_lines, [1, 2, 3, 2])
+    assert "'stack': applied 2 functions (combo, offset)" in rep[1]
+    assert "'stack': reverted" in rep[2]
+    assert "patches 1" in r.stdout
+
+
+def test_only_the_latest_patch_reverts(host_lines):
+    r = run_ctsim(variant("plain"), *loads((100000, module("plain", "fix")),
+                                           (150000, module("plain", "stack")),
+                                           (200000, module("plain", "revert-fix"))))
+    assert r.returncode == 0, r.stderr
+    rep = check_versions(r.stdout, host_lines, [1, 2, 3, 3])
+    assert rep[2] == ("ctpatch: refused 'fix': only the most recent patch ('stack') can be "
+                      "reverted"), rep
+
+
+def test_atomic_switch_under_timer_interrupts():
+    """ver_a and ver_b switch in one module; a timer interrupt every 211
+    cycles calls both. Some ticks come while the loader works (busy), some
+    after the switch (new), none sees one old and one new answer. The loader
+    built with the planted bug (leaves written one by one) is caught."""
+    counts = {}
+    for var in ("tick", "broken"):
+        r = run_ctsim(variant(var), *loads((30000, module(var, "fix"))))
+        assert r.returncode == 0, r.stderr
+        m = re.search(r"^ticks (\d+) mixes (\d+) busy (\d+) new (\d+)$", r.stdout, re.M)
+        assert m, r.stdout
+        counts[var] = tuple(map(int, m.groups()))
+    ticks, mixes, busy, new = counts["tick"]
+    assert busy > 10 and new > 10 and mixes == 0, counts
+    assert counts["broken"][1] > 0, f"the planted bug went unnoticed: {counts}"
+
+
+# ------------------------------------------------------------------ bad modules
+
+def elf_sections(b):
+    shoff, = struct.unpack_from("<I", b, 32)
+    shnum, shstrndx = struct.unpack_from("<HH", b, 48)
+    hdrs = [list(struct.unpack_from("<10I", b, shoff + 40 * i)) for i in range(shnum)]
+    strs = hdrs[shstrndx]
+    names = [b[strs[4] + h[0]:b.index(b"\0", strs[4] + h[0])].decode() for h in hdrs]
+    return shoff, hdrs, names
+
+
+def reseal(b):
+    """docs/patching.md: two running 32-bit sums over the module's words, the
+    two checksum words (.ctpatch offsets 36 and 40) counted as zero."""
+    b = bytearray(b)
+    _, hdrs, names = elf_sections(b)
+    meta = hdrs[names.index(".ctpatch")][4]
+    b[meta + 36:meta + 44] = bytes(8)
+    a = s = 0
+    for i in range(0, len(b), 4):
+        a = (a + int.from_bytes(b[i:i + 4], "little")) % 2**32
+        s = (s + a) % 2**32
+    b[meta + 36:meta + 44] = struct.pack("<II", a, s)
+    return bytes(b)
+
+
+def edited(tmp_path, var, name, edit):
+    b = bytearray(module(var, name).read_bytes())
+    b = edit(b) or b
+    p = tmp_path / f"bad-{name}.ctp"
+    p.write_bytes(bytes(b))
+    return p
+
+
+def refused_then_good(tmp_path, host, bad, why, var="plain", extra=()):
+    """The bad module is refused with `why`, nothing changes (version 1 lines
+    go on), and the good module after it still applies (no memory lost)."""
+    r = run_ctsim(variant(var), *extra, *loads((100000, bad), (150000, module(var, "fix"))))
+    assert r.returncode == 0, r.stderr
+    rep = check_versions(r.stdout, host, [1, 1, 2])
+    assert rep[0].startswith("ctpatch: refused") and why in rep[0], rep
+    assert "'fix': applied" in rep[1]
+    assert re.search(r"--load-patch 100000:\S+: ctpatch: refused", r.stderr), r.stderr
+    return rep[0]
+
+
+def test_wrong_base_refused(host_lines, tmp_path):
+    refused_then_good(tmp_path, host_lines, module("tick", "fix"),
+                      "'fix': built for another base image (build ID differs)")
+
+
+def set_symbol_undefined(b, name):
+    _, hdrs, names = elf_sections(b)
+    sym, strtab = hdrs[names.index(".symtab")], hdrs[names.index(".strtab")]
+    for k in range(sym[5] // 16):
+        off = sym[4] + 16 * k
+        nm = struct.unpack_from("<I", b, off)[0]
+        if b[strtab[4] + nm:b.index(b"\0", strtab[4] + nm)] == name.encode():
+            struct.pack_into("<H", b, off + 14, 0)  # st_shndx = SHN_UNDEF
+            return reseal(b)
+    raise AssertionError(f"no symbol {name}")
+
+
+def test_unresolved_symbol_refused(host_lines, tmp_path):
+    bad = edited(tmp_path, "plain", "fix", lambda b: set_symbol_undefined(b, "calls"))
+    refused_then_good(tmp_path, host_lines, bad, "'fix': unresolved symbol 'calls'")
+
+
+def test_unhandled_relocation_refused(host_lines, tmp_path):
+    def edit(b):
+        _, hdrs, names = elf_sections(b)
+        rela = hdrs[names.index(".rela.text.scale")]
+        b[rela[4] + 4] = 2  # the first entry's type: R_RISCV_64
+        return reseal(b)
+    refused_then_good(tmp_path, host_lines, edited(tmp_path, "plain", "fix", edit),
+                      "'fix': relocation type 2 is not handled")
+
+
+def test_truncated_and_corrupted_refused(host_lines, tmp_path):
+    fix = module("plain", "fix").read_bytes()
+    short = tmp_path / "short.ctp"
+    short.write_bytes(fix[:len(fix) // 2 // 4 * 4])
+    refused_then_good(tmp_path, host_lines, short, "ctpatch: refused module: truncated module")
+    flipped = bytearray(fix)
+    flipped[0x40] ^= 0x10  # a bit of the first function's code
+    bad = tmp_path / "flipped.ctp"
+    bad.write_bytes(bytes(flipped))
+    refused_then_good(tmp_path, host_lines, bad,
+                      "ctpatch: refused module: checksum mismatch (corrupted module)")
+    odd = tmp_path / "odd.ctp"
+    odd.write_bytes(fix + b"\0")
+    refused_then_good(tmp_path, host_lines, odd, "module size is not a multiple of 4")
+
+
+def test_too_large_refused(host_lines, tmp_path):
+    big = tmp_path / "big.ctp"
+    big.write_bytes(module("plain", "fix").read_bytes() + bytes(70000))
+    refused_then_good(tmp_path, host_lines, big,
+                      "ctpatch: refused module: 71168 bytes, 65536 free in the patch arena")
+
+    def edit(b):  # a zeroed section of 1 MiB
+        _, hdrs, names = elf_sections(b)
+        i = names.index(".rodata.weights")
+        shoff = struct.unpack_from("<I", b, 32)[0]
+        struct.pack_into("<I", b, shoff + 40 * i + 4, 8)  # SHT_NOBITS
+        struct.pack_into("<I", b, shoff + 40 * i + 20, 1 << 20)
+        return reseal(b)
+    # by hand: the four functions (0x40 + 0x20 + 8 + 8 bytes), the 1 MiB,
+    # one 4 KiB table page (every ID below 1024: one last-level table);
+    # free: the arena below the received module (8-byte aligned)
+    need = 0x40 + 0x20 + 8 + 8 + (1 << 20) + 4096
+    free = (65536 - len(module("plain", "fix").read_bytes())) & ~7
+    refused_then_good(tmp_path, host_lines, edited(tmp_path, "plain", "fix", edit),
+                      f"'fix': needs {need} bytes, {free} free in the patch arena")
+
+
+def set_first_id(b, value):
+    _, hdrs, names = elf_sections(b)
+    meta = hdrs[names.index(".ctpatch")][4]
+    struct.pack_into("<I", b, meta + 76, value)
+    return reseal(b)
+
+
+def test_id_outside_the_table_refused(host_lines, tmp_path):
+    bad = edited(tmp_path, "narrow", "fix", lambda b: set_first_id(b, 1 << 20))
+    refused_then_good(tmp_path, host_lines, bad, "'fix': ID 0x00100000 is outside the table",
+                      var="narrow", extra=["--ctlb-levels", "10,10"])
+    bad = edited(tmp_path, "plain", "fix", lambda b: set_first_id(b, 1 << 20))
+    refused_then_good(tmp_path, host_lines, bad,
+                      "'fix': the module's IDs lie under different root entries")
+
+
+def test_loader_status_reaches_the_host(tmp_path):
+    """A module delivered after the program's last poll is reported undelivered."""
+    r = run_ctsim(variant("plain"), *loads((10**9, module("plain", "fix"))))
+    assert r.returncode == 0
+    assert re.search(r"ctsim: warning: --load-patch 1000000000:\S+ was not delivered: the "
+                     r"program did not ask for it", r.stderr), r.stderr
+
+
+# ------------------------------------------------------------------ ctsim's option
+
+@pytest.mark.parametrize("arg,why", [
+    ("nocolon", "'nocolon' is not CYCLE:FILE"),
+    ("12x:{fix}", "'12x' is not a cycle number"),
+    ("-5:{fix}", "'-5' is not a cycle number"),
+    ("100:{missing}", "cannot read {missing}: No such file or directory"),
+    ("100:{empty}", "{empty} is empty"),
+    ("100:", "is not CYCLE:FILE"),
+])
+def test_load_patch_bad_arguments(tmp_path, arg, why):
+    missing = tmp_path / "missing.ctp"
+    empty = tmp_path / "empty.ctp"
+    empty.write_bytes(b"")
+    fmt = dict(fix=module("plain", "fix"), missing=missing, empty=empty)
+    r = subprocess.run([str(CTSIM), "-q", "--load-patch", arg.format(**fmt),
+                        str(variant("plain"))], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ctsim: error: --load-patch")
+    assert why.format(**fmt) in lines[0], lines
+
+
+# ------------------------------------------------------------------ ctpatch-build
+
+def build_module(tmp_path, new_files, var="plain", name="t", old=None, extra=()):
+    old = old or SRC / "base"
+    tree = tmp_path / "new"
+    shutil.copytree(old, tree)
+    for fn, text in new_files.items():
+        (tree / fn).write_text(text)
+    out = tmp_path / f"{name}.ctp"
+    cflags = (OUT / var / "cflags").read_text().strip()
+    cmd = [sys.executable, str(BUILDER), "--base", str(variant(var)), "--map",
+           str(OUT / var / "prog.idmap"), "--cflags", cflags, "--name", name, *extra,
+           str(old), str(tree), "-o", str(out)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    return r, out
+
+
+@pytest.mark.parametrize("changes,why", [
+    ({"calc.c": lambda s: s.replace("int calls;", "short calls;"),
+      "calc.h": lambda s: s.replace("extern int calls;", "extern short calls;")},
+     "the layout of data 'calls' changed (size 4 -> 2 bytes): a patch cannot change live data"),
+    ({"calc.c": lambda s: s.replace("int calls;", "int calls = 5;")},
+     "the initial value of data 'calls' changed: a patch cannot change live data"),
+    # offset's definition takes a long long; the header (and main, which
+    # calls it) still say int
+    ({"calc.c": lambda s: s.replace('#include "calc.h"', "int calls;\nint scale(int x);")
+      .replace("int calls;\nstatic", "static").replace(
+          "int offset(int x) { return x + weights[x & 3]; }",
+          "long long offset(long long x) { return x + weights[x & 3]; }")
+      .replace("int combo(int x)", "long long offset(long long x);\nint combo(int x)")},
+     "the signature of 'offset' changed (extern int offset (int x) -> extern long long int "
+     "offset (long long int x)), and 'main' calls it unchanged"),
+    # combo has scale inlined: it is the first changed function that calls it
+    ({"calc.c": lambda s: s.replace("return 3 * x;", "return missing_helper(3 * x);").replace(
+        "int calls;", "int calls;\nint missing_helper(int);")},
+     "'combo' calls 'missing_helper', which neither the base image nor the patch defines"),
+    ({"calc.c": lambda s: s.replace("int calls;", "int calls; /* a comment */")},
+     "no function changed: nothing to patch"),
+])
+def test_builder_refuses_unsafe_changes(tmp_path, changes, why):
+    files = {fn: f((SRC / "base" / fn).read_text()) for fn, f in changes.items()}
+    r, out = build_module(tmp_path, files)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.strip().splitlines()[-1] == f"ctpatch-build: error: {why}"
+    assert not out.exists()
+
+
+def test_builder_needs_a_build_id(tmp_path):
+    plain = tmp_path / "nobid.elf"
+    subprocess.run(["riscv64-unknown-elf-objcopy", "--remove-section=.note.gnu.build-id",
+                    str(variant("plain")), str(plain)], check=True)
+    r = subprocess.run([sys.executable, str(BUILDER), "--revert", "--base", str(plain),
+                        "--name", "x", "-o", str(tmp_path / "x.ctp")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert r.stderr == (f"ctpatch-build: error: {plain}: no GNU build ID (link the base with "
+                        "-Wl,--build-id=sha1)\n")
+
+
+def test_builder_module_contents(tmp_path):
+    """Only the changed functions (and what they need) are in the module: the
+    unchanged offset is not, the new static helper plus_one is inlined, the
+    constant table is copied, the live counter is the base's symbol."""
+    fix = module("plain", "fix")
+    r = subprocess.run(["riscv64-unknown-elf-readelf", "-SsW", str(fix)], capture_output=True,
+                       text=True, check=True)
+    secs = re.findall(r"\] (\.\S+)", r.stdout)
+    assert [s for s in secs if s.startswith(".text")] == [".text.combo", ".text.scale",
+                                                         ".text.ver_a", ".text.ver_b"]
+    nm = subprocess.run(["riscv64-unknown-elf-nm", str(variant("plain"))], capture_output=True,
+                        text=True, check=True).stdout
+    calls = int(re.search(r"^([0-9a-f]+) [BbSs] calls$", nm, re.M).group(1), 16)
+    assert re.search(rf"{calls:08x}\s+0 NOTYPE\s+LOCAL\s+DEFAULT\s+ABS calls", r.stdout)
