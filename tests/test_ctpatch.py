@@ -391,3 +391,37 @@ def test_builder_module_contents(tmp_path):
                         text=True, check=True).stdout
     calls = int(re.search(r"^([0-9a-f]+) [BbSs] calls$", nm, re.M).group(1), 16)
     assert re.search(rf"{calls:08x}\s+0 NOTYPE\s+LOCAL\s+DEFAULT\s+ABS calls", r.stdout)
+
+
+# ------------------------------------------------------------------ the Lua demo
+
+def lua_half(i, fixed):
+    """Lua 5.4's tostring of the float i / 2: "%.14g", and ".0" after a value
+    that looks like an integer (what the bugged lobject.c forgets)."""
+    s = format(i / 2, ".14g")
+    if fixed and all(c in "-0123456789" for c in s):
+        s += ".0"
+    return f"line {i}: half {s} (float)"
+
+
+def test_demo_patch_lua():
+    pd = BUILD / "realprog" / "patchdemo"
+    elf_, fix = pd / "lua-patch.elf", pd / "fix.ctp"
+    for p in (elf_, fix):
+        if not p.exists():
+            pytest.fail(f"{p} is missing: run `make realprogs`")
+    r = run_ctsim(elf_, "--load-patch", f"700000:{fix}")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("ctpatch: "))
+    assert re.fullmatch(r"ctpatch: 'float-suffix': applied 3 functions \(luaO_pushvfstring, "
+                        r"luaO_tostring, tostringbuff \[new\]\), \d+ cycles from arrival to "
+                        r"switch", lines[k]), lines[k]
+    assert 2 <= k <= 38, "the switch did not come while the script ran"
+    want = [lua_half(i, False) for i in range(1, k + 1)] + \
+        [lua_half(i, True) for i in range(k + 1, 41)]
+    assert lines[:k] + lines[k + 1:k + 1 + 40 - k] == want
+    assert lines[-1] == "lua-patch: 40 lines, 1 patch applied"
+    # without the module the bug stays
+    r = run_ctsim(elf_)
+    assert r.stdout.splitlines()[:40] == [lua_half(i, False) for i in range(1, 41)]
