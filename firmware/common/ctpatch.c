@@ -101,7 +101,7 @@ static uint8_t arena[CTPATCH_ARENA_BYTES] __attribute__((aligned(16)));
 static uint32_t arena_next; /* bytes held by applied patches */
 static ctpatch_info_t stack[CTPATCH_MAX_STACK];
 static unsigned depth;
-static char msg[160];
+static char msg[256];
 static volatile int busy;
 static unsigned msg_len;
 
@@ -295,7 +295,7 @@ static int parse(mod_t *d) {
       d->str = (const char *)d->m + st->offset;
       d->strsize = st->size;
     }
-    if (strcmp(d->shstr + s->name, ".ctpatch") == 0) {
+    if (s->type == 1 && !(s->flags & SHF_ALLOC) && strcmp(d->shstr + s->name, ".ctpatch") == 0) {
       d->meta = d->m + s->offset;
       d->metasize = s->size;
       if (s->offset & 3) return refuse("malformed .ctpatch section");
@@ -452,12 +452,19 @@ static unsigned width(void) {
   return w;
 }
 
-/* the bits of id that name its tables of levels 0..l-1 */
-static uint32_t prefix_of(uint32_t id, unsigned l) {
+/* shift[l]: the shift that leaves the bits of an ID naming its tables of
+ * levels 0..l-1 (set by set_shifts) */
+static unsigned shift[5];
+
+static void set_shifts(void) {
   unsigned sh = width();
-  for (unsigned k = 0; k < l; k++) sh -= ct_level_bits[k];
-  return sh >= 32 ? 0 : id >> sh;
+  for (unsigned l = 0; l <= ct_levels; l++) {
+    shift[l] = sh;
+    if (l < ct_levels) sh -= ct_level_bits[l];
+  }
 }
+
+static uint32_t prefix_of(uint32_t id, unsigned l) { return shift[l] >= 32 ? 0 : id >> shift[l]; }
 
 static unsigned index_of(uint32_t id, unsigned l) {
   return prefix_of(id, l + 1) & ((1u << ct_level_bits[l]) - 1);
@@ -668,20 +675,21 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
   /* the report: the functions it replaced and the new ones */
   m_str("applied ");
   m_num(n);
-  m_str(" functions (");
+  m_str(" functions, ");
+  m_num(rec->cycles);
+  m_str(" cycles from arrival to switch: ");
   for (uint32_t i = 0; i < n; i++) {
     if (i) m_str(", ");
     m_str(sym_name(d, &d->syms[ent[i].sym]));
     if (ent[i].flags & META_FLAG_NEW) m_str(" [new]");
   }
-  m_str("), ");
-  m_num(rec->cycles);
-  m_str(" cycles from arrival to switch");
+  if (msg_len + 1 >= sizeof msg) memcpy(msg + sizeof msg - 4, "...", 4);
   return 0;
 }
 
 static int apply_or_revert(const void *mod, uint32_t size, uint32_t arrival) {
   static mod_t d;
+  set_shifts();
   zero_bytes((uint8_t *)&d, sizeof d);
   d.m = mod;
   d.size = size;

@@ -62,3 +62,10 @@ $(eval $(call ctp_variant,broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_
 # a 20-bit table (run with ctsim --ctlb-levels 10,10)
 $(eval $(call ctp_variant,narrow,,,--ctlb-levels=10$(comma)10,,--ctlb-levels 10$(comma)10))
 FW_ELFS += $(CTP_ELFS)
+
+# make bench-patch: patch latency against the number of functions in a module,
+# and the loader's size (scripts/ctpatch_bench.py, docs/patching.md "Measurements")
+BENCH_TARGETS += bench-patch
+.PHONY: bench-patch
+bench-patch: $(BUILD)/ctsim $(BUILD)/ctcc | $(SETUP)
+	$(PYTHON) scripts/ctpatch_bench.py
