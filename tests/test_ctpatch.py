@@ -138,14 +138,17 @@ def test_only_the_latest_patch_reverts(host_lines):
                       "reverted"), rep
 
 
-def test_atomic_switch_under_timer_interrupts():
+@pytest.mark.parametrize("cycle", [30000, 112000, 120000])
+def test_atomic_switch_under_timer_interrupts(cycle):
     """ver_a and ver_b switch in one module; a timer interrupt every 211
     cycles calls both. Some ticks come while the loader works (busy), some
-    after the switch (new), none sees one old and one new answer. The loader
-    built with the planted bug (leaves written one by one) is caught."""
+    after the switch (new), none sees one old and one new answer. The same
+    program with the planted bug (ct_patch for one function after the other,
+    as a naive loader would) is caught. Three delivery cycles: three steps
+    of the program, three phases of the timer."""
     counts = {}
     for var in ("tick", "broken"):
-        r = run_ctsim(variant(var), *loads((30000, module(var, "fix"))))
+        r = run_ctsim(variant(var), *loads((cycle, module(var, "fix"))))
         assert r.returncode == 0, r.stderr
         m = re.search(r"^ticks (\d+) mixes (\d+) busy (\d+) new (\d+)$", r.stdout, re.M)
         assert m, r.stdout
@@ -271,20 +274,25 @@ def test_too_large_refused(host_lines, tmp_path):
                       f"'fix': needs {need} bytes, {free} free in the patch arena")
 
 
-def set_first_id(b, value):
+def set_id(b, k, value):
+    """Entry k's ID (k = -1: the last)."""
     _, hdrs, names = elf_sections(b)
     meta = hdrs[names.index(".ctpatch")][4]
-    struct.pack_into("<I", b, meta + 76, value)
+    n = struct.unpack_from("<I", b, meta + 8)[0]
+    struct.pack_into("<I", b, meta + 76 + 12 * (k % n), value)
     return reseal(b)
 
 
 def test_id_outside_the_table_refused(host_lines, tmp_path):
-    bad = edited(tmp_path, "narrow", "fix", lambda b: set_first_id(b, 1 << 20))
+    bad = edited(tmp_path, "narrow", "fix", lambda b: set_id(b, -1, 1 << 20))
     refused_then_good(tmp_path, host_lines, bad, "'fix': ID 0x00100000 is outside the table",
                       var="narrow", extra=["--ctlb-levels", "10,10"])
-    bad = edited(tmp_path, "plain", "fix", lambda b: set_first_id(b, 1 << 20))
+    bad = edited(tmp_path, "plain", "fix", lambda b: set_id(b, -1, 1 << 20))
     refused_then_good(tmp_path, host_lines, bad,
                       "'fix': the module's IDs lie under different root entries")
+    bad = edited(tmp_path, "plain", "fix", lambda b: set_id(b, 1, 1))  # the same as entry 0's
+    refused_then_good(tmp_path, host_lines, bad,
+                      "'fix': the .ctpatch entries are not in increasing ID order")
 
 
 def test_loader_status_reaches_the_host(tmp_path):

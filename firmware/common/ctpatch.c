@@ -543,8 +543,8 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
     }
     if (ent[i].sym == 0 || !d->syms || ent[i].sym >= d->nsyms)
       return refuse("a .ctpatch entry names no symbol");
-    for (uint32_t j = 0; j < i; j++)
-      if (ent[j].id == ent[i].id) return refuse("an ID is listed twice");
+    if (i && ent[i].id <= ent[i - 1].id)
+      return refuse("the .ctpatch entries are not in increasing ID order");
   }
   /* the switch point: the deepest level all IDs share */
   unsigned lv = 0;
@@ -653,13 +653,10 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
         tabs[t].copy[index_of(ent[i].id, last)] = target[i] | 3u;
   }
 #ifdef CTPATCH_BROKEN_SWITCH
-  /* planted bug for tests (ctpatch-broken.elf): each leaf written into the
-   * live table with its own invalidate, interrupts on, one after another */
-  for (uint32_t i = 0; i < n; i++) {
-    volatile uint32_t *leaf = live_table(ent[i].id, ct_levels - 1, &bad);
-    leaf[index_of(ent[i].id, ct_levels - 1)] = target[i] | 3u;
-    ct_inv(ent[i].id);
-  }
+  /* planted bug for tests (firmware/ctpatch's -broken variant): what a naive
+   * loader does, the runtime's ct_patch (leaf store + ctlb.inv) for one
+   * function after the other, with interrupts on in between */
+  for (uint32_t i = 0; i < n; i++) ct_patch(ent[i].id, (ct_fn_t)(uintptr_t)target[i]);
 #endif
   rec->entry = &sw_tab[index_of(ent[0].id, lv - 1)];
   rec->old_entry = *rec->entry;
