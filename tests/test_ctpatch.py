@@ -452,3 +452,24 @@ def test_bench_script(tmp_path):
                           "--functions", "4", "--counts", "5"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert bad.stderr == "ctpatch_bench.py: error: --counts: each must be 1..4\n"
+
+
+@pytest.mark.parametrize("case,why", [
+    ("base", "{tmp}/missing.elf: cannot read: No such file or directory"),
+    ("map", "--map: {tmp}/missing.idmap: cannot read: No such file or directory"),
+    ("old", "{tmp}/missing: not a folder"),
+    ("name", "--name: 'a b' must be 1..31 bytes without white space"),
+])
+def test_builder_bad_input(tmp_path, case, why):
+    var = OUT / "plain"
+    args = {"base": str(variant("plain")), "map": str(var / "prog.idmap"),
+            "old": str(SRC / "base"), "name": "ok"}
+    args[case] = {"base": str(tmp_path / "missing.elf"), "map": str(tmp_path / "missing.idmap"),
+                  "old": str(tmp_path / "missing"), "name": "a b"}[case]
+    out = tmp_path / "m.ctp"
+    r = subprocess.run([sys.executable, str(BUILDER), "--base", args["base"], "--map", args["map"],
+                        "--name", args["name"], args["old"], str(SRC / "base"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stderr == f"ctpatch-build: error: {why.format(tmp=tmp_path)}\n"
+    assert not out.exists() and not (tmp_path / "m.idmap").exists()
