@@ -19,7 +19,7 @@ CTP_CFLAGS := $(FW_ARCH) -std=c11 -O2 -Wall -Wextra -Werror -fno-common \
 CTP_LDFLAGS := $(FW_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfiles -T $(FW_COMMON)/link.ld \
                -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,--build-id=sha1
 CTP_DEPS   := $(FW_COMMON_DEPS) $(FW_COMMON)/ctpatch.c $(CTP_DIR)/program.mk \
-              scripts/ctpatch-build scripts/ctcc $(BUILD)/ctcc
+              scripts/ctcc $(BUILD)/ctcc
 
 $(CTP_OUT)/tree-v2/.stamp: $(wildcard $(CTP_DIR)/base/* $(CTP_DIR)/v2/*)
 	rm -rf $(@D) && mkdir -p $(@D)
@@ -43,13 +43,13 @@ $(CTP_OUT)/$(1)/prog.elf: $(addprefix $(CTP_DIR)/base/,$(CTP_SRCS) calc.h) $(CTP
 	$(CTP_CTCC) $(4) $(CTP_LDFLAGS) -Wl,-Map,$$(@:.elf=.map) -o $$@.tmp $$(@D)/obj/*.o --ct-map=$$(@:.elf=.idmap)
 	echo '$(CTP_CFLAGS) $(2)' > $$(@D)/cflags
 	mv $$@.tmp $$@
-$(CTP_OUT)/$(1)/fix.ctp: $(CTP_OUT)/$(1)/prog.elf $(CTP_OUT)/tree-v2/.stamp
+$(CTP_OUT)/$(1)/fix.ctp: $(CTP_OUT)/$(1)/prog.elf $(CTP_OUT)/tree-v2/.stamp scripts/ctpatch-build
 	$(CTP_BUILD) $(6) --base $$< --map $$(<:.elf=.idmap) --cflags '$(CTP_CFLAGS) $(2)' \
 	  --name fix $(CTP_DIR)/base $(CTP_OUT)/tree-v2 -o $$@
-$(CTP_OUT)/$(1)/stack.ctp: $(CTP_OUT)/$(1)/fix.ctp $(CTP_OUT)/tree-v3/.stamp
+$(CTP_OUT)/$(1)/stack.ctp: $(CTP_OUT)/$(1)/fix.ctp $(CTP_OUT)/tree-v3/.stamp scripts/ctpatch-build
 	$(CTP_BUILD) $(6) --base $(CTP_OUT)/$(1)/prog.elf --map $(CTP_OUT)/$(1)/fix.idmap \
 	  --cflags '$(CTP_CFLAGS) $(2)' --name stack $(CTP_OUT)/tree-v2 $(CTP_OUT)/tree-v3 -o $$@
-$(CTP_OUT)/$(1)/revert-%.ctp: $(CTP_OUT)/$(1)/prog.elf $(CTP_DEPS)
+$(CTP_OUT)/$(1)/revert-%.ctp: $(CTP_OUT)/$(1)/prog.elf scripts/ctpatch-build
 	$(CTP_BUILD) --revert --base $$< --name $$* -o $$@
 CTP_ELFS += $(addprefix $(CTP_OUT)/$(1)/,fix.ctp stack.ctp revert-fix.ctp revert-stack.ctp)
 endef
