@@ -46,6 +46,7 @@ help:
 	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
+	@echo "make demo-patch a patch module built from a source change, loaded into Lua while it runs"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
 	@echo "make realprogs Lua, zlib and mbedtls from Debian sources, bare metal (RP_MODES=direct)"
