@@ -97,7 +97,8 @@ typedef struct {
 
 /* ---------------------------------------------------------------- state */
 
-static uint8_t arena[CTPATCH_ARENA_BYTES] __attribute__((aligned(16)));
+#define CTPATCH_ARENA_ALIGN 64 /* the largest section alignment placed */
+static uint8_t arena[CTPATCH_ARENA_BYTES] __attribute__((aligned(CTPATCH_ARENA_ALIGN)));
 static uint32_t arena_next; /* bytes held by applied patches */
 static ctpatch_info_t stack[CTPATCH_MAX_STACK];
 static unsigned depth;
@@ -266,9 +267,9 @@ static int parse(mod_t *d) {
   const elf_ehdr_t *e = d->eh;
   if (memcmp(e->ident, "\177ELF\1\1", 6) != 0) return refuse("not an ELF32 little-endian file");
   if (e->type != ET_REL || e->machine != EM_RISCV) return refuse("not a RISC-V relocatable object");
-  if (e->shentsize != sizeof(elf_shdr_t) || e->shnum == 0 || e->shnum > CTPATCH_MAX_SECTS ||
-      e->shstrndx >= e->shnum)
+  if (e->shentsize != sizeof(elf_shdr_t) || e->shnum == 0 || e->shstrndx >= e->shnum)
     return refuse("malformed section header table");
+  if (e->shnum > CTPATCH_MAX_SECTS) return refuse("more than 64 sections");
   if (!in_file(d, e->shoff, (uint32_t)e->shnum * sizeof(elf_shdr_t)) || (e->shoff & 3))
     return refuse("truncated module (section headers)");
   d->sh = (const elf_shdr_t *)(d->m + e->shoff);
@@ -579,22 +580,25 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
       nt++;
     }
   /* memory: the sections, then the table pages, below the received bytes */
-  uint32_t need = 0;
+  uint64_t end = arena_next; /* where the placement below ends */
   for (unsigned i = 1; i < d->eh->shnum; i++) {
     const elf_shdr_t *s = &d->sh[i];
     if (!(s->flags & SHF_ALLOC)) continue;
     uint32_t al = s->addralign ? s->addralign : 1;
-    if (al & (al - 1) || al > 4096) return refuse("bad section alignment");
-    need = align_up(need, al) + s->size;
+    if (al & (al - 1) || al > CTPATCH_ARENA_ALIGN) return refuse("bad section alignment");
+    end = ((end + al - 1) & ~(uint64_t)(al - 1)) + s->size;
   }
-  need = align_up(need, 4) + tbytes;
+  uint64_t need = ((end + 3) & ~(uint64_t)3) - arena_next + tbytes;
   /* a module received into the arena lies above the free part */
   const uint8_t *lo = arena + arena_next, *hi = arena + sizeof arena;
   uint32_t free_bytes = (uint32_t)(hi - lo);
   if (d->m >= arena && d->m < hi) free_bytes = d->m >= lo ? (uint32_t)(d->m - lo) : 0;
   if (need > free_bytes) {
     m_str("needs ");
-    m_num(need);
+    if (need >> 32)
+      m_str("over 4 GiB");
+    else
+      m_num((uint32_t)need);
     m_str(" bytes, ");
     m_num(free_bytes);
     return refuse(" free in the patch arena");
