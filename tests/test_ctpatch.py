@@ -274,6 +274,26 @@ def test_too_large_refused(host_lines, tmp_path):
                       f"'fix': needs {need} bytes, {free} free in the patch arena")
 
 
+def test_too_large_after_a_patch(host_lines, tmp_path):
+    """The memory a module needs counts from the arena mark the first patch
+    left: its four functions (112 bytes), weights (16 bytes) and its 4 KiB
+    table page."""
+    def edit(b):
+        _, hdrs, names = elf_sections(b)
+        i = names.index(".rodata.weights")
+        shoff = struct.unpack_from("<I", b, 32)[0]
+        struct.pack_into("<I", b, shoff + 40 * i + 4, 8)  # SHT_NOBITS
+        struct.pack_into("<I", b, shoff + 40 * i + 20, 60000)
+        return reseal(b)
+    bad = edited(tmp_path, "plain", "fix", edit)
+    r = run_ctsim(variant("plain"), *loads((100000, module("plain", "fix")), (150000, bad)))
+    rep = check_versions(r.stdout, host_lines, [1, 2, 2])
+    mark = 112 + 16 + 4096
+    need = 112 + 60000 + 4096
+    free = ((65536 - len(bad.read_bytes())) & ~7) - mark
+    assert rep[1] == f"ctpatch: refused 'fix': needs {need} bytes, {free} free in the patch arena"
+
+
 def set_id(b, k, value):
     """Entry k's ID (k = -1: the last)."""
     _, hdrs, names = elf_sections(b)
