@@ -62,8 +62,13 @@ const char *ctpatch_host_add(const char *arg) {
              path, strerror(errno));
     return err;
   }
-  uint8_t *buf = malloc(MAX_BYTES + 1);
-  size_t got = buf ? fread(buf, 1, MAX_BYTES + 1, f) : 0;
+  /* the size first (a regular file; else read up to the limit) */
+  long sz = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  size_t cap =
+      sz >= 0 && sz <= (long)MAX_BYTES ? (size_t)sz + 1 : MAX_BYTES + 1;
+  if (sz >= 0) rewind(f);
+  uint8_t *buf = malloc(cap);
+  size_t got = buf ? fread(buf, 1, cap, f) : 0;
   int bad = !buf || ferror(f);
   fclose(f);
   if (bad || got == 0 || got > MAX_BYTES) {

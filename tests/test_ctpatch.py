@@ -332,12 +332,20 @@ def test_loader_status_reaches_the_host(tmp_path):
     ("100:{missing}", "cannot read {missing}: No such file or directory"),
     ("100:{empty}", "{empty} is empty"),
     ("100:", "is not CYCLE:FILE"),
+    ("100:{huge}", "{huge} is larger than 16 MiB"),
+    ("100:{folder}", "{folder} cannot be read"),
 ])
 def test_load_patch_bad_arguments(tmp_path, arg, why):
     missing = tmp_path / "missing.ctp"
     empty = tmp_path / "empty.ctp"
     empty.write_bytes(b"")
-    fmt = dict(fix=module("plain", "fix"), missing=missing, empty=empty)
+    huge = tmp_path / "huge.ctp"
+    with open(huge, "wb") as f:
+        f.truncate((16 << 20) + 1)  # sparse
+    folder = tmp_path / "folder.ctp"
+    folder.mkdir()
+    fmt = dict(fix=module("plain", "fix"), missing=missing, empty=empty, huge=huge,
+               folder=folder)
     r = subprocess.run([str(CTSIM), "-q", "--load-patch", arg.format(**fmt),
                         str(variant("plain"))], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
