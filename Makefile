@@ -98,7 +98,7 @@ ASAN_TESTS := tests/test_san.py tests/test_firmware.py tests/test_isa.py tests/t
   tests/test_runtime.py tests/test_replay_fw.py tests/test_cycles.py \
   tests/test_sim_cli.py tests/test_traces_cttrace.py tests/test_traces_format.py \
   tests/test_outputs.py tests/test_htif.py tests/test_conformance.py tests/test_patch_triggers.py \
-  tests/test_roi.py tests/test_sim_names.py tests/test_ctisa.py
+  tests/test_roi.py tests/test_sim_names.py tests/test_ctisa.py tests/test_ctpatch.py
 # leaks are reported (LeakSanitizer) and fail the run like any other error
 ASAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
