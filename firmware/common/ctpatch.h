@@ -7,7 +7,7 @@
  * list. The loader checks it, places its sections in the patch arena,
  * applies its relocations, builds the new leaves in a copy of the affected
  * part of the call-ID table and switches that part with one entry store and
- * one CTLB flush, with interrupts off for those two instructions only: every
+ * one CTLB flush, with interrupts off around those two instructions only: every
  * call is either before the switch (all old functions) or after it (all new).
  *
  *   ctpatch_poll()          asks the host (ctsim --load-patch, an HTIF
