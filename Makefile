@@ -46,6 +46,7 @@ help:
 	@echo "make sweep    run a sweep configuration (SWEEP=default) into build/sweep-NAME.csv"
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
+	@echo "make demo-patch a patch module built from a source change, loaded into Lua while it runs"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
 	@echo "make realprogs Lua, zlib and mbedtls from Debian sources, bare metal (RP_MODES=direct)"
@@ -97,7 +98,7 @@ ASAN_TESTS := tests/test_san.py tests/test_firmware.py tests/test_isa.py tests/t
   tests/test_runtime.py tests/test_replay_fw.py tests/test_cycles.py \
   tests/test_sim_cli.py tests/test_traces_cttrace.py tests/test_traces_format.py \
   tests/test_outputs.py tests/test_htif.py tests/test_conformance.py tests/test_patch_triggers.py \
-  tests/test_roi.py tests/test_sim_names.py tests/test_ctisa.py
+  tests/test_roi.py tests/test_sim_names.py tests/test_ctisa.py tests/test_ctpatch.py
 # leaks are reported (LeakSanitizer) and fail the run like any other error
 ASAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctpatch_host.h"
 #include "ctrace_write.h"
 #include "elf.h"
 #include "obs.h"
@@ -70,6 +71,12 @@ static const char usage2[] =
     "ct_registry\n"
     "                      by name (e.g. ctcc's map names); a patch never\n"
     "                      applied gets a warning at the end\n"
+    "  --load-patch CYCLE:FILE\n"
+    "                      deliver the patch module FILE (ctpatch-build) from\n"
+    "                      cycle CYCLE on to the firmware's patch loader,\n"
+    "                      which asks for it with an HTIF system call and\n"
+    "                      reports the outcome on a ctsim line; repeatable\n"
+    "                      (docs/patching.md)\n"
     "  --record-trace FILE write the run's call-ID trace (traces/FORMAT.md;\n"
     "                      binary if the name contains .ctb, gzip if it ends\n"
     "                      in .gz), and beside it the names of its IDs: FILE\n"
@@ -337,6 +344,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_LOG_DISASM,
     O_TRACE_MAP,
     O_NO_TRACE_MAP,
+    O_LOADP,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -351,6 +359,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"host-stats", no_argument, 0, O_HOST},
       {"lockstep", no_argument, 0, O_LOCKSTEP},
       {"patch-at", required_argument, 0, O_PATCH},
+      {"load-patch", required_argument, 0, O_LOADP},
       {"record-trace", required_argument, 0, O_TRACE},
       {"wave", required_argument, 0, O_WAVE},
       {"wave-from", required_argument, 0, O_WAVE_FROM},
@@ -442,6 +451,11 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
           die("--patch-at: at most %d patches", CTSIM_MAX_PATCHES);
         parse_patch(optarg, &o->pargs[o->npargs++]);
         break;
+      case O_LOADP: {
+        const char *e = ctpatch_host_add(optarg);
+        if (e) die("%s", e);
+        break;
+      }
       case O_TRACE:
         if (!*optarg) die("--record-trace: empty file name");
         o->trace_path = optarg;
@@ -763,6 +777,7 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   int status = end.status;
   stats_print_stop(stderr, h);
   report_unapplied(h);
+  ctpatch_host_finish(cpu_cycles(h));
   roi_finish(h); /* a region still open: its snapshot, a warning */
   if (!o->quiet) stats_print(stderr, h, end);
   if (o->host_stats) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctpatch_host.h"
 #include "platform.h"
 
 #define SYS_WRITE 64
@@ -203,6 +204,15 @@ static void sys_call(platform_t *p, uint64_t tohost, uint64_t mm) {
       if (a[3]) fwrite(p->mem.ram + (a[2] - RAM_BASE), 1, a[3], stdout);
       ret = (int64_t)a[3];
       break;
+    case CTPATCH_HOST_SYS: { /* --load-patch delivery (ctpatch_host.c) */
+      /* (the one hart's: with several, the hart whose store this is) */
+      const char *e = ctpatch_host_call(&p->hart[0], a, &ret);
+      if (e) {
+        htif_error(p, "%s", e);
+        return;
+      }
+      break;
+    }
     case SYS_EXIT:
       p->stop = STOP_TOHOST;
       p->exit_code = (uint32_t)a[1];
@@ -255,4 +265,9 @@ void htif_tohost_store(platform_t *p, const uint32_t *x, uint32_t pc,
                "putchar)",
                v, dev, cmd);
   }
+}
+
+void htif_host_write(platform_t *p, uint32_t off, const void *src, unsigned n) {
+  memcpy(p->mem.ram + off, src, n);
+  plat_ram_written(p, off, n);
 }

@@ -18,4 +18,9 @@ struct platform;
 void htif_tohost_store(struct platform *p, const uint32_t *x, uint32_t pc,
                        uint32_t a, unsigned size);
 
+/* Writes n bytes from src into RAM at offset off, as the host: decoded
+ * instructions there become stale. */
+void htif_host_write(struct platform *p, uint32_t off, const void *src,
+                     unsigned n);
+
 #endif /* CTSIM_HTIF_H */

@@ -245,3 +245,59 @@ $(RP_LIVE)/lua-live-%.elf: $(RP_LIVE)/live-%.o $(RP_LIVE)/live_script.o $(RP_LIV
 ALL_TARGETS += $(RP_LIVE_ELFS)
 realprogs: $(RP_LIVE_ELFS)
 endif
+
+# ---------------------------------------------------------------- patch-module demo
+# (docs/patching.md, "Demo: fixing Lua while it runs"; callid mode only): Lua
+# built by ctcc from src-bug/ (Debian's sources with lua/patch/float-suffix-bug.patch
+# applied to lobject.c: a float with an integral value prints without ".0"),
+# the patch loader and the driver lua/patch/demo.c, with a GNU build ID;
+# fix.ctp is scripts/ctpatch-build's module from src-bug/ to src-fix/ (the
+# upstream files), and `make demo-patch` delivers it while the script runs.
+ifneq ($(filter callid,$(RP_MODES)),)
+RP_PD      := $(RP_BUILD)/patchdemo
+RP_PD_DIR  := $(RP_DIR)/lua/patch
+RP_PD_CYCLE ?= 700000
+RP_PD_FLAGS := $(RP_CFLAGS) $(RP_CFLAGS_lua) $(RP_UPFLAGS_lua)
+RP_PD_OBJS := $(RP_UP_lua:%=$(RP_PD)/obj/%.o)
+
+$(RP_PD)/src-fix/.stamp: $(call RP_STAMP,lua) $(RP_MK_DEPS)
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp $(RP_UP_lua:%=$(RP_UPDIR_lua)/%.c) $(RP_UPDIR_lua)/*.h $(@D)/
+	touch $@
+$(RP_PD)/src-bug/.stamp: $(RP_PD)/src-fix/.stamp $(RP_PD_DIR)/float-suffix-bug.patch
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp $(RP_PD)/src-fix/*.c $(RP_PD)/src-fix/*.h $(@D)/
+	patch -s $(@D)/lobject.c $(RP_PD_DIR)/float-suffix-bug.patch
+	touch $@
+$(RP_PD)/obj/%.o: $(RP_PD)/src-bug/.stamp $(RP_CC_DEPS_callid)
+	@mkdir -p $(@D)
+	$(RP_CC_callid) $(RP_PD_FLAGS) -c -o $@ $(RP_PD)/src-bug/$*.c
+$(RP_PD)/demo_script.c: $(RP_PD_DIR)/demo.lua scripts/embed_files.py | $(SETUP)
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/embed_files.py --symbol rp_patch_scripts -o $@ $<
+$(RP_PD)/demo_script.o: $(RP_PD)/demo_script.c $(RP_MK_DEPS) $(RP_CC_DEPS_callid)
+	$(RP_CC_callid) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -c -o $@ $<
+$(RP_PD)/demo.o: $(RP_PD_DIR)/demo.c $(call RP_STAMP,lua) $(RP_MK_DEPS) $(RP_CC_DEPS_callid)
+	@mkdir -p $(@D)
+	$(RP_CC_callid) $(RP_CFLAGS) $(RP_CFLAGS_lua) $(RP_OWN_CFLAGS) -c -o $@ $<
+# the loader as it is (not lowered: it writes the table)
+$(RP_PD)/ctpatch.o: $(FW_COMMON)/ctpatch.c $(FW_COMMON)/ctpatch.h $(RP_MK_DEPS)
+	@mkdir -p $(@D)
+	$(FW_CC) $(RP_CFLAGS) $(RP_OWN_CFLAGS) -c -o $@ $<
+$(RP_PD)/lua-patch.elf: $(RP_PD_OBJS) $(RP_PD)/demo.o $(RP_PD)/demo_script.o $(RP_PD)/ctpatch.o \
+                        $(RP_RT_OBJS:%=$(RP_BUILD)/callid/obj/rt/%.o) \
+                        $(RP_BUILD)/callid/obj/lua/scale-small.o $(FW_COMMON)/link.ld
+	rm -f $(@:.elf=.idmap)
+	$(RP_CC_callid) $(RP_LDFLAGS) $(RP_LIBFLAGS_lua) -Wl,--build-id=sha1 -Wl,-Map,$(@:.elf=.map) \
+	  -o $@.tmp $(filter %.o,$^) --ct-map=$(@:.elf=.idmap)
+	mv $@.tmp $@
+$(RP_PD)/fix.ctp: $(RP_PD)/lua-patch.elf scripts/ctpatch-build $(RP_PD)/src-bug/.stamp
+	$(PYTHON) scripts/ctpatch-build --base $< --map $(<:.elf=.idmap) --cflags "$(RP_PD_FLAGS)" \
+	  --name float-suffix $(RP_PD)/src-bug $(RP_PD)/src-fix -o $@
+ALL_TARGETS += $(RP_PD)/lua-patch.elf $(RP_PD)/fix.ctp
+realprogs: $(RP_PD)/lua-patch.elf $(RP_PD)/fix.ctp
+
+.PHONY: demo-patch
+demo-patch: $(SETUP) $(BUILD)/ctsim $(RP_PD)/lua-patch.elf $(RP_PD)/fix.ctp
+	$(BUILD)/ctsim --load-patch $(RP_PD_CYCLE):$(RP_PD)/fix.ctp $(RP_PD)/lua-patch.elf
+endif

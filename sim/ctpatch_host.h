@@ -1,0 +1,27 @@
+/*
+ * ctpatch_host.h: the host side of patch-module delivery (ctsim
+ * --load-patch CYCLE:FILE, docs/patching.md "Delivery"): the firmware's
+ * patch loader (firmware/common/ctpatch.c) asks for a module through an
+ * HTIF system call, CTPATCH_SYS, and reports what it did with it.
+ */
+#ifndef CTSIM_CTPATCH_HOST_H
+#define CTSIM_CTPATCH_HOST_H
+
+#include <stdint.h>
+
+struct hart;
+
+#define CTPATCH_HOST_SYS 0x4350 /* firmware/common/ctpatch.h CTPATCH_SYS */
+
+/* Reads the module of a --load-patch CYCLE:FILE argument; NULL, or a one-line
+ * error (static storage). */
+const char *ctpatch_host_add(const char *arg);
+
+/* Serves CTPATCH_HOST_SYS with magic_mem words a[] at the current cycle:
+ * *ret is the answer; returns NULL, or an error for the HTIF message. */
+const char *ctpatch_host_call(struct hart *h, const uint64_t *a, int64_t *ret);
+
+/* A warning for every module that was never delivered (end of run). */
+void ctpatch_host_finish(uint64_t end_cycle);
+
+#endif /* CTSIM_CTPATCH_HOST_H */
