@@ -30,7 +30,7 @@
 #define die ctsim_die
 
 static const char usage1[] =
-    "Cycle-level RV32IM + Zicsr simulator (machine mode) with a 5-stage\n"
+    "Cycle-level RV32IMA + Zicsr simulator (machine mode) with a 5-stage\n"
     "pipeline timing model. Runs PROGRAM until it writes tohost or the test\n"
     "finisher; the program's exit code becomes ctsim's exit status.\n"
     "\n"

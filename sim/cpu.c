@@ -44,7 +44,8 @@
 #define CAUSE_MSI 0x80000003u
 #define CAUSE_MTI 0x80000007u
 #define CAUSE_CALLID 24u
-#define MISA_RV32IM ((1u << 30) | (1u << 8) | (1u << 12))
+/* MXL = 1 (32 bits), A, I, M */
+#define MISA_RV32IMA ((1u << 30) | (1u << 0) | (1u << 8) | (1u << 12))
 
 /* ---------------------------------------------------------------- decode */
 
@@ -88,6 +89,7 @@ void rv_decode(uint32_t w, dinsn_t *d) {
     d->op = insn_table[i].op;
     switch (insn_table[i].fmt) {
       case RV_FMT_R:
+      case RV_FMT_A:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->rs2 = f_rs2(w);
         break;
       case RV_FMT_I:
@@ -153,10 +155,23 @@ insn_class_t rv_op_class(unsigned op) {
     case OP_LW:
     case OP_LBU:
     case OP_LHU:
+    /* the A extension: lr.w and the AMOs read memory into rd (loads), sc.w
+     * writes it (a store, though it also writes rd) */
+    case OP_LR_W:
+    case OP_AMOSWAP_W:
+    case OP_AMOADD_W:
+    case OP_AMOXOR_W:
+    case OP_AMOAND_W:
+    case OP_AMOOR_W:
+    case OP_AMOMIN_W:
+    case OP_AMOMAX_W:
+    case OP_AMOMINU_W:
+    case OP_AMOMAXU_W:
       return CLS_LOAD;
     case OP_SB:
     case OP_SH:
     case OP_SW:
+    case OP_SC_W:
       return CLS_STORE;
     case OP_BEQ:
     case OP_BNE:
@@ -336,7 +351,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       v = h->mstatus | MSTATUS_MPP;
       break; /* mstatus */
     case 0x301:
-      v = MISA_RV32IM;
+      v = MISA_RV32IMA;
       break; /* misa */
     case 0x304:
       v = h->mie;
@@ -516,6 +531,7 @@ static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
 /* ------------------------------------------------------------ commit log */
 
 static int op_writes_rd(unsigned op) {
+  if (op == OP_SC_W) return 1;
   switch (rv_op_class(op)) {
     case CLS_STORE:
     case CLS_BRANCH:

@@ -215,6 +215,7 @@ static void RUN_FN(hart_t *h) {
     uint32_t v = x[d.rs2];                                                                \
     if (likely(o <= ram_size - size)) {                                                   \
       memcpy(ram + o, &v, size);                                                          \
+      if (unlikely(P->resv_mask)) plat_resv_break(P, o, size);                            \
       dinsn_t *q = &dc[o >> 2];                                                           \
       if (q->op) q->op = OP_NONE;                                                         \
       q = &dc[(o + size - 1) >> 2];                                                       \
@@ -518,6 +519,88 @@ L_EBREAK:
                     EX_DONE(1);
   })
 
+  /* The A extension (docs/isa.md, timing in docs/timing.md): an aligned word
+   * in RAM (misaligned: cause mis; outside RAM: acc); aq/rl change nothing
+   * (every access is in order). */
+#define AMO_ADDR(mis, acc)                 \
+  uint32_t a = x[d.rs1], o = a - RAM_BASE; \
+  if (unlikely(a & 3)) TRAP(mis, a);       \
+  if (unlikely(o > ram_size - 4)) TRAP(acc, a);
+  /* the write of sc.w and the AMOs: as a sw's */
+#define AMO_WRITE(v)                                                     \
+  do {                                                                   \
+    memcpy(ram + o, &(v), 4);                                            \
+    if (P->resv_mask) plat_resv_break(P, o, 4);                          \
+    if (dc[o >> 2].op) dc[o >> 2].op = OP_NONE;                          \
+    if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
+    if (logging) mem = 2, maddr = a, mval = (v);                         \
+  } while (0)
+  /* MEM of an AMO: the read, then the write (dmem_lat + 1 cycles) */
+#define AMO_DONE()          \
+  do {                      \
+    X = 1, M = E + 1;       \
+    if (unlikely(pW > M)) { \
+      mr = M = pW;          \
+      NO_CMOV();            \
+    }                       \
+    W = M + dmem + 1;       \
+    dfree = W;              \
+  } while (0)
+  OP(LR_W, 1, {
+    AMO_ADDR(4, 5)
+    memcpy(&x[d.rd], ram + o, 4);
+    h->resv = o;
+    P->resv_mask |= 1u << h->id;
+    if (logging) mem = 1, maddr = a;
+    MEM_DONE();
+    rdy[d.rd] = W;
+  })
+  /* sc.w: succeeds (rd = 0) iff the hart holds the reservation of this word;
+   * either way the reservation is gone */
+L_SC_W:
+  BEGIN(2);
+  {
+    AMO_ADDR(6, 7)
+    uint32_t v = x[d.rs2];
+    int ok = (P->resv_mask >> h->id & 1) && h->resv == o;
+    P->resv_mask &= ~(1u << h->id);
+    if (ok)
+      AMO_WRITE(v);
+    else if (logging)
+      mem = 0;
+    x[d.rd] = !ok;
+    MEM_DONE();
+    rdy[d.rd] = W;
+  }
+  RETIRE(OP_SC_W);
+  if (unlikely(P->stop)) goto halt;
+  NEXT_SEQ();
+  /* amo<op>.w rd, rs2, (rs1): rd = the old word, the word = old <op> rs2 */
+#define AMO_OP(name, expr)          \
+  L_##name : BEGIN(2);              \
+  {                                 \
+    AMO_ADDR(6, 7)                  \
+    uint32_t t, s = x[d.rs2], v;    \
+    memcpy(&t, ram + o, 4);         \
+    v = (expr);                     \
+    AMO_WRITE(v);                   \
+    x[d.rd] = t;                    \
+    AMO_DONE();                     \
+    rdy[d.rd] = W;                  \
+  }                                 \
+  RETIRE(OP_##name);                \
+  if (unlikely(P->stop)) goto halt; \
+  NEXT_SEQ();
+  AMO_OP(AMOSWAP_W, s)
+  AMO_OP(AMOADD_W, t + s)
+  AMO_OP(AMOXOR_W, t ^ s)
+  AMO_OP(AMOAND_W, t & s)
+  AMO_OP(AMOOR_W, t | s)
+  AMO_OP(AMOMIN_W, (int32_t)t < (int32_t)s ? t : s)
+  AMO_OP(AMOMAX_W, (int32_t)t > (int32_t)s ? t : s)
+  AMO_OP(AMOMINU_W, t < s ? t : s)
+  AMO_OP(AMOMAXU_W, t > s ? t : s)
+
 trap:
   /* a synchronous exception of the instruction in EX at cycle E */
   SYNC();
@@ -558,6 +641,10 @@ halt:
 #undef OP_REDIR
 #undef STORE_OP
 #undef CSR_OP
+#undef AMO_ADDR
+#undef AMO_WRITE
+#undef AMO_DONE
+#undef AMO_OP
   memcpy(h->x, x, sizeof h->x);
   memcpy(h->p.ready, rdy, sizeof h->p.ready);
   h->pc = pc;
