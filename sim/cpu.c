@@ -300,7 +300,8 @@ uint64_t cpu_cycles(const hart_t *h) {
 static uint32_t irq_pending(const hart_t *h, uint64_t c) {
   const platform_t *p = h->plat;
   if (!(h->mstatus & MSTATUS_MIE)) return 0;
-  if ((h->mie & MIP_MSIP) && p->msip[h->id]) return CAUSE_MSI;
+  if ((h->mie & MIP_MSIP) && p->msip[h->id] && c >= p->msip_at[h->id])
+    return CAUSE_MSI;
   if ((h->mie & MIP_MTIP) && plat_mtime(p, c) >= p->mtimecmp[h->id])
     return CAUSE_MTI;
   return 0;
@@ -322,8 +323,18 @@ static uint64_t timer_cycle(const hart_t *h) {
 /* The first cycle >= h->now at which an interrupt enabled in mie pends (a
  * wfi wakes then; UINT64_MAX: never, or beyond 64 bits). */
 static uint64_t wake_cycle(const hart_t *h) {
-  if ((h->mie & MIP_MSIP) && h->plat->msip[h->id]) return h->now;
-  return h->mie & MIP_MTIP ? timer_cycle(h) : UINT64_MAX;
+  const platform_t *p = h->plat;
+  uint64_t t = h->mie & MIP_MTIP ? timer_cycle(h) : UINT64_MAX;
+  if ((h->mie & MIP_MSIP) && p->msip[h->id]) {
+    uint64_t s = p->msip_at[h->id] > h->now ? p->msip_at[h->id] : h->now;
+    if (s < t) t = s;
+  }
+  return t;
+}
+
+uint64_t cpu_wfi_wake(const hart_t *h) {
+  uint64_t t = wake_cycle(h);
+  return t > h->now ? t : h->now + 1;
 }
 
 void cpu_update_event(hart_t *h) {
@@ -376,7 +387,8 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       break; /* mtval */
     case 0x344:
       v = (tim >= h->plat->mtimecmp[h->id] ? MIP_MTIP : 0) |
-          (h->plat->msip[h->id] ? MIP_MSIP : 0);
+          (h->plat->msip[h->id] && h->now >= h->plat->msip_at[h->id] ? MIP_MSIP
+                                                                     : 0);
       break; /* mip */
     case 0xB00:
     case 0xC00:

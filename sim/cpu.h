@@ -342,6 +342,13 @@ typedef struct hart {
 
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
 
+  /* Several harts: a wfi that waits for a software interrupt another hart
+   * may raise stops the hart before it executes (its pc, h->now = its E):
+   * wfi_park. The platform lets it go on (wfi_resume) once nothing can wake
+   * it earlier than wfi_wake, the cycle its EX ends (docs/platform.md). */
+  int wfi_park, wfi_resume;
+  uint64_t wfi_wake;
+
   /* fatal trap report (STOP_FATAL_TRAP) */
   uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;
 } hart_t;
@@ -380,6 +387,11 @@ void cpu_run(hart_t *h);
  * Returns 1 if the program stopped. Running in bounded pieces gives the same
  * results as cpu_run. */
 int cpu_run_until(hart_t *h, uint64_t until);
+
+/* Several harts: the cycle a parked wfi (h->wfi_park) would end on its own
+ * (its timer; UINT64_MAX: never) or by the software interrupt pending from
+ * msip_at, whichever comes first. */
+uint64_t cpu_wfi_wake(const hart_t *h);
 
 /* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp,
  * msip. */

@@ -280,6 +280,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     apply_patch(h, &h->patches[h->next_patch++], E);
     if (P->stop) goto halt;
   }
+  if (unlikely(h->wfi_resume)) goto dispatch; /* the parked wfi goes first */
   if ((cause = irq_pending(h, E)) != 0) {
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
@@ -292,6 +293,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
   }
   cpu_update_event(h);
   event = h->event_cycle;
+dispatch:
   if (unlikely(off >= ram_size)) goto fetch_fault;
   di = &dc[off >> 2];
   goto *lbl[di->op];
@@ -414,24 +416,40 @@ L_ROI:
    * decoded code */
   OP(FENCE, 0, EX_DONE(1))
   OP(FENCE_I, 0, EX_DONE(1))
-  OP(WFI, 0, { /* waits in EX until an interrupt enabled in mie pends; with
-                * one hart only the timer can come later (msip is pending
-                * already, which wake_cycle sees, or nobody can set it) */
-               uint64_t lat = 1;
-               if (h->mie & MIP_MTIP) {
-                 SYNC();
-                 uint64_t t = wake_cycle(h);
-                 if (P->cfg.max_cycles && t > P->cfg.max_cycles) t = P->cfg.max_cycles;
-                 if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
-                   P->stop = STOP_WFI;
-                   P->wfi_wake = t;
-                   goto halt;
-                 }
-                 if (t != UINT64_MAX && t > E) lat = t - E;
-               }
-               EX_DONE(lat);
-               xcause = STALL_WFI;
-  })
+  /* wfi waits in EX until an interrupt enabled in mie pends. With one hart
+   * only the timer can come later (msip is pending already, which wake_cycle
+   * sees, or nobody can set it). With several, another hart may set msip
+   * or mtimecmp: a wfi that would wait parks the hart before it, and the
+   * platform resumes it with the cycle it wakes (h->wfi_wake,
+   * docs/platform.md). */
+L_WFI:
+  if (unlikely(P->nharts > 1) && !h->wfi_resume && (h->mie & (MIP_MSIP | MIP_MTIP))) {
+    SYNC();
+    if (wake_cycle(h) > E) {
+      h->wfi_park = 1;
+      goto halt;
+    }
+  }
+  BEGIN(0);
+  {
+    uint64_t lat = 1;
+    if (h->wfi_resume || (h->mie & MIP_MTIP)) {
+      SYNC();
+      uint64_t t = h->wfi_resume ? h->wfi_wake : wake_cycle(h);
+      h->wfi_resume = 0;
+      if (P->cfg.max_cycles && t > P->cfg.max_cycles) t = P->cfg.max_cycles;
+      if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
+        P->stop = STOP_WFI;
+        P->wfi_wake = t;
+        goto halt;
+      }
+      if (t != UINT64_MAX && t > E) lat = t - E;
+    }
+    EX_DONE(lat);
+    xcause = STALL_WFI;
+  }
+  RETIRE(OP_WFI);
+  NEXT_SEQ();
 L_ECALL:
   BEGIN(0);
   TRAP(11, 0);

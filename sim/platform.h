@@ -22,6 +22,10 @@ extern "C" {
 /* The CLINT's per-hart registers are laid out for this many harts. */
 #define PLAT_MAX_HARTS 16
 
+/* Several harts: the most cycles a hart runs ahead of the one furthest
+ * behind (the quantum of docs/platform.md). */
+#define PLAT_QUANTUM 1000
+
 /* A hart's call-translation accelerator (model/xlat.h) as a clocked
  * component of the platform: the hart posts a lookup for a cycle, the
  * platform clocks the accelerator from then on, serving its walker's reads
@@ -61,6 +65,8 @@ typedef struct platform {
   uint64_t mtime_off;
   uint64_t mtimecmp[PLAT_MAX_HARTS];
   uint32_t msip[PLAT_MAX_HARTS];
+  /* the cycle hart i sees msip[i] set from: the store's E + 1 */
+  uint64_t msip_at[PLAT_MAX_HARTS];
 
   /* the A extension's reservations: bit i set while hart i holds one (the
    * word at hart[i].resv); any store into the word clears it */
@@ -75,7 +81,8 @@ typedef struct platform {
   uint64_t wfi_wake;     /* STOP_WFI: the cycle the hart would wake
                             (UINT64_MAX: not within 64 bits) */
 
-  unsigned nharts; /* cfg.harts */
+  unsigned nharts;    /* cfg.harts */
+  unsigned stop_hart; /* the hart that ended the run (its stop state) */
   hart_t hart[PLAT_MAX_HARTS];
   plat_accel_t accel[PLAT_MAX_HARTS]; /* hart i's is accel[i] */
 
