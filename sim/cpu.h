@@ -123,6 +123,12 @@ enum {
       OP_COUNT
 };
 
+/* Not an instruction: the decoded-cache entry of a word an lr.w reserved
+ * (docs/isa.md). Any write into the word resets the entry (as it does for
+ * code), which is how a store breaks the reservation; fetched, the word is
+ * decoded afresh (and the reservation is lost). */
+#define OP_RESV OP_COUNT
+
 /* One predecoded instruction: 8 bytes. Register fields an instruction does not
  * have are 0. In the run loop's decoded cache an rd of x0 is 32: a register
  * slot nothing reads, so that x0 and its ready cycle stay 0 without a reset
@@ -317,7 +323,8 @@ typedef struct hart {
 
   /* call-ID extension */
   /* the A extension: the RAM offset of the word lr.w reserved; valid while
-   * the hart's bit is set in the platform's resv_mask (docs/isa.md) */
+   * the hart's bit is set in the platform's resv_mask and the word's
+   * decoded-cache entry is OP_RESV (docs/isa.md) */
   uint32_t resv;
 
   uint32_t ctroot;        /* CSR 0x7C0: bits 31:2 base, bit 0 enable */

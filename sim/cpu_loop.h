@@ -66,10 +66,11 @@ static void RUN_FN(hart_t *h) {
    * and the indirect jump to the next handler (GCC labels as values), so
    * the host's branch predictor sees one indirect jump per handler. An
    * entry not decoded yet (OP_NONE) jumps to the decoder. */
-  static const void *const lbl[OP_COUNT] = {[OP_NONE] = &&L_DECODE,
-                                            [OP_ILLEGAL] = &&L_ILLEGAL,
+  static const void *const lbl[OP_COUNT + 1] = {[OP_NONE] = &&L_DECODE,
+                                                [OP_RESV] = &&L_DECODE,
+                                                [OP_ILLEGAL] = &&L_ILLEGAL,
 #define X(name, match, mask, fmt) [OP_##name] = &&L_##name,
-                                            RV_INSNS(X)
+                                                RV_INSNS(X)
 #undef X
   };
 
@@ -215,7 +216,6 @@ static void RUN_FN(hart_t *h) {
     uint32_t v = x[d.rs2];                                                                \
     if (likely(o <= ram_size - size)) {                                                   \
       memcpy(ram + o, &v, size);                                                          \
-      if (unlikely(P->resv_mask)) plat_resv_break(P, o, size);                            \
       dinsn_t *q = &dc[o >> 2];                                                           \
       if (q->op) q->op = OP_NONE;                                                         \
       q = &dc[(o + size - 1) >> 2];                                                       \
@@ -548,7 +548,6 @@ L_EBREAK:
 #define AMO_WRITE(v)                                                     \
   do {                                                                   \
     memcpy(ram + o, &(v), 4);                                            \
-    if (P->resv_mask) plat_resv_break(P, o, 4);                          \
     if (dc[o >> 2].op) dc[o >> 2].op = OP_NONE;                          \
     if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
     if (logging) mem = 2, maddr = a, mval = (v);                         \
@@ -569,6 +568,9 @@ L_EBREAK:
     memcpy(&x[d.rd], ram + o, 4);
     h->resv = o;
     P->resv_mask |= 1u << h->id;
+    /* a word that holds decoded code stays decoded: the reservation
+     * fails (allowed: an sc.w may always fail) */
+    if (dc[o >> 2].op == OP_NONE) dc[o >> 2].op = OP_RESV;
     if (logging) mem = 1, maddr = a;
     MEM_DONE();
     rdy[d.rd] = W;
@@ -580,7 +582,7 @@ L_SC_W:
   {
     AMO_ADDR(6, 7)
     uint32_t v = x[d.rs2];
-    int ok = (P->resv_mask >> h->id & 1) && h->resv == o;
+    int ok = (P->resv_mask >> h->id & 1) && h->resv == o && dc[o >> 2].op == OP_RESV;
     P->resv_mask &= ~(1u << h->id);
     if (ok)
       AMO_WRITE(v);

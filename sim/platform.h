@@ -69,7 +69,8 @@ typedef struct platform {
   uint64_t msip_at[PLAT_MAX_HARTS];
 
   /* the A extension's reservations: bit i set while hart i holds one (the
-   * word at hart[i].resv); any store into the word clears it */
+   * word at hart[i].resv, whose decoded-cache entry is OP_RESV until a write
+   * into the word resets it) */
   uint32_t resv_mask;
 
   unsigned htif_written; /* tohost bytes stored since the host last looked */
@@ -137,22 +138,11 @@ int plat_dev_store(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
                    uint32_t val);
 
 /* A write into RAM by someone other than a hart's store (the host, a
- * patcher): the decoded entries of [off, off + n) become stale. */
-static inline void plat_resv_break(platform_t *p, uint32_t off, uint32_t n);
+ * patcher): the decoded entries of [off, off + n) become stale (and the
+ * reservations of those words are gone). */
 static inline void plat_ram_written(platform_t *p, uint32_t off, uint32_t n) {
-  if (p->resv_mask) plat_resv_break(p, off, n);
   for (uint32_t w = off >> 2; w <= (off + n - 1) >> 2; w++)
     if (p->dc[w].op) p->dc[w].op = OP_NONE;
-}
-
-/* A write into RAM bytes [off, off + n): every reservation (docs/isa.md:
- * one aligned word) that overlaps them is cleared. */
-static inline void plat_resv_break(platform_t *p, uint32_t off, uint32_t n) {
-  for (uint32_t m = p->resv_mask; m; m &= m - 1) {
-    unsigned i = (unsigned)__builtin_ctz(m);
-    uint64_t r = p->hart[i].resv;
-    if (r + 4 > off && r < (uint64_t)off + n) p->resv_mask &= ~(1u << i);
-  }
 }
 
 /* The data-port arbiter: can accelerator a have its hart's data port for a
