@@ -69,9 +69,9 @@ static uint64_t hart_key(const hart_t *h) {
 }
 
 /* The harts interleaved in one thread: the one with the smallest key runs
- * (the lowest index on a tie) for at most PLAT_QUANTUM cycles, or up to
- * `until` (0: no bound). Every choice depends on simulated state only, so a
- * run gives the same result every time. */
+ * (the lowest index on a tie) for at most PLAT_QUANTUM cycles, until every
+ * key is `until` or later (0: no bound). Every choice depends on simulated
+ * state only, so a run gives the same result every time. */
 static int run_many(platform_t *p, uint64_t until) {
   while (!p->stop) {
     unsigned best = 0;
@@ -89,8 +89,10 @@ static int run_many(platform_t *p, uint64_t until) {
     }
     if (until && k >= until) return 0;
     hart_t *h = &p->hart[best];
+    /* not cut at `until`: a hart's piece may end up to a quantum past it,
+     * so that the pieces, and the results, do not depend on how a caller
+     * (ctsim-sc's quantum) splits the run */
     uint64_t bound = k + PLAT_QUANTUM;
-    if (until && bound > until) bound = until;
     if (h->wfi_park) {
       h->wfi_wake = cpu_wfi_wake(h);
       h->wfi_park = 0;

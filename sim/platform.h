@@ -114,7 +114,9 @@ void plat_reset(platform_t *p, uint32_t entry, uint32_t tohost, int has_tohost);
 void plat_run(platform_t *p);
 
 /* Runs until the program stops or every hart's next instruction would enter
- * EX at cycle `until` or later (cpu_run_until). Returns 1 if it stopped. */
+ * EX at cycle `until` or later (cpu_run_until). Returns 1 if it stopped.
+ * With several harts, a hart may have run up to PLAT_QUANTUM cycles past
+ * `until` (the schedule of docs/platform.md does not depend on it). */
 int plat_run_until(platform_t *p, uint64_t until);
 
 /* The platform cycle: the local time (the EX-entry cycle of the next
