@@ -31,7 +31,7 @@
 #define die ctsim_die
 
 static const char usage1[] =
-    "Cycle-level RV32IM + Zicsr simulator (machine mode) with a 5-stage\n"
+    "Cycle-level RV32IMA + Zicsr simulator (machine mode) with a 5-stage\n"
     "pipeline timing model. Runs PROGRAM until it writes tohost or the test\n"
     "finisher; the program's exit code becomes ctsim's exit status.\n"
     "\n"
@@ -52,6 +52,12 @@ static const char usage1[] =
     "                      (latencies other than --dmem-lat: 1..10000)\n"
     "  --no-finisher       no test finisher at 0x100000: accesses there fault\n"
     "                      (Spike's memory map)\n"
+    "  --harts N           N harts (1..16, default 1), all from the ELF "
+    "entry,\n"
+    "                      interleaved deterministically; N > 1 needs a "
+    "program\n"
+    "                      whose start-up supports N (its __ct_harts symbol,\n"
+    "                      docs/platform.md); the tools below watch hart 0\n"
     "\n"
     "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n";
 
@@ -345,6 +351,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_TRACE_MAP,
     O_NO_TRACE_MAP,
     O_LOADP,
+    O_HARTS,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -374,6 +381,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"log-disasm", no_argument, 0, O_LOG_DISASM},
       {"trace-map", required_argument, 0, O_TRACE_MAP},
       {"no-trace-map", no_argument, 0, O_NO_TRACE_MAP},
+      {"harts", required_argument, 0, O_HARTS},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -405,6 +413,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_MAXC:
         cfg->max_cycles = opt_num("--max-cycles", optarg, 1, UINT64_MAX - 1);
+        break;
+      case O_HARTS:
+        cfg->harts = (uint32_t)opt_num("--harts", optarg, 1, PLAT_MAX_HARTS);
         break;
       case O_MTDIV:
         cfg->mtime_div =
@@ -638,6 +649,23 @@ static void default_map_path(const char *trace, char *buf, size_t n) {
   strcpy(buf + len, ".map");
 }
 
+/* --harts n > 1: the program's start-up must give n harts a stack. Its
+ * __ct_harts symbol (firmware/common/link.ld) says for how many it does. */
+static void harts_check(const char *path, unsigned n) {
+  char err[512];
+  uint32_t v;
+  int r = elf_symbol(path, "__ct_harts", &v, err, sizeof err);
+  if (r < 0) die("%s", err);
+  if (r > 0)
+    die("--harts %u: %s has no __ct_harts symbol: its start-up does not "
+        "start several harts (docs/firmware.md, \"Several harts\")",
+        n, path);
+  if (v < n)
+    die("--harts %u: %s starts at most %" PRIu32
+        " hart%s (its __ct_harts symbol)",
+        n, path, v, v == 1 ? "" : "s");
+}
+
 void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   cpu_config_t *const cfg = &o->cfg;
   const char *const path = o->path;
@@ -650,6 +678,7 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
   h->names = &o->names;
   geometry_check(o);
+  if (cfg->harts > 1) harts_check(path, cfg->harts);
   plat_reset(pl, info.entry, info.tohost, info.has_tohost);
   pl->mem.fromhost_off =
       info.has_fromhost ? info.fromhost - RAM_BASE : TOHOST_NONE;
@@ -768,6 +797,55 @@ static void report_unapplied(hart_t *h) {
   h->st.patches_not_applied = n;
 }
 
+/* Several harts: where each one was when --max-cycles stopped the run, so a
+ * hart that never got on (interrupts off, waiting for another) is named. */
+static void harts_state(const platform_t *p) {
+  for (unsigned i = 0; i < p->nharts; i++) {
+    const hart_t *g = &p->hart[i];
+    const char *what;
+    if (g->wfi_park)
+      what = "waiting in wfi for a software interrupt";
+    else if (!(g->mstatus & 0x8u))
+      what = "running, interrupts disabled (mstatus.MIE = 0)";
+    else
+      what = "running, interrupts enabled";
+    fprintf(stderr,
+            "ctsim:   hart %u: pc 0x%08" PRIx32 ", %" PRIu64
+            " instructions retired, %s\n",
+            i, g->pc, g->retired, what);
+  }
+}
+
+/* Several harts: the total line after the per-hart summaries. */
+static void harts_total(FILE *f, const platform_t *p) {
+  uint64_t n = 0;
+  for (unsigned i = 0; i < p->nharts; i++) n += p->hart[i].retired;
+  fprintf(f,
+          "harts %u: instructions %" PRIu64 " (all harts), cycles %" PRIu64
+          " (the last hart's)\n",
+          p->nharts, n, plat_cycles(p));
+}
+
+/* --stats-json: one hart's object; with several, an object with the totals
+ * and every hart's object in "hart" (docs/ctsim.md). -1 on a write error. */
+static int harts_json(FILE *f, const platform_t *p, run_end_t end) {
+  if (p->nharts == 1) return stats_write_json(f, &p->hart[0], end);
+  uint64_t n = 0;
+  for (unsigned i = 0; i < p->nharts; i++) n += p->hart[i].retired;
+  fprintf(f,
+          "{\n\"harts\": %u, \"instructions\": %" PRIu64
+          ", \"cycles\": %" PRIu64
+          ", \"exit\": {\"reason\": \"%s\", "
+          "\"status\": %d, \"hart\": %u},\n\"hart\": [\n",
+          p->nharts, n, plat_cycles(p), end.reason, end.status, p->stop_hart);
+  for (unsigned i = 0; i < p->nharts; i++) {
+    if (stats_write_json(f, &p->hart[i], end)) return -1;
+    if (i + 1 < p->nharts) fputs(",\n", f);
+  }
+  fputs("]\n}\n", f);
+  return ferror(f) ? -1 : 0;
+}
+
 int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   char err[OUTFILE_PATH_MAX + 128];
   hart_t *const h = &pl->hart[0];
@@ -775,14 +853,26 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   if (o->wave_path) cpu_wave_finish(h); /* the dump to the run's last cycle */
   run_end_t end = stats_run_end(h);
   int status = end.status;
-  stats_print_stop(stderr, h);
+  stats_print_stop(stderr, &pl->hart[pl->stop_hart]);
+  if (pl->nharts > 1 && pl->stop == STOP_MAX_CYCLES) harts_state(pl);
   report_unapplied(h);
   ctpatch_host_finish(cpu_cycles(h));
-  roi_finish(h); /* a region still open: its snapshot, a warning */
-  if (!o->quiet) stats_print(stderr, h, end);
+  for (unsigned i = 0; i < pl->nharts; i++) roi_finish(&pl->hart[i]);
+  if (!o->quiet) {
+    if (pl->nharts == 1) {
+      stats_print(stderr, h, end);
+    } else {
+      for (unsigned i = 0; i < pl->nharts; i++) {
+        fprintf(stderr, "hart %u:\n", i);
+        stats_print(stderr, &pl->hart[i], end);
+      }
+      harts_total(stderr, pl);
+    }
+  }
   if (o->host_stats) {
     double s = host_s;
-    double n = (double)h->retired;
+    double n = 0; /* every hart's instructions */
+    for (unsigned i = 0; i < pl->nharts; i++) n += (double)pl->hart[i].retired;
     fprintf(stderr,
             "ctsim: host %.3f s, %.1f MIPS, %.2f ns/instruction, peak RSS "
             "%.1f MiB\n",
@@ -790,8 +880,7 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
             peak_rss_mib());
   }
   if (o->json.path) {
-    if (stats_write_json(o->json.f, h, end))
-      outfile_set_error(&o->json.out, errno);
+    if (harts_json(o->json.f, pl, end)) outfile_set_error(&o->json.out, errno);
     if (out_commit(&o->json, "--stats-json")) status = EXIT_USAGE;
   }
   if (o->log.path && out_commit(&o->log, "--log-commits")) status = EXIT_USAGE;

@@ -45,7 +45,8 @@
 #define CAUSE_MSI 0x80000003u
 #define CAUSE_MTI 0x80000007u
 #define CAUSE_CALLID 24u
-#define MISA_RV32IM ((1u << 30) | (1u << 8) | (1u << 12))
+/* MXL = 1 (32 bits), A, I, M */
+#define MISA_RV32IMA ((1u << 30) | (1u << 0) | (1u << 8) | (1u << 12))
 
 /* ---------------------------------------------------------------- decode */
 
@@ -89,6 +90,7 @@ void rv_decode(uint32_t w, dinsn_t *d) {
     d->op = insn_table[i].op;
     switch (insn_table[i].fmt) {
       case RV_FMT_R:
+      case RV_FMT_A:
         d->rd = f_rd(w), d->rs1 = f_rs1(w), d->rs2 = f_rs2(w);
         break;
       case RV_FMT_I:
@@ -154,10 +156,23 @@ insn_class_t rv_op_class(unsigned op) {
     case OP_LW:
     case OP_LBU:
     case OP_LHU:
+    /* the A extension: lr.w and the AMOs read memory into rd (loads), sc.w
+     * writes it (a store, though it also writes rd) */
+    case OP_LR_W:
+    case OP_AMOSWAP_W:
+    case OP_AMOADD_W:
+    case OP_AMOXOR_W:
+    case OP_AMOAND_W:
+    case OP_AMOOR_W:
+    case OP_AMOMIN_W:
+    case OP_AMOMAX_W:
+    case OP_AMOMINU_W:
+    case OP_AMOMAXU_W:
       return CLS_LOAD;
     case OP_SB:
     case OP_SH:
     case OP_SW:
+    case OP_SC_W:
       return CLS_STORE;
     case OP_BEQ:
     case OP_BNE:
@@ -286,7 +301,8 @@ uint64_t cpu_cycles(const hart_t *h) {
 static uint32_t irq_pending(const hart_t *h, uint64_t c) {
   const platform_t *p = h->plat;
   if (!(h->mstatus & MSTATUS_MIE)) return 0;
-  if ((h->mie & MIP_MSIP) && p->msip[h->id]) return CAUSE_MSI;
+  if ((h->mie & MIP_MSIP) && p->msip[h->id] && c >= p->msip_at[h->id])
+    return CAUSE_MSI;
   if ((h->mie & MIP_MTIP) && plat_mtime(p, c) >= p->mtimecmp[h->id])
     return CAUSE_MTI;
   return 0;
@@ -308,8 +324,18 @@ static uint64_t timer_cycle(const hart_t *h) {
 /* The first cycle >= h->now at which an interrupt enabled in mie pends (a
  * wfi wakes then; UINT64_MAX: never, or beyond 64 bits). */
 static uint64_t wake_cycle(const hart_t *h) {
-  if ((h->mie & MIP_MSIP) && h->plat->msip[h->id]) return h->now;
-  return h->mie & MIP_MTIP ? timer_cycle(h) : UINT64_MAX;
+  const platform_t *p = h->plat;
+  uint64_t t = h->mie & MIP_MTIP ? timer_cycle(h) : UINT64_MAX;
+  if ((h->mie & MIP_MSIP) && p->msip[h->id]) {
+    uint64_t s = p->msip_at[h->id] > h->now ? p->msip_at[h->id] : h->now;
+    if (s < t) t = s;
+  }
+  return t;
+}
+
+uint64_t cpu_wfi_wake(const hart_t *h) {
+  uint64_t t = wake_cycle(h);
+  return t > h->now ? t : h->now + 1;
 }
 
 void cpu_update_event(hart_t *h) {
@@ -337,7 +363,7 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       v = h->mstatus | MSTATUS_MPP;
       break; /* mstatus */
     case 0x301:
-      v = MISA_RV32IM;
+      v = MISA_RV32IMA;
       break; /* misa */
     case 0x304:
       v = h->mie;
@@ -362,7 +388,8 @@ static int csr_access(hart_t *h, unsigned csr, unsigned kind, uint32_t src,
       break; /* mtval */
     case 0x344:
       v = (tim >= h->plat->mtimecmp[h->id] ? MIP_MTIP : 0) |
-          (h->plat->msip[h->id] ? MIP_MSIP : 0);
+          (h->plat->msip[h->id] && h->now >= h->plat->msip_at[h->id] ? MIP_MSIP
+                                                                     : 0);
       break; /* mip */
     case 0xB00:
     case 0xC00:
@@ -517,6 +544,7 @@ static uint32_t trap_enter(hart_t *h, uint32_t cause, uint32_t tval,
 /* ------------------------------------------------------------ commit log */
 
 static int op_writes_rd(unsigned op) {
+  if (op == OP_SC_W) return 1;
   switch (rv_op_class(op)) {
     case CLS_STORE:
     case CLS_BRANCH:

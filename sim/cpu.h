@@ -30,72 +30,84 @@ struct plat_accel;
  * run loop at the end of cpu.c, which the dispatch table picks up by name.
  * Formats say which fields decode() extracts: R (rd rs1 rs2), I (rd rs1 imm),
  * S/B (rs1 rs2 imm), U/J (rd imm), SH (rd rs1 shamt), C (csr, register),
- * CI (csr, 5-bit immediate), N (no fields).
+ * CI (csr, 5-bit immediate), A (rd rs1 rs2 of the A extension: lr.w, sc.w,
+ * amo*.w; aq/rl, bits 26:25, are accepted and ignored), N (no fields).
  * ROI is the region-of-interest marker `slti x0, rs1, 0x5C0 + code` (sim/roi.h,
  * a HINT: a no-op on any hart); it comes before SLTI, whose other words stay
  * ordinary instructions. */
-#define RV_INSNS(X)                      \
-  X(LUI, 0x00000037, 0x0000007f, U)      \
-  X(AUIPC, 0x00000017, 0x0000007f, U)    \
-  X(JAL, 0x0000006f, 0x0000007f, J)      \
-  X(JALR, 0x00000067, 0x0000707f, I)     \
-  X(BEQ, 0x00000063, 0x0000707f, B)      \
-  X(BNE, 0x00001063, 0x0000707f, B)      \
-  X(BLT, 0x00004063, 0x0000707f, B)      \
-  X(BGE, 0x00005063, 0x0000707f, B)      \
-  X(BLTU, 0x00006063, 0x0000707f, B)     \
-  X(BGEU, 0x00007063, 0x0000707f, B)     \
-  X(LB, 0x00000003, 0x0000707f, I)       \
-  X(LH, 0x00001003, 0x0000707f, I)       \
-  X(LW, 0x00002003, 0x0000707f, I)       \
-  X(LBU, 0x00004003, 0x0000707f, I)      \
-  X(LHU, 0x00005003, 0x0000707f, I)      \
-  X(SB, 0x00000023, 0x0000707f, S)       \
-  X(SH, 0x00001023, 0x0000707f, S)       \
-  X(SW, 0x00002023, 0x0000707f, S)       \
-  X(ADDI, 0x00000013, 0x0000707f, I)     \
-  X(ROI, 0x5c002013, 0xff007fff, I)      \
-  X(SLTI, 0x00002013, 0x0000707f, I)     \
-  X(SLTIU, 0x00003013, 0x0000707f, I)    \
-  X(XORI, 0x00004013, 0x0000707f, I)     \
-  X(ORI, 0x00006013, 0x0000707f, I)      \
-  X(ANDI, 0x00007013, 0x0000707f, I)     \
-  X(SLLI, 0x00001013, 0xfe00707f, SH)    \
-  X(SRLI, 0x00005013, 0xfe00707f, SH)    \
-  X(SRAI, 0x40005013, 0xfe00707f, SH)    \
-  X(ADD, 0x00000033, 0xfe00707f, R)      \
-  X(SUB, 0x40000033, 0xfe00707f, R)      \
-  X(SLL, 0x00001033, 0xfe00707f, R)      \
-  X(SLT, 0x00002033, 0xfe00707f, R)      \
-  X(SLTU, 0x00003033, 0xfe00707f, R)     \
-  X(XOR, 0x00004033, 0xfe00707f, R)      \
-  X(SRL, 0x00005033, 0xfe00707f, R)      \
-  X(SRA, 0x40005033, 0xfe00707f, R)      \
-  X(OR, 0x00006033, 0xfe00707f, R)       \
-  X(AND, 0x00007033, 0xfe00707f, R)      \
-  X(MUL, 0x02000033, 0xfe00707f, R)      \
-  X(MULH, 0x02001033, 0xfe00707f, R)     \
-  X(MULHSU, 0x02002033, 0xfe00707f, R)   \
-  X(MULHU, 0x02003033, 0xfe00707f, R)    \
-  X(DIV, 0x02004033, 0xfe00707f, R)      \
-  X(DIVU, 0x02005033, 0xfe00707f, R)     \
-  X(REM, 0x02006033, 0xfe00707f, R)      \
-  X(REMU, 0x02007033, 0xfe00707f, R)     \
-  X(FENCE, 0x0000000f, 0x0000707f, N)    \
-  X(FENCE_I, 0x0000100f, 0x0000707f, N)  \
-  X(ECALL, 0x00000073, 0xffffffff, N)    \
-  X(EBREAK, 0x00100073, 0xffffffff, N)   \
-  X(MRET, 0x30200073, 0xffffffff, N)     \
-  X(WFI, 0x10500073, 0xffffffff, N)      \
-  X(CSRRW, 0x00001073, 0x0000707f, C)    \
-  X(CSRRS, 0x00002073, 0x0000707f, C)    \
-  X(CSRRC, 0x00003073, 0x0000707f, C)    \
-  X(CSRRWI, 0x00005073, 0x0000707f, CI)  \
-  X(CSRRSI, 0x00006073, 0x0000707f, CI)  \
-  X(CSRRCI, 0x00007073, 0x0000707f, CI)  \
-  X(CALLID, 0x0000000b, 0xfff0707f, R)   \
-  X(CTLB_INV, 0x0000100b, 0xfff07fff, R) \
-  X(XLAT, 0x0000200b, 0xfff0707f, R)
+#define RV_INSNS(X)                       \
+  X(LUI, 0x00000037, 0x0000007f, U)       \
+  X(AUIPC, 0x00000017, 0x0000007f, U)     \
+  X(JAL, 0x0000006f, 0x0000007f, J)       \
+  X(JALR, 0x00000067, 0x0000707f, I)      \
+  X(BEQ, 0x00000063, 0x0000707f, B)       \
+  X(BNE, 0x00001063, 0x0000707f, B)       \
+  X(BLT, 0x00004063, 0x0000707f, B)       \
+  X(BGE, 0x00005063, 0x0000707f, B)       \
+  X(BLTU, 0x00006063, 0x0000707f, B)      \
+  X(BGEU, 0x00007063, 0x0000707f, B)      \
+  X(LB, 0x00000003, 0x0000707f, I)        \
+  X(LH, 0x00001003, 0x0000707f, I)        \
+  X(LW, 0x00002003, 0x0000707f, I)        \
+  X(LBU, 0x00004003, 0x0000707f, I)       \
+  X(LHU, 0x00005003, 0x0000707f, I)       \
+  X(SB, 0x00000023, 0x0000707f, S)        \
+  X(SH, 0x00001023, 0x0000707f, S)        \
+  X(SW, 0x00002023, 0x0000707f, S)        \
+  X(ADDI, 0x00000013, 0x0000707f, I)      \
+  X(ROI, 0x5c002013, 0xff007fff, I)       \
+  X(SLTI, 0x00002013, 0x0000707f, I)      \
+  X(SLTIU, 0x00003013, 0x0000707f, I)     \
+  X(XORI, 0x00004013, 0x0000707f, I)      \
+  X(ORI, 0x00006013, 0x0000707f, I)       \
+  X(ANDI, 0x00007013, 0x0000707f, I)      \
+  X(SLLI, 0x00001013, 0xfe00707f, SH)     \
+  X(SRLI, 0x00005013, 0xfe00707f, SH)     \
+  X(SRAI, 0x40005013, 0xfe00707f, SH)     \
+  X(ADD, 0x00000033, 0xfe00707f, R)       \
+  X(SUB, 0x40000033, 0xfe00707f, R)       \
+  X(SLL, 0x00001033, 0xfe00707f, R)       \
+  X(SLT, 0x00002033, 0xfe00707f, R)       \
+  X(SLTU, 0x00003033, 0xfe00707f, R)      \
+  X(XOR, 0x00004033, 0xfe00707f, R)       \
+  X(SRL, 0x00005033, 0xfe00707f, R)       \
+  X(SRA, 0x40005033, 0xfe00707f, R)       \
+  X(OR, 0x00006033, 0xfe00707f, R)        \
+  X(AND, 0x00007033, 0xfe00707f, R)       \
+  X(MUL, 0x02000033, 0xfe00707f, R)       \
+  X(MULH, 0x02001033, 0xfe00707f, R)      \
+  X(MULHSU, 0x02002033, 0xfe00707f, R)    \
+  X(MULHU, 0x02003033, 0xfe00707f, R)     \
+  X(DIV, 0x02004033, 0xfe00707f, R)       \
+  X(DIVU, 0x02005033, 0xfe00707f, R)      \
+  X(REM, 0x02006033, 0xfe00707f, R)       \
+  X(REMU, 0x02007033, 0xfe00707f, R)      \
+  X(FENCE, 0x0000000f, 0x0000707f, N)     \
+  X(FENCE_I, 0x0000100f, 0x0000707f, N)   \
+  X(ECALL, 0x00000073, 0xffffffff, N)     \
+  X(EBREAK, 0x00100073, 0xffffffff, N)    \
+  X(MRET, 0x30200073, 0xffffffff, N)      \
+  X(WFI, 0x10500073, 0xffffffff, N)       \
+  X(CSRRW, 0x00001073, 0x0000707f, C)     \
+  X(CSRRS, 0x00002073, 0x0000707f, C)     \
+  X(CSRRC, 0x00003073, 0x0000707f, C)     \
+  X(CSRRWI, 0x00005073, 0x0000707f, CI)   \
+  X(CSRRSI, 0x00006073, 0x0000707f, CI)   \
+  X(CSRRCI, 0x00007073, 0x0000707f, CI)   \
+  X(CALLID, 0x0000000b, 0xfff0707f, R)    \
+  X(CTLB_INV, 0x0000100b, 0xfff07fff, R)  \
+  X(XLAT, 0x0000200b, 0xfff0707f, R)      \
+  X(LR_W, 0x1000202f, 0xf9f0707f, A)      \
+  X(SC_W, 0x1800202f, 0xf800707f, A)      \
+  X(AMOSWAP_W, 0x0800202f, 0xf800707f, A) \
+  X(AMOADD_W, 0x0000202f, 0xf800707f, A)  \
+  X(AMOXOR_W, 0x2000202f, 0xf800707f, A)  \
+  X(AMOAND_W, 0x6000202f, 0xf800707f, A)  \
+  X(AMOOR_W, 0x4000202f, 0xf800707f, A)   \
+  X(AMOMIN_W, 0x8000202f, 0xf800707f, A)  \
+  X(AMOMAX_W, 0xa000202f, 0xf800707f, A)  \
+  X(AMOMINU_W, 0xc000202f, 0xf800707f, A) \
+  X(AMOMAXU_W, 0xe000202f, 0xf800707f, A)
 
 /* OP_NONE marks a decoded-cache entry not decoded yet (or invalidated by a
  * store); OP_ILLEGAL a word that is no instruction of this hart. The custom-0
@@ -110,6 +122,12 @@ enum {
 #undef X
       OP_COUNT
 };
+
+/* Not an instruction: the decoded-cache entry of a word an lr.w reserved
+ * (docs/isa.md). Any write into the word resets the entry (as it does for
+ * code), which is how a store breaks the reservation; fetched, the word is
+ * decoded afresh (and the reservation is lost). */
+#define OP_RESV OP_COUNT
 
 /* One predecoded instruction: 8 bytes. Register fields an instruction does not
  * have are 0. In the run loop's decoded cache an rd of x0 is 32: a register
@@ -138,6 +156,7 @@ typedef enum {
   RV_FMT_SH,
   RV_FMT_C,
   RV_FMT_CI,
+  RV_FMT_A,
   RV_FMT_N
 } rv_fmt_t;
 rv_fmt_t rv_op_format(unsigned op);
@@ -303,6 +322,11 @@ typedef struct hart {
       *switches; /* the patches that took effect (allocated on the first) */
 
   /* call-ID extension */
+  /* the A extension: the RAM offset of the word lr.w reserved; valid while
+   * the hart's bit is set in the platform's resv_mask and the word's
+   * decoded-cache entry is OP_RESV (docs/isa.md) */
+  uint32_t resv;
+
   uint32_t ctroot;        /* CSR 0x7C0: bits 31:2 base, bit 0 enable */
   uint32_t ctcause;       /* CSR 0xFC5 */
   struct plat_accel *acc; /* its accelerator, a component of the platform */
@@ -324,6 +348,13 @@ typedef struct hart {
   struct roi *roi; /* region-of-interest state, from the first marker */
 
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
+
+  /* Several harts: a wfi that waits for a software interrupt another hart
+   * may raise stops the hart before it executes (its pc, h->now = its E):
+   * wfi_park. The platform lets it go on (wfi_resume) once nothing can wake
+   * it earlier than wfi_wake, the cycle its EX ends (docs/platform.md). */
+  int wfi_park, wfi_resume;
+  uint64_t wfi_wake;
 
   /* fatal trap report (STOP_FATAL_TRAP) */
   uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;
@@ -363,6 +394,11 @@ void cpu_run(hart_t *h);
  * Returns 1 if the program stopped. Running in bounded pieces gives the same
  * results as cpu_run. */
 int cpu_run_until(hart_t *h, uint64_t until);
+
+/* Several harts: the cycle a parked wfi (h->wfi_park) would end on its own
+ * (its timer; UINT64_MAX: never) or by the software interrupt pending from
+ * msip_at, whichever comes first. */
+uint64_t cpu_wfi_wake(const hart_t *h);
 
 /* Recomputes h->event_cycle after a change of mstatus, mie, mtime, mtimecmp,
  * msip. */

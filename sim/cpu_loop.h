@@ -66,10 +66,11 @@ static void RUN_FN(hart_t *h) {
    * and the indirect jump to the next handler (GCC labels as values), so
    * the host's branch predictor sees one indirect jump per handler. An
    * entry not decoded yet (OP_NONE) jumps to the decoder. */
-  static const void *const lbl[OP_COUNT] = {[OP_NONE] = &&L_DECODE,
-                                            [OP_ILLEGAL] = &&L_ILLEGAL,
+  static const void *const lbl[OP_COUNT + 1] = {[OP_NONE] = &&L_DECODE,
+                                                [OP_RESV] = &&L_DECODE,
+                                                [OP_ILLEGAL] = &&L_ILLEGAL,
 #define X(name, match, mask, fmt) [OP_##name] = &&L_##name,
-                                            RV_INSNS(X)
+                                                RV_INSNS(X)
 #undef X
   };
 
@@ -279,6 +280,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     apply_patch(h, &h->patches[h->next_patch++], E);
     if (P->stop) goto halt;
   }
+  if (unlikely(h->wfi_resume)) goto dispatch; /* the parked wfi goes first */
   if ((cause = irq_pending(h, E)) != 0) {
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
@@ -291,6 +293,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
   }
   cpu_update_event(h);
   event = h->event_cycle;
+dispatch:
   if (unlikely(off >= ram_size)) goto fetch_fault;
   di = &dc[off >> 2];
   goto *lbl[di->op];
@@ -413,24 +416,40 @@ L_ROI:
    * decoded code */
   OP(FENCE, 0, EX_DONE(1))
   OP(FENCE_I, 0, EX_DONE(1))
-  OP(WFI, 0, { /* waits in EX until an interrupt enabled in mie pends; with
-                * one hart only the timer can come later (msip is pending
-                * already, which wake_cycle sees, or nobody can set it) */
-               uint64_t lat = 1;
-               if (h->mie & MIP_MTIP) {
-                 SYNC();
-                 uint64_t t = wake_cycle(h);
-                 if (P->cfg.max_cycles && t > P->cfg.max_cycles) t = P->cfg.max_cycles;
-                 if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
-                   P->stop = STOP_WFI;
-                   P->wfi_wake = t;
-                   goto halt;
-                 }
-                 if (t != UINT64_MAX && t > E) lat = t - E;
-               }
-               EX_DONE(lat);
-               xcause = STALL_WFI;
-  })
+  /* wfi waits in EX until an interrupt enabled in mie pends. With one hart
+   * only the timer can come later (msip is pending already, which wake_cycle
+   * sees, or nobody can set it). With several, another hart may set msip
+   * or mtimecmp: a wfi that would wait parks the hart before it, and the
+   * platform resumes it with the cycle it wakes (h->wfi_wake,
+   * docs/platform.md). */
+L_WFI:
+  if (unlikely(P->nharts > 1) && !h->wfi_resume && (h->mie & (MIP_MSIP | MIP_MTIP))) {
+    SYNC();
+    if (wake_cycle(h) > E) {
+      h->wfi_park = 1;
+      goto halt;
+    }
+  }
+  BEGIN(0);
+  {
+    uint64_t lat = 1;
+    if (h->wfi_resume || (h->mie & MIP_MTIP)) {
+      SYNC();
+      uint64_t t = h->wfi_resume ? h->wfi_wake : wake_cycle(h);
+      h->wfi_resume = 0;
+      if (P->cfg.max_cycles && t > P->cfg.max_cycles) t = P->cfg.max_cycles;
+      if (unlikely(t >= CPU_CYCLE_CEILING)) { /* never wakes in range */
+        P->stop = STOP_WFI;
+        P->wfi_wake = t;
+        goto halt;
+      }
+      if (t != UINT64_MAX && t > E) lat = t - E;
+    }
+    EX_DONE(lat);
+    xcause = STALL_WFI;
+  }
+  RETIRE(OP_WFI);
+  NEXT_SEQ();
 L_ECALL:
   BEGIN(0);
   TRAP(11, 0);
@@ -518,6 +537,90 @@ L_EBREAK:
                     EX_DONE(1);
   })
 
+  /* The A extension (docs/isa.md, timing in docs/timing.md): an aligned word
+   * in RAM (misaligned: cause mis; outside RAM: acc); aq/rl change nothing
+   * (every access is in order). */
+#define AMO_ADDR(mis, acc)                 \
+  uint32_t a = x[d.rs1], o = a - RAM_BASE; \
+  if (unlikely(a & 3)) TRAP(mis, a);       \
+  if (unlikely(o > ram_size - 4)) TRAP(acc, a);
+  /* the write of sc.w and the AMOs: as a sw's */
+#define AMO_WRITE(v)                                                     \
+  do {                                                                   \
+    memcpy(ram + o, &(v), 4);                                            \
+    if (dc[o >> 2].op) dc[o >> 2].op = OP_NONE;                          \
+    if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
+    if (logging) mem = 2, maddr = a, mval = (v);                         \
+  } while (0)
+  /* MEM of an AMO: the read, then the write (dmem_lat + 1 cycles) */
+#define AMO_DONE()          \
+  do {                      \
+    X = 1, M = E + 1;       \
+    if (unlikely(pW > M)) { \
+      mr = M = pW;          \
+      NO_CMOV();            \
+    }                       \
+    W = M + dmem + 1;       \
+    dfree = W;              \
+  } while (0)
+  OP(LR_W, 1, {
+    AMO_ADDR(4, 5)
+    memcpy(&x[d.rd], ram + o, 4);
+    h->resv = o;
+    P->resv_mask |= 1u << h->id;
+    /* a word that holds decoded code stays decoded: the reservation
+     * fails (allowed: an sc.w may always fail) */
+    if (dc[o >> 2].op == OP_NONE) dc[o >> 2].op = OP_RESV;
+    if (logging) mem = 1, maddr = a;
+    MEM_DONE();
+    rdy[d.rd] = W;
+  })
+  /* sc.w: succeeds (rd = 0) iff the hart holds the reservation of this word;
+   * either way the reservation is gone */
+L_SC_W:
+  BEGIN(2);
+  {
+    AMO_ADDR(6, 7)
+    uint32_t v = x[d.rs2];
+    int ok = (P->resv_mask >> h->id & 1) && h->resv == o && dc[o >> 2].op == OP_RESV;
+    P->resv_mask &= ~(1u << h->id);
+    if (ok)
+      AMO_WRITE(v);
+    else if (logging)
+      mem = 0;
+    x[d.rd] = !ok;
+    MEM_DONE();
+    rdy[d.rd] = W;
+  }
+  RETIRE(OP_SC_W);
+  if (unlikely(P->stop)) goto halt;
+  NEXT_SEQ();
+  /* amo<op>.w rd, rs2, (rs1): rd = the old word, the word = old <op> rs2 */
+#define AMO_OP(name, expr)          \
+  L_##name : BEGIN(2);              \
+  {                                 \
+    AMO_ADDR(6, 7)                  \
+    uint32_t t, s = x[d.rs2], v;    \
+    memcpy(&t, ram + o, 4);         \
+    v = (expr);                     \
+    AMO_WRITE(v);                   \
+    x[d.rd] = t;                    \
+    AMO_DONE();                     \
+    rdy[d.rd] = W;                  \
+  }                                 \
+  RETIRE(OP_##name);                \
+  if (unlikely(P->stop)) goto halt; \
+  NEXT_SEQ();
+  AMO_OP(AMOSWAP_W, s)
+  AMO_OP(AMOADD_W, t + s)
+  AMO_OP(AMOXOR_W, t ^ s)
+  AMO_OP(AMOAND_W, t & s)
+  AMO_OP(AMOOR_W, t | s)
+  AMO_OP(AMOMIN_W, (int32_t)t < (int32_t)s ? t : s)
+  AMO_OP(AMOMAX_W, (int32_t)t > (int32_t)s ? t : s)
+  AMO_OP(AMOMINU_W, t < s ? t : s)
+  AMO_OP(AMOMAXU_W, t > s ? t : s)
+
 trap:
   /* a synchronous exception of the instruction in EX at cycle E */
   SYNC();
@@ -558,6 +661,10 @@ halt:
 #undef OP_REDIR
 #undef STORE_OP
 #undef CSR_OP
+#undef AMO_ADDR
+#undef AMO_WRITE
+#undef AMO_DONE
+#undef AMO_OP
   memcpy(h->x, x, sizeof h->x);
   memcpy(h->p.ready, rdy, sizeof h->p.ready);
   h->pc = pc;

@@ -318,6 +318,14 @@ size_t rv_disasm(char *buf, size_t n, uint32_t pc, uint32_t w, unsigned flags,
       else
         put(&o, "%s %s, %s, %s", mn, R(rd), R(rs1), R(rs2));
       break;
+    case RV_FMT_A: { /* objdump's forms: lr.w rd, (rs1); amoadd.w rd, rs2, (rs1)
+                      */
+      static const char *const ord[4] = {"", ".rl", ".aq", ".aqrl"};
+      put(&o, "%s%s %s, ", mn, ord[(w >> 25) & 3], R(rd));
+      if (d.op != OP_LR_W) put(&o, "%s, ", R(rs2));
+      put(&o, "(%s)", R(rs1));
+      break;
+    }
     case RV_FMT_I:
       if (rv_op_class(d.op) == CLS_LOAD || d.op == OP_JALR)
         put(&o, "%s %s, %" PRId32 "(%s)", mn, R(rd), imm, R(rs1));

@@ -17,8 +17,9 @@
 int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
               size_t errlen) {
   memset(p, 0, sizeof *p);
-  if (cfg->harts != 1) {
-    snprintf(err, errlen, "%u harts: this ctsim simulates one", cfg->harts);
+  if (cfg->harts < 1 || cfg->harts > PLAT_MAX_HARTS) {
+    snprintf(err, errlen, "--harts %u: ctsim simulates 1 to %d harts",
+             cfg->harts, PLAT_MAX_HARTS);
     return -1;
   }
   p->cfg = *cfg;
@@ -57,18 +58,72 @@ void plat_reset(platform_t *p, uint32_t entry, uint32_t tohost,
   for (unsigned i = 0; i < p->nharts; i++) p->hart[i].pc = entry;
 }
 
+/* Several harts: the time a hart would next do something. A running hart's
+ * is its local time; a parked wfi's the cycle before it wakes (a store to
+ * its msip in that cycle could still wake it then), UINT64_MAX if nothing
+ * but another hart can wake it. */
+static uint64_t hart_key(const hart_t *h) {
+  if (!h->wfi_park) return h->now;
+  uint64_t w = cpu_wfi_wake(h);
+  return w == UINT64_MAX ? UINT64_MAX : w - 1;
+}
+
+/* The harts interleaved in one thread: the one with the smallest key runs
+ * (the lowest index on a tie) for at most PLAT_QUANTUM cycles, until every
+ * key is `until` or later (0: no bound). Every choice depends on simulated
+ * state only, so a run gives the same result every time. */
+static int run_many(platform_t *p, uint64_t until) {
+  while (!p->stop) {
+    unsigned best = 0;
+    uint64_t k = UINT64_MAX;
+    for (unsigned i = 0; i < p->nharts; i++) {
+      uint64_t ki = hart_key(&p->hart[i]);
+      if (ki < k) k = ki, best = i;
+    }
+    if (k == UINT64_MAX) { /* every hart waits in wfi for another */
+      plat_error(p,
+                 "every hart waits in wfi for a software interrupt and no "
+                 "hart is left to raise one (deadlock)");
+      p->stop_hart = 0;
+      return 1;
+    }
+    if (until && k >= until) return 0;
+    hart_t *h = &p->hart[best];
+    /* not cut at `until`: a hart's piece may end up to a quantum past it,
+     * so that the pieces, and the results, do not depend on how a caller
+     * (ctsim-sc's quantum) splits the run */
+    uint64_t bound = k + PLAT_QUANTUM;
+    if (h->wfi_park) {
+      h->wfi_wake = cpu_wfi_wake(h);
+      h->wfi_park = 0;
+      h->wfi_resume = 1;
+    }
+    if (cpu_run_until(h, bound)) p->stop_hart = best;
+  }
+  return 1;
+}
+
 /* With one hart the platform's run is the hart's: the hart runs ahead on its
  * own clock and the devices see its EX-entry cycles (docs/platform.md). */
-void plat_run(platform_t *p) { cpu_run(&p->hart[0]); }
+void plat_run(platform_t *p) {
+  if (p->nharts == 1)
+    cpu_run(&p->hart[0]);
+  else
+    run_many(p, 0);
+}
 
 int plat_run_until(platform_t *p, uint64_t until) {
-  return cpu_run_until(&p->hart[0], until);
+  if (p->nharts == 1) return cpu_run_until(&p->hart[0], until);
+  return run_many(p, until ? until : 1);
 }
 
 uint64_t plat_now(const platform_t *p) {
   uint64_t t = UINT64_MAX;
-  for (unsigned i = 0; i < p->nharts; i++)
-    if (p->hart[i].now < t) t = p->hart[i].now;
+  for (unsigned i = 0; i < p->nharts; i++) {
+    /* a parked wfi: nothing happens there before it wakes */
+    uint64_t c = p->nharts > 1 ? hart_key(&p->hart[i]) : p->hart[i].now;
+    if (c < t) t = c;
+  }
   return p->nharts ? t : 0;
 }
 
@@ -211,7 +266,7 @@ int plat_dev_store(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
       return 0;
     case DEV_MSIP:
       /* bit 0 only; a store whose bytes leave bit 0 out leaves it */
-      if (o == 0) p->msip[k] = val & 1;
+      if (o == 0) p->msip[k] = val & 1, p->msip_at[k] = c + 1;
       cpu_update_event(&p->hart[k]);
       return 0;
     case DEV_MTIMECMP:

@@ -22,6 +22,10 @@ extern "C" {
 /* The CLINT's per-hart registers are laid out for this many harts. */
 #define PLAT_MAX_HARTS 16
 
+/* Several harts: the most cycles a hart runs ahead of the one furthest
+ * behind (the quantum of docs/platform.md). */
+#define PLAT_QUANTUM 1000
+
 /* A hart's call-translation accelerator (model/xlat.h) as a clocked
  * component of the platform: the hart posts a lookup for a cycle, the
  * platform clocks the accelerator from then on, serving its walker's reads
@@ -61,6 +65,13 @@ typedef struct platform {
   uint64_t mtime_off;
   uint64_t mtimecmp[PLAT_MAX_HARTS];
   uint32_t msip[PLAT_MAX_HARTS];
+  /* the cycle hart i sees msip[i] set from: the store's E + 1 */
+  uint64_t msip_at[PLAT_MAX_HARTS];
+
+  /* the A extension's reservations: bit i set while hart i holds one (the
+   * word at hart[i].resv, whose decoded-cache entry is OP_RESV until a write
+   * into the word resets it) */
+  uint32_t resv_mask;
 
   unsigned htif_written; /* tohost bytes stored since the host last looked */
 
@@ -71,7 +82,8 @@ typedef struct platform {
   uint64_t wfi_wake;     /* STOP_WFI: the cycle the hart would wake
                             (UINT64_MAX: not within 64 bits) */
 
-  unsigned nharts; /* cfg.harts */
+  unsigned nharts;    /* cfg.harts */
+  unsigned stop_hart; /* the hart that ended the run (its stop state) */
   hart_t hart[PLAT_MAX_HARTS];
   plat_accel_t accel[PLAT_MAX_HARTS]; /* hart i's is accel[i] */
 
@@ -102,7 +114,9 @@ void plat_reset(platform_t *p, uint32_t entry, uint32_t tohost, int has_tohost);
 void plat_run(platform_t *p);
 
 /* Runs until the program stops or every hart's next instruction would enter
- * EX at cycle `until` or later (cpu_run_until). Returns 1 if it stopped. */
+ * EX at cycle `until` or later (cpu_run_until). Returns 1 if it stopped.
+ * With several harts, a hart may have run up to PLAT_QUANTUM cycles past
+ * `until` (the schedule of docs/platform.md does not depend on it). */
 int plat_run_until(platform_t *p, uint64_t until);
 
 /* The platform cycle: the local time (the EX-entry cycle of the next
@@ -126,7 +140,8 @@ int plat_dev_store(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
                    uint32_t val);
 
 /* A write into RAM by someone other than a hart's store (the host, a
- * patcher): the decoded entries of [off, off + n) become stale. */
+ * patcher): the decoded entries of [off, off + n) become stale (and the
+ * reservations of those words are gone). */
 static inline void plat_ram_written(platform_t *p, uint32_t off, uint32_t n) {
   for (uint32_t w = off >> 2; w <= (off + n - 1) >> 2; w++)
     if (p->dc[w].op) p->dc[w].op = OP_NONE;

@@ -23,7 +23,7 @@ ISA_TESTS = sorted(p.stem for p in (ROOT / "firmware" / "isa").glob("*.S"))
 # a CPU with exactly RV32IM + Zicsr and M-mode only, so misa matches and
 # 2-byte-aligned jump targets trap as they do without the C extension.
 QEMU = "qemu-system-riscv32"
-QEMU_CPU = "rv32,c=false,f=false,d=false,a=false,s=false,u=false,h=false"
+QEMU_CPU = "rv32,c=false,f=false,d=false,a=true,s=false,u=false,h=false"
 # Deterministic QEMU: with -icount every instruction advances the virtual clock
 # by 2^shift ns (shift=0: 1 ns, so mtime at 10 MHz ticks once per 100
 # instructions) and sleep=off makes wfi jump to the next timer deadline instead

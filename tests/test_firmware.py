@@ -18,15 +18,15 @@ from fw_helpers import ROOT, elf, run_ctsim, run_qemu
 
 # hello.c's printf calls, formatted by hand from the C standard:
 # %08x of 0xdeadbeef, %X of 0xABCD, %#x of 255, %8s / %-8s, %5d / %-5d / %05d of
-# 17 and -17, %ld / %lu; misa of an RV32IM hart is MXL=1 (bit 30) | I (bit 8) |
-# M (bit 12).
+# 17 and -17, %ld / %lu; misa of an RV32IMA hart is MXL=1 (bit 30) | I (bit 8) |
+# M (bit 12) | A (bit 0).
 HELLO = """Hello from RV32IM firmware!
 decimal: 42 -7 4000000000
 hex: 0xdeadbeef ABCD 0xff
 string: [abc] [   right] [left    ] char: Z
 long: -123456789 3000000000
 padded: [   17] [17   ] [-0017]
-misa: 0x40001100
+misa: 0x40001101
 bye
 """
 

@@ -124,7 +124,7 @@ def test_fetch_access_fault(tmp_path):
 def test_csr_basics(tmp_path):
     body = """
   csrr a0, misa
-  li   a1, 0x40001100      # MXL=1 (RV32), I, M
+  li   a1, 0x40001101      # MXL=1 (RV32), I, M, A
   bne  a0, a1, fail
   csrr a0, mhartid
   bnez a0, fail

@@ -333,3 +333,12 @@ def test_docs_excerpt_is_from_the_example():
         if ln.strip().startswith("// in bench::run()"):
             continue  # the excerpt's own note
         assert ln.strip() in src_lines, f"not in example_embed.cpp: {ln!r}"
+
+
+@pytest.mark.parametrize("quantum", [None, "97"])
+def test_several_harts_identical(tmp_path, quantum):
+    """--harts 4 on the smp demo (docs/platform.md): ctsim-sc's run of the
+    platform's schedule gives ctsim's output."""
+    elf = need(BUILD / "firmware" / "smp" / "smp.elf", "all")
+    env = {"CTSIM_SC_QUANTUM": quantum} if quantum else None
+    compare(tmp_path, ["--harts", "4", elf], env, what=f"--harts 4 quantum {quantum}")

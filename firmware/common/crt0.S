@@ -20,10 +20,27 @@ _start:
   .option norelax
   la gp, __global_pointer$
   .option pop
+#ifdef FW_SMP
+  /* several harts (docs/firmware.md): hart i's stack ends at
+   * __stack_top - i * __ct_stack_size; a hart without one parks */
+  csrr t2, mhartid
+  lui t1, %hi(__ct_harts)
+  addi t1, t1, %lo(__ct_harts)
+  bgeu t2, t1, 9f
+  lui t1, %hi(__ct_stack_size)
+  addi t1, t1, %lo(__ct_stack_size)
+  mul t1, t1, t2
   la sp, __stack_top
+  sub sp, sp, t1
+#else
+  la sp, __stack_top
+#endif
   la tp, __tls_base
   la t0, trap_entry
   csrw mtvec, t0
+#ifdef FW_SMP
+  bnez t2, 5f
+#endif
   la t0, __bss_start
   la t1, __bss_end
 1:
@@ -32,13 +49,49 @@ _start:
   addi t0, t0, 4
   j 1b
 2:
+#ifdef FW_SMP
+  la t0, __ct_smp_ready   /* .bss is clear: the other harts may go */
+  li t1, 1
+  sw t1, 0(t0)
+#endif
   li a0, 0
   li a1, 0
   call main
   call exit
 3:
   j 3b
+#ifdef FW_SMP
+5:                        /* harts 1..: wait for hart 0, then hart_main */
+  la t0, __ct_smp_ready
+6:
+  lw t1, 0(t0)
+  beqz t1, 6b
+  mv a0, t2
+  call hart_main
+9:                        /* hart_main returned, or no stack: park, only */
+  csrci mstatus, 8        /* an IPI (msip) wakes it, and it sleeps again */
+  li t0, 8
+  csrw mie, t0
+10:
+  wfi
+  j 10b
+#endif
   .size _start, . - _start
+
+#ifdef FW_SMP
+/* hart_main(hartid): what harts 1.. run; without one they park in wfi */
+  .weak hart_main
+  .type hart_main, @function
+hart_main:
+  ret
+  .size hart_main, . - hart_main
+
+  .data
+  .balign 4
+  .globl __ct_smp_ready
+__ct_smp_ready:
+  .word 0
+#endif
 
 /*
  * trap_entry: save every register in a struct trap_frame (trap.h) on the

@@ -24,7 +24,7 @@ RVTEST_BEGIN(csr)
   TEST_CASE(15, a1, 0x00000055, li a1, 0x66; csrrw a1, mscratch, a1)
   TEST_CASE(16, a0, 0x00000066, csrr a0, mscratch)
   /* identification */
-  TEST_CASE(17, a0, 0x40001100, csrr a0, misa)          /* MXL=1, I, M */
+  TEST_CASE(17, a0, 0x40001101, csrr a0, misa)          /* MXL=1, I, M, A */
   TEST_CASE(18, a0, 0, csrr a0, mhartid)
   TEST_CASE(19, a0, 0, li a0, 7; csrrsi a0, mhartid, 0)  /* uimm 0: read only, no trap */
   /* mstatus.MIE/MPIE are writable; mie.MTIE is writable */

@@ -1,0 +1,276 @@
+"""Several harts (ctsim --harts N, docs/platform.md): the option's errors, the
+start-up check (__ct_harts), determinism for N = 1, 2, 4, 16, a spinlock
+counter (N * K by theory), the A extension's reservation broken by another
+hart's store, IPIs and per-hart timers at the cycles timing.md gives, and the
+deadlock and --max-cycles reports.
+
+The assembly programs go through sim_helpers.program() (every hart starts at
+_start: `la t6, tohost`, then the body) and declare `__ct_harts` themselves.
+"""
+import json
+
+import pytest
+
+from fw_helpers import elf
+from sim_helpers import program, run
+
+SMP_ELF = ("smp", "smp.elf")
+K = 100  # firmware/smp/smp.c's increments per hart
+
+
+def harts_program(tmp_path, body, n=2, extra="", data="", name="prog"):
+    decl = f"  .globl __ct_harts\n  .set __ct_harts, {n}\n  .option arch, +a\n"
+    return program(tmp_path, decl + body, extra=extra, data=data, name=name)
+
+
+# ------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize("arg", ["0", "17", "two", "", "-1"])
+def test_harts_out_of_range(tmp_path, arg):
+    r = run(elf(*SMP_ELF), "--harts", arg)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--harts" in lines[0] and "1..16" in lines[0], r.stderr
+
+
+def test_harts_need_an_smp_start_up(tmp_path):
+    # hello's start-up gives one hart a stack: no __ct_harts symbol
+    r = run(elf("hello", "hello.elf"), "--harts", "2")
+    assert r.returncode == 2
+    assert "no __ct_harts symbol" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert r.stdout == ""  # nothing ran
+
+
+def test_harts_more_than_the_start_up_supports(tmp_path):
+    p = harts_program(tmp_path, "  nop", n=2)
+    r = run(p, "--harts", "4")
+    assert r.returncode == 2
+    assert "starts at most 2 harts" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert run(p, "-q", "--harts", "2").returncode == 0
+
+
+# ------------------------------------------------------------ the demo
+
+@pytest.mark.parametrize("n", [1, 2, 4, 16])
+def test_smp_demo_deterministic(tmp_path, n):
+    outs = []
+    for i in range(2):
+        js = tmp_path / f"s{i}.json"
+        r = run(elf(*SMP_ELF), "--harts", str(n), "--stats-json", js)
+        assert r.returncode == 0, r.stderr
+        outs.append((r.stdout, r.stderr, js.read_bytes()))
+    assert outs[0] == outs[1], f"--harts {n}: two runs differ"
+    out = outs[0][0]
+    # every hart adds 1 K times under the spinlock: N * K
+    assert f"counter: {n * K} " in out, out
+    assert f"harts: {n}\n" in out and f"ipi acks: {n - 1}\n" in out, out
+    assert "timer order: " + " ".join(map(str, range(n))) + "\n" in out, out
+    assert out.endswith("smp: PASS\n"), out
+    s = json.loads(outs[0][2])
+    if n == 1:
+        assert "harts" not in s  # one hart: the one-hart object, as before
+    else:
+        assert s["harts"] == n and len(s["hart"]) == n
+        assert s["instructions"] == sum(h["instructions"] for h in s["hart"])
+        assert s["cycles"] == max(h["cycles"] for h in s["hart"])
+
+
+def test_summary_per_hart_and_total(tmp_path):
+    r = run(elf(*SMP_ELF), "--harts", "2")
+    assert r.returncode == 0
+    assert "hart 0:\n" in r.stderr and "hart 1:\n" in r.stderr, r.stderr
+    assert "harts 2: instructions " in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------ reservations
+
+LRSC = """
+  csrr a0, mhartid
+  la s0, word
+  la s1, f1
+  la s2, f0
+  la s3, res
+  bnez a0, 5f
+1:lw t0, 0(s1)            # hart 0: wait until hart 1 holds the reservation
+  beqz t0, 1b
+  li t0, 99
+  {other}
+  li t0, 1
+  sw t0, 0(s2)            # then let hart 1 try its sc.w
+2:lw t0, 0(s3)
+  beqz t0, 2b
+  li t1, {expect}         # sc.w's result + 1
+  bne t0, t1, fail
+  lw t1, 0(s0)
+  li t2, {word}
+  bne t1, t2, fail
+  j pass
+5:lr.w t0, (s0)           # hart 1
+  li t1, 1
+  sw t1, 0(s1)            # another word: the reservation stays
+6:lw t1, 0(s2)
+  beqz t1, 6b
+  li t2, 7
+  sc.w t3, t2, (s0)
+  addi t3, t3, 1
+  sw t3, 0(s3)
+7:j 7b
+"""
+LRSC_DATA = "word: .word 5, 0\nf1: .word 0\nf0: .word 0\nres: .word 0\n"
+
+
+@pytest.mark.parametrize("other,expect,word", [
+    # another hart's store into the reserved word: sc.w fails (1), the word
+    # keeps the store's 99
+    ("sw t0, 0(s0)", 2, 99),
+    # its AMO on the word: the same (5 + 99 = 104)
+    ("amoadd.w x0, t0, (s0)", 2, 104),
+    # a store into the next word: the reservation holds, sc.w writes 7
+    ("sw t0, 4(s0)", 1, 7),
+], ids=["store", "amo", "next-word"])
+def test_reservation_lost_to_another_harts_store(tmp_path, other, expect, word):
+    p = harts_program(tmp_path, LRSC.format(other=other, expect=expect, word=word),
+                      data=LRSC_DATA)
+    r = run(p, "-q", "--harts", "2", "--max-cycles", "1000000")
+    assert r.returncode == 0, f"{other}: {r.stderr}"
+
+
+# ------------------------------------------------------------ IPIs, timers
+
+IPI = """
+  csrr a0, mhartid
+  bnez a0, 5f
+  la a1, armed            # hart 0: wait until hart 1 is about to wfi,
+1:lw a2, 0(a1)
+  beqz a2, 1b
+  li t0, 1000             # then long enough (4000 cycles > the quantum)
+2:addi t0, t0, -1         # for it to be in the wfi
+  bnez t0, 2b
+  li a2, 0x02000000
+  li t1, 1
+  csrr s0, mcycle         # E_c
+  sw t1, 4(a2)            # msip of hart 1 at E_c + 1
+  la a1, res
+3:lw a3, 0(a1)
+  beqz a3, 3b
+  sub a3, a3, s0
+  li a4, 5
+  bne a3, a4, fail
+  j pass
+5:la t0, ipi_handler      # hart 1
+  csrw mtvec, t0
+  li t0, 8
+  csrw mie, t0            # MSIE
+  csrs mstatus, t0        # MIE
+  la a1, armed
+  li a2, 1
+  sw a2, 0(a1)
+  wfi
+6:j 6b
+"""
+IPI_EXTRA = """
+  .balign 4
+ipi_handler:
+  csrr a3, mcycle
+  la a1, res
+  sw a3, 0(a1)
+8:j 8b
+"""
+
+
+def test_ipi_wakes_a_hart_in_wfi_at_the_timing_md_cycle(tmp_path):
+    # hart 0's sw to msip[1] at t = E_c + 1: msip pends for hart 1 from t + 1
+    # (platform.md); hart 1's wfi occupies EX up to T = t + 1, the interrupt
+    # bubble enters EX at T, the handler's first instruction (csrr mcycle)
+    # enters IF at T + 1, ID T + 2, EX T + 3 (timing.md): it reads
+    # E_c + 5. The program exits 1 unless the difference is 5.
+    p = harts_program(tmp_path, IPI, extra=IPI_EXTRA,
+                      data="armed: .word 0\nres: .word 0\n")
+    r = run(p, "-q", "--harts", "2", "--max-cycles", "1000000")
+    assert r.returncode == 0, r.stderr
+
+
+TIMERS = """
+  csrr a0, mhartid
+  la t0, t_handler
+  csrw mtvec, t0
+  li a2, 0x02004000
+  slli a3, a0, 3
+  add a2, a2, a3          # this hart's mtimecmp
+  li a4, 5000
+  beqz a0, 1f
+  li a4, 7000
+1:sw a4, 0(a2)
+  sw zero, 4(a2)
+  li t0, 0x80
+  csrw mie, t0            # MTIE
+  li t0, 8
+  csrs mstatus, t0
+  wfi
+2:j 2b
+"""
+TIMERS_EXTRA = """
+  .balign 4
+t_handler:
+  csrr a3, mcycle
+  csrr a0, mhartid
+  la a1, res
+  slli a5, a0, 2
+  add a1, a1, a5
+  sw a3, 0(a1)
+  bnez a0, 9f
+  la a1, res              # hart 0: wait for hart 1's figure
+8:lw a3, 4(a1)
+  beqz a3, 8b
+  lw a2, 0(a1)
+  li a4, 5003
+  bne a2, a4, fail
+  li a4, 7003
+  bne a3, a4, fail
+  j pass
+9:j 9b
+"""
+
+
+def test_per_hart_timers(tmp_path):
+    # mtime(c) = c (--mtime-div 1). Hart h's wfi waits for its own mtimecmp
+    # (5000 for hart 0, 7000 for hart 1): the bubble enters EX at that cycle,
+    # the handler's csrr mcycle 3 cycles later (timing.md): 5003 and 7003;
+    # hart 0's timer does not interrupt hart 1.
+    p = harts_program(tmp_path, TIMERS, extra=TIMERS_EXTRA, data="res: .word 0, 0\n")
+    r = run(p, "-q", "--harts", "2", "--max-cycles", "1000000")
+    assert r.returncode == 0, r.stderr
+
+
+# ------------------------------------------------------------ deadlocks
+
+def test_every_hart_in_wfi_is_a_deadlock(tmp_path):
+    p = harts_program(tmp_path, "  li t0, 8\n  csrw mie, t0\n  wfi\n  j fail")
+    r = run(p, "-q", "--harts", "2")
+    assert r.returncode == 2
+    assert "every hart waits in wfi" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_max_cycles_names_the_harts_that_did_not_acknowledge(tmp_path):
+    # hart 0 sends hart 1 an IPI and waits for its acknowledgement; hart 1
+    # runs with interrupts disabled forever
+    body = """
+  csrr a0, mhartid
+  bnez a0, 5f
+  li a2, 0x02000000
+  li t1, 1
+  sw t1, 4(a2)
+  la a1, ack
+1:lw t0, 0(a1)
+  beqz t0, 1b
+  j pass
+5:j 5b
+"""
+    p = harts_program(tmp_path, body, data="ack: .word 0\n")
+    r = run(p, "-q", "--harts", "2", "--max-cycles", "20000")
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("ctsim: cycle limit reached: --max-cycles 20000"), r.stderr
+    assert any(ln.startswith("ctsim:   hart 0: pc ") for ln in lines), r.stderr
+    h1 = [ln for ln in lines if ln.startswith("ctsim:   hart 1: pc ")]
+    assert h1 and "interrupts disabled" in h1[0], r.stderr
