@@ -12,6 +12,7 @@
 
 #include "csr.h"
 #include "mmio.h"
+#include "trap.h"
 
 /* What harts 1.. run (weak in crt0.S: without it they park in wfi). */
 void hart_main(unsigned hartid);
@@ -64,5 +65,25 @@ static inline void timer_set_cmp_hart(unsigned h, uint64_t t) {
   mmio_write32(a + 4, (uint32_t)(t >> 32));
 }
 static inline void timer_disarm_hart(unsigned h) { timer_set_cmp_hart(h, UINT64_MAX); }
+
+/* The number of harts the platform has: the first k whose msip load faults
+ * (the CLINT has a register only for each hart). Call it before another
+ * load-access-fault handler is needed; the previous one is put back. */
+static volatile int smp_probe_fault;
+static inline void smp_probe_handler(struct trap_frame *f) {
+  smp_probe_fault = 1;
+  f->mepc += 4;
+}
+static inline unsigned smp_count_harts(void) {
+  trap_handler_t old = trap_set_handler(CAUSE_LOAD_ACCESS, smp_probe_handler);
+  unsigned k = 1;
+  for (; k < 16; k++) {
+    smp_probe_fault = 0;
+    (void)mmio_read32(CLINT_BASE + CLINT_MSIP + 4 * k);
+    if (smp_probe_fault) break;
+  }
+  trap_set_handler(CAUSE_LOAD_ACCESS, old);
+  return k;
+}
 
 #endif /* FW_SMP_H */

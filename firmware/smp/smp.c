@@ -25,26 +25,7 @@ static spinlock_t lock;
 static volatile uint32_t counter, done, go, phase;
 static volatile uint32_t acks, ipi_seen[16];
 static volatile uint32_t tick_order[16], ticks, ticked[16];
-static volatile int probe_fault;
 static volatile uint32_t nharts;
-
-static void probe_handler(struct trap_frame *f) {
-  probe_fault = 1;
-  f->mepc += 4;
-}
-
-/* the number of harts: the first k whose msip load faults */
-static unsigned count_harts(void) {
-  trap_handler_t old = trap_set_handler(CAUSE_LOAD_ACCESS, probe_handler);
-  unsigned k = 1;
-  for (; k < 16; k++) {
-    probe_fault = 0;
-    (void)mmio_read32(CLINT_BASE + CLINT_MSIP + 4 * k);
-    if (probe_fault) break;
-  }
-  trap_set_handler(CAUSE_LOAD_ACCESS, old);
-  return k;
-}
 
 static void ipi_handler(struct trap_frame *f) {
   (void)f;
@@ -95,7 +76,7 @@ void hart_main(unsigned h) {
 }
 
 int main(void) {
-  unsigned n = count_harts();
+  unsigned n = smp_count_harts();
   nharts = n;
   trap_set_irq_handler(IRQ_M_SOFT, ipi_handler);
   trap_set_irq_handler(IRQ_M_TIMER, timer_handler);

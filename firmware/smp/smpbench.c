@@ -16,24 +16,6 @@
 
 static uint32_t buf[16][WORDS];
 static volatile uint32_t sum[16], done;
-static volatile int probe_fault;
-
-static void probe_handler(struct trap_frame *f) {
-  probe_fault = 1;
-  f->mepc += 4;
-}
-
-static unsigned count_harts(void) {
-  trap_handler_t old = trap_set_handler(CAUSE_LOAD_ACCESS, probe_handler);
-  unsigned k = 1;
-  for (; k < 16; k++) {
-    probe_fault = 0;
-    (void)mmio_read32(CLINT_BASE + CLINT_MSIP + 4 * k);
-    if (probe_fault) break;
-  }
-  trap_set_handler(CAUSE_LOAD_ACCESS, old);
-  return k;
-}
 
 static uint32_t kernel(uint32_t *b) {
   uint32_t x = 12345, crc = 0xffffffffu;
@@ -53,7 +35,7 @@ void hart_main(unsigned h) {
 }
 
 int main(void) {
-  unsigned n = count_harts();
+  unsigned n = smp_count_harts();
   sum[0] = kernel(buf[0]);
   atomic_add(&done, 1);
   while (done != n) {
