@@ -836,8 +836,10 @@ static int harts_json(FILE *f, const platform_t *p, run_end_t end) {
           "{\n\"harts\": %u, \"instructions\": %" PRIu64
           ", \"cycles\": %" PRIu64
           ", \"exit\": {\"reason\": \"%s\", "
-          "\"status\": %d, \"hart\": %u},\n\"hart\": [\n",
+          "\"status\": %d, \"hart\": %u},\n",
           p->nharts, n, plat_cycles(p), end.reason, end.status, p->stop_hart);
+  ctpatch_host_json(f, "");
+  fputs("\"hart\": [\n", f);
   for (unsigned i = 0; i < p->nharts; i++) {
     if (stats_write_json(f, &p->hart[i], end)) return -1;
     if (i + 1 < p->nharts) fputs(",\n", f);
@@ -861,12 +863,14 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   if (!o->quiet) {
     if (pl->nharts == 1) {
       stats_print(stderr, h, end);
+      ctpatch_host_print(stderr, "  ");
     } else {
       for (unsigned i = 0; i < pl->nharts; i++) {
         fprintf(stderr, "hart %u:\n", i);
         stats_print(stderr, &pl->hart[i], end);
       }
       harts_total(stderr, pl);
+      ctpatch_host_print(stderr, "");
     }
   }
   if (o->host_stats) {

@@ -21,12 +21,20 @@
 #define MAX_MODULES 16
 #define MAX_BYTES (16u << 20)
 
+#define MAX_MESSAGE 512
+
 typedef struct {
   uint64_t cycle;
   const char *arg;
   uint8_t *bytes;
   uint32_t size;
   int fetched;
+  /* what the summary and the JSON report (ctpatch_host_print, _json) */
+  uint64_t fetch_at, status_at; /* the cycles of FETCH and STATUS */
+  int reported;                 /* STATUS came */
+  uint64_t status;              /* its status (CTPATCH_APPLIED, ...) */
+  unsigned msg_len;
+  char msg[MAX_MESSAGE];
 } module_t;
 
 static module_t mods[MAX_MODULES];
@@ -86,7 +94,11 @@ const char *ctpatch_host_add(const char *arg) {
     mods[i] = mods[i - 1];
     i--;
   }
-  mods[i] = (module_t){c, arg, buf, (uint32_t)got, 0};
+  memset(&mods[i], 0, sizeof mods[i]);
+  mods[i].cycle = c;
+  mods[i].arg = arg;
+  mods[i].bytes = buf;
+  mods[i].size = (uint32_t)got;
   return NULL;
 }
 
@@ -116,6 +128,7 @@ const char *ctpatch_host_call(hart_t *h, const uint64_t *a, int64_t *ret) {
         return err;
       }
       htif_host_write(h->plat, (uint32_t)(a[2] - RAM_BASE), m->bytes, m->size);
+      if (!m->fetched) m->fetch_at = h->now;
       m->fetched = 1;
       *ret = m->size;
       return NULL;
@@ -124,16 +137,20 @@ const char *ctpatch_host_call(hart_t *h, const uint64_t *a, int64_t *ret) {
         *ret = -22;
         return NULL;
       }
-      uint64_t len = a[4] > 512 ? 512 : a[4];
+      uint64_t len = a[4] > MAX_MESSAGE ? MAX_MESSAGE : a[4];
       if (len && !in_ram(h, a[3], len)) {
         snprintf(err, sizeof err,
                  "CTPATCH status message at 0x%" PRIx64 " is not in RAM", a[3]);
         return err;
       }
+      m->reported = 1;
+      m->status_at = h->now;
+      m->status = a[2];
+      m->msg_len = (unsigned)len;
+      if (len) memcpy(m->msg, h->plat->mem.ram + (a[3] - RAM_BASE), len);
       fflush(stdout);
       fprintf(stderr, "ctsim: cycle %" PRIu64 ": --load-patch %s: %.*s\n",
-              h->now, m->arg, (int)len,
-              (const char *)h->plat->mem.ram + (a[3] - RAM_BASE));
+              h->now, m->arg, (int)len, m->msg);
       free(m->bytes);
       m->bytes = NULL;
       next_mod++;
@@ -158,6 +175,85 @@ void ctpatch_host_finish(uint64_t end_cycle) {
                 : "did not ask for it (ctpatch_poll) from that cycle on",
             end_cycle);
     free(mods[i].bytes);
+    mods[i].bytes = NULL;
   }
   next_mod = nmods;
+}
+
+/* The outcome of module m, by the loader's status (firmware/common/ctpatch.h).
+ */
+static const char *outcome(const module_t *m) {
+  if (!m->reported) return m->fetched ? "no-status" : "not-delivered";
+  switch (m->status) {
+    case 1:
+      return "applied";
+    case 2:
+      return "reverted";
+    case 3:
+      return "refused";
+    default:
+      return "unknown";
+  }
+}
+
+void ctpatch_host_print(FILE *f, const char *ind) {
+  for (unsigned i = 0; i < nmods; i++) {
+    const module_t *m = &mods[i];
+    fprintf(f, "%sload-patch    %s: %s", ind, m->arg, outcome(m));
+    if (m->reported)
+      fprintf(f, " at cycle %" PRIu64 " (status %" PRIu64 ")", m->status_at,
+              m->status);
+    if (m->fetched) fprintf(f, ", fetched at cycle %" PRIu64, m->fetch_at);
+    if (m->reported)
+      fprintf(f, ": %.*s\n", (int)m->msg_len, m->msg);
+    else if (m->fetched)
+      fprintf(f, ", the program reported no outcome\n");
+    else
+      fprintf(f, ": the program did not ask for it\n");
+  }
+}
+
+/* s[0..n) as a JSON string: bytes outside printable ASCII as \u00XX */
+static void json_bytes(FILE *f, const char *s, size_t n) {
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\')
+      fprintf(f, "\\%c", c);
+    else if (c < 0x20 || c >= 0x7f)
+      fprintf(f, "\\u%04x", c);
+    else
+      fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+static void json_cycle(FILE *f, const char *name, int known, uint64_t v) {
+  if (known)
+    fprintf(f, ", \"%s\": %" PRIu64, name, v);
+  else
+    fprintf(f, ", \"%s\": null", name);
+}
+
+void ctpatch_host_json(FILE *f, const char *ind) {
+  fprintf(f, "%s\"patches\": [%s", ind, nmods ? "\n" : "");
+  for (unsigned i = 0; i < nmods; i++) {
+    const module_t *m = &mods[i];
+    const char *file = strchr(m->arg, ':') + 1;
+    fprintf(f, "%s  {\"arg\": ", ind);
+    json_bytes(f, m->arg, strlen(m->arg));
+    fprintf(f, ", \"cycle\": %" PRIu64 ", \"file\": ", m->cycle);
+    json_bytes(f, file, strlen(file));
+    fprintf(f, ", \"bytes\": %" PRIu32, m->size);
+    json_cycle(f, "fetch_cycle", m->fetched, m->fetch_at);
+    json_cycle(f, "status_cycle", m->reported, m->status_at);
+    json_cycle(f, "status", m->reported, m->status);
+    fprintf(f, ", \"outcome\": \"%s\", \"message\": ", outcome(m));
+    if (m->reported)
+      json_bytes(f, m->msg, m->msg_len);
+    else
+      fputs("null", f);
+    fprintf(f, "}%s\n", i + 1 < nmods ? "," : "");
+  }
+  fprintf(f, "%s],\n", nmods ? ind : "");
 }

@@ -8,6 +8,7 @@
 #define CTSIM_CTPATCH_HOST_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct hart;
 
@@ -23,5 +24,14 @@ const char *ctpatch_host_call(struct hart *h, const uint64_t *a, int64_t *ret);
 
 /* A warning for every module that was never delivered (end of run). */
 void ctpatch_host_finish(uint64_t end_cycle);
+
+/* The summary's lines, one per --load-patch in delivery order, each starting
+ * with ind: "load-patch    ARG: OUTCOME at cycle S (status N), fetched at
+ * cycle F: MESSAGE" (after ctpatch_host_finish). */
+void ctpatch_host_print(FILE *f, const char *ind);
+
+/* The JSON member "patches" (a list, one object per --load-patch, then a
+ * comma and a newline), each line starting with ind. */
+void ctpatch_host_json(FILE *f, const char *ind);
 
 #endif /* CTSIM_CTPATCH_HOST_H */

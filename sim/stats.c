@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctpatch_host.h"
 #include "platform.h"
 #include "roi.h"
 
@@ -413,6 +414,7 @@ int stats_write_json(FILE *f, const hart_t *h, run_end_t end) {
   fprintf(f, ",\n");
   json_functions(f, h);
   json_switches(f, h);
+  if (h->plat->nharts == 1) ctpatch_host_json(f, "  ");
   fprintf(f,
           "  \"config\": {\"ram\": %" PRIu64 ", \"imem_lat\": %" PRIu32
           ", \"dmem_lat\": %" PRIu32 ", \"mul_lat\": %" PRIu32

@@ -5,6 +5,7 @@ of the sources (-DHOST: no loader), so the run must print version 1's lines up
 to the loader's report and version 2's from there on; the bad modules are
 made here by editing good ones (their checksums recomputed by this file's own
 implementation of the sums of docs/patching.md)."""
+import json
 import os
 import re
 import shutil
@@ -321,6 +322,62 @@ def test_loader_status_reaches_the_host(tmp_path):
     assert r.returncode == 0
     assert re.search(r"ctsim: warning: --load-patch 1000000000:\S+ was not delivered: the "
                      r"program did not ask for it", r.stderr), r.stderr
+
+
+def test_status_in_summary_and_json(tmp_path):
+    """Every --load-patch is in --stats-json's "patches" (delivery order) and
+    has a summary line: a corrupted module and one built for another base
+    (both refused, status 3 = CTPATCH_REFUSED of ctpatch.h), a good one
+    (applied, 1), a revert (2), one the program never asks for. The message
+    is the loader's console line; the cycles are ordered as the protocol
+    goes: the option's cycle, the FETCH, the STATUS."""
+    fix = module("plain", "fix")
+    flipped = bytearray(fix.read_bytes())
+    flipped[0x40] ^= 0x10
+    bad = tmp_path / "flipped.ctp"
+    bad.write_bytes(bytes(flipped))
+    other = module("tick", "fix")
+    revert = module("plain", "revert-fix")
+    js_path = tmp_path / "run.json"
+    args = [*loads((100000, bad), (120000, other), (150000, fix), (200000, revert),
+                   (10**9, fix)), "--stats-json", str(js_path)]
+    r = subprocess.run([str(CTSIM), *args, str(variant("plain"))], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    reports = [ln for ln in r.stdout.splitlines() if REPORT_RE.match(ln)]
+    assert len(reports) == 4, reports
+    got = json.loads(js_path.read_text())["patches"]
+    want = [(100000, bad, 3, "refused"), (120000, other, 3, "refused"), (150000, fix, 1, "applied"),
+            (200000, revert, 2, "reverted")]
+    assert len(got) == 5
+    for g, (cycle, path, status, outcome), rep in zip(got, want, reports):
+        assert g["arg"] == f"{cycle}:{path}" and g["cycle"] == cycle and g["file"] == str(path)
+        assert g["bytes"] == path.stat().st_size
+        assert (g["status"], g["outcome"], g["message"]) == (status, outcome, rep), g
+        assert cycle <= g["fetch_cycle"] < g["status_cycle"], g
+    assert "checksum mismatch" in got[0]["message"]
+    assert "built for another base image" in got[1]["message"]
+    assert got[4] == {"arg": f"{10**9}:{fix}", "cycle": 10**9, "file": str(fix),
+                      "bytes": fix.stat().st_size, "fetch_cycle": None, "status_cycle": None,
+                      "status": None, "outcome": "not-delivered", "message": None}
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("  load-patch    ")]
+    assert len(lines) == 5, r.stderr
+    for ln, g in zip(lines, got[:4]):
+        assert ln == (f"  load-patch    {g['arg']}: {g['outcome']} at cycle {g['status_cycle']} "
+                      f"(status {g['status']}), fetched at cycle {g['fetch_cycle']}: "
+                      f"{g['message']}"), ln
+    assert lines[4] == f"  load-patch    {10**9}:{fix}: not-delivered: the program did not ask for it"
+    # the per-module stderr line at the STATUS call names the same cycle
+    for g in got[:4]:
+        assert f"ctsim: cycle {g['status_cycle']}: --load-patch {g['arg']}: {g['message']}" \
+            in r.stderr.splitlines()
+
+
+def test_status_json_without_modules(tmp_path):
+    js_path = tmp_path / "run.json"
+    r = run_ctsim(variant("plain"), "--stats-json", str(js_path))
+    assert r.returncode == 0
+    assert json.loads(js_path.read_text())["patches"] == []
 
 
 # ------------------------------------------------------------------ ctsim's option
