@@ -487,6 +487,8 @@ static volatile uint32_t *live_table(uint32_t id, unsigned l, int *bad) {
   return t;
 }
 
+static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) & ~(a - 1); }
+
 static inline void flush_ctlb(void) {
   __asm__ volatile(".insn r CUSTOM_0, 1, 0, x0, x0, x0" ::: "memory");
 }
@@ -500,11 +502,54 @@ static void switch_entry(volatile uint32_t *e, uint32_t v) {
   if (s & MSTATUS_MIE) set_csr(mstatus, MSTATUS_MIE);
 }
 
+/* The same with ctroot as the entry: one CSR write and one flush. */
+static void switch_ctroot(uint32_t v) {
+  uint32_t s = clear_csr(mstatus, MSTATUS_MIE);
+  write_csr(0x7C0, v);
+  flush_ctlb();
+  if (s & MSTATUS_MIE) set_csr(mstatus, MSTATUS_MIE);
+}
+
+static uint32_t root_words(void) { return 1u << ct_level_bits[0]; }
+
+/* Several root entries at once (a module whose IDs differ in the root
+ * index), e[3 i] the index and e[3 i + col] the value of the k entries: the
+ * root page copied into scratch with the new values, ctroot switched to the
+ * copy (the one atomic step), the values stored into the live root page,
+ * which no walk reads now, and ctroot switched back to it: the same
+ * contents, so the second switch changes no translation, and ctroot is the
+ * runtime's root table again (callid.c's ct_patch keeps working). */
+static void switch_root(const uint32_t *e, unsigned k, unsigned col, uint32_t *scratch) {
+  uint32_t r = read_csr(0x7C0);
+  volatile uint32_t *root = (volatile uint32_t *)(uintptr_t)(r & ~3u);
+  copy_words(scratch, (const uint32_t *)root, root_words());
+  for (unsigned i = 0; i < k; i++) scratch[e[3 * i]] = e[3 * i + col];
+  switch_ctroot((uint32_t)(uintptr_t)scratch | 1u);
+  for (unsigned i = 0; i < k; i++) root[e[3 * i]] = e[3 * i + col];
+  switch_ctroot(r);
+}
+
+/* A word-aligned scratch copy of the root page in the free arena (below the
+ * received module `below` when it lies in the arena), or NULL with the
+ * reason in the message. */
+static uint32_t *root_scratch(const uint8_t *below) {
+  uint32_t at = align_up(arena_next, 4), need = 4 * root_words();
+  uint32_t top = sizeof arena;
+  if (below >= arena && below < arena + sizeof arena) top = (uint32_t)(below - arena);
+  if (at > top || top - at < need) {
+    m_str("needs ");
+    m_num(need);
+    m_str(" bytes for a copy of the root table, ");
+    m_num(at > top ? 0 : top - at);
+    refuse(" free in the patch arena");
+    return NULL;
+  }
+  return (uint32_t *)(uintptr_t)(arena + at);
+}
+
 /* ---------------------------------------------------------------- apply */
 
 static tab_t tabs[CTPATCH_MAX_TABLES];
-
-static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) & ~(a - 1); }
 
 static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
   const uint8_t *meta = d->meta;
@@ -556,16 +601,20 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
     if (i < n) break;
     lv++;
   }
-  if (lv == 0)
-    return refuse(
-        "the module's IDs lie under different root entries (one switch cannot cover them)");
+  /* lv 0: the IDs differ in the root index; the copies start at level 1
+   * and the root entries above them are switched through a copy of the
+   * root page (switch_root) */
+  if (lv == 0 && ct_levels < 2)
+    return refuse("the module's IDs lie under different entries of a one-level table");
+  const unsigned first = lv ? lv : 1;
   int bad = 0;
-  volatile uint32_t *sw_tab = live_table(ent[0].id, lv - 1, &bad);
-  if (!sw_tab || bad) return refuse("no table path to the module's IDs");
-  /* the table pages to copy: level lv (one) and below it the paths of the IDs */
-  unsigned nt = 0;
+  volatile uint32_t *sw_tab = lv ? live_table(ent[0].id, lv - 1, &bad) : NULL;
+  if (lv && (!sw_tab || bad)) return refuse("no table path to the module's IDs");
+  /* the table pages to copy: level `first` (one, or one per root entry) and
+   * below it the paths of the IDs */
+  unsigned nt = 0, nroot = 0;
   uint32_t tbytes = 0;
-  for (unsigned l = lv; l < ct_levels; l++)
+  for (unsigned l = first; l < ct_levels; l++)
     for (uint32_t i = 0; i < n; i++) {
       uint32_t p = prefix_of(ent[i].id, l);
       unsigned t = 0;
@@ -577,8 +626,12 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
       tabs[nt].old = live_table(ent[i].id, l, &bad);
       if (bad) return refuse("an ID is covered by a range leaf");
       tbytes += 4u << ct_level_bits[l];
+      if (!lv && l == first) nroot++;
       nt++;
     }
+  /* a root switch: the saved {index, old, new} of each root entry, and the
+   * scratch root page (freed after the switch) */
+  uint32_t saved = 12 * nroot, scratch = lv ? 0 : 4 * root_words();
   /* memory: the sections, then the table pages, below the received bytes */
   uint64_t end = arena_next; /* where the placement below ends */
   for (unsigned i = 1; i < d->eh->shnum; i++) {
@@ -588,7 +641,7 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
     if (al & (al - 1) || al > CTPATCH_ARENA_ALIGN) return refuse("bad section alignment");
     end = ((end + al - 1) & ~(uint64_t)(al - 1)) + s->size;
   }
-  uint64_t need = ((end + 3) & ~(uint64_t)3) - arena_next + tbytes;
+  uint64_t need = ((end + 3) & ~(uint64_t)3) - arena_next + tbytes + saved + scratch;
   /* a module received into the arena lies above the free part */
   const uint8_t *lo = arena + arena_next, *hi = arena + sizeof arena;
   uint32_t free_bytes = (uint32_t)(hi - lo);
@@ -642,7 +695,7 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
       zero_bytes((uint8_t *)tabs[t].copy, 4 * words);
   }
   for (unsigned t = 0; t < nt; t++) {
-    if (tabs[t].level == lv) continue;
+    if (tabs[t].level == first) continue;
     unsigned l = tabs[t].level;
     for (unsigned u = 0; u < nt; u++)
       if (tabs[u].level == l - 1 && tabs[u].prefix == tabs[t].prefix >> ct_level_bits[l - 1])
@@ -662,15 +715,37 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
    * function after the other, with interrupts on in between */
   for (uint32_t i = 0; i < n; i++) ct_patch(ent[i].id, (ct_fn_t)(uintptr_t)target[i]);
 #endif
-  rec->entry = &sw_tab[index_of(ent[0].id, lv - 1)];
-  rec->old_entry = *rec->entry;
-  rec->new_entry = (uint32_t)(uintptr_t)tabs[0].copy | 1u;
   rec->functions = n;
   rec->mark = arena_next;
-  rec->bytes = at - arena_next;
+  if (lv) {
+    rec->entry = &sw_tab[index_of(ent[0].id, lv - 1)];
+    rec->old_entry = *rec->entry;
+    rec->new_entry = (uint32_t)(uintptr_t)tabs[0].copy | 1u;
+    rec->bytes = at - arena_next;
 #ifndef CTPATCH_BROKEN_SWITCH
-  switch_entry(rec->entry, rec->new_entry);
+    switch_entry(rec->entry, rec->new_entry);
 #endif
+  } else {
+    volatile uint32_t *root = (volatile uint32_t *)(uintptr_t)(read_csr(0x7C0) & ~3u);
+    uint32_t *e = (uint32_t *)(uintptr_t)(arena + at);
+    unsigned k = 0;
+    for (unsigned t = 0; t < nt; t++) {
+      if (tabs[t].level != first) continue;
+      e[3 * k] = tabs[t].prefix; /* level 1's prefix: the root index */
+      e[3 * k + 1] = root[tabs[t].prefix];
+      e[3 * k + 2] = (uint32_t)(uintptr_t)tabs[t].copy | 1u;
+      k++;
+    }
+    at += saved;
+    rec->entry = NULL;
+    rec->roots = e;
+    rec->nroot = nroot;
+    rec->bytes = at - arena_next;
+#ifndef CTPATCH_BROKEN_SWITCH
+    arena_next = at; /* the scratch page lies above the patch's memory */
+    switch_root(e, nroot, 2, (uint32_t *)(uintptr_t)(arena + at));
+#endif
+  }
   rec->cycles = read_csr(mcycle) - arrival;
   arena_next = at;
   /* the report: the functions it replaced and the new ones */
@@ -685,6 +760,20 @@ static int do_apply(mod_t *d, uint32_t arrival, ctpatch_info_t *rec) {
     if (ent[i].flags & META_FLAG_NEW) m_str(" [new]");
   }
   if (msg_len + 1 >= sizeof msg) memcpy(msg + sizeof msg - 4, "...", 4);
+  return 0;
+}
+
+/* Puts back the table as it was before patch p (the most recent one); -1
+ * (the reason in the message) when a root switch finds no room for its
+ * scratch page. `below`: the received module, if any. */
+static int unswitch(const ctpatch_info_t *p, const uint8_t *below) {
+  if (p->entry) {
+    switch_entry(p->entry, p->old_entry);
+    return 0;
+  }
+  uint32_t *scratch = root_scratch(below);
+  if (!scratch) return -1;
+  switch_root(p->roots, p->nroot, 1, scratch);
   return 0;
 }
 
@@ -718,7 +807,14 @@ static int apply_or_revert(const void *mod, uint32_t size, uint32_t arrival) {
   }
   if (r == 1) {
     ctpatch_info_t *top = &stack[depth - 1];
-    switch_entry(top->entry, top->old_entry);
+    if (unswitch(top, d.m)) {
+      char tail[sizeof msg];
+      memcpy(tail, msg + 9, sizeof tail - 9);
+      m_reset();
+      m_str("ctpatch: refused ");
+      m_str(tail);
+      return CTPATCH_REFUSED;
+    }
     uint32_t c = read_csr(mcycle) - arrival;
     arena_next = top->mark;
     depth--;
@@ -749,7 +845,13 @@ int ctpatch_revert(const char *name) {
     m_str("') can be reverted");
     return report(CTPATCH_REFUSED);
   }
-  switch_entry(top->entry, top->old_entry);
+  m_reset();
+  m_str("ctpatch: refused '");
+  m_str(top->name);
+  m_str("': ");
+  if (unswitch(top, NULL)) return report(CTPATCH_REFUSED);
+  m_reset();
+  m_str("ctpatch: ");
   arena_next = top->mark;
   depth--;
   m_str("'");

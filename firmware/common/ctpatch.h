@@ -57,9 +57,11 @@ typedef struct {
   uint32_t functions;          /* IDs it switched */
   uint32_t cycles;             /* mcycle from arrival to the switch */
   uint32_t bytes;              /* arena bytes it holds (code, data, tables) */
-  volatile uint32_t *entry;    /* the table entry it switched */
+  volatile uint32_t *entry;    /* the table entry it switched (NULL: root entries) */
   uint32_t old_entry, new_entry;
-  uint32_t mark; /* arena offset before it */
+  uint32_t nroot;  /* IDs under different root entries: how many it switched */
+  uint32_t *roots; /* their {index, old, new} (in the arena) */
+  uint32_t mark;   /* arena offset before it */
 } ctpatch_info_t;
 
 int ctpatch_poll(void);

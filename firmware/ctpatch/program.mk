@@ -31,11 +31,12 @@ $(CTP_OUT)/tree-v3/.stamp: $(wildcard $(CTP_DIR)/base/* $(CTP_DIR)/v2/* $(CTP_DI
 	touch $@
 
 # $(call ctp_variant,NAME,CFLAGS of the program,CFLAGS of the loader,ctcc options,
-#   more CFLAGS of the loader,ctpatch-build options)
+#   more CFLAGS of the loader,ctpatch-build options,an ID map the link starts from)
 define ctp_variant
 CTP_ELFS += $(CTP_OUT)/$(1)/prog.elf
-$(CTP_OUT)/$(1)/prog.elf: $(addprefix $(CTP_DIR)/base/,$(CTP_SRCS) calc.h) $(CTP_DEPS) | $(SETUP)
+$(CTP_OUT)/$(1)/prog.elf: $(addprefix $(CTP_DIR)/base/,$(CTP_SRCS) calc.h) $(CTP_DEPS) $(7) | $(SETUP)
 	@rm -rf $$(@D) && mkdir -p $$(@D)/obj
+	$(if $(7),cp $(7) $$(@:.elf=.idmap))
 	$(foreach s,$(CTP_SRCS),$(CTP_CTCC) $(4) $(CTP_CFLAGS) $(2) -c -o $$(@D)/obj/$(s:.c=.o) $(CTP_DIR)/base/$(s) &&) true
 	$(FW_CC) $(CTP_CFLAGS) $(3) $(5) -c -o $$(@D)/obj/ctpatch.o $(FW_COMMON)/ctpatch.c
 	$(FW_CC) $(CTP_CFLAGS) -c -o $$(@D)/obj/runtime.o $(FW_COMMON)/runtime.c
@@ -61,6 +62,11 @@ $(eval $(call ctp_variant,tick,-DTICK=$(CTP_TICK) -DSTEPS=12))
 $(eval $(call ctp_variant,broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_SWITCH))
 # a 20-bit table (run with ctsim --ctlb-levels 10,10)
 $(eval $(call ctp_variant,narrow,,,--ctlb-levels=10$(comma)10,,--ctlb-levels 10$(comma)10))
+# ver_b's ID under another root entry than ver_a's (wide.idmap): fix.ctp
+# switches two root entries (docs/patching.md, "The atomic switch")
+$(eval $(call ctp_variant,wide,,,,,,$(CTP_DIR)/wide.idmap))
+$(eval $(call ctp_variant,wide-tick,-DTICK=$(CTP_TICK) -DSTEPS=12,,,,,$(CTP_DIR)/wide.idmap))
+$(eval $(call ctp_variant,wide-broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_SWITCH,,,,$(CTP_DIR)/wide.idmap))
 FW_ELFS += $(CTP_ELFS)
 
 # make bench-patch: patch latency against the number of functions in a module,
