@@ -888,6 +888,30 @@ static int patch_read(void *ctx, uint32_t ea, uint32_t *v) {
   return 0;
 }
 
+/* --patch-at models an agent outside the harts that writes the table and
+ * invalidates the ID everywhere: the CTLB of every other hart whose
+ * accelerator exists (one that never ran a call-ID instruction holds
+ * nothing) drops it too, between two of that hart's cycles (where it
+ * stands: up to a quantum away from E, docs/platform.md). */
+static void patch_inv_others(hart_t *h, uint32_t id) {
+  platform_t *const pl = h->plat;
+  for (unsigned i = 0; i < pl->nharts; i++) {
+    hart_t *g = &pl->hart[i];
+    if (g == h || !g->acc->xl) continue;
+    xlat_in_t in;
+    xlat_out_t out;
+    memset(&in, 0, sizeof in);
+    in.inv_valid = 1;
+    in.inv_id = id;
+    in.root = g->ctroot;
+    in.mem_req_ready = 1;
+    if (g->wave_open) xlat_trace_between(g->acc->xl);
+    xlat_step(g->acc->xl, &in, &out); /* outside CPU time, as below */
+    id_stat_t *s = idstat_get(&g->ids, id);
+    if (s) s->other++, s->inv_at = g->now;
+  }
+}
+
 /* --patch-at: at the boundary before the instruction entering EX at E, walk
  * the table like a live-patch tool would (functionally, outside simulated
  * time; ctable_walk), write a leaf of addr into the ID's last-level entry and
@@ -980,6 +1004,7 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
   h->st.patches++;
   id_stat_t *s = idstat_get(&h->ids, p->id);
   if (s) s->other++, s->inv_at = E;
+  patch_inv_others(h, p->id);
   trace_event(h, CTR_PATCH, p->id, p->addr, E, E);
   fflush(stdout); /* the program's output so far comes first */
   fprintf(stderr,

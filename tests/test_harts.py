@@ -8,6 +8,7 @@ The assembly programs go through sim_helpers.program() (every hart starts at
 _start: `la t6, tohost`, then the body) and declare `__ct_harts` themselves.
 """
 import json
+import re
 
 import pytest
 
@@ -274,3 +275,61 @@ def test_max_cycles_names_the_harts_that_did_not_acknowledge(tmp_path):
     assert any(ln.startswith("ctsim:   hart 0: pc ") for ln in lines), r.stderr
     h1 = [ln for ln in lines if ln.startswith("ctsim:   hart 1: pc ")]
     assert h1 and "interrupts disabled" in h1[0], r.stderr
+
+
+# ------------------------------------------------------------ --patch-at
+
+def test_patch_at_invalidates_every_harts_ctlb(tmp_path):
+    """--patch-at is an agent outside the harts: it writes the table and
+    invalidates the ID in every hart's CTLB. Hart 0 builds the table (ID 7 ->
+    fn_a, a0 += 1) and lets hart 1 go; hart 1 calls ID 7 (its CTLB now holds
+    fn_a) and says so; hart 0 reaches `patch_here` (the entry trigger: ID 7
+    -> fn_b, a0 += 10) and says so; hart 1 calls ID 7 again and reports a0,
+    which hart 0 exits with: 1 + 10 = 11 (a stale CTLB entry in hart 1 would
+    give 1 + 1 = 2)."""
+    from test_callid import ENABLE, FUNCS, TABLE, TABLE_DATA, callid
+    body = """
+  csrr a5, mhartid
+  bnez a5, hart1
+""" + TABLE + "  map 7, fn_a\n" + ENABLE + """
+  la   s5, flags
+  li   t0, 1
+  sw   t0, 0(s5)                 # ready: the table is built
+1:lw   t0, 4(s5)                 # wait until hart 1 has called ID 7 once
+  beqz t0, 1b
+  .globl patch_here
+patch_here:
+  li   t0, 1
+  sw   t0, 8(s5)                 # patched
+1:lw   t0, 12(s5)                # wait for hart 1's result
+  beqz t0, 1b
+  lw   a0, 16(s5)
+  slli t5, a0, 1
+  ori  t5, t5, 1
+  sw   t5, 0(t6)
+2:j    2b
+hart1:
+  la   s5, flags
+1:lw   t0, 0(s5)
+  beqz t0, 1b
+  la   s0, ct_root
+  ori  t0, s0, 1
+  csrw 0x7c0, t0
+  li   a0, 0
+  li   s4, 7
+""" + callid("ra", "s4") + """
+  li   t0, 1
+  sw   t0, 4(s5)                 # called once
+1:lw   t0, 8(s5)
+  beqz t0, 1b
+""" + callid("ra", "s4") + """
+  sw   a0, 16(s5)
+  li   t0, 1
+  sw   t0, 12(s5)
+2:j    2b
+"""
+    data = TABLE_DATA + "  .data\n  .align 4\nflags: .word 0, 0, 0, 0, 0\n"
+    p = harts_program(tmp_path, body, extra=FUNCS, data=data)
+    r = run(p, "--harts", "2", "--xlat", "c", "--patch-at", "entry=patch_here:7:fn_b")
+    assert r.returncode == 11, r.stderr
+    assert len(re.findall(r"^ctsim: cycle \d+: patched ID 0x7 -> fn_b", r.stderr, re.M)) == 1
