@@ -44,7 +44,8 @@ def config(sdk, *args):
 
 def test_sdk_layout(sdk):
     for f in ["bin/ctsim-config", "include/fw.h", "include/callid.h", "include/roi.h",
-              "include/ctisa.h",
+              "include/ctisa.h", "include/ctpatch.h", "lib/libctpatch.a", "bin/ctcc",
+              "bin/ctpatch-build",
               "lib/crt0.o",
               "lib/runtime.o", "lib/libctcallid.a", "lib/link.ld", "VERSION"]:
         assert (sdk / f).exists(), f
@@ -59,6 +60,7 @@ def test_ctsim_config_flags(sdk):
     words = r.stdout.split()
     assert "-DPICOLIBC_INTEGER_PRINTF_SCANF" in words and f"{sdk}/lib/link.ld" in words
     assert f"{sdk}/lib/crt0.o" in words and words[-1] == "-lctcallid"
+    assert words[-2] == "-lctpatch"  # before the call-ID runtime it uses
     assert config(sdk, "--prefix").stdout.strip() == str(sdk)
     assert config(sdk, "--cc").stdout.strip() == "riscv64-unknown-elf-gcc"
 
@@ -168,3 +170,39 @@ def test_sdk_assembler_include(sdk, tmp_path):
     subprocess.run(["riscv64-unknown-elf-objcopy", "-O", "binary", "-j", ".text",
                     str(obj), str(raw)], check=True)
     assert int.from_bytes(raw.read_bytes()[:4], "little") == (6 << 15) | (1 << 7) | 0x0B
+
+
+def test_patch_example_as_documented(tmp_path, sdk):
+    """docs/firmware.md's patch example: an outside program built with the
+    SDK's ctcc, a module from its source change built with the SDK's
+    ctpatch-build, loaded by ctsim while it runs. The prices come from the
+    sources: version 1 returns 3 i + 1, version 2 3 i; the lines before the
+    loader's report are version 1's, those after it version 2's."""
+    text = (ROOT / "docs" / "firmware.md").read_text()
+    section = text[text.index("**Patching your own program.**"):]
+    cmds = re.search(r"```shell\n(.*?)```", section, re.S).group(1).strip().split("\n")
+    assert cmds[0] == "cp -r firmware/sdk/patch-example /tmp/pex"
+    assert cmds[1] == "make -C /tmp/pex CTSIM_CONFIG=$PWD/build/sdk/bin/ctsim-config"
+    m = re.fullmatch(r"build/ctsim -q --load-patch (\d+):/tmp/pex/fix.ctp /tmp/pex/prog.elf",
+                     cmds[2])
+    assert m, cmds[2]
+    proj = tmp_path / "pex"
+    shutil.copytree(ROOT / "firmware" / "sdk" / "patch-example", proj)
+    mk = subprocess.run(["make", "-C", str(proj), f"CTSIM_CONFIG={sdk}/bin/ctsim-config"],
+                        capture_output=True, text=True, timeout=300)
+    assert mk.returncode == 0, mk.stdout + mk.stderr
+    c = run_ctsim(proj / "prog.elf", "--load-patch", f"{m.group(1)}:{proj / 'fix.ctp'}")
+    assert c.returncode == 0, c.stderr
+    lines = c.stdout.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("ctpatch: "))
+    assert re.fullmatch(r"ctpatch: 'fix': applied 1 functions, \d+ cycles from arrival to "
+                        r"switch: price", lines[k]), lines[k]
+    assert 1 <= k <= 7, "the switch did not come while the program ran"
+    want = [f"item {i}: price {3 * i + 1}" for i in range(1, k + 1)] + \
+        [f"item {i}: price {3 * i}" for i in range(k + 1, 9)] + ["patches 1"]
+    assert lines[:k] + lines[k + 1:] == want
+    assert c.stdout in section, "docs/firmware.md shows another output"
+    # without the module: version 1 throughout
+    c = run_ctsim(proj / "prog.elf")
+    assert c.stdout.splitlines() == [f"item {i}: price {3 * i + 1}" for i in range(1, 9)] + \
+        ["patches 0"]
