@@ -15,10 +15,16 @@ has no CPU (cttrace's).
     wavesave.py build/wave/walks.vcd --walk 4 -o fourth.gtkw
 
 Prints one line: the walk chosen (number, ID, request and answer cycles).
+A dump of several harts (ctsim --harts N --wave) has the scopes ctlbK, dumpK
+and hartK of each hart K > 0 beside hart 0's ctlb, dump and hart0: the save
+file then has the template's groups once per hart (titled "(hart K)"), and
+--hart K picks the walk among hart K's.
+    wavesave.py build/wave/harts.vcd --hart 1 -o harts.gtkw
 """
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -63,7 +69,12 @@ def _text_lines(path):
         yield from f
 
 
-def scan(path):
+def accel_scope(hart):
+    """The accelerator's scope of a hart in a dump (docs/waves.md)."""
+    return "ctlb" if hart == 0 else f"ctlb{hart}"
+
+
+def scan(path, hart=0):
     """(names, walks, end): the full signal names of the dump as GTKWave
     spells them ("ctlb.ctlb_top.req_id_i[31:0]"), its walks as
     [(request cycle, ID, answer cycle)] and its last time. Reads the values of
@@ -85,7 +96,7 @@ def scan(path):
         elif p[0] == "$var" and len(p) >= 5:
             rng = p[5] if len(p) > 6 and p[5].startswith("[") else ""
             names.add(".".join(scope + [p[4]]) + rng)
-            if scope == ["ctlb"] and p[4] in want:
+            if scope == [accel_scope(hart)] and p[4] in want:
                 codes[p[3]] = p[4]
         elif p[0] == "$enddefinitions":
             header_ok = True
@@ -93,7 +104,7 @@ def scan(path):
     if not header_ok:
         raise DumpError(f"{path}: not a VCD or FST waveform (no $enddefinitions)")
     if set(codes.values()) != want:
-        raise DumpError(f"{path}: no accelerator ports in the dump (scope ctlb)")
+        raise DumpError(f"{path}: no accelerator ports in the dump (scope {accel_scope(hart)})")
     val = {n: "0" for n in want}
     walks, pending, t = [], None, None
 
@@ -177,6 +188,31 @@ def save_file(lines, names, dump):
     return out
 
 
+def other_harts(names):
+    """The harts K > 0 whose accelerator scope (ctlbK) the dump has."""
+    return sorted({int(m.group(1)) for n in names
+                   if (m := re.match(r"ctlb([1-9][0-9]*)\.", n))})
+
+
+def hart_copy(lines, k):
+    """The template's signal groups (its lines after the settings) for hart K:
+    the scopes renamed, the groups and aliases marked with the hart."""
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("@"))
+    end = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("[pattern"))
+    out = ["@200", f"-Hart {k}"]
+    for line in lines[start:end]:
+        if line.startswith("-"):
+            line = (line.replace("(hart0)", f"(hart{k})") if "(hart0)" in line
+                    else f"{line} (hart {k})")
+        elif signal_of(line) is not None:
+            line = re.sub(r"^(\+\{[^}]*)\}", rf"\1, hart {k}}}", line)
+            line = re.sub(r"(^|[ }])(ctlb|dump|hart0)\.",
+                          lambda m: f"{m.group(1)}{'hart' if m.group(2) == 'hart0' else m.group(2)}"
+                                    f"{k}.", line)
+        out.append(line)
+    return out
+
+
 def cycle_number(s):
     """A cycle: decimal or 0x hex, as every tool takes numbers."""
     v = ctrace.parse_number(s)
@@ -196,13 +232,22 @@ def main(argv=None):
                    help="the first walk whose request is at this cycle or later (default 0)")
     p.add_argument("--walk", type=int, default=1, metavar="N",
                    help="the Nth such walk (default 1)")
+    p.add_argument("--hart", type=int, default=0, metavar="K",
+                   help="a dump of several harts: the walk among hart K's (default 0)")
     p.add_argument("--template", default=TEMPLATE, help="the save file to fit (rtl/ctlb.gtkw)")
     a = p.parse_args(argv)
     if a.walk < 1:
         p.error(f"--walk: {a.walk} is not a positive number")
+    if a.hart < 0:
+        p.error(f"--hart: {a.hart} is not a hart number")
     try:
-        names, walks, end = scan(a.dump)
-        body = save_file(template_lines(a.template), names, a.dump)
+        names, walks, end = scan(a.dump, a.hart)
+        tmpl = template_lines(a.template)
+        body = save_file(tmpl, names, a.dump)
+        tail = next(i for i, ln in enumerate(body) if ln.startswith("[pattern"))
+        for k in other_harts(names):
+            body[tail:tail] = save_file(hart_copy(tmpl, k), names, a.dump)
+            tail = next(i for i, ln in enumerate(body) if ln.startswith("[pattern"))
     except DumpError as e:
         print(f"wavesave.py: error: {e}", file=sys.stderr)
         return 2
@@ -219,7 +264,8 @@ def main(argv=None):
     zoom = math.log2(ZOOM_UNITS / (t1 - t0))
     marker = ans * PS_PER_CYCLE
     n = walks.index(later[a.walk - 1]) + 1
-    text = [f"[*] {os.path.basename(a.dump)}: table walk {n}, ID 0x{ident:x}, request in "
+    of = f" of hart {a.hart}" if a.hart else ""
+    text = [f"[*] {os.path.basename(a.dump)}: table walk {n}{of}, ID 0x{ident:x}, request in "
             f"cycle {req}, answer in cycle {ans} (written by scripts/wavesave.py)"]
     for line in body:
         if line.startswith("[timestart]"):
@@ -232,7 +278,7 @@ def main(argv=None):
     except OSError as e:
         print(f"wavesave.py: error: {e}", file=sys.stderr)
         return 2
-    print(f"wavesave.py: {a.output}: walk {n} of {a.dump}, ID 0x{ident:x}, "
+    print(f"wavesave.py: {a.output}: walk {n}{of} of {a.dump}, ID 0x{ident:x}, "
           f"request in cycle {req}, answer in cycle {ans}")
     return 0
 

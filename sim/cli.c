@@ -23,6 +23,7 @@
 #include "pipeview.h"
 #include "roi.h"
 #include "stats.h"
+#include "vcdmerge.h"
 #include "xlat_opts.h"
 
 #define CTSIM_VERSION "0.1.0"
@@ -99,7 +100,11 @@ static const char usage2[] =
     "rtl\n"
     "                      (with --xlat c: an error) and implies --lockstep, "
     "so\n"
-    "                      that its time axis is the CPU cycle\n"
+    "                      that its time axis is the CPU cycle; with --harts "
+    "N\n"
+    "                      (VCD only) every hart's, hart K > 0 in scopes "
+    "ctlbK,\n"
+    "                      dumpK, hartK\n"
     "  --wave-from C       dump only from cycle C on (default 0)\n"
     "  --wave-to C         dump only before cycle C (default: to the end)\n"
     "  --wave-walks-only   dump only the cycles of table walks (a miss's "
@@ -731,11 +736,15 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   /* the views of the pipeline: the program's names, the observer */
   if (o->pv.path || o->wave_path) {
     if (symtab_load(&o->sym, path, err, sizeof err)) die("%s", err);
-    o->obs = calloc(1, sizeof *o->obs);
+    /* one observer per hart with a waveform (each hart's CPU scope) */
+    const unsigned nobs = o->wave_path ? h->plat->nharts : 1;
+    o->obs = calloc(nobs, sizeof *o->obs);
     if (!o->obs) die("out of memory");
-    o->obs->sym = &o->sym;
-    o->obs->wave = o->wave_path != NULL;
-    h->obs = o->obs;
+    for (unsigned i = 0; i < nobs; i++) {
+      o->obs[i].sym = &o->sym;
+      o->obs[i].wave = o->wave_path != NULL;
+      h->plat->hart[i].obs = &o->obs[i];
+    }
   }
   if (o->pv.path) {
     out_open(&o->pv, "--pipeview");
@@ -754,10 +763,23 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
                      fst ? OUTFILE_SEEKABLE : 0, werr, sizeof werr))
       die("--wave: %s", werr);
     if (fst) outfile_aux(&o->wave_out, ".hier"); /* the FST writer's */
-    if (cpu_wave_open(h, fst, o->wave_out.fd, o->wave_out.write_path,
-                      o->wave_from, o->wave_to, o->wave_walks, o->wave_margin,
-                      err, sizeof err))
-      die("--wave: %s", err);
+    const unsigned n = h->plat->nharts;
+    if (n > 1 && fst) {
+      outfile_abort(&o->wave_out);
+      die("--wave: with --harts %u the waveform is VCD only (every hart's "
+          "dump is merged into one): name it .vcd, not %s",
+          n, o->wave_path);
+    }
+    for (unsigned i = 0; i < n; i++) {
+      /* several harts: each hart's accelerator writes its own VCD */
+      if (n > 1 && !(o->wave_tmp[i] = tmpfile()))
+        die("--wave: cannot create a temporary file: %s", strerror(errno));
+      if (cpu_wave_open(&h->plat->hart[i], fst,
+                        n > 1 ? fileno(o->wave_tmp[i]) : o->wave_out.fd,
+                        o->wave_out.write_path, o->wave_from, o->wave_to,
+                        o->wave_walks, o->wave_margin, err, sizeof err))
+        die("--wave: %s", err);
+    }
   }
   if (o->json.path) out_open(&o->json, "--stats-json");
   if (o->sig.path) out_open(&o->sig, "--signature");
@@ -826,6 +848,32 @@ static void harts_total(FILE *f, const platform_t *p) {
           p->nharts, n, plat_cycles(p));
 }
 
+/* Several harts: their VCDs (o->wave_tmp) merged into --wave's file. */
+static void wave_merge(ctsim_opts_t *o, unsigned n) {
+  char err[256];
+  int fd = dup(o->wave_out.fd);
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  int bad = 0;
+  for (unsigned i = 0; i < n; i++) bad |= fflush(o->wave_tmp[i]) != 0;
+  for (unsigned i = 0; i < n; i++) rewind(o->wave_tmp[i]);
+  if (!out || bad) {
+    outfile_set_error(&o->wave_out, errno ? errno : EIO);
+  } else if (vcd_merge(o->wave_tmp, n, out, err, sizeof err)) {
+    fprintf(stderr, "ctsim: error: --wave: %s\n", err);
+    outfile_set_error(&o->wave_out, EIO);
+  }
+  if (out && (fflush(out) || ferror(out)))
+    outfile_set_error(&o->wave_out, errno ? errno : EIO);
+  if (out)
+    fclose(out);
+  else if (fd >= 0)
+    close(fd);
+  for (unsigned i = 0; i < n; i++) {
+    fclose(o->wave_tmp[i]);
+    o->wave_tmp[i] = NULL;
+  }
+}
+
 /* --stats-json: one hart's object; with several, an object with the totals
  * and every hart's object in "hart" (docs/ctsim.md). -1 on a write error. */
 static int harts_json(FILE *f, const platform_t *p, run_end_t end) {
@@ -852,7 +900,8 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   char err[OUTFILE_PATH_MAX + 128];
   hart_t *const h = &pl->hart[0];
   fflush(stdout);
-  if (o->wave_path) cpu_wave_finish(h); /* the dump to the run's last cycle */
+  if (o->wave_path) /* the dump to the run's last cycle */
+    for (unsigned i = 0; i < pl->nharts; i++) cpu_wave_finish(&pl->hart[i]);
   run_end_t end = stats_run_end(h);
   int status = end.status;
   stats_print_stop(stderr, &pl->hart[pl->stop_hart]);
@@ -921,9 +970,13 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
     if (out_commit(&o->pv, "--pipeview")) status = EXIT_USAGE;
   }
   if (o->wave_path) {
-    int e = h->acc->xl && h->wave_open ? xlat_trace_close(h->acc->xl) : 0;
-    h->wave_open = 0;
-    if (e) outfile_set_error(&o->wave_out, e);
+    for (unsigned i = 0; i < pl->nharts; i++) {
+      hart_t *g = &pl->hart[i];
+      int e = g->acc->xl && g->wave_open ? xlat_trace_close(g->acc->xl) : 0;
+      g->wave_open = 0;
+      if (e) outfile_set_error(&o->wave_out, e);
+    }
+    if (pl->nharts > 1) wave_merge(o, pl->nharts);
     if (h->plat->stop == STOP_SIM_ERROR) {
       outfile_abort(&o->wave_out);
     } else if (outfile_commit(&o->wave_out, err, sizeof err)) {

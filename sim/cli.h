@@ -62,10 +62,12 @@ typedef struct {
   int no_trace_map;           /* --no-trace-map */
   ctsim_outfile_t map;        /* the map beside --record-trace's trace */
   char map_default[OUTFILE_PATH_MAX];
-  elf_names_t names;           /* the program's symbols and sections */
-  ctsim_outfile_t sig;         /* --signature */
-  uint32_t sig_begin, sig_end; /* its range */
-  outfile_t wave_out;          /* --wave's file */
+  elf_names_t names;              /* the program's symbols and sections */
+  ctsim_outfile_t sig;            /* --signature */
+  uint32_t sig_begin, sig_end;    /* its range */
+  outfile_t wave_out;             /* --wave's file */
+  FILE *wave_tmp[PLAT_MAX_HARTS]; /* several harts: each one's VCD, merged at
+                                     the end (sim/vcdmerge.h) */
   /* --pipeview: the stage timing of every instruction (Kanata, docs/waves.md)
    */
   ctsim_outfile_t pv;

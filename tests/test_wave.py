@@ -592,3 +592,99 @@ probe:
     for wave in ([], ["--wave", tmp_path / "w.vcd"]):
         r = run(elf, "-q", "--xlat", "rtl", "--patch-at", "entry=probe:1:fn_b", *wave)
         assert r.returncode == 1, (wave, r.returncode, r.stderr)
+
+
+# ------------------------------------------------------------ several harts
+
+def two_hart_program(tmp_path):
+    """Hart 0 builds the table (ID 7 -> fn_a, ID 9 -> fn_b), lets hart 1 go,
+    calls ID 7 three times; hart 1 calls ID 9 twice, then says so; hart 0
+    waits for that and ends the run."""
+    from test_callid import ENABLE, FUNCS, TABLE, TABLE_DATA, callid
+    from test_harts import harts_program
+    body = """
+  csrr a5, mhartid
+  bnez a5, hart1
+""" + TABLE + "  map 7, fn_a\n  map 9, fn_b\n" + ENABLE + """
+  la   s5, flags
+  li   t0, 1
+  sw   t0, 0(s5)
+  li   a0, 0
+  li   s4, 7
+""" + callid("ra", "s4") * 3 + """
+1:lw   t0, 4(s5)
+  beqz t0, 1b
+  li   t5, 1
+  sw   t5, 0(t6)
+2:j    2b
+hart1:
+  la   s5, flags
+1:lw   t0, 0(s5)
+  beqz t0, 1b
+  la   s0, ct_root
+  ori  t0, s0, 1
+  csrw 0x7c0, t0
+  li   a0, 0
+  li   s4, 9
+""" + callid("ra", "s4") * 2 + """
+  li   t0, 1
+  sw   t0, 4(s5)
+2:j    2b
+"""
+    data = TABLE_DATA + "  .data\n  .align 4\nflags: .word 0, 0\n"
+    return harts_program(tmp_path, body, extra=FUNCS, data=data)
+
+
+@pytest.mark.parametrize("walks_only", [False, True])
+def test_two_harts_one_group_each(tmp_path, walks_only):
+    """--harts 2 --wave: every hart's accelerator and CPU side, hart 0's in
+    today's scopes (ctlb, dump, hart0), hart 1's in ctlb1, dump1, hart1.
+    By the program: hart 0's accelerator is asked for ID 7 three times (a
+    miss, then two hits: one walk), hart 1's for ID 9 twice (one walk); each
+    hart's CPU scope shows its own callids' IDs."""
+    elf = two_hart_program(tmp_path)
+    vcd = tmp_path / "two.vcd"
+    r = ctsim("-q", "--harts", "2", "--wave", vcd, *(["--wave-walks-only"] * walks_only), elf)
+    assert r.returncode == 0, r.stderr
+    sig, times = parse_vcd(vcd, scoped=True)
+    assert {"ctlb", "dump", "hart0", "ctlb1", "dump1", "hart1"} <= \
+        {n.split(".")[0] for n in sig}
+    assert times == sorted(times)
+
+    def at_edges(scope, valid, value):
+        out = []
+        for t in sorted(set(times)):
+            if t % NS == 0 and value_at(sig[f"{scope}.{valid}"], t) == "1":
+                out.append(int(value_at(sig[f"{scope}.{value}"], t), 2))
+        return out
+    # a hit is answered in its request cycle, so walks-only keeps only the miss
+    assert at_edges("ctlb", "req_valid_i", "req_id_i") == ([7] if walks_only else [7, 7, 7])
+    assert at_edges("ctlb1", "req_valid_i", "req_id_i") == ([9] if walks_only else [9, 9])
+    assert set(at_edges("hart0", "lookup_i", "lookup_id_i")) == {7}
+    assert set(at_edges("hart1", "lookup_i", "lookup_id_i")) == {9}
+    # a readable file for GTKWave's own tools
+    fst = tmp_path / "two.fst"
+    subprocess.run(["vcd2fst", "-v", str(vcd), "-f", str(fst)], check=True,
+                   capture_output=True)
+    back = subprocess.run(["fst2vcd", "-f", str(fst)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "ctlb1" in back and "hart1" in back
+    # the save file: hart 1's walk, every hart's groups
+    save = tmp_path / "two.gtkw"
+    w = wavesave_run(vcd, "--hart", "1", "-o", save)
+    assert w.returncode == 0, w.stderr
+    assert "walk 1 of hart 1" in w.stdout and "ID 0x9" in w.stdout
+    sigs, _ = save_signals(save)
+    assert "hart1.lookup_id_i[31:0]" in sigs and "ctlb1.ctlb_top.req_id_i[31:0]" in sigs
+    assert "hart0.lookup_id_i[31:0]" in sigs and "ctlb.ctlb_top.req_id_i[31:0]" in sigs
+    assert set(sigs) <= dump_names(vcd)
+
+
+def test_two_harts_fst_refused(tmp_path):
+    out = tmp_path / "two.fst"
+    r = ctsim("-q", "--harts", "2", "--wave", out, two_hart_program(tmp_path))
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines() == [
+        f"ctsim: error: --wave: with --harts 2 the waveform is VCD only (every hart's dump "
+        f"is merged into one): name it .vcd, not {out}"]
+    assert not out.exists() and not list(tmp_path.glob("two.fst*"))
