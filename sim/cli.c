@@ -59,6 +59,9 @@ static const char usage1[] =
     "program\n"
     "                      whose start-up supports N (its __ct_harts symbol,\n"
     "                      docs/platform.md); the tools below watch hart 0\n"
+    "  --trace-hart K      --log-commits, --pipeview and --record-trace "
+    "follow\n"
+    "                      hart K (0..N-1, default 0) instead\n"
     "\n"
     "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n";
 
@@ -357,6 +360,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_NO_TRACE_MAP,
     O_LOADP,
     O_HARTS,
+    O_TRACE_HART,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -387,6 +391,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"trace-map", required_argument, 0, O_TRACE_MAP},
       {"no-trace-map", no_argument, 0, O_NO_TRACE_MAP},
       {"harts", required_argument, 0, O_HARTS},
+      {"trace-hart", required_argument, 0, O_TRACE_HART},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -421,6 +426,11 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_HARTS:
         cfg->harts = (uint32_t)opt_num("--harts", optarg, 1, PLAT_MAX_HARTS);
+        break;
+      case O_TRACE_HART:
+        o->trace_hart =
+            (unsigned)opt_num("--trace-hart", optarg, 0, PLAT_MAX_HARTS - 1);
+        o->trace_hart_given = 1;
         break;
       case O_MTDIV:
         cfg->mtime_div =
@@ -565,6 +575,11 @@ void ctsim_check_config(const ctsim_opts_t *o) {
         o->wave_from);
   if (!o->pv.path && (o->pv_from || o->pv_to))
     die("--pipeview-from/--pipeview-to need --pipeview FILE");
+  if (o->trace_hart_given && !o->log.path && !o->pv.path && !o->trace_path)
+    die("--trace-hart needs --log-commits, --pipeview or --record-trace");
+  if (o->trace_hart >= cfg->harts)
+    die("--trace-hart %u: the run has %u hart%s (--harts), 0..%u",
+        o->trace_hart, cfg->harts, cfg->harts == 1 ? "" : "s", cfg->harts - 1);
   if (o->pv_to && o->pv_to <= o->pv_from)
     die("--pipeview-to: %" PRIu64 " is not after --pipeview-from %" PRIu64,
         o->pv_to, o->pv_from);
@@ -678,10 +693,12 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   ctsim_check_config(o);
   if (plat_init(pl, cfg, ram, err, sizeof err)) die("%s", err);
   hart_t *const h = &pl->hart[0];
+  hart_t *const th = &pl->hart[o->trace_hart]; /* the tools' (--trace-hart) */
   elf_info_t info;
   if (elf_load(path, &pl->mem, &info, err, sizeof err)) die("%s", err);
   if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
   h->names = &o->names;
+  th->names = &o->names; /* the names of --record-trace's map */
   geometry_check(o);
   if (cfg->harts > 1) harts_check(path, cfg->harts);
   plat_reset(pl, info.entry, info.tohost, info.has_tohost);
@@ -719,9 +736,9 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   if (o->trace_path) {
     int bin, gz;
     ctw_form_from_name(o->trace_path, &bin, &gz);
-    h->trace =
+    th->trace =
         ctw_open(o->trace_path, bin, gz, "recorded by ctsim", err, sizeof err);
-    if (!h->trace) die("--record-trace: %s", err);
+    if (!th->trace) die("--record-trace: %s", err);
     if (!o->no_trace_map) {
       if (o->trace_map_path) {
         o->map.path = o->trace_map_path;
@@ -743,14 +760,14 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
     for (unsigned i = 0; i < nobs; i++) {
       o->obs[i].sym = &o->sym;
       o->obs[i].wave = o->wave_path != NULL;
-      h->plat->hart[i].obs = &o->obs[i];
+      (nobs == 1 ? th : &h->plat->hart[i])->obs = &o->obs[i];
     }
   }
   if (o->pv.path) {
     out_open(&o->pv, "--pipeview");
     o->pipeview = pipeview_open(o->pv.f, o->pv_from, o->pv_to, cfg->imem_lat);
     if (!o->pipeview) die("out of memory");
-    o->obs->pv = o->pipeview;
+    th->obs->pv = o->pipeview; /* --trace-hart's */
   }
 
   if (o->wave_path) {
@@ -785,8 +802,8 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   if (o->sig.path) out_open(&o->sig, "--signature");
   if (o->log.path) {
     out_open(&o->log, "--log-commits");
-    h->log = o->log.f;
-    h->log_disasm = o->log_disasm;
+    th->log = o->log.f;
+    th->log_disasm = o->log_disasm;
   }
 }
 
@@ -941,24 +958,25 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
     sig_write(o, h);
     if (out_commit(&o->sig, "--signature")) status = EXIT_USAGE;
   }
-  if (h->trace) {
+  hart_t *const th = &pl->hart[o->trace_hart];
+  if (th->trace) {
     int ok = 0;
-    if (h->plat->stop == STOP_SIM_ERROR) {
-      ctw_abort(h->trace);
-    } else if (ctw_close(h->trace, err, sizeof err) || h->trace_failed) {
+    if (th->plat->stop == STOP_SIM_ERROR) {
+      ctw_abort(th->trace);
+    } else if (ctw_close(th->trace, err, sizeof err) || th->trace_failed) {
       /* (a failed event makes ctw_close fail: it names the error) */
       fprintf(stderr, "ctsim: error: --record-trace: %s\n", err);
       status = EXIT_USAGE;
     } else {
       ok = 1;
     }
-    h->trace = NULL;
+    th->trace = NULL;
     if (o->map.f) { /* only beside a trace that was written */
       if (!ok) {
         outfile_abort(&o->map.out);
         o->map.f = NULL;
       } else {
-        if (stats_write_map(o->map.f, h, o->trace_path, o->path))
+        if (stats_write_map(o->map.f, th, o->trace_path, o->path))
           outfile_set_error(&o->map.out, errno);
         if (out_commit(&o->map, map_opt(o))) status = EXIT_USAGE;
       }
@@ -985,6 +1003,7 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
     }
   }
   h->names = NULL;
+  th->names = NULL;
   h->obs = NULL;
   plat_free(pl);
   elf_names_free(&o->names);

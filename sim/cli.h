@@ -62,9 +62,11 @@ typedef struct {
   int no_trace_map;           /* --no-trace-map */
   ctsim_outfile_t map;        /* the map beside --record-trace's trace */
   char map_default[OUTFILE_PATH_MAX];
-  elf_names_t names;              /* the program's symbols and sections */
-  ctsim_outfile_t sig;            /* --signature */
-  uint32_t sig_begin, sig_end;    /* its range */
+  elf_names_t names;           /* the program's symbols and sections */
+  ctsim_outfile_t sig;         /* --signature */
+  uint32_t sig_begin, sig_end; /* its range */
+  unsigned trace_hart;         /* --trace-hart: the hart the tools follow */
+  int trace_hart_given;
   outfile_t wave_out;             /* --wave's file */
   FILE *wave_tmp[PLAT_MAX_HARTS]; /* several harts: each one's VCD, merged at
                                      the end (sim/vcdmerge.h) */

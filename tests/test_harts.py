@@ -9,10 +9,11 @@ _start: `la t6, tohost`, then the body) and declare `__ct_harts` themselves.
 """
 import json
 import re
+import subprocess
 
 import pytest
 
-from fw_helpers import elf
+from fw_helpers import ROOT, elf
 from sim_helpers import program, run
 
 SMP_ELF = ("smp", "smp.elf")
@@ -333,3 +334,48 @@ hart1:
     r = run(p, "--harts", "2", "--xlat", "c", "--patch-at", "entry=patch_here:7:fn_b")
     assert r.returncode == 11, r.stderr
     assert len(re.findall(r"^ctsim: cycle \d+: patched ID 0x7 -> fn_b", r.stderr, re.M)) == 1
+
+
+# ------------------------------------------------------------ --trace-hart
+
+def test_trace_hart_follows_another_hart(tmp_path):
+    """--trace-hart 1: the commit log, the pipeline view and the recorded
+    trace are hart 1's. By the program (test_wave.two_hart_program): hart 0
+    calls ID 7 three times from _start's code, hart 1 ID 9 twice from its
+    label hart1; the default (hart 0) is the other way round."""
+    from test_wave import two_hart_program
+    p = two_hart_program(tmp_path)
+    for k, ids, where in ((1, [9, 9], "hart1+"), (0, [7, 7, 7], "_start+")):
+        log, pv, ct = (tmp_path / f"{n}{k}" for n in ("log", "pv", "t.ct"))
+        extra = ["--trace-hart", str(k)] if k else []
+        r = run(p, "-q", "--harts", "2", *extra, "--log-commits", log, "--pipeview", pv,
+                "--record-trace", ct)
+        assert r.returncode == 0, r.stderr
+        lines = log.read_text().splitlines()
+        assert lines and all(ln.startswith(f"core   {k}: ") for ln in lines), lines[:3]
+        calls = [ln for ln in pv.read_text().splitlines() if re.search(r"^L\t.* callid ", ln)]
+        assert len(calls) == len(ids) and all(f"<{where}" in c for c in calls), calls
+        dump = subprocess.run([str(ROOT / "build" / "ctrdump"), str(ct)], capture_output=True,
+                              text=True, check=True).stdout
+        assert [int(ln.split()[1], 16) for ln in dump.splitlines()
+                if ln.startswith("call ")] == ids
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--harts", "2", "--trace-hart", "2", "--log-commits", "{log}"],
+     "--trace-hart 2: the run has 2 harts (--harts), 0..1"),
+    (["--trace-hart", "1", "--log-commits", "{log}"],
+     "--trace-hart 1: the run has 1 hart (--harts), 0..0"),
+    (["--harts", "2", "--trace-hart", "1"],
+     "--trace-hart needs --log-commits, --pipeview or --record-trace"),
+    (["--harts", "2", "--trace-hart", "x", "--log-commits", "{log}"], "--trace-hart"),
+])
+def test_trace_hart_bad_input(tmp_path, args, msg):
+    from test_wave import two_hart_program
+    p = two_hart_program(tmp_path)
+    log = tmp_path / "log"
+    r = run(p, "-q", *[a.format(log=log) for a in args])
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ctsim: error: ") and msg in lines[0], lines
+    assert not log.exists()
