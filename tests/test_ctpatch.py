@@ -139,9 +139,10 @@ def test_only_the_latest_patch_reverts(host_lines):
                       "reverted"), rep
 
 
-@pytest.mark.parametrize("wide", [False, True], ids=["one-entry", "two-root-entries"])
+@pytest.mark.parametrize("layout", ["", "leaves-", "wide-"],
+                         ids=["one-leaf-page", "two-leaf-pages", "two-root-entries"])
 @pytest.mark.parametrize("cycle", [30000, 112000, 120000])
-def test_atomic_switch_under_timer_interrupts(cycle, wide):
+def test_atomic_switch_under_timer_interrupts(cycle, layout):
     """ver_a and ver_b switch in one module; a timer interrupt every 211
     cycles calls both. Some ticks come while the loader works (busy), some
     after the switch (new), none sees one old and one new answer. The same
@@ -150,17 +151,20 @@ def test_atomic_switch_under_timer_interrupts(cycle, wide):
     of the program, three phases of the timer. Wide: ver_b's ID (0x100008,
     firmware/ctpatch/wide.idmap) under root entry 1, ver_a's (7) under entry
     0, so the loader switches two root entries through a copy of the root
+    page. Leaves: ver_b's ID 0x408 (leaves.idmap) in the second leaf page,
+    ver_a's in the first: one root entry switched over a copied level-1
     page."""
-    if wide:
-        idmap = (OUT / "wide-tick" / "prog.idmap").read_text()
-        assert "0x7 ver_a" in idmap and "0x100008 ver_b" in idmap
+    if layout:
+        ver_b = {"leaves-": "0x408", "wide-": "0x100008"}[layout]
+        idmap = (OUT / f"{layout}tick" / "prog.idmap").read_text()
+        assert "0x7 ver_a" in idmap and f"{ver_b} ver_b" in idmap
     counts = {}
-    for var in (("wide-tick", "wide-broken") if wide else ("tick", "broken")):
+    for var in (f"{layout}tick", f"{layout}broken"):
         r = run_ctsim(variant(var), *loads((cycle, module(var, "fix"))))
         assert r.returncode == 0, r.stderr
         m = re.search(r"^ticks (\d+) mixes (\d+) busy (\d+) new (\d+)$", r.stdout, re.M)
         assert m, r.stdout
-        counts[var.replace("wide-", "")] = tuple(map(int, m.groups()))
+        counts[var[len(layout):]] = tuple(map(int, m.groups()))
     ticks, mixes, busy, new = counts["tick"]
     assert busy > 10 and new > 10 and mixes == 0, counts
     assert counts["broken"][1] > 0, f"the planted bug went unnoticed: {counts}"

@@ -67,6 +67,10 @@ $(eval $(call ctp_variant,narrow,,,--ctlb-levels=10$(comma)10,,--ctlb-levels 10$
 $(eval $(call ctp_variant,wide,,,,,,$(CTP_DIR)/wide.idmap))
 $(eval $(call ctp_variant,wide-tick,-DTICK=$(CTP_TICK) -DSTEPS=12,,,,,$(CTP_DIR)/wide.idmap))
 $(eval $(call ctp_variant,wide-broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_SWITCH,,,,$(CTP_DIR)/wide.idmap))
+# ver_b in another last-level page than ver_a (leaves.idmap): one root entry
+# switched over a copied level-1 page and two leaf pages
+$(eval $(call ctp_variant,leaves-tick,-DTICK=$(CTP_TICK) -DSTEPS=12,,,,,$(CTP_DIR)/leaves.idmap))
+$(eval $(call ctp_variant,leaves-broken,-DTICK=$(CTP_TICK) -DSTEPS=12,-DCTPATCH_BROKEN_SWITCH,,,,$(CTP_DIR)/leaves.idmap))
 FW_ELFS += $(CTP_ELFS)
 
 # make bench-patch: patch latency against the number of functions in a module,
