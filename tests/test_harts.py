@@ -379,3 +379,21 @@ def test_trace_hart_bad_input(tmp_path, args, msg):
     lines = r.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ctsim: error: ") and msg in lines[0], lines
     assert not log.exists()
+
+
+def test_load_patch_status_at_the_top_level(tmp_path):
+    """--harts 2 --stats-json: "patches" (docs/ctsim.md) is a member of the
+    top-level object, not of each hart's; a module the program never asks
+    for (it has no loader) is not-delivered."""
+    from test_wave import two_hart_program
+    mod = tmp_path / "m.ctp"
+    mod.write_bytes(b"\0" * 64)
+    js = tmp_path / "s.json"
+    r = run(two_hart_program(tmp_path), "-q", "--harts", "2", "--load-patch", f"5:{mod}",
+            "--stats-json", js)
+    assert r.returncode == 0, r.stderr
+    s = json.loads(js.read_text())
+    assert s["patches"] == [{"arg": f"5:{mod}", "cycle": 5, "file": str(mod), "bytes": 64,
+                             "fetch_cycle": None, "status_cycle": None, "status": None,
+                             "outcome": "not-delivered", "message": None}]
+    assert all("patches" not in h for h in s["hart"])
