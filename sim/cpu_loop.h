@@ -23,6 +23,12 @@ static void RUN_FN(hart_t *h) {
   x[32] = 0, rdy[32] = 0;
   uint32_t pc = h->pc;
   uint64_t pE = h->p.e, pM = h->p.m, pW = h->p.w;
+  /* pE == 0: no instruction has entered EX yet (every E is >= 2), so the
+   * first one has no gap before it. A stand-in for its predecessor's E
+   * that makes the gap 0 (E = pF + imem + 1 there, pM and pW being 0)
+   * saves the test for it in every handler; D's rule max(F + imem, pE)
+   * is unchanged by it. */
+  if (pE == 0) pE = h->p.f + h->plat->cfg.imem_lat;
   uint64_t redir = h->p.redir;
   /* F of the next instruction: max(prev.D, redir), which is redir right
    * after an instruction that redirected (its redirect is later than its
@@ -108,25 +114,24 @@ static void RUN_FN(hart_t *h) {
   /* The start of a handler: the data hazards through nsrc source registers
    * (fields an instruction does not read are 0, and x0 is always ready),
    * then the stall statistics of the gap before E. */
-#define BEGIN(nsrc)                                                      \
-  do {                                                                   \
-    d = *di;                                                             \
-    if (logging) mem = 0, insn = insn_word(h, OFF()), lrs1 = x[d.rs1];   \
-    E0 = E;                                                              \
-    if ((nsrc) > 0) {                                                    \
-      uint64_t r = rdy[d.rs1];                                           \
-      if ((nsrc) > 1) {                                                  \
-        uint64_t r2 = rdy[d.rs2];                                        \
-        r = r > r2 ? r : r2;                                             \
-      }                                                                  \
-      if (unlikely(r > E)) {                                             \
-        E = r;                                                           \
-        NO_CMOV();                                                       \
-      }                                                                  \
-    }                                                                    \
-    if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */ \
-      GAP_STALL(E0);                                                     \
-    npc = pc + 4;                                                        \
+#define BEGIN(nsrc)                                                    \
+  do {                                                                 \
+    d = *di;                                                           \
+    if (logging) mem = 0, insn = insn_word(h, OFF()), lrs1 = x[d.rs1]; \
+    E0 = E;                                                            \
+    if ((nsrc) > 0) {                                                  \
+      uint64_t r = rdy[d.rs1];                                         \
+      if ((nsrc) > 1) {                                                \
+        uint64_t r2 = rdy[d.rs2];                                      \
+        r = r > r2 ? r : r2;                                           \
+      }                                                                \
+      if (unlikely(r > E)) {                                           \
+        E = r;                                                         \
+        NO_CMOV();                                                     \
+      }                                                                \
+    }                                                                  \
+    if (unlikely(E > pE + 1)) GAP_STALL(E0);                           \
+    npc = pc + 4;                                                      \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
 #define RETIRE(op)                                                                \
@@ -213,23 +218,34 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                \
     rdy[d.rd] = W;                                             \
   } while (0)
-#define STORE(size)                                                                       \
+  /* A store: the write, then the decoded-cache entries of the words it
+   * touched (the second only if it crosses into the next word). Only a
+   * store to tohost (the host's reply) or to a device (the finisher) can
+   * end the run: those go on through STORE_END, which checks P->stop after
+   * the store retired; a store to the rest of RAM does not look. */
+#define STORE(name, size)                                                                 \
   do {                                                                                    \
     uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                            \
     uint32_t v = x[d.rs2];                                                                \
+    if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     if (likely(o <= ram_size - size)) {                                                   \
       memcpy(ram + o, &v, size);                                                          \
       dinsn_t *q = &dc[o >> 2];                                                           \
       if (q->op) q->op = OP_NONE;                                                         \
-      q = &dc[(o + size - 1) >> 2];                                                       \
-      if (q->op) q->op = OP_NONE;                                                         \
-      if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, size);             \
+      if ((size) > 1 && unlikely((o & 3) > 4 - (size))) {                                 \
+        q = &dc[(o + size - 1) >> 2];                                                     \
+        if (q->op) q->op = OP_NONE;                                                       \
+      }                                                                                   \
+      if (unlikely(o - tohost_lo < 11)) {                                                 \
+        htif_tohost_store(P, x, pc, a, size);                                             \
+        goto STORE_END_##name;                                                            \
+      }                                                                                   \
     } else {                                                                              \
       SYNC();                                                                             \
       if (plat_dev_store(P, E, a, size, v)) TRAP(7, a);                                   \
       event = h->event_cycle; /* CLINT stores move the interrupts */                      \
+      goto STORE_END_##name;                                                              \
     }                                                                                     \
-    if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     MEM_DONE();                                                                           \
   } while (0)
 
@@ -365,11 +381,15 @@ L_ILLEGAL:
   OP(LBU, 1, LOAD(uint8_t, 1))
   OP(LHU, 1, LOAD(uint16_t, 2))
   /* a store may end the run (tohost, finisher): after it retired */
-#define STORE_OP(name, size)        \
-  L_##name : BEGIN(2);              \
-  STORE(size);                      \
-  RETIRE(OP_##name);                \
-  if (unlikely(P->stop)) goto halt; \
+#define STORE_OP(name, size)                \
+  L_##name : BEGIN(2);                      \
+  STORE(name, size);                        \
+  RETIRE(OP_##name);                        \
+  NEXT_SEQ();                               \
+  STORE_END_##name : __attribute__((cold)); \
+  MEM_DONE();                               \
+  RETIRE(OP_##name);                        \
+  if (unlikely(P->stop)) goto halt;         \
   NEXT_SEQ();
   STORE_OP(SB, 1)
   STORE_OP(SH, 2)
