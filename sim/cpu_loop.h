@@ -1,14 +1,24 @@
 /*
  * cpu_loop.h: the body of ctsim's run loop (the functional model and the
  * pipeline timing recurrence described at the top of cpu.c). Not a normal
- * header: cpu.c includes it twice, with RUN_FN naming the function and
- * RUN_LOGGING 0 or 1, to compile one copy without and one with the commit
- * log and the observer's hooks (sim/obs.h: --pipeview, the CPU scope of
- * --wave; each tested inside, the copy runs when either is on). (A function
- * with a computed goto cannot be inlined, so the usual always-inline helper
- * with a constant argument does not work here.)
+ * header: cpu.c includes it three times, with RUN_FN naming the function,
+ * RUN_LOGGING 0 or 1 (one copy with the commit log and the observer's hooks,
+ * sim/obs.h: --pipeview, the CPU scope of --wave; each tested inside, the
+ * copy runs when either is on) and RUN_LAT1 1 for the copy without them that
+ * runs when both memory latencies are 1 cycle (the default), so that those
+ * are constants there. (A function with a computed goto cannot be inlined,
+ * so the usual always-inline helper with a constant argument does not work
+ * here.)
+ *
+ * The structure, for a new instruction: a row in RV_INSNS (cpu.h), then a
+ * handler here, OP(NAME, nsrc, body) for a common instruction, OP_COLD for a
+ * rare one (CSR-like, system, synchronisation: GCC keeps the loop's state in
+ * registers for the common ones), OP_REDIR when it redirects the fetch. The
+ * body computes the result and the timing (ALU, EX_DONE, MEM_DONE); one that
+ * calls out of the loop does SYNC() first, and checks P->stop after a call
+ * that may end the run.
  */
-#if !defined(RUN_FN) || !defined(RUN_LOGGING)
+#if !defined(RUN_FN) || !defined(RUN_LOGGING) || !defined(RUN_LAT1)
 #error "cpu_loop.h is included by cpu.c only"
 #endif
 
@@ -47,7 +57,7 @@ static void RUN_FN(hart_t *h) {
   /* the platform's: its configuration, RAM and decoded cache as locals, so
    * that an instruction reaches them without going through h->plat */
   platform_t *const P = h->plat;
-  const uint64_t imem = P->cfg.imem_lat, dmem = P->cfg.dmem_lat;
+  const uint64_t imem = RUN_LAT1 ? 1 : P->cfg.imem_lat, dmem = RUN_LAT1 ? 1 : P->cfg.dmem_lat;
   const uint64_t mul_lat = P->cfg.mul_lat, div_lat = P->cfg.div_lat;
   uint8_t *const ram = P->mem.ram;
   const uint32_t ram_size = P->mem.ram_size;
