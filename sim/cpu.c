@@ -1049,38 +1049,52 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
   return w;
 }
 
-/* The run loop (cpu_loop.h) compiled twice: run_fast without and run_logged
- * with the commit log and the observer's hooks (sim/obs.h), each with the
- * tests of the other folded away. */
+/* The run loop (cpu_loop.h) compiled three times: run_fast without and
+ * run_logged with the commit log and the observer's hooks (sim/obs.h), each
+ * with the tests of the other folded away, and run_fast1, run_fast with both
+ * memory latencies the constant 1 (the default; tests/test_run_copies.py
+ * checks the copies agree). */
 #define RUN_FN run_fast
 #define RUN_LOGGING 0
+#define RUN_LAT1 0
+#include "cpu_loop.h"
+#undef RUN_FN
+#undef RUN_LAT1
+#define RUN_FN run_fast1
+#define RUN_LAT1 1
 #include "cpu_loop.h"
 #undef RUN_FN
 #undef RUN_LOGGING
+#undef RUN_LAT1
 #define RUN_FN run_logged
 #define RUN_LOGGING 1
+#define RUN_LAT1 0
 #include "cpu_loop.h"
 #undef RUN_FN
 #undef RUN_LOGGING
+#undef RUN_LAT1
+
+/* One piece of the run, until the run loop returns: the copy for the
+ * hart's current options. */
+static void run_piece(hart_t *h) {
+  const platform_t *const p = h->plat;
+  if (h->log || h->obs)
+    run_logged(h);
+  else if (p->cfg.imem_lat == 1 && p->cfg.dmem_lat == 1)
+    run_fast1(h);
+  else
+    run_fast(h);
+}
 
 void cpu_run(hart_t *h) {
-  const platform_t *const p = h->plat;
-  while (!p->stop) {
-    if (h->log || h->obs)
-      run_logged(h);
-    else
-      run_fast(h);
-  }
+  while (!h->plat->stop) run_piece(h);
 }
 
 int cpu_run_until(hart_t *h, uint64_t until) {
   if (!h->plat->stop) {
     h->pause_at = until ? until : 1;
     cpu_update_event(h);
-    if (h->log || h->obs)
-      run_logged(h);
-    else
-      run_fast(h);
+    run_piece(h);
     h->pause_at = 0;
     cpu_update_event(h);
   }

@@ -1,14 +1,24 @@
 /*
  * cpu_loop.h: the body of ctsim's run loop (the functional model and the
  * pipeline timing recurrence described at the top of cpu.c). Not a normal
- * header: cpu.c includes it twice, with RUN_FN naming the function and
- * RUN_LOGGING 0 or 1, to compile one copy without and one with the commit
- * log and the observer's hooks (sim/obs.h: --pipeview, the CPU scope of
- * --wave; each tested inside, the copy runs when either is on). (A function
- * with a computed goto cannot be inlined, so the usual always-inline helper
- * with a constant argument does not work here.)
+ * header: cpu.c includes it three times, with RUN_FN naming the function,
+ * RUN_LOGGING 0 or 1 (one copy with the commit log and the observer's hooks,
+ * sim/obs.h: --pipeview, the CPU scope of --wave; each tested inside, the
+ * copy runs when either is on) and RUN_LAT1 1 for the copy without them that
+ * runs when both memory latencies are 1 cycle (the default), so that those
+ * are constants there. (A function with a computed goto cannot be inlined,
+ * so the usual always-inline helper with a constant argument does not work
+ * here.)
+ *
+ * The structure, for a new instruction: a row in RV_INSNS (cpu.h), then a
+ * handler here, OP(NAME, nsrc, body) for a common instruction, OP_COLD for a
+ * rare one (CSR-like, system, synchronisation: GCC keeps the loop's state in
+ * registers for the common ones), OP_REDIR when it redirects the fetch. The
+ * body computes the result and the timing (ALU, EX_DONE, MEM_DONE); one that
+ * calls out of the loop does SYNC() first, and checks P->stop after a call
+ * that may end the run.
  */
-#if !defined(RUN_FN) || !defined(RUN_LOGGING)
+#if !defined(RUN_FN) || !defined(RUN_LOGGING) || !defined(RUN_LAT1)
 #error "cpu_loop.h is included by cpu.c only"
 #endif
 
@@ -23,6 +33,12 @@ static void RUN_FN(hart_t *h) {
   x[32] = 0, rdy[32] = 0;
   uint32_t pc = h->pc;
   uint64_t pE = h->p.e, pM = h->p.m, pW = h->p.w;
+  /* pE == 0: no instruction has entered EX yet (every E is >= 2), so the
+   * first one has no gap before it. A stand-in for its predecessor's E
+   * that makes the gap 0 (E = pF + imem + 1 there, pM and pW being 0)
+   * saves the test for it in every handler; D's rule max(F + imem, pE)
+   * is unchanged by it. */
+  if (pE == 0) pE = h->p.f + h->plat->cfg.imem_lat;
   uint64_t redir = h->p.redir;
   /* F of the next instruction: max(prev.D, redir), which is redir right
    * after an instruction that redirected (its redirect is later than its
@@ -41,7 +57,7 @@ static void RUN_FN(hart_t *h) {
   /* the platform's: its configuration, RAM and decoded cache as locals, so
    * that an instruction reaches them without going through h->plat */
   platform_t *const P = h->plat;
-  const uint64_t imem = P->cfg.imem_lat, dmem = P->cfg.dmem_lat;
+  const uint64_t imem = RUN_LAT1 ? 1 : P->cfg.imem_lat, dmem = RUN_LAT1 ? 1 : P->cfg.dmem_lat;
   const uint64_t mul_lat = P->cfg.mul_lat, div_lat = P->cfg.div_lat;
   uint8_t *const ram = P->mem.ram;
   const uint32_t ram_size = P->mem.ram_size;
@@ -54,7 +70,7 @@ static void RUN_FN(hart_t *h) {
 
   /* The state of the instruction being executed: its offset in RAM, its
    * decoded-cache entry, its stage-entry cycles and results. */
-  uint32_t off, npc, cause, tval;
+  uint32_t npc, cause, tval;
   uint64_t F, D, E, E0, M, W, X;
   uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
   dinsn_t *di;
@@ -74,6 +90,9 @@ static void RUN_FN(hart_t *h) {
 #undef X
   };
 
+  /* the RAM offset of the instruction at pc: computed where it is needed
+   * rather than kept in a variable live across every handler */
+#define OFF() (pc - RAM_BASE)
   /* the state the slow paths look at (the observer's: the pc too) */
 #define SYNC() (h->now = E, h->retired = retired, (void)(logging && (h->obs_pc = pc)))
   /* The pipeline recurrence up to EX entry without data hazards (E), for the
@@ -84,7 +103,7 @@ static void RUN_FN(hart_t *h) {
    * MEM, and after a trap F > pE. So the common case tests only pM. */
 #define NEXT_(chk)                                            \
   do {                                                        \
-    off = pc - RAM_BASE;                                      \
+    uint32_t off = pc - RAM_BASE;                             \
     F = pF;                                                   \
     D = F + imem;                                             \
     E = D + 1;                                                \
@@ -105,25 +124,24 @@ static void RUN_FN(hart_t *h) {
   /* The start of a handler: the data hazards through nsrc source registers
    * (fields an instruction does not read are 0, and x0 is always ready),
    * then the stall statistics of the gap before E. */
-#define BEGIN(nsrc)                                                      \
-  do {                                                                   \
-    d = *di;                                                             \
-    if (logging) mem = 0, insn = insn_word(h, off), lrs1 = x[d.rs1];     \
-    E0 = E;                                                              \
-    if ((nsrc) > 0) {                                                    \
-      uint64_t r = rdy[d.rs1];                                           \
-      if ((nsrc) > 1) {                                                  \
-        uint64_t r2 = rdy[d.rs2];                                        \
-        r = r > r2 ? r : r2;                                             \
-      }                                                                  \
-      if (unlikely(r > E)) {                                             \
-        E = r;                                                           \
-        NO_CMOV();                                                       \
-      }                                                                  \
-    }                                                                    \
-    if (unlikely(E > pE + 1) && pE) /* pE == 0: the first instruction */ \
-      GAP_STALL(E0);                                                     \
-    npc = pc + 4;                                                        \
+#define BEGIN(nsrc)                                                    \
+  do {                                                                 \
+    d = *di;                                                           \
+    if (logging) mem = 0, insn = insn_word(h, OFF()), lrs1 = x[d.rs1]; \
+    E0 = E;                                                            \
+    if ((nsrc) > 0) {                                                  \
+      uint64_t r = rdy[d.rs1];                                         \
+      if ((nsrc) > 1) {                                                \
+        uint64_t r2 = rdy[d.rs2];                                      \
+        r = r > r2 ? r : r2;                                           \
+      }                                                                \
+      if (unlikely(r > E)) {                                           \
+        E = r;                                                         \
+        NO_CMOV();                                                     \
+      }                                                                \
+    }                                                                  \
+    if (unlikely(E > pE + 1)) GAP_STALL(E0);                           \
+    npc = pc + 4;                                                      \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
 #define RETIRE(op)                                                                \
@@ -210,23 +228,34 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                \
     rdy[d.rd] = W;                                             \
   } while (0)
-#define STORE(size)                                                                       \
+  /* A store: the write, then the decoded-cache entries of the words it
+   * touched (the second only if it crosses into the next word). Only a
+   * store to tohost (the host's reply) or to a device (the finisher) can
+   * end the run: those go on through STORE_END, which checks P->stop after
+   * the store retired; a store to the rest of RAM does not look. */
+#define STORE(name, size)                                                                 \
   do {                                                                                    \
     uint32_t a = x[d.rs1] + (uint32_t)d.imm, o = a - RAM_BASE;                            \
     uint32_t v = x[d.rs2];                                                                \
+    if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     if (likely(o <= ram_size - size)) {                                                   \
       memcpy(ram + o, &v, size);                                                          \
       dinsn_t *q = &dc[o >> 2];                                                           \
       if (q->op) q->op = OP_NONE;                                                         \
-      q = &dc[(o + size - 1) >> 2];                                                       \
-      if (q->op) q->op = OP_NONE;                                                         \
-      if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, size);             \
+      if ((size) > 1 && unlikely((o & 3) > 4 - (size))) {                                 \
+        q = &dc[(o + size - 1) >> 2];                                                     \
+        if (q->op) q->op = OP_NONE;                                                       \
+      }                                                                                   \
+      if (unlikely(o - tohost_lo < 11)) {                                                 \
+        htif_tohost_store(P, x, pc, a, size);                                             \
+        goto STORE_END_##name;                                                            \
+      }                                                                                   \
     } else {                                                                              \
       SYNC();                                                                             \
       if (plat_dev_store(P, E, a, size, v)) TRAP(7, a);                                   \
       event = h->event_cycle; /* CLINT stores move the interrupts */                      \
+      goto STORE_END_##name;                                                              \
     }                                                                                     \
-    if (logging) mem = 2, maddr = a, mval = size == 4 ? v : v & ((1u << (8 * size)) - 1); \
     MEM_DONE();                                                                           \
   } while (0)
 
@@ -258,6 +287,17 @@ static void RUN_FN(hart_t *h) {
   __VA_ARGS__;              \
   RETIRE(OP_##name);        \
   NEXT_SEQ();
+  /* The same for a rarely executed instruction: the label's cold attribute
+   * tells GCC the path is unlikely, so its register allocator keeps the
+   * run loop's state in registers for the common handlers rather than
+   * spreading it evenly over all of them (the targets of an indirect jump
+   * all look equally likely to it). */
+#define OP_COLD(name, nsrc, ...)    \
+  L_##name : __attribute__((cold)); \
+  BEGIN(nsrc);                      \
+  __VA_ARGS__;                      \
+  RETIRE(OP_##name);                \
+  NEXT_SEQ();
   /* the same for an instruction that redirects the fetch (to redir) */
 #define OP_REDIR(name, nsrc, ...) \
   L_##name : BEGIN(nsrc);         \
@@ -269,6 +309,7 @@ static void RUN_FN(hart_t *h) {
   NEXT();
 
 event_check: /* E >= event: interrupts, cycle limits, patches */
+  __attribute__((cold));
   SYNC();
   if (P->cfg.max_cycles && E >= P->cfg.max_cycles) {
     P->stop = STOP_MAX_CYCLES;
@@ -294,32 +335,35 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
   cpu_update_event(h);
   event = h->event_cycle;
 dispatch:
-  if (unlikely(off >= ram_size)) goto fetch_fault;
-  di = &dc[off >> 2];
+  if (unlikely(OFF() >= ram_size)) goto fetch_fault;
+  di = &dc[OFF() >> 2];
   goto *lbl[di->op];
 
 L_DECODE: /* an entry not decoded yet, or invalidated by a store */
-  if (unlikely(off >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
+  __attribute__((cold));
+  if (unlikely(OFF() >= ram_size)) goto fetch_fault; /* RAM's end + 4 */
   /* --patch-at entry=SYM: the first run of an address always decodes it */
   if (unlikely(h->entry_watch)) {
     SYNC();
     h->dport_free = dfree;
-    entry_patches(h, off, E);
+    entry_patches(h, OFF(), E);
     if (P->stop) goto halt;
   }
-  rv_decode(insn_word(h, off), di);
+  rv_decode(insn_word(h, OFF()), di);
   if (di->rd == 0) di->rd = 32;
   goto *lbl[di->op];
 
 fetch_fault: /* pc outside RAM: no data hazards */
+  __attribute__((cold));
   if (logging) mem = 0, insn = 0;
   d = (dinsn_t){OP_NONE, 0, 0, 0, 0};
   if (unlikely(E > pE + 1) && pE) GAP_STALL(E);
   TRAP(1, pc);
 
 L_ILLEGAL:
+  __attribute__((cold));
   BEGIN(0);
-  TRAP(2, insn_word(h, off));
+  TRAP(2, insn_word(h, OFF()));
 
   OP(LUI, 0, ALU((uint32_t)d.imm))
   OP(AUIPC, 0, ALU(pc + (uint32_t)d.imm))
@@ -347,11 +391,15 @@ L_ILLEGAL:
   OP(LBU, 1, LOAD(uint8_t, 1))
   OP(LHU, 1, LOAD(uint16_t, 2))
   /* a store may end the run (tohost, finisher): after it retired */
-#define STORE_OP(name, size)        \
-  L_##name : BEGIN(2);              \
-  STORE(size);                      \
-  RETIRE(OP_##name);                \
-  if (unlikely(P->stop)) goto halt; \
+#define STORE_OP(name, size)                \
+  L_##name : BEGIN(2);                      \
+  STORE(name, size);                        \
+  RETIRE(OP_##name);                        \
+  NEXT_SEQ();                               \
+  STORE_END_##name : __attribute__((cold)); \
+  MEM_DONE();                               \
+  RETIRE(OP_##name);                        \
+  if (unlikely(P->stop)) goto halt;         \
   NEXT_SEQ();
   STORE_OP(SB, 1)
   STORE_OP(SH, 2)
@@ -362,6 +410,7 @@ L_ILLEGAL:
    * retires, after its stall gap; a stop marker ends the run once it
    * retired, as a store to tohost does. */
 L_ROI:
+  __attribute__((cold));
   BEGIN(1);
   ALU((int32_t)x[d.rs1] < d.imm);
   SYNC();
@@ -414,8 +463,8 @@ L_ROI:
   })
   /* fence: memory is always coherent; fence.i: stores already invalidate
    * decoded code */
-  OP(FENCE, 0, EX_DONE(1))
-  OP(FENCE_I, 0, EX_DONE(1))
+  OP_COLD(FENCE, 0, EX_DONE(1))
+  OP_COLD(FENCE_I, 0, EX_DONE(1))
   /* wfi waits in EX until an interrupt enabled in mie pends. With one hart
    * only the timer can come later (msip is pending already, which wake_cycle
    * sees, or nobody can set it). With several, another hart may set msip
@@ -423,6 +472,7 @@ L_ROI:
    * platform resumes it with the cycle it wakes (h->wfi_wake,
    * docs/platform.md). */
 L_WFI:
+  __attribute__((cold));
   if (unlikely(P->nharts > 1) && !h->wfi_resume && (h->mie & (MIP_MSIP | MIP_MTIP))) {
     SYNC();
     if (wake_cycle(h) > E) {
@@ -451,9 +501,11 @@ L_WFI:
   RETIRE(OP_WFI);
   NEXT_SEQ();
 L_ECALL:
+  __attribute__((cold));
   BEGIN(0);
   TRAP(11, 0);
 L_EBREAK:
+  __attribute__((cold));
   BEGIN(0);
   TRAP(3, pc);
   OP_REDIR(MRET, 0, {
@@ -466,15 +518,15 @@ L_EBREAK:
     event = h->event_cycle;
   })
   /* csrrw csrrs csrrc csrrwi csrrsi csrrci */
-#define CSR_OP(name, k_, i_)                                                                     \
-  OP(name, (i_) ? 0 : 1, {                                                                       \
-    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];                                      \
-    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);                                    \
-    uint32_t old;                                                                                \
-    SYNC();                                                                                      \
-    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old)) TRAP(2, insn_word(h, off)); \
-    ALU(old);                                                                                    \
-    event = h->event_cycle;                                                                      \
+#define CSR_OP(name, k_, i_)                                                                       \
+  OP_COLD(name, (i_) ? 0 : 1, {                                                                    \
+    uint32_t src = (i_) ? (uint32_t)d.imm >> 16 : x[d.rs1];                                        \
+    int wr = (k_) == CSR_W || ((i_) ? src != 0 : d.rs1 != 0);                                      \
+    uint32_t old;                                                                                  \
+    SYNC();                                                                                        \
+    if (csr_access(h, (uint32_t)d.imm & 0xfff, (k_), src, wr, &old)) TRAP(2, insn_word(h, OFF())); \
+    ALU(old);                                                                                      \
+    event = h->event_cycle;                                                                        \
   })
   CSR_OP(CSRRW, CSR_W, 0)
   CSR_OP(CSRRS, CSR_S, 0)
@@ -530,11 +582,11 @@ L_EBREAK:
                   h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
                 }
   })
-  OP(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
-                    SYNC();
-                    xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
-                    if (unlikely(P->stop)) goto halt;
-                    EX_DONE(1);
+  OP_COLD(CTLB_INV, 1, { /* ctlb.inv rs1: one ID, or all with rs1 = x0 */
+                         SYNC();
+                         xl_inv(h, E, d.rs1 == 0, x[d.rs1]);
+                         if (unlikely(P->stop)) goto halt;
+                         EX_DONE(1);
   })
 
   /* The A extension (docs/isa.md, timing in docs/timing.md): an aligned word
@@ -563,7 +615,7 @@ L_EBREAK:
     W = M + dmem + 1;       \
     dfree = W;              \
   } while (0)
-  OP(LR_W, 1, {
+  OP_COLD(LR_W, 1, {
     AMO_ADDR(4, 5)
     memcpy(&x[d.rd], ram + o, 4);
     h->resv = o;
@@ -578,6 +630,7 @@ L_EBREAK:
   /* sc.w: succeeds (rd = 0) iff the hart holds the reservation of this word;
    * either way the reservation is gone */
 L_SC_W:
+  __attribute__((cold));
   BEGIN(2);
   {
     AMO_ADDR(6, 7)
@@ -597,7 +650,8 @@ L_SC_W:
   NEXT_SEQ();
   /* amo<op>.w rd, rs2, (rs1): rd = the old word, the word = old <op> rs2 */
 #define AMO_OP(name, expr)          \
-  L_##name : BEGIN(2);              \
+  L_##name : __attribute__((cold)); \
+  BEGIN(2);                         \
   {                                 \
     AMO_ADDR(6, 7)                  \
     uint32_t t, s = x[d.rs2], v;    \
@@ -622,6 +676,7 @@ L_SC_W:
   AMO_OP(AMOMAXU_W, t > s ? t : s)
 
 trap:
+  __attribute__((cold));
   /* a synchronous exception of the instruction in EX at cycle E */
   SYNC();
   if (logging && obs) obs_trap(h, retired, pc, insn, d.op, F, D, E, tx, cause, 0);
@@ -659,6 +714,8 @@ halt:
 #undef GAP_STALL
 #undef OP
 #undef OP_REDIR
+#undef OP_COLD
+#undef OFF
 #undef STORE_OP
 #undef CSR_OP
 #undef AMO_ADDR

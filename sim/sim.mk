@@ -41,7 +41,7 @@ SIM_LIB := $(BUILD)/libctsim.a
 SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 
 ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm $(BUILD)/ctobjdump
-BENCH_TARGETS += bench-sim bench-callid bench-ctcc bench-harts
+BENCH_TARGETS += bench-sim bench-speed bench-callid bench-ctcc bench-harts
 
 $(SIM_LIB): $(SIM_LIB_OBJS)
 	@rm -f $@
@@ -81,7 +81,7 @@ $(BUILD)/cycles/%.elf: tests/cycles/%.S tests/cycles/link.ld firmware/common/cti
 # tests/cycles/bench_loop.S. Prints figures only; asserts nothing.
 SIM_BENCH_ELF = $(firstword $(wildcard $(BUILD)/firmware/bench/bench.elf) $(BUILD)/cycles/bench_loop.elf)
 
-.PHONY: bench-sim bench-callid bench-ctcc bench-harts
+.PHONY: bench-sim bench-speed bench-callid bench-ctcc bench-harts
 # The same compute kernel on every hart (firmware/smp/smpbench.c): the
 # aggregate simulated MIPS of --harts 4 against --harts 1 (the issue's
 # target: at least 0.7x). Prints figures only; asserts nothing.
@@ -99,6 +99,12 @@ bench-harts: $(BUILD)/ctsim $(BUILD)/firmware/smp/smpbench.elf
 # build time against gcc's. Prints figures only.
 bench-ctcc: $(BUILD)/ctsim realprogs
 	@$(PYTHON) scripts/bench_ctcc.py
+
+# issue 15's yardstick (scripts/bench_speed.py): ctsim (timing model on, C
+# model) and QEMU TCG on the same ELFs, pair by pair, for compute, call-heavy
+# and memory-bound code: MIPS of both and their ratio. Asserts nothing.
+bench-speed: $(BUILD)/ctsim realprogs $(BUILD)/firmware/bench/bench.elf
+	@$(PYTHON) scripts/bench_speed.py
 
 bench-sim: $(BUILD)/ctsim $(CYCLES_ELFS)
 	@echo "bench-sim: $(SIM_BENCH_ELF) (timing model on, --ram 256M)"

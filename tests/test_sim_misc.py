@@ -352,6 +352,44 @@ f:
     assert run(program(tmp_path, body, extra=extra)).returncode == 0
 
 
+def test_misaligned_store_into_two_decoded_words(tmp_path):
+    # g: addi a0, x0, 1 (0x00100513); addi a0, a0, 16 (0x01050513);
+    # addi a0, a0, 256 (0x10050513); ret: 273, every word decoded by the call.
+    # A sw at g + 3 writes the first word's byte 3 (0x01: addi a0, x0, 17) and
+    # the second's bytes 0..2 (13 05 25: addi a0, a0, 18): 17 + 18 + 256 = 291
+    # (275 or 289 if one decoded word were kept). A sh at g + 7 writes the
+    # second word's byte 3 (0x05: addi a0, a0, 82) and the third's byte 0
+    # (0x93: rd = a1, addi a1, a0, 256): 17 + 82 = 99 (35 or 355 if one were
+    # kept).
+    body = """
+  call g
+  li   a1, 273
+  bne  a0, a1, fail
+  la   a2, g
+  li   a3, 0x25051301
+  sw   a3, 3(a2)
+  fence.i
+  call g
+  li   a1, 291
+  bne  a0, a1, fail
+  li   a3, 0x9305
+  sh   a3, 7(a2)
+  fence.i
+  call g
+  li   a1, 99
+  bne  a0, a1, fail
+"""
+    extra = """
+  .balign 4
+g:
+  addi a0, x0, 1
+  addi a0, a0, 16
+  addi a0, a0, 256
+  ret
+"""
+    assert run(program(tmp_path, body, extra=extra)).returncode == 0
+
+
 def test_wild_program_cannot_hurt_host(tmp_path):
     # stores and loads all over the address space and jumps to odd places;
     # every fault resumes at the next instruction (or at `back` for jumps).
