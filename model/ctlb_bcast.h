@@ -1,7 +1,7 @@
 /*
  * ctlb_bcast.h: the C model of rtl/ctlb_bcast.v, the broadcast-invalidate
  * interconnect between the harts' CTLBs (ctlb.bcast and ctlb.sync of
- * docs/isa.md; the design in docs/shootdown.md "The interconnect").
+ * docs/isa.md; the design in docs/platform.md "Shootdowns").
  *
  * Point to point, fixed latency L (1..BCAST_MAX_LATENCY): a broadcast of
  * hart h in cycle E drives h's own CTLB invalidate port in E and every other

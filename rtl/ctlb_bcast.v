@@ -1,5 +1,5 @@
 // ctlb_bcast: the broadcast-invalidate interconnect between the harts'
-// CTLBs (docs/shootdown.md "The interconnect", docs/isa.md ctlb.bcast and
+// CTLBs (docs/platform.md "Shootdowns", docs/isa.md ctlb.bcast and
 // ctlb.sync).
 //
 // Topology: point to point. Every hart has its own path of Latency cycles to

@@ -1,6 +1,6 @@
 """The broadcast-invalidate interconnect (rtl/ctlb_bcast.v) against its C model
 (model/ctlb_bcast.h) and against cases worked by hand from the rules at the top
-of rtl/ctlb_bcast.v (docs/shootdown.md "The interconnect"): a broadcast of hart h
+of rtl/ctlb_bcast.v (docs/platform.md "Shootdowns"): a broadcast of hart h
 in cycle E drives h's own CTLB port in E and the others' in E + L, done comes
 back in E + 2L; two or more requests at one port in one cycle flush it.
 """
