@@ -228,10 +228,14 @@ static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id) {
 int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
   const unsigned L = p->cfg.bcast_latency;
   plat_accel_invalidate(&p->accel[h], e, all, id, p->hart[h].ctroot);
-  for (unsigned k = 0; k < p->nharts; k++) /* a CTLB not created yet is empty */
-    if (k != h && p->accel[k].xl &&
-        accel_post(&p->accel[k], bcast_arrival(L, e), all, id))
-      return -1;
+  for (unsigned k = 0; k < p->nharts; k++) {
+    if (k == h || !p->accel[k].xl) continue; /* not created yet: empty */
+    if (accel_post(&p->accel[k], bcast_arrival(L, e), all, id)) return -1;
+    /* the invalidate of the ID at hart k's CTLB, for the summary's switches
+     * (only an ID k has used: its table is k's own) */
+    const id_stat_t *f = all ? NULL : idstat_find(&p->hart[k].ids, id);
+    if (f) ((id_stat_t *)f)->inv_at = bcast_arrival(L, e);
+  }
   p->bcast_done[h] = bcast_done(L, e);
   return 0;
 }

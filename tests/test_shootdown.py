@@ -236,3 +236,18 @@ def test_deadlocked_shootdown_names_the_deaf_hart():
     assert since > 6000, lines
     for i in (0, 2, 3):
         assert "pends" not in lines[1 + i], lines
+
+
+@pytest.mark.parametrize("latency", [1, 4, 9])
+def test_switches_of_other_harts_count_from_the_broadcasts_arrival(latency):
+    # the summary's switches: on hart 0 "after the invalidate at cycle E" (its
+    # ctlb.bcast), on hart 1 the broadcast's arrival at its CTLB, E + L
+    r = run(sd("hw"), "--xlat", "c", "--harts", "2", "--quantum", "1",
+            "--bcast-latency", latency, timeout=300)
+    assert r.returncode == 0, r.stderr
+    blocks = re.split(r"^hart (\d+):$", r.stderr, flags=re.M)
+    inv = {int(blocks[i]): [int(x) for x in re.findall(r"after the invalidate at cycle (\d+)",
+                                                       blocks[i + 1])]
+           for i in range(1, len(blocks) - 1, 2)}
+    assert len(inv[0]) == 4 and len(inv[1]) == 4, r.stderr
+    assert inv[1] == [e + latency for e in inv[0]], inv
