@@ -251,3 +251,114 @@ def test_switches_of_other_harts_count_from_the_broadcasts_arrival(latency):
            for i in range(1, len(blocks) - 1, 2)}
     assert len(inv[0]) == 4 and len(inv[1]) == 4, r.stderr
     assert inv[1] == [e + latency for e in inv[0]], inv
+
+
+# Hart 0 builds a table (ID 7 -> fn_a), hart 1 waits for it; after fixed
+# delays hart 0 runs ctlb.bcast of ID 7 at some cycle B and hart 1 a callid of
+# ID 7, a CTLB miss, at some cycle W, timed by mcycle (the exit status). Only
+# --bcast-latency L changes between runs, and it changes nothing but the cycle
+# B + L the broadcast reaches hart 1's CTLB.
+TABLE_SETUP = """
+  la   s0, ct_root
+  la   s1, ct_l1
+  la   s2, ct_l2
+  ori  t0, s1, 1
+  sw   t0, 0(s0)
+  ori  t0, s2, 1
+  sw   t0, 0(s1)
+  la   t0, fn_a
+  ori  t0, t0, 3
+  sw   t0, 28(s2)            # leaf of ID 7
+"""
+WALK_BODY = """
+  csrr a0, mhartid
+  la   s6, flags
+  li   s4, 7
+  bnez a0, 5f
+""" + TABLE_SETUP + """
+  ori  t0, s0, 1
+  csrw 0x7c0, t0
+  sw   t0, 0(s6)             # the table and its root for hart 1
+  li   t3, 25
+1: addi t3, t3, -1
+  bnez t3, 1b
+  .insn r CUSTOM_0, 3, 0, x0, s4, x0     # ctlb.bcast s4 (cycle B)
+2: lw   t0, 4(s6)
+  beqz t0, 2b
+  lw   a2, 8(s6)
+  slli a2, a2, 1
+  ori  a2, a2, 1
+  sw   a2, 0(t6)
+3: j 3b
+5: lw   t0, 0(s6)
+  beqz t0, 5b
+  csrw 0x7c0, t0
+  li   t3, 30
+6: addi t3, t3, -1
+  bnez t3, 6b
+  csrr s8, mcycle
+  .insn r CUSTOM_0, 0, 0, ra, s4, x0     # callid ra, s4 (cycle W, a miss)
+  csrr s9, mcycle
+  sub  s9, s9, s8
+  sw   s9, 8(s6)
+  li   t0, 1
+  sw   t0, 4(s6)
+7: j 7b
+  .align 2
+fn_a:
+  ret
+"""
+WALK_DATA = """
+flags: .word 0, 0, 0
+  .bss
+  .align 12
+ct_root: .space 16384
+ct_l1:   .space 4096
+ct_l2:   .space 4096
+"""
+
+
+@pytest.mark.parametrize("backend", ["c", "rtl"])
+def test_broadcast_arriving_in_a_remote_walk_restarts_it(tmp_path, backend):
+    # accelerator.md sections 4 and 6: a default miss requested in W reads
+    # level 0 in W + 1 (answered W + 2), level 1 in W + 3, level 2 in W + 5,
+    # and answers in W + 7; the walk is in flight from the edge after W to
+    # the edge of W + 7. An invalidate in W + 1 .. W + 6 kills it: it waits
+    # for the read it has open, then walks again from the root, so a kill in
+    # the two cycles of level i costs the 2 (i + 1) cycles of levels 0..i.
+    # One in W (the request cycle) or W + 7 (the answer) costs nothing. So
+    # exactly 6 consecutive latencies L lengthen hart 1's callid, by 2, 2, 4,
+    # 4, 6, 6 cycles, at --quantum 1 (hart 0's broadcast is queued before
+    # hart 1 walks), on both backends (hart 1's CTLB is created by that
+    # callid: the broadcast waits for it).
+    decl = "  .globl __ct_harts\n  .set __ct_harts, 2\n"
+    p = program(tmp_path, decl + WALK_BODY, data=WALK_DATA)
+    lat = {}
+    for L in range(1, 65):
+        r = run(p, "-q", "--xlat", backend, "--harts", "2", "--quantum", "1",
+                "--bcast-latency", L)
+        assert r.returncode > 0, r.stderr
+        lat[L] = r.returncode
+    base = lat[64]
+    longer = [L for L in lat if lat[L] > base]
+    assert len(longer) == 6 and longer == list(range(longer[0], longer[0] + 6)), lat
+    assert [lat[L] - base for L in longer] == [2, 2, 4, 4, 6, 6], lat
+    assert all(lat[L] == base for L in lat if L not in longer), lat
+
+
+@pytest.mark.parametrize("quantum", ["1", "1000"])
+def test_two_rtl_accelerators_end_cleanly(tmp_path, quantum):
+    # both harts' CTLBs on the RTL backend, hart 1's created first (its
+    # callid), hart 0's second (a ctlb.inv); the run must end (plat_free
+    # destroys the models in the order they were created: in hart order one
+    # run of this shape, with a ctlb.bcast, hung in Verilator's destructor)
+    decl = "  .globl __ct_harts\n  .set __ct_harts, 2\n"
+    body = WALK_BODY.replace(".insn r CUSTOM_0, 3, 0, x0, s4, x0     # ctlb.bcast s4 (cycle B)",
+                             ".insn r CUSTOM_0, 1, 0, x0, s4, x0     # ctlb.inv s4")
+    body = body.replace("li   t3, 25", "li   t3, 40")  # after hart 1's callid
+    assert body.count("ctlb.inv s4") == 1 and body.count("li   t3, 40") == 1
+    p = program(tmp_path, decl + body, data=WALK_DATA)
+    r = run(p, "-q", "--xlat", "rtl", "--harts", "2", "--quantum", quantum, timeout=60)
+    assert r.returncode == 14, r.stderr  # the miss's latency, as with one CTLB per hart
+    r = run(p, "-q", "--xlat", "c", "--harts", "2", "--quantum", quantum, timeout=60)
+    assert r.returncode == 14, r.stderr
