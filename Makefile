@@ -47,6 +47,8 @@ help:
 	@echo "make report   regenerate docs/report.md and its plots (docs/sweeps.md)"
 	@echo "make wave     demo with a waveform of the table walks, opened in GTKWave"
 	@echo "make demo-patch a patch module built from a source change, loaded into Lua while it runs"
+	@echo "make demo-shootdown a call ID patched live on 4 harts, by IPIs and by ctlb.bcast, under --check-shootdown"
+	@echo "make shootdown the cost of both shootdown mechanisms for 1..16 harts into docs/shootdown.md"
 	@echo "make cmpbench cycles per call: callid vs direct calls, jump tables, trampolines"
 	@echo "make firmware build the firmware ELFs into build/firmware/"
 	@echo "make realprogs Lua, zlib and mbedtls from Debian sources, bare metal (RP_MODES=direct)"

@@ -21,6 +21,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = ["ctlb_top.v", "ctlb_tlb.v", "ctlb_walker.v", "ctlb_wcache.v"]
 RTL_INC = ["ctlb_assert.vh"]   # included by the modules (read with -I)
 HARNESS = os.path.join(ROOT, "formal", "ctlb_props.v")
+# P7 checks the broadcast interconnect on its own: its sources, harness, top
+BCAST = (["ctlb_bcast.v"], os.path.join(ROOT, "formal", "bcast_props.v"), "bcast_props")
 
 # Configurations: ctlb_top parameters plus the harness's IdBits/DataBits/MaxLat.
 SMALL = dict(Entries=2, Ways=2, Levels=2, LevelBits0=1, LevelBits1=1, WalkCache=2,
@@ -36,6 +38,8 @@ CONFIGS = {
     # the default configuration (e64w4-lru-l12.10.10-wc0), and with a walk cache
     "default": dict(),
     "default-wc4": dict(WalkCache=4),
+    # the broadcast interconnect (P7): three harts, latency 2
+    "bcast-h3l2": dict(Harts=3, Latency=2),
 }
 
 # Properties: defines of the harness (P6 lives in rtl/ctlb_tlb.v, always on).
@@ -46,6 +50,7 @@ PROPS = {
     "p4-bound": ["CHECK_P4", "FAIR"],
     "p5-flush": ["CHECK_P5"],
     "p6-repl": [],
+    "p7-bcast": [],
 }
 
 BMC_DEPTH = 16   # bmc3: cycles to check ...
@@ -58,13 +63,16 @@ BMC_MIN = 8      # a BMC job passes only if it reached this depth: a full walk o
 # configurations, to BMC_DEPTH on the default ones.
 JOBS = []
 for _p in PROPS:
-    JOBS.append((_p, "small", "pdr"))
+    if _p != "p7-bcast":
+        JOBS.append((_p, "small", "pdr"))
+JOBS.append(("p7-bcast", "bcast-h3l2", "pdr"))
 JOBS += [("p6-repl", "small-lru", "pdr"), ("p6-repl", "small-plru", "pdr"),
          ("p6-repl", "small-fifo", "pdr"), ("p6-repl", "small-rand", "pdr")]
 # `make formal` only: a three-level small configuration (about 100 s) and BMC
 # of the default configurations
 FULL_JOBS = [("p1-stale", "small-l3", "pdr")]
-FULL_JOBS += [(_p, "default", "bmc") for _p in PROPS] + [("p5-flush", "default-wc4", "bmc")]
+FULL_JOBS += [(_p, "default", "bmc") for _p in PROPS if _p != "p7-bcast"]
+FULL_JOBS += [("p5-flush", "default-wc4", "bmc")]
 
 # Mutants: (name, file, text, replacement, property, configuration). Each text
 # occurs exactly once in its file.
@@ -120,16 +128,25 @@ MUTANTS = [
     ("fifo-on-hit", "ctlb_tlb.v",
      "else if (fill_i) fifo_q[", "else if (upd_valid) fifo_q[",
      "p6-repl", "small-fifo"),
+    # done after Latency cycles: before the others' ports have the broadcast
+    ("bcast-done-early", "ctlb_bcast.v",
+     "localparam integer DEPTH = 2 * Latency - 1;", "localparam integer DEPTH = Latency - 1;",
+     "p7-bcast", "bcast-h3l2"),
+    # a remote port forgets the ID of the broadcast it carries
+    ("bcast-id-dropped", "ctlb_bcast.v",
+     "acc_id  = acc_id | (src_all ? 32'd0 : src_id);", "acc_id  = acc_id;",
+     "p7-bcast", "bcast-h3l2"),
 ]
 
 
 def yosys_script(rtl_dir, prop, cfg, aig):
     defs = " ".join("-D" + d for d in PROPS[prop])
-    srcs = " ".join(os.path.join(rtl_dir, f) for f in RTL)
+    rtl, harness, top = BCAST if prop == "p7-bcast" else (RTL, HARNESS, "ctlb_props")
+    srcs = " ".join(os.path.join(rtl_dir, f) for f in rtl)
     chp = " ".join("-chparam %s %d" % kv for kv in sorted(CONFIGS[cfg].items()))
     return "\n".join([
-        "read_verilog -formal -DSYNTHESIS -DCTLB_ASSERTS -I%s %s %s %s" % (rtl_dir, defs, srcs, HARNESS),
-        "hierarchy -check -top ctlb_props %s" % chp,
+        "read_verilog -formal -DSYNTHESIS -DCTLB_ASSERTS -I%s %s %s %s" % (rtl_dir, defs, srcs, harness),
+        "hierarchy -check -top %s %s" % (top, chp),
         "proc", "flatten", "memory_map", "opt -keepdc -fast",
         "async2sync", "chformal -assume -early", "setundef -anyseq",
         "opt -keepdc -fast", "techmap", "opt -keepdc -fast", "dffunmap",
@@ -173,7 +190,7 @@ def run_job(name, rtl_dir, prop, cfg, engine, workdir, timeout):
 def make_mutant(build, name, fname, old, new):
     d = os.path.join(build, "mut", name)
     os.makedirs(d, exist_ok=True)
-    for f in RTL + RTL_INC:
+    for f in RTL + RTL_INC + BCAST[0]:
         shutil.copy(os.path.join(ROOT, "rtl", f), d)
     p = os.path.join(d, fname)
     text = open(p).read()

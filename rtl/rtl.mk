@@ -5,6 +5,8 @@ RTL_SRC := rtl/ctlb_top.v rtl/ctlb_tlb.v rtl/ctlb_walker.v rtl/ctlb_wcache.v
 RTL_INC := rtl/ctlb_assert.vh         # the assertion macros, included by every module
 RTL_ASSERTS := -DCTLB_ASSERTS -Irtl  # ... when CTLB_ASSERTS is defined (else no include path needed)
 RTL_WAIVER := rtl/ctlb_waivers.vlt
+# the broadcast-invalidate interconnect (its own top module)
+RTL_BCAST  := rtl/ctlb_bcast.v
 RTL_FPGA   := rtl/ctlb_fpga.v        # iCE40 wrapper (16 entries, fewer pins), synthesis only
 RTL_ECP5   := rtl/ctlb_ecp5.v        # ECP5 wrapper (registered ports, hit-path clock), synthesis only
 NEXTPNR ?= nextpnr-ice40
@@ -25,8 +27,11 @@ lint:
 	$(VERILATOR) --lint-only -Wall rtl/*.vlt rtl/*.v
 	@for f in $(filter-out rtl/ctlb_top.v,$(RTL_SRC)); do \
 	  echo "verilator --lint-only -Wall $$f"; $(VERILATOR) --lint-only -Wall $$f || exit 1; done
+	@for p in "" "-GHarts=1 -GLatency=1" "-GHarts=16 -GLatency=64"; do \
+	  echo "verilator --lint-only -Wall $(RTL_BCAST) $$p"; $(VERILATOR) --lint-only -Wall $(RTL_BCAST) $$p || exit 1; done
 	@mkdir -p $(BUILD)/rtl
 	$(IVERILOG) -g2005 $(RTL_ASSERTS) -o $(BUILD)/rtl/ctlb_top.vvp $(RTL_SRC)
+	$(IVERILOG) -g2005 -o $(BUILD)/rtl/ctlb_bcast.vvp $(RTL_BCAST)
 	@echo "lint: clean"
 
 # `make synth`: Yosys generic cells (default and small configuration), ECP5

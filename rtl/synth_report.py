@@ -19,7 +19,7 @@ import synth_run  # noqa: E402
 # versions are named in the text): the RTL, the FPGA wrappers, the synthesis
 # commands (rtl/rtl.mk, rtl/synth_run.py, the pinned tools in requirements.txt)
 # and this script.
-INPUTS = ["rtl/ctlb_top.v", "rtl/ctlb_tlb.v", "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v",
+INPUTS = ["rtl/ctlb_top.v", "rtl/ctlb_tlb.v", "rtl/ctlb_walker.v", "rtl/ctlb_wcache.v", "rtl/ctlb_bcast.v",
           "rtl/ctlb_assert.vh", "rtl/ctlb_fpga.v", "rtl/ctlb_ecp5.v", "rtl/rtl.mk",
           "rtl/synth_run.py", "rtl/synth_report.py", "requirements.txt", "scripts/inputs_hash.py"]
 
@@ -174,6 +174,13 @@ def main(argv):
         lines.append("| %s | %d | %d |" % (cfg, total, flops(kinds)))
     lines += ["", "Cells of the default configuration:", "", "| cell | count |", "|---|---|"]
     lines += ["| `%s` | %d |" % kv for kv in gen["default"]]
+
+    lines += ["", "The broadcast-invalidate interconnect `rtl/ctlb_bcast.v` (docs/platform.md",
+              "\"Shootdowns\"; one per platform, not part of `ctlb_top`):", "",
+              "| harts | latency | cells | flip-flops |", "|---|---|---|---|"]
+    for p in synth_run.BCAST:
+        total, kinds = cells((d / (synth_run.bcast_name(p) + ".stat")).read_text())
+        lines.append("| %d | %d | %d | %d |" % (p["Harts"], p["Latency"], total, flops(kinds)))
 
     lines += [
         "",

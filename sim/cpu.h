@@ -35,85 +35,88 @@ struct plat_accel;
  * ROI is the region-of-interest marker `slti x0, rs1, 0x5C0 + code` (sim/roi.h,
  * a HINT: a no-op on any hart); it comes before SLTI, whose other words stay
  * ordinary instructions. */
-#define RV_INSNS(X)                       \
-  X(LUI, 0x00000037, 0x0000007f, U)       \
-  X(AUIPC, 0x00000017, 0x0000007f, U)     \
-  X(JAL, 0x0000006f, 0x0000007f, J)       \
-  X(JALR, 0x00000067, 0x0000707f, I)      \
-  X(BEQ, 0x00000063, 0x0000707f, B)       \
-  X(BNE, 0x00001063, 0x0000707f, B)       \
-  X(BLT, 0x00004063, 0x0000707f, B)       \
-  X(BGE, 0x00005063, 0x0000707f, B)       \
-  X(BLTU, 0x00006063, 0x0000707f, B)      \
-  X(BGEU, 0x00007063, 0x0000707f, B)      \
-  X(LB, 0x00000003, 0x0000707f, I)        \
-  X(LH, 0x00001003, 0x0000707f, I)        \
-  X(LW, 0x00002003, 0x0000707f, I)        \
-  X(LBU, 0x00004003, 0x0000707f, I)       \
-  X(LHU, 0x00005003, 0x0000707f, I)       \
-  X(SB, 0x00000023, 0x0000707f, S)        \
-  X(SH, 0x00001023, 0x0000707f, S)        \
-  X(SW, 0x00002023, 0x0000707f, S)        \
-  X(ADDI, 0x00000013, 0x0000707f, I)      \
-  X(ROI, 0x5c002013, 0xff007fff, I)       \
-  X(SLTI, 0x00002013, 0x0000707f, I)      \
-  X(SLTIU, 0x00003013, 0x0000707f, I)     \
-  X(XORI, 0x00004013, 0x0000707f, I)      \
-  X(ORI, 0x00006013, 0x0000707f, I)       \
-  X(ANDI, 0x00007013, 0x0000707f, I)      \
-  X(SLLI, 0x00001013, 0xfe00707f, SH)     \
-  X(SRLI, 0x00005013, 0xfe00707f, SH)     \
-  X(SRAI, 0x40005013, 0xfe00707f, SH)     \
-  X(ADD, 0x00000033, 0xfe00707f, R)       \
-  X(SUB, 0x40000033, 0xfe00707f, R)       \
-  X(SLL, 0x00001033, 0xfe00707f, R)       \
-  X(SLT, 0x00002033, 0xfe00707f, R)       \
-  X(SLTU, 0x00003033, 0xfe00707f, R)      \
-  X(XOR, 0x00004033, 0xfe00707f, R)       \
-  X(SRL, 0x00005033, 0xfe00707f, R)       \
-  X(SRA, 0x40005033, 0xfe00707f, R)       \
-  X(OR, 0x00006033, 0xfe00707f, R)        \
-  X(AND, 0x00007033, 0xfe00707f, R)       \
-  X(MUL, 0x02000033, 0xfe00707f, R)       \
-  X(MULH, 0x02001033, 0xfe00707f, R)      \
-  X(MULHSU, 0x02002033, 0xfe00707f, R)    \
-  X(MULHU, 0x02003033, 0xfe00707f, R)     \
-  X(DIV, 0x02004033, 0xfe00707f, R)       \
-  X(DIVU, 0x02005033, 0xfe00707f, R)      \
-  X(REM, 0x02006033, 0xfe00707f, R)       \
-  X(REMU, 0x02007033, 0xfe00707f, R)      \
-  X(FENCE, 0x0000000f, 0x0000707f, N)     \
-  X(FENCE_I, 0x0000100f, 0x0000707f, N)   \
-  X(ECALL, 0x00000073, 0xffffffff, N)     \
-  X(EBREAK, 0x00100073, 0xffffffff, N)    \
-  X(MRET, 0x30200073, 0xffffffff, N)      \
-  X(WFI, 0x10500073, 0xffffffff, N)       \
-  X(CSRRW, 0x00001073, 0x0000707f, C)     \
-  X(CSRRS, 0x00002073, 0x0000707f, C)     \
-  X(CSRRC, 0x00003073, 0x0000707f, C)     \
-  X(CSRRWI, 0x00005073, 0x0000707f, CI)   \
-  X(CSRRSI, 0x00006073, 0x0000707f, CI)   \
-  X(CSRRCI, 0x00007073, 0x0000707f, CI)   \
-  X(CALLID, 0x0000000b, 0xfff0707f, R)    \
-  X(CTLB_INV, 0x0000100b, 0xfff07fff, R)  \
-  X(XLAT, 0x0000200b, 0xfff0707f, R)      \
-  X(LR_W, 0x1000202f, 0xf9f0707f, A)      \
-  X(SC_W, 0x1800202f, 0xf800707f, A)      \
-  X(AMOSWAP_W, 0x0800202f, 0xf800707f, A) \
-  X(AMOADD_W, 0x0000202f, 0xf800707f, A)  \
-  X(AMOXOR_W, 0x2000202f, 0xf800707f, A)  \
-  X(AMOAND_W, 0x6000202f, 0xf800707f, A)  \
-  X(AMOOR_W, 0x4000202f, 0xf800707f, A)   \
-  X(AMOMIN_W, 0x8000202f, 0xf800707f, A)  \
-  X(AMOMAX_W, 0xa000202f, 0xf800707f, A)  \
-  X(AMOMINU_W, 0xc000202f, 0xf800707f, A) \
+#define RV_INSNS(X)                        \
+  X(LUI, 0x00000037, 0x0000007f, U)        \
+  X(AUIPC, 0x00000017, 0x0000007f, U)      \
+  X(JAL, 0x0000006f, 0x0000007f, J)        \
+  X(JALR, 0x00000067, 0x0000707f, I)       \
+  X(BEQ, 0x00000063, 0x0000707f, B)        \
+  X(BNE, 0x00001063, 0x0000707f, B)        \
+  X(BLT, 0x00004063, 0x0000707f, B)        \
+  X(BGE, 0x00005063, 0x0000707f, B)        \
+  X(BLTU, 0x00006063, 0x0000707f, B)       \
+  X(BGEU, 0x00007063, 0x0000707f, B)       \
+  X(LB, 0x00000003, 0x0000707f, I)         \
+  X(LH, 0x00001003, 0x0000707f, I)         \
+  X(LW, 0x00002003, 0x0000707f, I)         \
+  X(LBU, 0x00004003, 0x0000707f, I)        \
+  X(LHU, 0x00005003, 0x0000707f, I)        \
+  X(SB, 0x00000023, 0x0000707f, S)         \
+  X(SH, 0x00001023, 0x0000707f, S)         \
+  X(SW, 0x00002023, 0x0000707f, S)         \
+  X(ADDI, 0x00000013, 0x0000707f, I)       \
+  X(ROI, 0x5c002013, 0xff007fff, I)        \
+  X(SLTI, 0x00002013, 0x0000707f, I)       \
+  X(SLTIU, 0x00003013, 0x0000707f, I)      \
+  X(XORI, 0x00004013, 0x0000707f, I)       \
+  X(ORI, 0x00006013, 0x0000707f, I)        \
+  X(ANDI, 0x00007013, 0x0000707f, I)       \
+  X(SLLI, 0x00001013, 0xfe00707f, SH)      \
+  X(SRLI, 0x00005013, 0xfe00707f, SH)      \
+  X(SRAI, 0x40005013, 0xfe00707f, SH)      \
+  X(ADD, 0x00000033, 0xfe00707f, R)        \
+  X(SUB, 0x40000033, 0xfe00707f, R)        \
+  X(SLL, 0x00001033, 0xfe00707f, R)        \
+  X(SLT, 0x00002033, 0xfe00707f, R)        \
+  X(SLTU, 0x00003033, 0xfe00707f, R)       \
+  X(XOR, 0x00004033, 0xfe00707f, R)        \
+  X(SRL, 0x00005033, 0xfe00707f, R)        \
+  X(SRA, 0x40005033, 0xfe00707f, R)        \
+  X(OR, 0x00006033, 0xfe00707f, R)         \
+  X(AND, 0x00007033, 0xfe00707f, R)        \
+  X(MUL, 0x02000033, 0xfe00707f, R)        \
+  X(MULH, 0x02001033, 0xfe00707f, R)       \
+  X(MULHSU, 0x02002033, 0xfe00707f, R)     \
+  X(MULHU, 0x02003033, 0xfe00707f, R)      \
+  X(DIV, 0x02004033, 0xfe00707f, R)        \
+  X(DIVU, 0x02005033, 0xfe00707f, R)       \
+  X(REM, 0x02006033, 0xfe00707f, R)        \
+  X(REMU, 0x02007033, 0xfe00707f, R)       \
+  X(FENCE, 0x0000000f, 0x0000707f, N)      \
+  X(FENCE_I, 0x0000100f, 0x0000707f, N)    \
+  X(ECALL, 0x00000073, 0xffffffff, N)      \
+  X(EBREAK, 0x00100073, 0xffffffff, N)     \
+  X(MRET, 0x30200073, 0xffffffff, N)       \
+  X(WFI, 0x10500073, 0xffffffff, N)        \
+  X(CSRRW, 0x00001073, 0x0000707f, C)      \
+  X(CSRRS, 0x00002073, 0x0000707f, C)      \
+  X(CSRRC, 0x00003073, 0x0000707f, C)      \
+  X(CSRRWI, 0x00005073, 0x0000707f, CI)    \
+  X(CSRRSI, 0x00006073, 0x0000707f, CI)    \
+  X(CSRRCI, 0x00007073, 0x0000707f, CI)    \
+  X(CALLID, 0x0000000b, 0xfff0707f, R)     \
+  X(CTLB_INV, 0x0000100b, 0xfff07fff, R)   \
+  X(XLAT, 0x0000200b, 0xfff0707f, R)       \
+  X(CTLB_BCAST, 0x0000300b, 0xfff07fff, R) \
+  X(CTLB_SYNC, 0x0000400b, 0xffffffff, R)  \
+  X(LR_W, 0x1000202f, 0xf9f0707f, A)       \
+  X(SC_W, 0x1800202f, 0xf800707f, A)       \
+  X(AMOSWAP_W, 0x0800202f, 0xf800707f, A)  \
+  X(AMOADD_W, 0x0000202f, 0xf800707f, A)   \
+  X(AMOXOR_W, 0x2000202f, 0xf800707f, A)   \
+  X(AMOAND_W, 0x6000202f, 0xf800707f, A)   \
+  X(AMOOR_W, 0x4000202f, 0xf800707f, A)    \
+  X(AMOMIN_W, 0x8000202f, 0xf800707f, A)   \
+  X(AMOMAX_W, 0xa000202f, 0xf800707f, A)   \
+  X(AMOMINU_W, 0xc000202f, 0xf800707f, A)  \
   X(AMOMAXU_W, 0xe000202f, 0xf800707f, A)
 
 /* OP_NONE marks a decoded-cache entry not decoded yet (or invalidated by a
  * store); OP_ILLEGAL a word that is no instruction of this hart. The custom-0
- * opcode (0x0B) holds the call-ID extension (docs/isa.md): callid, ctlb.inv
- * and xlat with funct7 = 0 and rs2 = x0 (and rd = x0 for ctlb.inv); every
- * other custom-0 word is OP_ILLEGAL. */
+ * opcode (0x0B) holds the call-ID extension (docs/isa.md): callid, ctlb.inv,
+ * xlat, ctlb.bcast and ctlb.sync with funct7 = 0 and rs2 = x0 (and rd = x0
+ * for ctlb.inv and ctlb.bcast, rd = rs1 = x0 for ctlb.sync); every other
+ * custom-0 word is OP_ILLEGAL. */
 enum {
   OP_NONE = 0,
   OP_ILLEGAL,
@@ -174,7 +177,7 @@ typedef enum {
   CLS_CSR,
   CLS_SYSTEM, /* ecall ebreak mret wfi (ecall/ebreak never retire: 0) */
   CLS_FENCE,
-  CLS_CALLID, /* callid xlat ctlb.inv */
+  CLS_CALLID, /* callid xlat ctlb.inv ctlb.bcast ctlb.sync */
   CLS_COUNT
 } insn_class_t;
 insn_class_t rv_op_class(unsigned op);
@@ -213,6 +216,10 @@ typedef struct {
   xlat_config_t xlat; /* CTLB geometry */
   int lockstep;       /* clock it every cycle (else only while it works) */
   int no_finisher;    /* no test finisher: stores there fault (Spike's map) */
+  /* several harts (docs/platform.md) */
+  unsigned quantum;       /* the schedule's quantum, cycles (PLAT_QUANTUM) */
+  unsigned bcast_latency; /* the broadcast interconnect's latency */
+  int check_shootdown;    /* --check-shootdown */
 } cpu_config_t;
 
 void cpu_config_default(cpu_config_t *c);

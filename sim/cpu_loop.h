@@ -588,6 +588,22 @@ L_EBREAK:
                          if (unlikely(P->stop)) goto halt;
                          EX_DONE(1);
   })
+  OP_COLD(CTLB_BCAST, 1, { /* ctlb.bcast rs1: ctlb.inv in every hart's CTLB */
+                           SYNC();
+                           xl_bcast(h, E, d.rs1 == 0, x[d.rs1]);
+                           if (unlikely(P->stop)) goto halt;
+                           EX_DONE(1);
+  })
+  OP_COLD(CTLB_SYNC, 0, { /* ctlb.sync: EX held until this hart's broadcasts are done */
+                          SYNC();
+                          uint64_t lat = xl_sync(h, E) - E + 1;
+                          if (unlikely(P->stop)) goto halt;
+                          EX_DONE(lat);
+                          if (lat > 1) {
+                            xcause = STALL_CTLB;
+                            h->p.ctlb_x = lat - 1, h->p.ctlb_rest = STALL_CTLB;
+                          }
+  })
 
   /* The A extension (docs/isa.md, timing in docs/timing.md): an aligned word
    * in RAM (misaligned: cause mis; outside RAM: acc); aq/rl change nothing

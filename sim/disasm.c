@@ -311,8 +311,10 @@ size_t rv_disasm(char *buf, size_t n, uint32_t pc, uint32_t w, unsigned flags,
   int32_t imm = d.imm;
   switch (rv_op_format(d.op)) {
     case RV_FMT_R:
-      if (d.op == OP_CTLB_INV)
+      if (d.op == OP_CTLB_INV || d.op == OP_CTLB_BCAST)
         put(&o, "%s %s", mn, R(rs1));
+      else if (d.op == OP_CTLB_SYNC)
+        put(&o, "%s", mn);
       else if (d.op == OP_CALLID || d.op == OP_XLAT)
         put(&o, "%s %s, %s", mn, R(rd), R(rs1));
       else

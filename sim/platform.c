@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The decoded cache: an entry per RAM word and one for the word after RAM
@@ -44,7 +45,25 @@ int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
 }
 
 void plat_free(platform_t *p) {
-  for (unsigned i = 0; i < p->nharts; i++) cpu_hart_free(&p->hart[i]);
+  /* the harts in the order their accelerators were created, the first
+   * created first: with two verilated models, destroying them in hart order
+   * hung in the second one's destructor (a mutex of Verilator 5.006's scope
+   * registry) in one run with a ctlb.bcast whose hart 1 had created its
+   * model first; in creation order every run tried ends (tests/
+   * test_shootdown.py). The cause is not understood. */
+  unsigned ord[PLAT_MAX_HARTS];
+  for (unsigned i = 0; i < p->nharts; i++) {
+    unsigned j = i;
+    for (; j > 0 && p->accel[ord[j - 1]].born > p->accel[i].born; j--)
+      ord[j] = ord[j - 1];
+    ord[j] = i;
+  }
+  for (unsigned k = 0; k < p->nharts; k++) {
+    unsigned i = ord[k];
+    cpu_hart_free(&p->hart[i]);
+    free(p->accel[i].inv);
+    p->accel[i].inv = NULL;
+  }
   p->nharts = 0;
   if (!p->ram_ext) mem_unmap(p->mem.ram, p->cfg.ram_size);
   mem_unmap(p->dc, DC_BYTES(p->cfg.ram_size));
@@ -69,7 +88,7 @@ static uint64_t hart_key(const hart_t *h) {
 }
 
 /* The harts interleaved in one thread: the one with the smallest key runs
- * (the lowest index on a tie) for at most PLAT_QUANTUM cycles, until every
+ * (the lowest index on a tie) for at most cfg.quantum cycles, until every
  * key is `until` or later (0: no bound). Every choice depends on simulated
  * state only, so a run gives the same result every time. */
 static int run_many(platform_t *p, uint64_t until) {
@@ -92,7 +111,7 @@ static int run_many(platform_t *p, uint64_t until) {
     /* not cut at `until`: a hart's piece may end up to a quantum past it,
      * so that the pieces, and the results, do not depend on how a caller
      * (ctsim-sc's quantum) splits the run */
-    uint64_t bound = k + PLAT_QUANTUM;
+    uint64_t bound = k + p->cfg.quantum;
     if (h->wfi_park) {
       h->wfi_wake = cpu_wfi_wake(h);
       h->wfi_park = 0;
@@ -164,18 +183,82 @@ void plat_walk_read(platform_t *p, plat_accel_t *a, uint64_t c, uint32_t addr) {
   a->pend_at = c + lat;
 }
 
-void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
+/* One cycle c of a's invalidate port carrying q. */
+static void accel_inv_step(plat_accel_t *a, uint64_t c, const bcast_port_t *q,
                            uint32_t root) {
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
   in.inv_valid = 1;
-  in.inv_all = (uint8_t)all;
-  in.inv_id = all ? 0 : id;
+  in.inv_all = q->all;
+  in.inv_id = q->all ? 0 : q->id;
   in.root = root;
   in.mem_req_ready = 1;
   xlat_step(a->xl, &in, &out);
   a->now = c + 1;
+}
+
+void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root) {
+  while (a->ninv > a->inv_head && a->inv[a->inv_head].at < c) {
+    const plat_inv_t *q = &a->inv[a->inv_head++];
+    accel_inv_step(a, q->at > a->now ? q->at : a->now, &q->port, root);
+  }
+  if (a->inv_head == a->ninv) a->inv_head = a->ninv = 0;
+}
+
+void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
+                           uint32_t root) {
+  plat_accel_catch_up(a, c, root);
+  bcast_port_t q = {0, 0, 0};
+  if (a->ninv > a->inv_head && a->inv[a->inv_head].at == c)
+    q = a->inv[a->inv_head++].port; /* a broadcast arrives in the same cycle */
+  bcast_port_add(&q, all, id);
+  accel_inv_step(a, c, &q, root);
+}
+
+/* Queues a broadcast arriving at a in cycle at (in cycle order; one in the
+ * same cycle as another merges with it). */
+static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id) {
+  unsigned i = a->ninv;
+  while (i > a->inv_head && a->inv[i - 1].at > at) i--;
+  if (i > a->inv_head && a->inv[i - 1].at == at) {
+    bcast_port_add(&a->inv[i - 1].port, all, id);
+    return 0;
+  }
+  if (a->ninv == a->inv_cap) {
+    unsigned cap = a->inv_cap ? 2 * a->inv_cap : 16;
+    plat_inv_t *n = realloc(a->inv, cap * sizeof *n);
+    if (!n) return -1;
+    a->inv = n, a->inv_cap = cap;
+  }
+  memmove(&a->inv[i + 1], &a->inv[i], (a->ninv - i) * sizeof *a->inv);
+  a->inv[i].at = at;
+  a->inv[i].port = (bcast_port_t){0, 0, 0};
+  bcast_port_add(&a->inv[i].port, all, id);
+  a->ninv++;
+  return 0;
+}
+
+int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
+  const unsigned L = p->cfg.bcast_latency;
+  plat_accel_invalidate(&p->accel[h], e, all, id, p->hart[h].ctroot);
+  for (unsigned k = 0; k < p->nharts; k++) {
+    if (k == h) continue;
+    plat_accel_t *a = &p->accel[k];
+    if (!a->xl) { /* not created yet: what arrived before its hart's local
+                     time meets an empty CTLB, the rest may meet a walk */
+      while (a->ninv > a->inv_head && a->inv[a->inv_head].at < p->hart[k].now)
+        a->inv_head++;
+      if (a->inv_head == a->ninv) a->inv_head = a->ninv = 0;
+    }
+    if (accel_post(a, bcast_arrival(L, e), all, id)) return -1;
+    /* the invalidate of the ID at hart k's CTLB, for the summary's switches
+     * (only an ID k has used: its table is k's own) */
+    const id_stat_t *f = all ? NULL : idstat_find(&p->hart[k].ids, id);
+    if (f) ((id_stat_t *)f)->inv_at = bcast_arrival(L, e);
+  }
+  p->bcast_done[h] = bcast_done(L, e);
+  return 0;
 }
 
 /* ------------------------------------------------------------ devices */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "ctlb_bcast.h"
 #include "mem.h"
 
 #ifdef __cplusplus
@@ -23,8 +24,21 @@ extern "C" {
 #define PLAT_MAX_HARTS 16
 
 /* Several harts: the most cycles a hart runs ahead of the one furthest
- * behind (the quantum of docs/platform.md). */
+ * behind (the quantum of docs/platform.md): the default of --quantum, which
+ * takes 1..PLAT_QUANTUM_MAX. */
 #define PLAT_QUANTUM 1000
+#define PLAT_QUANTUM_MAX 1000000
+
+/* The default of --bcast-latency (model/ctlb_bcast.h: cycles from a
+ * ctlb.bcast to the other CTLBs, and back). */
+#define PLAT_BCAST_LATENCY 4
+
+/* A broadcast invalidate on its way to an accelerator: its invalidate port
+ * in cycle `at` (the requests of one cycle merged, bcast_port_add). */
+typedef struct {
+  uint64_t at;
+  bcast_port_t port;
+} plat_inv_t;
 
 /* A hart's call-translation accelerator (model/xlat.h) as a clocked
  * component of the platform: the hart posts a lookup for a cycle, the
@@ -32,8 +46,9 @@ extern "C" {
  * through the hart's data port, and the answer carries the cycle it came in
  * (docs/platform.md). */
 typedef struct plat_accel {
-  xlat_t *xl;   /* created at the hart's first call-ID instruction */
-  uint64_t now; /* lock-step: the next cycle to clock with idle inputs */
+  xlat_t *xl;    /* created at the hart's first call-ID instruction */
+  unsigned born; /* its place in the order of creation, from 1 (plat_free) */
+  uint64_t now;  /* lock-step: the next cycle to clock with idle inputs */
   const uint64_t *dport_free; /* its hart's (the data-port arbiter's input) */
   /* the posted lookup */
   uint64_t req_at; /* the cycle it is presented in */
@@ -49,6 +64,11 @@ typedef struct plat_accel {
   uint32_t ans_addr;
   unsigned ans_fault;
   int ans_hit;
+  /* broadcasts of other harts on their way to it (ctlb.bcast), by cycle:
+   * inv[inv_head .. ninv - 1]; applied when it is clocked at or past their
+   * cycle (docs/platform.md "Shootdowns") */
+  plat_inv_t *inv;
+  unsigned inv_head, ninv, inv_cap;
 } plat_accel_t;
 
 typedef struct platform {
@@ -68,6 +88,12 @@ typedef struct platform {
   /* the cycle hart i sees msip[i] set from: the store's E + 1 */
   uint64_t msip_at[PLAT_MAX_HARTS];
 
+  /* the broadcast interconnect (model/ctlb_bcast.h): the cycle every
+   * broadcast hart i has issued is complete (0: none yet) */
+  uint64_t bcast_done[PLAT_MAX_HARTS];
+  /* --check-shootdown (sim/shootchk.h), or NULL */
+  struct shoot_chk *shoot;
+
   /* the A extension's reservations: bit i set while hart i holds one (the
    * word at hart[i].resv, whose decoded-cache entry is OP_RESV until a write
    * into the word resets it) */
@@ -83,6 +109,7 @@ typedef struct platform {
                             (UINT64_MAX: not within 64 bits) */
 
   unsigned nharts;    /* cfg.harts */
+  unsigned xl_born;   /* accelerators created so far */
   unsigned stop_hart; /* the hart that ended the run (its stop state) */
   hart_t hart[PLAT_MAX_HARTS];
   plat_accel_t accel[PLAT_MAX_HARTS]; /* hart i's is accel[i] */
@@ -156,8 +183,11 @@ static inline int plat_dport_free(const plat_accel_t *a, uint64_t c) {
 
 /* Posts a lookup of id (root: the ctroot input) to accelerator a, to be
  * presented in cycle c; a must be idle. */
+void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root);
+
 static inline void plat_accel_lookup(plat_accel_t *a, uint64_t c, uint32_t id,
                                      uint32_t root) {
+  if (a->ninv > a->inv_head) plat_accel_catch_up(a, c, root);
   a->req_at = a->next = c;
   a->req_id = id;
   a->root = root;
@@ -203,6 +233,11 @@ static inline int plat_accel_clock(platform_t *p, plat_accel_t *a,
     in.mem_rsp_valid = a->pend && c == a->pend_at;
     in.mem_rsp_err = in.mem_rsp_valid ? a->perr : 0;
     in.mem_rsp_data = in.mem_rsp_valid ? a->pdata : 0;
+    in.inv_valid = 0, in.inv_all = 0, in.inv_id = 0;
+    if (a->ninv > a->inv_head && a->inv[a->inv_head].at == c) {
+      const bcast_port_t *q = &a->inv[a->inv_head++].port; /* a broadcast */
+      in.inv_valid = 1, in.inv_all = q->all, in.inv_id = q->id;
+    }
     xlat_step(a->xl, &in, &out);
     a->next = c + 1;
     if (c == a->req_at && !out.req_ready) return -1;
@@ -222,9 +257,25 @@ static inline int plat_accel_clock(platform_t *p, plat_accel_t *a,
 }
 
 /* One cycle c on the invalidate port of accelerator a: id, or every entry if
- * all. */
+ * all (merged with a broadcast that arrives in c, bcast_port_add). */
 void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
                            uint32_t root);
+
+/* The broadcasts on their way to accelerator a that arrive before cycle c
+ * (in the past of its clock, or before its hart's next use of it, c), each
+ * one cycle on its invalidate port (root: its hart's ctroot). */
+void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root);
+
+/* ctlb.bcast of hart h in cycle e (all: a flush): its own accelerator's port
+ * in e, every other one's in e + L (queued for when it gets there), complete
+ * in e + 2L (model/ctlb_bcast.h). -1 if out of memory. */
+int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id);
+
+/* ctlb.sync of hart h entering EX in cycle e: the last cycle of its EX, the
+ * first cycle >= e in which every broadcast of h is complete. */
+static inline uint64_t plat_sync(const platform_t *p, unsigned h, uint64_t e) {
+  return p->bcast_done[h] > e ? p->bcast_done[h] : e;
+}
 
 /* Ends the run with a simulator error (exit status 2); msg must stay valid. */
 void plat_error(platform_t *p, const char *msg);

@@ -194,7 +194,13 @@ handler:
     0x0205850B,   # callid with funct7 = 1
     0x0015850B,   # callid with rs2 = x1
     0x0005950B,   # funct3 = 1 (ctlb.inv) with rd = a0
-    0x0005B50B,   # funct3 = 3
+    0x0005B50B,   # funct3 = 3 (ctlb.bcast) with rd = a0
+    0x0205B00B,   # ctlb.bcast with funct7 = 1
+    0x0005C00B,   # funct3 = 4 (ctlb.sync) with rs1 = a1
+    0x0000450B,   # ctlb.sync with rd = a0
+    0x0010400B,   # ctlb.sync with rs2 = x1
+    0x0000500B,   # funct3 = 5
+    0x0000600B,   # funct3 = 6
     0x0005F50B,   # funct3 = 7
     0x0215A50B,   # xlat with funct7 = 1 and rs2 = x1
 ])

@@ -62,6 +62,11 @@ FORMS = [
     ("ctlb.flush", 1, 0, 0),
     ("xlat a0, t0", 2, 10, 5),
     ("xlat x31, x1", 2, 31, 1),
+    ("ctlb.bcast t0", 3, 0, 5),
+    ("ctlb.bcast a7", 3, 0, 17),
+    ("ctlb.bcast x0", 3, 0, 0),
+    ("ctlb.bcastflush", 3, 0, 0),
+    ("ctlb.sync", 4, 0, 0),
 ]
 
 
@@ -81,7 +86,8 @@ def test_macros_give_the_words_of_the_encoding_table(tmp_path, how):
 
 
 @pytest.mark.parametrize("bad", ["callid ra", "ctlb.inv", "xlat a0", "callid ra, t1, t2",
-                                 "callid ra, x32"])
+                                 "callid ra, x32", "ctlb.bcast", "ctlb.sync t0",
+                                 "ctlb.bcast t0, t1"])
 def test_wrong_operands_are_assembler_errors(tmp_path, bad):
     src = tmp_path / "bad.S"
     src.write_text(f'#include "ctisa.h"\n  .text\n  {bad}\n')
@@ -166,11 +172,16 @@ def test_call_id_mnemonics_from_the_encoding_table():
             cases.append((0x80000000, word(f3, rd, rs1)))
             want.append(f"ctlb.inv {ABI[rs1]}" if f3 == 1 else
                         f"{names[f3]} {ABI[rd]}, {ABI[rs1]}")
+    for rs1 in (5, 17, 0):
+        cases.append((0x80000000, word(3, 0, rs1)))
+        want.append(f"ctlb.bcast {ABI[rs1]}")
+    cases.append((0x80000000, word(4, 0, 0)))
+    want.append("ctlb.sync")
     assert ctdisasm(cases) == want
     assert ctdisasm(cases, "--no-aliases") == want
     # other custom-0 words are illegal instructions (docs/isa.md): no mnemonic
     bad = [word(3, 1, 5), word(0, 1, 5) | (1 << 20), word(0, 1, 5) | (1 << 25),
-           word(1, 3, 5)]
+           word(1, 3, 5), word(4, 0, 5), word(4, 1, 0), word(5, 0, 0), word(7, 0, 0)]
     assert ctdisasm([(0, w) for w in bad]) == [f".4byte 0x{w:x}" for w in bad]
 
 

@@ -193,3 +193,39 @@ def test_names_agree_with_ctsim(tmp_path):
     rs, s = run_stats(tmp_path, elf)
     assert rs.returncode == 0, rs.stderr
     assert {f["id"]: f["name"] for f in s["functions"] if f["calls"]} == shown
+
+
+SRC_BCAST = """
+#include "ctisa.h"
+  .section .text.init
+  .globl _start
+_start:
+  li     a4, 0x10003
+  ctlb.bcast a4                 # id 0x10003 (big)
+  ctlb.bcastflush
+  ctlb.sync
+  li     t5, 1
+  sw     t5, 0(t6)
+  .globl big
+  .type big, @function
+big:
+  ret
+  .section ct_registry, "a"
+  .word 0x10003, big
+""" + TOHOST_SECTION
+
+
+def test_broadcast_and_sync(tmp_path):
+    # docs/isa.md: ctlb.bcast is funct3 3 with rd = x0, ctlb.sync funct3 4 with
+    # rd = rs1 = x0 and no operands
+    (tmp_path / "ctisa.h").write_bytes((ROOT / "firmware/common/ctisa.h").read_bytes())
+    r = run(assemble(tmp_path, SRC_BCAST))
+    assert r.returncode == 0, r.stderr
+    got = [ln for ln in r.stdout.splitlines() if "\tctlb." in ln]
+    assert len(got) == 3, r.stdout
+    want = [(word(3, 0, 14), "ctlb.bcast\ta4\t# id 0x10003 (big)"),
+            (word(3, 0, 0), "ctlb.bcast\tzero\t# flush"),
+            (word(4, 0, 0), "ctlb.sync")]
+    for line, (w, text) in zip(got, want):
+        m = re.match(r"^\s*[0-9a-f]+:\t([0-9a-f]{8})\s+(.*)$", line)
+        assert m and int(m.group(1), 16) == w and m.group(2) == text, line

@@ -7,6 +7,9 @@
  *     ctlb.inv rs1          .insn r CUSTOM_0, 1, 0, x0, rs1, x0
  *     ctlb.flush            .insn r CUSTOM_0, 1, 0, x0, x0, x0  (= ctlb.inv x0)
  *     xlat     rd, rs1      .insn r CUSTOM_0, 2, 0, rd, rs1, x0
+ *     ctlb.bcast rs1        .insn r CUSTOM_0, 3, 0, x0, rs1, x0
+ *     ctlb.bcastflush       .insn r CUSTOM_0, 3, 0, x0, x0, x0  (= ctlb.bcast x0)
+ *     ctlb.sync             .insn r CUSTOM_0, 4, 0, x0, x0, x0
  *
  * Registers by number (x5) or ABI name (t0). Use it from a .S file (which
  * the C preprocessor runs over) with
@@ -41,6 +44,22 @@
 /* xlat rd, rs1: rd = translate(x[rs1]), or (fault code << 2) | 1 */
 .macro xlat rd, rs1
   .insn r CUSTOM_0, 2, 0, \rd, \rs1, x0
+.endm
+
+/* ctlb.bcast rs1: ctlb.inv x[rs1] in every hart's CTLB; rs1 = x0 flushes
+ * them all */
+.macro ctlb.bcast rs1
+  .insn r CUSTOM_0, 3, 0, x0, \rs1, x0
+.endm
+
+/* ctlb.bcastflush: ctlb.bcast x0 */
+.macro ctlb.bcastflush
+  .insn r CUSTOM_0, 3, 0, x0, x0, x0
+.endm
+
+/* ctlb.sync: wait until this hart's broadcasts are done at every CTLB */
+.macro ctlb.sync
+  .insn r CUSTOM_0, 4, 0, x0, x0, x0
 .endm
 
 .endif
