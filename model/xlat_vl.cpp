@@ -254,6 +254,13 @@ XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
 
 XLAT_EXPORT void xlat_vl_destroy(xlat_vl_t *v) {
   if (!v) return;
+  // A model's scopes leave the registry of the thread's context
+  // (Verilated::threadContextp(), by default the context created last), not
+  // of their own: with several models (one per hart), destroying the last
+  // created first left the others to unregister from a freed context, which
+  // hung in its mutex. Each model is destroyed with its own context as the
+  // thread's (tests/test_shootdown.py::test_two_rtl_accelerators_end_cleanly).
+  Verilated::threadContextp(v->ctx.get());
   xlat_vl_trace_close(v);
   v->top->final();
   delete v;

@@ -701,7 +701,6 @@ static int xl_get(hart_t *h) {
     sim_error(h, "--xlat: %s", err);
     return -1;
   }
-  h->acc->born = ++h->plat->xl_born;
   return 0;
 }
 

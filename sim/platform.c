@@ -45,21 +45,7 @@ int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
 }
 
 void plat_free(platform_t *p) {
-  /* the harts in the order their accelerators were created, the first
-   * created first: with two verilated models, destroying them in hart order
-   * hung in the second one's destructor (a mutex of Verilator 5.006's scope
-   * registry) in one run with a ctlb.bcast whose hart 1 had created its
-   * model first; in creation order every run tried ends (tests/
-   * test_shootdown.py). The cause is not understood. */
-  unsigned ord[PLAT_MAX_HARTS];
   for (unsigned i = 0; i < p->nharts; i++) {
-    unsigned j = i;
-    for (; j > 0 && p->accel[ord[j - 1]].born > p->accel[i].born; j--)
-      ord[j] = ord[j - 1];
-    ord[j] = i;
-  }
-  for (unsigned k = 0; k < p->nharts; k++) {
-    unsigned i = ord[k];
     cpu_hart_free(&p->hart[i]);
     free(p->accel[i].inv);
     p->accel[i].inv = NULL;

@@ -47,7 +47,6 @@ typedef struct {
  * (docs/platform.md). */
 typedef struct plat_accel {
   xlat_t *xl;    /* created at the hart's first call-ID instruction */
-  unsigned born; /* its place in the order of creation, from 1 (plat_free) */
   uint64_t now;  /* lock-step: the next cycle to clock with idle inputs */
   const uint64_t *dport_free; /* its hart's (the data-port arbiter's input) */
   /* the posted lookup */
@@ -109,7 +108,6 @@ typedef struct platform {
                             (UINT64_MAX: not within 64 bits) */
 
   unsigned nharts;    /* cfg.harts */
-  unsigned xl_born;   /* accelerators created so far */
   unsigned stop_hart; /* the hart that ended the run (its stop state) */
   hart_t hart[PLAT_MAX_HARTS];
   plat_accel_t accel[PLAT_MAX_HARTS]; /* hart i's is accel[i] */
