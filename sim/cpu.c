@@ -731,16 +731,26 @@ static void xl_idle_to(hart_t *h, uint64_t c) {
   in.root = h->ctroot;
   in.mem_req_ready = 1;
   cpu_obs_t *const o = h->obs;
+  plat_accel_t *const a = h->acc;
   for (;;) {
     /* a --patch-at invalidate deferred to cycle `at` (apply_patch) */
     const int pend = o && o->pend_next < o->npend;
     const uint64_t at = pend ? o->pend[o->pend_next].at : UINT64_MAX;
-    const uint64_t to = at < c ? at : c;
-    while (h->acc->now < to) {
-      xlat_step(h->acc->xl, &in, &out);
-      h->acc->now++;
+    /* a broadcast queued for cycle bq (plat_bcast): applied in its cycle, so
+     * that a waveform shows it there (or at once if this hart is past it) */
+    const uint64_t bq =
+        a->ninv > a->inv_head ? a->inv[a->inv_head].at : UINT64_MAX;
+    uint64_t to = at < c ? at : c;
+    if (bq < to) to = bq;
+    while (a->now < to) {
+      xlat_step(a->xl, &in, &out);
+      a->now++;
     }
-    if (!pend || at > h->acc->now) break;
+    if (bq < c && bq <= to) {
+      plat_accel_catch_up(a, a->now + 1, h->ctroot);
+      continue;
+    }
+    if (!pend || at > a->now) break;
     xlat_in_t inv;
     memset(&inv, 0, sizeof inv);
     inv.inv_valid = 1;

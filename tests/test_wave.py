@@ -688,3 +688,39 @@ def test_two_harts_fst_refused(tmp_path):
         f"ctsim: error: --wave: with --harts 2 the waveform is VCD only (every hart's dump "
         f"is merged into one): name it .vcd, not {out}"]
     assert not out.exists() and not list(tmp_path.glob("two.fst*"))
+
+
+@pytest.mark.parametrize("latency", [1, 4])
+def test_broadcast_and_its_completion_in_the_waveform(tmp_path, latency):
+    """A ctlb.bcast on hart 0 in cycle B reaches hart 1's CTLB invalidate port
+    in B + L and completes in B + 2L (docs/isa.md, platform.md "Shootdowns"):
+    in the dump, ctlb1's inv_valid_i is 1 in cycle B + L with the ID, and
+    hart 0's ctlb.sync (the next instruction in sd_patch_hw) holds EX up to
+    B + 2L. B comes from the summary's switch lines of hart 0 ("after the
+    invalidate at cycle B"); the window holds the first patch."""
+    from fw_helpers import elf
+    sd_hw = elf("shootdown", "sdtest-hw.elf")
+    first = ctsim("--harts", "2", "--quantum", "1", "--xlat", "c",
+                  "--bcast-latency", latency, sd_hw)
+    assert first.returncode == 0, first.stderr
+    hart0 = re.split(r"^hart 1:$", first.stderr, flags=re.M)[0]
+    b = int(re.search(r"after the invalidate at cycle (\d+)", hart0).group(1))
+    vcd = tmp_path / "sd.vcd"
+    r = ctsim("-q", "--harts", "2", "--quantum", "1", "--bcast-latency", latency,
+              "--wave", vcd, "--wave-from", b - 5, "--wave-to", b + 2 * latency + 5, sd_hw)
+    assert r.returncode == 0, r.stderr
+    sig, _ = parse_vcd(vcd, scoped=True)
+
+    def at(name, c):
+        return value_at(sig[name], c * NS)
+    inv1 = [c for c in range(b - 5, b + 2 * latency + 5) if at("ctlb1.inv_valid_i", c) == "1"]
+    assert inv1 == [b + latency]
+    assert int(at("ctlb1.inv_id_i", b + latency), 2) == 0x10001
+    assert at("ctlb1.inv_all_i", b + latency) == "0"
+    # hart 0's own CTLB takes it in B, as a ctlb.inv
+    assert [c for c in range(b - 5, b + 2 * latency + 5) if at("ctlb.inv_valid_i", c) == "1"] == [b]
+    # (by its word, 0x0000400B in docs/isa.md: the 8-character mnemonic
+    # signal shows "ctlb.syn")
+    sync = [c for c in range(b - 5, b + 2 * latency + 5)
+            if at("hart0.ex_valid_i", c) == "1" and int(at("hart0.ex_insn_i", c), 2) == 0x400B]
+    assert sync == list(range(b + 1, b + 2 * latency + 1)), sync
