@@ -101,26 +101,36 @@ static void RUN_FN(hart_t *h) {
    * does not wait for the comparisons. The ID term max(F + Li, pE) can only
    * bind when pM holds E back: pE < pM for an instruction that went on to
    * MEM, and after a trap F > pE. So the common case tests only pM. */
-#define NEXT_(chk)                                            \
-  do {                                                        \
-    uint32_t off = pc - RAM_BASE;                             \
-    F = pF;                                                   \
-    D = F + imem;                                             \
-    E = D + 1;                                                \
-    if (unlikely(pM > E)) {                                   \
-      E = pM;                                                 \
-      if (D < pE) D = pE;                                     \
-    }                                                         \
-    if (unlikely(E >= event)) goto event_check;               \
-    if ((chk) && unlikely(off >= ram_size)) goto fetch_fault; \
-    di = &dc[off >> 2];                                       \
-    goto *lbl[di->op];                                        \
+#define NEXT_TIME()                             \
+  do {                                          \
+    F = pF;                                     \
+    D = F + imem;                               \
+    E = D + 1;                                  \
+    if (unlikely(pM > E)) {                     \
+      E = pM;                                   \
+      if (D < pE) D = pE;                       \
+    }                                           \
+    if (unlikely(E >= event)) goto event_check; \
   } while (0)
   /* after a jump, branch, trap or mret: the pc may be outside RAM */
-#define NEXT() NEXT_(1)
-  /* after pc + 4: at worst RAM's end, whose entry (one past the last word)
-   * stays OP_NONE, so the decoder sends it to fetch_fault */
-#define NEXT_SEQ() NEXT_(0)
+#define NEXT()                                       \
+  do {                                               \
+    uint32_t off = pc - RAM_BASE;                    \
+    NEXT_TIME();                                     \
+    if (unlikely(off >= ram_size)) goto fetch_fault; \
+    di = &dc[off >> 2];                              \
+    goto *lbl[di->op];                               \
+  } while (0)
+  /* after pc + 4: the next entry of the decoded cache (di stays the entry
+   * of the instruction at pc in every handler); at worst RAM's end, whose
+   * entry (one past the last word) stays OP_NONE, so the decoder sends it
+   * to fetch_fault */
+#define NEXT_SEQ()     \
+  do {                 \
+    NEXT_TIME();       \
+    di++;              \
+    goto *lbl[di->op]; \
+  } while (0)
   /* The start of a handler: the data hazards through nsrc source registers
    * (fields an instruction does not read are 0, and x0 is always ready),
    * then the stall statistics of the gap before E. */
@@ -699,7 +709,7 @@ redirect_trap:
 halt:
 #undef SYNC
 #undef NEXT
-#undef NEXT_
+#undef NEXT_TIME
 #undef NEXT_SEQ
 #undef BEGIN
 #undef RETIRE
