@@ -16,7 +16,10 @@
  * registers for the common ones), OP_REDIR when it redirects the fetch. The
  * body computes the result and the timing (ALU, EX_DONE, MEM_DONE); one that
  * calls out of the loop does SYNC() first, and checks P->stop after a call
- * that may end the run.
+ * that may end the run. The stall statistics of the gap before an
+ * instruction are taken when it is fetched (NEXT, GAP_CHECK), so a handler
+ * that stops the run or parks the hart before its BEGIN (the instruction
+ * does not execute now) gives them back with GAP_UNDO() first.
  */
 #if !defined(RUN_FN) || !defined(RUN_LOGGING) || !defined(RUN_LAT1)
 #error "cpu_loop.h is included by cpu.c only"
