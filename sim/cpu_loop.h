@@ -16,7 +16,10 @@
  * registers for the common ones), OP_REDIR when it redirects the fetch. The
  * body computes the result and the timing (ALU, EX_DONE, MEM_DONE); one that
  * calls out of the loop does SYNC() first, and checks P->stop after a call
- * that may end the run.
+ * that may end the run. The stall statistics of the gap before an
+ * instruction are taken when it is fetched (NEXT, GAP_CHECK), so a handler
+ * that stops the run or parks the hart before its BEGIN (the instruction
+ * does not execute now) gives them back with GAP_UNDO() first.
  */
 #if !defined(RUN_FN) || !defined(RUN_LOGGING) || !defined(RUN_LAT1)
 #error "cpu_loop.h is included by cpu.c only"
@@ -71,7 +74,7 @@ static void RUN_FN(hart_t *h) {
   /* The state of the instruction being executed: its offset in RAM, its
    * decoded-cache entry, its stage-entry cycles and results. */
   uint32_t npc, cause, tval;
-  uint64_t F, D, E, E0, M, W, X;
+  uint64_t F, D, E, M, W, X;
   uint64_t tx = 1; /* cycles a trapping instruction occupied EX */
   dinsn_t *di;
   dinsn_t d;
@@ -100,35 +103,75 @@ static void RUN_FN(hart_t *h) {
    * predictable branches: in a steady stream none is taken, so the host CPU
    * does not wait for the comparisons. The ID term max(F + Li, pE) can only
    * bind when pM holds E back: pE < pM for an instruction that went on to
-   * MEM, and after a trap F > pE. So the common case tests only pM. */
-#define NEXT_(chk)                                            \
-  do {                                                        \
-    uint32_t off = pc - RAM_BASE;                             \
-    F = pF;                                                   \
-    D = F + imem;                                             \
-    E = D + 1;                                                \
-    if (unlikely(pM > E)) {                                   \
-      E = pM;                                                 \
-      if (D < pE) D = pE;                                     \
-    }                                                         \
-    if (unlikely(E >= event)) goto event_check;               \
-    if ((chk) && unlikely(off >= ram_size)) goto fetch_fault; \
-    di = &dc[off >> 2];                                       \
-    goto *lbl[di->op];                                        \
+   * MEM, and after a trap F > pE. So the common case tests only pM.
+   *
+   * The stall statistics of the gap before E (GAP_CHECK) are taken here,
+   * once E is known but for the data hazards, after the event check (an
+   * event may turn the instruction into an interrupt bubble, or stop the
+   * run before it); a handler whose data hazards raise E moves the gap to
+   * load_use (BEGIN). With imem = 1 (RUN_LAT1) an instruction after pc + 4
+   * can have a gap only when pM holds it back (F + 1 = prev.D + 1 <=
+   * prev.E: the fetch never binds), so only that branch looks. */
+#define NEXT_TIME()                             \
+  do {                                          \
+    F = pF;                                     \
+    D = F + imem;                               \
+    E = D + 1;                                  \
+    if (unlikely(pM > E)) {                     \
+      E = pM;                                   \
+      if (D < pE) D = pE;                       \
+    }                                           \
+    if (unlikely(E >= event)) goto event_check; \
   } while (0)
+#define GAP_CHECK() \
+  if (unlikely(E > pE + 1)) GAP_STALL()
   /* after a jump, branch, trap or mret: the pc may be outside RAM */
-#define NEXT() NEXT_(1)
-  /* after pc + 4: at worst RAM's end, whose entry (one past the last word)
-   * stays OP_NONE, so the decoder sends it to fetch_fault */
-#define NEXT_SEQ() NEXT_(0)
+#define NEXT()                                       \
+  do {                                               \
+    uint32_t off = pc - RAM_BASE;                    \
+    NEXT_TIME();                                     \
+    GAP_CHECK();                                     \
+    if (unlikely(off >= ram_size)) goto fetch_fault; \
+    di = &dc[off >> 2];                              \
+    goto *lbl[di->op];                               \
+  } while (0)
+  /* after pc + 4: the next entry of the decoded cache (di stays the entry
+   * of the instruction at pc in every handler); at worst RAM's end, whose
+   * entry (one past the last word) stays OP_NONE, so the decoder sends it
+   * to fetch_fault */
+#if RUN_LAT1
+#define NEXT_SEQ()                                \
+  do {                                            \
+    F = pF;                                       \
+    D = F + 1;                                    \
+    E = D + 1;                                    \
+    if (unlikely(pM > E)) {                       \
+      E = pM;                                     \
+      if (D < pE) D = pE;                         \
+      if (unlikely(E >= event)) goto event_check; \
+      GAP_CHECK();                                \
+    } else if (unlikely(E >= event))              \
+      goto event_check;                           \
+    di++;                                         \
+    goto *lbl[di->op];                            \
+  } while (0)
+#else
+#define NEXT_SEQ()     \
+  do {                 \
+    NEXT_TIME();       \
+    GAP_CHECK();       \
+    di++;              \
+    goto *lbl[di->op]; \
+  } while (0)
+#endif
   /* The start of a handler: the data hazards through nsrc source registers
-   * (fields an instruction does not read are 0, and x0 is always ready),
-   * then the stall statistics of the gap before E. */
+   * (fields an instruction does not read are 0, and x0 is always ready).
+   * One that raises E makes the whole gap before it load_use: the part the
+   * fetch counted under another cause moves there. */
 #define BEGIN(nsrc)                                                    \
   do {                                                                 \
     d = *di;                                                           \
     if (logging) mem = 0, insn = insn_word(h, OFF()), lrs1 = x[d.rs1]; \
-    E0 = E;                                                            \
     if ((nsrc) > 0) {                                                  \
       uint64_t r = rdy[d.rs1];                                         \
       if ((nsrc) > 1) {                                                \
@@ -136,11 +179,12 @@ static void RUN_FN(hart_t *h) {
         r = r > r2 ? r : r2;                                           \
       }                                                                \
       if (unlikely(r > E)) {                                           \
+        if (E > pE + 1) GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=);      \
         E = r;                                                         \
+        if (E > pE + 1) stall[STALL_LOAD_USE] += E - pE - 1;           \
         NO_CMOV();                                                     \
       }                                                                \
     }                                                                  \
-    if (unlikely(E > pE + 1)) GAP_STALL(E0);                           \
     npc = pc + 4;                                                      \
   } while (0)
   /* Retires the instruction (op) and goes on with the next one. */
@@ -259,28 +303,28 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                                           \
   } while (0)
 
-/* Adds the gap E - pE - 1 (cycles in which no instruction entered EX) to
- * the stall cause of the rule that set E (docs/timing.md, "Stall statistics");
- * E0 is E before the data hazards. */
-#define GAP_STALL(E0)                                                 \
+/* The stall cause of the gap E - pE - 1 (cycles in which no instruction
+ * entered EX) when no data hazard set E: the rule that set it
+ * (docs/timing.md, "Stall statistics"; load_use is BEGIN's). */
+#define GAP_CAUSE() \
+  (pM >= D + 1 ? (pM != mr ? xcause : STALL_DMEM) : (F == redir && redir) ? rcause : STALL_IMEM)
+/* Adds (op +=) or takes back (op -=) g gap cycles of cause c_. */
+#define GAP_ACCOUNT(c_, g_, op)                                       \
   do {                                                                \
-    unsigned c;                                                       \
-    if (E > (E0))                                                     \
-      c = STALL_LOAD_USE;                                             \
-    else if (pM >= D + 1)                                             \
-      c = pM != mr ? xcause : STALL_DMEM;                             \
-    else if (F == redir && redir)                                     \
-      c = rcause;                                                     \
-    else                                                              \
-      c = STALL_IMEM;                                                 \
-    uint64_t g = E - pE - 1;                                          \
+    unsigned c = (c_);                                                \
+    uint64_t g = (g_);                                                \
     if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
       uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
-      stall[STALL_CTLB] += k, g -= k;                                 \
+      stall[STALL_CTLB] op k, g -= k;                                 \
       c = h->p.ctlb_rest;                                             \
     }                                                                 \
-    stall[c] += g;                                                    \
+    stall[c] op g;                                                    \
   } while (0)
+#define GAP_STALL() GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, +=)
+/* takes back the gap GAP_CHECK counted, for an instruction that does not
+ * execute now (the run stops, or the hart parks, before it) */
+#define GAP_UNDO() \
+  if (E > pE + 1) GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=)
   /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
 #define OP(name, nsrc, ...) \
   L_##name : BEGIN(nsrc);   \
@@ -326,7 +370,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
      * (e.g. a wfi that waited for this interrupt) */
-    if (E > pE + 1) GAP_STALL(E);
+    if (E > pE + 1) GAP_STALL();
     tval = 0;
     tx = 1;
     if (logging && obs) obs_trap(h, retired, pc, 0, OP_NONE, F, D, E, 1, cause, 1);
@@ -335,6 +379,7 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
   cpu_update_event(h);
   event = h->event_cycle;
 dispatch:
+  GAP_CHECK();
   if (unlikely(OFF() >= ram_size)) goto fetch_fault;
   di = &dc[OFF() >> 2];
   goto *lbl[di->op];
@@ -347,7 +392,10 @@ L_DECODE: /* an entry not decoded yet, or invalidated by a store */
     SYNC();
     h->dport_free = dfree;
     entry_patches(h, OFF(), E);
-    if (P->stop) goto halt;
+    if (P->stop) {
+      GAP_UNDO();
+      goto halt;
+    }
   }
   rv_decode(insn_word(h, OFF()), di);
   if (di->rd == 0) di->rd = 32;
@@ -357,7 +405,6 @@ fetch_fault: /* pc outside RAM: no data hazards */
   __attribute__((cold));
   if (logging) mem = 0, insn = 0;
   d = (dinsn_t){OP_NONE, 0, 0, 0, 0};
-  if (unlikely(E > pE + 1) && pE) GAP_STALL(E);
   TRAP(1, pc);
 
 L_ILLEGAL:
@@ -477,6 +524,7 @@ L_WFI:
     SYNC();
     if (wake_cycle(h) > E) {
       h->wfi_park = 1;
+      GAP_UNDO(); /* counted when it resumes */
       goto halt;
     }
   }
@@ -715,7 +763,7 @@ redirect_trap:
 halt:
 #undef SYNC
 #undef NEXT
-#undef NEXT_
+#undef NEXT_TIME
 #undef NEXT_SEQ
 #undef BEGIN
 #undef RETIRE
@@ -728,6 +776,10 @@ halt:
 #undef LOAD
 #undef STORE
 #undef GAP_STALL
+#undef GAP_CAUSE
+#undef GAP_ACCOUNT
+#undef GAP_CHECK
+#undef GAP_UNDO
 #undef OP
 #undef OP_REDIR
 #undef OP_COLD

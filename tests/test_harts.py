@@ -397,3 +397,24 @@ def test_load_patch_status_at_the_top_level(tmp_path):
                              "fetch_cycle": None, "status_cycle": None, "status": None,
                              "outcome": "not-delivered", "message": None}]
     assert all("patches" not in h for h in s["hart"])
+
+
+def test_gap_before_a_parked_wfi_is_counted_once(tmp_path):
+    # Hart 1 reaches its wfi through a jal ("j 7f"): a 1-cycle jal bubble
+    # before the wfi (timing.md, jal: 1 bubble). The wfi parks the hart
+    # (MSIE set, nothing pending) and resumes when hart 0's msip store comes;
+    # the run loop takes a gap's stall statistics when it fetches the next
+    # instruction, so a park must give back what it counted. Every other jal
+    # of hart 1 is "8: j 8b" (jal after jal): each jal costs exactly one jal
+    # bubble, counted when the next instruction enters EX; the last one hart
+    # 1 executes has no successor in the run: stalls.jal == ops.jal - 1.
+    body = IPI.replace("  wfi\n6:j 6b", "  j 7f\n7:wfi\n6:j 6b")
+    assert body != IPI
+    p = harts_program(tmp_path, body, extra=IPI_EXTRA,
+                      data="armed: .word 0\nres: .word 0\n")
+    js = tmp_path / "s.json"
+    r = run(p, "-q", "--harts", "2", "--max-cycles", "1000000", "--stats-json", js)
+    assert r.returncode == 0, r.stderr
+    h1 = json.loads(js.read_text())["hart"][1]
+    assert h1["ops"]["jal"] > 1
+    assert h1["stalls"]["jal"] == h1["ops"]["jal"] - 1, (h1["stalls"], h1["ops"])

@@ -10,7 +10,7 @@ status, so the status says which calls went where: n_a + 10 * n_b.
 import re
 import subprocess
 
-from sim_helpers import run, run_stats
+from sim_helpers import program, run, run_stats
 from test_callid import ENABLE, TABLE, callid, prog
 
 CALLS = [callid("ra", "s4") for _ in range(4)]
@@ -184,3 +184,16 @@ def test_docs_warning_example_is_real():
     r = run(BUILD / "firmware" / "demo" / "demo.elf", "-q", "--patch-at",
             "410000:0x10003:respond_v2", "--patch-at", "99000000:0x10003:respond_v2")
     assert r.returncode == 0 and shown in r.stderr.splitlines(), r.stderr
+
+
+def test_entry_trigger_that_fails_stops_before_the_instruction(tmp_path):
+    # ctroot is disabled, so the patch fails (status 2) at the boundary before
+    # `target`, which a jal reaches: `target` never enters EX, so the jal's
+    # bubble before it is no stall cycle of the run (the gap of an
+    # instruction counts when it enters EX, docs/timing.md)
+    p = program(tmp_path, "  j target\n  .globl target\ntarget:\n  nop\n  j pass")
+    r, s = run_stats(tmp_path, p, "--patch-at", "entry=target:7:0x80000000")
+    assert r.returncode == 2 and "ctroot is disabled" in r.stderr, r.stderr
+    # la t6, tohost (auipc, addi) and the jal retired
+    assert s["instructions"] == 3 and s["ops"]["jal"] == 1
+    assert s["stalls"]["total"] == 0 and s["stalls"]["jal"] == 0, s["stalls"]
