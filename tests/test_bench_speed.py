@@ -46,7 +46,11 @@ def test_small_run_prints_one_line_per_program():
     assert got["bench-short.elf"].group(4) == f"{n / 1e6:.1f}"
     for m in got.values():
         mc, mq, r = float(m.group(6)), float(m.group(8)), float(m.group(9))
-        assert abs(r - mc / mq) <= 0.0015 + 0.002 * r, m.group(0)
+        # the MIPS are printed to 0.05, the ratio to 0.0005: the ratio of the
+        # printed MIPS can differ from the printed ratio by the rounding alone
+        # (much at a small MIPS figure, e.g. QEMU's on a loaded machine)
+        tol = r * (0.05 / mc + 0.05 / mq) * 1.01 + 0.0005
+        assert abs(r - mc / mq) <= tol, m.group(0)
 
 
 def test_qemu_ending_differently_is_an_error(tmp_path):
