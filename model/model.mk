@@ -22,7 +22,7 @@ XLAT_RTL_DEFAULT_FST := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/fst/libxlat_vl
 XLAT_RTL_DEFAULT_G := -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 \
   -GLevelBits1=10 -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257
 XLAT_RTL_DEPS := $(wildcard rtl/ctlb_*.v) rtl/ctlb_assert.vh model/xlat_vl.cpp model/xlat_impl.h \
-                 model/xlat.h model/xlat_build.sh model/wave_dump.v model/wave_hart.v
+                 model/xlat.h model/xlat_build.sh model/xlat_vl_nba.awk model/wave_dump.v model/wave_hart.v
 
 ALL_TARGETS   += $(XLAT_LIB) $(XLAT_SO) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT) $(XLAT_RTL_DEFAULT_FST)
 BENCH_TARGETS += bench-xlat
