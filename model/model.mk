@@ -60,4 +60,12 @@ $(XLAT_RTL_DEFAULT_FST): $(XLAT_RTL_DEPS)
 bench-xlat: $(BUILD)/xlat-bench
 	$(BUILD)/xlat-bench
 
+# What Verilator and C++ options do to the verilated backend's speed on
+# bench_callid (scripts/rtl_options_bench.py, docs/accelerator.md section 9): a
+# build of the default configuration per variant under build/rtl-options/, so
+# not part of `make bench` (several minutes). Prints figures; asserts nothing.
+.PHONY: bench-rtl-options
+bench-rtl-options: $(BUILD)/ctsim $(BUILD)/cycles/bench_callid.elf
+	@$(PYTHON) scripts/rtl_options_bench.py --callgrind
+
 -include $(wildcard $(BUILD)/model/*.d)
