@@ -85,7 +85,7 @@ def per_cycle(ctsim, elf, env, cycles):
         a = subprocess.run(["callgrind_annotate", "--tree=caller", "--inclusive=yes", out],
                            capture_output=True, text=True).stdout
     m = re.search(r"^ *([0-9,]+) \([ 0-9.]+%\) +\* +\?\?\?:xlat_vl_step ", a, re.M)
-    calls = re.search(r"^ *[0-9,]+ \([ 0-9.]+%\) +< +\?\?\?:rtl_step \(([0-9,]+)x\)", a, re.M)
+    calls = re.search(r"^ *[0-9,]+ \([ 0-9.]+%\) +< +(?:\S+:)?rtl_step \(([0-9,]+)x\)", a, re.M)
     if not m or not calls:
         return None
     return int(m.group(1).replace(",", "")) / int(calls.group(1).replace(",", ""))
