@@ -335,11 +335,12 @@ def test_hotpatch_replay_excerpt_equals_cttrace():
 
 
 # (report.py and payoff.py without arguments are valid: they regenerate their
-# documents; bench_ctcc.py and ctpatch_bench.py run their benchmarks)
+# documents; bench_ctcc.py, ctpatch_bench.py and rtl_options_bench.py run their
+# benchmarks)
 @pytest.mark.parametrize("script,args", [(s, a) for s in SCRIPTS
                                          for a in (["--bogus-option"], [])
                                          if a or s not in ("report.py", "payoff.py", "bench_ctcc.py",
-                                                          "ctpatch_bench.py")])
+                                                          "ctpatch_bench.py", "rtl_options_bench.py")])
 def test_script_usage_errors_are_one_line(script, args):
     """A bad or missing argument: one line naming the problem, exit status 2
     (argparse's default would print a usage block first)."""
