@@ -22,7 +22,7 @@ XLAT_RTL_DEFAULT_FST := $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0/fst/libxlat_vl
 XLAT_RTL_DEFAULT_G := -GEntries=64 -GWays=4 -GPolicy=0 -GLevels=3 -GLevelBits0=12 \
   -GLevelBits1=10 -GLevelBits2=10 -GLevelBits3=0 -GWalkCache=0 -GLfsrSeed=44257
 XLAT_RTL_DEPS := $(wildcard rtl/ctlb_*.v) rtl/ctlb_assert.vh model/xlat_vl.cpp model/xlat_impl.h \
-                 model/xlat.h model/xlat_build.sh model/wave_dump.v model/wave_hart.v
+                 model/xlat.h model/xlat_build.sh model/xlat_vl_nba.awk model/wave_dump.v model/wave_hart.v
 
 ALL_TARGETS   += $(XLAT_LIB) $(XLAT_SO) $(XLAT_TOOLS) $(XLAT_RTL_DEFAULT) $(XLAT_RTL_DEFAULT_FST)
 BENCH_TARGETS += bench-xlat
@@ -59,5 +59,13 @@ $(XLAT_RTL_DEFAULT_FST): $(XLAT_RTL_DEPS)
 
 bench-xlat: $(BUILD)/xlat-bench
 	$(BUILD)/xlat-bench
+
+# What Verilator and C++ options do to the verilated backend's speed on
+# bench_callid (scripts/rtl_options_bench.py, docs/accelerator.md section 9): a
+# build of the default configuration per variant under build/rtl-options/, so
+# not part of `make bench` (several minutes). Prints figures; asserts nothing.
+.PHONY: bench-rtl-options
+bench-rtl-options: $(BUILD)/ctsim $(BUILD)/cycles/bench_callid.elf
+	@$(PYTHON) scripts/rtl_options_bench.py --callgrind
 
 -include $(wildcard $(BUILD)/model/*.d)

@@ -60,15 +60,29 @@ for m in $probes; do rm -rf "$out/obj_$m"; done
 # less time per cycle), the shared runtime at -O2 without it (so each configuration's
 # link does not recompile the runtime). -O3 and Verilator's own -O3 gained nothing;
 # see docs/accelerator.md section 9.
-opt_model="-O2 -flto"
+opt_model=${XLAT_VL_CXXOPT:-"-O2 -flto"}
 opt_rt="-O2"
+# (XLAT_VL_CXXOPT and XLAT_VL_VFLAGS, extra Verilator options, are for
+# scripts/rtl_options_bench.py, which builds variants under another root)
+vflags=${XLAT_VL_VFLAGS:-}
 
 # Every object is position independent with hidden symbols, so that several
 # configurations (same class names, different parameters) can be loaded at once.
 $VERILATOR --cc $trace_opt --assert --x-assign fast --x-initial fast -Wno-fatal -DCTLB_ASSERTS -I"$root/rtl" \
   -CFLAGS -fPIC -CFLAGS -fvisibility=hidden -CFLAGS -fvisibility-inlines-hidden \
-  -Mdir "$obj" --top-module ctlb_top "$@" \
+  -Mdir "$obj" --top-module ctlb_top $vflags "$@" \
   "$root"/rtl/ctlb_top.v "$root"/rtl/ctlb_tlb.v "$root"/rtl/ctlb_walker.v "$root"/rtl/ctlb_wcache.v
+# With Verilator 5.006 the shim schedules the evaluation itself (model/xlat_vl.cpp):
+# the NBA region's functions without and with the combinational logic after the
+# edge, written by model/xlat_vl_nba.awk into the file that defines eval_nba().
+if grep -q 'VERILATOR_VERSION_INTEGER 5006000$' "$VR/include/verilated_config.h"; then
+  nba_src=$(grep -l '^void Vctlb_top___024root___eval_nba(.*) {$' "$obj"/Vctlb_top___024root__DepSet_*.cpp |
+    head -n 1)
+  # shellcheck disable=SC2046  # the generated file names have no spaces
+  awk -f "$root/model/xlat_vl_nba.awk" $(ls "$obj"/Vctlb_top___024root__DepSet_*.cpp | grep -v __Slow) \
+    > "$obj/nba.inc"
+  cat "$obj/nba.inc" >> "$nba_src"
+fi
 make -s -C "$obj" -f Vctlb_top.mk OPT_FAST="$opt_model" OPT_SLOW="$opt_model" \
   OPT_GLOBAL="$opt_rt" Vctlb_top__ALL.a
 # the probe models: ports only, driven by the shim in the cycles it dumps
@@ -105,7 +119,10 @@ $CXX $opt_model -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -std=gnu++
   -c "$root/model/xlat_vl.cpp" -o "$out/xlat_vl.o"
 # (the whole model archive: its members hold LTO bytecode, which an archive index
 # written without the LTO plugin would not list)
-$CXX -shared -O2 -flto=auto -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
+link_opt=$opt_model  # (the code of LTO bytecode is generated at the link)
+case $opt_model in *-flto*) link_opt="$opt_model -flto=auto" ;; esac
+# shellcheck disable=SC2086  # $link_opt is several words
+$CXX -shared $link_opt -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
   -Wl,--whole-archive "$obj/Vctlb_top__ALL.a" \
   "$out/obj_wave_dump/Vwave_dump__ALL.a" "$out/obj_wave_hart/Vwave_hart__ALL.a" \
   -Wl,--no-whole-archive "$rt/runtime.a" \

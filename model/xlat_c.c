@@ -30,6 +30,9 @@ struct xlat_c {
    * w), so the first free way is found with a count of trailing zeros. */
   uint64_t *valid;
   uint32_t bm_words;
+  /* xlat_c_hit's specialised path: the ways (2, 4 or 8) of an LRU CTLB with
+   * the age counters below, else 0 (the general path) */
+  uint32_t hit_ways;
   /* LRU with up to SMALL_WAYS ways: the RTL's age counter per entry (0 = most
    * recently used), every way aged on a use (a few operations for a few
    * ways). */
@@ -98,6 +101,9 @@ xlat_c_t *xlat_c_create(const xlat_config_t *cfg) {
       return NULL;
     }
   }
+  if (cfg->policy == XLAT_POLICY_LRU &&
+      (m->ways == 2 || m->ways == 4 || m->ways == 8))
+    m->hit_ways = m->ways;
   m->tree = calloc(cfg->entries, 1);
   m->fifo = calloc(m->sets, sizeof *m->fifo);
   m->wc_n = cfg->walk_cache;
@@ -175,10 +181,23 @@ static inline uint32_t hash_id(const xlat_c_t *m, uint32_t id) {
   return (id * 0x9E3779B1u >> 7) & m->hmask;
 }
 
+/* The way among n keys k[] holding want, or -1: every key compared, no branch
+ * per way (with n a constant, below, the loop is unrolled). */
+static inline __attribute__((always_inline)) int32_t find_in(const uint64_t *k,
+                                                             uint32_t n,
+                                                             uint64_t want) {
+  uint32_t match = 0;
+#pragma GCC unroll 8
+  for (uint32_t w = 0; w < n; w++) match |= (uint32_t)(k[w] == want) << w;
+  return match ? (int32_t)__builtin_ctz(match) : -1;
+}
+
 /* The way of `set` holding a valid entry for `id`, or -1. (Entries are unique:
  * a refill happens only after a miss of its ID, and the walker takes no other
  * request meanwhile.) */
-static inline int32_t find_way(const xlat_c_t *m, uint32_t set, uint32_t id) {
+static inline __attribute__((always_inline)) int32_t find_way(const xlat_c_t *m,
+                                                              uint32_t set,
+                                                              uint32_t id) {
   uint64_t want = (1ull << 32) | id;
   if (m->hbucket) {
     for (int32_t e = m->hbucket[hash_id(m, id)]; e >= 0; e = m->hnext[e])
@@ -186,9 +205,20 @@ static inline int32_t find_way(const xlat_c_t *m, uint32_t set, uint32_t id) {
     return -1;
   }
   const uint64_t *k = m->key + set * m->ways;
-  for (uint32_t w = 0; w < m->ways; w++)
-    if (k[w] == want) return (int32_t)w;
-  return -1;
+  switch (m->ways) { /* the common geometries unrolled */
+    case 1:
+      return find_in(k, 1, want);
+    case 2:
+      return find_in(k, 2, want);
+    case 4:
+      return find_in(k, 4, want);
+    case 8:
+      return find_in(k, 8, want);
+    default: /* (not reached: more than SMALL_WAYS ways use the hash table) */
+      for (uint32_t w = 0; w < m->ways; w++)
+        if (k[w] == want) return (int32_t)w;
+      return -1;
+  }
 }
 
 /* Entry e becomes invalid (its key 0). */
@@ -224,6 +254,19 @@ static void entries_drop_all(xlat_c_t *m) {
   if (m->hbucket) memset(m->hbucket, 0xFF, (m->hmask + 1) * sizeof *m->hbucket);
 }
 
+/* LRU ages of n ways after a use of `way` (age `used`, not 0): the ways
+ * younger than it age by one, it becomes 0. With n a constant (below) the
+ * compiler unrolls the loop without branches. */
+static inline __attribute__((always_inline)) void age_ways(uint16_t *a,
+                                                           uint32_t n,
+                                                           uint32_t way,
+                                                           uint16_t used) {
+  /* (the used way's own age is not below itself: it gains nothing, then 0) */
+#pragma GCC unroll 8
+  for (uint32_t w = 0; w < n; w++) a[w] = (uint16_t)(a[w] + (a[w] < used));
+  a[way] = 0;
+}
+
 /* Replacement-state update for a use (hit or refill) of `way` in `set`. */
 /* (always inlined: a call per hit costs more than the update of a few ages) */
 static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
@@ -234,8 +277,17 @@ static inline __attribute__((always_inline)) void touch(xlat_c_t *m,
     uint16_t *a = m->age + set * m->ways;
     uint16_t used = a[way];
     if (!used) return; /* already the most recently used: nothing ages */
-    for (uint32_t w = 0; w < m->ways; w++)
-      a[w] = (uint16_t)(w == way ? 0 : a[w] + (a[w] < used));
+    switch (m->ways) { /* (ways <= SMALL_WAYS here) */
+      case 2:
+        age_ways(a, 2, way, used);
+        break;
+      case 4:
+        age_ways(a, 4, way, used);
+        break;
+      default:
+        age_ways(a, 8, way, used);
+        break;
+    }
   } else if (m->cfg.policy == XLAT_POLICY_LRU) {
     /* ages below the used way's grow by one, the used way's becomes 0: the
      * way moves to the head of the list */
@@ -295,12 +347,42 @@ static uint32_t victim(const xlat_c_t *m, uint32_t set) {
   }
 }
 
-static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out);
+/* (not inlined into xlat_c_step: its fast path then saves no registers) */
+static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out)
+    __attribute__((noinline));
 
 /* The cycle of xlat_c_step's fast path below when its lookup hits (same
  * counters, same replacement-state update); nothing when it would not. */
+/* xlat_c_hit for an LRU CTLB of n ways (n a constant: 2, 4 or 8), the same
+ * as its general path with the geometry's tests folded away. */
+static inline __attribute__((always_inline)) int hit_lru(xlat_c_t *m,
+                                                         uint32_t id,
+                                                         uint32_t *addr,
+                                                         uint32_t n) {
+  uint32_t e0 = (id & m->set_mask) * n;
+  int32_t w = find_in(m->key + e0, n, (1ull << 32) | id);
+  if (w < 0) return 0;
+  m->cnt.lookups++;
+  m->cnt.hits++;
+  *addr = m->addr[e0 + (uint32_t)w];
+  uint16_t *a = m->age + e0;
+  uint16_t used = a[w];
+  if (used) age_ways(a, n, (uint32_t)w, used);
+  return 1;
+}
+
 int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
   if (m->state != ST_IDLE) return 0;
+  switch (m->hit_ways) {
+    case 2:
+      return hit_lru(m, id, addr, 2);
+    case 4:
+      return hit_lru(m, id, addr, 4);
+    case 8:
+      return hit_lru(m, id, addr, 8);
+    default:
+      break;
+  }
   uint32_t set = id & m->set_mask;
   int32_t w = find_way(m, set, id);
   if (w < 0) return 0;
@@ -309,6 +391,38 @@ int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
   *addr = m->addr[set * m->ways + (uint32_t)w];
   touch(m, set, (uint32_t)w);
   return 1;
+}
+
+/* slow_step's cycle of a walk without a walk cache, an invalidate, a kill or a
+ * bus error: a read requested in FETCH, its answer taken in WAIT (what
+ * slow_step does then, without the rest). */
+static inline void walk_step(xlat_c_t *m, const xlat_in_t *in,
+                             xlat_out_t *out) {
+  memset(out, 0, sizeof *out);
+  out->busy = 1;
+  m->cnt.walk_cycles++;
+  if (m->state == ST_FETCH) {
+    out->mem_req_valid = 1;
+    out->mem_req_addr = m->ea;
+    if (in->mem_req_ready) {
+      m->cnt.mem_reads++;
+      m->state = ST_WAIT;
+    }
+    return;
+  }
+  if (!in->mem_rsp_valid) return;
+  uint32_t d = in->mem_rsp_data;
+  if (!ctable_valid(d) || (!ctable_is_leaf(d) && m->lvl == m->last)) {
+    m->fault = XLAT_FAULT_INVALID;
+    m->state = ST_RESP;
+  } else if (ctable_is_leaf(d)) {
+    m->res = ctable_target(d);
+    m->state = ST_RESP;
+  } else {
+    m->lvl++;
+    m->ea = entry_addr(m, ctable_target(d), m->lvl, m->id);
+    m->state = ST_FETCH;
+  }
 }
 
 void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
@@ -330,6 +444,11 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
       return;
     }
     m->cnt.lookups--; /* counted again on the slow path */
+  } else if (!in->inv_valid && !m->kill && !m->wc_n &&
+             (m->state == ST_FETCH ||
+              (m->state == ST_WAIT && !in->mem_rsp_err))) {
+    walk_step(m, in, out);
+    return;
   }
   slow_step(m, in, out);
 }

@@ -98,7 +98,7 @@ static int lib_fresh(const char *root, const char *lib) {
       "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v",
       "rtl/ctlb_wcache.v", "model/xlat_vl.cpp",   "model/xlat_impl.h",
       "model/xlat.h",      "model/xlat_build.sh", "model/wave_dump.v",
-      "model/wave_hart.v", "rtl/ctlb_assert.vh",
+      "model/wave_hart.v", "rtl/ctlb_assert.vh",  "model/xlat_vl_nba.awk",
   };
   long long t = mtime_of(lib);
   if (t < 0) return 0;

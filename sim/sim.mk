@@ -113,11 +113,19 @@ bench-sim: $(BUILD)/ctsim $(CYCLES_ELFS)
 	  echo "bench-sim: exit status $$st"
 
 # About one callid per 20 instructions, nearly all CTLB hits
-# (tests/cycles/bench_callid.S), on both backends. Prints MIPS; asserts nothing.
+# (tests/cycles/bench_callid.S), on both backends, and the RTL's MIPS over the
+# C model's (issue 15's target: 0.75). Three runs each, C and RTL taking
+# turns; the best of each is kept. Prints MIPS; asserts nothing.
 bench-callid: $(BUILD)/ctsim $(BUILD)/cycles/bench_callid.elf
+	@for r in 1 2 3; do for b in c rtl; do \
+	  $(BUILD)/ctsim --xlat $$b --host-stats $(BUILD)/cycles/bench_callid.elf > /dev/null 2> $(BUILD)/bench-callid-$$b-$$r.txt \
+	    || { echo "bench-callid: --xlat $$b failed, see $(BUILD)/bench-callid-$$b-$$r.txt"; exit 1; }; \
+	done; done
 	@for b in c rtl; do \
-	  $(BUILD)/ctsim --xlat $$b --host-stats $(BUILD)/cycles/bench_callid.elf > /dev/null 2> $(BUILD)/bench-callid-$$b.txt; \
-	  st=$$?; printf 'bench-callid: --xlat %-3s %s (exit status %s)\n' $$b \
-	    "$$(grep -o '[0-9.]* MIPS' $(BUILD)/bench-callid-$$b.txt)" $$st; \
-	  grep -E 'instructions|ctlb lookups' $(BUILD)/bench-callid-$$b.txt; \
+	  best=$$(cat $(BUILD)/bench-callid-$$b-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1); \
+	  printf 'bench-callid: --xlat %-3s %s\n' $$b "$$best"; \
+	  grep -E 'instructions|ctlb lookups' $(BUILD)/bench-callid-$$b-1.txt; \
 	done
+	@c=$$(cat $(BUILD)/bench-callid-c-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1 | cut -d' ' -f1); \
+	r=$$(cat $(BUILD)/bench-callid-rtl-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1 | cut -d' ' -f1); \
+	echo "bench-callid: RTL/C MIPS = $$(awk "BEGIN { printf \"%.3f\", $$r / $$c }")"

@@ -335,14 +335,14 @@ def test_hotpatch_replay_excerpt_equals_cttrace():
 
 
 # (report.py, payoff.py and shootdown.py without arguments are valid: they
-# regenerate their documents; bench_ctcc.py, bench_speed.py and ctpatch_bench.py
-# run their
+# regenerate their documents; bench_ctcc.py, bench_speed.py, ctpatch_bench.py
+# and rtl_options_bench.py run their
 # benchmarks)
 @pytest.mark.parametrize("script,args", [(s, a) for s in SCRIPTS
                                          for a in (["--bogus-option"], [])
                                          if a or s not in ("report.py", "payoff.py", "bench_ctcc.py",
                                                           "bench_speed.py", "ctpatch_bench.py",
-                                                          "shootdown.py")])
+                                                          "shootdown.py", "rtl_options_bench.py")])
 def test_script_usage_errors_are_one_line(script, args):
     """A bad or missing argument: one line naming the problem, exit status 2
     (argparse's default would print a usage block first)."""

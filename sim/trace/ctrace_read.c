@@ -425,6 +425,18 @@ static uint32_t rd32(const unsigned char *p) {
 }
 
 static int next_binary(ctr_t *r, ctr_event_t *ev) {
+  if (r->end - r->pos >= 5) { /* the common records, whole in the buffer */
+    const unsigned char *p = r->buf + r->pos;
+    if (p[0] == CTR_CALL || p[0] == CTR_GAP || p[0] == CTR_INV) {
+      ev->kind = p[0];
+      ev->a = rd32(p + 1);
+      ev->b = 0;
+      r->last_offset = r->offset;
+      r->pos += 5;
+      r->offset += 5;
+      return 1;
+    }
+  }
   if (r->end - r->pos < 9 && need(r, 9) < 0) return -1;
   size_t avail = r->end - r->pos;
   if (avail == 0) {
