@@ -26,6 +26,13 @@ campaign without pytest (--patch: also with random --patch-at options):
 
     .venv/bin/python tests/fuzz/harness.py --seeds 1-200 --keep build/fuzz-fail
 
+Several harts (test_fuzz_harts; gen.generate_harts, harness.check_harts): N
+harts call the IDs of a shared table while patchers shoot them down by IPIs or
+ctlb.bcast, under --check-shootdown, in the four modes and twice; the same
+campaign:
+
+    .venv/bin/python tests/fuzz/harness.py --harts --seeds 1-200 -j 2
+
 Expected values come from the Python model and from the spec worked by hand
 (the walk and ALU tests below), never from ctsim's output.
 """
@@ -330,7 +337,7 @@ HARTS_FAST = [(1, 2), (2, 3), (3, 4), (4, 8), (5, 16)]
 @pytest.mark.parametrize("seed,n", HARTS_FAST, ids=lambda v: str(v))
 def test_fuzz_harts(tmp_path, seed, n):
     """N harts calling shared IDs while patchers shoot them down: no checker
-    violation, --xlat c / rtl / rtl --lockstep identical, the same run twice
+    violation, --xlat c / rtl, each with and without --lockstep, identical, the same run twice
     identical, every hart's registers, call counts per ID, the last version
     reached after the barrier and no regression as gen predicts."""
     need_ctsim()
