@@ -275,7 +275,10 @@ def test_build_note_is_no_mode_difference():
                                       (["--seeds", "5-1"], "--seeds"),
                                       (["--configs", "0"], "--configs"),
                                       (["--size", "0"], "--size"),
-                                      (["--config", "nope"], "--config")])
+                                      (["--config", "nope"], "--config"),
+                                      (["--bug", "noinv"], "--bug"),
+                                      (["--harts", "--bug", "x"], "--bug"),
+                                      (["--harts", "--patch"], "--patch")])
 def test_campaign_cli_bad_options(args, opt):
     r = subprocess.run([sys.executable, str(harness.ROOT / "tests/fuzz/harness.py"), *args],
                        capture_output=True, text=True)
@@ -437,3 +440,20 @@ def test_harts_model_mismatch_is_caught():
     assert any("older version" in p for p in harness.check_harts_model(prog, run(bad)))
     assert any("no check-shootdown line" in p
                for p in harness.check_harts_model(prog, run(words, err="")))
+
+
+def test_campaign_cli_harts_and_bug(tmp_path):
+    """The multi-hart campaign: seed 3 passes; with --bug noinv it passes
+    because the bug is caught; --keep keeps nothing for passing cases."""
+    need_ctsim()
+    cmd = [sys.executable, str(pathlib.Path(harness.__file__)), "--harts", "--seeds", "3",
+           "--keep", str(tmp_path)]
+    for extra in ([], ["--bug", "noinv"]):
+        r = subprocess.run(cmd + extra, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and "1/1 cases passed" in r.stdout, r.stdout + r.stderr
+    assert not list(tmp_path.iterdir())
+    # seed 2's run never uses a stale entry after a completion point: the
+    # planted bug escapes, and the campaign says so
+    r = subprocess.run(cmd[:3] + ["2", "--bug", "noinv"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 1 and "planted bug noinv not caught" in r.stdout, r.stdout

@@ -495,6 +495,8 @@ def main(argv=None):
         ap.error(f"--jobs: must be at least 1 (got {a.jobs})")
     if a.bug and not a.harts:
         ap.error("--bug: needs --harts")
+    if a.patch and a.harts:
+        ap.error("--patch: not with --harts (its cases patch by shootdowns)")
     if a.harts:
         cases = [(seed, cfg) for seed in seeds for cfg in (a.config or [None])]
     else:
