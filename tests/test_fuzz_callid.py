@@ -454,6 +454,6 @@ def test_campaign_cli_harts_and_bug(tmp_path):
     assert not list(tmp_path.iterdir())
     # seed 2's run never uses a stale entry after a completion point: the
     # planted bug escapes, and the campaign says so
-    r = subprocess.run(cmd[:3] + ["2", "--bug", "noinv"], capture_output=True, text=True,
+    r = subprocess.run(cmd[:4] + ["2", "--bug", "noinv"], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 1 and "planted bug noinv not caught" in r.stdout, r.stdout
