@@ -334,7 +334,16 @@ def test_campaign_progress_and_jobs():
 # (seed, harts): gen.generate_harts draws the configuration, the geometry,
 # --quantum and --bcast-latency; the number of harts is given here so that
 # the fast cases cover 2, 3, 4, 8 and 16
-HARTS_FAST = [(1, 2), (2, 3), (3, 4), (4, 8), (5, 16)]
+HARTS_FAST = [(1, 2), (2, 3), (3, 4), (4, 8), (5, 16),
+              # --quantum 1000, 2 harts: hart 0 behind by more than the time
+              # between two completion points (of other IDs' patches) used the
+              # version before; the checker allowed only the target of the
+              # completion point right before, any ID's, and stopped the run
+              (106, None),
+              # --quantum 20, 8 harts: hart 7, behind in local time, passed the
+              # barrier before the last ctlb.bcast of an ID reached its CTLB in
+              # its time; its call after the barrier reached the version before
+              (156, None)]
 
 
 @pytest.mark.parametrize("seed,n", HARTS_FAST, ids=lambda v: str(v))

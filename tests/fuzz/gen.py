@@ -1401,6 +1401,11 @@ class HartsGen(Gen):
             mech = "sw" if self.bug or r.random() < 0.5 else "hw"
             plan[h].append(Patch(j, self.sids[j], self.leaf[j], mech, h, n, self.bug))
         final = [1 + c for c in count]
+        # IDs patched by ctlb.bcast: a hart behind in local time may pass the
+        # barrier before a broadcast's arrival in its own time, and then still
+        # use the old entry (platform.md "Lazy clocking"), except at --quantum 1
+        hw = [any(p.j == j and p.mech == "hw" for ps in plan.values() for p in ps)
+              for j in range(self.nids)]
 
         harts = []
         for h in range(n):
@@ -1432,7 +1437,7 @@ class HartsGen(Gen):
         expect = {"regs": [{k: hh["m"].regs[k] for k in CHECKED} for hh in harts],
                   "lookups": [hh["m"].lookups for hh in harts],
                   "called": [[hh["m"].called.get(c, 0) for c in self.sids] for hh in harts],
-                  "final": final, "patches": npatch}
+                  "final": final, "patches": npatch, "hw": hw}
         prog = Program(self.seed, self.levels, src, expect, None)
         prog.nharts, prog.nids, prog.sids = n, self.nids, self.sids
         prog.quantum, prog.bcast_latency, prog.bug = self.quantum, self.bcast_latency, self.bug
