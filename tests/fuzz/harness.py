@@ -467,7 +467,8 @@ def main(argv=None):
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
                     help="run these configurations instead (repeatable)")
     ap.add_argument("--size", type=int,
-                    help="top-level operations per program (default: drawn by the seed, 80..400)")
+                    help="top-level operations per program (default: drawn by the seed, 80..400;"
+                         " with --harts per hart, 20..90)")
     ap.add_argument("--patch", action="store_true",
                     help="also run each case with random --patch-at options "
                          "(the four modes compared with each other only)")
