@@ -110,13 +110,15 @@ asan: all
 	$(ASAN_ENV) CT_BIN_DIR=build/san $(PYTHON) -m pytest $(PYTEST_ARGS) $(ASAN_TESTS)
 
 # A longer campaign of the random-program differential test than `make test`
-# runs (tests/fuzz/harness.py --help).
+# runs (tests/fuzz/harness.py --help), then the same seeds on several harts
+# with shootdowns under --check-shootdown (--harts).
 FUZZ_SEEDS ?= 1-200
 # cases run at once (the output does not depend on it)
 FUZZ_JOBS  ?= $(JOBS)
 .PHONY: fuzz
 fuzz: all
 	$(PYTHON) tests/fuzz/harness.py --seeds $(FUZZ_SEEDS) --configs 3 --patch -j $(FUZZ_JOBS)
+	$(PYTHON) tests/fuzz/harness.py --harts --seeds $(FUZZ_SEEDS) -j $(FUZZ_JOBS)
 
 clean:
 	rm -rf $(CLEAN_DIRS)

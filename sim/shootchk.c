@@ -11,15 +11,18 @@
 #include "ctable.h"
 #include "platform.h"
 
+/* The targets an ID must have had since completion points: a new entry
+ * only when a completion point finds another target than the last entry's
+ * (other IDs' completion points change nothing); the last SHOOT_HIST kept. */
+#define SHOOT_HIST 8
+
 /* An ID some hart looked up. */
 typedef struct {
   uint32_t id;
-  int have;       /* a completion point recorded its target */
-  uint32_t v;     /* its target then (NO_TARGET: unmapped) */
-  int have_prev;  /* ... and one before it */
-  uint32_t vprev; /* the target then */
-  uint64_t since; /* the completion cycle */
-  unsigned by;    /* the hart whose ctlb.sync it was */
+  unsigned n;                 /* entries kept (0: no completion point yet) */
+  uint32_t v[SHOOT_HIST];     /* the target (NO_TARGET: unmapped) ... */
+  uint64_t since[SHOOT_HIST]; /* ... from this completion cycle on */
+  unsigned by[SHOOT_HIST];    /* the hart whose ctlb.sync it was */
 } shoot_rec_t;
 
 #define NO_TARGET 1u /* no target is odd */
@@ -114,12 +117,17 @@ void shoot_complete(hart_t *h, uint64_t c) {
       shoot_rec_t *r = pass ? &s->rec[i] : &s->id0;
       if (pass && !r->id) continue;
       uint32_t v = table_target(p, h->ctroot, r->id);
-      r->have_prev = r->have;
-      r->vprev = r->v;
-      r->v = v;
-      r->have = 1;
-      r->since = c;
-      r->by = h->id;
+      if (r->n && r->v[r->n - 1] == v) continue; /* no change since */
+      if (r->n == SHOOT_HIST) {
+        memmove(r->v, r->v + 1, (SHOOT_HIST - 1) * sizeof r->v[0]);
+        memmove(r->since, r->since + 1, (SHOOT_HIST - 1) * sizeof r->since[0]);
+        memmove(r->by, r->by + 1, (SHOOT_HIST - 1) * sizeof r->by[0]);
+        r->n--;
+      }
+      r->v[r->n] = v;
+      r->since[r->n] = c;
+      r->by[r->n] = h->id;
+      r->n++;
     }
   }
 }
@@ -133,12 +141,16 @@ void shoot_lookup(hart_t *h, uint64_t e, uint32_t id, uint32_t addr,
     plat_error(p, "--check-shootdown: out of memory");
     return;
   }
-  if (fault || !r->have) return;
+  if (fault || !r->n) return;
   s->checked++;
-  /* before the completion cycle, the target of the point before is still
-   * allowed (anything, before the first point) */
-  if (addr == r->v || (e < r->since && (!r->have_prev || addr == r->vprev)))
-    return;
+  /* at local time e the target required since the last entry at or before e,
+   * or any later one (a patch the hart has not reached); anything before the
+   * first entry kept */
+  unsigned k = r->n;
+  while (k && r->since[k - 1] > e) k--;
+  if (!k) return;
+  for (unsigned i = k - 1; i < r->n; i++)
+    if (addr == r->v[i]) return;
   uint32_t cur = table_target(p, h->ctroot, id);
   if (addr == cur) return;
   static char msg[400];
@@ -152,7 +164,7 @@ void shoot_lookup(hart_t *h, uint64_t e, uint32_t id, uint32_t addr,
            " translated to 0x%08" PRIx32
            ", a target the table no longer holds (it holds %s; "
            "patch completed by the ctlb.sync of hart %u in cycle %" PRIu64 ")",
-           h->id, e, id, addr, now, r->by, r->since);
+           h->id, e, id, addr, now, r->by[r->n - 1], r->since[r->n - 1]);
   plat_error(p, msg);
   p->stop_hart = h->id;
 }

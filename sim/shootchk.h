@@ -7,11 +7,12 @@
  * At each completion point the checker walks the table (ctable_walk, the
  * functional walk of firmware/common/ctable.h, with the completing hart's
  * ctroot) for every ID any hart has looked up so far, and records the
- * target. After it, a lookup (callid or xlat) of such an ID at a local time
- * at or past the completion cycle must give that target or the one the
- * table holds at the lookup (a patch begun since); before the completion
- * cycle (a hart behind in the schedule) the target of the completion point
- * before is allowed too. Anything else is a stale translation: the run
+ * target when it is not the one recorded last (the last SHOOT_HIST kept,
+ * with their completion cycles). A lookup (callid or xlat) of such an ID at
+ * local time t must give the target required at t (of the last recorded
+ * completion at or before t), a later one, or the one the table holds at the
+ * lookup (a patch begun since); before the first one kept, anything (a hart
+ * behind in the schedule). Anything else is a stale translation: the run
  * stops with one line naming the hart, its cycle, the ID, the stale and the
  * table's target (status 2).
  *

@@ -175,6 +175,7 @@ class Machine:
         self.lookups = self.faults = self.invs = self.ctcause = 0
         self.callids = self.traps = 0
         self.steps = 0
+        self.called = {}                # ID -> calls that reached a function
         # the call-ID events in program order, as --record-trace lists them
         self.events = []
         # coverage of the generated run (not checked: reported by the tests)
@@ -255,6 +256,7 @@ class Machine:
                 self.cover["superpage"] += 1
             if addr in self.fns:
                 self.cover["calls"] += 1
+                self.called[cid] = self.called.get(cid, 0) + 1
                 for op in self.fns[addr]:
                     op.run(self)
             else:
@@ -358,7 +360,7 @@ class Load(Op):
 
     def run(self, m):
         n, signed = LOADS[self.name]
-        v = m.rbytes(DATA + self.off, n)
+        v = m.rbytes(m.regs[GP] + self.off, n)
         m.set(self.rd, sx(v, 8 * n) if signed else v)
 
 
@@ -370,7 +372,7 @@ class Store(Op):
         return [f"{self.name} {x(self.rs)}, {self.off}({x(GP)})"]
 
     def run(self, m):
-        m.wbytes(DATA + self.off, STORES[self.name], m.regs[self.rs])
+        m.wbytes(m.regs[GP] + self.off, STORES[self.name], m.regs[self.rs])
 
 
 class StoreAbs(Op):
@@ -1169,3 +1171,462 @@ fromhost: .dword 0
 
 def generate(seed, levels=None, size=None):
     return Gen(seed, levels, size).generate()
+
+
+# ------------------------------------------------------------------ several harts
+#
+# generate_harts(seed): N harts (2, 3, 4, 8 or 16, drawn by the seed) share one
+# table of a few IDs (leaves at the last level); every hart runs its own random
+# stream (ALU ops, mul/div, loads/stores to its own scratch, branches, loops,
+# callid and xlat of the shared IDs, ctlb.inv, windows with interrupts
+# disabled), and one or more patcher harts patch random IDs at random points,
+# under a lock, by the software shootdown (IPIs, whose handler runs ctlb.inv
+# and acknowledges; the patcher waits, then ctlb.sync) or the hardware one
+# (ctlb.bcast + ctlb.sync) of docs/platform.md "Shootdowns". Every version of
+# an ID's function runs the same modelled operations, so each hart's registers
+# do not depend on the interleaving; each version also counts its calls per
+# hart and notes a call that reached an older version than the hart's last one
+# (a regression). After a barrier every hart calls every ID once more: that
+# call must reach the ID's last version. The planted bugs ("noinv": the IPI
+# handler does not run ctlb.inv; "nowait": the patcher does not wait for the
+# acknowledgements) must be caught.
+
+MAX_VER = 8                     # versions per ID (1 + patches of it)
+HSTRIDE = 0x1000                # each hart's data area: gp = DATA + h * HSTRIDE
+VCNT_OFF = 1024                 # calls per (ID, version), then last, regressions
+SAVE_OFF = 1920                 # the IPI handler's save area
+SHARED = DATA + 16 * HSTRIDE    # lock, sd_id, sd_acks, barrier, finished, versions
+LOCK, SD_ID, SD_ACKS, BARRIER, FINISHED, READY = (SHARED + 4 * k for k in range(6))
+CURVER = SHARED + 64            # the current version of each ID
+MSIP = 0x02000000
+HART_COUNTS = [2, 3, 4, 8, 16]
+QUANTA = [1, 1, 2, 3, 7, 20, 100, 1000]
+BUGS = ("noinv", "nowait")
+
+
+def fn_addr(j, v):
+    """The function of version v (1..MAX_VER) of shared ID number j."""
+    return FN_BASE + FN_STRIDE * (j * MAX_VER + v - 1)
+
+
+class VerCount(Op):
+    """The bookkeeping of version v of ID j in its function: its call counter
+    += 1, the hart's regressions += (v < the last version it reached), last =
+    v. Only t0..t2 (not modelled)."""
+
+    def __init__(self, j, v, nids):
+        self.j, self.v, self.nids = j, v, nids
+
+    def asm(self, g):
+        c = VCNT_OFF + 4 * (self.j * MAX_VER + self.v - 1)
+        last = VCNT_OFF + 4 * (self.nids * MAX_VER + self.j)
+        reg = VCNT_OFF + 4 * (self.nids * MAX_VER + self.nids)
+        return [f"lw t0, {c}(gp)", "addi t0, t0, 1", f"sw t0, {c}(gp)",
+                f"lw t0, {last}(gp)", f"li t1, {self.v}", "sltu t0, t1, t0",
+                f"lw t2, {reg}(gp)", "add t2, t2, t0", f"sw t2, {reg}(gp)",
+                f"sw t1, {last}(gp)"]
+
+    def run(self, m):
+        pass
+
+
+class Raw(Op):
+    """Assembly lines with no modelled effect (t0..t2, CSRs, shared words)."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def asm(self, g):
+        return list(self.lines)
+
+    def run(self, m):
+        pass
+
+
+class Patch(Op):
+    """A patch of shared ID number j to its next version, under the lock."""
+
+    def __init__(self, j, cid, leaf_addr, mech, me, n, bug):
+        self.j, self.cid, self.leaf_addr, self.mech = j, cid, leaf_addr, mech
+        self.me, self.n, self.bug = me, n, bug
+
+    def asm(self, g):
+        spin, wait = g.label(), g.label()
+        out = [f"li t0, {sx(LOCK)}", f"{spin}:", "li t1, 1", "amoswap.w.aq t1, t1, (t0)",
+               f"bnez t1, {spin}",
+               f"li t0, {sx(CURVER + 4 * self.j)}", "lw t1, 0(t0)", "addi t1, t1, 1",
+               "sw t1, 0(t0)", "slli t1, t1, 8",
+               f"li t2, {sx(fn_addr(self.j, 0) | 3)}", "add t2, t2, t1",
+               f"li t0, {sx(self.leaf_addr)}", "sw t2, 0(t0)", f"li t1, {sx(self.cid)}"]
+        if self.mech == "hw":
+            out += [".insn r CUSTOM_0, 3, 0, x0, x6, x0"]          # ctlb.bcast t1
+        else:
+            out += [".insn r CUSTOM_0, 1, 0, x0, x6, x0",          # ctlb.inv t1
+                    f"li t0, {sx(SD_ID)}", "sw t1, 0(t0)",
+                    f"li t0, {sx(SD_ACKS)}", "sw x0, 0(t0)", "li t1, 1"]
+            for h in range(self.n):
+                if h != self.me:
+                    out += [f"li t0, {sx(MSIP + 4 * h)}", "sw t1, 0(t0)"]
+            if self.bug != "nowait":
+                out += [f"li t0, {sx(SD_ACKS)}", f"li t2, {self.n - 1}", f"{wait}:",
+                        "lw t1, 0(t0)", f"bne t1, t2, {wait}"]
+        return out + [".insn r CUSTOM_0, 4, 0, x0, x0, x0",           # ctlb.sync
+                      f"li t0, {sx(LOCK)}", "amoswap.w.rl x0, x0, (t0)"]
+
+    def run(self, m):
+        pass
+
+
+class HartsGen(Gen):
+    def __init__(self, seed, levels=None, size=None, nharts=None, bug=None):
+        super().__init__(seed, levels, size)
+        r = self.rng
+        self.n = nharts or r.choice(HART_COUNTS)
+        self.size = size if size is not None else r.randint(20, 90)
+        self.bug = bug
+        self.quantum = r.choice(QUANTA)
+        self.bcast_latency = r.randint(1, 8)
+
+    # the shared table: nids IDs, each a leaf at the last level
+    def build_shared(self):
+        r = self.rng
+        w = sum(self.levels)
+        self.nids = min(r.randint(2, 6), 1 << w)
+        ids = set()
+        while len(ids) < self.nids:
+            ids.add(r.getrandbits(w) if r.random() < 0.6 or not ids else
+                    (next(iter(ids)) ^ r.getrandbits(self.levels[-1])))
+        self.sids = sorted(ids)
+        self.root_a = self.alloc(0)
+        self.leaf = {}
+        for j, cid in enumerate(self.sids):
+            base = self.root_a
+            for lvl in range(len(self.levels)):
+                a = ctable.entry_addr(base, self.idx_of(cid, lvl))
+                if lvl == len(self.levels) - 1:
+                    self.init[a] = ctable.leaf(fn_addr(j, 1))
+                    self.leaf[j] = a
+                elif a in self.init:
+                    base = ctable.target(self.init[a])
+                else:
+                    nxt = self.alloc(lvl + 1)
+                    self.init[a] = ctable.next_entry(nxt)
+                    base = nxt
+
+    def pick_sid(self):
+        return self.rng.choice(self.sids)
+
+    def sfiller(self, idreg):
+        r = self.rng
+        k = r.random()
+        if k < 0.5:
+            return None
+        if k < 0.7:
+            return self.alu(avoid=(idreg,))
+        if k < 0.8:
+            return Store(r.choice(list(STORES)), self.src(), r.randrange(SCRATCH - 3))
+        if k < 0.9:
+            return Load(r.choice(list(LOADS)), self.dst(avoid=(idreg,)), r.randrange(SCRATCH - 3))
+        return RawInv(idreg)
+
+    def scall(self):
+        idreg = self.dst()
+        return CallId(idreg, self.pick_sid(), self.sfiller(idreg))
+
+    def ssimple(self, m):
+        r = self.rng
+        k = r.random()
+        if k < 0.35:
+            return self.alu()
+        if k < 0.43:
+            return R(r.choice(list(MULDIV)), self.dst(), self.src(), self.src())
+        if k < 0.53:
+            return Load(r.choice(list(LOADS)), self.dst(), r.randrange(SCRATCH - 3))
+        if k < 0.63:
+            return Store(r.choice(list(STORES)), self.src(), r.randrange(SCRATCH - 3))
+        if k < 0.68:
+            # the target depends on the version: into a register not compared
+            idreg = self.dst()
+            return Xlat(r.choice(VOLATILE), idreg, self.pick_sid(), self.sfiller(idreg))
+        if k < 0.71:
+            return Inv(self.dst(), self.pick_sid()) if r.random() < 0.8 else Inv()
+        return self.scall()
+
+    def stop_op(self, m, patches):
+        r = self.rng
+        k = r.random()
+        if patches and k < 0.12:
+            return patches.pop()
+        if k < 0.5:
+            return self.ssimple(m)
+        if k < 0.62:
+            return Block(r.choice(list(BRANCHES)), self.src(), self.src(),
+                         [self.ssimple(m) for _ in range(r.randint(1, 5))])
+        if k < 0.72:
+            return Loop(r.randint(1, 5), [self.ssimple(m) for _ in range(r.randint(2, 6))])
+        if k < 0.8:
+            # a window with interrupts disabled: an IPI waits for its end
+            return Seq([Raw(["csrci mstatus, 8"])] +
+                       [self.ssimple(m) for _ in range(r.randint(2, 10))] +
+                       [Raw(["csrsi mstatus, 8"])])
+        return self.scall()
+
+    def generate(self):
+        r = self.rng
+        self.build_shared()
+        n = self.n
+        fn_ops = []     # (j, v, ops)
+        fns = {}
+        for j in range(self.nids):
+            ops = [self.alu() if r.random() < 0.5 else
+                   r.choice([Load(r.choice(list(LOADS)), self.dst(), r.randrange(SCRATCH - 3)),
+                             Store(r.choice(list(STORES)), self.src(),
+                                   r.randrange(SCRATCH - 3)),
+                             R(r.choice(list(MULDIV)), self.dst(), self.src(), self.src())])
+                   for _ in range(r.randint(1, 5))]
+            for v in range(1, MAX_VER + 1):
+                fns[fn_addr(j, v)] = ops
+                fn_ops.append((j, v, ops + [VerCount(j, v, self.nids)]))
+        # the patches: 1..10 in all, at most MAX_VER - 1 of one ID, by 1..3
+        # patcher harts; the software mechanism in the planted-bug modes
+        npatch = r.randint(1, 10)
+        patchers = sorted(r.sample(range(n), r.randint(1, min(3, n))))
+        count = [0] * self.nids
+        plan = {h: [] for h in patchers}
+        for _ in range(npatch):
+            js = [j for j in range(self.nids) if count[j] < MAX_VER - 1]
+            j = r.choice(js)
+            count[j] += 1
+            h = r.choice(patchers)
+            mech = "sw" if self.bug or r.random() < 0.5 else "hw"
+            plan[h].append(Patch(j, self.sids[j], self.leaf[j], mech, h, n, self.bug))
+        final = [1 + c for c in count]
+        # IDs patched by ctlb.bcast: a hart behind in local time may pass the
+        # barrier before a broadcast's arrival in its own time, and then still
+        # use the old entry (platform.md "Lazy clocking"), except at --quantum 1
+        hw = [any(p.j == j and p.mech == "hw" for ps in plan.values() for p in ps)
+              for j in range(self.nids)]
+
+        harts = []
+        for h in range(n):
+            m = Machine(self.levels, fns)
+            gp = DATA + h * HSTRIDE
+            for a, v in self.init.items():
+                m.w32(a, v)
+            scratch = [r.getrandbits(32) for _ in range(SCRATCH // 4)]
+            for i, v in enumerate(scratch):
+                m.w32(gp + 4 * i, v)
+            prologue = [Li(GP, gp), Li(TP, r.getrandbits(32)), Li(LOOPR, 0)]
+            prologue += [Li(d, self.imm_value()) for d in POOL]
+            for op in prologue:
+                op.run(m)
+            m.root = self.root_a | 1
+            patches = list(reversed(plan.get(h, [])))
+            stream = []
+            while len(stream) < self.size or patches:
+                op = self.stop_op(m, patches)
+                op.run(m)
+                stream.append(op)
+            # after the barrier: every ID once more, each must reach its last version
+            tail = [CallId(self.dst(), c) for c in self.sids]
+            for op in tail:
+                op.run(m)
+            harts.append({"m": m, "prologue": prologue, "stream": stream, "tail": tail,
+                          "scratch": scratch})
+        src = self.emit_harts(harts, fn_ops)
+        expect = {"regs": [{k: hh["m"].regs[k] for k in CHECKED} for hh in harts],
+                  "lookups": [hh["m"].lookups for hh in harts],
+                  "called": [[hh["m"].called.get(c, 0) for c in self.sids] for hh in harts],
+                  "final": final, "patches": npatch, "hw": hw}
+        prog = Program(self.seed, self.levels, src, expect, None)
+        prog.nharts, prog.nids, prog.sids = n, self.nids, self.sids
+        prog.quantum, prog.bcast_latency, prog.bug = self.quantum, self.bcast_latency, self.bug
+        prog.words = 32 + self.nids * MAX_VER + self.nids + 1   # printed per hart
+        return prog
+
+    def emit_harts(self, harts, fn_ops):
+        n = self.n
+        L = []
+        a = L.append
+
+        def ops(seq):
+            for op in seq:
+                L.extend(s if s.endswith(":") else "  " + s for s in op.asm(self))
+
+        a(f"# fuzz program on {n} harts, seed {self.seed}, --ctlb-levels "
+          f"{','.join(map(str, self.levels))}, --quantum {self.quantum}, "
+          f"--bcast-latency {self.bcast_latency}" + (f", planted bug {self.bug}" if self.bug
+                                                     else ""))
+        a("  .option arch, +a")
+        a("  .globl __ct_harts")
+        a(f"  .set __ct_harts, {n}")
+        a("  .section .text.init, \"ax\"")
+        a("  .globl _start")
+        a("_start:")
+        a("  la t0, trap")
+        a("  csrw mtvec, t0")
+        a("  csrr t1, mhartid")
+        a("  slli t0, t1, 12")
+        a(f"  li t2, {sx(DATA + SAVE_OFF)}")
+        a("  add t0, t0, t2")
+        a("  csrw mscratch, t0")
+        for h in range(n):
+            a(f"  li t0, {h}")
+            a(f"  beq t1, t0, hart{h}")
+        a("  j bad_trap")
+        for h, hh in enumerate(harts):
+            a(f"hart{h}:")
+            if h == 0:
+                for addr in sorted(self.init):
+                    L.extend("  " + s for s in StoreAbs(addr, self.init[addr]).asm(self))
+                for j in range(self.nids):         # every ID at version 1
+                    L.extend("  " + s for s in StoreAbs(CURVER + 4 * j, 1).asm(self))
+                a(f"  li t0, {sx(READY)}")
+                a("  li t1, 1")
+                a("  sw t1, 0(t0)")
+            else:
+                a(f"  li t0, {sx(READY)}")
+                a("1:")
+                a("  lw t1, 0(t0)")
+                a("  beqz t1, 1b")
+            ops(hh["prologue"])
+            a(f"  li t0, {sx(self.root_a | 1)}")
+            a("  csrw 0x7c0, t0")
+            a("  .insn r CUSTOM_0, 1, 0, x0, x0, x0")
+            a("  li t0, 8")
+            a("  csrw mie, t0")
+            a("  csrsi mstatus, 8")
+            a(f"# ---- hart {h}: stream")
+            ops(hh["stream"])
+            a(f"# ---- hart {h}: barrier (interrupts enabled: late IPIs are taken)")
+            a(f"  li t0, {sx(BARRIER)}")
+            a("  li t1, 1")
+            a("  amoadd.w x0, t1, (t0)")
+            a(f"  li t2, {n}")
+            a("1:")
+            a("  lw t1, 0(t0)")
+            a("  bne t1, t2, 1b")
+            ops(hh["tail"])
+            for k in range(32):
+                a(f"  sw x{k}, {DUMP_OFF + 4 * k}(gp)")
+            if h == 0:
+                a("  j finish")
+            else:
+                a(f"  li t0, {sx(FINISHED)}")
+                a("  li t1, 1")
+                a("  amoadd.w x0, t1, (t0)")
+                a("  csrci mstatus, 8")           # parked: ctsim runs it no more
+                a("  li t0, 8")
+                a("  csrw mie, t0")
+                a("1:")
+                a("  wfi")
+                a("  j 1b")
+        cnt = self.nids * MAX_VER + self.nids + 1
+        a("# ---- hart 0: wait for the others, print every hart's words, exit")
+        a("finish:")
+        a(f"  li t0, {sx(FINISHED)}")
+        a(f"  li t2, {n - 1}")
+        a("1:")
+        a("  lw t1, 0(t0)")
+        a("  bne t1, t2, 1b")
+        a(f"  li s2, {CONSOLE:#x}")
+        a(f"  li s7, {sx(DATA)}")
+        a(f"  li s8, {n}")
+        a("20:")
+        a(f"  addi s0, s7, {DUMP_OFF}")
+        a("  li s1, 32")
+        a("  jal print")
+        a(f"  addi s0, s7, {VCNT_OFF}")
+        a(f"  li s1, {cnt}")
+        a("  jal print")
+        a(f"  li t0, {HSTRIDE}")
+        a("  add s7, s7, t0")
+        a("  addi s8, s8, -1")
+        a("  bnez s8, 20b")
+        a("  li a0, 0")
+        a("exit:")
+        a("  slli a0, a0, 1")
+        a("  ori a0, a0, 1")
+        a("  la t0, tohost")
+        a("  sw a0, 0(t0)")
+        a("5: j 5b")
+        a("print:")                          # s1 words from s0, one per line
+        a("  lw s3, 0(s0)")
+        a("  li s4, 8")
+        a("2:")
+        a("  srli s5, s3, 28")
+        a("  slli s3, s3, 4")
+        a("  addi s6, s5, -10")
+        a("  bltz s6, 3f")
+        a("  addi s5, s5, 87")
+        a("  j 4f")
+        a("3:")
+        a("  addi s5, s5, 48")
+        a("4:")
+        a("  sb s5, 0(s2)")
+        a("  addi s4, s4, -1")
+        a("  bnez s4, 2b")
+        a("  li s5, 10")
+        a("  sb s5, 0(s2)")
+        a("  addi s0, s0, 4")
+        a("  addi s1, s1, -1")
+        a("  bnez s1, print")
+        a("  ret")
+        a("# ---- trap handler: the shootdown IPI (t0..t2 saved at mscratch)")
+        a("  .align 2")
+        a("trap:")
+        a("  csrrw t0, mscratch, t0")
+        a("  sw t1, 0(t0)")
+        a("  sw t2, 4(t0)")
+        a("  csrr t1, mcause")
+        a("  bgez t1, bad_trap")
+        a("  csrr t1, mhartid")
+        a("  slli t1, t1, 2")
+        a(f"  li t2, {MSIP:#x}")
+        a("  add t1, t1, t2")
+        a("  sw x0, 0(t1)")                  # msip first: the next IPI is not lost
+        a(f"  li t1, {sx(SD_ID)}")
+        a("  lw t1, 0(t1)")
+        if self.bug != "noinv":
+            a("  .insn r CUSTOM_0, 1, 0, x0, x6, x0")   # ctlb.inv t1
+        a(f"  li t1, {sx(SD_ACKS)}")
+        a("  li t2, 1")
+        a("  amoadd.w x0, t2, (t1)")
+        a("  lw t2, 4(t0)")
+        a("  lw t1, 0(t0)")
+        a("  csrrw t0, mscratch, t0")
+        a("  mret")
+        a("bad_trap:")
+        a("  li a0, 99")
+        a("  j exit")
+        a("# ---- the versions of the shared IDs' functions")
+        a("  .section .fns, \"ax\"")
+        for j, v, body in fn_ops:
+            a(f"  .org {fn_addr(j, v) - FN_BASE}")
+            a(f"fn{j}v{v}:")
+            ops(body)
+            a("  ret")
+        a("# ---- data: every hart's scratch area")
+        a("  .data")
+        for h, hh in enumerate(harts):
+            a(f"  .org {h * HSTRIDE}")
+            for v in hh["scratch"]:
+                a(f"  .word {v:#010x}")
+        a(f"  .org {SHARED - DATA + 64 + 4 * self.nids}")
+        a("  .word 0")
+        a("""
+  .section .tohost, "aw", @progbits
+  .align 6
+  .globl tohost
+tohost: .dword 0
+  .size tohost, 8
+  .globl fromhost
+fromhost: .dword 0
+  .size fromhost, 8""")
+        return "\n".join(L) + "\n"
+
+
+def generate_harts(seed, levels=None, size=None, nharts=None, bug=None):
+    """A program for several harts (the comment above HartsGen); prog.nharts,
+    .quantum and .bcast_latency are drawn by the seed (nharts may be given)."""
+    return HartsGen(seed, levels, size, nharts, bug).generate()

@@ -14,6 +14,26 @@ tenth of the cases (cases done, failing so far) and a total; exit status 1 if
 anything failed. -j N runs N cases at once; the lines and their order do not
 depend on it (results are printed in case order). --keep writes the sources and
 logs of failing cases to DIR.
+
+Several harts (gen.generate_harts; check_harts):
+
+    .venv/bin/python tests/fuzz/harness.py --harts --seeds 1-200 -j 2 [--bug noinv|nowait]
+
+each seed draws N in {2, 3, 4, 8, 16}, a (configuration, geometry) of
+HART_CONFIGS, --quantum and --bcast-latency; the program runs with --harts N
+--check-shootdown in the four modes and once more with --xlat c. A case fails
+on a checker violation, a difference between the modes or between the two
+runs, or a disagreement with what the generator predicts whatever the
+interleaving: each hart's registers and calls per ID, no call reaching an
+older version than the hart had reached, the call after the final barrier
+reaching the ID's last version (for an ID patched by ctlb.bcast only at
+--quantum 1: a hart behind in local time may pass the barrier before the
+broadcast reaches its CTLB in its own time, docs/platform.md "Lazy
+clocking"), one completion point per patch, the lookups per hart. With --bug the program has that planted bug (noinv: the IPI handler
+skips its ctlb.inv; nowait: the patcher does not wait for the
+acknowledgements) and a case fails when nothing caught it; a run that never
+uses a stale entry cannot show it, so some seeds escape (seeds 1-40: noinv 4,
+nowait 24; nowait's stale window closes as soon as the IPI is taken).
 """
 import argparse
 import concurrent.futures as cf
@@ -313,6 +333,122 @@ def check(seed, cfg, d, levels=None, size=None, patch=False):
     return probs, prog
 
 
+# ------------------------------------------------------------ several harts
+# (gen.generate_harts): the modes that apply with --harts N, the same run twice
+
+HART_MODES = MODES
+# CTLB shapes for the multi-hart cases, each with the geometry whose RTL library
+# `make test` builds anyway (tests/test_xlat_diff.py)
+HART_CONFIGS = [("dm16-lru", [16, 16]), ("sa32w2-fifo-wc4-d3", [12, 10, 10]),
+                ("fa16-plru-wc8-i2", [12, 10, 10]), ("fa8-lru-wc2", [4, 4, 4, 4]),
+                ("fa4-fifo-d3", [8, 8, 8])]
+CHECK_LINE = re.compile(r"check-shootdown: (\d+) completion points?, (\d+) lookups checked, "
+                        r"no stale translation")
+
+
+def harts_config(seed):
+    """The (configuration, geometry) of a multi-hart case, drawn by the seed."""
+    return random.Random(f"hcfg{seed}").choice(HART_CONFIGS)
+
+
+def run_harts_mode(elf, prog, cfg_args, mode, d, tag=""):
+    d = pathlib.Path(d)
+    backend, lockstep = mode
+    js = d / f"stats-{backend}{'-ls' if lockstep else ''}{tag}.json"
+    if js.exists():
+        js.unlink()
+    cmd = [str(CTSIM), "--xlat", backend, *(["--lockstep"] if lockstep else []),
+           "--harts", str(prog.nharts), "--quantum", str(prog.quantum),
+           "--bcast-latency", str(prog.bcast_latency), "--check-shootdown",
+           "--ctlb-levels", prog.levels_arg, *cfg_args, "--max-cycles", str(MAX_CYCLES),
+           "--stats-json", str(js), str(elf)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+    run = ModeRun(mode, proc, js.read_text() if js.exists() else None, None)
+    run.cmd = cmd
+    return run
+
+
+def check_harts_model(prog, run):
+    """Problems where a multi-hart run disagrees with what the generator
+    predicts independently of the interleaving."""
+    probs = []
+    e = prog.expect
+    if run.rc != 0:
+        probs.append(f"{run.name()}: exit status {run.rc}; stderr: "
+                     f"{[ln for ln in run.err.splitlines() if 'error' in ln][:2]}")
+    m = CHECK_LINE.search(run.err)
+    if not m:
+        probs.append(f"{run.name()}: no check-shootdown line")
+    elif int(m.group(1)) != e["patches"]:
+        probs.append(f"{run.name()}: {m.group(1)} completion points, {e['patches']} patches")
+    words = run.out.split()
+    if len(words) != prog.nharts * prog.words:
+        probs.append(f"{run.name()}: {len(words)} words printed instead of "
+                     f"{prog.nharts * prog.words}")
+        return probs
+    vals = [int(w, 16) for w in words]
+    nv = gen.MAX_VER
+    for h in range(prog.nharts):
+        w = vals[h * prog.words:(h + 1) * prog.words]
+        for n, v in e["regs"][h].items():
+            if w[n] != v:
+                probs.append(f"{run.name()}: hart {h}: x{n} = {w[n]:#010x}, model {v:#010x}")
+        cnt, last, regress = w[32:32 + prog.nids * nv], w[32 + prog.nids * nv:-1], w[-1]
+        for j, cid in enumerate(prog.sids):
+            calls = cnt[j * nv:(j + 1) * nv]
+            if sum(calls) != e["called"][h][j]:
+                probs.append(f"{run.name()}: hart {h}: ID {cid:#x} called {sum(calls)} times, "
+                             f"model {e['called'][h][j]}")
+            if any(calls[e["final"][j]:]):
+                probs.append(f"{run.name()}: hart {h}: ID {cid:#x} reached a version past "
+                             f"v{e['final'][j]}, the last one: {calls}")
+            exact = prog.quantum == 1 or not e["hw"][j]
+            if last[j] != e["final"][j] if exact else not 1 <= last[j] <= e["final"][j]:
+                probs.append(f"{run.name()}: hart {h}: ID {cid:#x}: the call after the "
+                             f"barrier reached v{last[j]}, not the last version "
+                             f"v{e['final'][j]}")
+        if regress:
+            probs.append(f"{run.name()}: hart {h}: {regress} calls reached an older version "
+                         f"than the hart had reached before")
+    s = run.stats
+    if s is None:
+        probs.append(f"{run.name()}: no --stats-json")
+        return probs
+    for h, hs in enumerate(s["hart"]):
+        if hs["ctlb"]["lookups"] != e["lookups"][h]:
+            probs.append(f"{run.name()}: hart {h}: stats ctlb.lookups = "
+                         f"{hs['ctlb']['lookups']}, model {e['lookups'][h]}")
+    if s["exit"]["reason"] != "tohost":
+        probs.append(f"{run.name()}: exit reason {s['exit']['reason']}")
+    return probs
+
+
+def check_harts(seed, d, cfg=None, levels=None, size=None, nharts=None, bug=None):
+    """Generates seed's multi-hart program and runs it with --check-shootdown in
+    HART_MODES (and --xlat c a second time); returns (problems, program). The
+    modes must agree byte for byte (stdout, stderr but the backend, the
+    statistics but the backend fields), the second run must be identical to
+    the first, and every run must match gen's predictions. With bug (one of
+    gen.BUGS) the program has that planted bug: the problems are then what
+    caught it (none: the bug escaped)."""
+    if cfg is None:
+        cfg, lv = harts_config(seed)
+        levels = levels or lv
+    prog = gen.generate_harts(seed, levels, size, nharts, bug)
+    elf = assemble(prog, d, f"harts{seed}")
+    runs = [run_harts_mode(elf, prog, CONFIGS[cfg], m, d) for m in HART_MODES]
+    again = run_harts_mode(elf, prog, CONFIGS[cfg], HART_MODES[0], d, "-again")
+    probs = []
+    if (again.rc, again.out, again.err, again.stats_text) != \
+            (runs[0].rc, runs[0].out, runs[0].err, runs[0].stats_text):
+        probs.append("--xlat c run twice: the outputs differ")
+    probs += compare_modes(runs)
+    for r in runs:
+        probs += check_harts_model(prog, r)
+    return probs, prog
+
+
 def parse_seeds(text):
     out = []
     for part in text.split(","):
@@ -331,10 +467,17 @@ def main(argv=None):
     ap.add_argument("--config", action="append", choices=sorted(CONFIGS),
                     help="run these configurations instead (repeatable)")
     ap.add_argument("--size", type=int,
-                    help="top-level operations per program (default: drawn by the seed, 80..400)")
+                    help="top-level operations per program (default: drawn by the seed, 80..400;"
+                         " with --harts per hart, 20..90)")
     ap.add_argument("--patch", action="store_true",
                     help="also run each case with random --patch-at options "
                          "(the four modes compared with each other only)")
+    ap.add_argument("--harts", action="store_true",
+                    help="multi-hart cases instead (gen.generate_harts: N harts, patches "
+                         "by shootdowns, --check-shootdown; the configuration, N, "
+                         "--quantum and --bcast-latency drawn by the seed)")
+    ap.add_argument("--bug", choices=gen.BUGS,
+                    help="with --harts: plant this bug; a case passes when it is caught")
     ap.add_argument("--keep", help="directory for the sources and logs of failing cases")
     ap.add_argument("-j", "--jobs", type=int, default=1,
                     help="cases run at once (default 1); the output does not depend on it")
@@ -354,13 +497,21 @@ def main(argv=None):
         return 2
     if a.jobs < 1:
         ap.error(f"--jobs: must be at least 1 (got {a.jobs})")
-    cases = [(seed, cfg) for seed in seeds for cfg in (a.config or configs_for(seed, a.configs))]
+    if a.bug and not a.harts:
+        ap.error("--bug: needs --harts")
+    if a.patch and a.harts:
+        ap.error("--patch: not with --harts (its cases patch by shootdowns)")
+    if a.harts:
+        cases = [(seed, cfg) for seed in seeds for cfg in (a.config or [None])]
+    else:
+        cases = [(seed, cfg) for seed in seeds
+                 for cfg in (a.config or configs_for(seed, a.configs))]
     total, bad = len(cases), 0
     step = max(1, total // 10)
     print(f"harness: {total} cases ({len(seeds)} seeds)", flush=True)
     with cf.ProcessPoolExecutor(max_workers=a.jobs) as ex:
         results = ex.map(run_case, cases, [a.size] * total, [a.patch] * total,
-                         [a.keep] * total)
+                         [a.keep] * total, [a.harts] * total, [a.bug] * total)
         for done, (seed, cfg, levels, probs) in enumerate(results, 1):
             if probs:
                 bad += 1
@@ -372,14 +523,23 @@ def main(argv=None):
     return 1 if bad else 0
 
 
-def run_case(case, size, patch, keep):
+def run_case(case, size, patch, keep, harts=False, bug=None):
     """One (seed, configuration) in its own temporary directory (a worker of the
-    pool); returns (seed, cfg, levels, problems)."""
+    pool); returns (seed, cfg, levels, problems). With harts a multi-hart case
+    (check_harts); with bug its problems are the evidence that the bug was
+    caught, and a case without any is the failure."""
     seed, cfg = case
     with tempfile.TemporaryDirectory() as d:
-        probs, prog = check(seed, cfg, d, size=size, patch=patch)
+        if harts:
+            probs, prog = check_harts(seed, d, cfg, size=size, bug=bug)
+            cfg = f"{cfg or harts_config(seed)[0]} harts {prog.nharts} --quantum " \
+                  f"{prog.quantum} --bcast-latency {prog.bcast_latency}"
+            if bug:
+                probs = [] if probs else [f"planted bug {bug} not caught"]
+        else:
+            probs, prog = check(seed, cfg, d, size=size, patch=patch)
         if probs and keep:
-            k = pathlib.Path(keep) / f"seed{seed}-{cfg}"
+            k = pathlib.Path(keep) / f"seed{seed}-{cfg}".replace(" ", "_")
             k.mkdir(parents=True, exist_ok=True)
             for f in pathlib.Path(d).iterdir():
                 (k / f.name).write_bytes(f.read_bytes())
