@@ -211,16 +211,19 @@ static void RUN_FN(hart_t *h) {
     }                       \
     W = M + 1;              \
   } while (0)
-#define MEM_DONE()          \
-  do {                      \
-    X = 1, M = E + 1;       \
-    if (unlikely(pW > M)) { \
-      mr = M = pW;          \
-      NO_CMOV();            \
-    }                       \
-    W = M + dmem;           \
-    dfree = W;              \
+/* MEM of a load or store (extra = 0), or of an AMO: the read, then the
+ * write (extra = 1: dmem_lat + 1 cycles) */
+#define MEM_DONE_PLUS(extra) \
+  do {                       \
+    X = 1, M = E + 1;        \
+    if (unlikely(pW > M)) {  \
+      mr = M = pW;           \
+      NO_CMOV();             \
+    }                        \
+    W = M + dmem + (extra);  \
+    dfree = W;               \
   } while (0)
+#define MEM_DONE() MEM_DONE_PLUS(0)
 #define ALU(expr)      \
   do {                 \
     x[d.rd] = (expr);  \
@@ -668,17 +671,7 @@ L_EBREAK:
     if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
     if (logging) mem = 2, maddr = a, mval = (v);                         \
   } while (0)
-  /* MEM of an AMO: the read, then the write (dmem_lat + 1 cycles) */
-#define AMO_DONE()          \
-  do {                      \
-    X = 1, M = E + 1;       \
-    if (unlikely(pW > M)) { \
-      mr = M = pW;          \
-      NO_CMOV();            \
-    }                       \
-    W = M + dmem + 1;       \
-    dfree = W;              \
-  } while (0)
+#define AMO_DONE() MEM_DONE_PLUS(1)
   OP_COLD(LR_W, 1, {
     AMO_ADDR(4, 5)
     memcpy(&x[d.rd], ram + o, 4);
