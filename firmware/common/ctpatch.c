@@ -777,6 +777,17 @@ static int unswitch(const ctpatch_info_t *p, const uint8_t *below) {
   return 0;
 }
 
+/* The message so far is "ctpatch: " and the reason: it becomes prefix and
+ * the reason, the refusal's report. */
+static __attribute__((noinline, cold)) int refused_as(const char *prefix) {
+  char tail[sizeof msg];
+  memcpy(tail, msg + 9, sizeof tail - 9);
+  m_reset();
+  m_str(prefix);
+  m_str(tail);
+  return CTPATCH_REFUSED;
+}
+
 static int apply_or_revert(const void *mod, uint32_t size, uint32_t arrival) {
   static mod_t d;
   set_shifts();
@@ -785,36 +796,15 @@ static int apply_or_revert(const void *mod, uint32_t size, uint32_t arrival) {
   d.size = size;
   m_reset();
   m_str("ctpatch: ");
-  if (parse(&d)) {
-    char tail[sizeof msg];
-    memcpy(tail, msg + 9, sizeof tail - 9);
-    m_reset();
-    m_str("ctpatch: refused module: ");
-    m_str(tail);
-    return CTPATCH_REFUSED;
-  }
+  if (parse(&d)) return refused_as("ctpatch: refused module: ");
   ctpatch_info_t rec;
   zero_bytes((uint8_t *)&rec, sizeof rec);
   int r = do_apply(&d, arrival, &rec);
-  if (r < 0) {
-    /* nothing was switched: the arena mark is unchanged */
-    char tail[sizeof msg];
-    memcpy(tail, msg + 9, sizeof tail - 9);
-    m_reset();
-    m_str("ctpatch: refused ");
-    m_str(tail);
-    return CTPATCH_REFUSED;
-  }
+  /* nothing was switched: the arena mark is unchanged */
+  if (r < 0) return refused_as("ctpatch: refused ");
   if (r == 1) {
     ctpatch_info_t *top = &stack[depth - 1];
-    if (unswitch(top, d.m)) {
-      char tail[sizeof msg];
-      memcpy(tail, msg + 9, sizeof tail - 9);
-      m_reset();
-      m_str("ctpatch: refused ");
-      m_str(tail);
-      return CTPATCH_REFUSED;
-    }
+    if (unswitch(top, d.m)) return refused_as("ctpatch: refused ");
     uint32_t c = read_csr(mcycle) - arrival;
     arena_next = top->mark;
     depth--;
