@@ -33,12 +33,28 @@ void sd_join(void) {
   set_csr(mstatus, MSTATUS_MIE);
 }
 
-uint32_t sd_patch_sw(uint32_t id, ct_fn_t fn) {
+/* Both mechanisms begin alike: under the lock, the old target read and the
+ * new leaf stored (the store's cycle recorded); and end alike: the completion
+ * point (ctlb.sync), its cycle, the unlock. Inlined, so that each mechanism's
+ * instructions (and cycles, docs/shootdown.md) are as if written out. */
+static inline __attribute__((always_inline)) uint32_t sd_begin(uint32_t id,
+                                                               ct_fn_t fn) {
   spin_lock(&sd_lock);
   uint32_t *e = ct_leaf(id);
   uint32_t old = e && ctable_valid(*e) ? ctable_target(*e) : 0;
   ct_install(id, fn);
   sd_t_store = (uint32_t)read_csr(mcycle);
+  return old;
+}
+
+static inline __attribute__((always_inline)) void sd_end(void) {
+  ct_sync();
+  sd_t_done = (uint32_t)read_csr(mcycle);
+  spin_unlock(&sd_lock);
+}
+
+uint32_t sd_patch_sw(uint32_t id, ct_fn_t fn) {
+  uint32_t old = sd_begin(id, fn);
   ct_inv(id);
   sd_id = id;
   sd_acks = 0;
@@ -47,21 +63,13 @@ uint32_t sd_patch_sw(uint32_t id, ct_fn_t fn) {
     if (h != me) ipi_send(h);
   while (sd_acks != sd_nharts - 1) {
   }
-  ct_sync();
-  sd_t_done = (uint32_t)read_csr(mcycle);
-  spin_unlock(&sd_lock);
+  sd_end();
   return old;
 }
 
 uint32_t sd_patch_hw(uint32_t id, ct_fn_t fn) {
-  spin_lock(&sd_lock);
-  uint32_t *e = ct_leaf(id);
-  uint32_t old = e && ctable_valid(*e) ? ctable_target(*e) : 0;
-  ct_install(id, fn);
-  sd_t_store = (uint32_t)read_csr(mcycle);
+  uint32_t old = sd_begin(id, fn);
   ct_bcast(id);
-  ct_sync();
-  sd_t_done = (uint32_t)read_csr(mcycle);
-  spin_unlock(&sd_lock);
+  sd_end();
   return old;
 }
