@@ -1278,6 +1278,7 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
     if (n) blk_sim(P, b->ins, n, &s);
   }
   if (!n) return NULL;
+  h->blk_built++;
   if (b->end == BLK_SEQ) b->ins[n] = (bins_t){bend, 0, 0, 0, 0, 0};
   b->n = (uint8_t)n;
   b->e0 = (uint32_t)s.e0, b->m0 = (uint32_t)s.m0;

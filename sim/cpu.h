@@ -362,6 +362,9 @@ typedef struct hart {
    * instruction through its own handler, the reference */
   struct blk *blk;
   int no_blocks;
+  /* blocks run in full, their instructions, blocks left before their end,
+   * blocks built (--host-stats) */
+  uint64_t blk_runs, blk_insns, blk_exits, blk_built;
 
   /* Several harts: a wfi that waits for a software interrupt another hart
    * may raise stops the hart before it executes (its pc, h->now = its E):

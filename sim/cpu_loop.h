@@ -806,6 +806,7 @@ block_enter:
     for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
     for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
     retired += cb->n;                                                                 \
+    h->blk_runs++, h->blk_insns += cb->n;                                             \
   } while (0)
 B_END: /* after its last instruction, pc + 4 */
   pc = cb->pc + 4 * cb->n;
@@ -944,6 +945,7 @@ blk_exit: /* before instruction k, which the handlers run from here on */
   __attribute__((cold));
   {
     unsigned k = (unsigned)(bi - cb->ins);
+    h->blk_exits++, h->blk_insns += k;
     if (k == 0) goto *lbl[di->op];
     blk_sim_t s;
     blk_prefix(h, cb, k, F, rdy, &s);
