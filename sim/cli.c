@@ -153,7 +153,9 @@ static const char usage2[] =
     "                      device in place; docs/ctsim.md \"Output files\")\n"
     "  --host-stats        also print host CPU seconds, simulated MIPS, host "
     "ns\n"
-    "                      per instruction and peak RSS (not reproducible)\n"
+    "                      per instruction and peak RSS (not reproducible),\n"
+    "                      and the decoded blocks' figures (docs/ctsim.md "
+    "\"Speed\")\n"
     "  -q, --quiet         no summary on stderr, no note of an on-demand RTL "
     "build\n"
     "  -h, --help          this text\n"
@@ -1003,6 +1005,15 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
             "%.1f MiB\n",
             s, s > 0 ? n / s / 1e6 : 0.0, n > 0 ? s * 1e9 / n : 0.0,
             peak_rss_mib());
+    uint64_t br = 0, bi = 0, bx = 0, bb = 0; /* every hart's */
+    for (unsigned i = 0; i < pl->nharts; i++)
+      br += pl->hart[i].blk_runs, bi += pl->hart[i].blk_insns,
+          bx += pl->hart[i].blk_exits, bb += pl->hart[i].blk_built;
+    fprintf(stderr,
+            "ctsim: decoded blocks: %" PRIu64 " built, %" PRIu64
+            " run to their end, %" PRIu64 " left early, %" PRIu64
+            " instructions in them\n",
+            bb, br, bx, bi);
   }
   if (o->json.path) {
     if (harts_json(o->json.f, pl, end)) outfile_set_error(&o->json.out, errno);

@@ -282,10 +282,14 @@ void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
   h->plat = p;
   h->id = id;
   h->acc = &p->accel[id];
+  const char *nb = getenv("CTSIM_NO_BLOCKS");
+  h->no_blocks = nb && *nb && strcmp(nb, "0") != 0;
   cpu_update_event(h);
 }
 
 void cpu_hart_free(hart_t *h) {
+  free(h->blk);
+  h->blk = NULL;
   roi_free(h);
   idstat_free(&h->ids);
   free(h->switches);
@@ -1095,6 +1099,224 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
   return w;
 }
 
+/* ------------------------------------------------------- decoded blocks */
+
+/* A decoded block: a straight line of common instructions (ALU, mul/div,
+ * loads, stores) from a start pc, ended by a branch, jal or jalr (included)
+ * or before an instruction of another kind, an undecoded word or BLK_MAX.
+ * Within it the timing recurrence depends only on its instructions once the
+ * state before it binds nothing (the first E is F + Li + 1, the first M is
+ * E + X, every register read before written is ready by its reader's E):
+ * then every stage cycle is F of the first instruction plus an offset
+ * computed once (blk_sim), and so are the ready cycles, the stall cycles
+ * and the state after it. The run loop (cpu_loop.h) runs a block in that
+ * case when the next event lies beyond its last E, executing only the
+ * instructions' semantics; otherwise it runs the block's instructions one by
+ * one as before. Something it cannot do without the exact cycle (a device
+ * access, a store into decoded code or to tohost, a misaligned jalr) leaves
+ * the block before that instruction (blk_prefix gives the state there). A
+ * block is valid while no decoded entry has been reset since it was built
+ * (platform code_gen). */
+#define BLK_MAX 32
+#define BLK_SLOTS 16384 /* direct-mapped by start pc */
+enum { BLK_SEQ, BLK_BRANCH, BLK_JAL, BLK_JALR };
+
+/* one instruction: the run-loop copy's semantic handler and its fields */
+typedef struct {
+  const void *lab;
+  uint8_t op, rd, rs1, rs2;
+  int32_t imm; /* auipc: pc + imm */
+} bins_t;
+
+typedef struct {
+  uint32_t r, off;
+} blk_reg_t;
+
+typedef struct blk {
+  uint32_t tag; /* RAM offset | copy (0: empty slot) */
+  uint32_t gen; /* platform code_gen when built */
+  uint32_t pc, tgt; /* first pc; the branch or jal target */
+  uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
+  /* cycles after F of the first instruction */
+  uint32_t e0, m0;       /* the first's E and E + X */
+  uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */
+  uint32_t d, e, m, w;   /* the last's D, E, M, W */
+  uint32_t mr, dfree;    /* the last M raised to W ahead; the last load/store's W */
+  blk_reg_t rr[32];      /* registers read before written: ready by off */
+  blk_reg_t rd[32];      /* registers written: ready at off */
+  blk_reg_t st[STALL_COUNT]; /* stall cycles by cause (r) */
+  bins_t ins[BLK_MAX + 1];   /* a BLK_SEQ block: ins[n] ends it */
+} blk_t;
+
+/* the timing of a block's first k instructions, from F = 0 */
+typedef struct {
+  int64_t e0, m0, d, e, m, w, mr, dfree;
+  int mul, has_mr, has_mem;
+  int64_t rdy[33];
+  uint8_t wr[33], rd1[33];
+  uint64_t stall[STALL_COUNT];
+  unsigned nrr;
+  blk_reg_t rr[32];
+} blk_sim_t;
+
+/* source registers the run loop's handler checks (BEGIN's nsrc) */
+static unsigned blk_nsrc(unsigned op) {
+  switch (op) {
+    case OP_LUI: case OP_AUIPC: case OP_JAL: return 0;
+    case OP_JALR: case OP_LB: case OP_LH: case OP_LW: case OP_LBU: case OP_LHU:
+    case OP_ADDI: case OP_SLTI: case OP_SLTIU: case OP_XORI: case OP_ORI:
+    case OP_ANDI: case OP_SLLI: case OP_SRLI: case OP_SRAI: return 1;
+    default: return 2;
+  }
+}
+
+/* The recurrence of cpu_loop.h (NEXT_TIME, BEGIN, EX_DONE, MEM_DONE, the
+ * gap causes) over in[0 .. k), with nothing before the block binding.
+ * Returns the index of an instruction whose gap cause would come from
+ * before the block (never seen; the block is cut there), else k. */
+static unsigned blk_sim(const platform_t *P, const bins_t *in, unsigned k,
+                        blk_sim_t *s) {
+  const int64_t NEG = INT64_MIN / 4;
+  const int64_t imem = P->cfg.imem_lat, dmem = P->cfg.dmem_lat;
+  int64_t pF = 0, pE = NEG, pM = NEG, pW = NEG, mr = NEG - 1;
+  unsigned xc = STALL_COUNT; /* the entry's: unknown */
+  memset(s, 0, sizeof *s);
+  for (unsigned r = 0; r < 33; r++) s->rdy[r] = NEG;
+  for (unsigned i = 0; i < k; i++) {
+    const bins_t *b = &in[i];
+    int64_t F = pF, D = F + imem, E = D + 1, X = 1, M, W;
+    if (pM > E) {
+      E = pM;
+      if (D < pE) D = pE;
+    }
+    unsigned gc = STALL_COUNT;
+    if (i > 0 && E > pE + 1) {
+      gc = pM >= D + 1 ? (pM != mr ? xc : STALL_DMEM) : STALL_IMEM;
+      if (gc == STALL_COUNT) return i;
+      s->stall[gc] += (uint64_t)(E - pE - 1);
+    }
+    unsigned ns = blk_nsrc(b->op), rs[2] = {b->rs1, b->rs2};
+    int64_t r = NEG;
+    for (unsigned j = 0; j < ns; j++)
+      if (rs[j] && s->wr[rs[j]] && s->rdy[rs[j]] > r) r = s->rdy[rs[j]];
+    if (r > E) {
+      if (E > pE + 1) s->stall[gc] -= (uint64_t)(E - pE - 1);
+      E = r;
+      if (E > pE + 1) s->stall[STALL_LOAD_USE] += (uint64_t)(E - pE - 1);
+    }
+    for (unsigned j = 0; j < ns; j++)
+      if (rs[j] && !s->wr[rs[j]] && !s->rd1[rs[j]]) {
+        s->rd1[rs[j]] = 1;
+        s->rr[s->nrr++] = (blk_reg_t){rs[j], (uint32_t)E};
+      }
+    int load = 0, store = 0;
+    switch (b->op) {
+      case OP_MUL: case OP_MULH: case OP_MULHSU: case OP_MULHU: X = P->cfg.mul_lat; break;
+      case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU: X = P->cfg.div_lat; break;
+      case OP_LB: case OP_LH: case OP_LW: case OP_LBU: case OP_LHU: load = 1; break;
+      case OP_SB: case OP_SH: case OP_SW: store = 1; break;
+      default: break;
+    }
+    M = E + X;
+    if (i == 0) s->e0 = E, s->m0 = M;
+    if (pW > M) mr = M = pW, s->has_mr = 1, s->mr = M;
+    W = M + (load || store ? dmem : 1);
+    if (load || store) s->has_mem = 1, s->dfree = W;
+    if (X > 1) xc = STALL_MULDIV, s->mul = 1;
+    if (!store && b->rd != 32 && !(b->op >= OP_BEQ && b->op <= OP_BGEU)) {
+      s->rdy[b->rd] = load ? W : E + X;
+      s->wr[b->rd] = 1;
+    }
+    pF = D, pE = E, pM = M, pW = W;
+    s->d = D, s->e = E, s->m = M, s->w = W;
+  }
+  return k;
+}
+
+/* The block that starts at RAM offset off in the copy of the run loop with
+ * the semantic handlers blab (NULL: an op no block holds) and bend (the end
+ * of a block without a jump), built into its slot; NULL if none starts
+ * there (remembered while the code stays) or its words are not all decoded
+ * yet (tried again the next time: decoding is the run loop's, which checks
+ * the entry= triggers of --patch-at). */
+static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
+                        const void *bend, unsigned copy) {
+  const platform_t *P = h->plat;
+  blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
+  uint32_t pc = RAM_BASE + off;
+  unsigned n = 0;
+  b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
+  while (n < BLK_MAX) {
+    uint32_t o = off + 4 * n, ipc = pc + 4 * n;
+    if (o >= P->mem.ram_size) break;
+    const dinsn_t *d = &P->dc[o >> 2];
+    if (d->op == OP_NONE) {
+      b->tag = 0;
+      return NULL;
+    }
+    if (d->op >= OP_COUNT || !blab[d->op]) break;
+    bins_t *bi = &b->ins[n];
+    *bi = (bins_t){blab[d->op], d->op, d->rd, d->rs1, d->rs2, d->imm};
+    if (d->op == OP_AUIPC) bi->imm = (int32_t)(ipc + (uint32_t)d->imm);
+    if (d->op == OP_JAL || (d->op >= OP_BEQ && d->op <= OP_BGEU)) {
+      uint32_t t = ipc + (uint32_t)d->imm;
+      if (t & 3) break; /* traps: the handler's */
+      b->tgt = t, b->end = d->op == OP_JAL ? BLK_JAL : BLK_BRANCH;
+      n++;
+      break;
+    }
+    n++;
+    if (d->op == OP_JALR) {
+      b->end = BLK_JALR;
+      break;
+    }
+  }
+  blk_sim_t s;
+  unsigned k = n ? blk_sim(P, b->ins, n, &s) : 0;
+  if (k < n) { /* cut before instruction k */
+    n = k, b->end = BLK_SEQ;
+    if (n) blk_sim(P, b->ins, n, &s);
+  }
+  if (!n) return NULL;
+  h->blk_built++;
+  if (b->end == BLK_SEQ) b->ins[n] = (bins_t){bend, 0, 0, 0, 0, 0};
+  b->n = (uint8_t)n;
+  b->e0 = (uint32_t)s.e0, b->m0 = (uint32_t)s.m0;
+  b->d = (uint32_t)s.d, b->e = (uint32_t)s.e, b->m = (uint32_t)s.m, b->w = (uint32_t)s.w;
+  b->mul = (uint8_t)s.mul, b->has_mr = (uint8_t)s.has_mr, b->has_mem = (uint8_t)s.has_mem;
+  b->mr = (uint32_t)s.mr, b->dfree = (uint32_t)s.dfree;
+  b->nrr = (uint8_t)s.nrr;
+  memcpy(b->rr, s.rr, s.nrr * sizeof *s.rr);
+  b->wlim = b->m0;
+  for (unsigned i = 0; i < s.nrr; i++)
+    if (s.rr[i].off < b->wlim) b->wlim = s.rr[i].off;
+  /* Every instruction after the block enters EX after F + e + 1, so a ready
+   * cycle up to there binds none of them: the registers written with such
+   * a cycle keep their older one (which is <= pW, so <= F + m0) when that
+   * is up to there too, m0 <= e + 1. */
+  int all = s.m0 > s.e + 1;
+  b->nrd = 0;
+  for (unsigned r = 1; r < 32; r++)
+    if (s.wr[r] && (all || s.rdy[r] > s.e + 1))
+      b->rd[b->nrd++] = (blk_reg_t){r, (uint32_t)s.rdy[r]};
+  b->nst = 0;
+  for (unsigned c = 0; c < STALL_COUNT; c++)
+    if (s.stall[c]) b->st[b->nst++] = (blk_reg_t){c, (uint32_t)s.stall[c]};
+  return b;
+}
+
+/* Leaving block b before its instruction k >= 1, the first k having run
+ * from F = base: their ready cycles and stall cycles into rdy and the
+ * hart's statistics, the rest of the state after them into s (cycles
+ * relative to base). */
+static void blk_prefix(hart_t *h, const blk_t *b, unsigned k, uint64_t base,
+                       uint64_t *rdy, blk_sim_t *s) {
+  blk_sim(h->plat, b->ins, k, s);
+  for (unsigned r = 1; r < 32; r++)
+    if (s->wr[r]) rdy[r] = base + (uint64_t)s->rdy[r];
+  for (unsigned c = 0; c < STALL_COUNT; c++) h->st.stall[c] += s->stall[c];
+}
+
 /* The run loop (cpu_loop.h) compiled three times: run_fast without and
  * run_logged with the commit log and the observer's hooks (sim/obs.h), each
  * with the tests of the other folded away, and run_fast1, run_fast with both
@@ -1124,6 +1346,8 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
  * hart's current options. */
 static void run_piece(hart_t *h) {
   const platform_t *const p = h->plat;
+  if (!h->blk && !h->no_blocks && !(h->blk = calloc(BLK_SLOTS, sizeof *h->blk)))
+    h->no_blocks = 1; /* runs without them */
   if (h->log || h->obs)
     run_logged(h);
   else if (p->cfg.imem_lat == 1 && p->cfg.dmem_lat == 1)

@@ -22,6 +22,7 @@ struct ctw;
 struct roi;
 struct platform;
 struct plat_accel;
+struct blk;
 
 /* ------------------------------------------------------------ instructions */
 
@@ -355,6 +356,15 @@ typedef struct hart {
   struct roi *roi; /* region-of-interest state, from the first marker */
 
   uint64_t pause_at; /* cpu_run_until's bound (0: none) */
+
+  /* decoded blocks with their static timing (cpu.c, docs/ctsim.md "Speed"):
+   * allocated on first use; no_blocks (CTSIM_NO_BLOCKS=1) runs every
+   * instruction through its own handler, the reference */
+  struct blk *blk;
+  int no_blocks;
+  /* blocks run in full, their instructions, blocks left before their end,
+   * blocks built (--host-stats) */
+  uint64_t blk_runs, blk_insns, blk_exits, blk_built;
 
   /* Several harts: a wfi that waits for a software interrupt another hart
    * may raise stops the hart before it executes (its pc, h->now = its E):

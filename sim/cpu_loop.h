@@ -70,6 +70,13 @@ static void RUN_FN(hart_t *h) {
   uint64_t *const stall = h->st.stall;
   FILE *const logf = h->log;
   cpu_obs_t *const obs = h->obs;
+#if !RUN_LOGGING
+  /* decoded blocks (cpu.c "decoded blocks"): the block being run, its
+   * instruction */
+  blk_t *const bc = h->blk;
+  const blk_t *cb = NULL;
+  const bins_t *bi = NULL;
+#endif
 
   /* The state of the instruction being executed: its offset in RAM, its
    * decoded-cache entry, its stage-entry cycles and results. */
@@ -92,6 +99,23 @@ static void RUN_FN(hart_t *h) {
                                                 RV_INSNS(X)
 #undef X
   };
+#if !RUN_LOGGING
+  /* the semantic handlers of the instructions a decoded block may hold */
+  static const void *const blab[OP_COUNT] = {
+      [OP_LUI] = &&B_LUI,   [OP_AUIPC] = &&B_AUIPC, [OP_JAL] = &&B_JAL,     [OP_JALR] = &&B_JALR,
+      [OP_BEQ] = &&B_BEQ,   [OP_BNE] = &&B_BNE,     [OP_BLT] = &&B_BLT,     [OP_BGE] = &&B_BGE,
+      [OP_BLTU] = &&B_BLTU, [OP_BGEU] = &&B_BGEU,   [OP_LB] = &&B_LB,       [OP_LH] = &&B_LH,
+      [OP_LW] = &&B_LW,     [OP_LBU] = &&B_LBU,     [OP_LHU] = &&B_LHU,     [OP_SB] = &&B_SB,
+      [OP_SH] = &&B_SH,     [OP_SW] = &&B_SW,       [OP_ADDI] = &&B_ADDI,   [OP_SLTI] = &&B_SLTI,
+      [OP_SLTIU] = &&B_SLTIU, [OP_XORI] = &&B_XORI, [OP_ORI] = &&B_ORI,     [OP_ANDI] = &&B_ANDI,
+      [OP_SLLI] = &&B_SLLI, [OP_SRLI] = &&B_SRLI,   [OP_SRAI] = &&B_SRAI,   [OP_ADD] = &&B_ADD,
+      [OP_SUB] = &&B_SUB,   [OP_SLL] = &&B_SLL,     [OP_SLT] = &&B_SLT,     [OP_SLTU] = &&B_SLTU,
+      [OP_XOR] = &&B_XOR,   [OP_SRL] = &&B_SRL,     [OP_SRA] = &&B_SRA,     [OP_OR] = &&B_OR,
+      [OP_AND] = &&B_AND,   [OP_MUL] = &&B_MUL,     [OP_MULH] = &&B_MULH,   [OP_MULHSU] = &&B_MULHSU,
+      [OP_MULHU] = &&B_MULHU, [OP_DIV] = &&B_DIV,   [OP_DIVU] = &&B_DIVU,   [OP_REM] = &&B_REM,
+      [OP_REMU] = &&B_REMU,
+  };
+#endif
 
   /* the RAM offset of the instruction at pc: computed where it is needed
    * rather than kept in a variable live across every handler */
@@ -125,6 +149,23 @@ static void RUN_FN(hart_t *h) {
   } while (0)
 #define GAP_CHECK() \
   if (unlikely(E > pE + 1)) GAP_STALL()
+  /* A block that starts at RAM offset off: run it (block_enter checks
+   * whether its static timing holds) or build it (block_build). */
+#if RUN_LOGGING
+#define BLOCK_TRY(off)
+#else
+#define BLOCK_TRY(off)                                                     \
+  if (bc) {                                                                \
+    blk_t *b_ = &bc[((off) >> 2) & (BLK_SLOTS - 1)];                       \
+    if (likely(b_->tag == ((off) | (RUN_LAT1 + 1)) && b_->gen == P->code_gen)) { \
+      if (b_->n) {                                                         \
+        cb = b_;                                                           \
+        goto block_enter;                                                  \
+      }                                                                    \
+    } else                                                                 \
+      goto block_build;                                                    \
+  }
+#endif
   /* after a jump, branch, trap or mret: the pc may be outside RAM */
 #define NEXT()                                       \
   do {                                               \
@@ -133,6 +174,7 @@ static void RUN_FN(hart_t *h) {
     GAP_CHECK();                                     \
     if (unlikely(off >= ram_size)) goto fetch_fault; \
     di = &dc[off >> 2];                              \
+    BLOCK_TRY(off);                                  \
     goto *lbl[di->op];                               \
   } while (0)
   /* after pc + 4: the next entry of the decoded cache (di stays the entry
@@ -288,10 +330,10 @@ static void RUN_FN(hart_t *h) {
     if (likely(o <= ram_size - size)) {                                                   \
       memcpy(ram + o, &v, size);                                                          \
       dinsn_t *q = &dc[o >> 2];                                                           \
-      if (q->op) q->op = OP_NONE;                                                         \
+      if (q->op) P->code_gen += q->op != OP_RESV, q->op = OP_NONE;                                       \
       if ((size) > 1 && unlikely((o & 3) > 4 - (size))) {                                 \
         q = &dc[(o + size - 1) >> 2];                                                     \
-        if (q->op) q->op = OP_NONE;                                                       \
+        if (q->op) P->code_gen += q->op != OP_RESV, q->op = OP_NONE;                                       \
       }                                                                                   \
       if (unlikely(o - tohost_lo < 11)) {                                                 \
         htif_tohost_store(P, x, pc, a, size);                                             \
@@ -667,7 +709,7 @@ L_EBREAK:
 #define AMO_WRITE(v)                                                     \
   do {                                                                   \
     memcpy(ram + o, &(v), 4);                                            \
-    if (dc[o >> 2].op) dc[o >> 2].op = OP_NONE;                          \
+    if (dc[o >> 2].op) P->code_gen += dc[o >> 2].op != OP_RESV, dc[o >> 2].op = OP_NONE;         \
     if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
     if (logging) mem = 2, maddr = a, mval = (v);                         \
   } while (0)
@@ -732,6 +774,193 @@ L_SC_W:
   AMO_OP(AMOMINU_W, t < s ? t : s)
   AMO_OP(AMOMAXU_W, t > s ? t : s)
 
+#if !RUN_LOGGING
+  /* Decoded blocks (cpu.c "decoded blocks"). NEXT has computed the first
+   * instruction's F, D, E (without data hazards) and its gap; the block's
+   * static timing holds if nothing before it binds and the next event
+   * comes after its last E, else its instructions run one by one. While a
+   * block runs, F is its first F, di the first's decoded entry. */
+block_build:
+  __attribute__((cold));
+  cb = blk_build(h, OFF(), blab, &&B_END, RUN_LAT1 + 1);
+  if (!cb) goto *lbl[di->op];
+block_enter:
+  if (unlikely(E != F + cb->e0 || F + cb->e >= event)) goto *lbl[di->op];
+  /* every ready cycle is <= pW (the last W), so pW <= F + wlim passes the
+   * registers without looking at them */
+  if (pW > F + cb->wlim) {
+    if (pW > F + cb->m0) goto *lbl[di->op];
+    for (unsigned i_ = 0; i_ < cb->nrr; i_++)
+      if (rdy[cb->rr[i_].r] > F + cb->rr[i_].off) goto *lbl[di->op];
+  }
+  bi = cb->ins;
+  goto *bi->lab;
+
+  /* the state after the block */
+#define BLK_DONE()                                                                    \
+  do {                                                                                \
+    pE = F + cb->e, pM = F + cb->m, pW = F + cb->w;                                   \
+    if (cb->has_mr) mr = F + cb->mr;                                                  \
+    if (cb->mul) xcause = STALL_MULDIV;                                               \
+    if (cb->has_mem) dfree = F + cb->dfree;                                           \
+    for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
+    for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
+    retired += cb->n;                                                                 \
+    h->blk_runs++, h->blk_insns += cb->n;                                             \
+  } while (0)
+B_END: /* after its last instruction, pc + 4 */
+  pc = cb->pc + 4 * cb->n;
+  BLK_DONE();
+  pF = F + cb->d;
+  NEXT();
+blk_taken:
+  pc = cb->tgt;
+  BLK_DONE();
+  redir = F + cb->e + 1, rcause = STALL_BRANCH;
+  h->st.br_taken++;
+  pF = redir;
+  NEXT();
+
+  /* the semantics of the instructions a block holds */
+#define R1 x[bi->rs1]
+#define R2 x[bi->rs2]
+#define IMM ((uint32_t)bi->imm)
+#define BOP(name, expr)     \
+  B_##name : cnt[OP_##name]++; \
+  x[bi->rd] = (expr);       \
+  bi++;                     \
+  goto *bi->lab;
+#define BBR(name, cond)     \
+  B_##name : cnt[OP_##name]++; \
+  if (cond) goto blk_taken; \
+  goto B_END;
+#define BLOAD(name, T, size)                     \
+  B_##name : {                                   \
+    uint32_t o = R1 + IMM - RAM_BASE;            \
+    T t;                                         \
+    if (unlikely(o > ram_size - size)) goto blk_exit; \
+    memcpy(&t, ram + o, size);                   \
+    cnt[OP_##name]++;                            \
+    x[bi->rd] = (uint32_t)t;                     \
+  }                                              \
+  bi++;                                          \
+  goto *bi->lab;
+  /* a store to RAM that changes no decoded entry and is not tohost */
+#define BSTORE(name, size)                                                     \
+  B_##name : {                                                                 \
+    uint32_t o = R1 + IMM - RAM_BASE, v = R2;                                  \
+    if (unlikely(o > ram_size - size || o - tohost_lo < 11 || dc[o >> 2].op))  \
+      goto blk_exit;                                                           \
+    if ((size) > 1 && unlikely((o & 3) > 4 - (size)) && dc[(o + size - 1) >> 2].op) \
+      goto blk_exit;                                                           \
+    memcpy(ram + o, &v, size);                                                 \
+    cnt[OP_##name]++;                                                          \
+  }                                                                            \
+  bi++;                                                                        \
+  goto *bi->lab;
+  BOP(LUI, IMM)
+  BOP(AUIPC, IMM)
+  BOP(ADDI, R1 + IMM)
+  BOP(SLTI, (int32_t)R1 < bi->imm)
+  BOP(SLTIU, R1 < IMM)
+  BOP(XORI, R1 ^ IMM)
+  BOP(ORI, R1 | IMM)
+  BOP(ANDI, R1 & IMM)
+  BOP(SLLI, R1 << bi->imm)
+  BOP(SRLI, R1 >> bi->imm)
+  BOP(SRAI, (uint32_t)((int32_t)R1 >> bi->imm))
+  BOP(ADD, R1 + R2)
+  BOP(SUB, R1 - R2)
+  BOP(SLL, R1 << (R2 & 31))
+  BOP(SLT, (int32_t)R1 < (int32_t)R2)
+  BOP(SLTU, R1 < R2)
+  BOP(XOR, R1 ^ R2)
+  BOP(SRL, R1 >> (R2 & 31))
+  BOP(SRA, (uint32_t)((int32_t)R1 >> (R2 & 31)))
+  BOP(OR, R1 | R2)
+  BOP(AND, R1 & R2)
+  BOP(MUL, R1 * R2)
+  BOP(MULH, (uint32_t)(((int64_t)(int32_t)R1 * (int64_t)(int32_t)R2) >> 32))
+  BOP(MULHSU, (uint32_t)(((int64_t)(int32_t)R1 * (int64_t)(uint64_t)R2) >> 32))
+  BOP(MULHU, (uint32_t)(((uint64_t)R1 * R2) >> 32))
+  BOP(DIV, ({
+        int32_t a = (int32_t)R1, b = (int32_t)R2;
+        b == 0 ? 0xffffffffu : (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b);
+      }))
+  BOP(DIVU, ({
+        uint32_t a = R1, b = R2;
+        b == 0 ? 0xffffffffu : a / b;
+      }))
+  BOP(REM, ({
+        int32_t a = (int32_t)R1, b = (int32_t)R2;
+        b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0u : (uint32_t)(a % b);
+      }))
+  BOP(REMU, ({
+        uint32_t a = R1, b = R2;
+        b == 0 ? a : a % b;
+      }))
+  BLOAD(LB, int8_t, 1)
+  BLOAD(LH, int16_t, 2)
+  BLOAD(LW, uint32_t, 4)
+  BLOAD(LBU, uint8_t, 1)
+  BLOAD(LHU, uint16_t, 2)
+  BSTORE(SB, 1)
+  BSTORE(SH, 2)
+  BSTORE(SW, 4)
+  BBR(BEQ, R1 == R2)
+  BBR(BNE, R1 != R2)
+  BBR(BLT, (int32_t)R1 < (int32_t)R2)
+  BBR(BGE, (int32_t)R1 >= (int32_t)R2)
+  BBR(BLTU, R1 < R2)
+  BBR(BGEU, R1 >= R2)
+B_JAL:
+  cnt[OP_JAL]++;
+  x[bi->rd] = cb->pc + 4 * cb->n;
+  pc = cb->tgt;
+  BLK_DONE();
+  redir = F + cb->d + 1, rcause = STALL_JAL;
+  pF = redir;
+  NEXT();
+B_JALR: {
+  uint32_t t = (R1 + IMM) & ~1u;
+  if (unlikely(t & 3)) goto blk_exit; /* traps: the handler's */
+  cnt[OP_JALR]++;
+  x[bi->rd] = cb->pc + 4 * cb->n;
+  pc = t;
+}
+  BLK_DONE();
+  redir = F + cb->e + 1, rcause = STALL_JALR;
+  pF = redir;
+  NEXT();
+#undef R1
+#undef R2
+#undef IMM
+#undef BOP
+#undef BBR
+#undef BLOAD
+#undef BSTORE
+#undef BLK_DONE
+
+blk_exit: /* before instruction k, which the handlers run from here on */
+  __attribute__((cold));
+  {
+    unsigned k = (unsigned)(bi - cb->ins);
+    h->blk_exits++, h->blk_insns += k;
+    if (k == 0) goto *lbl[di->op];
+    blk_sim_t s;
+    blk_prefix(h, cb, k, F, rdy, &s);
+    pE = F + (uint64_t)s.e, pM = F + (uint64_t)s.m, pW = F + (uint64_t)s.w;
+    if (s.has_mr) mr = F + (uint64_t)s.mr;
+    if (s.mul) xcause = STALL_MULDIV;
+    if (s.has_mem) dfree = F + (uint64_t)s.dfree;
+    retired += k;
+    pc = cb->pc + 4 * k;
+    pF = F + (uint64_t)s.d;
+    di += k - 1;
+    NEXT_SEQ();
+  }
+#endif
+
 trap:
   __attribute__((cold));
   /* a synchronous exception of the instruction in EX at cycle E */
@@ -756,6 +985,7 @@ redirect_trap:
 halt:
 #undef SYNC
 #undef NEXT
+#undef BLOCK_TRY
 #undef NEXT_TIME
 #undef NEXT_SEQ
 #undef BEGIN

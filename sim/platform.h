@@ -77,6 +77,9 @@ typedef struct platform {
    * filled. It caches RAM, so one for all harts: any store into RAM (by a
    * hart, the host side of HTIF, --patch-at) resets the entries it covers. */
   dinsn_t *dc;
+  /* counts the resets of decoded entries: a decoded block (sim/cpu.c) built
+   * at another count may hold stale code */
+  uint32_t code_gen;
   int ram_ext; /* RAM given to plat_init: not unmapped by plat_free */
 
   /* CLINT: mtime(c) = c / mtime_div + mtime_off; per hart msip (bit 0) and
@@ -169,7 +172,7 @@ int plat_dev_store(platform_t *p, uint64_t c, uint32_t addr, unsigned size,
  * reservations of those words are gone). */
 static inline void plat_ram_written(platform_t *p, uint32_t off, uint32_t n) {
   for (uint32_t w = off >> 2; w <= (off + n - 1) >> 2; w++)
-    if (p->dc[w].op) p->dc[w].op = OP_NONE;
+    if (p->dc[w].op) p->dc[w].op = OP_NONE, p->code_gen++;
 }
 
 /* The data-port arbiter: can accelerator a have its hart's data port for a
