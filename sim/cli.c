@@ -728,8 +728,9 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   elf_info_t info;
   if (elf_load(path, &pl->mem, &info, err, sizeof err)) die("%s", err);
   if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
-  h->names = &o->names;
-  th->names = &o->names; /* the names of --record-trace's map */
+  /* one copy of the names for every hart's summary, --stats-json object,
+   * commit log and --record-trace map */
+  for (unsigned i = 0; i < pl->nharts; i++) pl->hart[i].names = &o->names;
   geometry_check(o);
   if (cfg->harts > 1) harts_check(path, cfg->harts);
   plat_reset(pl, info.entry, info.tohost, info.has_tohost);
@@ -1057,10 +1058,9 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
       status = EXIT_USAGE;
     }
   }
-  h->names = NULL;
-  th->names = NULL;
   h->obs = NULL;
-  for (unsigned i = 0; i < pl->nharts; i++) pl->hart[i].obs = NULL;
+  for (unsigned i = 0; i < pl->nharts; i++)
+    pl->hart[i].obs = NULL, pl->hart[i].names = NULL;
   shoot_free(pl->shoot);
   pl->shoot = NULL;
   free(o->shoot_obs);

@@ -84,6 +84,26 @@ def test_summary_per_hart_and_total(tmp_path):
     assert "harts 2: instructions " in r.stderr, r.stderr
 
 
+@pytest.mark.parametrize("n", [2, 4])
+def test_every_harts_summary_names_its_ids(tmp_path, n):
+    """firmware/smp/smpcall.c: hart h calls only ID 0x100 + h, which its
+    CT_REGISTER lines give the static function add<h+1> (so its ELF name is
+    add<h+1>@smpcall.c, docs/ctsim.md). Every hart's summary block and JSON
+    object names its ID so, not only hart 0's (the names are loaded once)."""
+    js = tmp_path / "s.json"
+    r = run(elf("smp", "smpcall.elf"), "--harts", str(n), "--stats-json", js)
+    assert r.returncode == 0, r.stderr
+    blocks = re.split(r"^hart (\d+):\n", r.stderr, flags=re.M)[1:]
+    assert [int(b) for b in blocks[0::2]] == list(range(n)), r.stderr
+    harts = json.loads(js.read_text())["hart"]
+    for h, text in enumerate(blocks[1::2]):
+        name = f"add{h + 1}@smpcall.c"
+        rows = re.findall(r"^    (0x[0-9a-f]{8}) .* (\S+)$", text, re.M)
+        assert rows == [(f"0x{0x100 + h:08x}", name)], f"hart {h}: {rows}"
+        fns = [(f["id"], f["name"]) for f in harts[h]["functions"]]
+        assert fns == [(0x100 + h, name)], f"hart {h}: {fns}"
+
+
 # ------------------------------------------------------------ reservations
 
 LRSC = """
