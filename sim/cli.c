@@ -985,14 +985,14 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   if (!o->quiet) {
     if (pl->nharts == 1) {
       stats_print(stderr, h, end);
-      ctpatch_host_print(stderr, "  ");
+      ctpatch_host_print(stderr, "  ", 0);
     } else {
       for (unsigned i = 0; i < pl->nharts; i++) {
         fprintf(stderr, "hart %u:\n", i);
         stats_print(stderr, &pl->hart[i], end);
       }
       harts_total(stderr, pl);
-      ctpatch_host_print(stderr, "");
+      ctpatch_host_print(stderr, "", 1);
     }
   }
   if (o->host_stats) {
