@@ -784,13 +784,12 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
 
   /* the views of the pipeline: the program's names, the observer */
   if (o->pv.path || o->wave_path) {
-    if (symtab_load(&o->sym, path, err, sizeof err)) die("%s", err);
     /* one observer per hart with a waveform (each hart's CPU scope) */
     const unsigned nobs = o->wave_path ? h->plat->nharts : 1;
     o->obs = calloc(nobs, sizeof *o->obs);
     if (!o->obs) die("out of memory");
     for (unsigned i = 0; i < nobs; i++) {
-      o->obs[i].sym = &o->sym;
+      o->obs[i].sym = &o->names;
       o->obs[i].wave = o->wave_path != NULL;
       (nobs == 1 ? th : &h->plat->hart[i])->obs = &o->obs[i];
     }
@@ -1069,7 +1068,6 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   elf_names_free(&o->names);
   free(o->obs);
   o->obs = NULL;
-  symtab_free(&o->sym);
   /* the program's console output (and anything else on stdout) */
   if (outfile_check_stdout(err, sizeof err)) {
     fprintf(stderr, "ctsim: error: %s\n", err);
