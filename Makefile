@@ -33,6 +33,11 @@ CLEAN_DIRS    := $(BUILD)
 .DEFAULT_GOAL := help
 # keep intermediate files (objects of the tools), so a second make does nothing
 .SECONDARY:
+# That also lets make skip a missing object of an up-to-date target, so a
+# library whose objects were deleted would not be rebuilt: its rule adds
+# $(call missing,OBJECTS), which is FORCE when one of OBJECTS does not exist.
+.PHONY: FORCE
+missing = $(if $(filter-out $(wildcard $(1)),$(1)),FORCE)
 .PHONY: help setup all demo test bench lint synth clean distclean
 
 help:

@@ -32,25 +32,34 @@ $(BUILD)/model/%.o: model/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(XLAT_CFLAGS) -c $< -o $@
 
-$(XLAT_LIB): $(XLAT_LIB_OBJ)
+$(XLAT_LIB): $(XLAT_LIB_OBJ) $(call missing,$(XLAT_LIB_OBJ))
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(XLAT_LIB_OBJ)
 
-$(XLAT_SO): $(XLAT_LIB_OBJ)
-	$(CC) -shared -o $@ $^ -ldl
+$(XLAT_SO): $(XLAT_LIB_OBJ) $(call missing,$(XLAT_LIB_OBJ))
+	$(CC) -shared -o $@ $(XLAT_LIB_OBJ) -ldl
 
 $(BUILD)/xlat-%: $(BUILD)/model/xlat_%.o $(XLAT_LIB)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -ldl
 
+# The flags of the environment the verilated libraries are built with
+# (XLAT_VL_CXXOPT, XLAT_VL_VFLAGS: model/xlat_build.sh), as it writes them into
+# build.flags beside each: $(call xlat_reflag,DIR) is FORCE when DIR's differ.
+# (both as one word, their spaces as ^, so that filter-out compares them whole)
+xlat_space := $() $()
+xlat_word = x$(subst $(xlat_space),^,$(1))
+xlat_vl_flags := $(call xlat_word,XLAT_VL_CXXOPT=$(XLAT_VL_CXXOPT)|XLAT_VL_VFLAGS=$(XLAT_VL_VFLAGS))
+xlat_reflag = $(if $(filter-out $(xlat_vl_flags),$(call xlat_word,$(file <$(1)build.flags))),FORCE)
+
 # (under the same locks as xlat_create's on-demand builds)
-$(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS)
+$(XLAT_RTL_DEFAULT): $(XLAT_RTL_DEPS) $(call xlat_reflag,$(dir $(XLAT_RTL_DEFAULT)))
 	@mkdir -p $(BUILD)/xlat-rtl
 	VERILATOR=$(VERILATOR) CXX=$(CXX) flock $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0.lock \
 	  sh model/xlat_build.sh $(CURDIR) e64w4-lru-l12.10.10-wc0 \
 	  $(XLAT_RTL_DEFAULT_G) > $(BUILD)/xlat-rtl-default.log 2>&1 \
 	  || { cat $(BUILD)/xlat-rtl-default.log; exit 1; }
 
-$(XLAT_RTL_DEFAULT_FST): $(XLAT_RTL_DEPS)
+$(XLAT_RTL_DEFAULT_FST): $(XLAT_RTL_DEPS) $(call xlat_reflag,$(dir $(XLAT_RTL_DEFAULT_FST)))
 	@mkdir -p $(BUILD)/xlat-rtl
 	VERILATOR=$(VERILATOR) CXX=$(CXX) flock $(BUILD)/xlat-rtl/e64w4-lru-l12.10.10-wc0.fst.lock \
 	  sh model/xlat_build.sh --fst $(CURDIR) e64w4-lru-l12.10.10-wc0 \

@@ -128,4 +128,10 @@ $CXX -shared $link_opt -o "$out/libxlat_vl.so.tmp" "$out/xlat_vl.o" \
   -Wl,--no-whole-archive "$rt/runtime.a" \
   -Wl,--version-script="$out/exports.map" -Wl,-Bsymbolic -pthread -latomic $trace_libs
 mv "$out/libxlat_vl.so.tmp" "$out/libxlat_vl.so"
+# the environment's flags it was built with, beside it: model/xlat_rtl.c and
+# model/model.mk rebuild a library whose build.flags differ from the present
+# ones (this one line, byte for byte; empty and unset are the same)
+printf 'XLAT_VL_CXXOPT=%s|XLAT_VL_VFLAGS=%s\n' "${XLAT_VL_CXXOPT:-}" "${XLAT_VL_VFLAGS:-}" \
+  > "$out/build.flags.tmp"
+mv "$out/build.flags.tmp" "$out/build.flags"
 echo "xlat_build: $out/libxlat_vl.so"

@@ -91,9 +91,26 @@ static long long mtime_of(const char *path) {
   return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-/* The library is up to date when it is newer than every source it is built
- * from. */
-static int lib_fresh(const char *root, const char *lib) {
+/* Were the library's build.flags (written by model/xlat_build.sh) the flags
+ * of the present environment? */
+static int flags_same(const char *dir) {
+  const char *c = getenv("XLAT_VL_CXXOPT"), *v = getenv("XLAT_VL_VFLAGS");
+  char want[8192], have[8192], p[PATH_MAX + 300];
+  int n = snprintf(want, sizeof want, "XLAT_VL_CXXOPT=%s|XLAT_VL_VFLAGS=%s\n",
+                   c ? c : "", v ? v : "");
+  snprintf(p, sizeof p, "%s/build.flags", dir);
+  FILE *f = fopen(p, "r");
+  if (!f) return 0;
+  size_t got = fread(have, 1, sizeof have, f);
+  fclose(f);
+  return n > 0 && (size_t)n < sizeof want && got == (size_t)n &&
+         memcmp(have, want, got) == 0;
+}
+
+/* The library in dir is up to date when it is newer than every source it is
+ * built from and was built with the present flags. */
+static int lib_fresh(const char *root, const char *dir, const char *lib) {
+  if (!flags_same(dir)) return 0;
   static const char *const srcs[] = {
       "rtl/ctlb_top.v",    "rtl/ctlb_tlb.v",      "rtl/ctlb_walker.v",
       "rtl/ctlb_wcache.v", "model/xlat_vl.cpp",   "model/xlat_impl.h",
@@ -182,7 +199,7 @@ static int rtl_open(rtl_t *x, int fst, char *err, size_t errlen) {
   snprintf(lock, sizeof lock, "%s/build/xlat-rtl/%s%s.lock", root, name,
            fst ? ".fst" : "");
   snprintf(log, sizeof log, "%s/build.log", dir);
-  if (!lib_fresh(root, lib)) {
+  if (!lib_fresh(root, dir, lib)) {
     if (mkdirs(dir)) {
       xlat_seterr(err, errlen, "xlat: cannot create %s: %s", dir,
                   strerror(errno));
@@ -205,7 +222,7 @@ static int rtl_open(rtl_t *x, int fst, char *err, size_t errlen) {
       return -1;
     }
     int rc = 0;
-    if (!lib_fresh(root, lib)) {
+    if (!lib_fresh(root, dir, lib)) {
       if (!xlat_quiet_builds())
         fprintf(stderr, "xlat: building the RTL model %s (once)\n", name);
       rc = run_build(root, name, fst, &x->cfg, log);

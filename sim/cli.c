@@ -730,8 +730,9 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
   elf_info_t info;
   if (elf_load(path, &pl->mem, &info, err, sizeof err)) die("%s", err);
   if (elf_names_load(path, &o->names, err, sizeof err)) die("%s", err);
-  h->names = &o->names;
-  th->names = &o->names; /* the names of --record-trace's map */
+  /* one copy of the names for every hart's summary, --stats-json object,
+   * commit log and --record-trace map */
+  for (unsigned i = 0; i < pl->nharts; i++) pl->hart[i].names = &o->names;
   geometry_check(o);
   if (cfg->harts > 1) harts_check(path, cfg->harts);
   plat_reset(pl, info.entry, info.tohost, info.has_tohost);
@@ -785,13 +786,12 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
 
   /* the views of the pipeline: the program's names, the observer */
   if (o->pv.path || o->wave_path) {
-    if (symtab_load(&o->sym, path, err, sizeof err)) die("%s", err);
     /* one observer per hart with a waveform (each hart's CPU scope) */
     const unsigned nobs = o->wave_path ? h->plat->nharts : 1;
     o->obs = calloc(nobs, sizeof *o->obs);
     if (!o->obs) die("out of memory");
     for (unsigned i = 0; i < nobs; i++) {
-      o->obs[i].sym = &o->sym;
+      o->obs[i].sym = &o->names;
       o->obs[i].wave = o->wave_path != NULL;
       (nobs == 1 ? th : &h->plat->hart[i])->obs = &o->obs[i];
     }
@@ -986,14 +986,14 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   if (!o->quiet) {
     if (pl->nharts == 1) {
       stats_print(stderr, h, end);
-      ctpatch_host_print(stderr, "  ");
+      ctpatch_host_print(stderr, "  ", 0);
     } else {
       for (unsigned i = 0; i < pl->nharts; i++) {
         fprintf(stderr, "hart %u:\n", i);
         stats_print(stderr, &pl->hart[i], end);
       }
       harts_total(stderr, pl);
-      ctpatch_host_print(stderr, "");
+      ctpatch_host_print(stderr, "", 1);
     }
   }
   if (o->host_stats) {
@@ -1068,10 +1068,9 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
       status = EXIT_USAGE;
     }
   }
-  h->names = NULL;
-  th->names = NULL;
   h->obs = NULL;
-  for (unsigned i = 0; i < pl->nharts; i++) pl->hart[i].obs = NULL;
+  for (unsigned i = 0; i < pl->nharts; i++)
+    pl->hart[i].obs = NULL, pl->hart[i].names = NULL;
   shoot_free(pl->shoot);
   pl->shoot = NULL;
   free(o->shoot_obs);
@@ -1080,7 +1079,6 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
   elf_names_free(&o->names);
   free(o->obs);
   o->obs = NULL;
-  symtab_free(&o->sym);
   /* the program's console output (and anything else on stdout) */
   if (outfile_check_stdout(err, sizeof err)) {
     fprintf(stderr, "ctsim: error: %s\n", err);

@@ -13,7 +13,6 @@
 #include "cpu.h"
 #include "outfile.h"
 #include "platform.h"
-#include "symtab.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,9 +74,8 @@ typedef struct {
   ctsim_outfile_t pv;
   uint64_t pv_from, pv_to; /* instructions entering IF in [from, to) */
   struct pipeview *pipeview;
-  struct cpu_obs
-      *obs;     /* the observer behind --pipeview and --wave's CPU scope */
-  symtab_t sym; /* the program's names, for both */
+  /* the observer behind --pipeview and --wave's CPU scope (with names) */
+  struct cpu_obs *obs;
   /* --check-shootdown: the observers of the harts without one above (the
    * checker's hooks are in the observed run loop) */
   struct cpu_obs *shoot_obs;

@@ -336,7 +336,8 @@ static void RUN_FN(hart_t *h) {
         if (q->op) P->code_gen += q->op != OP_RESV, q->op = OP_NONE;                                       \
       }                                                                                   \
       if (unlikely(o - tohost_lo < 11)) {                                                 \
-        htif_tohost_store(P, x, pc, a, size);                                             \
+        SYNC();                                                                           \
+        htif_tohost_store(h, x, pc, a, size);                                             \
         goto STORE_END_##name;                                                            \
       }                                                                                   \
     } else {                                                                              \
@@ -710,7 +711,7 @@ L_EBREAK:
   do {                                                                   \
     memcpy(ram + o, &(v), 4);                                            \
     if (dc[o >> 2].op) P->code_gen += dc[o >> 2].op != OP_RESV, dc[o >> 2].op = OP_NONE;         \
-    if (unlikely(o - tohost_lo < 11)) htif_tohost_store(P, x, pc, a, 4); \
+    if (unlikely(o - tohost_lo < 11)) SYNC(), htif_tohost_store(h, x, pc, a, 4); \
     if (logging) mem = 2, maddr = a, mval = (v);                         \
   } while (0)
 #define AMO_DONE() MEM_DONE_PLUS(1)

@@ -31,6 +31,7 @@ typedef struct {
   int fetched;
   /* what the summary and the JSON report (ctpatch_host_print, _json) */
   uint64_t fetch_at, status_at; /* the cycles of FETCH and STATUS */
+  int hart; /* the hart of the FETCH (else of the STATUS) call; -1: none */
   int reported;                 /* STATUS came */
   uint64_t status;              /* its status (CTPATCH_APPLIED, ...) */
   unsigned msg_len;
@@ -99,6 +100,7 @@ const char *ctpatch_host_add(const char *arg) {
   mods[i].arg = arg;
   mods[i].bytes = buf;
   mods[i].size = (uint32_t)got;
+  mods[i].hart = -1;
   return NULL;
 }
 
@@ -128,7 +130,7 @@ const char *ctpatch_host_call(hart_t *h, const uint64_t *a, int64_t *ret) {
         return err;
       }
       htif_host_write(h->plat, (uint32_t)(a[2] - RAM_BASE), m->bytes, m->size);
-      if (!m->fetched) m->fetch_at = h->now;
+      if (!m->fetched) m->fetch_at = h->now, m->hart = (int)h->id;
       m->fetched = 1;
       *ret = m->size;
       return NULL;
@@ -145,12 +147,15 @@ const char *ctpatch_host_call(hart_t *h, const uint64_t *a, int64_t *ret) {
       }
       m->reported = 1;
       m->status_at = h->now;
+      if (!m->fetched) m->hart = (int)h->id; /* refused before fetching */
       m->status = a[2];
       m->msg_len = (unsigned)len;
       if (len) memcpy(m->msg, h->plat->mem.ram + (a[3] - RAM_BASE), len);
       fflush(stdout);
-      fprintf(stderr, "ctsim: cycle %" PRIu64 ": --load-patch %s: %.*s\n",
-              h->now, m->arg, (int)len, m->msg);
+      char who[32] = ""; /* several harts: whose cycle it is */
+      if (h->plat->nharts > 1) snprintf(who, sizeof who, "hart %u, ", h->id);
+      fprintf(stderr, "ctsim: %scycle %" PRIu64 ": --load-patch %s: %.*s\n",
+              who, h->now, m->arg, (int)len, m->msg);
       free(m->bytes);
       m->bytes = NULL;
       next_mod++;
@@ -196,10 +201,11 @@ static const char *outcome(const module_t *m) {
   }
 }
 
-void ctpatch_host_print(FILE *f, const char *ind) {
+void ctpatch_host_print(FILE *f, const char *ind, int harts) {
   for (unsigned i = 0; i < nmods; i++) {
     const module_t *m = &mods[i];
     fprintf(f, "%sload-patch    %s: %s", ind, m->arg, outcome(m));
+    if (harts && m->hart >= 0) fprintf(f, " by hart %d", m->hart);
     if (m->reported)
       fprintf(f, " at cycle %" PRIu64 " (status %" PRIu64 ")", m->status_at,
               m->status);
@@ -248,6 +254,7 @@ void ctpatch_host_json(FILE *f, const char *ind) {
     json_cycle(f, "fetch_cycle", m->fetched, m->fetch_at);
     json_cycle(f, "status_cycle", m->reported, m->status_at);
     json_cycle(f, "status", m->reported, m->status);
+    json_cycle(f, "hart", m->hart >= 0, (uint64_t)m->hart);
     fprintf(f, ", \"outcome\": \"%s\", \"message\": ", outcome(m));
     if (m->reported)
       json_bytes(f, m->msg, m->msg_len);

@@ -18,8 +18,9 @@ struct hart;
  * error (static storage). */
 const char *ctpatch_host_add(const char *arg);
 
-/* Serves CTPATCH_HOST_SYS with magic_mem words a[] at the current cycle:
- * *ret is the answer; returns NULL, or an error for the HTIF message. */
+/* Serves CTPATCH_HOST_SYS for hart h (the caller; h->now its cycle) with
+ * magic_mem words a[]: *ret is the answer; returns NULL, or an error for the
+ * HTIF message. */
 const char *ctpatch_host_call(struct hart *h, const uint64_t *a, int64_t *ret);
 
 /* A warning for every module that was never delivered (end of run). */
@@ -27,8 +28,9 @@ void ctpatch_host_finish(uint64_t end_cycle);
 
 /* The summary's lines, one per --load-patch in delivery order, each starting
  * with ind: "load-patch    ARG: OUTCOME at cycle S (status N), fetched at
- * cycle F: MESSAGE" (after ctpatch_host_finish). */
-void ctpatch_host_print(FILE *f, const char *ind);
+ * cycle F: MESSAGE" (after ctpatch_host_finish); harts (several harts):
+ * "OUTCOME by hart K ..." too, the hart whose cycles they are. */
+void ctpatch_host_print(FILE *f, const char *ind, int harts);
 
 /* The JSON member "patches" (a list, one object per --load-patch, then a
  * comma and a newline), each line starting with ind. */

@@ -316,6 +316,8 @@ out:
 #define STB_WEAK 2
 #define SHN_UNDEF 0
 #define SHN_ABS 0xfff1
+#define SHN_LORESERVE 0xff00
+#define SHF_EXECINSTR 4
 
 /* The section header named name (NULL if none). */
 static const uint8_t *find_section(const uint8_t *f, size_t len,
@@ -348,6 +350,13 @@ static int sym_cmp(const void *a, const void *b) {
   return 0;
 }
 
+static int code_cmp(const void *a, const void *b) {
+  const elf_code_sym_t *x = a, *y = b;
+  if (x->addr != y->addr) return x->addr < y->addr ? -1 : 1;
+  if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return 0;
+}
+
 /* (id, index) pairs: by ID, then by index */
 static int reg_cmp(const void *a, const void *b) {
   const elf_reg_t *x = a, *y = b;
@@ -371,7 +380,8 @@ static int strs_add(elf_names_t *n, size_t *used, size_t *cap, const char *s,
   return 0;
 }
 
-/* The symbols of every SHT_SYMTAB into n (names into one block). */
+/* The symbols of every SHT_SYMTAB into n (names into one block): the
+ * names by address (syms) and the code's symbols (code). */
 static int read_syms(const uint8_t *f, size_t len, elf_names_t *n) {
   uint32_t shoff = rd32(f + 32);
   uint32_t shentsize = rd16(f + 46), shnum = rd16(f + 48);
@@ -385,7 +395,8 @@ static int read_syms(const uint8_t *f, size_t len, elf_names_t *n) {
   }
   if (!count) return 0;
   n->syms = malloc(count * sizeof *n->syms);
-  if (!n->syms) return -1;
+  n->code = malloc(count * sizeof *n->code);
+  if (!n->syms || !n->code) return -1;
   size_t used = 0, cap = 0;
   for (uint32_t i = 0; i < shnum; i++) {
     const uint8_t *sh = f + shoff + (size_t)i * shentsize;
@@ -405,6 +416,22 @@ static int read_syms(const uint8_t *f, size_t len, elf_names_t *n) {
       size_t nlen = strnlen(name, strsize - nm);
       unsigned type = sym[12] & 15, bind = sym[12] >> 4;
       uint32_t shndx = rd16(sym + 14);
+      /* the code's symbols: named (terminated), in an executable section */
+      if ((type == STT_FUNC || type == STT_NOTYPE) && nm && nlen < strsize - nm &&
+          shndx != SHN_UNDEF && shndx < SHN_LORESERVE && shndx < shnum &&
+          (rd32(f + shoff + (size_t)shndx * shentsize + 8) & SHF_EXECINSTR) &&
+          name[0] != '$' && !(name[0] == '.' && name[1] == 'L')) {
+        elf_code_sym_t *c = &n->code[n->ncode];
+        c->addr = rd32(sym + 4), c->size = rd32(sym + 8);
+        /* a function over a label, global over the rest, then the symbol
+         * table's order (qsort is not stable) */
+        c->rank = (uint32_t)((type == STT_FUNC ? 0 : 2) + (bind == STB_GLOBAL ? 0 : 1))
+                      << 26 |
+                  (uint32_t)n->ncode;
+        c->name = (const char *)(uintptr_t)used;
+        n->ncode++;
+        if (strs_add(n, &used, &cap, name, nlen + 1)) return -1;
+      }
       int bad = 0; /* names with white space, control or non-ASCII bytes */
       for (size_t k = 0; k < nlen && !bad; k++)
         bad = (unsigned char)name[k] <= ' ' || (unsigned char)name[k] >= 0x7f;
@@ -441,12 +468,20 @@ static int read_syms(const uint8_t *f, size_t len, elf_names_t *n) {
   }
   for (size_t k = 0; k < n->nsyms; k++)
     n->syms[k].name = n->strs + (uintptr_t)n->syms[k].name;
+  for (size_t k = 0; k < n->ncode; k++)
+    n->code[k].name = n->strs + (uintptr_t)n->code[k].name;
   qsort(n->syms, n->nsyms, sizeof *n->syms, sym_cmp);
   size_t w = 0;
   for (size_t k = 0; k < n->nsyms; k++)
     if (w == 0 || n->syms[w - 1].addr != n->syms[k].addr)
       n->syms[w++] = n->syms[k];
   n->nsyms = w;
+  qsort(n->code, n->ncode, sizeof *n->code, code_cmp);
+  w = 0;
+  for (size_t k = 0; k < n->ncode; k++)
+    if (w == 0 || n->code[w - 1].addr != n->code[k].addr)
+      n->code[w++] = n->code[k];
+  n->ncode = w;
   return 0;
 }
 
@@ -550,6 +585,7 @@ out:
 void elf_names_free(elf_names_t *n) {
   free(n->strs);
   free(n->syms);
+  free(n->code);
   free(n->regs);
   memset(n, 0, sizeof *n);
 }
@@ -585,4 +621,53 @@ int elf_registry_addr(const elf_names_t *n, uint32_t id, uint32_t *addr) {
 const char *elf_id_name(const elf_names_t *n, uint32_t id) {
   uint32_t a;
   return elf_registry_addr(n, id, &a) ? NULL : elf_name_at(n, a);
+}
+
+/* the index of the last code symbol at or below pc, or -1 */
+static long code_below(const elf_names_t *n, uint32_t pc) {
+  size_t lo = 0, hi = n->ncode;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (n->code[mid].addr <= pc)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return (long)lo - 1;
+}
+
+const char *elf_code_fn(const elf_names_t *n, uint32_t pc, uint32_t *off) {
+  if (!n || !n->ncode) return NULL;
+  long i = code_below(n, pc);
+  if (i < 0) return NULL;
+  /* a sized function holding pc wins over a nearer label inside it */
+  for (long j = i; j >= 0 && i - j < 8; j--) {
+    const elf_code_sym_t *s = &n->code[j];
+    if (s->size && pc - s->addr < s->size) {
+      if (off) *off = pc - s->addr;
+      return s->name;
+    }
+  }
+  if (off) *off = pc - n->code[i].addr;
+  return n->code[i].name;
+}
+
+const char *elf_code_fn_text(const elf_names_t *n, uint32_t pc, char *buf,
+                             size_t len) {
+  uint32_t off = 0;
+  const char *s = elf_code_fn(n, pc, &off);
+  if (!s)
+    snprintf(buf, len, "%s", "");
+  else if (off)
+    snprintf(buf, len, "%s+0x%" PRIx32, s, off);
+  else
+    snprintf(buf, len, "%s", s);
+  return buf;
+}
+
+const char *elf_code_id_fn(const elf_names_t *n, uint32_t id) {
+  uint32_t a, off = 0;
+  if (elf_registry_addr(n, id, &a)) return NULL;
+  const char *s = elf_code_fn(n, a, &off);
+  return s && off == 0 ? s : NULL;
 }

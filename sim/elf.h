@@ -55,12 +55,25 @@ typedef struct {
   uint32_t id, addr;
 } elf_reg_t;
 
+/* The views of the code (--wave's CPU scope, --pipeview; docs/waves.md) name
+ * the function a pc is in: the function symbols and labels of executable
+ * sections (not ".L..." or "$..."), by their plain names, one per address (a
+ * function over a label, a global over another binding, then the symbol
+ * table's order), each with its size (0: a label, extent unknown). */
+typedef struct {
+  uint32_t addr, size;
+  uint32_t rank; /* lower is preferred */
+  const char *name;
+} elf_code_sym_t;
+
 typedef struct elf_names {
   char *strs;      /* the names (one block) */
   elf_sym_t *syms; /* sorted by address, one per address */
   size_t nsyms;
   elf_reg_t *regs; /* the registry sorted by ID (the first pair of an ID) */
   size_t nregs;
+  elf_code_sym_t *code; /* the code's symbols, sorted by address */
+  size_t ncode;
   int has_geometry; /* a .ct_geometry section */
   unsigned geo_levels, geo_bits[4];
 } elf_names_t;
@@ -81,5 +94,18 @@ int elf_registry_addr(const elf_names_t *n, uint32_t id, uint32_t *addr);
 /* The name of function id: the symbol at its registered address, NULL if
  * it is not registered or has no symbol there. */
 const char *elf_id_name(const elf_names_t *n, uint32_t id);
+
+/* The function pc is in (the code's symbols): one whose extent holds pc, else
+ * the nearest symbol below it; *off (if not NULL) is pc minus its address.
+ * NULL if no symbol is at or below pc (n may be NULL). */
+const char *elf_code_fn(const elf_names_t *n, uint32_t pc, uint32_t *off);
+
+/* "NAME" or "NAME+0xOFF" of pc into buf (empty if unknown); returns buf. */
+const char *elf_code_fn_text(const elf_names_t *n, uint32_t pc, char *buf,
+                             size_t len);
+
+/* The code's name of the function registered for id (its symbol exactly at
+ * the registered address), NULL if unknown. */
+const char *elf_code_id_fn(const elf_names_t *n, uint32_t id);
 
 #endif /* CTSIM_ELF_H */

@@ -167,7 +167,8 @@ static int store_follows(platform_t *p, const uint32_t *x, uint32_t pc,
   return 0;
 }
 
-static void sys_call(platform_t *p, uint64_t tohost, uint64_t mm) {
+static void sys_call(hart_t *h, uint64_t tohost, uint64_t mm) {
+  platform_t *const p = h->plat;
   if (p->mem.fromhost_off == TOHOST_NONE) {
     htif_error(p,
                "tohost 0x%016" PRIx64
@@ -205,8 +206,7 @@ static void sys_call(platform_t *p, uint64_t tohost, uint64_t mm) {
       ret = (int64_t)a[3];
       break;
     case CTPATCH_HOST_SYS: { /* --load-patch delivery (ctpatch_host.c) */
-      /* (the one hart's: with several, the hart whose store this is) */
-      const char *e = ctpatch_host_call(&p->hart[0], a, &ret);
+      const char *e = ctpatch_host_call(h, a, &ret); /* the caller's */
       if (e) {
         htif_error(p, "%s", e);
         return;
@@ -231,8 +231,9 @@ static void sys_call(platform_t *p, uint64_t tohost, uint64_t mm) {
   plat_ram_written(p, p->mem.fromhost_off, 8);
 }
 
-void htif_tohost_store(platform_t *p, const uint32_t *x, uint32_t pc,
-                       uint32_t a, unsigned size) {
+void htif_tohost_store(hart_t *h, const uint32_t *x, uint32_t pc, uint32_t a,
+                       unsigned size) {
+  platform_t *const p = h->plat;
   if (store_follows(p, x, pc, a, size)) return;
   p->htif_written = 0; /* the host looks at tohost */
   const uint32_t to = p->mem.tohost_off;
@@ -248,7 +249,7 @@ void htif_tohost_store(platform_t *p, const uint32_t *x, uint32_t pc,
       p->stop = STOP_TOHOST;
       p->exit_code = (uint32_t)(payload >> 1);
     } else {
-      sys_call(p, v, payload);
+      sys_call(h, v, payload);
     }
   } else if (dev == 1 && cmd == 1) {
     putchar((int)(payload & 0xff));

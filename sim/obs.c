@@ -161,12 +161,12 @@ void obs_wave_fill(void *ctx, uint64_t c, const xlat_out_t *out,
     hw->ex_pc = ex->pc, hw->ex_insn = ex->insn;
     hw->ex_op = ex->kind == OBS_INTERRUPT ? "irq" : mnemonic(ex->op);
     hw->ex_fn =
-        symtab_fn_text(o->sym, ex->pc, o->fn_buf[0], sizeof o->fn_buf[0]);
+        elf_code_fn_text(o->sym, ex->pc, o->fn_buf[0], sizeof o->fn_buf[0]);
     hw->ex_trap = ex->kind != OBS_RETIRED;
     if (ex->lookup) {
       hw->lookup = 1;
       hw->lookup_id = ex->id;
-      hw->id_fn = symtab_id_fn(o->sym, ex->id);
+      hw->id_fn = elf_code_id_fn(o->sym, ex->id);
       uint32_t a = 0;
       int answered = 0;
       if (in_cur && out->rsp_valid) { /* the answer, this cycle */
@@ -177,7 +177,7 @@ void obs_wave_fill(void *ctx, uint64_t c, const xlat_out_t *out,
       }
       if (answered)
         hw->target_fn =
-            symtab_fn_text(o->sym, a, o->fn_buf[1], sizeof o->fn_buf[1]);
+            elf_code_fn_text(o->sym, a, o->fn_buf[1], sizeof o->fn_buf[1]);
     }
   }
   if (wb) {

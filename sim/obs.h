@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "cpu.h"
-#include "symtab.h"
+#include "elf.h"
 
 struct pipeview;
 
@@ -53,7 +53,7 @@ typedef struct {
 #define OBS_MAX_PEND 256
 
 typedef struct cpu_obs {
-  const symtab_t *sym;        /* the program's names (may be empty) */
+  const elf_names_t *sym;     /* the program's names (may be empty) */
   struct pipeview *pv;        /* --pipeview, or NULL */
   int wave;                   /* the CPU scope of a waveform (obs_wave_fill) */
   uint64_t seen[STALL_COUNT]; /* h->st.stall at the last record */

@@ -118,7 +118,7 @@ static void cat(char *buf, size_t len, const char *fmt, ...) {
   va_end(ap);
 }
 
-void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
+void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const elf_names_t *sym) {
   const int irq = r->kind == OBS_INTERRUPT;
   const uint64_t start = irq ? r->e : r->f;
   if (start < pv->from || (pv->to && start >= pv->to)) return;
@@ -128,7 +128,7 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
   q->n = q->next = 0;
   const uint64_t id = pv->serial++;
   char fn[96], op[16], det[PV_TEXT - 32];
-  symtab_fn_text(sym, r->pc, fn, sizeof fn);
+  elf_code_fn_text(sym, r->pc, fn, sizeof fn);
   /* the left pane: pc, mnemonic, function */
   add(q, start, "I\t%" PRIu64 "\t%" PRIu64 "\t0", id, r->seq);
   if (irq)
@@ -167,7 +167,7 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
           r->gap_len[1]);
   }
   if (r->lookup) {
-    const char *idfn = symtab_id_fn(sym, r->id);
+    const char *idfn = elf_code_id_fn(sym, r->id);
     cat(det, sizeof det, "; ID 0x%" PRIx32 "%s%s%s: %s", r->id,
         idfn ? " (" : "", idfn ? idfn : "", idfn ? ")" : "",
         r->answer == r->e ? "CTLB hit" : "CTLB miss");
@@ -179,7 +179,7 @@ void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym) {
       cat(det, sizeof det, ", fault %s", xlat_fault_name(r->fault));
     } else {
       char t[96];
-      symtab_fn_text(sym, r->addr, t, sizeof t);
+      elf_code_fn_text(sym, r->addr, t, sizeof t);
       cat(det, sizeof det, ", -> 0x%08" PRIx32 "%s%s", r->addr, t[0] ? " " : "",
           t);
     }

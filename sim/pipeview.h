@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 #include "obs.h"
-#include "symtab.h"
+#include "elf.h"
 
 typedef struct pipeview pipeview_t;
 
@@ -30,7 +30,7 @@ pipeview_t *pipeview_open(FILE *f, uint64_t from, uint64_t to,
                           uint64_t imem_lat);
 
 /* One instruction (records come in the order they entered EX). */
-void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const symtab_t *sym);
+void pipeview_insn(pipeview_t *pv, const obs_insn_t *r, const elf_names_t *sym);
 
 /* Writes what is still pending and frees pv (f stays open). */
 void pipeview_close(pipeview_t *pv);

@@ -43,9 +43,9 @@ SIM_LIB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 ALL_TARGETS += $(BUILD)/ctsim $(SIM_LIB) $(CYCLES_ELFS) $(BUILD)/ctdisasm $(BUILD)/ctobjdump
 BENCH_TARGETS += bench-sim bench-speed bench-callid bench-ctcc bench-harts
 
-$(SIM_LIB): $(SIM_LIB_OBJS)
+$(SIM_LIB): $(SIM_LIB_OBJS) $(call missing,$(SIM_LIB_OBJS))
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(SIM_LIB_OBJS)
 
 $(BUILD)/ctsim: $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LIBXLAT)
 	$(CC) $(SIM_CFLAGS) -o $@ $(BUILD)/sim/main.o $(SIM_LIB) $(SIM_LDLIBS)

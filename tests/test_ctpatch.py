@@ -382,11 +382,13 @@ def test_status_in_summary_and_json(tmp_path):
         assert g["bytes"] == path.stat().st_size
         assert (g["status"], g["outcome"], g["message"]) == (status, outcome, rep), g
         assert cycle <= g["fetch_cycle"] < g["status_cycle"], g
+        assert g["hart"] == 0, g  # the one hart made the calls
     assert "checksum mismatch" in got[0]["message"]
     assert "built for another base image" in got[1]["message"]
     assert got[4] == {"arg": f"{10**9}:{fix}", "cycle": 10**9, "file": str(fix),
                       "bytes": fix.stat().st_size, "fetch_cycle": None, "status_cycle": None,
-                      "status": None, "outcome": "not-delivered", "message": None}
+                      "status": None, "hart": None, "outcome": "not-delivered",
+                      "message": None}
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("  load-patch    ")]
     assert len(lines) == 5, r.stderr
     for ln, g in zip(lines, got[:4]):

@@ -84,6 +84,26 @@ def test_summary_per_hart_and_total(tmp_path):
     assert "harts 2: instructions " in r.stderr, r.stderr
 
 
+@pytest.mark.parametrize("n", [2, 4])
+def test_every_harts_summary_names_its_ids(tmp_path, n):
+    """firmware/smp/smpcall.c: hart h calls only ID 0x100 + h, which its
+    CT_REGISTER lines give the static function add<h+1> (so its ELF name is
+    add<h+1>@smpcall.c, docs/ctsim.md). Every hart's summary block and JSON
+    object names its ID so, not only hart 0's (the names are loaded once)."""
+    js = tmp_path / "s.json"
+    r = run(elf("smp", "smpcall.elf"), "--harts", str(n), "--stats-json", js)
+    assert r.returncode == 0, r.stderr
+    blocks = re.split(r"^hart (\d+):\n", r.stderr, flags=re.M)[1:]
+    assert [int(b) for b in blocks[0::2]] == list(range(n)), r.stderr
+    harts = json.loads(js.read_text())["hart"]
+    for h, text in enumerate(blocks[1::2]):
+        name = f"add{h + 1}@smpcall.c"
+        rows = re.findall(r"^    (0x[0-9a-f]{8}) .* (\S+)$", text, re.M)
+        assert rows == [(f"0x{0x100 + h:08x}", name)], f"hart {h}: {rows}"
+        fns = [(f["id"], f["name"]) for f in harts[h]["functions"]]
+        assert fns == [(0x100 + h, name)], f"hart {h}: {fns}"
+
+
 # ------------------------------------------------------------ reservations
 
 LRSC = """
@@ -395,7 +415,7 @@ def test_load_patch_status_at_the_top_level(tmp_path):
     s = json.loads(js.read_text())
     assert s["patches"] == [{"arg": f"5:{mod}", "cycle": 5, "file": str(mod), "bytes": 64,
                              "fetch_cycle": None, "status_cycle": None, "status": None,
-                             "outcome": "not-delivered", "message": None}]
+                             "hart": None, "outcome": "not-delivered", "message": None}]
     assert all("patches" not in h for h in s["hart"])
 
 
@@ -418,3 +438,106 @@ def test_gap_before_a_parked_wfi_is_counted_once(tmp_path):
     h1 = json.loads(js.read_text())["hart"][1]
     assert h1["ops"]["jal"] > 1
     assert h1["stalls"]["jal"] == h1["ops"]["jal"] - 1, (h1["stalls"], h1["ops"])
+
+
+# ------------------------------------------------------------ --load-patch on hart K
+
+# One CTPATCH_SYS call (firmware/common/ctpatch.h: magic_mem = {0x4350, op,
+# a, b, c}, 64-bit words; the answer in magic_mem[0], fromhost = 1), its
+# tohost store labelled `lbl` (s0 = magic_mem, s2 = fromhost, t6 = tohost).
+CTSYS = """
+  .macro ctsys op, a, b, c, lbl
+  li   t0, 0x4350
+  sw   t0, 0(s0)
+  sw   zero, 4(s0)
+  li   t0, \\op
+  sw   t0, 8(s0)
+  sw   zero, 12(s0)
+  sw   \\a, 16(s0)
+  sw   zero, 20(s0)
+  sw   \\b, 24(s0)
+  sw   zero, 28(s0)
+  sw   \\c, 32(s0)
+  sw   zero, 36(s0)
+  sw   zero, 0(s2)
+  sw   zero, 4(s2)
+\\lbl:
+  sw   s0, 0(t6)                 # the call (the high word stays 0)
+  sw   zero, 4(t6)
+1:lw   t0, 0(s2)
+  beqz t0, 1b
+  lw   a0, 0(s0)
+  .endm
+"""
+
+LOAD_PATCH_ON = CTSYS + """
+  csrr a5, mhartid
+  li   t0, {k}
+  beq  a5, t0, caller
+  li   t0, 8                     # the other harts: park in wfi (MSIE, MIE off)
+  csrw mie, t0
+9:wfi
+  j    9b
+caller:
+  la   s0, magic_mem
+  la   s2, fromhost
+2:ctsys 0, zero, zero, zero, pend_store    # PENDING until the module is there
+  beqz a0, 2b
+  la   s3, buf
+  li   s4, 256
+  ctsys 1, s3, s4, zero, fetch_store       # FETCH(buf, 256)
+  li   t0, 64
+  bne  a0, t0, fail
+  li   s3, 1
+  la   s4, msg
+  li   s5, 2
+  ctsys 2, s3, s4, s5, status_store        # STATUS(1 = applied, "ok")
+"""
+LOAD_PATCH_DATA = "  .align 6\nmagic_mem: .skip 64\nbuf: .skip 256\nmsg: .ascii \"ok\"\n"
+
+
+def ex_cycles(kanata, addr):
+    """The EX-entry cycles of the instructions at addr in a --pipeview log."""
+    ids, out = set(), []
+    for ln in kanata.splitlines():
+        f = ln.split("\t")
+        if f[0] == "L" and f[2] == "0" and f[3].startswith(f"{addr:08x} "):
+            ids.add(f[1])
+        elif f[0] == "L" and f[2] == "1" and f[1] in ids:
+            out.append(int(re.search(r"\bEX (\d+)", f[3]).group(1)))
+    return out
+
+
+@pytest.mark.parametrize("n,k", [(1, 0), (2, 1), (4, 3)])
+def test_load_patch_served_for_the_calling_hart(tmp_path, n, k):
+    """Hart k makes the CTPATCH calls while the others wait in wfi (their
+    local time stays where they parked): the module is pending from k's
+    cycle 5000, and FETCH and STATUS are served at the EX cycle of k's own
+    store to tohost (read from --pipeview of --trace-hart k, the timing
+    model's record, not the host's), as docs/ctsim.md says; the JSON entry,
+    the summary line and the STATUS line name the hart with several."""
+    p = harts_program(tmp_path, LOAD_PATCH_ON.format(k=k), n=n, data=LOAD_PATCH_DATA)
+    mod = tmp_path / "m.ctp"
+    mod.write_bytes(bytes(range(64)))
+    js, pv = tmp_path / "s.json", tmp_path / "pv.kanata"
+    r = run(p, "--harts", n, "--max-cycles", 10**6, "--load-patch", f"5000:{mod}",
+            "--stats-json", js, "--pipeview", pv, *(["--trace-hart", k] if n > 1 else []))
+    assert r.returncode == 0, r.stderr
+    nm = subprocess.run(["riscv64-unknown-elf-nm", str(p)], capture_output=True, text=True,
+                        check=True).stdout
+    sym = {s: int(a, 16) for a, _, s in (ln.split() for ln in nm.splitlines() if ln.count(" ") == 2)}
+    kanata = pv.read_text()
+    (fetch,) = ex_cycles(kanata, sym["fetch_store"])
+    (status,) = ex_cycles(kanata, sym["status_store"])
+    pend = ex_cycles(kanata, sym["pend_store"])
+    assert pend[-2] < 5000 <= pend[-1] < fetch < status, (pend[-2:], fetch, status)
+    s = json.loads(js.read_text())
+    assert s["patches"] == [{"arg": f"5000:{mod}", "cycle": 5000, "file": str(mod), "bytes": 64,
+                             "fetch_cycle": fetch, "status_cycle": status, "status": 1,
+                             "hart": k, "outcome": "applied", "message": "ok"}]
+    by = f" by hart {k}" if n > 1 else ""
+    ind = "" if n > 1 else "  "  # (one hart: inside its summary block)
+    assert (f"{ind}load-patch    5000:{mod}: applied{by} at cycle {status} (status 1), "
+            f"fetched at cycle {fetch}: ok") in r.stderr.splitlines(), r.stderr
+    who = f"hart {k}, " if n > 1 else ""
+    assert f"ctsim: {who}cycle {status}: --load-patch 5000:{mod}: ok" in r.stderr.splitlines()
