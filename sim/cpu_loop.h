@@ -318,7 +318,9 @@ static void RUN_FN(hart_t *h) {
     uint64_t g = (g_);                                                \
     if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
       uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
-      stall[STALL_CTLB] op k, g -= k;                                 \
+      uint64_t q = k < h->p.ctlb_w ? k : h->p.ctlb_w; /* port wait */ \
+      stall[STALL_CTLB_PORT] op q;                                    \
+      stall[STALL_CTLB] op k - q, g -= k;                             \
       c = h->p.ctlb_rest;                                             \
     }                                                                 \
     stall[c] op g;                                                    \
@@ -328,6 +330,25 @@ static void RUN_FN(hart_t *h) {
  * execute now (the run stops, or the hart parks, before it) */
 #define GAP_UNDO() \
   if (E > pE + 1) GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=)
+/* GAP_UNDO after BEGIN (a lookup parked on a shared CTLB): if the data
+ * hazards raised E (E0: what NEXT_TIME gave), BEGIN made the gap load_use */
+#define GAP_UNDO_BEGUN()                                  \
+  do {                                                    \
+    uint64_t e0 = pF + imem + 1;                          \
+    if (pM > e0) e0 = pM;                                 \
+    if (E > e0) {                                         \
+      if (E > pE + 1) stall[STALL_LOAD_USE] -= E - pE - 1; \
+    } else {                                              \
+      GAP_UNDO();                                         \
+    }                                                     \
+  } while (0)
+/* after a lookup: the run stopped, or the hart parked on a shared CTLB (the
+ * instruction executes again when it resumes) */
+#define LOOKUP_STOP()                                        \
+  do {                                                       \
+    if (P->stop == STOP_CTLB_PARK) GAP_UNDO_BEGUN();         \
+    goto halt;                                               \
+  } while (0)
   /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
 #define OP(name, nsrc, ...) \
   L_##name : BEGIN(nsrc);   \
@@ -368,7 +389,9 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     apply_patch(h, &h->patches[h->next_patch++], E);
     if (P->stop) goto halt;
   }
-  if (unlikely(h->wfi_resume)) goto dispatch; /* the parked wfi goes first */
+  /* the parked wfi goes first; so does a lookup parked on a shared CTLB (its
+   * request was presented) */
+  if (unlikely(h->wfi_resume | h->ctlb_resume)) goto dispatch;
   if ((cause = irq_pending(h, E)) != 0) {
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
@@ -593,12 +616,12 @@ L_EBREAK:
                         unsigned f;
                         SYNC();
                         h->dport_free = dfree;
-                        if (unlikely(h->callid_watch)) { /* --patch-at callid=N */
+                        if (unlikely(h->callid_watch) && !h->ctlb_resume) { /* --patch-at callid=N */
                           callid_patches(h, id, E);
                           if (unlikely(P->stop)) goto halt;
                         }
                         uint64_t lat = xl_lookup(h, E, id, &t, &f, 1) - E + 1;
-                        if (unlikely(P->stop)) goto halt;
+                        if (unlikely(P->stop)) LOOKUP_STOP();
                         h->st.callids++;
                         h->st.callid_cost += lat + 1 + imem;
                         if (unlikely(f)) {
@@ -623,7 +646,7 @@ L_EBREAK:
                 SYNC();
                 h->dport_free = dfree;
                 uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f, 0) - E + 1;
-                if (unlikely(P->stop)) goto halt;
+                if (unlikely(P->stop)) LOOKUP_STOP();
                 if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
                 x[d.rd] = t;
                 EX_DONE(lat);
@@ -773,6 +796,8 @@ halt:
 #undef GAP_ACCOUNT
 #undef GAP_CHECK
 #undef GAP_UNDO
+#undef GAP_UNDO_BEGUN
+#undef LOOKUP_STOP
 #undef OP
 #undef OP_REDIR
 #undef OP_COLD
