@@ -1129,6 +1129,50 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
   return w;
 }
 
+/* The stall cause of the gap E - pE - 1 (cycles in which no instruction
+ * entered EX) when no data hazard set E: the rule that set it
+ * (docs/timing.md, "Stall statistics"; load_use is BEGIN's). On the run
+ * loop's locals (cpu_loop.h) or those of park_undo, which go by the same
+ * names. */
+#define GAP_CAUSE() \
+  (pM >= D + 1 ? (pM != mr ? xcause : STALL_DMEM) : (F == redir && redir) ? rcause : STALL_IMEM)
+/* Adds (op +=) or takes back (op -=) g gap cycles of cause c_. */
+#define GAP_ACCOUNT(c_, g_, op)                                       \
+  do {                                                                \
+    unsigned c = (c_);                                                \
+    uint64_t g = (g_);                                                \
+    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
+      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
+      uint64_t q = k < h->p.ctlb_w ? k : h->p.ctlb_w; /* port wait */ \
+      stall[STALL_CTLB_PORT] op q;                                    \
+      stall[STALL_CTLB] op k - q, g -= k;                             \
+      c = h->p.ctlb_rest;                                             \
+    }                                                                 \
+    stall[c] op g;                                                    \
+  } while (0)
+
+/* A callid or xlat parked on a shared CTLB (P->stop = STOP_CTLB_PARK after
+ * its BEGIN; the run loop saved its state): takes back the gap counted
+ * before it, as the run loop's GAP_UNDO would, the load_use part if its data
+ * hazards raised E (NEXT_TIME's E: e0). It executes again when it resumes,
+ * and counts the gap then. Out of the run loop, which stays as it was. */
+static void park_undo(hart_t *h) {
+  uint64_t *const stall = h->st.stall;
+  const uint64_t pE = h->p.e, pM = h->p.m, mr = h->p.m_raised;
+  const uint64_t redir = h->p.redir, F = h->p.f, E = h->now;
+  const unsigned xcause = h->p.ex_cause, rcause = h->p.redir_cause;
+  uint64_t D = F + h->plat->cfg.imem_lat, e0 = D + 1;
+  if (pM > e0) {
+    e0 = pM;
+    if (D < pE) D = pE;
+  }
+  if (E <= pE + 1) return;
+  if (E > e0)
+    stall[STALL_LOAD_USE] -= E - pE - 1;
+  else
+    GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=);
+}
+
 /* The run loop (cpu_loop.h) compiled three times: run_fast without and
  * run_logged with the commit log and the observer's hooks (sim/obs.h), each
  * with the tests of the other folded away, and run_fast1, run_fast with both
@@ -1175,6 +1219,7 @@ int cpu_run_until(hart_t *h, uint64_t until) {
     h->pause_at = until ? until : 1;
     cpu_update_event(h);
     run_piece(h);
+    if (h->plat->stop == STOP_CTLB_PARK) park_undo(h);
     h->pause_at = 0;
     cpu_update_event(h);
   }

@@ -306,49 +306,13 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                                           \
   } while (0)
 
-/* The stall cause of the gap E - pE - 1 (cycles in which no instruction
- * entered EX) when no data hazard set E: the rule that set it
- * (docs/timing.md, "Stall statistics"; load_use is BEGIN's). */
-#define GAP_CAUSE() \
-  (pM >= D + 1 ? (pM != mr ? xcause : STALL_DMEM) : (F == redir && redir) ? rcause : STALL_IMEM)
-/* Adds (op +=) or takes back (op -=) g gap cycles of cause c_. */
-#define GAP_ACCOUNT(c_, g_, op)                                       \
-  do {                                                                \
-    unsigned c = (c_);                                                \
-    uint64_t g = (g_);                                                \
-    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
-      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
-      uint64_t q = k < h->p.ctlb_w ? k : h->p.ctlb_w; /* port wait */ \
-      stall[STALL_CTLB_PORT] op q;                                    \
-      stall[STALL_CTLB] op k - q, g -= k;                             \
-      c = h->p.ctlb_rest;                                             \
-    }                                                                 \
-    stall[c] op g;                                                    \
-  } while (0)
+/* GAP_CAUSE() and GAP_ACCOUNT() (cpu.c): the stall cause of a gap and its
+ * accounting, on the locals below. */
 #define GAP_STALL() GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, +=)
 /* takes back the gap GAP_CHECK counted, for an instruction that does not
  * execute now (the run stops, or the hart parks, before it) */
 #define GAP_UNDO() \
   if (E > pE + 1) GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=)
-/* GAP_UNDO after BEGIN (a lookup parked on a shared CTLB): if the data
- * hazards raised E (E0: what NEXT_TIME gave), BEGIN made the gap load_use */
-#define GAP_UNDO_BEGUN()                                  \
-  do {                                                    \
-    uint64_t e0 = pF + imem + 1;                          \
-    if (pM > e0) e0 = pM;                                 \
-    if (E > e0) {                                         \
-      if (E > pE + 1) stall[STALL_LOAD_USE] -= E - pE - 1; \
-    } else {                                              \
-      GAP_UNDO();                                         \
-    }                                                     \
-  } while (0)
-/* after a lookup: the run stopped, or the hart parked on a shared CTLB (the
- * instruction executes again when it resumes) */
-#define LOOKUP_STOP()                                        \
-  do {                                                       \
-    if (P->stop == STOP_CTLB_PARK) GAP_UNDO_BEGUN();         \
-    goto halt;                                               \
-  } while (0)
   /* a handler: nsrc source registers, ends by RETIRE() and NEXT() */
 #define OP(name, nsrc, ...) \
   L_##name : BEGIN(nsrc);   \
@@ -621,7 +585,7 @@ L_EBREAK:
                           if (unlikely(P->stop)) goto halt;
                         }
                         uint64_t lat = xl_lookup(h, E, id, &t, &f, 1) - E + 1;
-                        if (unlikely(P->stop)) LOOKUP_STOP();
+                        if (unlikely(P->stop)) goto halt;
                         h->st.callids++;
                         h->st.callid_cost += lat + 1 + imem;
                         if (unlikely(f)) {
@@ -646,7 +610,7 @@ L_EBREAK:
                 SYNC();
                 h->dport_free = dfree;
                 uint64_t lat = xl_lookup(h, E, x[d.rs1], &t, &f, 0) - E + 1;
-                if (unlikely(P->stop)) LOOKUP_STOP();
+                if (unlikely(P->stop)) goto halt;
                 if (f) h->ctcause = f, t = (uint32_t)f << 2 | 1u;
                 x[d.rd] = t;
                 EX_DONE(lat);
@@ -792,12 +756,8 @@ halt:
 #undef LOAD
 #undef STORE
 #undef GAP_STALL
-#undef GAP_CAUSE
-#undef GAP_ACCOUNT
 #undef GAP_CHECK
 #undef GAP_UNDO
-#undef GAP_UNDO_BEGUN
-#undef LOOKUP_STOP
 #undef OP
 #undef OP_REDIR
 #undef OP_COLD
