@@ -358,3 +358,77 @@ def test_planted_bugs_are_no_bugs_with_one_ctlb(bug):
             "--check-shootdown", timeout=300)
     assert r.returncode == 0, r.stderr
     assert "no stale translation" in r.stderr, r.stderr
+
+
+# Hart 0 builds the table (ID 7 -> fn_a) and calls ID 7 (its walk fills the
+# shared CTLB), stores a new leaf (fn_b), {inv}runs ctlb.sync (a completion
+# point) and tells hart 1, which then calls ID 7: without an invalidate it
+# hits the old entry, which --check-shootdown must catch; with one it walks
+# to fn_b. The exit status is the marker fn_b or fn_a leaves (2 or 1).
+NOINV_BODY = """
+  csrr a0, mhartid
+  la   s6, flags
+  li   s4, 7
+  bnez a0, 5f
+""" + """
+  la   s0, ct_root
+  la   s1, ct_l1
+  la   s2, ct_l2
+  ori  t0, s1, 1
+  sw   t0, 0(s0)
+  ori  t0, s2, 1
+  sw   t0, 0(s1)
+  la   t0, fn_a
+  ori  t0, t0, 3
+  sw   t0, 28(s2)
+  ori  t0, s0, 1
+  csrw 0x7c0, t0
+  .insn r CUSTOM_0, 0, 0, ra, s4, x0     # callid ra, s4: fills the CTLB
+  la   t0, fn_b
+  ori  t0, t0, 3
+  sw   t0, 28(s2)            # the new leaf
+  {inv}
+  .insn r CUSTOM_0, 4, 0, x0, x0, x0     # ctlb.sync
+  ori  t0, s0, 1
+  sw   t0, 0(s6)
+2: lw   t0, 4(s6)
+  beqz t0, 2b
+  lw   a2, 8(s6)
+  slli a2, a2, 1
+  ori  a2, a2, 1
+  sw   a2, 0(t6)
+3: j 3b
+5: lw   t0, 0(s6)
+  beqz t0, 5b
+  csrw 0x7c0, t0
+  .insn r CUSTOM_0, 0, 0, ra, s4, x0     # callid ra, s4
+  sw   a5, 8(s6)
+  li   t0, 1
+  sw   t0, 4(s6)
+7: j 7b
+  .align 2
+fn_a:
+  li   a5, 1
+  ret
+fn_b:
+  li   a5, 2
+  ret
+"""
+
+
+@pytest.mark.parametrize("quantum", ["1", "1000"])
+@pytest.mark.parametrize("inv", [True, False])
+def test_checker_catches_a_patch_without_invalidate(tmp_path, quantum, inv):
+    body = NOINV_BODY.replace("{inv}", ".insn r CUSTOM_0, 1, 0, x0, s4, x0" if inv else "nop")
+    p = program(tmp_path, DECL + body, data=DATA, name=f"noinv{inv}")
+    r = run(p, "--xlat", "c", "--harts", "2", "--quantum", quantum, "--ctlb-shared",
+            "--check-shootdown")
+    if inv:  # fn_b's marker, no error
+        assert r.returncode == 2 and "error" not in r.stderr, r.stderr
+        assert "no stale translation" in r.stderr, r.stderr
+    else:  # the checker's error (status 2); without it, fn_a's marker
+        assert r.returncode == 2, r.stderr
+        assert run(p, "-q", "--xlat", "c", "--harts", "2", "--quantum", quantum,
+                   "--ctlb-shared").returncode == 1
+        assert re.search(r"--check-shootdown: hart 1, cycle \d+: ID 0x7 translated to "
+                         r"0x[0-9a-f]{8}, a target the table no longer holds", r.stderr), r.stderr
