@@ -72,6 +72,10 @@ static const char usage1[] =
     "CTLBs,\n"
     "                      and its acknowledgement back, 1..64 (default 4;\n"
     "                      docs/platform.md)\n"
+    "  --ctlb-shared       several harts: one CTLB serves them all through a\n"
+    "                      request port per hart (the lowest hart first in a\n"
+    "                      cycle; the others wait in EX: stall ctlb_port);\n"
+    "                      ctlb.bcast is then one invalidate (docs/platform.md)\n"
     "  --check-shootdown   stop when a callid or xlat after a completed "
     "patch\n"
     "                      (a ctlb.sync) gives a target the table no longer\n"
@@ -380,6 +384,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
     O_QUANTUM,
     O_BCAST_LAT,
     O_CHECK_SD,
+    O_CTLB_SHARED,
     O_XO = 1000 /* + xo_opt_t */
   };
   static const struct option own[] = {
@@ -414,6 +419,7 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
       {"quantum", required_argument, 0, O_QUANTUM},
       {"bcast-latency", required_argument, 0, O_BCAST_LAT},
       {"check-shootdown", no_argument, 0, O_CHECK_SD},
+      {"ctlb-shared", no_argument, 0, O_CTLB_SHARED},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
@@ -464,6 +470,9 @@ void ctsim_parse_args(ctsim_opts_t *o, int argc, char **argv, const char *prog,
         break;
       case O_CHECK_SD:
         cfg->check_shootdown = 1;
+        break;
+      case O_CTLB_SHARED:
+        cfg->ctlb_shared = 1;
         break;
       case O_MTDIV:
         cfg->mtime_div =
@@ -590,6 +599,9 @@ void ctsim_check_config(const ctsim_opts_t *o) {
   xo_defaults(&xp);
   xp.cfg = cfg->xlat;
   if (xo_check(&xp, err, sizeof err)) die("%s", err);
+  if (o->wave_path && cfg->ctlb_shared && cfg->harts > 1)
+    die("--wave: not with --ctlb-shared on %u harts yet (docs/waves.md)",
+        cfg->harts);
   if (o->wave_path && cfg->xlat_backend != XLAT_BACKEND_RTL)
     die("--wave: waveforms come from the verilated RTL: use --xlat rtl");
   if (!o->wave_path && (o->wave_from || o->wave_to || o->wave_walks))
@@ -813,6 +825,7 @@ void ctsim_setup(ctsim_opts_t *o, platform_t *pl, uint8_t *ram) {
 
   if (o->wave_path) {
     h->plat->cfg.lockstep = 1; /* the waveform's time axis is the CPU cycle */
+    for (unsigned i = 0; i < h->plat->nharts; i++) h->plat->accel[i].nofast = 1;
     /* FST (decided on the user's name) needs a seekable file it opens by
      * name; VCD is written to the descriptor */
     const int fst = xlat_trace_name_is_fst(o->wave_path);
@@ -953,6 +966,11 @@ static int harts_json(FILE *f, const platform_t *p, run_end_t end) {
           "\"status\": %d, \"hart\": %u},\n",
           p->nharts, n, plat_cycles(p), end.reason, end.status, p->stop_hart);
   ctpatch_host_json(f, "");
+  if (p->accel[0].shared) /* --ctlb-shared: its arbiter's figures */
+    fprintf(f,
+            "\"ctlb_shared\": {\"port_waits\": %" PRIu64
+            ", \"port_wait_cycles\": %" PRIu64 "},\n",
+            p->accel[0].waits, p->accel[0].wait_cycles);
   fputs("\"hart\": [\n", f);
   for (unsigned i = 0; i < p->nharts; i++) {
     if (stats_write_json(f, &p->hart[i], end)) return -1;

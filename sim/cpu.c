@@ -223,7 +223,7 @@ const char *rv_class_name(insn_class_t c) {
 const char *rv_stall_name(stall_t s) {
   static const char *n[STALL_COUNT] = {"load_use", "muldiv", "dmem", "imem",
                                        "branch",   "jal",    "jalr", "trap",
-                                       "wfi",      "ctlb"};
+                                       "wfi",      "ctlb",   "ctlb_port"};
   return s < STALL_COUNT ? n[s] : "?";
 }
 
@@ -728,7 +728,8 @@ int cpu_wave_open(hart_t *h, int fst, int fd, const char *path, uint64_t from,
  * before c that has not been stepped yet. (Idle-skip mode skips them: with
  * idle inputs and busy = 0 a cycle changes no state, accelerator.md 3.) */
 static void xl_idle_to(hart_t *h, uint64_t c) {
-  if (!h->plat->cfg.lockstep) return;
+  /* a shared CTLB: the platform clocks it (idle cycles change nothing) */
+  if (!h->plat->cfg.lockstep || h->acc->shared) return;
   xlat_in_t in;
   xlat_out_t out;
   memset(&in, 0, sizeof in);
@@ -855,8 +856,7 @@ static inline __attribute__((always_inline)) uint64_t xl_lookup(
     hart_t *h, uint64_t E, uint32_t id, uint32_t *addr, unsigned *fault,
     int callid) {
   plat_accel_t *const a = h->acc;
-  if (likely(a->xl && !h->obs && !h->plat->cfg.lockstep &&
-             a->ninv == a->inv_head) &&
+  if (likely(a->xl && !h->obs && !a->nofast && a->ninv == a->inv_head) &&
       plat_accel_hit(a, E, id, h->ctroot)) {
     *addr = a->ans_addr, *fault = 0;
     return xl_answer(h, E, E, id, a->ans_addr, 0, 1, callid);
@@ -864,10 +864,35 @@ static inline __attribute__((always_inline)) uint64_t xl_lookup(
   return xl_lookup_slow(h, E, id, addr, fault, callid);
 }
 
+/* xl_lookup on a shared CTLB (--ctlb-shared): the platform's arbiter
+ * answers now, or parks the hart before the instruction (P->stop =
+ * STOP_CTLB_PARK, the run loop takes its gap back) and resumes it with the
+ * answer, when the instruction executes again (docs/platform.md). */
+static uint64_t xl_lookup_shared(hart_t *h, uint64_t E, uint32_t id,
+                                 uint32_t *addr, unsigned *fault, int callid) {
+  if (!h->ctlb_resume) {
+    h->ctlb_id = id, h->ctlb_root = h->ctroot;
+    int r = plat_shared_lookup(h->plat, h, E);
+    if (r < 0) return E;
+    if (r == 0) {
+      h->plat->stop = STOP_CTLB_PARK;
+      return E;
+    }
+  }
+  h->ctlb_resume = 0;
+  if (h->obs) obs_ex(h, E, 1, id);
+  *addr = h->ctlb_addr;
+  *fault = h->ctlb_fault;
+  h->p.ctlb_w = h->ctlb_port_at - E;
+  return xl_answer(h, E, h->ctlb_ans_at, id, h->ctlb_addr, h->ctlb_fault,
+                   h->ctlb_hit, callid);
+}
+
 static uint64_t xl_lookup_slow(hart_t *h, uint64_t E, uint32_t id,
                                uint32_t *addr, unsigned *fault, int callid) {
   *addr = 0, *fault = 0;
   if (xl_get(h)) return E;
+  if (h->acc->shared) return xl_lookup_shared(h, E, id, addr, fault, callid);
   if (h->obs) obs_ex(h, E, 1, id);
   xl_idle_to(h, E);
   plat_accel_lookup(h->acc, E, id, h->ctroot);
@@ -925,6 +950,7 @@ static void xl_bcast(hart_t *h, uint64_t E, int all, uint32_t id) {
  * completion point of --check-shootdown. */
 static uint64_t xl_sync(hart_t *h, uint64_t E) {
   uint64_t c = plat_sync(h->plat, h->id, E);
+  h->p.ctlb_w = 0;
   if (h->plat->shoot) shoot_complete(h, c);
   return c;
 }
@@ -947,7 +973,12 @@ static void patch_inv_others(hart_t *h, uint32_t id) {
   platform_t *const pl = h->plat;
   for (unsigned i = 0; i < pl->nharts; i++) {
     hart_t *g = &pl->hart[i];
-    if (g == h || !g->acc->xl) continue;
+    if (g->acc == h->acc) { /* a shared CTLB: h's invalidate was its */
+      id_stat_t *s = g == h ? NULL : idstat_get(&g->ids, id);
+      if (s) s->other++, s->inv_at = g->now;
+      continue;
+    }
+    if (!g->acc->xl) continue;
     xlat_in_t in;
     xlat_out_t out;
     memset(&in, 0, sizeof in);
@@ -1038,6 +1069,9 @@ static void apply_patch(hart_t *h, const patch_t *p, uint64_t E) {
     ob->pend[ob->npend].id = p->id;
     ob->pend[ob->npend].root = h->ctroot;
     ob->npend++;
+  } else if (h->acc->shared && plat_accel_busy(h->acc)) {
+    /* a walk in flight on the shared CTLB: in cycle E, as it is clocked */
+    plat_accel_invalidate(h->acc, E, 0, p->id, h->ctroot);
   } else {
     xl_idle_to(h, E);
     xlat_in_t in;
@@ -1317,6 +1351,50 @@ static void blk_prefix(hart_t *h, const blk_t *b, unsigned k, uint64_t base,
   for (unsigned c = 0; c < STALL_COUNT; c++) h->st.stall[c] += s->stall[c];
 }
 
+/* The stall cause of the gap E - pE - 1 (cycles in which no instruction
+ * entered EX) when no data hazard set E: the rule that set it
+ * (docs/timing.md, "Stall statistics"; load_use is BEGIN's). On the run
+ * loop's locals (cpu_loop.h) or those of park_undo, which go by the same
+ * names. */
+#define GAP_CAUSE() \
+  (pM >= D + 1 ? (pM != mr ? xcause : STALL_DMEM) : (F == redir && redir) ? rcause : STALL_IMEM)
+/* Adds (op +=) or takes back (op -=) g gap cycles of cause c_. */
+#define GAP_ACCOUNT(c_, g_, op)                                       \
+  do {                                                                \
+    unsigned c = (c_);                                                \
+    uint64_t g = (g_);                                                \
+    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
+      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
+      uint64_t q = k < h->p.ctlb_w ? k : h->p.ctlb_w; /* port wait */ \
+      stall[STALL_CTLB_PORT] op q;                                    \
+      stall[STALL_CTLB] op k - q, g -= k;                             \
+      c = h->p.ctlb_rest;                                             \
+    }                                                                 \
+    stall[c] op g;                                                    \
+  } while (0)
+
+/* A callid or xlat parked on a shared CTLB (P->stop = STOP_CTLB_PARK after
+ * its BEGIN; the run loop saved its state): takes back the gap counted
+ * before it, as the run loop's GAP_UNDO would, the load_use part if its data
+ * hazards raised E (NEXT_TIME's E: e0). It executes again when it resumes,
+ * and counts the gap then. Out of the run loop, which stays as it was. */
+static void park_undo(hart_t *h) {
+  uint64_t *const stall = h->st.stall;
+  const uint64_t pE = h->p.e, pM = h->p.m, mr = h->p.m_raised;
+  const uint64_t redir = h->p.redir, F = h->p.f, E = h->now;
+  const unsigned xcause = h->p.ex_cause, rcause = h->p.redir_cause;
+  uint64_t D = F + h->plat->cfg.imem_lat, e0 = D + 1;
+  if (pM > e0) {
+    e0 = pM;
+    if (D < pE) D = pE;
+  }
+  if (E <= pE + 1) return;
+  if (E > e0)
+    stall[STALL_LOAD_USE] -= E - pE - 1;
+  else
+    GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, -=);
+}
+
 /* The run loop (cpu_loop.h) compiled three times: run_fast without and
  * run_logged with the commit log and the observer's hooks (sim/obs.h), each
  * with the tests of the other folded away, and run_fast1, run_fast with both
@@ -1365,6 +1443,7 @@ int cpu_run_until(hart_t *h, uint64_t until) {
     h->pause_at = until ? until : 1;
     cpu_update_event(h);
     run_piece(h);
+    if (h->plat->stop == STOP_CTLB_PARK) park_undo(h);
     h->pause_at = 0;
     cpu_update_event(h);
   }

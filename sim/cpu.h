@@ -196,6 +196,8 @@ typedef enum {
   STALL_TRAP,     /* trap, interrupt or mret redirect (in EX) */
   STALL_WFI,      /* wfi waiting in EX for the timer */
   STALL_CTLB,     /* callid/xlat held in EX by a table walk */
+  STALL_CTLB_PORT, /* ... waiting for a shared CTLB's request port (only
+                      shown with --ctlb-shared) */
   STALL_COUNT
 } stall_t;
 const char *rv_stall_name(stall_t s);
@@ -221,6 +223,7 @@ typedef struct {
   unsigned quantum;       /* the schedule's quantum, cycles (PLAT_QUANTUM) */
   unsigned bcast_latency; /* the broadcast interconnect's latency */
   int check_shootdown;    /* --check-shootdown */
+  int ctlb_shared;        /* --ctlb-shared: one CTLB for every hart */
 } cpu_config_t;
 
 void cpu_config_default(cpu_config_t *c);
@@ -234,6 +237,8 @@ typedef enum {
   STOP_SIM_ERROR,  /* the simulator could not go on (platform fatal_msg) */
   STOP_WFI,        /* a wfi would wait until CPU_CYCLE_CEILING or later */
   STOP_ROI,        /* a ROI stop marker (sim/roi.h) */
+  STOP_CTLB_PARK,  /* not an end: a hart parked on a shared CTLB (the
+                      platform clears it at once) */
 } stop_t;
 
 /* Cycles stay below this: a wfi whose timer would wake the hart only at this
@@ -254,6 +259,8 @@ typedef struct {
   unsigned redir_cause; /* stall_t of the pending redirect */
   uint64_t ctlb_x;      /* walk cycles of the last callid/xlat miss, counted
                            as STALL_CTLB when its gap is classified */
+  uint64_t ctlb_w;      /* the first ctlb_w of them: waiting for a shared
+                           CTLB's port (STALL_CTLB_PORT) */
   unsigned ctlb_rest;   /* stall_t of the rest of that gap */
   uint64_t ready[32];
 } pipe_t;
@@ -372,6 +379,18 @@ typedef struct hart {
    * it earlier than wfi_wake, the cycle its EX ends (docs/platform.md). */
   int wfi_park, wfi_resume;
   uint64_t wfi_wake;
+
+  /* A shared CTLB (--ctlb-shared): a lookup whose answer depends on what
+   * other harts may still do stops the hart before it executes (ctlb_park,
+   * the request in ctlb_id/ctlb_root); the platform resumes it with the
+   * answer (ctlb_resume, ctlb_ans_*; ctlb_port_at: the cycle its request
+   * was presented, docs/platform.md). */
+  int ctlb_park, ctlb_resume;
+  uint32_t ctlb_id, ctlb_root;
+  uint64_t ctlb_port_at, ctlb_ans_at;
+  uint32_t ctlb_addr;
+  unsigned ctlb_fault;
+  int ctlb_hit;
 
   /* fatal trap report (STOP_FATAL_TRAP) */
   uint32_t fatal_cause, fatal_pc, fatal_tval, fatal_double;

@@ -349,23 +349,8 @@ static void RUN_FN(hart_t *h) {
     MEM_DONE();                                                                           \
   } while (0)
 
-/* The stall cause of the gap E - pE - 1 (cycles in which no instruction
- * entered EX) when no data hazard set E: the rule that set it
- * (docs/timing.md, "Stall statistics"; load_use is BEGIN's). */
-#define GAP_CAUSE() \
-  (pM >= D + 1 ? (pM != mr ? xcause : STALL_DMEM) : (F == redir && redir) ? rcause : STALL_IMEM)
-/* Adds (op +=) or takes back (op -=) g gap cycles of cause c_. */
-#define GAP_ACCOUNT(c_, g_, op)                                       \
-  do {                                                                \
-    unsigned c = (c_);                                                \
-    uint64_t g = (g_);                                                \
-    if (unlikely(c == STALL_CTLB)) { /* walk cycles, then the rest */ \
-      uint64_t k = g < h->p.ctlb_x ? g : h->p.ctlb_x;                 \
-      stall[STALL_CTLB] op k, g -= k;                                 \
-      c = h->p.ctlb_rest;                                             \
-    }                                                                 \
-    stall[c] op g;                                                    \
-  } while (0)
+/* GAP_CAUSE() and GAP_ACCOUNT() (cpu.c): the stall cause of a gap and its
+ * accounting, on the locals below. */
 #define GAP_STALL() GAP_ACCOUNT(GAP_CAUSE(), E - pE - 1, +=)
 /* takes back the gap GAP_CHECK counted, for an instruction that does not
  * execute now (the run stops, or the hart parks, before it) */
@@ -411,7 +396,9 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     apply_patch(h, &h->patches[h->next_patch++], E);
     if (P->stop) goto halt;
   }
-  if (unlikely(h->wfi_resume)) goto dispatch; /* the parked wfi goes first */
+  /* the parked wfi goes first; so does a lookup parked on a shared CTLB (its
+   * request was presented) */
+  if (unlikely(h->wfi_resume | h->ctlb_resume)) goto dispatch;
   if ((cause = irq_pending(h, E)) != 0) {
     /* the interrupted instruction becomes a bubble that reaches EX;
      * the gap before it has the causes an instruction's would have
@@ -636,7 +623,7 @@ L_EBREAK:
                         unsigned f;
                         SYNC();
                         h->dport_free = dfree;
-                        if (unlikely(h->callid_watch)) { /* --patch-at callid=N */
+                        if (unlikely(h->callid_watch) && !h->ctlb_resume) { /* --patch-at callid=N */
                           callid_patches(h, id, E);
                           if (unlikely(P->stop)) goto halt;
                         }
@@ -1000,8 +987,6 @@ halt:
 #undef LOAD
 #undef STORE
 #undef GAP_STALL
-#undef GAP_CAUSE
-#undef GAP_ACCOUNT
 #undef GAP_CHECK
 #undef GAP_UNDO
 #undef OP

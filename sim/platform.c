@@ -40,6 +40,12 @@ int plat_init(platform_t *p, const cpu_config_t *cfg, uint8_t *ram, char *err,
   for (unsigned i = 0; i < p->nharts; i++) {
     cpu_hart_init(&p->hart[i], p, i);
     p->accel[i].dport_free = &p->hart[i].dport_free;
+    p->accel[i].owner = -1;
+    p->accel[i].nofast = cfg->lockstep;
+  }
+  if (cfg->ctlb_shared && p->nharts > 1) { /* one CTLB: accel[0] */
+    p->accel[0].shared = p->accel[0].nofast = 1;
+    for (unsigned i = 0; i < p->nharts; i++) p->hart[i].acc = &p->accel[0];
   }
   return 0;
 }
@@ -73,15 +79,120 @@ static uint64_t hart_key(const hart_t *h) {
   return w == UINT64_MAX ? UINT64_MAX : w - 1;
 }
 
+/* ------------------------------------------------------------ shared CTLB */
+
+/* Cycles a shared CTLB's lookup may take before the simulator gives up. */
+#define SHARED_ANSWER_LIMIT 100000001u
+
+/* The smallest key of the harts that can still act on the shared CTLB: not
+ * parked on it, not `skip` (UINT64_MAX: none). */
+static uint64_t shared_bound(const platform_t *p, unsigned skip) {
+  uint64_t k = UINT64_MAX;
+  for (unsigned i = 0; i < p->nharts; i++) {
+    if (i == skip || p->hart[i].ctlb_park) continue;
+    uint64_t ki = hart_key(&p->hart[i]);
+    if (ki < k) k = ki;
+  }
+  return k;
+}
+
+/* Presents hart i's request (h->ctlb_id, entering EX at h->now) in cycle c;
+ * its walker reads through hart i's data port. */
+static void shared_present(platform_t *p, unsigned i, uint64_t c) {
+  plat_accel_t *a = &p->accel[0];
+  hart_t *g = &p->hart[i];
+  a->dport_free = &g->dport_free;
+  plat_accel_lookup(a, c, g->ctlb_id, g->ctlb_root);
+  a->owner = (int)i;
+  a->wait &= ~(1u << i);
+  g->ctlb_port_at = c;
+  if (c > g->now) a->waits++, a->wait_cycles += c - g->now;
+}
+
+/* Clocks the request in flight through the cycles before `to`: 1 when it
+ * answered (its hart has the answer and resumes), 0 not yet, -1 on an
+ * error (p->stop). */
+static int shared_clock(platform_t *p, uint64_t to) {
+  plat_accel_t *a = &p->accel[0];
+  hart_t *g = &p->hart[a->owner];
+  const uint64_t lim = a->req_at + SHARED_ANSWER_LIMIT;
+  int r = plat_accel_clock(p, a, to < lim ? to : lim);
+  if (r < 0 || (r == 0 && to >= lim)) {
+    plat_error(p, r < 0 ? "internal: the shared CTLB refused a request"
+                        : "internal: the shared CTLB did not answer");
+    p->stop_hart = g->id;
+    return -1;
+  }
+  if (r == 0) return 0;
+  g->ctlb_ans_at = a->ans_at;
+  g->ctlb_addr = a->ans_addr;
+  g->ctlb_fault = a->ans_fault;
+  g->ctlb_hit = a->ans_hit;
+  g->ctlb_park = 0;
+  a->owner = -1;
+  a->port_free = a->ans_at + 1; /* accelerator.md 3: after RESP */
+  return 1;
+}
+
+/* Serves the parked requests as far as the other harts allow: a request is
+ * presented in cycle c, and a walk clocked through cycle c, only once every
+ * hart that could still act on the CTLB is past c (its key), so the CTLB
+ * sees every request and invalidate in cycle order, at any quantum. Of the
+ * waiting requests the one presentable first goes first (max of its EX
+ * entry and the cycle the port is free), the lowest hart index on a tie.
+ * -1 on an error. */
+static int shared_serve(platform_t *p) {
+  plat_accel_t *a = &p->accel[0];
+  while (plat_accel_busy(a)) {
+    const uint64_t k = shared_bound(p, p->nharts);
+    if (a->owner < 0) {
+      unsigned best = 0;
+      uint64_t c = UINT64_MAX;
+      for (unsigned i = 0; i < p->nharts; i++) {
+        if (!(a->wait >> i & 1)) continue;
+        uint64_t ci = p->hart[i].now > a->port_free ? p->hart[i].now
+                                                    : a->port_free;
+        if (ci < c) c = ci, best = i;
+      }
+      if (c >= k) return 0; /* a hart may still act in or before c */
+      shared_present(p, best, c);
+    }
+    unsigned g = (unsigned)a->owner;
+    int r = shared_clock(p, k);
+    if (r <= 0) return r;
+    p->hart[g].ctlb_resume = 1;
+  }
+  return 0;
+}
+
+int plat_shared_lookup(platform_t *p, hart_t *h, uint64_t e) {
+  plat_accel_t *a = h->acc;
+  if (!plat_accel_busy(a) && e >= a->port_free) {
+    const uint64_t k = shared_bound(p, h->id);
+    if (k > e) { /* nobody else can act in e: present it now */
+      shared_present(p, h->id, e);
+      h->ctlb_park = 1; /* not a key of the bound while it is clocked */
+      int r = shared_clock(p, k);
+      if (r) return r;
+      return 0; /* a walk the others may still act on: wait for it */
+    }
+  }
+  a->wait |= 1u << h->id;
+  h->ctlb_park = 1;
+  return 0;
+}
+
 /* The harts interleaved in one thread: the one with the smallest key runs
  * (the lowest index on a tie) for at most cfg.quantum cycles, until every
  * key is `until` or later (0: no bound). Every choice depends on simulated
  * state only, so a run gives the same result every time. */
 static int run_many(platform_t *p, uint64_t until) {
   while (!p->stop) {
+    if (plat_accel_busy(&p->accel[0]) && shared_serve(p)) return 1;
     unsigned best = 0;
     uint64_t k = UINT64_MAX;
     for (unsigned i = 0; i < p->nharts; i++) {
+      if (p->hart[i].ctlb_park) continue; /* served above */
       uint64_t ki = hart_key(&p->hart[i]);
       if (ki < k) k = ki, best = i;
     }
@@ -103,7 +214,12 @@ static int run_many(platform_t *p, uint64_t until) {
       h->wfi_park = 0;
       h->wfi_resume = 1;
     }
-    if (cpu_run_until(h, bound)) p->stop_hart = best;
+    int r = cpu_run_until(h, bound);
+    if (p->stop == STOP_CTLB_PARK) { /* parked on the shared CTLB */
+      p->stop = STOP_NONE;
+      continue;
+    }
+    if (r) p->stop_hart = best;
   }
   return 1;
 }
@@ -192,8 +308,13 @@ void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root) {
   if (a->inv_head == a->ninv) a->inv_head = a->ninv = 0;
 }
 
+static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id);
+
 void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
                            uint32_t root) {
+  if (a->shared && plat_accel_busy(a)) { /* in its cycle, as the walk is */
+    if (accel_post(a, c > a->next ? c : a->next, all, id) == 0) return;
+  }
   plat_accel_catch_up(a, c, root);
   bcast_port_t q = {0, 0, 0};
   if (a->ninv > a->inv_head && a->inv[a->inv_head].at == c)
@@ -227,6 +348,15 @@ static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id) {
 
 int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
   const unsigned L = p->cfg.bcast_latency;
+  if (p->hart[h].acc->shared) { /* the one CTLB is every CTLB: done in e */
+    plat_accel_invalidate(p->hart[h].acc, e, all, id, p->hart[h].ctroot);
+    for (unsigned k = 0; k < p->nharts && !all; k++) {
+      const id_stat_t *f = k == h ? NULL : idstat_find(&p->hart[k].ids, id);
+      if (f) ((id_stat_t *)f)->inv_at = e;
+    }
+    p->bcast_done[h] = e + 1;
+    return 0;
+  }
   plat_accel_invalidate(&p->accel[h], e, all, id, p->hart[h].ctroot);
   for (unsigned k = 0; k < p->nharts; k++) {
     if (k == h) continue;

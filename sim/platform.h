@@ -68,6 +68,15 @@ typedef struct plat_accel {
    * cycle (docs/platform.md "Shootdowns") */
   plat_inv_t *inv;
   unsigned inv_head, ninv, inv_cap;
+  /* --ctlb-shared (docs/platform.md "A shared CTLB"): accel[0] serves every
+   * hart through an arbiter with a request port per hart */
+  int shared;
+  int nofast;         /* lock-step or shared: no xl_lookup hit shortcut */
+  int owner;          /* the hart whose request it is clocking (-1: none) */
+  uint32_t wait;      /* bit i: hart i parked with a request not presented */
+  uint64_t port_free; /* the first cycle the port takes a request */
+  uint64_t waits, wait_cycles; /* requests that waited for the port, and
+                                  the cycles they waited */
 } plat_accel_t;
 
 typedef struct platform {
@@ -266,6 +275,19 @@ void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
  * (in the past of its clock, or before its hart's next use of it, c), each
  * one cycle on its invalidate port (root: its hart's ctroot). */
 void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root);
+
+/* A shared CTLB (a->shared): a request of hart h, presented in cycle e, or
+ * another hart's in flight or waiting (a walk of theirs is clocked only up
+ * to the local times the others have reached). */
+static inline int plat_accel_busy(const plat_accel_t *a) {
+  return a->owner >= 0 || a->wait;
+}
+
+/* A lookup of hart h on the shared CTLB entering EX in cycle e (id, root:
+ * h->ctlb_id, h->ctlb_root): presented and answered now when no other hart
+ * can act on the CTLB before the answer (1: h->ctlb_ans_* set); else 0: h
+ * waits parked until the platform has the answer (run_many). */
+int plat_shared_lookup(platform_t *p, hart_t *h, uint64_t e);
 
 /* ctlb.bcast of hart h in cycle e (all: a flush): its own accelerator's port
  * in e, every other one's in e + L (queued for when it gets there), complete

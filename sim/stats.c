@@ -80,7 +80,13 @@ static const char *backend_name(const hart_t *h) {
 }
 
 /* The summary's counter lines of k, each line starting with ind. */
-static void print_counters(FILE *f, const char *ind, const roi_counters_t *k) {
+/* Stall causes shown: ctlb_port only with a shared CTLB (--ctlb-shared). */
+static int stall_shown(const hart_t *h, int s) {
+  return s != STALL_CTLB_PORT || h->acc->shared;
+}
+
+static void print_counters(FILE *f, const char *ind, const hart_t *h,
+                           const roi_counters_t *k) {
   uint64_t cls[CLS_COUNT];
   char cpi[32];
   class_counts(k, cls);
@@ -97,7 +103,8 @@ static void print_counters(FILE *f, const char *ind, const roi_counters_t *k) {
           k->traps, k->interrupts);
   fprintf(f, "%sstall cycles  %" PRIu64 ":", ind, stall_total(k));
   for (int s = 0; s < STALL_COUNT; s++)
-    fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), k->stall[s]);
+    if (stall_shown(h, s))
+      fprintf(f, " %s %" PRIu64, rv_stall_name((stall_t)s), k->stall[s]);
   fputc('\n', f);
 }
 
@@ -186,7 +193,7 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
   roi_counters_t k;
   whole_run(h, &k);
   fprintf(f, "ctsim: exit %s, status %d\n", end.reason, end.status);
-  print_counters(f, "  ", &k);
+  print_counters(f, "  ", h, &k);
   int ctlb = h->acc->xl || h->st.patches; /* a call-ID instruction ran */
   if (ctlb) {
     char name[64];
@@ -195,6 +202,11 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
             "  ctlb          backend %s (%sclocked %" PRIu64 " cycles), %s\n",
             backend_name(h), h->plat->cfg.lockstep ? "lock-step, " : "",
             k.clocked, name);
+    if (h->acc->shared)
+      fprintf(f,
+              "  ctlb shared   by %u harts (the counters above are its): %" PRIu64
+              " requests waited for its port, %" PRIu64 " cycles in all\n",
+              h->plat->nharts, h->acc->waits, h->acc->wait_cycles);
     print_ctlb(f, "  ", &k);
     print_functions(f, h);
     print_switches(f, h);
@@ -205,7 +217,7 @@ void stats_print(FILE *f, const hart_t *h, run_end_t end) {
     fprintf(f, "  region \"%s\": cycles %" PRIu64 "..%" PRIu64 "\n", g->name,
             g->start, g->end);
     if (g->note) fprintf(f, "    note          %s\n", g->note);
-    print_counters(f, "    ", &g->c);
+    print_counters(f, "    ", h, &g->c);
     if (ctlb) {
       fprintf(f, "    ctlb          clocked %" PRIu64 " cycles\n",
               g->c.clocked);
@@ -235,7 +247,9 @@ static void json_counters(FILE *f, const char *ind, const hart_t *h,
           k->traps, ind, k->interrupts);
   fprintf(f, "%s\"stalls\": {", ind);
   for (int s = 0; s < STALL_COUNT; s++)
-    fprintf(f, "\"%s\": %" PRIu64 ", ", rv_stall_name((stall_t)s), k->stall[s]);
+    if (stall_shown(h, s))
+      fprintf(f, "\"%s\": %" PRIu64 ", ", rv_stall_name((stall_t)s),
+              k->stall[s]);
   fprintf(f, "\"total\": %" PRIu64 "},\n", stall_total(k));
   fprintf(f, "%s\"ops\": {", ind);
   int first = 1;

@@ -342,3 +342,13 @@ def test_several_harts_identical(tmp_path, quantum):
     elf = need(BUILD / "firmware" / "smp" / "smp.elf", "all")
     env = {"CTSIM_SC_QUANTUM": quantum} if quantum else None
     compare(tmp_path, ["--harts", "4", elf], env, what=f"--harts 4 quantum {quantum}")
+
+
+@pytest.mark.parametrize("quantum", [None, "97"])
+def test_shared_ctlb_identical(tmp_path, quantum):
+    """--harts 4 --ctlb-shared on the shootdown demo (docs/platform.md "A
+    shared CTLB"): ctsim-sc gives ctsim's output, parked lookups included."""
+    elf = need(BUILD / "firmware" / "shootdown" / "sdtest-both.elf", "all")
+    env = {"CTSIM_SC_QUANTUM": quantum} if quantum else None
+    compare(tmp_path, ["--harts", "4", "--quantum", "1", "--ctlb-shared", "--xlat", "c",
+                       elf], env, what=f"--ctlb-shared quantum {quantum}")

@@ -1286,6 +1286,11 @@ class HartsGen(Gen):
         self.bug = bug
         self.quantum = r.choice(QUANTA)
         self.bcast_latency = r.randint(1, 8)
+        # one CTLB for all harts (--ctlb-shared) in about a third of the seeds,
+        # from an RNG of its own (the programs of the seeds stay as they
+        # were); not with a planted bug: the patcher's own ctlb.inv then
+        # reaches the only CTLB, and the bug is none
+        self.ctlb_shared = bug is None and random.Random(f"shared{seed}").random() < 0.3
 
     # the shared table: nids IDs, each a leaf at the last level
     def build_shared(self):
@@ -1441,6 +1446,7 @@ class HartsGen(Gen):
         prog = Program(self.seed, self.levels, src, expect, None)
         prog.nharts, prog.nids, prog.sids = n, self.nids, self.sids
         prog.quantum, prog.bcast_latency, prog.bug = self.quantum, self.bcast_latency, self.bug
+        prog.ctlb_shared = self.ctlb_shared
         prog.words = 32 + self.nids * MAX_VER + self.nids + 1   # printed per hart
         return prog
 
@@ -1455,8 +1461,9 @@ class HartsGen(Gen):
 
         a(f"# fuzz program on {n} harts, seed {self.seed}, --ctlb-levels "
           f"{','.join(map(str, self.levels))}, --quantum {self.quantum}, "
-          f"--bcast-latency {self.bcast_latency}" + (f", planted bug {self.bug}" if self.bug
-                                                     else ""))
+          f"--bcast-latency {self.bcast_latency}" +
+          (" --ctlb-shared" if self.ctlb_shared else "") +
+          (f", planted bug {self.bug}" if self.bug else ""))
         a("  .option arch, +a")
         a("  .globl __ct_harts")
         a(f"  .set __ct_harts, {n}")
@@ -1628,5 +1635,6 @@ fromhost: .dword 0
 
 def generate_harts(seed, levels=None, size=None, nharts=None, bug=None):
     """A program for several harts (the comment above HartsGen); prog.nharts,
-    .quantum and .bcast_latency are drawn by the seed (nharts may be given)."""
+    .quantum, .bcast_latency and .ctlb_shared are drawn by the seed (nharts
+    may be given)."""
     return HartsGen(seed, levels, size, nharts, bug).generate()

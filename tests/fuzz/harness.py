@@ -20,7 +20,8 @@ Several harts (gen.generate_harts; check_harts):
     .venv/bin/python tests/fuzz/harness.py --harts --seeds 1-200 -j 2 [--bug noinv|nowait]
 
 each seed draws N in {2, 3, 4, 8, 16}, a (configuration, geometry) of
-HART_CONFIGS, --quantum and --bcast-latency; the program runs with --harts N
+HART_CONFIGS, --quantum, --bcast-latency and, without --bug, --ctlb-shared
+for about a third of the seeds; the program runs with --harts N
 --check-shootdown in the four modes and once more with --xlat c. A case fails
 on a checker violation, a difference between the modes or between the two
 runs, or a disagreement with what the generator predicts whatever the
@@ -360,6 +361,7 @@ def run_harts_mode(elf, prog, cfg_args, mode, d, tag=""):
     cmd = [str(CTSIM), "--xlat", backend, *(["--lockstep"] if lockstep else []),
            "--harts", str(prog.nharts), "--quantum", str(prog.quantum),
            "--bcast-latency", str(prog.bcast_latency), "--check-shootdown",
+           *(["--ctlb-shared"] if prog.ctlb_shared else []),
            "--ctlb-levels", prog.levels_arg, *cfg_args, "--max-cycles", str(MAX_CYCLES),
            "--stats-json", str(js), str(elf)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
@@ -416,9 +418,11 @@ def check_harts_model(prog, run):
         probs.append(f"{run.name()}: no --stats-json")
         return probs
     for h, hs in enumerate(s["hart"]):
-        if hs["ctlb"]["lookups"] != e["lookups"][h]:
+        # one CTLB: every hart's block has its counters, all harts' lookups
+        want = sum(e["lookups"]) if prog.ctlb_shared else e["lookups"][h]
+        if hs["ctlb"]["lookups"] != want:
             probs.append(f"{run.name()}: hart {h}: stats ctlb.lookups = "
-                         f"{hs['ctlb']['lookups']}, model {e['lookups'][h]}")
+                         f"{hs['ctlb']['lookups']}, model {want}")
     if s["exit"]["reason"] != "tohost":
         probs.append(f"{run.name()}: exit reason {s['exit']['reason']}")
     return probs
@@ -534,6 +538,8 @@ def run_case(case, size, patch, keep, harts=False, bug=None):
             probs, prog = check_harts(seed, d, cfg, size=size, bug=bug)
             cfg = f"{cfg or harts_config(seed)[0]} harts {prog.nharts} --quantum " \
                   f"{prog.quantum} --bcast-latency {prog.bcast_latency}"
+            if prog.ctlb_shared:
+                cfg += " --ctlb-shared"
             if bug:
                 probs = [] if probs else [f"planted bug {bug} not caught"]
         else:
