@@ -162,6 +162,13 @@ void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out);
 int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
              uint32_t *addr);
 
+/* xlat_hit for a run of requests, one per cycle (cttrace): while
+ * ids[i] hits, its cycle as xlat_hit's with *addrs[i] its address; returns
+ * the number of hits, which end at the first ID that does not hit (nothing of
+ * it done: the caller steps it) or after n. */
+size_t xlat_hits(xlat_t *x, const uint32_t *ids, size_t n, uint32_t root,
+                 uint8_t mem_req_ready, uint32_t *addrs);
+
 /* A walk's reads without stepping each cycle, for callers that wait for the
  * answer (cttrace): when the walker is about to send a read (the cycle after
  * a miss was accepted, or after a level's answer), no walk cache is configured

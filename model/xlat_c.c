@@ -438,6 +438,26 @@ static inline void walk_answer(xlat_c_t *m, uint32_t d) {
   }
 }
 
+size_t xlat_c_hits(xlat_c_t *m, const uint32_t *ids, size_t n,
+                   uint32_t *addrs) {
+  size_t i = 0;
+  if (m->state != ST_IDLE) return 0;
+  switch (m->hit_ways) { /* (hit_lru unrolled for each, as in xlat_c_hit) */
+    case 2:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 2)) i++;
+      return i;
+    case 4:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 4)) i++;
+      return i;
+    case 8:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 8)) i++;
+      return i;
+    default:
+      while (i < n && xlat_c_hit(m, ids[i], addrs + i)) i++;
+      return i;
+  }
+}
+
 /* slow_step's cycle of a walk without a walk cache, an invalidate, a kill or a
  * bus error: a read requested in FETCH, its answer taken in WAIT (what
  * slow_step does then, without the rest). */

@@ -102,3 +102,32 @@ def test_fast_equals_reference(cttrace, traces, cfg, tmp_path):
     # --range-faults count; 32-bit spread IDs need a big table for 16,16)
     assert ran >= len(traces) - 2, f"{cfg}: only {ran} of {len(traces)} traces ran"
 
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_errors_inside_a_run(cttrace, tmp_path, reference):
+    """The fast path reads binary calls in runs: an error in the middle of one
+    names the record's own offset (8-byte header, 5 bytes per call record,
+    traces/FORMAT.md), whichever path runs."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import ctrace
+    env = dict(os.environ, CTTRACE_REFERENCE="1" if reference else "0")
+    # call 300 (offset 8 + 5 * 300) does not fit a 20-bit table
+    evs = [(ctrace.CALL, i % 50, 0) for i in range(300)] + [(ctrace.CALL, 1 << 20, 0)]
+    evs += [(ctrace.CALL, 3, 0)] * 10
+    p = tmp_path / "range.ctb"
+    ctrace.write_trace(str(p), evs)
+    r = subprocess.run([str(cttrace), "--ctlb-levels", "10,10", str(p)],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (f"cttrace: {p}: offset {8 + 5 * 300}: ID 0x100000 does not fit the "
+                        "20-bit table (use --range-faults count to count it as a fault)\n")
+    # the table limit reached at call 40: 32-bit IDs spread over 16,16 levels
+    # need a 256 KiB table per distinct top half, 4 of them fit in 1 MB
+    evs = [(ctrace.CALL, (i << 16) | 5, 0) for i in range(40)]
+    p = tmp_path / "big.ctb"
+    ctrace.write_trace(str(p), evs)
+    r = subprocess.run([str(cttrace), "--ctlb-levels", "16,16", "--max-table-mb", "1",
+                        str(p)], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == "cttrace: the function table needs more than --max-table-mb 1 MB\n"

@@ -488,6 +488,32 @@ static int next_binary(ctr_t *r, ctr_event_t *ev) {
   return 1;
 }
 
+size_t ctr_next_calls(ctr_t *r, uint32_t *ids, size_t max) {
+  if (r->state != 1 || !r->binary) return 0;
+  const unsigned char *p = r->buf + r->pos, *end = r->buf + r->end;
+  size_t n = 0;
+  while (n < max && end - p >= 5 && p[0] == CTR_CALL) {
+    ids[n++] = rd32(p + 1);
+    p += 5;
+  }
+  if (n) {
+    r->last_pos = (int64_t)r->pos;
+    r->pos += 5 * n;
+    r->events += n;
+  }
+  return n;
+}
+
+void ctr_unread_calls(ctr_t *r, size_t m) {
+  r->pos -= 5 * m;
+  r->events -= m;
+}
+
+void ctr_where_call(const ctr_t *r, size_t i, char *buf, size_t len) {
+  snprintf(buf, len, "%s: offset %llu", r->path,
+           (unsigned long long)(r->base + (uint64_t)r->last_pos + 5 * i));
+}
+
 int ctr_next(ctr_t *r, ctr_event_t *ev) {
   if (r->state != 1) return r->state;
   int rc = r->binary ? next_binary(r, ev) : next_text(r, ev);
