@@ -422,6 +422,38 @@ int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
   return 1;
 }
 
+/* A miss of id accepted in IDLE: the walk's first state (slow_step's rule). */
+static void walk_start(xlat_c_t *m, uint32_t id, uint32_t root) {
+  m->id = id;
+  m->lvl = 0;
+  m->kill = 0;
+  m->res = 0;
+  m->ea = entry_addr(m, ctable_root_base(root), 0, id);
+  m->fault = XLAT_FAULT_NONE;
+  if (!ctable_root_enabled(root)) {
+    m->fault = XLAT_FAULT_DISABLED;
+    m->state = ST_RESP;
+  } else if (id & m->geo.range_mask) {
+    m->fault = XLAT_FAULT_RANGE;
+    m->state = ST_RESP;
+  } else {
+    m->state = ST_FETCH;
+  }
+}
+
+/* The way a refill of `set` in the answer cycle writes, with the replacement
+ * state's update for it (from the state before the edge; the entry itself is
+ * written after any invalidate of the same cycle). */
+static uint32_t fill_choose(xlat_c_t *m, uint32_t set) {
+  uint32_t way = victim(m, set);
+  touch(m, set, way);
+  if (m->ways > 1 && m->cfg.policy == XLAT_POLICY_FIFO)
+    m->fifo[set] = (uint16_t)((m->fifo[set] + 1) & (m->ways - 1));
+  if (m->cfg.policy == XLAT_POLICY_RANDOM)
+    m->lfsr = (uint16_t)((m->lfsr >> 1) ^ ((m->lfsr & 1) ? LFSR_TAPS : 0));
+  return way;
+}
+
 /* The walker in WAIT takes the answer d of its read (no kill, no bus error,
  * no walk cache): the next level's FETCH or the answer (slow_step's rule). */
 static inline void walk_answer(xlat_c_t *m, uint32_t d) {
@@ -515,7 +547,26 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
       touch(m, set, (uint32_t)w);
       return;
     }
-    m->cnt.lookups--; /* counted again on the slow path */
+    /* a miss: no outputs but req_ready, the walk starts */
+    m->cnt.misses++;
+    walk_start(m, id, in->root);
+    return;
+  } else if (m->state == ST_RESP && !in->inv_valid) {
+    /* the answer cycle without an invalidate (slow_step's, the rest idle) */
+    memset(out, 0, sizeof *out);
+    out->busy = 1;
+    out->rsp_valid = 1;
+    out->rsp_fault = (uint8_t)m->fault;
+    out->rsp_addr = m->fault ? 0 : m->res;
+    m->cnt.walk_cycles++;
+    m->cnt.faults += (uint64_t)(m->fault != 0);
+    if (m->fault == XLAT_FAULT_NONE && !m->kill) {
+      uint32_t set = m->id & m->set_mask;
+      uint32_t way = fill_choose(m, set);
+      entry_fill(m, set * m->ways + way, m->id, m->res);
+    }
+    m->state = ST_IDLE;
+    return;
   } else if (!in->inv_valid && !m->kill && !m->wc_n &&
              (m->state == ST_FETCH ||
               (m->state == ST_WAIT && !in->mem_rsp_err))) {
@@ -603,22 +654,9 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   switch (m->state) {
     case ST_IDLE:
       if (miss) {
-        uint32_t id = in->req_id;
-        m->id = id;
-        m->lvl = 0;
+        walk_start(m, in->req_id, in->root);
         kill = 0;
-        m->res = 0;
-        m->ea = entry_addr(m, ctable_root_base(in->root), 0, id);
-        m->fault = XLAT_FAULT_NONE;
-        if (!ctable_root_enabled(in->root)) {
-          m->fault = XLAT_FAULT_DISABLED;
-          nstate = ST_RESP;
-        } else if (id & m->geo.range_mask) {
-          m->fault = XLAT_FAULT_RANGE;
-          nstate = ST_RESP;
-        } else {
-          nstate = ST_FETCH;
-        }
+        nstate = m->state;
       }
       break;
     case ST_FETCH:
@@ -663,12 +701,7 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   /* ---- CTLB: replacement state, invalidate, refill ---- */
   uint32_t fill_set = m->id & m->set_mask, fill_way = 0;
   if (fill) {
-    fill_way = victim(m, fill_set); /* from the state before the edge */
-    touch(m, fill_set, fill_way);
-    if (m->ways > 1 && m->cfg.policy == XLAT_POLICY_FIFO)
-      m->fifo[fill_set] = (uint16_t)((m->fifo[fill_set] + 1) & (m->ways - 1));
-    if (m->cfg.policy == XLAT_POLICY_RANDOM)
-      m->lfsr = (uint16_t)((m->lfsr >> 1) ^ ((m->lfsr & 1) ? LFSR_TAPS : 0));
+    fill_way = fill_choose(m, fill_set);
   } else if (hit) {
     touch(m, lkp_set, lkp_way);
   }
