@@ -242,6 +242,33 @@ int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
   return 1;
 }
 
+size_t xlat_hits(xlat_t *x, const uint32_t *ids, size_t n, uint32_t root,
+                 uint8_t mem_req_ready, uint32_t *addrs) {
+  size_t h = 0;
+  if (x->c) {
+    h = xlat_c_hits(x->c, ids, n, addrs);
+  } else {
+    while (h < n && xlat_hit(x, ids[h], root, mem_req_ready, addrs + h)) h++;
+    return h; /* (xlat_hit counted them) */
+  }
+  if (h) {
+    x->cycles += h;
+    x->last_root = root;
+    x->last_mem_req_ready = mem_req_ready;
+  }
+  return h;
+}
+
+uint64_t xlat_walk(xlat_t *x, uint32_t lat, xlat_read_fn rd, void *ctx) {
+  if (!x->c) return 0; /* the RTL steps every cycle (its waveforms, counters) */
+  uint64_t n = xlat_c_walk(x->c, lat, rd, ctx);
+  if (n) {
+    x->cycles += n;
+    x->last_mem_req_ready = 0; /* the last cycle waited for its answer */
+  }
+  return n;
+}
+
 static void inv_cycle(xlat_t *x, int all, uint32_t id) {
   xlat_in_t in;
   xlat_out_t out;

@@ -162,6 +162,28 @@ void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out);
 int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
              uint32_t *addr);
 
+/* xlat_hit for a run of requests, one per cycle (cttrace): while
+ * ids[i] hits, its cycle as xlat_hit's with *addrs[i] its address; returns
+ * the number of hits, which end at the first ID that does not hit (nothing of
+ * it done: the caller steps it) or after n. */
+size_t xlat_hits(xlat_t *x, const uint32_t *ids, size_t n, uint32_t root,
+                 uint8_t mem_req_ready, uint32_t *addrs);
+
+/* A walk's reads without stepping each cycle, for callers that wait for the
+ * answer (cttrace): when the walker is about to send a read (the cycle after
+ * a miss was accepted, or after a level's answer), no walk cache is configured
+ * and the walk was not killed, this is exactly the cycles xlat_step() would
+ * take with idle request and invalidate inputs and a memory with one read in
+ * flight that accepts each read at once and answers it `lat` (>= 1) cycles
+ * later with rd(ctx, addr, &data) (0: data, else a bus error), up to the
+ * cycle that takes the last level's answer: counters and xlat_cycles() advance
+ * as they would, and the number of those cycles is returned (rd is called once
+ * per read, in order). The caller then steps the answer cycle with
+ * xlat_step() (mem_rsp_valid 0, memory idle). Otherwise nothing changes and 0
+ * is returned; the RTL backend always returns 0. */
+typedef int (*xlat_read_fn)(void *ctx, uint32_t addr, uint32_t *data);
+uint64_t xlat_walk(xlat_t *x, uint32_t lat, xlat_read_fn rd, void *ctx);
+
 /* Convenience: one cycle with only the invalidate port active (all other inputs
  * idle apart from root/memory ready, which are taken from the last step). */
 void xlat_invalidate(xlat_t *x, uint32_t id);

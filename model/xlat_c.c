@@ -9,6 +9,9 @@
 
 #include "ctable.h"
 #include "xlat_impl.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum { ST_IDLE = 0, ST_FETCH = 1, ST_WAIT = 2, ST_RESP = 3 };
 
@@ -221,6 +224,32 @@ static inline __attribute__((always_inline)) int32_t find_way(const xlat_c_t *m,
   }
 }
 
+/* find_in for hit_lru: the way among n (2, 4 or 8) keys k[] holding id,
+ * or -1; v has bit w set when way w is valid (key (1 << 32 | ID), else 0), so
+ * comparing the IDs of the valid ways is comparing the keys. With SSE2, four
+ * IDs (the low words of four keys) are compared at once. */
+static inline __attribute__((always_inline)) int32_t find_valid(
+    const uint64_t *k, uint64_t v, uint32_t n, uint32_t id) {
+#if defined(__SSE2__)
+  if (n >= 4) {
+    const __m128i want = _mm_set1_epi32((int)id);
+    uint32_t match = 0;
+    for (uint32_t g = 0; g < n; g += 4) {
+      __m128 a = _mm_loadu_ps((const float *)(k + g));
+      __m128 b = _mm_loadu_ps((const float *)(k + g + 2));
+      __m128i lo = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+      match |= (uint32_t)_mm_movemask_ps(
+                   _mm_castsi128_ps(_mm_cmpeq_epi32(lo, want)))
+               << g;
+    }
+    match &= (uint32_t)v;
+    return match ? (int32_t)__builtin_ctz(match) : -1;
+  }
+#endif
+  (void)v;
+  return find_in(k, n, (1ull << 32) | id);
+}
+
 /* Entry e becomes invalid (its key 0). */
 static void entry_drop(xlat_c_t *m, uint32_t e) {
   if (!m->key[e]) return;
@@ -359,8 +388,8 @@ static inline __attribute__((always_inline)) int hit_lru(xlat_c_t *m,
                                                          uint32_t id,
                                                          uint32_t *addr,
                                                          uint32_t n) {
-  uint32_t e0 = (id & m->set_mask) * n;
-  int32_t w = find_in(m->key + e0, n, (1ull << 32) | id);
+  uint32_t set = id & m->set_mask, e0 = set * n;
+  int32_t w = find_valid(m->key + e0, m->valid[set], n, id);
   if (w < 0) return 0;
   m->cnt.lookups++;
   m->cnt.hits++;
@@ -393,6 +422,74 @@ int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
   return 1;
 }
 
+/* A miss of id accepted in IDLE: the walk's first state (slow_step's rule). */
+static void walk_start(xlat_c_t *m, uint32_t id, uint32_t root) {
+  m->id = id;
+  m->lvl = 0;
+  m->kill = 0;
+  m->res = 0;
+  m->ea = entry_addr(m, ctable_root_base(root), 0, id);
+  m->fault = XLAT_FAULT_NONE;
+  if (!ctable_root_enabled(root)) {
+    m->fault = XLAT_FAULT_DISABLED;
+    m->state = ST_RESP;
+  } else if (id & m->geo.range_mask) {
+    m->fault = XLAT_FAULT_RANGE;
+    m->state = ST_RESP;
+  } else {
+    m->state = ST_FETCH;
+  }
+}
+
+/* The way a refill of `set` in the answer cycle writes, with the replacement
+ * state's update for it (from the state before the edge; the entry itself is
+ * written after any invalidate of the same cycle). */
+static uint32_t fill_choose(xlat_c_t *m, uint32_t set) {
+  uint32_t way = victim(m, set);
+  touch(m, set, way);
+  if (m->ways > 1 && m->cfg.policy == XLAT_POLICY_FIFO)
+    m->fifo[set] = (uint16_t)((m->fifo[set] + 1) & (m->ways - 1));
+  if (m->cfg.policy == XLAT_POLICY_RANDOM)
+    m->lfsr = (uint16_t)((m->lfsr >> 1) ^ ((m->lfsr & 1) ? LFSR_TAPS : 0));
+  return way;
+}
+
+/* The walker in WAIT takes the answer d of its read (no kill, no bus error,
+ * no walk cache): the next level's FETCH or the answer (slow_step's rule). */
+static inline void walk_answer(xlat_c_t *m, uint32_t d) {
+  if (!ctable_valid(d) || (!ctable_is_leaf(d) && m->lvl == m->last)) {
+    m->fault = XLAT_FAULT_INVALID;
+    m->state = ST_RESP;
+  } else if (ctable_is_leaf(d)) {
+    m->res = ctable_target(d);
+    m->state = ST_RESP;
+  } else {
+    m->lvl++;
+    m->ea = entry_addr(m, ctable_target(d), m->lvl, m->id);
+    m->state = ST_FETCH;
+  }
+}
+
+size_t xlat_c_hits(xlat_c_t *m, const uint32_t *ids, size_t n,
+                   uint32_t *addrs) {
+  size_t i = 0;
+  if (m->state != ST_IDLE) return 0;
+  switch (m->hit_ways) { /* (hit_lru unrolled for each, as in xlat_c_hit) */
+    case 2:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 2)) i++;
+      return i;
+    case 4:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 4)) i++;
+      return i;
+    case 8:
+      while (i < n && hit_lru(m, ids[i], addrs + i, 8)) i++;
+      return i;
+    default:
+      while (i < n && xlat_c_hit(m, ids[i], addrs + i)) i++;
+      return i;
+  }
+}
+
 /* slow_step's cycle of a walk without a walk cache, an invalidate, a kill or a
  * bus error: a read requested in FETCH, its answer taken in WAIT (what
  * slow_step does then, without the rest). */
@@ -410,19 +507,26 @@ static inline void walk_step(xlat_c_t *m, const xlat_in_t *in,
     }
     return;
   }
-  if (!in->mem_rsp_valid) return;
-  uint32_t d = in->mem_rsp_data;
-  if (!ctable_valid(d) || (!ctable_is_leaf(d) && m->lvl == m->last)) {
-    m->fault = XLAT_FAULT_INVALID;
-    m->state = ST_RESP;
-  } else if (ctable_is_leaf(d)) {
-    m->res = ctable_target(d);
-    m->state = ST_RESP;
-  } else {
-    m->lvl++;
-    m->ea = entry_addr(m, ctable_target(d), m->lvl, m->id);
-    m->state = ST_FETCH;
-  }
+  if (in->mem_rsp_valid) walk_answer(m, in->mem_rsp_data);
+}
+
+uint64_t xlat_c_walk(xlat_c_t *m, uint32_t lat, xlat_read_fn rd, void *ctx) {
+  if (m->state != ST_FETCH || m->kill || m->wc_n || lat == 0) return 0;
+  uint64_t n = 0;
+  do { /* one level: the FETCH cycle, then lat cycles of WAIT */
+    uint32_t d;
+    int err = rd(ctx, m->ea, &d);
+    n += 1 + (uint64_t)lat;
+    m->cnt.mem_reads++;
+    if (err) {
+      m->fault = XLAT_FAULT_BUS;
+      m->state = ST_RESP;
+    } else {
+      walk_answer(m, d);
+    }
+  } while (m->state == ST_FETCH);
+  m->cnt.walk_cycles += n;
+  return n;
 }
 
 void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
@@ -443,7 +547,26 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
       touch(m, set, (uint32_t)w);
       return;
     }
-    m->cnt.lookups--; /* counted again on the slow path */
+    /* a miss: no outputs but req_ready, the walk starts */
+    m->cnt.misses++;
+    walk_start(m, id, in->root);
+    return;
+  } else if (m->state == ST_RESP && !in->inv_valid) {
+    /* the answer cycle without an invalidate (slow_step's, the rest idle) */
+    memset(out, 0, sizeof *out);
+    out->busy = 1;
+    out->rsp_valid = 1;
+    out->rsp_fault = (uint8_t)m->fault;
+    out->rsp_addr = m->fault ? 0 : m->res;
+    m->cnt.walk_cycles++;
+    m->cnt.faults += (uint64_t)(m->fault != 0);
+    if (m->fault == XLAT_FAULT_NONE && !m->kill) {
+      uint32_t set = m->id & m->set_mask;
+      uint32_t way = fill_choose(m, set);
+      entry_fill(m, set * m->ways + way, m->id, m->res);
+    }
+    m->state = ST_IDLE;
+    return;
   } else if (!in->inv_valid && !m->kill && !m->wc_n &&
              (m->state == ST_FETCH ||
               (m->state == ST_WAIT && !in->mem_rsp_err))) {
@@ -531,22 +654,9 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   switch (m->state) {
     case ST_IDLE:
       if (miss) {
-        uint32_t id = in->req_id;
-        m->id = id;
-        m->lvl = 0;
+        walk_start(m, in->req_id, in->root);
         kill = 0;
-        m->res = 0;
-        m->ea = entry_addr(m, ctable_root_base(in->root), 0, id);
-        m->fault = XLAT_FAULT_NONE;
-        if (!ctable_root_enabled(in->root)) {
-          m->fault = XLAT_FAULT_DISABLED;
-          nstate = ST_RESP;
-        } else if (id & m->geo.range_mask) {
-          m->fault = XLAT_FAULT_RANGE;
-          nstate = ST_RESP;
-        } else {
-          nstate = ST_FETCH;
-        }
+        nstate = m->state;
       }
       break;
     case ST_FETCH:
@@ -591,12 +701,7 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
   /* ---- CTLB: replacement state, invalidate, refill ---- */
   uint32_t fill_set = m->id & m->set_mask, fill_way = 0;
   if (fill) {
-    fill_way = victim(m, fill_set); /* from the state before the edge */
-    touch(m, fill_set, fill_way);
-    if (m->ways > 1 && m->cfg.policy == XLAT_POLICY_FIFO)
-      m->fifo[fill_set] = (uint16_t)((m->fifo[fill_set] + 1) & (m->ways - 1));
-    if (m->cfg.policy == XLAT_POLICY_RANDOM)
-      m->lfsr = (uint16_t)((m->lfsr >> 1) ^ ((m->lfsr & 1) ? LFSR_TAPS : 0));
+    fill_way = fill_choose(m, fill_set);
   } else if (hit) {
     touch(m, lkp_set, lkp_way);
   }

@@ -69,6 +69,11 @@ void xlat_c_counters(const xlat_c_t *m, xlat_counters_t *c);
 int xlat_c_busy(const xlat_c_t *m);
 /* xlat_hit for the C model: 1 with *addr after the hit's cycle, 0 untouched */
 int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr);
+/* xlat_hits for the C model */
+size_t xlat_c_hits(xlat_c_t *m, const uint32_t *ids, size_t n,
+                   uint32_t *addrs);
+/* xlat_walk for the C model: the cycles advanced, 0 when it does not apply */
+uint64_t xlat_c_walk(xlat_c_t *m, uint32_t lat, xlat_read_fn rd, void *ctx);
 
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.

@@ -28,9 +28,11 @@ struct ctr {
   int binary;
   int state;     /* 1 reading, 0 done, -1 error */
   uint64_t line; /* text: line of the last event or error */
-  uint64_t
-      offset; /* binary: offset (in decompressed data) of the next record */
-  uint64_t last_offset;
+  /* binary: the offset (in decompressed data) of buf[0], and the index in buf
+   * of the last record returned (negative once fill moved it out: the sum
+   * is still its offset, modulo 2^64), so a record costs no offset updates */
+  uint64_t base;
+  int64_t last_pos;
   uint64_t events;
   /* gzip input */
   int gz;            /* the file starts with the gzip magic */
@@ -51,7 +53,7 @@ static void set_err(ctr_t *r, const char *fmt, ...) {
   va_end(ap);
   if (r->binary)
     snprintf(r->err, sizeof r->err, "%s: offset %llu: %s", r->path,
-             (unsigned long long)r->offset, msg);
+             (unsigned long long)(r->base + r->pos), msg);
   else
     snprintf(r->err, sizeof r->err, "%s:%llu: %s", r->path,
              (unsigned long long)r->line, msg);
@@ -135,6 +137,8 @@ static long read_gz(ctr_t *r, unsigned char *dst, size_t cap) {
 static int fill(ctr_t *r) {
   if (r->eof) return 0;
   if (r->pos > 0) {
+    r->base += r->pos;
+    r->last_pos -= (int64_t)r->pos;
     memmove(r->buf, r->buf + r->pos, r->end - r->pos);
     r->end -= r->pos;
     r->pos = 0;
@@ -232,7 +236,6 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen) {
                  path, v);
       } else {
         r->pos += 8;
-        r->offset = 8;
         return r;
       }
     }
@@ -424,16 +427,19 @@ static uint32_t rd32(const unsigned char *p) {
   return v;
 }
 
+/* The binary records of 5 bytes (call, inv, gap), by type byte: one test */
+#define FIVE_BYTE_KINDS (1u << CTR_CALL | 1u << CTR_INV | 1u << CTR_GAP)
+
 static int next_binary(ctr_t *r, ctr_event_t *ev) {
-  if (r->end - r->pos >= 5) { /* the common records, whole in the buffer */
-    const unsigned char *p = r->buf + r->pos;
-    if (p[0] == CTR_CALL || p[0] == CTR_GAP || p[0] == CTR_INV) {
+  size_t pos = r->pos;
+  if (r->end - pos >= 5) { /* the common records, whole in the buffer */
+    const unsigned char *p = r->buf + pos;
+    if (p[0] < 32 && ((FIVE_BYTE_KINDS >> p[0]) & 1)) {
       ev->kind = p[0];
       ev->a = rd32(p + 1);
       ev->b = 0;
-      r->last_offset = r->offset;
-      r->pos += 5;
-      r->offset += 5;
+      r->last_pos = (int64_t)pos;
+      r->pos = pos + 5;
       return 1;
     }
   }
@@ -477,10 +483,35 @@ static int next_binary(ctr_t *r, ctr_event_t *ev) {
     set_err(r, "patch target 0x%x is not a multiple of 4", ev->b);
     return -1;
   }
-  r->last_offset = r->offset;
+  r->last_pos = (int64_t)r->pos;
   r->pos += 1 + size;
-  r->offset += 1 + size;
   return 1;
+}
+
+size_t ctr_next_calls(ctr_t *r, uint32_t *ids, size_t max) {
+  if (r->state != 1 || !r->binary) return 0;
+  const unsigned char *p = r->buf + r->pos, *end = r->buf + r->end;
+  size_t n = 0;
+  while (n < max && end - p >= 5 && p[0] == CTR_CALL) {
+    ids[n++] = rd32(p + 1);
+    p += 5;
+  }
+  if (n) {
+    r->last_pos = (int64_t)r->pos;
+    r->pos += 5 * n;
+    r->events += n;
+  }
+  return n;
+}
+
+void ctr_unread_calls(ctr_t *r, size_t m) {
+  r->pos -= 5 * m;
+  r->events -= m;
+}
+
+void ctr_where_call(const ctr_t *r, size_t i, char *buf, size_t len) {
+  snprintf(buf, len, "%s: offset %llu", r->path,
+           (unsigned long long)(r->base + (uint64_t)r->last_pos + 5 * i));
 }
 
 int ctr_next(ctr_t *r, ctr_event_t *ev) {
@@ -495,7 +526,7 @@ const char *ctr_error(const ctr_t *r) { return r->state == -1 ? r->err : ""; }
 void ctr_where(const ctr_t *r, char *buf, size_t len) {
   if (r->binary)
     snprintf(buf, len, "%s: offset %llu", r->path,
-             (unsigned long long)r->last_offset);
+             (unsigned long long)(r->base + (uint64_t)r->last_pos));
   else
     snprintf(buf, len, "%s:%llu", r->path, (unsigned long long)r->line);
 }

@@ -39,6 +39,16 @@ ctr_t *ctr_open(const char *path, char *err, size_t errlen);
  */
 int ctr_next(ctr_t *r, ctr_event_t *ev);
 
+/* The fast path of binary traces (cttrace): up to max call records that
+ * follow, whole in the read buffer, decoded into ids; returns their count, 0
+ * when the next record is no such call (or the trace is text, or ended): then
+ * ctr_next reads it. ctr_unread_calls(r, m), right after, gives the last m of
+ * them back (ctr_next returns them again); ctr_where_call names the place of
+ * the i-th (from 0) of the calls ctr_next_calls returned last. */
+size_t ctr_next_calls(ctr_t *r, uint32_t *ids, size_t max);
+void ctr_unread_calls(ctr_t *r, size_t m);
+void ctr_where_call(const ctr_t *r, size_t i, char *buf, size_t len);
+
 /* The error message of the last -1 (empty string when none). */
 const char *ctr_error(const ctr_t *r);
 

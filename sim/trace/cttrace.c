@@ -38,6 +38,7 @@
  */
 #define CPU_CALL_EXTRA 2u
 #define HANDLER_BASE 0x40000000u
+#define RUN 256 /* calls decoded at once by the fast path */
 
 /* ---------------------------------------------------------------- table memory
  */
@@ -329,21 +330,39 @@ typedef struct {
   stats_t st;
 } run_t;
 
+/* The memory's answer to a walk read of addr into the inputs: the table word,
+ * or a bus error outside the table memory. Returns the error flag. */
+static inline int mem_answer(run_t *r, uint32_t addr) {
+  uint32_t off = addr - TABLE_BASE;
+  xlat_in_t *in = &r->in;
+  if ((addr & 3u) || addr < TABLE_BASE || off / 4 >= r->t->n) {
+    in->mem_rsp_err = 1;
+    in->mem_rsp_data = 0;
+  } else {
+    in->mem_rsp_err = 0;
+    in->mem_rsp_data = r->t->w[off / 4];
+  }
+  return in->mem_rsp_err;
+}
+
+/* xlat_walk's memory (the same answers; the table does not change during a
+ * walk, so reading it when the read is sent equals reading it when it is
+ * answered) */
+static int walk_read(void *ctx, uint32_t addr, uint32_t *data) {
+  run_t *r = ctx;
+  int err = mem_answer(r, addr);
+  *data = r->in.mem_rsp_data;
+  return err;
+}
+
 /* One clock cycle with the current request/invalidate inputs; serves memory. */
 static inline void cycle(run_t *r) {
   xlat_in_t *in = &r->in;
   in->mem_req_ready = (uint8_t)!r->mem_busy;
   in->mem_rsp_valid = 0;
   if (r->mem_busy && r->now == r->mem_due) {
-    uint32_t off = r->mem_addr - TABLE_BASE;
     in->mem_rsp_valid = 1;
-    if ((r->mem_addr & 3u) || r->mem_addr < TABLE_BASE || off / 4 >= r->t->n) {
-      in->mem_rsp_err = 1;
-      in->mem_rsp_data = 0;
-    } else {
-      in->mem_rsp_err = 0;
-      in->mem_rsp_data = r->t->w[off / 4];
-    }
+    mem_answer(r, r->mem_addr);
     r->mem_busy = 0;
   }
   xlat_step(r->x, in, &r->out);
@@ -429,6 +448,77 @@ static void write_json(const opts_t *o, const run_t *r,
     die(2, "option --stats-json: %s", err);
 }
 
+/* The place of a call for a message: the event ctr_next returned last (i < 0)
+ * or the i-th call of the run ctr_next_calls returned last. */
+static void call_where(const ctr_t *rd, long i, char *buf, size_t len) {
+  if (i < 0)
+    ctr_where(rd, buf, len);
+  else
+    ctr_where_call(rd, (size_t)i, buf, len);
+}
+
+/* n calls answered by hits (xlat_hit, xlat_hits): each the one cycle cycle()
+ * would step with its request, memory idle; of those cycles' outputs only
+ * busy (0) is read later (by a gap), the answers are checked by the caller */
+static inline void hit_done(run_t *r, uint64_t n) {
+  r->out.busy = 0;
+  r->now += n;
+  r->st.stepped += n;
+  r->st.answer_cycles += n;
+}
+
+static void wrong_hit(const char *where, uint32_t id, uint32_t addr,
+                      int out_of_range, uint32_t expect) {
+  die(1,
+      "%s: ID 0x%x: accelerator answered 0x%08x (hit), the table says "
+      "%s0x%08x",
+      where, id, addr, out_of_range ? "RANGE fault, not " : "", expect);
+}
+
+/* A call stepped cycle by cycle to its answer (the walk's reads at once with
+ * fast, xlat_walk), the answer checked against expect. i: call_where's. */
+static void call_stepped(run_t *r, const ctr_t *rd, long i, uint32_t id,
+                         uint32_t expect, int out_of_range, int fast) {
+  char where[600];
+  uint64_t start = r->now;
+  r->in.req_valid = 1;
+  r->in.req_id = id;
+  for (;;) {
+    cycle(r);
+    if (r->out.req_ready) r->in.req_valid = 0;
+    if (r->out.rsp_valid) break;
+    if (fast && !r->in.req_valid && !r->mem_busy) {
+      /* the walk's reads at once (xlat.h; 0 when it does not apply) */
+      uint64_t n = xlat_walk(r->x, r->mem_lat, walk_read, r);
+      r->now += n;
+      r->st.stepped += n;
+    }
+    if (r->now - start > 100000000ull)
+      die(1,
+          "ID 0x%x: no response after 100000000 cycles (accelerator "
+          "hangs)",
+          id);
+  }
+  r->in.req_valid = 0;
+  r->st.answer_cycles += r->now - start;
+  if (r->out.rsp_fault) {
+    if (out_of_range && r->out.rsp_fault == XLAT_FAULT_RANGE) {
+      r->st.range_faults++;
+    } else {
+      call_where(rd, i, where, sizeof where);
+      die(1, "%s: ID 0x%x: unexpected %s fault from the accelerator", where,
+          id, xlat_fault_name(r->out.rsp_fault));
+    }
+  } else if (out_of_range || r->out.rsp_addr != expect) {
+    call_where(rd, i, where, sizeof where);
+    die(1,
+        "%s: ID 0x%x: accelerator answered 0x%08x (%s), the table says "
+        "%s0x%08x",
+        where, id, r->out.rsp_addr, r->out.rsp_hit ? "hit" : "walk",
+        out_of_range ? "RANGE fault, not " : "", expect);
+  }
+}
+
 int main(int argc, char **argv) {
   opts_t o;
   parse_args(&o, argc, argv);
@@ -472,12 +562,55 @@ int main(int argc, char **argv) {
       die(2, "option --wave: %s", err);
   }
 
+  /* CTTRACE_REFERENCE=1: every cycle through xlat_step, none of the
+   * shortcuts below (xlat_hit, xlat_walk), the reference the tests compare
+   * the fast path with */
+  const char *refenv = getenv("CTTRACE_REFERENCE");
+  const int fast = !(refenv && *refenv && strcmp(refenv, "0") != 0);
+
+  static uint32_t run_id[RUN], run_expect[RUN], run_addr[RUN];
   struct timespec t0, t1;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
   ctr_event_t ev;
   int rc;
   char where[600];
-  while ((rc = ctr_next(rd, &ev)) == 1) {
+  for (;;) {
+    if (fast) {
+      /* a run of binary call records (ctrace_read.h): the IDs in the table
+       * first (a call that is no simple one is given back and read again),
+       * then the hits answered together (xlat_hits), a miss stepped */
+      size_t n = ctr_next_calls(rd, run_id, RUN);
+      if (n) {
+        size_t k = 0;
+        for (; k < n; k++) {
+          if (run_id[k] & range_mask) break;
+          size_t e = table_leaf(&t, run_id[k]);
+          if (e == (size_t)-1) break;
+          run_expect[k] = ctable_target(t.w[e]);
+        }
+        if (k < n) ctr_unread_calls(rd, n - k);
+        r.st.events += k;
+        r.st.calls += k;
+        for (size_t i = 0; i < k;) {
+          size_t h = r.mem_busy ? 0
+                                : xlat_hits(r.x, run_id + i, k - i, r.in.root,
+                                            1, run_addr + i);
+          if (h) hit_done(&r, h);
+          for (size_t j = i; j < i + h; j++)
+            if (run_addr[j] != run_expect[j]) {
+              ctr_where_call(rd, j, where, sizeof where);
+              wrong_hit(where, run_id[j], run_addr[j], 0, run_expect[j]);
+            }
+          i += h;
+          if (i < k) {
+            call_stepped(&r, rd, (long)i, run_id[i], run_expect[i], 0, fast);
+            i++;
+          }
+        }
+        if (k) continue;
+      }
+    }
+    if ((rc = ctr_next(rd, &ev)) != 1) break;
     r.st.events++;
     switch (ev.kind) {
       case CTR_CALL: {
@@ -503,52 +636,16 @@ int main(int argc, char **argv) {
           expect = ctable_target(t.w[e]);
         }
         r.st.calls++;
-        uint64_t start = r.now;
         uint32_t hit_addr;
-        int answered = 0;
-        if (!r.mem_busy && xlat_hit(r.x, id, r.in.root, 1, &hit_addr)) {
-          /* a hit (the C model's shortcut, xlat.h): the cycle cycle() would
-           * step with this request, memory idle */
-          memset(&r.out, 0, sizeof r.out);
-          r.out.req_ready = 1;
-          r.out.rsp_valid = 1;
-          r.out.rsp_hit = 1;
-          r.out.rsp_addr = hit_addr;
-          r.now++;
-          r.st.stepped++;
-          answered = 1;
-        } else {
-          r.in.req_valid = 1;
-          r.in.req_id = id;
-        }
-        while (!answered) {
-          cycle(&r);
-          if (r.out.req_ready) r.in.req_valid = 0;
-          if (r.out.rsp_valid) break;
-          if (r.now - start > 100000000ull)
-            die(1,
-                "ID 0x%x: no response after 100000000 cycles (accelerator "
-                "hangs)",
-                id);
-        }
-        r.in.req_valid = 0;
-        r.st.answer_cycles += r.now - start;
-        if (r.out.rsp_fault) {
-          if (out_of_range && r.out.rsp_fault == XLAT_FAULT_RANGE) {
-            r.st.range_faults++;
-          } else {
+        if (fast && !r.mem_busy && xlat_hit(r.x, id, r.in.root, 1, &hit_addr)) {
+          hit_done(&r, 1);
+          if (out_of_range || hit_addr != expect) {
             ctr_where(rd, where, sizeof where);
-            die(1, "%s: ID 0x%x: unexpected %s fault from the accelerator",
-                where, id, xlat_fault_name(r.out.rsp_fault));
+            wrong_hit(where, id, hit_addr, out_of_range, expect);
           }
-        } else if (out_of_range || r.out.rsp_addr != expect) {
-          ctr_where(rd, where, sizeof where);
-          die(1,
-              "%s: ID 0x%x: accelerator answered 0x%08x (%s), the table says "
-              "%s0x%08x",
-              where, id, r.out.rsp_addr, r.out.rsp_hit ? "hit" : "walk",
-              out_of_range ? "RANGE fault, not " : "", expect);
+          break;
         }
+        call_stepped(&r, rd, -1, id, expect, out_of_range, fast);
         break;
       }
       case CTR_PATCH:

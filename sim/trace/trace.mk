@@ -23,13 +23,21 @@ $(TRACE_OBJ)/outfile.o: sim/outfile.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TRACE_CFLAGS) -c $< -o $@
 
--include $(wildcard $(TRACE_OBJ)/*.d)
+# cttrace's own copy of the accelerator library, compiled for link-time
+# optimisation with it: xlat_hit and xlat_walk inline into its event loop
+# (the C model is the same source as build/libxlat.a's)
+TRACE_XLAT_OBJ := $(patsubst model/%.c,$(TRACE_OBJ)/model/%.o,$(XLAT_LIB_SRC))
+$(TRACE_OBJ)/model/%.o: model/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(XLAT_CFLAGS) -flto -c $< -o $@
+
+-include $(wildcard $(TRACE_OBJ)/*.d $(TRACE_OBJ)/model/*.d)
 
 $(BUILD)/ctrdump: $(TRACE_OBJ)/ctrdump.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/ctrace_write.o \
                   $(TRACE_OBJ)/outfile.o
 	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ -lz
 
-$(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/outfile.o $(LIBXLAT)
+$(BUILD)/cttrace: $(TRACE_OBJ)/cttrace.o $(TRACE_OBJ)/ctrace_read.o $(TRACE_OBJ)/outfile.o $(TRACE_XLAT_OBJ)
 	$(CC) -O2 -flto $(SAN_FLAGS) -o $@ $^ $(TRACE_LDLIBS)
 
 $(BUILD)/ctlru: $(TRACE_OBJ)/ctlru.o $(TRACE_OBJ)/ctrace_read.o $(LIBXLAT)
