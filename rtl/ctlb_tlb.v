@@ -123,6 +123,7 @@ module ctlb_tlb #(
   always @(*) begin : replacement
     victim   = {WAY_BITS{1'b0}};
     have_inv = 1'b0;
+    vw       = 0;  // (assigned in every path: no latch for the loop variable)
     if (fill_i) begin
       victim = pol_victim;
       for (vw = 0; vw < Ways; vw = vw + 1) begin
@@ -161,6 +162,7 @@ module ctlb_tlb #(
       always @(*) begin : victim_lru   // the way with the oldest age (refills only)
         fill_ages  = {LRU_W{1'b0}};
         lru_victim = {WAY_BITS{1'b0}};
+        lv         = 0;
         if (fill_i) begin
           fill_ages = lru_q[fill_set];
           for (lv = 0; lv < Ways; lv = lv + 1)
@@ -233,6 +235,7 @@ module ctlb_tlb #(
       always @(*) begin : victim_plru  // follow the tree bits from the root (refills only)
         fill_tree = {Ways{1'b0}};
         node      = 1;
+        pl        = 0;
         if (fill_i) begin
           fill_tree = plru_q[fill_set*Ways +: Ways];
           for (pl = 0; pl < WAY_BITS; pl = pl + 1)
