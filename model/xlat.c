@@ -233,7 +233,8 @@ int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
              uint32_t *addr) {
   if (x->c) { /* the C model: a direct call, as in xlat_step */
     if (!xlat_c_hit(x->c, id, addr)) return 0;
-  } else if (!x->ops->hit || !x->ops->hit(x->impl, id, addr)) {
+  } else if (!x->ops->hit ||
+             !x->ops->hit(x->impl, id, root, mem_req_ready, addr)) {
     return 0;
   }
   x->cycles++;

@@ -157,8 +157,9 @@ void xlat_step(xlat_t *x, const xlat_in_t *in, xlat_out_t *out);
  * mem_req_ready) as inputs, whose answer is that hit: the replacement state,
  * the counters and xlat_cycles() advance as they would; returns 1 with the
  * address in *addr. Otherwise nothing changes and it returns 0: the caller
- * steps that cycle with xlat_step(). The RTL backend always returns 0 (its
- * cycles are stepped, so its waveforms and counters stay the RTL's own). */
+ * steps that cycle with xlat_step(). The RTL backend evaluates the verilated
+ * cycle itself and takes its edge only on a hit (so its counters stay the
+ * RTL's own); with a waveform open or XLAT_VL_PLAIN=1 it returns 0. */
 int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
              uint32_t *addr);
 

@@ -749,7 +749,11 @@ static void c_counters(const void *impl, xlat_counters_t *c) {
   xlat_c_counters(impl, c);
 }
 static int c_busy(const void *impl) { return xlat_c_busy(impl); }
-static int c_hit(void *impl, uint32_t id, uint32_t *addr) {
+/* (the C model's hit needs neither root nor memory ready: the walker is idle
+ * and stays so) */
+static int c_hit(void *impl, uint32_t id, uint32_t root, uint8_t mem_req_ready,
+                 uint32_t *addr) {
+  (void)root, (void)mem_req_ready;
   return xlat_c_hit(impl, id, addr);
 }
 

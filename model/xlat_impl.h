@@ -41,7 +41,8 @@ typedef struct {
   void (*trace_between)(void *impl);
   /* xlat_hit's shortcut: 1 with *addr after the hit's cycle, 0 untouched;
    * NULL: the backend always steps (xlat_hit returns 0) */
-  int (*hit)(void *impl, uint32_t id, uint32_t *addr);
+  int (*hit)(void *impl, uint32_t id, uint32_t root, uint8_t mem_req_ready,
+             uint32_t *addr);
 } xlat_backend_ops_t;
 
 extern const xlat_backend_ops_t xlat_backend_c;   /* xlat_c.c */
@@ -78,7 +79,7 @@ uint64_t xlat_c_walk(xlat_c_t *m, uint32_t lat, xlat_read_fn rd, void *ctx);
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.
  */
-#define XLAT_VL_ABI 3
+#define XLAT_VL_ABI 4
 typedef struct xlat_vl xlat_vl_t;
 typedef int (*xlat_vl_abi_fn)(void);
 typedef const char *(*xlat_vl_name_fn)(void);
@@ -89,6 +90,10 @@ typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in,
                                 xlat_out_t *out);
 typedef void (*xlat_vl_counters_fn)(const xlat_vl_t *v, xlat_counters_t *c);
 typedef int (*xlat_vl_busy_fn)(const xlat_vl_t *v);
+/* xlat_hit: the request cycle evaluated; 1 (the edge taken, *addr) if the RTL
+ * answers it as a hit, else 0 with the state untouched (the caller steps) */
+typedef int (*xlat_vl_hit_fn)(xlat_vl_t *v, uint32_t id, uint32_t root,
+                              uint8_t mem_req_ready, uint32_t *addr);
 /* 1: the library writes FST (built with xlat_build.sh --fst), 0: VCD */
 typedef int (*xlat_vl_fst_fn)(void);
 /* VCD: written to fd (left open); FST: written to the regular file path */

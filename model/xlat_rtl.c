@@ -36,6 +36,7 @@ typedef struct {
   xlat_vl_step_fn vl_step;
   xlat_vl_counters_fn vl_counters;
   xlat_vl_busy_fn vl_busy;
+  xlat_vl_hit_fn vl_hit;
   xlat_vl_trace_open_fn vl_trace_open;
   xlat_vl_trace_close_fn vl_trace_close;
   xlat_vl_trace_hart_fn vl_trace_hart;
@@ -247,6 +248,7 @@ static int rtl_open(rtl_t *x, int fst, char *err, size_t errlen) {
   x->vl_step = (xlat_vl_step_fn)dlsym(x->dl, "xlat_vl_step");
   x->vl_counters = (xlat_vl_counters_fn)dlsym(x->dl, "xlat_vl_counters");
   x->vl_busy = (xlat_vl_busy_fn)dlsym(x->dl, "xlat_vl_busy");
+  x->vl_hit = (xlat_vl_hit_fn)dlsym(x->dl, "xlat_vl_hit");
   x->vl_trace_open = (xlat_vl_trace_open_fn)dlsym(x->dl, "xlat_vl_trace_open");
   x->vl_trace_close =
       (xlat_vl_trace_close_fn)dlsym(x->dl, "xlat_vl_trace_close");
@@ -255,7 +257,8 @@ static int rtl_open(rtl_t *x, int fst, char *err, size_t errlen) {
       (xlat_vl_trace_between_fn)dlsym(x->dl, "xlat_vl_trace_between");
   xlat_vl_fst_fn vfst = (xlat_vl_fst_fn)dlsym(x->dl, "xlat_vl_fst");
   if (!abi || !vname || !vfst || !create || !x->vl_destroy || !x->vl_reset ||
-      !x->vl_step || !x->vl_counters || !x->vl_busy || !x->vl_trace_open ||
+      !x->vl_step || !x->vl_counters || !x->vl_busy || !x->vl_hit ||
+      !x->vl_trace_open ||
       !x->vl_trace_close || !x->vl_trace_hart || !x->vl_trace_between) {
     xlat_seterr(err, errlen,
                 "xlat: %s lacks the xlat_vl_* functions; delete it to rebuild",
@@ -312,6 +315,12 @@ static void rtl_reset(void *impl) {
 static void rtl_step(void *impl, const xlat_in_t *in, xlat_out_t *out) {
   rtl_t *x = impl;
   x->vl_step(x->vl, in, out);
+}
+
+static int rtl_hit(void *impl, uint32_t id, uint32_t root,
+                   uint8_t mem_req_ready, uint32_t *addr) {
+  rtl_t *x = impl;
+  return x->vl_hit(x->vl, id, root, mem_req_ready, addr);
 }
 
 static void rtl_counters(const void *impl, xlat_counters_t *c) {
@@ -381,4 +390,5 @@ const xlat_backend_ops_t xlat_backend_rtl = {
     .trace_close = rtl_trace_close,
     .trace_hart = rtl_trace_hart,
     .trace_between = rtl_trace_between,
+    .hit = rtl_hit,
 };

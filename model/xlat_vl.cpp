@@ -145,11 +145,30 @@ void Vctlb_top___024root___eval_triggers__act(vl_root_t *r);
 void Vctlb_top___024root___eval_act(vl_root_t *r);
 // appended by model/xlat_build.sh (model/xlat_vl_nba.awk)
 extern const int xlat_vl_nba_skips;
+extern const int xlat_vl_one_pass;
 void xlat_vl_nba_seq(vl_root_t *r);
 void xlat_vl_nba_comb(vl_root_t *r);
 
-// The ico region, as the generated eval() runs it.
-static inline void sched_ico(vl_root_t *r) {
+// The NBA region's functions of a triggered edge; comb false: without its
+// combinational functions (returns true if they were left out).
+static inline __attribute__((always_inline)) bool nba_region(vl_root_t *r, bool comb) {
+  xlat_vl_nba_seq(r);
+  if (comb || !xlat_vl_nba_skips) {
+    xlat_vl_nba_comb(r);
+    return false;
+  }
+  return true;
+}
+
+// The ico region, as the generated eval() runs it. With xlat_vl_one_pass its
+// trigger is the loop's first iteration only: that trigger set, one pass.
+static inline __attribute__((always_inline)) void sched_ico(vl_root_t *r) {
+  if (xlat_vl_one_pass) {
+    r->__VicoTriggered.at(0) = true;
+    r->__VicoIterCount = 1;
+    Vctlb_top___024root___eval_ico(r);
+    return;
+  }
   r->__VicoIterCount = 0;
   for (;;) {
     Vctlb_top___024root___eval_triggers__ico(r);
@@ -159,9 +178,21 @@ static inline void sched_ico(vl_root_t *r) {
   }
 }
 
-// The active and NBA regions, as the generated eval() runs them; comb false:
-// without the NBA combinational functions (returns true if they were left out).
-static inline bool sched_nba(vl_root_t *r, bool comb) {
+// The active and NBA regions, as the generated eval() runs them; comb as in
+// nba_region (returns true if the combinational functions were left out).
+// With xlat_vl_one_pass the act triggers are edges of inputs nothing in the
+// evaluation writes, so once evaluated they find no edge again: one pass of
+// each loop, without the trigger evaluations that would find none (the
+// trigger flags then keep the values of the pass instead of being cleared;
+// every use evaluates them first).
+static inline __attribute__((always_inline)) bool sched_nba(vl_root_t *r, bool comb) {
+  if (xlat_vl_one_pass) {
+    Vctlb_top___024root___eval_triggers__act(r);
+    if (!r->__VactTriggered.any()) return false;
+    r->__VnbaTriggered = r->__VactTriggered;  // (cleared, then set)
+    Vctlb_top___024root___eval_act(r);
+    return nba_region(r, comb);
+  }
   bool left_out = false;
   for (;;) {
     r->__VnbaTriggered.clear();
@@ -172,15 +203,11 @@ static inline bool sched_nba(vl_root_t *r, bool comb) {
       Vctlb_top___024root___eval_act(r);
     }
     if (!r->__VnbaTriggered.any()) return left_out;
-    xlat_vl_nba_seq(r);
-    if (comb || !xlat_vl_nba_skips)
-      xlat_vl_nba_comb(r);
-    else
-      left_out = true;
+    left_out = nba_region(r, comb);
   }
 }
 
-static inline void eval_pre_edge(Vctlb_top *t) {
+static inline __attribute__((always_inline)) void eval_pre_edge(Vctlb_top *t) {
   vl_root_t *r = t->rootp;
   r->vlSymsp->__Vm_activity = true;
   sched_ico(r);
@@ -189,7 +216,7 @@ static inline void eval_pre_edge(Vctlb_top *t) {
 
 // The rising edge; comb: the combinational logic after it is needed. Returns
 // true if it was left out (the model is stale).
-static inline bool eval_edge(Vctlb_top *t, bool comb) {
+static inline __attribute__((always_inline)) bool eval_edge(Vctlb_top *t, bool comb) {
   vl_root_t *r = t->rootp;
   r->vlSymsp->__Vm_activity = true;
   return sched_nba(r, comb);
@@ -560,6 +587,41 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
     v->last_t = t1;
   }
   if (!between) v->cycle++;
+}
+
+// xlat_hit's shortcut: the cycle of a request of id with every other input
+// idle, as ctsim's general path would step it, evaluated before the edge. If
+// the RTL answers it as a hit, the edge follows (the cycle is stepped, as in
+// xlat_vl_step's common case) and *addr is the answer; otherwise no edge, so
+// the state is as before (the registers are unchanged, and the combinational
+// values, now of these inputs, are recomputed by the step that follows). A
+// waveform or XLAT_VL_PLAIN=1 steps every cycle through xlat_vl_step.
+XLAT_EXPORT int xlat_vl_hit(xlat_vl_t *v, uint32_t id, uint32_t root,
+                            uint8_t mem_req_ready, uint32_t *addr) {
+  if (v->vcd || v->plain) return 0;
+  Vctlb_top *t = v->top.get();
+  t->clk_i = 0;
+  t->req_valid_i = 1;
+  t->req_id_i = id;
+  t->inv_valid_i = 0;
+  t->inv_all_i = 0;
+  t->inv_id_i = 0;
+  t->root_i = root;
+  t->mem_req_ready_i = mem_req_ready;
+  t->mem_rsp_valid_i = 0;
+  t->mem_rsp_err_i = 0;
+  t->mem_rsp_data_i = 0;
+  eval_pre_edge(t);
+  if (!(t->rsp_valid_o && t->rsp_hit_o)) {
+    v->stale = false;
+    return 0;
+  }
+  *addr = t->rsp_addr_o;
+  t->clk_i = 1;
+  v->stale = eval_edge(t, false);
+  if (!v->between) v->cycle++;
+  v->between = false;
+  return 1;
 }
 
 // The accelerator, the gap marks and (with a hart callback) the CPU side into

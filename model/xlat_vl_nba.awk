@@ -17,6 +17,16 @@
 #                        and comb does nothing
 # Any other layout (comb blocks before a sequent block, no eval_nba found)
 # also gives the plain version.
+#
+# And whether one pass of each region's loop is all of it:
+#   xlat_vl_one_pass     1 if the ico trigger is the loop's first iteration
+#                        only, and every act trigger is an OR of edges
+#                        (posedge: X & ~prev X, negedge: ~X & prev X) of
+#                        variables that nothing but the trigger function's
+#                        own copies into prev X writes: a second evaluation
+#                        of the triggers in the same eval then finds none
+#                        (X == prev X), so the generated loops stop after
+#                        their first pass; else 0
 
 function body_line(s) {
   # the lines that are code, not Verilator's boilerplate
@@ -25,6 +35,35 @@ function body_line(s) {
          s !~ /__Vm_traceActivity/
 }
 
+# Every assignment to a member, for the trigger check: "vlSelf->X = ..." on one
+# line, or "vlSelf->X" ending a line and "= ..." starting the next (outside the
+# act trigger function, whose copies into prev X are its own).
+{
+  line = $0
+  if (lhs != "" && line ~ /^ *= /) written[lhs] = 1
+  lhs = ""
+  if (fn != "tact") {
+    if (match(line, /vlSelf->[A-Za-z0-9_]+ *$/)) {
+      lhs = substr(line, RSTART + 8, RLENGTH - 8)
+      sub(/ +$/, "", lhs)
+    }
+    while (match(line, /vlSelf->[A-Za-z0-9_]+ = /)) {
+      written[substr(line, RSTART + 8, RLENGTH - 11)] = 1
+      line = substr(line, RSTART + RLENGTH)
+    }
+  }
+}
+
+/^void Vctlb_top___024root___eval_triggers__ico\(Vctlb_top___024root\* vlSelf\) \{$/ {
+  fn = "tico"; ntico++; next
+}
+/^void Vctlb_top___024root___eval_triggers__act\(Vctlb_top___024root\* vlSelf\) \{$/ {
+  fn = "tact"; ntact++; next
+}
+# (the trigger functions' debug dumps: not compiled in)
+(fn == "tico" || fn == "tact") && /^#ifdef VL_DEBUG/ { dbg = 1; next }
+(fn == "tico" || fn == "tact") && /^#endif/ { dbg = 0; next }
+dbg { next }
 /^(VL_INLINE_OPT )?void Vctlb_top___024root___ico_sequent__TOP__[0-9]+\(.*\{$/ {
   fn = "ico"; next
 }
@@ -35,6 +74,8 @@ function body_line(s) {
   fn = "nba"; found = 1; next
 }
 /^}$/ { fn = ""; next }
+fn == "tico" && body_line($0) { tico = tico $0; next }
+fn == "tact" && body_line($0) { tact = tact $0; next }
 fn == "ico" && body_line($0) { ico[++nico] = $0; next }
 fn == "comb" && body_line($0) { comb[++ncomb] = $0; next }
 fn == "nba" {
@@ -67,8 +108,11 @@ END {
     if (j > nico) ok = 0
     j++
   }
+  one = one_pass()
   print ""
   print "// ---- appended by model/xlat_build.sh (model/xlat_vl_nba.awk) ----"
+  print "extern const int xlat_vl_one_pass;"
+  print "const int xlat_vl_one_pass = " one ";"
   print "extern const int xlat_vl_nba_skips;"
   print "const int xlat_vl_nba_skips = " (ok ? 1 : 0) ";"
   print "void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf);"
@@ -87,4 +131,50 @@ END {
     for (b = 1; b <= nb; b++) if (iscomb[b]) printf "%s", call[b]
   }
   print "}"
+}
+
+# 1 if one pass of the ico and act loops is all of them (see the top)
+function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg) {
+  if (ntico != 1 || ntact != 1) return 0
+  t = tico
+  gsub(/[ \t]/, "", t)
+  if (t != "vlSelf->__VicoTriggered.at(0U)=(0U==vlSelf->__VicoIterCount);") return 0
+  a = tact
+  gsub(/[ \t]/, "", a)
+  n = split(a, st, ";")
+  pos = "\\(IData\\)\\(vlSelf->[A-Za-z0-9_]+\\)&\\(~\\(IData\\)\\(vlSelf->__Vtrigrprev__TOP__[A-Za-z0-9_]+\\)\\)"
+  neg = "\\(~\\(IData\\)\\(vlSelf->[A-Za-z0-9_]+\\)\\)&\\(IData\\)\\(vlSelf->__Vtrigrprev__TOP__[A-Za-z0-9_]+\\)"
+  ok = 1
+  nvar = 0
+  for (i = 1; i <= n; i++) {
+    if (st[i] == "") continue
+    if (st[i] ~ /^vlSelf->__Vtrigrprev__TOP__[A-Za-z0-9_]+=vlSelf->[A-Za-z0-9_]+$/) {
+      split(st[i], lr, "=")
+      x = substr(lr[2], 9)
+      if (substr(lr[1], 9) != "__Vtrigrprev__TOP__" x) ok = 0
+      prev[x] = 1
+      continue
+    }
+    if (!match(st[i], /^vlSelf->__VactTriggered\.at\([0-9]+U\)=/)) return 0
+    e = substr(st[i], RLENGTH + 1)
+    # each edge term of one variable becomes "@"; what is left must be "@"s,
+    # ORs and parentheses
+    while (match(e, pos) || match(e, neg)) {
+      p = substr(e, RSTART, RLENGTH)
+      gsub(/vlSelf->__Vtrigrprev__TOP__/, "#", p)
+      if (split(p, lr, "vlSelf->") != 2) return 0
+      x = lr[2]
+      sub(/[^A-Za-z0-9_].*/, "", x)
+      if (index(p, "#" x ")") == 0) return 0   # X and prev X of the same X
+      var[x] = 1
+      nvar++
+      e = substr(e, 1, RSTART - 1) "@" substr(e, RSTART + RLENGTH)
+    }
+    gsub(/[()@|]/, "", e)
+    if (e != "") return 0
+  }
+  if (nvar == 0) return 0
+  for (x in var)
+    if (!(x in prev) || (x in written) || (("__Vtrigrprev__TOP__" x) in written)) ok = 0
+  return ok
 }

@@ -86,6 +86,7 @@ module ctlb_tlb #(
   // ------------------------------------------------------------------------
   reg [31:0]         lkp_set;
   reg [WAY_BITS-1:0] lkp_way;
+  reg [Ways-1:0]     lkp_match;   // the ways holding the ID (one-hot or 0: assertions)
   wire [TAG_W-1:0]   lkp_tag = lkp_id_i[31:SET_BITS];
   integer            lw;
   always @(*) begin : lookup
@@ -93,18 +94,25 @@ module ctlb_tlb #(
     lkp_hit_o  = 1'b0;
     lkp_way    = {WAY_BITS{1'b0}};
     lkp_addr_o = 30'd0;
+    lkp_match  = {Ways{1'b0}};
     for (lw = 0; lw < Ways; lw = lw + 1) begin
       if (valid_q[lkp_set*Ways + lw] && tag_q[lkp_set*Ways + lw] == lkp_tag) begin
+        lkp_match[lw] = 1'b1;
         lkp_hit_o  = 1'b1;
         lkp_way    = lw[WAY_BITS-1:0];
         lkp_addr_o = addr_q[lkp_set*Ways + lw];
       end
     end
   end
+`ifndef CTLB_ASSERT_ON
+  wire unused_match = ^lkp_match;  // read by the assertions only
+`endif
 
   // ------------------------------------------------------------------------
   // Replacement: the lowest-numbered invalid way of the refill set, else the
-  // policy's choice (pol_victim)
+  // policy's choice (pol_victim). Only a refill reads the victim, so it is
+  // chosen only in a refill cycle (0 in the others): a simulator then skips
+  // the choice in every other cycle.
   // ------------------------------------------------------------------------
   wire [31:0]         fill_set = fill_id_i & SET_MASK;
   reg [WAY_BITS-1:0]  victim;
@@ -113,12 +121,16 @@ module ctlb_tlb #(
   wire [TAG_W-1:0]    fill_tag = fill_id_i[31:SET_BITS];
   integer             vw;
   always @(*) begin : replacement
-    victim   = pol_victim;
+    victim   = {WAY_BITS{1'b0}};
     have_inv = 1'b0;
-    for (vw = 0; vw < Ways; vw = vw + 1) begin
-      if (!have_inv && !valid_q[fill_set*Ways + vw]) begin
-        have_inv = 1'b1;
-        victim   = vw[WAY_BITS-1:0];
+    vw       = 0;  // (assigned in every path: no latch for the loop variable)
+    if (fill_i) begin
+      victim = pol_victim;
+      for (vw = 0; vw < Ways; vw = vw + 1) begin
+        if (!have_inv && !valid_q[fill_set*Ways + vw]) begin
+          have_inv = 1'b1;
+          victim   = vw[WAY_BITS-1:0];
+        end
       end
     end
   end
@@ -140,18 +152,30 @@ module ctlb_tlb #(
       // direct-mapped: the one way is the victim, no replacement state
       assign pol_victim = {WAY_BITS{1'b0}};
     end else if (Policy == POL_LRU) begin : g_lru
-      // per-way ages of each set, 0 = newest; reset: way w has age w
-      reg [SETS*LRU_W-1:0] lru_q;
+      // per-way ages of each set, 0 = newest; reset: way w has age w. One word
+      // per set (not one vector of all sets): a simulator then reads and writes
+      // a set's ages as an array element, not as a part-select of a wide vector.
+      reg [LRU_W-1:0]      lru_q [0:SETS-1];
       reg [LRU_W-1:0]      fill_ages;
       reg [WAY_BITS-1:0]   lru_victim;
       integer              lv;
-      always @(*) begin : victim_lru   // the way with the oldest age
-        fill_ages  = lru_q[fill_set*LRU_W +: LRU_W];
+      always @(*) begin : victim_lru   // the way with the oldest age (refills only)
+        fill_ages  = {LRU_W{1'b0}};
         lru_victim = {WAY_BITS{1'b0}};
-        for (lv = 0; lv < Ways; lv = lv + 1)
-          if (fill_ages[lv*WAY_BITS +: WAY_BITS] == WAY_LAST) lru_victim = lv[WAY_BITS-1:0];
+        lv         = 0;
+        if (fill_i) begin
+          fill_ages = lru_q[fill_set];
+          for (lv = 0; lv < Ways; lv = lv + 1)
+            if (fill_ages[lv*WAY_BITS +: WAY_BITS] == WAY_LAST) lru_victim = lv[WAY_BITS-1:0];
+        end
       end
       assign pol_victim = lru_victim;
+      // the age of `way` in a set's ages
+      function [WAY_BITS-1:0] lru_age;
+        input [LRU_W-1:0]    ages;
+        input [WAY_BITS-1:0] way;
+        lru_age = ages[way*WAY_BITS +: WAY_BITS];
+      endfunction
       // New ages of a set after a use of `way`: it becomes the newest (age 0),
       // the ways newer than it age by one.
       function [LRU_W-1:0] lru_touch;
@@ -161,7 +185,7 @@ module ctlb_tlb #(
         integer              uw;
         begin
           lru_touch = ages;
-          age_upd   = ages[way*WAY_BITS +: WAY_BITS];
+          age_upd   = lru_age(ages, way);
           for (uw = 0; uw < Ways; uw = uw + 1) begin
             if (uw == {{(32-WAY_BITS){1'b0}}, way}) lru_touch[uw*WAY_BITS +: WAY_BITS] = {WAY_BITS{1'b0}};
             else if (ages[uw*WAY_BITS +: WAY_BITS] < age_upd)
@@ -169,26 +193,37 @@ module ctlb_tlb #(
           end
         end
       endfunction
-      function [SETS*LRU_W-1:0] lru_init;
+      // the reset ages of a set: way w has age w
+      function [LRU_W-1:0] lru_init;
         input integer unused_arg;  // Verilog-2005 functions need an input
-        integer s, w;
+        integer w;
         begin
-          for (s = 0; s < SETS; s = s + 1)
-            for (w = 0; w < Ways; w = w + 1)
-              lru_init[s*LRU_W + w*WAY_BITS +: WAY_BITS] = w[WAY_BITS-1:0];
+          for (w = 0; w < Ways; w = w + 1)
+            lru_init[w*WAY_BITS +: WAY_BITS] = w[WAY_BITS-1:0];
         end
       endfunction
+      // (a use of the newest way, age 0, changes no age: the set is written
+      // only for a use of another way; the C model skips it alike)
+      integer ls;
       always @(posedge clk_i or negedge rst_ni) begin : regs_lru
-        if (!rst_ni)        lru_q <= lru_init(0);
-        else if (upd_valid) lru_q[upd_set*LRU_W +: LRU_W] <= lru_touch(lru_q[upd_set*LRU_W +: LRU_W], upd_way);
+        if (!rst_ni) begin
+          for (ls = 0; ls < SETS; ls = ls + 1) lru_q[ls] <= lru_init(0);
+        end else if (upd_valid && lru_age(lru_q[upd_set], upd_way) != {WAY_BITS{1'b0}}) begin
+          lru_q[upd_set] <= lru_touch(lru_q[upd_set], upd_way);
+        end
       end
 `ifdef FORMAL
       // P6 (docs/formal.md): the ages change only at an edge with a use
       reg f_past_q = 1'b0;
       always @(posedge clk_i) f_past_q <= 1'b1;
       wire f_use = (lkp_touch_i && lkp_hit_o) || fill_i;   // from the ports, not upd_valid
+      wire [SETS*LRU_W-1:0] f_lru;   // all sets' ages in one vector, for $past
+      genvar fs;
+      for (fs = 0; fs < SETS; fs = fs + 1) begin : g_f_lru
+        assign f_lru[fs*LRU_W +: LRU_W] = lru_q[fs];
+      end
       always @(posedge clk_i) begin : formal_repl
-        if (f_past_q && rst_ni && $past(rst_ni) && !$past(f_use)) assert (lru_q == $past(lru_q));
+        if (f_past_q && rst_ni && $past(rst_ni) && !$past(f_use)) assert (f_lru == $past(f_lru));
       end
 `endif
     end else if (Policy == POL_PLRU) begin : g_plru
@@ -197,11 +232,15 @@ module ctlb_tlb #(
       reg [SETS*Ways-1:0] plru_q;
       reg [Ways-1:0]      fill_tree;
       integer             node, pl;
-      always @(*) begin : victim_plru  // follow the tree bits from the root
-        fill_tree = plru_q[fill_set*Ways +: Ways];
+      always @(*) begin : victim_plru  // follow the tree bits from the root (refills only)
+        fill_tree = {Ways{1'b0}};
         node      = 1;
-        for (pl = 0; pl < WAY_BITS; pl = pl + 1)
-          node = 2 * node + (fill_tree[node] ? 1 : 0);
+        pl        = 0;
+        if (fill_i) begin
+          fill_tree = plru_q[fill_set*Ways +: Ways];
+          for (pl = 0; pl < WAY_BITS; pl = pl + 1)
+            node = 2 * node + (fill_tree[node] ? 1 : 0);
+        end
       end
       assign pol_victim = node[WAY_BITS-1:0];  // node - Ways, as Ways is a power of two
       // New tree bits of a set after a use of `way`: every node on the path to
@@ -301,9 +340,10 @@ module ctlb_tlb #(
 `ifdef CTLB_ASSERT_ON
   // ------------------------------------------------------------------------
   // Invariants (rtl/ctlb_assert.vh: simulators and the formal flow): the
-  // looked-up ID is in at most one way of its set (one-hot hit), and a refill
-  // never installs an ID that is already there (which is what keeps the hit
-  // one-hot: the walk of an ID starts only on its miss)
+  // looked-up ID is in at most one way of its set (the lookup's match vector
+  // is one-hot or 0), and a refill never installs an ID that is already there
+  // (which is what keeps the hit one-hot: the walk of an ID starts only on its
+  // miss; the ways are counted afresh, not by the lookup's comparators)
   // ------------------------------------------------------------------------
   // (counted in a function, called by simulators at the edge only)
   function integer ways_hit;
@@ -318,7 +358,7 @@ module ctlb_tlb #(
   endfunction
   `CTLB_ASSERT_AT begin : assertions
     if (rst_ni) begin
-      `CTLB_ASSERT(ways_hit(lkp_tag, lkp_set) <= 1, "ctlb_tlb: the looked-up ID hits more than one way")
+      `CTLB_ASSERT((lkp_match & (lkp_match - 1'b1)) == {Ways{1'b0}}, "ctlb_tlb: the looked-up ID hits more than one way")
       if (fill_i)
         `CTLB_ASSERT(ways_hit(fill_tag, fill_set) == 0, "ctlb_tlb: a refill of an ID that is already in the CTLB")
     end

@@ -5,8 +5,11 @@ invalidates, flushes, idle cycles); one answers every lookup it can with
 xlat_hit and steps the others, the other only steps. Their answers, counters
 and cycle counts must agree after every operation, and xlat_hit must take
 exactly the lookups the stepped model answers as a same-cycle hit. The RTL
-backend never takes the shortcut."""
+backend takes it too (the verilated cycle evaluated, its edge taken only on a
+hit), checked the same way against the stepped C model; with XLAT_VL_PLAIN=1
+(the reference scheduler) it always steps."""
 import ctypes
+import os
 import random
 
 import pytest
@@ -70,8 +73,12 @@ CONFIGS = [
 ]
 
 
-@pytest.mark.parametrize("kw", CONFIGS, ids=[xa.name(xa.config(**k)) for k in CONFIGS])
-def test_hit_shortcut_is_the_stepped_cycle(kw):
+# the RTL backend on a few of them (each configuration builds a library)
+CASES = [("c", k) for k in CONFIGS] + [("rtl", CONFIGS[0]), ("rtl", CONFIGS[1]), ("rtl", CONFIGS[5])]
+
+
+@pytest.mark.parametrize("backend,kw", CASES, ids=[b + "-" + xa.name(xa.config(**k)) for b, k in CASES])
+def test_hit_shortcut_is_the_stepped_cycle(backend, kw):
     hit, cycles = lib_hit()
     cfg = xa.config(**kw)
     levels = kw.get("levels", (12, 10, 10))
@@ -82,7 +89,7 @@ def test_hit_shortcut_is_the_stepped_cycle(kw):
     if cover < 32:
         pool.append((1 << cover) | 5)                                     # out of range
     words, root = build_table(mapped, levels)
-    a, b = xa.Xlat(cfg), xa.Xlat(cfg)
+    a, b = xa.Xlat(cfg, backend), xa.Xlat(cfg)
     try:
         da, db = xa.Driver(a, xa.Memory(words, latency=2), root), \
             xa.Driver(b, xa.Memory(words, latency=2), root)
@@ -142,15 +149,38 @@ def test_hit_shortcut_declines_while_walking():
         x.close()
 
 
-def test_rtl_backend_never_takes_the_shortcut():
+def test_rtl_shortcut_declines_while_walking_and_when_plain():
+    """The RTL's shortcut leaves the model alone while a walk is in progress,
+    and XLAT_VL_PLAIN=1 (the reference scheduler) never takes it."""
     hit, cycles = lib_hit()
-    words, root = build_table({9: 0x3000}, (12, 10, 10))
+    words, root = build_table({5: 0x2000, 6: 0x2004, 9: 0x3000}, (12, 10, 10))
     x = xa.Xlat(xa.config(), backend="rtl")
+    old = os.environ.get("XLAT_VL_PLAIN")
+    os.environ["XLAT_VL_PLAIN"] = "1"
     try:
-        d = xa.Driver(x, xa.Memory(words), root)
-        assert d.lookup(9)[:3] == (0, 0, 0x3000)
-        assert d.lookup(9)[:3] == (1, 0, 0x3000)      # in the CTLB now
-        addr = ctypes.c_uint32()
-        assert hit(x.h, 9, root, 1, ctypes.byref(addr)) == 0
+        p = xa.Xlat(xa.config(), backend="rtl")
+    finally:
+        if old is None:
+            del os.environ["XLAT_VL_PLAIN"]
+        else:
+            os.environ["XLAT_VL_PLAIN"] = old
+    try:
+        d = xa.Driver(x, xa.Memory(words, latency=3), root)
+        assert d.lookup(6)[:3] == (0, 0, 0x2004)
+        addr = ctypes.c_uint32(0xdead)
+        c0 = cycles(x.h)
+        assert hit(x.h, 6, root, 1, ctypes.byref(addr)) == 1 and addr.value == 0x2004
+        d.cycle += 1
+        assert cycles(x.h) == c0 + 1
+        d.cycle_step(req_valid=1, req_id=5)          # a miss: the walk starts
+        before, c0 = x.counters(), cycles(x.h)
+        addr.value = 0xdead
+        assert hit(x.h, 6, root, 1, ctypes.byref(addr)) == 0
+        assert (x.counters(), cycles(x.h), addr.value) == (before, c0, 0xdead)
+        dp = xa.Driver(p, xa.Memory(words), root)
+        assert dp.lookup(9)[:3] == (0, 0, 0x3000)
+        assert dp.lookup(9)[:3] == (1, 0, 0x3000)     # in the CTLB now
+        assert hit(p.h, 9, root, 1, ctypes.byref(addr)) == 0
     finally:
         x.close()
+        p.close()
