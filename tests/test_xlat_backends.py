@@ -44,6 +44,8 @@ def test_failed_fst_swap_keeps_the_model(tmp_path):
     (root / "model" / "xlat_build.sh").write_text("echo no FST build here >&2; exit 1\n")
     (root / "build" / "xlat-rtl" / NAME).mkdir(parents=True)
     shutil.copy(lib, root / "build" / "xlat-rtl" / NAME / "libxlat_vl.so")
+    # with the flags it was built with (xlat_build.sh's build.flags), so it is not stale
+    shutil.copy(lib.parent / "build.flags", root / "build" / "xlat-rtl" / NAME / "build.flags")
     env = dict(os.environ, CTSIM_ROOT=str(root))
     r = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "tests")], env=env,
                        capture_output=True, text=True, timeout=120)

@@ -207,7 +207,9 @@ def fake_root(tmp_path, name):
     (root / "model").mkdir(parents=True)
     (root / "model" / "xlat_build.sh").write_text(
         'set -eu\nmkdir -p "$1/build/xlat-rtl/$2"\necho "$2" >> "$1/builds.txt"\n'
-        f'cp "{lib}" "$1/build/xlat-rtl/$2/libxlat_vl.so"\n')
+        f'cp "{lib}" "$1/build/xlat-rtl/$2/libxlat_vl.so"\n'
+        # the flags it was built with, as xlat_build.sh writes them (else stale)
+        f'cp "{lib.parent / "build.flags"}" "$1/build/xlat-rtl/$2/build.flags"\n')
     return root
 
 
