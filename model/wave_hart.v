@@ -17,7 +17,7 @@ module wave_hart (
   input wire            ex_trap_i,    // it traps (an interrupt: always)
   input wire [31:0]     ex_pc_i,
   input wire [31:0]     ex_insn_i,
-  input wire [8*8-1:0]  ex_op_i,      // its mnemonic
+  input wire [8*16-1:0] ex_op_i,      // its mnemonic (XLAT_WAVE_OP_CHARS)
   input wire [8*32-1:0] ex_fn_i,      // the function its pc is in
   // the instruction in WB (it retires at the end of the cycle)
   input wire            wb_valid_i,

@@ -238,7 +238,9 @@ int xlat_trace_close(xlat_t *x);
 /* The CPU side of a waveform (ctsim --wave; docs/waves.md): what a hart does in
  * one cycle, dumped in a scope "hart0" (model/wave_hart.v) next to the
  * accelerator's, on the same time axis. Text fields may be NULL (empty);
- * longer than 32 characters they are cut. */
+ * longer than their ports they are cut: ex_op at XLAT_WAVE_OP_CHARS (every
+ * mnemonic fits, sim/obs.c checks), stall at 8, the function names at 32. */
+#define XLAT_WAVE_OP_CHARS 16 /* wave_hart.v's ex_op_i: 8 * 16 bits */
 typedef struct {
   uint64_t cycle;    /* the CPU cycle */
   uint8_t ex_valid;  /* an instruction (or an interrupt bubble) is in EX */

@@ -503,7 +503,9 @@ static void fill_hart(xlat_vl *v, uint64_t c, const xlat_out_t *out) {
   p->ex_trap_i = hw.ex_trap;
   p->ex_pc_i = hw.ex_pc;
   p->ex_insn_i = hw.ex_insn;
-  p->ex_op_i = text64(hw.ex_op);
+  static_assert(sizeof p->ex_op_i == XLAT_WAVE_OP_CHARS,
+                "wave_hart.v's ex_op_i is XLAT_WAVE_OP_CHARS characters");
+  text_wide(p->ex_op_i, hw.ex_op);
   text_wide(p->ex_fn_i, hw.ex_fn);
   p->wb_valid_i = hw.wb_valid;
   p->wb_pc_i = hw.wb_pc;

@@ -355,6 +355,7 @@ void cpu_update_event(hart_t *h) {
   if (h->next_patch < h->npatches && h->patches[h->next_patch].cycle < ev)
     ev = h->patches[h->next_patch].cycle;
   if (h->pause_at && h->pause_at < ev) ev = h->pause_at;
+  if (h->plat->sync_due >> h->id & 1) ev = 0; /* a ctlb.sync to retire */
   h->event_cycle = ev;
 }
 
@@ -688,8 +689,11 @@ static void note_switch(hart_t *h, const id_stat_t *s, uint32_t to, uint64_t E,
   }
   id_switches_t *w = h->switches;
   w->total++;
+  /* a broadcast still on its way (in this hart's time, platform.md "Lazy
+   * clocking") is no invalidate before the call: it walked after the store */
+  const uint64_t inv = s->inv_at <= E ? s->inv_at : 0;
   if (w->n < IDSWITCH_MAX)
-    w->e[w->n++] = (id_switch_t){s->id, s->last, to, s->inv_at, E, walk};
+    w->e[w->n++] = (id_switch_t){s->id, s->last, to, inv, E, walk};
 }
 
 /* The accelerator is created at its first use, so programs without call-ID
@@ -949,9 +953,14 @@ static void xl_bcast(hart_t *h, uint64_t E, int all, uint32_t id) {
 /* ctlb.sync entering EX in E: the last cycle of its EX (plat_sync); a
  * completion point of --check-shootdown. */
 static uint64_t xl_sync(hart_t *h, uint64_t E) {
-  uint64_t c = plat_sync(h->plat, h->id, E);
+  platform_t *const p = h->plat;
+  uint64_t c = plat_sync(p, h->id, E);
   h->p.ctlb_w = 0;
-  if (h->plat->shoot) shoot_complete(h, c);
+  if (p->shoot) shoot_complete(h, c);
+  if (p->nharts > 1) { /* plat_sync_retire at the next instruction's event */
+    p->sync_due |= 1u << h->id;
+    cpu_update_event(h);
+  }
   return c;
 }
 

@@ -391,6 +391,9 @@ event_check: /* E >= event: interrupts, cycle limits, patches */
     goto halt;
   }
   if (h->pause_at && E >= h->pause_at) goto halt; /* cpu_run_until */
+  /* the ctlb.sync before retired: here in the schedule, not where its piece
+   * ended (the other harts may have gone past its broadcasts since) */
+  if (unlikely(P->sync_due >> h->id & 1)) plat_sync_retire(P, h->id);
   while (h->next_patch < h->npatches && E >= h->patches[h->next_patch].cycle) {
     h->dport_free = dfree;
     apply_patch(h, &h->patches[h->next_patch++], E);
@@ -679,6 +682,7 @@ L_EBREAK:
                           SYNC();
                           uint64_t lat = xl_sync(h, E) - E + 1;
                           if (unlikely(P->stop)) goto halt;
+                          event = h->event_cycle;
                           EX_DONE(lat);
                           if (lat > 1) {
                             xcause = STALL_CTLB;

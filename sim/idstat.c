@@ -47,6 +47,11 @@ const id_stat_t *idstat_find(const id_table_t *t, uint32_t id) {
   return e->used ? e : NULL;
 }
 
+void idstat_move_inv(id_table_t *t, uint64_t from, uint64_t to) {
+  for (uint32_t i = 0; i < t->cap; i++)
+    if (t->e[i].used && t->e[i].inv_at == from) t->e[i].inv_at = to;
+}
+
 void idstat_free(id_table_t *t) {
   free(t->e);
   memset(t, 0, sizeof *t);

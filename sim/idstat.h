@@ -72,6 +72,10 @@ static inline id_stat_t *idstat_get(id_table_t *t, uint32_t id) {
 /* The slot of id, NULL if it has none (no insertion). */
 const id_stat_t *idstat_find(const id_table_t *t, uint32_t id);
 
+/* Every ID whose last invalidate was in cycle from has it in cycle to instead
+ * (a broadcast's arrival moved, plat_sync_retire). */
+void idstat_move_inv(id_table_t *t, uint64_t from, uint64_t to);
+
 void idstat_free(id_table_t *t);
 
 /* The used slots, sorted by calls (most first), then other events, then

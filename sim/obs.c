@@ -113,8 +113,15 @@ void obs_answer(hart_t *h, uint64_t a, uint32_t addr, unsigned fault) {
 /* ------------------------------------------------------------ hart scope */
 
 /* "callid", "ctlb.inv", "fence.i": the mnemonic of an op */
+/* every mnemonic fits the wave's ex_op_i (the X-macro's names are as long) */
+#define X(name, match, mask, fmt)                                  \
+  _Static_assert(sizeof #name - 1 <= XLAT_WAVE_OP_CHARS,           \
+                 #name ": longer than XLAT_WAVE_OP_CHARS (ex_op_i)");
+RV_INSNS(X)
+#undef X
+
 static const char *mnemonic(unsigned op) {
-  static char names[OP_COUNT][12];
+  static char names[OP_COUNT][XLAT_WAVE_OP_CHARS + 1];
   if (op >= OP_COUNT) return "?";
   if (!names[op][0]) {
     const char *n = rv_op_name(op);

@@ -323,13 +323,15 @@ void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
   accel_inv_step(a, c, &q, root);
 }
 
-/* Queues a broadcast arriving at a in cycle at (in cycle order; one in the
- * same cycle as another merges with it). */
-static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id) {
+/* Queues the requests q of the harts `from` arriving at a in cycle at (in
+ * cycle order; in the same cycle as others they merge). Out of memory: -1. */
+static int accel_post(plat_accel_t *a, uint64_t at, const bcast_port_t *q,
+                      uint32_t from) {
   unsigned i = a->ninv;
   while (i > a->inv_head && a->inv[i - 1].at > at) i--;
   if (i > a->inv_head && a->inv[i - 1].at == at) {
-    bcast_port_add(&a->inv[i - 1].port, all, id);
+    bcast_port_add(&a->inv[i - 1].port, q->all, q->id);
+    a->inv[i - 1].from |= from;
     return 0;
   }
   if (a->ninv == a->inv_cap) {
@@ -339,9 +341,7 @@ static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id) {
     a->inv = n, a->inv_cap = cap;
   }
   memmove(&a->inv[i + 1], &a->inv[i], (a->ninv - i) * sizeof *a->inv);
-  a->inv[i].at = at;
-  a->inv[i].port = (bcast_port_t){0, 0, 0};
-  bcast_port_add(&a->inv[i].port, all, id);
+  a->inv[i] = (plat_inv_t){at, *q, from};
   a->ninv++;
   return 0;
 }
@@ -357,6 +357,7 @@ int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
     p->bcast_done[h] = e + 1;
     return 0;
   }
+  const bcast_port_t q = {1, (uint8_t)(all != 0), all ? 0 : id};
   plat_accel_invalidate(&p->accel[h], e, all, id, p->hart[h].ctroot);
   for (unsigned k = 0; k < p->nharts; k++) {
     if (k == h) continue;
@@ -367,7 +368,7 @@ int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
         a->inv_head++;
       if (a->inv_head == a->ninv) a->inv_head = a->ninv = 0;
     }
-    if (accel_post(a, bcast_arrival(L, e), all, id)) return -1;
+    if (accel_post(a, bcast_arrival(L, e), &q, 1u << h)) return -1;
     /* the invalidate of the ID at hart k's CTLB, for the summary's switches
      * (only an ID k has used: its table is k's own) */
     const id_stat_t *f = all ? NULL : idstat_find(&p->hart[k].ids, id);
@@ -375,6 +376,49 @@ int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id) {
   }
   p->bcast_done[h] = bcast_done(L, e);
   return 0;
+}
+
+/* The first cycle hart k can present a lookup in: its local time if it
+ * runs; parked in wfi, the cycle after its wake, which is at the latest the
+ * wake it has now and at the earliest the cycle after another hart's key (a
+ * store of that hart to k's msip or mtimecmp then). */
+static uint64_t next_lookup(const platform_t *p, unsigned k) {
+  const hart_t *g = &p->hart[k];
+  if (!g->wfi_park) return g->now;
+  uint64_t w = cpu_wfi_wake(g);
+  for (unsigned j = 0; j < p->nharts; j++) {
+    uint64_t kj = j == k ? UINT64_MAX : hart_key(&p->hart[j]);
+    if (kj < w - 1) w = kj + 1;
+  }
+  if (w == UINT64_MAX) return UINT64_MAX; /* nothing can wake it */
+  return (w > g->now ? w : g->now + 1) + 1;
+}
+
+void plat_sync_retire(platform_t *p, unsigned h) {
+  p->sync_due &= ~(1u << h);
+  for (unsigned k = 0; k < p->nharts; k++) {
+    plat_accel_t *a = &p->accel[k];
+    if (k == h || a->ninv == a->inv_head) continue;
+    const uint64_t n = next_lookup(p, k), to = n ? n - 1 : 0;
+    /* h's broadcasts arriving in n or later leave the queue, merged into
+     * one cycle, and come back in cycle n - 1 (a lookup in the cycle of an
+     * invalidate still sees the entry, accelerator.md section 6) */
+    bcast_port_t m = {0, 0, 0};
+    uint32_t from = 0;
+    unsigned w = a->inv_head;
+    for (unsigned i = a->inv_head; i < a->ninv; i++) {
+      const plat_inv_t *q = &a->inv[i];
+      if (q->at >= n && (q->from >> h & 1)) {
+        bcast_port_add(&m, q->port.all, q->port.id);
+        from |= q->from;
+        idstat_move_inv(&p->hart[k].ids, q->at, to); /* for the switches */
+      } else {
+        a->inv[w++] = *q;
+      }
+    }
+    a->ninv = w; /* fewer entries than before: accel_post needs no memory */
+    if (m.valid) accel_post(a, to, &m, from);
+  }
 }
 
 /* ------------------------------------------------------------ devices */

@@ -38,6 +38,7 @@ extern "C" {
 typedef struct {
   uint64_t at;
   bcast_port_t port;
+  uint32_t from; /* bit h: it carries a broadcast of hart h */
 } plat_inv_t;
 
 /* A hart's call-translation accelerator (model/xlat.h) as a clocked
@@ -102,6 +103,9 @@ typedef struct platform {
   /* the broadcast interconnect (model/ctlb_bcast.h): the cycle every
    * broadcast hart i has issued is complete (0: none yet) */
   uint64_t bcast_done[PLAT_MAX_HARTS];
+  /* bit h: hart h's ctlb.sync retires before its next instruction
+   * (plat_sync_retire) */
+  uint32_t sync_due;
   /* --check-shootdown (sim/shootchk.h), or NULL */
   struct shoot_chk *shoot;
 
@@ -299,6 +303,14 @@ int plat_bcast(platform_t *p, unsigned h, uint64_t e, int all, uint32_t id);
 static inline uint64_t plat_sync(const platform_t *p, unsigned h, uint64_t e) {
   return p->bcast_done[h] > e ? p->bcast_done[h] : e;
 }
+
+/* The ctlb.sync of hart h retired (several harts; called in schedule order
+ * just before h's next instruction): a broadcast of h still on its way to a
+ * hart k that is behind, whose arrival is at or past k's next possible
+ * lookup, arrives in the cycle before it instead, so that every lookup
+ * after the sync in the schedule sees it (docs/platform.md "Lazy
+ * clocking"). */
+void plat_sync_retire(platform_t *p, unsigned h);
 
 /* Ends the run with a simulator error (exit status 2); msg must stay valid. */
 void plat_error(platform_t *p, const char *msg);

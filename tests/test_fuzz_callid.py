@@ -343,7 +343,13 @@ HARTS_FAST = [(1, 2), (2, 3), (3, 4), (4, 8), (5, 16),
               # --quantum 20, 8 harts: hart 7, behind in local time, passed the
               # barrier before the last ctlb.bcast of an ID reached its CTLB in
               # its time; its call after the barrier reached the version before
-              (156, None)]
+              # (the harness accepted it above --quantum 1 until a ctlb.sync's
+              # retirement moved the broadcasts to the harts behind)
+              (156, None),
+              # --quantum 2, 16 harts: harts behind walked to the new target
+              # before the broadcast reached them in their time; their switches
+              # counted from that later arrival (a negative "cycles after")
+              (51, None)]
 
 
 @pytest.mark.parametrize("seed,n", HARTS_FAST, ids=lambda v: str(v))
@@ -424,10 +430,11 @@ def test_harts_model_mismatch_is_caught():
             w[32 + k * nv + j] = prog.expect["final"][j]
         words.append(w)
 
-    def run(ws, err=None):
+    def run(ws, err=None, switches=()):
         out = "".join(f"{v:08x}\n" for w in ws for v in w)
         stats = {"exit": {"reason": "tohost"},
-                 "hart": [{"ctlb": {"lookups": prog.expect["lookups"][h]}} for h in range(2)]}
+                 "hart": [{"ctlb": {"lookups": prog.expect["lookups"][h]},
+                           "switches": list(switches) if h else []} for h in range(2)]}
         err = err if err is not None else \
             f"check-shootdown: {prog.expect['patches']} completion points, 9 lookups " \
             f"checked, no stale translation\n"
@@ -449,6 +456,11 @@ def test_harts_model_mismatch_is_caught():
     assert any("older version" in p for p in harness.check_harts_model(prog, run(bad)))
     assert any("no check-shootdown line" in p
                for p in harness.check_harts_model(prog, run(words, err="")))
+    sw = {"id": 7, "inv_cycle": 120, "call_cycle": 130}
+    assert harness.check_harts_model(prog, run(words, switches=[sw])) == []
+    assert any("hart 1: a switch of ID 0x7 at cycle 110 after an invalidate at 120" in p
+               for p in harness.check_harts_model(
+                   prog, run(words, switches=[dict(sw, call_cycle=110)])))
 
 
 def test_campaign_cli_harts_and_bug(tmp_path):

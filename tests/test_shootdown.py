@@ -362,3 +362,97 @@ def test_two_rtl_accelerators_end_cleanly(tmp_path, quantum):
     assert r.returncode == 14, r.stderr  # the miss's latency, as with one CTLB per hart
     r = run(p, "-q", "--xlat", "c", "--harts", "2", "--quantum", quantum, timeout=60)
     assert r.returncode == 14, r.stderr
+
+
+# Hart 0, behind hart 1 in local time, reads a flag hart 1 wrote after its
+# ctlb.bcast + ctlb.sync (docs/platform.md "Lazy clocking"). Hart 0 builds
+# the table (ID 7 -> fn_a), calls ID 7 (now in its CTLB), publishes the root
+# and parks in wfi until its timer at cycle 400. Hart 1 takes the root and,
+# at about cycle 600, stores the leaf fn_b, runs ctlb.bcast of ID 7 (cycle B)
+# and ctlb.sync, and sets the flag. At --quantum >= 1000 the schedule runs
+# hart 1's whole patch before hart 0 wakes (hart 1's piece starts at 0), so
+# hart 0 reads the flag at a local time C < B + L: the broadcast's arrival
+# in its time is still ahead. Memory is coherent in schedule order, so hart 0
+# must not use its old entry either: its callid reaches fn_b. The exit
+# status is the version reached (1: fn_a, 2: fn_b) plus 4 when hart 0 called
+# before B + L in its own time (the case above, not the one of --quantum 1).
+# Without the first callid hart 0's CTLB does not exist yet when the
+# broadcast is sent: its first walk reads the new leaf (nothing to lose).
+FIRST_CALL = """
+  .insn r CUSTOM_0, 0, 0, ra, s4, x0     # callid ra, s4: fn_a, a CTLB entry
+  li   t1, 1
+  bne  a5, t1, fail
+"""
+BEHIND_BODY = """
+  csrr a0, mhartid
+  la   s6, flags
+  li   s4, 7
+  la   s2, ct_l2
+  bnez a0, 5f
+""" + TABLE_SETUP + """
+  ori  t0, s0, 1
+  csrw 0x7c0, t0
+{first}
+  li   t2, 0x02004000        # mtimecmp of hart 0 = 400
+  li   t1, -1
+  sw   t1, 0(t2)
+  sw   zero, 4(t2)
+  li   t1, 400
+  sw   t1, 0(t2)
+  li   t1, 0x80              # mie.MTIE, mstatus.MIE clear: wfi only waits
+  csrw mie, t1
+  sw   t0, 0(s6)             # the root for hart 1
+  wfi
+2: lw   t0, 4(s6)            # the patch is complete
+  beqz t0, 2b
+  lw   t1, 8(s6)             # B: hart 1's ctlb.bcast cycle
+  csrr t2, mcycle            # C: the callid enters EX at C + 1
+  .insn r CUSTOM_0, 0, 0, ra, s4, x0     # callid ra, s4
+  addi t1, t1, {latency}
+  sltu t1, t2, t1            # C < B + L
+  slli t1, t1, 2
+  or   a5, a5, t1
+  slli a5, a5, 1
+  ori  a5, a5, 1
+  sw   a5, 0(t6)
+3: j 3b
+5: lw   t0, 0(s6)
+  beqz t0, 5b
+  csrw 0x7c0, t0
+  li   t3, 150
+6: addi t3, t3, -1
+  bnez t3, 6b
+  la   t0, fn_b
+  ori  t0, t0, 3
+  sw   t0, 28(s2)            # the new leaf of ID 7
+  csrr t1, mcycle
+  addi t1, t1, 1
+  .insn r CUSTOM_0, 3, 0, x0, s4, x0     # ctlb.bcast s4 (cycle B = t1)
+  .insn r CUSTOM_0, 4, 0, x0, x0, x0     # ctlb.sync
+  sw   t1, 8(s6)
+  li   t0, 1
+  sw   t0, 4(s6)             # the flag
+7: j 7b
+  .align 2
+fn_a:
+  li   a5, 1
+  ret
+fn_b:
+  li   a5, 2
+  ret
+"""
+
+
+@pytest.mark.parametrize("cached", [True, False])
+@pytest.mark.parametrize("backend", ["c", "rtl"])
+@pytest.mark.parametrize("quantum", [1, 1000, 100000])
+def test_a_hart_behind_sees_a_completed_broadcast(tmp_path, backend, quantum, cached):
+    decl = "  .globl __ct_harts\n  .set __ct_harts, 2\n"
+    body = BEHIND_BODY.format(latency=4, first=FIRST_CALL if cached else "")
+    p = program(tmp_path, decl + body,
+                data=WALK_DATA.replace(".word 0, 0, 0", ".word 0, 0, 0, 0"))
+    r = run(p, "--xlat", backend, "--harts", "2", "--quantum", quantum,
+            "--bcast-latency", "4", "--check-shootdown", timeout=60)
+    behind = 4 if quantum > 1 else 0
+    assert r.returncode == 2 + behind, (r.returncode, r.stderr)
+    assert "no stale translation" in r.stderr, r.stderr

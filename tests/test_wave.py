@@ -430,6 +430,40 @@ def test_walks_are_the_pipeview_misses(tmp_path):
     assert [c for c, _, _ in walks(vcd)] == kanata_misses(pv)
 
 
+def test_long_mnemonics_whole_in_ex_op(tmp_path):
+    """ex_op_i holds every mnemonic whole: the A extension's and the call-ID
+    ones of docs/isa.md, up to ctlb.bcast's 10 characters. The words are
+    told apart by their fields (the A extension's funct5 in bits 31:27,
+    opcode 0x2F; ctlb.bcast funct3 3 and ctlb.sync 0x0000400B, isa.md)."""
+    from sim_helpers import program
+    body = """  .option arch, +a
+  la   a1, word
+  li   a2, 5
+  amoswap.w a0, a2, (a1)
+  amomaxu.w a0, a2, (a1)
+  amominu.w a0, a2, (a1)
+  amoxor.w  a0, a2, (a1)
+  .insn r CUSTOM_0, 3, 0, x0, x0, x0     # ctlb.bcast zero
+  .insn r CUSTOM_0, 4, 0, x0, x0, x0     # ctlb.sync
+  j    pass
+"""
+    elf = program(tmp_path, body, data="word: .word 0")
+    vcd = tmp_path / "ops.vcd"
+    r = ctsim("-q", "--wave", vcd, elf)
+    assert r.returncode == 0, r.stderr
+    sig, times = parse_vcd(vcd, scoped=True)
+    seen = {}
+    for t in times:
+        if t % NS == 0 and value_at(sig["hart0.ex_valid_i"], t) == "1":
+            seen[int(value_at(sig["hart0.ex_insn_i"], t), 2)] = text(value_at(sig["hart0.ex_op_i"], t))
+    amo = {0b00001: "amoswap.w", 0b11100: "amomaxu.w", 0b11000: "amominu.w", 0b00100: "amoxor.w"}
+    got = {amo[w >> 27]: op for w, op in seen.items() if w & 0x7F == 0x2F}
+    assert got == {v: v for v in amo.values()}, seen
+    bcast = [op for w, op in seen.items() if w & 0x707F == 0x300B]
+    assert bcast == ["ctlb.bcast"] and seen.get(0x400B) == "ctlb.sync", seen
+    assert re.search(r"\$var \w+\s+128 \S+ ex_op_i \[127:0\]", vcd.read_text())
+
+
 def test_probe_modules_lint_and_compile(tmp_path):
     """The simulation-only probes (model/wave_*.v) are lint clean and compile."""
     for v in sorted((ROOT / "model").glob("wave_*.v")):
@@ -719,8 +753,9 @@ def test_broadcast_and_its_completion_in_the_waveform(tmp_path, latency):
     assert at("ctlb1.inv_all_i", b + latency) == "0"
     # hart 0's own CTLB takes it in B, as a ctlb.inv
     assert [c for c in range(b - 5, b + 2 * latency + 5) if at("ctlb.inv_valid_i", c) == "1"] == [b]
-    # (by its word, 0x0000400B in docs/isa.md: the 8-character mnemonic
-    # signal shows "ctlb.syn")
+    # (its word is 0x0000400B, docs/isa.md; the mnemonics are whole)
     sync = [c for c in range(b - 5, b + 2 * latency + 5)
             if at("hart0.ex_valid_i", c) == "1" and int(at("hart0.ex_insn_i", c), 2) == 0x400B]
     assert sync == list(range(b + 1, b + 2 * latency + 1)), sync
+    assert {text(at("hart0.ex_op_i", c)) for c in sync} == {"ctlb.sync"}
+    assert text(at("hart0.ex_op_i", b)) == "ctlb.bcast"
