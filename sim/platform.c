@@ -308,12 +308,15 @@ void plat_accel_catch_up(plat_accel_t *a, uint64_t c, uint32_t root) {
   if (a->inv_head == a->ninv) a->inv_head = a->ninv = 0;
 }
 
-static int accel_post(plat_accel_t *a, uint64_t at, int all, uint32_t id);
+static int accel_post(plat_accel_t *a, uint64_t at, const bcast_port_t *q,
+                      uint32_t from);
 
 void plat_accel_invalidate(plat_accel_t *a, uint64_t c, int all, uint32_t id,
                            uint32_t root) {
   if (a->shared && plat_accel_busy(a)) { /* in its cycle, as the walk is */
-    if (accel_post(a, c > a->next ? c : a->next, all, id) == 0) return;
+    /* from no hart's broadcast: a ctlb.sync never moves it (plat_sync_retire) */
+    const bcast_port_t q = {1, (uint8_t)(all != 0), all ? 0 : id};
+    if (accel_post(a, c > a->next ? c : a->next, &q, 0) == 0) return;
   }
   plat_accel_catch_up(a, c, root);
   bcast_port_t q = {0, 0, 0};
