@@ -24,6 +24,8 @@
 // descriptor the caller opened (a FIFO or a device works); FST to a regular
 // file by name (the FST writer seeks in it).
 
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -341,12 +343,39 @@ static int fst_finish(const std::string &path) {
 }
 #endif
 
+#if VM_TRACE_FST
+// The FST writer maps the temporary files it wrote and reads them back at
+// close; a write that failed (a full disk, a file size limit) leaves a map
+// past their end, and reading it raises SIGBUS. Caught here around the close:
+// the writer is then abandoned (its memory leaked, its state unusable) and
+// fst_finish finds the file incomplete and names the likely cause.
+static sigjmp_buf fst_bus_env;
+static void fst_bus(int) { siglongjmp(fst_bus_env, 1); }
+
+static void wave_close(std::unique_ptr<wave_t> &w) {
+  struct sigaction sa, old;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = fst_bus;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &old);
+  if (sigsetjmp(fst_bus_env, 1) == 0) {
+    w->close();
+    w.reset();
+  } else {
+    (void)w.release();
+  }
+  sigaction(SIGBUS, &old, nullptr);
+}
+#else
+static void wave_close(std::unique_ptr<wave_t> &w) {
+  w->close();
+  w.reset();
+}
+#endif
+
 XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
   int err = 0;
-  if (v->vcd) {
-    v->vcd->close();
-    v->vcd.reset();
-  }
+  if (v->vcd) wave_close(v->vcd);
   v->mark.reset();
   v->hart.reset();
 #if VM_TRACE_FST
