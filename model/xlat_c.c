@@ -384,15 +384,19 @@ static void slow_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out)
  * counters, same replacement-state update); nothing when it would not. */
 /* xlat_c_hit for an LRU CTLB of n ways (n a constant: 2, 4 or 8), the same
  * as its general path with the geometry's tests folded away. */
+/* (count 0: the caller adds the lookups and hits of a run of them at once) */
 static inline __attribute__((always_inline)) int hit_lru(xlat_c_t *m,
                                                          uint32_t id,
                                                          uint32_t *addr,
-                                                         uint32_t n) {
+                                                         uint32_t n,
+                                                         int count) {
   uint32_t set = id & m->set_mask, e0 = set * n;
   int32_t w = find_valid(m->key + e0, m->valid[set], n, id);
   if (w < 0) return 0;
-  m->cnt.lookups++;
-  m->cnt.hits++;
+  if (count) {
+    m->cnt.lookups++;
+    m->cnt.hits++;
+  }
   *addr = m->addr[e0 + (uint32_t)w];
   uint16_t *a = m->age + e0;
   uint16_t used = a[w];
@@ -404,11 +408,11 @@ int xlat_c_hit(xlat_c_t *m, uint32_t id, uint32_t *addr) {
   if (m->state != ST_IDLE) return 0;
   switch (m->hit_ways) {
     case 2:
-      return hit_lru(m, id, addr, 2);
+      return hit_lru(m, id, addr, 2, 1);
     case 4:
-      return hit_lru(m, id, addr, 4);
+      return hit_lru(m, id, addr, 4, 1);
     case 8:
-      return hit_lru(m, id, addr, 8);
+      return hit_lru(m, id, addr, 8, 1);
     default:
       break;
   }
@@ -454,6 +458,32 @@ static uint32_t fill_choose(xlat_c_t *m, uint32_t set) {
   return way;
 }
 
+/* fill_choose and entry_fill of (m->id -> m->res) for an LRU CTLB of n
+ * ways (n a constant: 2, 4 or 8; one valid word per set, no hash or LRU
+ * lists), the same steps with the geometry's tests folded away: the first
+ * free way, else the oldest (age n - 1), becomes the newest. */
+static inline __attribute__((always_inline)) void fill_lru(xlat_c_t *m,
+                                                           uint32_t set,
+                                                           uint32_t n) {
+  uint32_t e0 = set * n, way = 0;
+  uint16_t *a = m->age + e0;
+  uint64_t free_ways = ~m->valid[set] & ((1ull << n) - 1);
+  if (free_ways) {
+    way = (uint32_t)__builtin_ctzll(free_ways);
+  } else {
+    for (uint32_t w = 0; w < n; w++)
+      if (a[w] == n - 1) {
+        way = w;
+        break;
+      }
+  }
+  uint16_t used = a[way];
+  if (used) age_ways(a, n, way, used);
+  m->key[e0 + way] = (1ull << 32) | m->id;
+  m->addr[e0 + way] = m->res;
+  m->valid[set] |= 1ull << way;
+}
+
 /* The walker in WAIT takes the answer d of its read (no kill, no bus error,
  * no walk cache): the next level's FETCH or the answer (slow_step's rule). */
 static inline void walk_answer(xlat_c_t *m, uint32_t d) {
@@ -476,18 +506,21 @@ size_t xlat_c_hits(xlat_c_t *m, const uint32_t *ids, size_t n,
   if (m->state != ST_IDLE) return 0;
   switch (m->hit_ways) { /* (hit_lru unrolled for each, as in xlat_c_hit) */
     case 2:
-      while (i < n && hit_lru(m, ids[i], addrs + i, 2)) i++;
-      return i;
+      while (i < n && hit_lru(m, ids[i], addrs + i, 2, 0)) i++;
+      break;
     case 4:
-      while (i < n && hit_lru(m, ids[i], addrs + i, 4)) i++;
-      return i;
+      while (i < n && hit_lru(m, ids[i], addrs + i, 4, 0)) i++;
+      break;
     case 8:
-      while (i < n && hit_lru(m, ids[i], addrs + i, 8)) i++;
-      return i;
+      while (i < n && hit_lru(m, ids[i], addrs + i, 8, 0)) i++;
+      break;
     default:
       while (i < n && xlat_c_hit(m, ids[i], addrs + i)) i++;
       return i;
   }
+  m->cnt.lookups += i;
+  m->cnt.hits += i;
+  return i;
 }
 
 /* slow_step's cycle of a walk without a walk cache, an invalidate, a kill or a
@@ -562,8 +595,21 @@ void xlat_c_step(xlat_c_t *m, const xlat_in_t *in, xlat_out_t *out) {
     m->cnt.faults += (uint64_t)(m->fault != 0);
     if (m->fault == XLAT_FAULT_NONE && !m->kill) {
       uint32_t set = m->id & m->set_mask;
-      uint32_t way = fill_choose(m, set);
-      entry_fill(m, set * m->ways + way, m->id, m->res);
+      switch (m->hit_ways) {
+        case 2:
+          fill_lru(m, set, 2);
+          break;
+        case 4:
+          fill_lru(m, set, 4);
+          break;
+        case 8:
+          fill_lru(m, set, 8);
+          break;
+        default: {
+          uint32_t way = fill_choose(m, set);
+          entry_fill(m, set * m->ways + way, m->id, m->res);
+        }
+      }
     }
     m->state = ST_IDLE;
     return;

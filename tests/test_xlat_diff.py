@@ -11,6 +11,7 @@ from conftest import BUILD, need
 # 1, 2, 3 and 4 levels (full and partial ID coverage); walk cache off and on.
 CONFIGS = [
     "e64w4-lru-l12.10.10-wc0",       # the default
+    "e32w2-lru-l8.8.8-wc0",          # 2-way LRU (the C model's unrolled 2-way paths)
     "e16w1-lru-l16.16-wc0",          # direct-mapped, 2 levels
     "e32w2-fifo-l12.10.10-wc4",      # 2-way FIFO, walk cache
     "e32w4-plru-l8.8-wc0",           # 4-way PLRU, 2 levels covering 16 bits
@@ -126,6 +127,9 @@ MUTANTS = [
     # a walk killed while its read is open goes on with that read's data
     ("e64w4-lru-l12.10.10-wc0",
      "if (kill) { /* killed while the read was open: its data is dropped */", "if (0) {"),
+    # the unrolled refill of a 2/4/8-way LRU CTLB evicts the second oldest way
+    ("e64w4-lru-l12.10.10-wc0", "if (a[w] == n - 1) {", "if (a[w] == n - 2) {"),
+    ("e32w2-lru-l8.8.8-wc0", "if (a[w] == n - 1) {", "if (a[w] == n - 2) {"),
     # the LRU victim one place away from the tail of the list (one set)
     ("e16w16-lru-l12.10.10-wc0", "return m->lru_tail[set]; /* age ways-1 */",
      "return m->lru_prev[m->lru_tail[set]];"),

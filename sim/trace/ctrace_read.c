@@ -491,8 +491,9 @@ static int next_binary(ctr_t *r, ctr_event_t *ev) {
 size_t ctr_next_calls(ctr_t *r, uint32_t *ids, size_t max) {
   if (r->state != 1 || !r->binary) return 0;
   const unsigned char *p = r->buf + r->pos, *end = r->buf + r->end;
-  size_t n = 0;
-  while (n < max && end - p >= 5 && p[0] == CTR_CALL) {
+  size_t n = 0, lim = (size_t)(end - p) / 5;
+  if (lim > max) lim = max;
+  while (n < lim && p[0] == CTR_CALL) {
     ids[n++] = rd32(p + 1);
     p += 5;
   }
