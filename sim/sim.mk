@@ -83,15 +83,19 @@ SIM_BENCH_ELF = $(firstword $(wildcard $(BUILD)/firmware/bench/bench.elf) $(BUIL
 
 .PHONY: bench-sim bench-speed bench-callid bench-ctcc bench-harts
 # The same compute kernel on every hart (firmware/smp/smpbench.c): the
-# aggregate simulated MIPS of --harts 4 against --harts 1 (the issue's
-# target: at least 0.7x). Prints figures only; asserts nothing.
+# aggregate simulated MIPS of --harts 4 against --harts 1 (issue 12's target:
+# at least 0.7x; issue 15's 0.8x). Three runs each, the two taking turns; the
+# best of each is kept. Prints figures only; asserts nothing.
 bench-harts: $(BUILD)/ctsim $(BUILD)/firmware/smp/smpbench.elf
+	@for r in 1 2 3; do for n in 1 4; do \
+	  $(BUILD)/ctsim -q --harts $$n --host-stats $(BUILD)/firmware/smp/smpbench.elf > /dev/null 2> $(BUILD)/bench-harts-$$n-$$r.txt \
+	    || { echo "bench-harts: --harts $$n failed, see $(BUILD)/bench-harts-$$n-$$r.txt"; exit 1; }; \
+	done; done
 	@for n in 1 4; do \
-	  $(BUILD)/ctsim -q --harts $$n --host-stats $(BUILD)/firmware/smp/smpbench.elf > /dev/null 2> $(BUILD)/bench-harts-$$n.txt; \
-	  st=$$?; echo "bench-harts: --harts $$n: $$(grep -o '[0-9.]* MIPS' $(BUILD)/bench-harts-$$n.txt) (exit status $$st)"; \
+	  echo "bench-harts: --harts $$n: $$(cat $(BUILD)/bench-harts-$$n-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1) (best of 3)"; \
 	done; \
-	a=$$(grep -o '[0-9.]* MIPS' $(BUILD)/bench-harts-1.txt | cut -d' ' -f1); \
-	b=$$(grep -o '[0-9.]* MIPS' $(BUILD)/bench-harts-4.txt | cut -d' ' -f1); \
+	a=$$(cat $(BUILD)/bench-harts-1-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1 | cut -d' ' -f1); \
+	b=$$(cat $(BUILD)/bench-harts-4-[123].txt | grep -o '[0-9.]* MIPS' | sort -n | tail -n 1 | cut -d' ' -f1); \
 	echo "bench-harts: aggregate 4-hart / 1-hart MIPS = $$(awk "BEGIN { printf \"%.2f\", $$b / $$a }")"
 
 # issue 10's figures (scripts/bench_ctcc.py): the real programs' callid builds
