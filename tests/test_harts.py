@@ -300,9 +300,11 @@ def test_max_cycles_names_the_harts_that_did_not_acknowledge(tmp_path):
 
 # ------------------------------------------------------------ --patch-at
 
-def test_patch_at_invalidates_every_harts_ctlb(tmp_path):
+@pytest.mark.parametrize("backend,shared", [("c", False), ("c", True), ("rtl", True)])
+def test_patch_at_invalidates_every_harts_ctlb(tmp_path, backend, shared):
     """--patch-at is an agent outside the harts: it writes the table and
-    invalidates the ID in every hart's CTLB. Hart 0 builds the table (ID 7 ->
+    invalidates the ID in every hart's CTLB (with --ctlb-shared the one CTLB
+    of all harts, which hart 1's first call filled). Hart 0 builds the table (ID 7 ->
     fn_a, a0 += 1) and lets hart 1 go; hart 1 calls ID 7 (its CTLB now holds
     fn_a) and says so; hart 0 reaches `patch_here` (the entry trigger: ID 7
     -> fn_b, a0 += 10) and says so; hart 1 calls ID 7 again and reports a0,
@@ -351,7 +353,8 @@ hart1:
 """
     data = TABLE_DATA + "  .data\n  .align 4\nflags: .word 0, 0, 0, 0, 0\n"
     p = harts_program(tmp_path, body, extra=FUNCS, data=data)
-    r = run(p, "--harts", "2", "--xlat", "c", "--patch-at", "entry=patch_here:7:fn_b")
+    r = run(p, "--harts", "2", "--xlat", backend, *(["--ctlb-shared"] if shared else []),
+            "--patch-at", "entry=patch_here:7:fn_b")
     assert r.returncode == 11, r.stderr
     assert len(re.findall(r"^ctsim: cycle \d+: patched ID 0x7 -> fn_b", r.stderr, re.M)) == 1
 
