@@ -1175,11 +1175,41 @@ typedef struct {
   uint32_t r, off;
 } blk_reg_t;
 
+/* The exits a block is linked by: its fall-through (pc + 4n: a block
+ * without a jump, or its branch not taken), its taken branch or jal, its
+ * jalr (to the one target it was linked for). */
+enum { LNK_SEQ, LNK_TAKEN, LNK_JALR, LNK_COUNT };
+
+/* A link from an exit of block a to the block b that starts at its
+ * successor pc, for the case that the fetch between them is static (a ran
+ * its fast path from F: then b's F, its first E and the gap before it are
+ * F plus constants, and b's entry condition holds but for the next event:
+ * blk_link). The run loop then goes on with b without looking it up. Valid
+ * while b is the block it was made for: b's serial unchanged (a rebuilt
+ * slot has a new one; b's code_gen is then a's, the current one, as a
+ * runs). */
+typedef struct blk_lnk {
+  struct blk *b;   /* the successor (a itself: none) */
+  uint64_t serial; /* b's serial when linked (0: none) */
+  uint64_t fe;     /* b's last E - F: b runs if event - F > fe (UINT64_MAX: never) */
+  uint32_t df;     /* b's F - F */
+  uint32_t gap;    /* the gap before b's first E (its stall cycles), of cause gc */
+  uint8_t gc, has_mr, redir, rcause;
+  uint32_t pc; /* b's first pc (LNK_JALR: the target it is for) */
+  /* what b's first instruction sees, relative to b's F, when it leaves b
+   * before that instruction (which then runs on its own handler): pE, pM,
+   * pW, the last raised M (if a has one), D, and the redirect (F, rcause)
+   * if the exit redirects */
+  int32_t pe, pm, pw, mr, d;
+} blk_lnk_t;
+
 typedef struct blk {
   uint32_t tag; /* RAM offset | copy (0: empty slot) */
   uint32_t gen; /* platform code_gen when built */
+  uint64_t serial; /* the hart's count of builds at its build (links check it) */
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
+  blk_lnk_t lk[LNK_COUNT];
   /* cycles after F of the first instruction */
   uint32_t e0, m0;       /* the first's E and E + X */
   uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */
@@ -1289,6 +1319,8 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   uint32_t pc = RAM_BASE + off;
   unsigned n = 0;
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
+  b->serial = ++h->blk_serial;
+  for (unsigned x = 0; x < LNK_COUNT; x++) b->lk[x] = (blk_lnk_t){.b = b};
   while (n < BLK_MAX) {
     uint32_t o = off + 4 * n, ipc = pc + 4 * n;
     if (o >= P->mem.ram_size) break;
@@ -1346,6 +1378,70 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   for (unsigned c = 0; c < STALL_COUNT; c++)
     if (s.stall[c]) b->st[b->nst++] = (blk_reg_t){c, (uint32_t)s.stall[c]};
   return b;
+}
+
+/* Links exit x of block a, whose successor starts at tpc, to the block
+ * there (blk_lnk_t), built if needed (never into a's own slot: a is
+ * running). The fetch after a is that of the run loop's NEXT after a ran
+ * its fast path from F = 0 (the state after it is a's offsets; every ready
+ * cycle a does not write is at most its entry's pW, so at most m0), and the
+ * successor's entry condition is block_enter's on that state. When either
+ * is not static, or no block starts there, the link never passes (fe) but
+ * stays valid, so that the run loop goes the usual way without coming back
+ * here; when the successor is not decoded yet there is no link. */
+static void blk_link(hart_t *h, blk_t *a, unsigned x, uint32_t tpc,
+                     const void *const *blab, const void *bend, unsigned copy) {
+  const platform_t *P = h->plat;
+  blk_lnk_t *l = &a->lk[x];
+  *l = (blk_lnk_t){.b = a};
+  uint32_t off = tpc - RAM_BASE;
+  if (off >= P->mem.ram_size) return;
+  blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
+  if (b->tag != (off | copy) || b->gen != P->code_gen) {
+    if (b == a) return;
+    blk_build(h, off, blab, bend, copy);
+    if (b->tag != (off | copy)) return; /* not decoded yet */
+  }
+  l->b = b, l->serial = b->serial, l->pc = tpc, l->fe = UINT64_MAX;
+  if (!b->n) return; /* none starts there */
+  /* NEXT: F, D, E of the successor's first instruction and its gap */
+  const int64_t imem = P->cfg.imem_lat;
+  const int64_t pE = a->e, pM = a->m, pW = a->w;
+  const int redir = x != LNK_SEQ;
+  const int64_t F = !redir ? a->d : a->end == BLK_JAL ? a->d + 1 : a->e + 1;
+  const unsigned rcause = a->end == BLK_JAL    ? STALL_JAL
+                          : a->end == BLK_JALR ? STALL_JALR
+                                               : STALL_BRANCH;
+  int64_t D = F + imem, E = D + 1;
+  if (pM > E) {
+    E = pM;
+    if (D < pE) D = pE;
+  }
+  unsigned gc = STALL_IMEM;
+  if (E > pE + 1) { /* GAP_CAUSE */
+    if (pM >= D + 1) {
+      if (a->has_mr && a->mr == a->m)
+        gc = STALL_DMEM;
+      else if (a->mul)
+        gc = STALL_MULDIV;
+      else
+        return; /* the multi-cycle cause from before a */
+    } else if (redir)
+      gc = rcause;
+  }
+  /* block_enter */
+  if (E != F + b->e0 || pW > F + b->m0) return;
+  for (unsigned i = 0; i < b->nrr; i++) {
+    int64_t r = a->m0;
+    for (unsigned j = 0; j < a->nrd; j++)
+      if (a->rd[j].r == b->rr[i].r) r = a->rd[j].off;
+    if (r > F + b->rr[i].off) return;
+  }
+  l->df = (uint32_t)F, l->fe = (uint64_t)F + b->e;
+  l->gap = E > pE + 1 ? (uint32_t)(E - pE - 1) : 0, l->gc = (uint8_t)gc;
+  l->pe = (int32_t)(pE - F), l->pm = (int32_t)(pM - F), l->pw = (int32_t)(pW - F);
+  l->has_mr = a->has_mr, l->mr = (int32_t)(a->mr - F), l->d = (int32_t)(D - F);
+  l->redir = (uint8_t)redir, l->rcause = (uint8_t)rcause;
 }
 
 /* Leaving block b before its instruction k >= 1, the first k having run

@@ -370,8 +370,10 @@ typedef struct hart {
   struct blk *blk;
   int no_blocks;
   /* blocks run in full, their instructions, blocks left before their end,
-   * blocks built (--host-stats) */
-  uint64_t blk_runs, blk_insns, blk_exits, blk_built;
+   * blocks built, blocks entered by a lookup (the others through a link
+   * from the block before; --host-stats) */
+  uint64_t blk_runs, blk_insns, blk_exits, blk_built, blk_looked_up;
+  uint64_t blk_serial; /* slots (re)built: a block's serial */
 
   /* Several harts: a wfi that waits for a software interrupt another hart
    * may raise stops the hart before it executes (its pc, h->now = its E):

@@ -74,8 +74,11 @@ static void RUN_FN(hart_t *h) {
   /* decoded blocks (cpu.c "decoded blocks"): the block being run, its
    * instruction */
   blk_t *const bc = h->blk;
-  const blk_t *cb = NULL;
+  blk_t *cb = NULL;
   const bins_t *bi = NULL;
+  /* the link the block being run was entered by (NULL: block_enter), and
+   * the one its exit takes */
+  const blk_lnk_t *via = NULL, *lk = NULL;
 #endif
 
   /* The state of the instruction being executed: its offset in RAM, its
@@ -785,14 +788,16 @@ block_enter:
     for (unsigned i_ = 0; i_ < cb->nrr; i_++)
       if (rdy[cb->rr[i_].r] > F + cb->rr[i_].off) goto *lbl[di->op];
   }
+  h->blk_looked_up++;
+  via = NULL;
   bi = cb->ins;
   goto *bi->lab;
 
-  /* the state after the block */
-#define BLK_DONE()                                                                    \
+  /* The state after the block that the next block entered by a link does
+   * not set itself (pE, pM, pW, the last raised M and the redirect, which
+   * it makes older than any later F, are BLK_DONE's). */
+#define BLK_DONE_LINKED()                                                             \
   do {                                                                                \
-    pE = F + cb->e, pM = F + cb->m, pW = F + cb->w;                                   \
-    if (cb->has_mr) mr = F + cb->mr;                                                  \
     if (cb->mul) xcause = STALL_MULDIV;                                               \
     if (cb->has_mem) dfree = F + cb->dfree;                                           \
     for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
@@ -800,16 +805,56 @@ block_enter:
     retired += cb->n;                                                                 \
     h->blk_runs++, h->blk_insns += cb->n;                                             \
   } while (0)
+  /* the state after the block */
+#define BLK_DONE()                                  \
+  do {                                              \
+    pE = F + cb->e, pM = F + cb->m, pW = F + cb->w; \
+    if (cb->has_mr) mr = F + cb->mr;                \
+    BLK_DONE_LINKED();                              \
+  } while (0)
+  /* Exit x of the block: on to the block it is linked to (the fetch and
+   * block_enter folded into the link, blk_link) if the next event comes
+   * after that block's last E, else the usual way (unlinked: link it first,
+   * then look again). */
+#define BLK_NEXT(x, tpc, usual, relink)                                     \
+  do {                                                                      \
+    lk = &cb->lk[x];                                                        \
+    if (unlikely(lk->b->serial != lk->serial || ((x) == LNK_JALR && lk->pc != (tpc)))) \
+      goto relink;                                                          \
+    if (unlikely(event - F <= lk->fe)) goto usual;                          \
+    BLK_DONE_LINKED();                                                      \
+    stall[lk->gc] += lk->gap;                                               \
+    F += lk->df;                                                            \
+    via = lk, cb = lk->b;                                                   \
+    bi = cb->ins;                                                           \
+    goto *bi->lab;                                                          \
+  } while (0)
+#define BLK_RELINK(x, tpc, usual, again)                                    \
+  blk_link(h, cb, (x), (tpc), blab, &&B_END, RUN_LAT1 + 1);                \
+  lk = &cb->lk[x];                                                          \
+  if (lk->b->serial == lk->serial) goto again;                              \
+  goto usual;
 B_END: /* after its last instruction, pc + 4 */
+  BLK_NEXT(LNK_SEQ, 0, blk_seq, blk_seq_link);
+blk_seq_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_SEQ, cb->pc + 4 * cb->n, blk_seq, B_END);
+blk_seq:
   pc = cb->pc + 4 * cb->n;
   BLK_DONE();
   pF = F + cb->d;
   NEXT();
 blk_taken:
+  h->st.br_taken++;
+blk_taken_next:
+  BLK_NEXT(LNK_TAKEN, 0, blk_taken_usual, blk_taken_link);
+blk_taken_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_TAKEN, cb->tgt, blk_taken_usual, blk_taken_next);
+blk_taken_usual:
   pc = cb->tgt;
   BLK_DONE();
   redir = F + cb->e + 1, rcause = STALL_BRANCH;
-  h->st.br_taken++;
   pF = redir;
   NEXT();
 
@@ -908,18 +953,28 @@ blk_taken:
 B_JAL:
   cnt[OP_JAL]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
+blk_jal_next:
+  BLK_NEXT(LNK_TAKEN, 0, blk_jal_usual, blk_jal_link);
+blk_jal_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_TAKEN, cb->tgt, blk_jal_usual, blk_jal_next);
+blk_jal_usual:
   pc = cb->tgt;
   BLK_DONE();
   redir = F + cb->d + 1, rcause = STALL_JAL;
   pF = redir;
   NEXT();
-B_JALR: {
-  uint32_t t = (R1 + IMM) & ~1u;
-  if (unlikely(t & 3)) goto blk_exit; /* traps: the handler's */
+B_JALR:
+  pc = (R1 + IMM) & ~1u;
+  if (unlikely(pc & 3)) goto blk_exit; /* traps: the handler's */
   cnt[OP_JALR]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
-  pc = t;
-}
+blk_jalr_next:
+  BLK_NEXT(LNK_JALR, pc, blk_jalr_usual, blk_jalr_link);
+blk_jalr_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_JALR, pc, blk_jalr_usual, blk_jalr_next);
+blk_jalr_usual:
   BLK_DONE();
   redir = F + cb->e + 1, rcause = STALL_JALR;
   pF = redir;
@@ -938,7 +993,20 @@ blk_exit: /* before instruction k, which the handlers run from here on */
   {
     unsigned k = (unsigned)(bi - cb->ins);
     h->blk_exits++, h->blk_insns += k;
-    if (k == 0) goto *lbl[di->op];
+    di = &dc[(cb->pc - RAM_BASE) >> 2];
+    if (k == 0) {
+      /* the first instruction on its own handler, on the state NEXT would
+       * have left (the link's) when the block was entered by one */
+      if (via) {
+        pE = F + (uint64_t)(int64_t)via->pe, pM = F + (uint64_t)(int64_t)via->pm;
+        pW = F + (uint64_t)(int64_t)via->pw;
+        if (via->has_mr) mr = F + (uint64_t)(int64_t)via->mr;
+        if (via->redir) redir = F, rcause = via->rcause;
+        D = F + (uint64_t)(int64_t)via->d, E = F + cb->e0;
+        pc = cb->pc, pF = F;
+      }
+      goto *lbl[di->op];
+    }
     blk_sim_t s;
     blk_prefix(h, cb, k, F, rdy, &s);
     pE = F + (uint64_t)s.e, pM = F + (uint64_t)s.m, pW = F + (uint64_t)s.w;
