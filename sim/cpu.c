@@ -1204,12 +1204,12 @@ typedef struct blk_lnk {
 } blk_lnk_t;
 
 typedef struct blk {
+  blk_lnk_t lk[LNK_COUNT]; /* first: the run loop reaches lk[0] at cb */
   uint32_t tag; /* RAM offset | copy (0: empty slot) */
   uint32_t gen; /* platform code_gen when built */
   uint64_t serial; /* the hart's count of builds at its build (links check it) */
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
-  blk_lnk_t lk[LNK_COUNT];
   /* cycles after F of the first instruction */
   uint32_t e0, m0;       /* the first's E and E + X */
   uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */

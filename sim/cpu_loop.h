@@ -76,9 +76,8 @@ static void RUN_FN(hart_t *h) {
   blk_t *const bc = h->blk;
   blk_t *cb = NULL;
   const bins_t *bi = NULL;
-  /* the link the block being run was entered by (NULL: block_enter), and
-   * the one its exit takes */
-  const blk_lnk_t *via = NULL, *lk = NULL;
+  /* the link the block being run was entered by (NULL: block_enter) */
+  const blk_lnk_t *via = NULL;
 #endif
 
   /* The state of the instruction being executed: its offset in RAM, its
@@ -816,23 +815,22 @@ block_enter:
    * block_enter folded into the link, blk_link) if the next event comes
    * after that block's last E, else the usual way (unlinked: link it first,
    * then look again). */
-#define BLK_NEXT(x, tpc, usual, relink)                                     \
-  do {                                                                      \
-    lk = &cb->lk[x];                                                        \
-    if (unlikely(lk->b->serial != lk->serial || ((x) == LNK_JALR && lk->pc != (tpc)))) \
-      goto relink;                                                          \
-    if (unlikely(event - F <= lk->fe)) goto usual;                          \
-    BLK_DONE_LINKED();                                                      \
-    stall[lk->gc] += lk->gap;                                               \
-    F += lk->df;                                                            \
-    via = lk, cb = lk->b;                                                   \
-    bi = cb->ins;                                                           \
-    goto *bi->lab;                                                          \
+#define BLK_NEXT(x, tpc, usual, relink)                                                     \
+  do {                                                                                      \
+    const blk_lnk_t *lk_ = &cb->lk[x];                                                      \
+    if (unlikely(lk_->b->serial != lk_->serial || ((x) == LNK_JALR && lk_->pc != (tpc)))) \
+      goto relink;                                                                          \
+    if (unlikely(event - F <= lk_->fe)) goto usual;                                         \
+    BLK_DONE_LINKED();                                                                      \
+    stall[lk_->gc] += lk_->gap;                                                             \
+    F += lk_->df;                                                                           \
+    via = lk_, cb = lk_->b;                                                                 \
+    bi = cb->ins;                                                                           \
+    goto *bi->lab;                                                                          \
   } while (0)
-#define BLK_RELINK(x, tpc, usual, again)                                    \
-  blk_link(h, cb, (x), (tpc), blab, &&B_END, RUN_LAT1 + 1);                \
-  lk = &cb->lk[x];                                                          \
-  if (lk->b->serial == lk->serial) goto again;                              \
+#define BLK_RELINK(x, tpc, usual, again)                     \
+  blk_link(h, cb, (x), (tpc), blab, &&B_END, RUN_LAT1 + 1); \
+  if (cb->lk[x].b->serial == cb->lk[x].serial) goto again;  \
   goto usual;
 B_END: /* after its last instruction, pc + 4 */
   BLK_NEXT(LNK_SEQ, 0, blk_seq, blk_seq_link);
