@@ -1177,8 +1177,10 @@ typedef struct {
 
 /* The exits a block is linked by: its fall-through (pc + 4n: a block
  * without a jump, or its branch not taken), its taken branch or jal, its
- * jalr (to the one target it was linked for). */
-enum { LNK_SEQ, LNK_TAKEN, LNK_JALR, LNK_COUNT };
+ * jalr (to the two targets it was linked for: the first two it had, then
+ * each of them in turn replaced after every BLK_JALR_MISSES other ones). */
+enum { LNK_SEQ, LNK_TAKEN, LNK_JALR, LNK_JALR2, LNK_COUNT };
+#define BLK_JALR_MISSES 8
 
 /* A link from an exit of block a to the block b that starts at its
  * successor pc, for the case that the fetch between them is static (a ran
@@ -1210,6 +1212,7 @@ typedef struct blk {
   uint64_t serial; /* the hart's count of builds at its build (links check it) */
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
+  uint32_t jalr_misses; /* jalr targets neither link was for */
   /* cycles after F of the first instruction */
   uint32_t e0, m0;       /* the first's E and E + X */
   uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */
@@ -1319,7 +1322,7 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   uint32_t pc = RAM_BASE + off;
   unsigned n = 0;
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
-  b->serial = ++h->blk_serial;
+  b->serial = ++h->blk_serial, b->jalr_misses = 0;
   for (unsigned x = 0; x < LNK_COUNT; x++) b->lk[x] = (blk_lnk_t){.b = b};
   while (n < BLK_MAX) {
     uint32_t o = off + 4 * n, ipc = pc + 4 * n;

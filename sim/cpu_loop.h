@@ -818,7 +818,7 @@ block_enter:
 #define BLK_NEXT(x, tpc, usual, relink)                                                     \
   do {                                                                                      \
     const blk_lnk_t *lk_ = &cb->lk[x];                                                      \
-    if (unlikely(lk_->b->serial != lk_->serial || ((x) == LNK_JALR && lk_->pc != (tpc)))) \
+    if (unlikely(lk_->b->serial != lk_->serial || ((x) >= LNK_JALR && lk_->pc != (tpc)))) \
       goto relink;                                                                          \
     if (unlikely(event - F <= lk_->fe)) goto usual;                                         \
     BLK_DONE_LINKED();                                                                      \
@@ -968,10 +968,24 @@ B_JALR:
   cnt[OP_JALR]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
 blk_jalr_next:
-  BLK_NEXT(LNK_JALR, pc, blk_jalr_usual, blk_jalr_link);
+  BLK_NEXT(LNK_JALR, pc, blk_jalr_usual, blk_jalr_2);
+blk_jalr_2:
+  BLK_NEXT(LNK_JALR2, pc, blk_jalr_usual, blk_jalr_link);
 blk_jalr_link:
   __attribute__((cold));
-  BLK_RELINK(LNK_JALR, pc, blk_jalr_usual, blk_jalr_next);
+  { /* an unused link, else after BLK_JALR_MISSES misses one in turn */
+    unsigned x_ = LNK_JALR;
+    if (cb->lk[x_].b->serial == cb->lk[x_].serial) {
+      x_ = LNK_JALR2;
+      if (cb->lk[x_].b->serial == cb->lk[x_].serial) {
+        if (++cb->jalr_misses % BLK_JALR_MISSES) goto blk_jalr_usual;
+        x_ = LNK_JALR + cb->jalr_misses / BLK_JALR_MISSES % 2;
+      }
+    }
+    blk_link(h, cb, x_, pc, blab, &&B_END, RUN_LAT1 + 1);
+    if (cb->lk[x_].b->serial == cb->lk[x_].serial) goto blk_jalr_next;
+    goto blk_jalr_usual;
+  }
 blk_jalr_usual:
   BLK_DONE();
   redir = F + cb->e + 1, rcause = STALL_JALR;

@@ -523,26 +523,27 @@ e:
 
 
 def test_jalr_link_targets(tmp_path):
-    # one jalr with three targets in turn, and their returns: its link is
-    # for one target at a time
+    # one jalr with five targets in turn (its two links are for two at a
+    # time, replaced after misses), and their returns to two call sites
     body = """
   la   a0, fns
-  li   s0, 90
+  li   s0, 200
   li   s1, 0
   li   s2, 0
 loop:
   slli t0, s2, 2
   add  t0, t0, a0
   lw   t1, 0(t0)
+  jalr ra, 0(t1)
   addi s2, s2, 1
-  li   t2, 3
+  li   t2, 5
   bne  s2, t2, 1f
   li   s2, 0
+  jal  ra, f4
 1:
-  jalr ra, 0(t1)
   addi s0, s0, -1
   bnez s0, loop
-  li   t0, 180
+  li   t0, 480
   bne  s1, t0, fail
   j    pass
 f0:
@@ -554,10 +555,16 @@ f1:
 f2:
   addi s1, s1, 3
   ret
+f3:
+  addi s1, s1, 4
+  ret
+f4:
+  addi s1, s1, 1
+  ret
 """
-    elf = program(tmp_path, body, data="fns: .word f0, f1, f2")
+    elf = program(tmp_path, body, data="fns: .word f0, f1, f2, f3, f4")
     (rc, _, err, _, _), n = both(tmp_path, elf)
-    assert rc == 0 and n[4] > 300, (err, n)
+    assert rc == 0 and n[4] > 600, (err, n)
 
 
 def test_linked_block_left_at_first(tmp_path):
