@@ -1028,6 +1028,10 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
       br += pl->hart[i].blk_runs, bi += pl->hart[i].blk_insns,
           bx += pl->hart[i].blk_exits, bb += pl->hart[i].blk_built,
           bl += pl->hart[i].blk_looked_up;
+    for (unsigned i = 0; i < pl->nharts; i++) {
+      uint64_t op[OP_COUNT] = {0}, tk = 0; /* counted in the summary */
+      cpu_block_counts(&pl->hart[i], op, &tk, &br, &bi);
+    }
     /* every block entered either runs to its end or is left early */
     fprintf(stderr,
             "ctsim: decoded blocks: %" PRIu64 " built, %" PRIu64

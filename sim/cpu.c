@@ -1212,7 +1212,11 @@ typedef struct blk {
   uint64_t serial; /* the hart's count of builds at its build (links check it) */
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
+  uint8_t lists; /* mul, nrd or nst: the run loop looks at them */
   uint32_t jalr_misses; /* jalr targets neither link was for */
+  /* runs to its end, those by its taken branch, not in the hart's counters
+   * yet (cpu_block_counts) */
+  uint64_t runs, taken;
   /* cycles after F of the first instruction */
   uint32_t e0, m0;       /* the first's E and E + X */
   uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */
@@ -1309,6 +1313,20 @@ static unsigned blk_sim(const platform_t *P, const bins_t *in, unsigned k,
   return k;
 }
 
+/* Adds the counts of block b's runs (see cpu_block_counts). */
+static void blk_counts(const blk_t *b, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                       uint64_t *insns) {
+  if (!b->n || !b->runs) return;
+  for (unsigned i = 0; i < b->n; i++) op[b->ins[i].op] += b->runs;
+  *br_taken += b->taken, *runs += b->runs, *insns += b->runs * b->n;
+}
+
+void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                      uint64_t *insns) {
+  if (h->blk)
+    for (unsigned i = 0; i < BLK_SLOTS; i++) blk_counts(&h->blk[i], op, br_taken, runs, insns);
+}
+
 /* The block that starts at RAM offset off in the copy of the run loop with
  * the semantic handlers blab (NULL: an op no block holds) and bend (the end
  * of a block without a jump), built into its slot; NULL if none starts
@@ -1321,6 +1339,8 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
   uint32_t pc = RAM_BASE + off;
   unsigned n = 0;
+  blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns);
+  b->runs = b->taken = 0;
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
   b->serial = ++h->blk_serial, b->jalr_misses = 0;
   for (unsigned x = 0; x < LNK_COUNT; x++) b->lk[x] = (blk_lnk_t){.b = b};
@@ -1380,6 +1400,7 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   b->nst = 0;
   for (unsigned c = 0; c < STALL_COUNT; c++)
     if (s.stall[c]) b->st[b->nst++] = (blk_reg_t){c, (uint32_t)s.stall[c]};
+  b->lists = b->mul || b->nrd || b->nst;
   return b;
 }
 

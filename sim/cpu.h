@@ -427,6 +427,14 @@ void cpu_wave_settle(hart_t *h);
 /* Runs until the program stops (the platform's stop != STOP_NONE). */
 void cpu_run(hart_t *h);
 
+/* What the hart's decoded blocks ran that its counters (h->st.op,
+ * h->st.br_taken, h->blk_runs, h->blk_insns) do not hold yet, added to op,
+ * br_taken, runs and insns: a block counts its runs, and its instructions
+ * go into h->st.op when its slot is rebuilt. Every reader of those counters
+ * adds this (roi_counters). */
+void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                      uint64_t *insns);
+
 /* Runs until the program stops or the next instruction would enter EX at
  * cycle `until` or later (it has not executed; h->now is that cycle).
  * Returns 1 if the program stopped. Running in bounded pieces gives the same

@@ -795,14 +795,16 @@ block_enter:
   /* The state after the block that the next block entered by a link does
    * not set itself (pE, pM, pW, the last raised M and the redirect, which
    * it makes older than any later F, are BLK_DONE's). */
-#define BLK_DONE_LINKED()                                                             \
-  do {                                                                                \
-    if (cb->mul) xcause = STALL_MULDIV;                                               \
-    if (cb->has_mem) dfree = F + cb->dfree;                                           \
-    for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
-    for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
-    retired += cb->n;                                                                 \
-    h->blk_runs++, h->blk_insns += cb->n;                                             \
+#define BLK_DONE_LINKED()                                                                 \
+  do {                                                                                    \
+    if (cb->has_mem) dfree = F + cb->dfree;                                               \
+    if (unlikely(cb->lists)) { /* most blocks have none of these */                       \
+      if (cb->mul) xcause = STALL_MULDIV;                                                 \
+      for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
+      for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
+    }                                                                                     \
+    retired += cb->n;                                                                     \
+    cb->runs++;                                                                           \
   } while (0)
   /* the state after the block */
 #define BLK_DONE()                                  \
@@ -843,7 +845,7 @@ blk_seq:
   pF = F + cb->d;
   NEXT();
 blk_taken:
-  h->st.br_taken++;
+  cb->taken++;
 blk_taken_next:
   BLK_NEXT(LNK_TAKEN, 0, blk_taken_usual, blk_taken_link);
 blk_taken_link:
@@ -860,13 +862,13 @@ blk_taken_usual:
 #define R1 x[bi->rs1]
 #define R2 x[bi->rs2]
 #define IMM ((uint32_t)bi->imm)
-#define BOP(name, expr)     \
-  B_##name : cnt[OP_##name]++; \
-  x[bi->rd] = (expr);       \
+#define BOP(name, expr) \
+  B_##name:             \
+  x[bi->rd] = (expr);   \
   bi++;                     \
   goto *bi->lab;
 #define BBR(name, cond)     \
-  B_##name : cnt[OP_##name]++; \
+  B_##name:                 \
   if (cond) goto blk_taken; \
   goto B_END;
 #define BLOAD(name, T, size)                     \
@@ -875,7 +877,6 @@ blk_taken_usual:
     T t;                                         \
     if (unlikely(o > ram_size - size)) goto blk_exit; \
     memcpy(&t, ram + o, size);                   \
-    cnt[OP_##name]++;                            \
     x[bi->rd] = (uint32_t)t;                     \
   }                                              \
   bi++;                                          \
@@ -889,7 +890,6 @@ blk_taken_usual:
     if ((size) > 1 && unlikely((o & 3) > 4 - (size)) && dc[(o + size - 1) >> 2].op) \
       goto blk_exit;                                                           \
     memcpy(ram + o, &v, size);                                                 \
-    cnt[OP_##name]++;                                                          \
   }                                                                            \
   bi++;                                                                        \
   goto *bi->lab;
@@ -949,7 +949,6 @@ blk_taken_usual:
   BBR(BLTU, R1 < R2)
   BBR(BGEU, R1 >= R2)
 B_JAL:
-  cnt[OP_JAL]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
 blk_jal_next:
   BLK_NEXT(LNK_TAKEN, 0, blk_jal_usual, blk_jal_link);
@@ -965,7 +964,6 @@ blk_jal_usual:
 B_JALR:
   pc = (R1 + IMM) & ~1u;
   if (unlikely(pc & 3)) goto blk_exit; /* traps: the handler's */
-  cnt[OP_JALR]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
 blk_jalr_next:
   BLK_NEXT(LNK_JALR, pc, blk_jalr_usual, blk_jalr_2);
@@ -1005,6 +1003,7 @@ blk_exit: /* before instruction k, which the handlers run from here on */
   {
     unsigned k = (unsigned)(bi - cb->ins);
     h->blk_exits++, h->blk_insns += k;
+    for (unsigned i_ = 0; i_ < k; i_++) cnt[cb->ins[i_].op]++;
     di = &dc[(cb->pc - RAM_BASE) >> 2];
     if (k == 0) {
       /* the first instruction on its own handler, on the state NEXT would

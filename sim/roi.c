@@ -19,6 +19,8 @@ void roi_counters(const hart_t *h, uint64_t cycle, roi_counters_t *c) {
   c->retired = h->retired;
   memcpy(c->op, h->st.op, sizeof c->op);
   c->br_taken = h->st.br_taken;
+  uint64_t runs = 0, insns = 0;
+  cpu_block_counts(h, c->op, &c->br_taken, &runs, &insns);
   c->traps = h->st.traps;
   c->interrupts = h->st.interrupts;
   memcpy(c->stall, h->st.stall, sizeof c->stall);

@@ -598,3 +598,24 @@ loop:
     elf = program(tmp_path, body, extra=SKIP_HANDLER)
     (rc, _, err, _, _), n = both(tmp_path, elf)
     assert rc == 0 and n[2] > 250, (err, n)
+
+
+def test_regions_around_linked_blocks(tmp_path):
+    # a block counts its runs and adds its instructions to the hart's
+    # counters only when its slot is rebuilt (cpu_block_counts): ROI markers
+    # every 20 passes of CHAIN's loop read them while blocks hold counts
+    marked = CHAIN.replace("loop:\n", """loop:
+  andi t5, s0, 15
+  bnez t5, 5f
+  slti x0, x0, 0x5c1
+5:
+  andi t5, s0, 31
+  bnez t5, 6f
+  slti x0, x0, 0x5c2
+6:
+""")
+    elf = program(tmp_path, marked, data=HOT_DATA)
+    (rc, _, err, js, _), n = both(tmp_path, elf)
+    import json
+    regions = json.loads(js)["regions"]
+    assert rc == 0 and n[4] > 700 and len(regions) >= 6, (err, n, regions)
