@@ -78,6 +78,8 @@ static void RUN_FN(hart_t *h) {
   const bins_t *bi = NULL;
   /* the link the block being run was entered by (NULL: block_enter) */
   const blk_lnk_t *via = NULL;
+  /* the last RAM offset an access of 1, 2, 4 bytes may start at */
+  const uint32_t ram_last[5] = {0, ram_size - 1, ram_size - 2, 0, ram_size - 4};
 #endif
 
   /* The state of the instruction being executed: its offset in RAM, its
@@ -875,7 +877,7 @@ blk_taken_usual:
   B_##name : {                                   \
     uint32_t o = R1 + IMM - RAM_BASE;            \
     T t;                                         \
-    if (unlikely(o > ram_size - size)) goto blk_exit; \
+    if (unlikely(o > ram_last[size])) goto blk_exit; \
     memcpy(&t, ram + o, size);                   \
     x[bi->rd] = (uint32_t)t;                     \
   }                                              \
@@ -885,7 +887,7 @@ blk_taken_usual:
 #define BSTORE(name, size)                                                     \
   B_##name : {                                                                 \
     uint32_t o = R1 + IMM - RAM_BASE, v = R2;                                  \
-    if (unlikely(o > ram_size - size || o - tohost_lo < 11 || dc[o >> 2].op))  \
+    if (unlikely(o > ram_last[size] || o - tohost_lo < 11 || dc[o >> 2].op))   \
       goto blk_exit;                                                           \
     if ((size) > 1 && unlikely((o & 3) > 4 - (size)) && dc[(o + size - 1) >> 2].op) \
       goto blk_exit;                                                           \
