@@ -466,12 +466,25 @@ L_ILLEGAL:
     ALU(pc + 4);
     npc = t, redir = E + 1, rcause = STALL_JALR;
   })
-  OP(BEQ, 2, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
-  OP(BNE, 2, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
-  OP(BLT, 2, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
-  OP(BGE, 2, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
-  OP(BLTU, 2, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
-  OP(BGEU, 2, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
+  /* a branch not taken: on with the block at pc + 4 if there is one (the
+   * instructions after a block that could not run go on their handlers
+   * up to here) */
+#if RUN_LOGGING
+#define OP_BRANCH(name, ...) OP(name, 2, __VA_ARGS__)
+#else
+#define OP_BRANCH(name, ...) \
+  L_##name : BEGIN(2);       \
+  __VA_ARGS__;               \
+  RETIRE(OP_##name);         \
+  NEXT();
+#endif
+  OP_BRANCH(BEQ, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
+  OP_BRANCH(BNE, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
+  OP_BRANCH(BLT, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP_BRANCH(BGE, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
+  OP_BRANCH(BLTU, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
+  OP_BRANCH(BGEU, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
+#undef OP_BRANCH
   OP(LB, 1, LOAD(int8_t, 1))
   OP(LH, 1, LOAD(int16_t, 2))
   OP(LW, 1, LOAD(uint32_t, 4))
