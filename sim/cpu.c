@@ -289,7 +289,8 @@ void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
 
 void cpu_hart_free(hart_t *h) {
   free(h->blk);
-  h->blk = NULL;
+  free(h->blk_list);
+  h->blk = NULL, h->blk_list = NULL;
   roi_free(h);
   idstat_free(&h->ids);
   free(h->switches);
@@ -1161,7 +1162,7 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
  * block is valid while no decoded entry has been reset since it was built
  * (platform code_gen). */
 #define BLK_MAX 32
-#define BLK_SLOTS 16384 /* direct-mapped by start pc */
+#define BLK_SLOTS 65536 /* direct-mapped by start pc */
 enum { BLK_SEQ, BLK_BRANCH, BLK_JAL, BLK_JALR };
 
 /* one instruction: the run-loop copy's semantic handler and its fields */
@@ -1213,6 +1214,7 @@ typedef struct blk {
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
   uint8_t lists; /* mul, nrd or nst: the run loop looks at them */
+  uint8_t listed; /* in the hart's blk_list */
   uint32_t jalr_misses; /* jalr targets neither link was for */
   /* runs to its end, those by its taken branch, not in the hart's counters
    * yet (cpu_block_counts) */
@@ -1323,8 +1325,8 @@ static void blk_counts(const blk_t *b, uint64_t *op, uint64_t *br_taken, uint64_
 
 void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
                       uint64_t *insns) {
-  if (h->blk)
-    for (unsigned i = 0; i < BLK_SLOTS; i++) blk_counts(&h->blk[i], op, br_taken, runs, insns);
+  for (uint32_t i = 0; i < h->blk_nlist; i++)
+    blk_counts(&h->blk[h->blk_list[i]], op, br_taken, runs, insns);
 }
 
 /* The block that starts at RAM offset off in the copy of the run loop with
@@ -1341,6 +1343,7 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   unsigned n = 0;
   blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns);
   b->runs = b->taken = 0;
+  if (!b->listed) b->listed = 1, h->blk_list[h->blk_nlist++] = (uint32_t)(b - h->blk);
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
   b->serial = ++h->blk_serial, b->jalr_misses = 0;
   for (unsigned x = 0; x < LNK_COUNT; x++) b->lk[x] = (blk_lnk_t){.b = b};
@@ -1553,8 +1556,14 @@ static void park_undo(hart_t *h) {
  * hart's current options. */
 static void run_piece(hart_t *h) {
   const platform_t *const p = h->plat;
-  if (!h->blk && !h->no_blocks && !(h->blk = calloc(BLK_SLOTS, sizeof *h->blk)))
-    h->no_blocks = 1; /* runs without them */
+  if (!h->blk && !h->no_blocks) {
+    h->blk = calloc(BLK_SLOTS, sizeof *h->blk);
+    h->blk_list = calloc(BLK_SLOTS, sizeof *h->blk_list);
+    if (!h->blk || !h->blk_list) { /* runs without them */
+      free(h->blk), free(h->blk_list);
+      h->blk = NULL, h->blk_list = NULL, h->no_blocks = 1;
+    }
+  }
   if (h->log || h->obs)
     run_logged(h);
   else if (p->cfg.imem_lat == 1 && p->cfg.dmem_lat == 1)

@@ -369,6 +369,7 @@ typedef struct hart {
    * instruction through its own handler, the reference */
   struct blk *blk;
   int no_blocks;
+  uint32_t *blk_list, blk_nlist; /* the slots ever built into, in order */
   /* blocks run in full, their instructions, blocks left before their end,
    * blocks built, blocks entered by a lookup (the others through a link
    * from the block before; --host-stats) */

@@ -484,10 +484,10 @@ variants:
 
 
 def test_linked_successor_evicted(tmp_path):
-    # the blocks at b and c are 64 KiB apart: the same slot of the
-    # direct-mapped cache, so each evicts the other, and a is linked to b
-    # while b is replaced; d is in a's own slot (never built into it while a
-    # runs)
+    # b, c and e are 256 KiB apart (BLK_SLOTS words, cpu.c), and e is as far
+    # from a: a's exit is linked to b while c replaces b in its slot of the
+    # direct-mapped cache and back, and e's branch goes to a, which is in
+    # e's own slot (never built into it while e runs)
     body = """
   li   s0, 100
   li   s1, 0
@@ -495,31 +495,28 @@ a:
   addi s1, s1, 1
   addi t0, t0, 2
   j    b
-  .balign 65536
+  .org 0x40000
 b:
   addi s1, s1, 3
   xor  t0, t0, s1
   j    c
-d:
-  addi s1, s1, 7
-  addi s0, s0, -1
-  bnez s0, a
-  li   t0, 1800
-  bne  s1, t0, fail
-  j    pass
-  .balign 65536
+  .org 0x80000
 c:
   addi s1, s1, 5
   or   t1, t1, t0
   j    e
-  .balign 65536
+  .org 0xc0000 + (a - _start)
 e:
   addi s1, s1, 2
-  j    d
+  addi s0, s0, -1
+  bnez s0, a
+  li   t0, 1100
+  bne  s1, t0, fail
+  j    pass
 """
     elf = program(tmp_path, body)
     (rc, _, err, _, _), n = both(tmp_path, elf)
-    assert rc == 0 and n[0] > 150 and n[4] > 100, (err, n)
+    assert rc == 0 and n[0] > 250 and n[4] > 100, (err, n)
 
 
 def test_jalr_link_targets(tmp_path):
