@@ -1329,6 +1329,14 @@ void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_
     blk_counts(&h->blk[h->blk_list[i]], op, br_taken, runs, insns);
 }
 
+void cpu_block_fold(hart_t *h) {
+  for (uint32_t i = 0; i < h->blk_nlist; i++) {
+    blk_t *b = &h->blk[h->blk_list[i]];
+    blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns);
+    b->runs = b->taken = 0;
+  }
+}
+
 /* The block that starts at RAM offset off in the copy of the run loop with
  * the semantic handlers blab (NULL: an op no block holds) and bend (the end
  * of a block without a jump), built into its slot; NULL if none starts
@@ -1341,7 +1349,7 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
   uint32_t pc = RAM_BASE + off;
   unsigned n = 0;
-  blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns);
+  blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns); /* its old runs */
   b->runs = b->taken = 0;
   if (!b->listed) b->listed = 1, h->blk_list[h->blk_nlist++] = (uint32_t)(b - h->blk);
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;

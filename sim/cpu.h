@@ -435,6 +435,8 @@ void cpu_run(hart_t *h);
  * adds this (roi_counters). */
 void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
                       uint64_t *insns);
+/* Moves those counts into the hart's counters. */
+void cpu_block_fold(hart_t *h);
 
 /* Runs until the program stops or the next instruction would enter EX at
  * cycle `until` or later (it has not executed; h->now is that cycle).

@@ -126,6 +126,7 @@ static void add_region(hart_t *h, roi_t *r, const roi_counters_t *now,
 
 void roi_marker(hart_t *h, unsigned code, uint32_t a, uint32_t pc, uint64_t E) {
   cpu_wave_settle(h); /* the accelerator's counters as of E */
+  cpu_block_fold(h);  /* fewer to add in roi_counters */
   roi_t *r = h->roi;
   if (!r) {
     r = h->roi = calloc(1, sizeof *r);
