@@ -788,7 +788,8 @@ L_SC_W:
    * instruction's F, D, E (without data hazards) and its gap; the block's
    * static timing holds if nothing before it binds and the next event
    * comes after its last E, else its instructions run one by one. While a
-   * block runs, F is its first F, di the first's decoded entry. */
+   * block runs, F is its first F (di, pc, pE, pM, pW are those NEXT left
+   * only if block_enter entered it, via == NULL; blk_exit sets them). */
 block_build:
   __attribute__((cold));
   cb = blk_build(h, OFF(), blab, &&B_END, RUN_LAT1 + 1);
