@@ -1023,15 +1023,21 @@ int ctsim_finish(ctsim_opts_t *o, platform_t *pl, double host_s) {
             "%.1f MiB\n",
             s, s > 0 ? n / s / 1e6 : 0.0, n > 0 ? s * 1e9 / n : 0.0,
             peak_rss_mib());
-    uint64_t br = 0, bi = 0, bx = 0, bb = 0; /* every hart's */
+    uint64_t br = 0, bi = 0, bx = 0, bb = 0, bl = 0; /* every hart's */
     for (unsigned i = 0; i < pl->nharts; i++)
       br += pl->hart[i].blk_runs, bi += pl->hart[i].blk_insns,
-          bx += pl->hart[i].blk_exits, bb += pl->hart[i].blk_built;
+          bx += pl->hart[i].blk_exits, bb += pl->hart[i].blk_built,
+          bl += pl->hart[i].blk_looked_up;
+    for (unsigned i = 0; i < pl->nharts; i++) {
+      uint64_t op[OP_COUNT] = {0}, tk = 0; /* counted in the summary */
+      cpu_block_counts(&pl->hart[i], op, &tk, &br, &bi);
+    }
+    /* every block entered either runs to its end or is left early */
     fprintf(stderr,
             "ctsim: decoded blocks: %" PRIu64 " built, %" PRIu64
             " run to their end, %" PRIu64 " left early, %" PRIu64
-            " instructions in them\n",
-            bb, br, bx, bi);
+            " instructions in them, %" PRIu64 " entered by a link\n",
+            bb, br, bx, bi, br + bx - bl);
   }
   if (o->json.path) {
     if (harts_json(o->json.f, pl, end)) outfile_set_error(&o->json.out, errno);

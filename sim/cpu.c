@@ -289,7 +289,8 @@ void cpu_hart_init(hart_t *h, platform_t *p, unsigned id) {
 
 void cpu_hart_free(hart_t *h) {
   free(h->blk);
-  h->blk = NULL;
+  free(h->blk_list);
+  h->blk = NULL, h->blk_list = NULL;
   roi_free(h);
   idstat_free(&h->ids);
   free(h->switches);
@@ -1161,7 +1162,7 @@ static inline uint32_t insn_word(const hart_t *h, uint32_t off) {
  * block is valid while no decoded entry has been reset since it was built
  * (platform code_gen). */
 #define BLK_MAX 32
-#define BLK_SLOTS 16384 /* direct-mapped by start pc */
+#define BLK_SLOTS 65536 /* direct-mapped by start pc */
 enum { BLK_SEQ, BLK_BRANCH, BLK_JAL, BLK_JALR };
 
 /* one instruction: the run-loop copy's semantic handler and its fields */
@@ -1175,11 +1176,49 @@ typedef struct {
   uint32_t r, off;
 } blk_reg_t;
 
+/* The exits a block is linked by: its fall-through (pc + 4n: a block
+ * without a jump, or its branch not taken), its taken branch or jal, its
+ * jalr (to the two targets it was linked for: the first two it had, then
+ * each of them in turn replaced after every BLK_JALR_MISSES other ones). */
+enum { LNK_SEQ, LNK_TAKEN, LNK_JALR, LNK_JALR2, LNK_COUNT };
+#define BLK_JALR_MISSES 8
+
+/* A link from an exit of block a to the block b that starts at its
+ * successor pc, for the case that the fetch between them is static (a ran
+ * its fast path from F: then b's F, its first E and the gap before it are
+ * F plus constants, and b's entry condition holds but for the next event:
+ * blk_link). The run loop then goes on with b without looking it up. Valid
+ * while b is the block it was made for: b's serial unchanged (a rebuilt
+ * slot has a new one; b's code_gen is then a's, the current one, as a
+ * runs). */
+typedef struct blk_lnk {
+  struct blk *b;   /* the successor (a itself: none) */
+  uint64_t serial; /* b's serial when linked (0: none) */
+  uint64_t fe;     /* b's last E - F: b runs if event - F > fe (UINT64_MAX: never) */
+  uint32_t df;     /* b's F - F */
+  uint32_t gap;    /* the gap before b's first E (its stall cycles), of cause gc */
+  uint8_t gc, has_mr, redir, rcause;
+  uint32_t pc; /* b's first pc (LNK_JALR: the target it is for) */
+  /* what b's first instruction sees, relative to b's F, when it leaves b
+   * before that instruction (which then runs on its own handler): pE, pM,
+   * pW, the last raised M (if a has one), D, and the redirect (F, rcause)
+   * if the exit redirects */
+  int32_t pe, pm, pw, mr, d;
+} blk_lnk_t;
+
 typedef struct blk {
+  blk_lnk_t lk[LNK_COUNT]; /* first: the run loop reaches lk[0] at cb */
   uint32_t tag; /* RAM offset | copy (0: empty slot) */
   uint32_t gen; /* platform code_gen when built */
+  uint64_t serial; /* the hart's count of builds at its build (links check it) */
   uint32_t pc, tgt; /* first pc; the branch or jal target */
   uint8_t n, end, mul, has_mr, has_mem, nrr, nrd, nst;
+  uint8_t lists; /* mul, nrd or nst: the run loop looks at them */
+  uint8_t listed; /* in the hart's blk_list */
+  uint32_t jalr_misses; /* jalr targets neither link was for */
+  /* runs to its end, those by its taken branch, not in the hart's counters
+   * yet (cpu_block_counts) */
+  uint64_t runs, taken;
   /* cycles after F of the first instruction */
   uint32_t e0, m0;       /* the first's E and E + X */
   uint32_t wlim;         /* min(m0, every rr off): pW <= F + wlim passes all */
@@ -1276,6 +1315,28 @@ static unsigned blk_sim(const platform_t *P, const bins_t *in, unsigned k,
   return k;
 }
 
+/* Adds the counts of block b's runs (see cpu_block_counts). */
+static void blk_counts(const blk_t *b, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                       uint64_t *insns) {
+  if (!b->n || !b->runs) return;
+  for (unsigned i = 0; i < b->n; i++) op[b->ins[i].op] += b->runs;
+  *br_taken += b->taken, *runs += b->runs, *insns += b->runs * b->n;
+}
+
+void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                      uint64_t *insns) {
+  for (uint32_t i = 0; i < h->blk_nlist; i++)
+    blk_counts(&h->blk[h->blk_list[i]], op, br_taken, runs, insns);
+}
+
+void cpu_block_fold(hart_t *h) {
+  for (uint32_t i = 0; i < h->blk_nlist; i++) {
+    blk_t *b = &h->blk[h->blk_list[i]];
+    blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns);
+    b->runs = b->taken = 0;
+  }
+}
+
 /* The block that starts at RAM offset off in the copy of the run loop with
  * the semantic handlers blab (NULL: an op no block holds) and bend (the end
  * of a block without a jump), built into its slot; NULL if none starts
@@ -1288,7 +1349,12 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
   uint32_t pc = RAM_BASE + off;
   unsigned n = 0;
+  blk_counts(b, h->st.op, &h->st.br_taken, &h->blk_runs, &h->blk_insns); /* its old runs */
+  b->runs = b->taken = 0;
+  if (!b->listed) b->listed = 1, h->blk_list[h->blk_nlist++] = (uint32_t)(b - h->blk);
   b->tag = off | copy, b->gen = P->code_gen, b->n = 0, b->end = BLK_SEQ, b->pc = pc;
+  b->serial = ++h->blk_serial, b->jalr_misses = 0;
+  for (unsigned x = 0; x < LNK_COUNT; x++) b->lk[x] = (blk_lnk_t){.b = b};
   while (n < BLK_MAX) {
     uint32_t o = off + 4 * n, ipc = pc + 4 * n;
     if (o >= P->mem.ram_size) break;
@@ -1345,7 +1411,72 @@ static blk_t *blk_build(hart_t *h, uint32_t off, const void *const *blab,
   b->nst = 0;
   for (unsigned c = 0; c < STALL_COUNT; c++)
     if (s.stall[c]) b->st[b->nst++] = (blk_reg_t){c, (uint32_t)s.stall[c]};
+  b->lists = b->mul || b->nrd || b->nst;
   return b;
+}
+
+/* Links exit x of block a, whose successor starts at tpc, to the block
+ * there (blk_lnk_t), built if needed (never into a's own slot: a is
+ * running). The fetch after a is that of the run loop's NEXT after a ran
+ * its fast path from F = 0 (the state after it is a's offsets; every ready
+ * cycle a does not write is at most its entry's pW, so at most m0), and the
+ * successor's entry condition is block_enter's on that state. When either
+ * is not static, or no block starts there, the link never passes (fe) but
+ * stays valid, so that the run loop goes the usual way without coming back
+ * here; when the successor is not decoded yet there is no link. */
+static void blk_link(hart_t *h, blk_t *a, unsigned x, uint32_t tpc,
+                     const void *const *blab, const void *bend, unsigned copy) {
+  const platform_t *P = h->plat;
+  blk_lnk_t *l = &a->lk[x];
+  *l = (blk_lnk_t){.b = a};
+  uint32_t off = tpc - RAM_BASE;
+  if (off >= P->mem.ram_size) return;
+  blk_t *b = &h->blk[(off >> 2) & (BLK_SLOTS - 1)];
+  if (b->tag != (off | copy) || b->gen != P->code_gen) {
+    if (b == a) return;
+    blk_build(h, off, blab, bend, copy);
+    if (b->tag != (off | copy)) return; /* not decoded yet */
+  }
+  l->b = b, l->serial = b->serial, l->pc = tpc, l->fe = UINT64_MAX;
+  if (!b->n) return; /* none starts there */
+  /* NEXT: F, D, E of the successor's first instruction and its gap */
+  const int64_t imem = P->cfg.imem_lat;
+  const int64_t pE = a->e, pM = a->m, pW = a->w;
+  const int redir = x != LNK_SEQ;
+  const int64_t F = !redir ? a->d : a->end == BLK_JAL ? a->d + 1 : a->e + 1;
+  const unsigned rcause = a->end == BLK_JAL    ? STALL_JAL
+                          : a->end == BLK_JALR ? STALL_JALR
+                                               : STALL_BRANCH;
+  int64_t D = F + imem, E = D + 1;
+  if (pM > E) {
+    E = pM;
+    if (D < pE) D = pE;
+  }
+  unsigned gc = STALL_IMEM;
+  if (E > pE + 1) { /* GAP_CAUSE */
+    if (pM >= D + 1) {
+      if (a->has_mr && a->mr == a->m)
+        gc = STALL_DMEM;
+      else if (a->mul)
+        gc = STALL_MULDIV;
+      else
+        return; /* the multi-cycle cause from before a */
+    } else if (redir)
+      gc = rcause;
+  }
+  /* block_enter */
+  if (E != F + b->e0 || pW > F + b->m0) return;
+  for (unsigned i = 0; i < b->nrr; i++) {
+    int64_t r = a->m0;
+    for (unsigned j = 0; j < a->nrd; j++)
+      if (a->rd[j].r == b->rr[i].r) r = a->rd[j].off;
+    if (r > F + b->rr[i].off) return;
+  }
+  l->df = (uint32_t)F, l->fe = (uint64_t)F + b->e;
+  l->gap = E > pE + 1 ? (uint32_t)(E - pE - 1) : 0, l->gc = (uint8_t)gc;
+  l->pe = (int32_t)(pE - F), l->pm = (int32_t)(pM - F), l->pw = (int32_t)(pW - F);
+  l->has_mr = a->has_mr, l->mr = (int32_t)(a->mr - F), l->d = (int32_t)(D - F);
+  l->redir = (uint8_t)redir, l->rcause = (uint8_t)rcause;
 }
 
 /* Leaving block b before its instruction k >= 1, the first k having run
@@ -1433,8 +1564,14 @@ static void park_undo(hart_t *h) {
  * hart's current options. */
 static void run_piece(hart_t *h) {
   const platform_t *const p = h->plat;
-  if (!h->blk && !h->no_blocks && !(h->blk = calloc(BLK_SLOTS, sizeof *h->blk)))
-    h->no_blocks = 1; /* runs without them */
+  if (!h->blk && !h->no_blocks) {
+    h->blk = calloc(BLK_SLOTS, sizeof *h->blk);
+    h->blk_list = calloc(BLK_SLOTS, sizeof *h->blk_list);
+    if (!h->blk || !h->blk_list) { /* runs without them */
+      free(h->blk), free(h->blk_list);
+      h->blk = NULL, h->blk_list = NULL, h->no_blocks = 1;
+    }
+  }
   if (h->log || h->obs)
     run_logged(h);
   else if (p->cfg.imem_lat == 1 && p->cfg.dmem_lat == 1)

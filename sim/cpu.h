@@ -369,9 +369,12 @@ typedef struct hart {
    * instruction through its own handler, the reference */
   struct blk *blk;
   int no_blocks;
+  uint32_t *blk_list, blk_nlist; /* the slots ever built into, in order */
   /* blocks run in full, their instructions, blocks left before their end,
-   * blocks built (--host-stats) */
-  uint64_t blk_runs, blk_insns, blk_exits, blk_built;
+   * blocks built, blocks entered by a lookup (the others through a link
+   * from the block before; --host-stats) */
+  uint64_t blk_runs, blk_insns, blk_exits, blk_built, blk_looked_up;
+  uint64_t blk_serial; /* slots (re)built: a block's serial */
 
   /* Several harts: a wfi that waits for a software interrupt another hart
    * may raise stops the hart before it executes (its pc, h->now = its E):
@@ -424,6 +427,16 @@ void cpu_wave_settle(hart_t *h);
 
 /* Runs until the program stops (the platform's stop != STOP_NONE). */
 void cpu_run(hart_t *h);
+
+/* What the hart's decoded blocks ran that its counters (h->st.op,
+ * h->st.br_taken, h->blk_runs, h->blk_insns) do not hold yet, added to op,
+ * br_taken, runs and insns: a block counts its runs, and its instructions
+ * go into h->st.op when its slot is rebuilt. Every reader of those counters
+ * adds this (roi_counters). */
+void cpu_block_counts(const hart_t *h, uint64_t *op, uint64_t *br_taken, uint64_t *runs,
+                      uint64_t *insns);
+/* Moves those counts into the hart's counters. */
+void cpu_block_fold(hart_t *h);
 
 /* Runs until the program stops or the next instruction would enter EX at
  * cycle `until` or later (it has not executed; h->now is that cycle).

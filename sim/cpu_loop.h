@@ -74,8 +74,12 @@ static void RUN_FN(hart_t *h) {
   /* decoded blocks (cpu.c "decoded blocks"): the block being run, its
    * instruction */
   blk_t *const bc = h->blk;
-  const blk_t *cb = NULL;
+  blk_t *cb = NULL;
   const bins_t *bi = NULL;
+  /* the link the block being run was entered by (NULL: block_enter) */
+  const blk_lnk_t *via = NULL;
+  /* the last RAM offset an access of 1, 2, 4 bytes may start at */
+  const uint32_t ram_last[5] = {0, ram_size - 1, ram_size - 2, 0, ram_size - 4};
 #endif
 
   /* The state of the instruction being executed: its offset in RAM, its
@@ -462,12 +466,25 @@ L_ILLEGAL:
     ALU(pc + 4);
     npc = t, redir = E + 1, rcause = STALL_JALR;
   })
-  OP(BEQ, 2, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
-  OP(BNE, 2, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
-  OP(BLT, 2, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
-  OP(BGE, 2, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
-  OP(BLTU, 2, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
-  OP(BGEU, 2, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
+  /* a branch not taken: on with the block at pc + 4 if there is one (the
+   * instructions after a block that could not run go on their handlers
+   * up to here) */
+#if RUN_LOGGING
+#define OP_BRANCH(name, ...) OP(name, 2, __VA_ARGS__)
+#else
+#define OP_BRANCH(name, ...) \
+  L_##name : BEGIN(2);       \
+  __VA_ARGS__;               \
+  RETIRE(OP_##name);         \
+  NEXT();
+#endif
+  OP_BRANCH(BEQ, BRANCH(BEQ, x[d.rs1] == x[d.rs2]))
+  OP_BRANCH(BNE, BRANCH(BNE, x[d.rs1] != x[d.rs2]))
+  OP_BRANCH(BLT, BRANCH(BLT, (int32_t)x[d.rs1] < (int32_t)x[d.rs2]))
+  OP_BRANCH(BGE, BRANCH(BGE, (int32_t)x[d.rs1] >= (int32_t)x[d.rs2]))
+  OP_BRANCH(BLTU, BRANCH(BLTU, x[d.rs1] < x[d.rs2]))
+  OP_BRANCH(BGEU, BRANCH(BGEU, x[d.rs1] >= x[d.rs2]))
+#undef OP_BRANCH
   OP(LB, 1, LOAD(int8_t, 1))
   OP(LH, 1, LOAD(int16_t, 2))
   OP(LW, 1, LOAD(uint32_t, 4))
@@ -771,7 +788,8 @@ L_SC_W:
    * instruction's F, D, E (without data hazards) and its gap; the block's
    * static timing holds if nothing before it binds and the next event
    * comes after its last E, else its instructions run one by one. While a
-   * block runs, F is its first F, di the first's decoded entry. */
+   * block runs, F is its first F (di, pc, pE, pM, pW are those NEXT left
+   * only if block_enter entered it, via == NULL; blk_exit sets them). */
 block_build:
   __attribute__((cold));
   cb = blk_build(h, OFF(), blab, &&B_END, RUN_LAT1 + 1);
@@ -785,31 +803,74 @@ block_enter:
     for (unsigned i_ = 0; i_ < cb->nrr; i_++)
       if (rdy[cb->rr[i_].r] > F + cb->rr[i_].off) goto *lbl[di->op];
   }
+  h->blk_looked_up++;
+  via = NULL;
   bi = cb->ins;
   goto *bi->lab;
 
-  /* the state after the block */
-#define BLK_DONE()                                                                    \
-  do {                                                                                \
-    pE = F + cb->e, pM = F + cb->m, pW = F + cb->w;                                   \
-    if (cb->has_mr) mr = F + cb->mr;                                                  \
-    if (cb->mul) xcause = STALL_MULDIV;                                               \
-    if (cb->has_mem) dfree = F + cb->dfree;                                           \
-    for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
-    for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
-    retired += cb->n;                                                                 \
-    h->blk_runs++, h->blk_insns += cb->n;                                             \
+  /* The state after the block that the next block entered by a link does
+   * not set itself (pE, pM, pW, the last raised M and the redirect, which
+   * it makes older than any later F, are BLK_DONE's). */
+#define BLK_DONE_LINKED()                                                                 \
+  do {                                                                                    \
+    if (cb->has_mem) dfree = F + cb->dfree;                                               \
+    if (unlikely(cb->lists)) { /* most blocks have none of these */                       \
+      if (cb->mul) xcause = STALL_MULDIV;                                                 \
+      for (unsigned i_ = 0; i_ < cb->nrd; i_++) rdy[cb->rd[i_].r] = F + cb->rd[i_].off; \
+      for (unsigned i_ = 0; i_ < cb->nst; i_++) stall[cb->st[i_].r] += cb->st[i_].off;  \
+    }                                                                                     \
+    retired += cb->n;                                                                     \
+    cb->runs++;                                                                           \
   } while (0)
+  /* the state after the block */
+#define BLK_DONE()                                  \
+  do {                                              \
+    pE = F + cb->e, pM = F + cb->m, pW = F + cb->w; \
+    if (cb->has_mr) mr = F + cb->mr;                \
+    BLK_DONE_LINKED();                              \
+  } while (0)
+  /* Exit x of the block: on to the block it is linked to (the fetch and
+   * block_enter folded into the link, blk_link) if the next event comes
+   * after that block's last E, else the usual way (unlinked: link it first,
+   * then look again). */
+#define BLK_NEXT(x, tpc, usual, relink)                                                     \
+  do {                                                                                      \
+    const blk_lnk_t *lk_ = &cb->lk[x];                                                      \
+    if (unlikely(lk_->b->serial != lk_->serial || ((x) >= LNK_JALR && lk_->pc != (tpc)))) \
+      goto relink;                                                                          \
+    if (unlikely(event - F <= lk_->fe)) goto usual;                                         \
+    BLK_DONE_LINKED();                                                                      \
+    stall[lk_->gc] += lk_->gap;                                                             \
+    F += lk_->df;                                                                           \
+    via = lk_, cb = lk_->b;                                                                 \
+    bi = cb->ins;                                                                           \
+    goto *bi->lab;                                                                          \
+  } while (0)
+#define BLK_RELINK(x, tpc, usual, again)                     \
+  blk_link(h, cb, (x), (tpc), blab, &&B_END, RUN_LAT1 + 1); \
+  if (cb->lk[x].b->serial == cb->lk[x].serial) goto again;  \
+  goto usual;
 B_END: /* after its last instruction, pc + 4 */
+  BLK_NEXT(LNK_SEQ, 0, blk_seq, blk_seq_link);
+blk_seq_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_SEQ, cb->pc + 4 * cb->n, blk_seq, B_END);
+blk_seq:
   pc = cb->pc + 4 * cb->n;
   BLK_DONE();
   pF = F + cb->d;
   NEXT();
 blk_taken:
+  cb->taken++;
+blk_taken_next:
+  BLK_NEXT(LNK_TAKEN, 0, blk_taken_usual, blk_taken_link);
+blk_taken_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_TAKEN, cb->tgt, blk_taken_usual, blk_taken_next);
+blk_taken_usual:
   pc = cb->tgt;
   BLK_DONE();
   redir = F + cb->e + 1, rcause = STALL_BRANCH;
-  h->st.br_taken++;
   pF = redir;
   NEXT();
 
@@ -817,22 +878,21 @@ blk_taken:
 #define R1 x[bi->rs1]
 #define R2 x[bi->rs2]
 #define IMM ((uint32_t)bi->imm)
-#define BOP(name, expr)     \
-  B_##name : cnt[OP_##name]++; \
-  x[bi->rd] = (expr);       \
+#define BOP(name, expr) \
+  B_##name:             \
+  x[bi->rd] = (expr);   \
   bi++;                     \
   goto *bi->lab;
 #define BBR(name, cond)     \
-  B_##name : cnt[OP_##name]++; \
+  B_##name:                 \
   if (cond) goto blk_taken; \
   goto B_END;
 #define BLOAD(name, T, size)                     \
   B_##name : {                                   \
     uint32_t o = R1 + IMM - RAM_BASE;            \
     T t;                                         \
-    if (unlikely(o > ram_size - size)) goto blk_exit; \
+    if (unlikely(o > ram_last[size])) goto blk_exit; \
     memcpy(&t, ram + o, size);                   \
-    cnt[OP_##name]++;                            \
     x[bi->rd] = (uint32_t)t;                     \
   }                                              \
   bi++;                                          \
@@ -841,12 +901,11 @@ blk_taken:
 #define BSTORE(name, size)                                                     \
   B_##name : {                                                                 \
     uint32_t o = R1 + IMM - RAM_BASE, v = R2;                                  \
-    if (unlikely(o > ram_size - size || o - tohost_lo < 11 || dc[o >> 2].op))  \
+    if (unlikely(o > ram_last[size] || o - tohost_lo < 11 || dc[o >> 2].op))   \
       goto blk_exit;                                                           \
     if ((size) > 1 && unlikely((o & 3) > 4 - (size)) && dc[(o + size - 1) >> 2].op) \
       goto blk_exit;                                                           \
     memcpy(ram + o, &v, size);                                                 \
-    cnt[OP_##name]++;                                                          \
   }                                                                            \
   bi++;                                                                        \
   goto *bi->lab;
@@ -906,20 +965,42 @@ blk_taken:
   BBR(BLTU, R1 < R2)
   BBR(BGEU, R1 >= R2)
 B_JAL:
-  cnt[OP_JAL]++;
   x[bi->rd] = cb->pc + 4 * cb->n;
+blk_jal_next:
+  BLK_NEXT(LNK_TAKEN, 0, blk_jal_usual, blk_jal_link);
+blk_jal_link:
+  __attribute__((cold));
+  BLK_RELINK(LNK_TAKEN, cb->tgt, blk_jal_usual, blk_jal_next);
+blk_jal_usual:
   pc = cb->tgt;
   BLK_DONE();
   redir = F + cb->d + 1, rcause = STALL_JAL;
   pF = redir;
   NEXT();
-B_JALR: {
-  uint32_t t = (R1 + IMM) & ~1u;
-  if (unlikely(t & 3)) goto blk_exit; /* traps: the handler's */
-  cnt[OP_JALR]++;
+B_JALR:
+  pc = (R1 + IMM) & ~1u;
+  if (unlikely(pc & 3)) goto blk_exit; /* traps: the handler's */
   x[bi->rd] = cb->pc + 4 * cb->n;
-  pc = t;
-}
+blk_jalr_next:
+  BLK_NEXT(LNK_JALR, pc, blk_jalr_usual, blk_jalr_2);
+blk_jalr_2:
+  BLK_NEXT(LNK_JALR2, pc, blk_jalr_usual, blk_jalr_link);
+blk_jalr_link:
+  __attribute__((cold));
+  { /* an unused link, else after BLK_JALR_MISSES misses one in turn */
+    unsigned x_ = LNK_JALR;
+    if (cb->lk[x_].b->serial == cb->lk[x_].serial) {
+      x_ = LNK_JALR2;
+      if (cb->lk[x_].b->serial == cb->lk[x_].serial) {
+        if (++cb->jalr_misses % BLK_JALR_MISSES) goto blk_jalr_usual;
+        x_ = LNK_JALR + cb->jalr_misses / BLK_JALR_MISSES % 2;
+      }
+    }
+    blk_link(h, cb, x_, pc, blab, &&B_END, RUN_LAT1 + 1);
+    if (cb->lk[x_].b->serial == cb->lk[x_].serial) goto blk_jalr_next;
+    goto blk_jalr_usual;
+  }
+blk_jalr_usual:
   BLK_DONE();
   redir = F + cb->e + 1, rcause = STALL_JALR;
   pF = redir;
@@ -938,7 +1019,21 @@ blk_exit: /* before instruction k, which the handlers run from here on */
   {
     unsigned k = (unsigned)(bi - cb->ins);
     h->blk_exits++, h->blk_insns += k;
-    if (k == 0) goto *lbl[di->op];
+    for (unsigned i_ = 0; i_ < k; i_++) cnt[cb->ins[i_].op]++;
+    di = &dc[(cb->pc - RAM_BASE) >> 2];
+    if (k == 0) {
+      /* the first instruction on its own handler, on the state NEXT would
+       * have left (the link's) when the block was entered by one */
+      if (via) {
+        pE = F + (uint64_t)(int64_t)via->pe, pM = F + (uint64_t)(int64_t)via->pm;
+        pW = F + (uint64_t)(int64_t)via->pw;
+        if (via->has_mr) mr = F + (uint64_t)(int64_t)via->mr;
+        if (via->redir) redir = F, rcause = via->rcause;
+        D = F + (uint64_t)(int64_t)via->d, E = F + cb->e0;
+        pc = cb->pc, pF = F;
+      }
+      goto *lbl[di->op];
+    }
     blk_sim_t s;
     blk_prefix(h, cb, k, F, rdy, &s);
     pE = F + (uint64_t)s.e, pM = F + (uint64_t)s.m, pW = F + (uint64_t)s.w;

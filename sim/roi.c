@@ -19,6 +19,8 @@ void roi_counters(const hart_t *h, uint64_t cycle, roi_counters_t *c) {
   c->retired = h->retired;
   memcpy(c->op, h->st.op, sizeof c->op);
   c->br_taken = h->st.br_taken;
+  uint64_t runs = 0, insns = 0;
+  cpu_block_counts(h, c->op, &c->br_taken, &runs, &insns);
   c->traps = h->st.traps;
   c->interrupts = h->st.interrupts;
   memcpy(c->stall, h->st.stall, sizeof c->stall);
@@ -124,6 +126,7 @@ static void add_region(hart_t *h, roi_t *r, const roi_counters_t *now,
 
 void roi_marker(hart_t *h, unsigned code, uint32_t a, uint32_t pc, uint64_t E) {
   cpu_wave_settle(h); /* the accelerator's counters as of E */
+  cpu_block_fold(h);  /* fewer to add in roi_counters */
   roi_t *r = h->roi;
   if (!r) {
     r = h->roi = calloc(1, sizeof *r);

@@ -19,7 +19,8 @@ from conftest import BUILD, need
 from sim_helpers import ctsim, program
 
 BLK_RE = re.compile(r"ctsim: decoded blocks: (\d+) built, (\d+) run to their end, "
-                    r"(\d+) left early, (\d+) instructions in them\n")
+                    r"(\d+) left early, (\d+) instructions in them, "
+                    r"(\d+) entered by a link\n")
 
 
 def run_once(d, elf, args, no_blocks, sig):
@@ -54,7 +55,7 @@ def both(tmp_path, elf, *args, sig=False, tag="run"):
     blk, counts = run_once(tmp_path / f"{tag}-blk", elf, args, False, sig)
     ref, rcounts = run_once(tmp_path / f"{tag}-ref", elf, args, True, sig)
     what = f"{elf.name} {' '.join(map(str, args))}"
-    assert rcounts == (0, 0, 0, 0), f"{what}: CTSIM_NO_BLOCKS=1 ran blocks {rcounts}"
+    assert rcounts == (0, 0, 0, 0, 0), f"{what}: CTSIM_NO_BLOCKS=1 ran blocks {rcounts}"
     for i, name in enumerate(("exit status", "stdout", "summary", "--stats-json",
                               "--signature")):
         assert blk[i] == ref[i], f"{what}: {name} differs with blocks"
@@ -353,3 +354,265 @@ def test_fuzz_programs(tmp_path, seed):
     for backend in ("c", "rtl") if seed == 8 else ("c",):
         both(tmp_path, elf, "--xlat", backend, "--ctlb-levels", prog.levels_arg,
              "--max-cycles", harness.MAX_CYCLES, tag=backend)
+
+
+# ------------------------------------------------------------------ links
+# A block's exits are linked to the blocks after them (cpu.c blk_link): the
+# fetch between them folded into constants when it is static, the link valid
+# while the successor is the block it was made for.
+
+# a loop of linked blocks: a taken branch, a branch not taken, a jal, a
+# jalr call and its return, and two blocks cut at 32 instructions (a
+# fall-through without a jump), after a mul and after a load, each of whose
+# results the next block's first instruction uses (a stall across the link:
+# the next block cannot run then; the instructions after it run on their
+# own handlers up to the next jump)
+CHAIN = """
+  la   a0, buf
+  li   s0, 200
+  li   s1, 0
+loop:
+  lw   t0, 0(a0)
+  addi t0, t0, 1
+  sw   t0, 0(a0)
+  andi t1, s0, 1
+  beqz t1, 1f
+  addi s1, s1, 3
+1:
+  mul  t2, t0, s0
+  bnez t1, 2f
+  add  s1, s1, t2
+2:
+  jal  ra, fn
+  lw   t3, 4(a0)
+  j    3f
+3:
+  add  s1, s1, t3
+""" + "".join(f"  addi t4, t4, {i}\n" for i in range(30)) + """
+  mul  a3, t4, s1
+  add  s1, s1, a3
+  j    4f
+4:
+""" + "".join(f"  addi t4, t4, {i}\n" for i in range(31)) + """
+  lw   t4, 8(a0)
+  add  s1, s1, t4
+  xor  s1, s1, t4
+  addi s0, s0, -1
+  bnez s0, loop
+  j    pass
+fn:
+  addi t5, t5, 1
+  sw   t5, 4(a0)
+  ret
+"""
+
+
+@pytest.mark.parametrize("lat", LATS, ids=LAT_IDS)
+def test_linked_blocks(tmp_path, lat):
+    elf = program(tmp_path, CHAIN, data=HOT_DATA)
+    (rc, _, err, _, _), n = both(tmp_path, elf, *lat)
+    assert rc == 0 and n[4] > 700, (err, n)
+
+
+@pytest.mark.parametrize("delta", [23, 29, 31, 37, 41, 53])
+def test_timer_between_linked_blocks(tmp_path, delta):
+    body = TIMER_SETUP.format(first=delta) + CHAIN.replace("  j    pass\n", "  csrci mstatus, 8\n  j    pass\n")
+    elf = program(tmp_path, body, extra=TIMER_HANDLER.format(delta=delta), data=HOT_DATA)
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[4] > 100, (err, n)
+    m = re.search(r"interrupts (\d+)", err)
+    assert m and int(m.group(1)) > 100, err
+
+
+@pytest.mark.parametrize("lat", LATS, ids=LAT_IDS)
+def test_max_cycles_in_linked_blocks(tmp_path, lat):
+    elf = program(tmp_path, CHAIN, data=HOT_DATA)
+    (_, _, err, _, _), n = both(tmp_path, elf, *lat, tag="full")
+    total = int(re.search(r"cycles\s+(\d+)", err).group(1))
+    assert n[4] > 700
+    for limit in range(total // 2, total // 2 + 70):
+        (rc, _, _, _, _), _ = both(tmp_path, elf, "--max-cycles", limit, *lat, tag=f"m{limit}")
+        assert rc == 3
+
+
+def test_linked_successor_rewritten(tmp_path):
+    # every fourth pass writes one of four instruction words into the first
+    # word of the block that the block before it is linked to by its jal:
+    # two addi, a csrr (no block starts there then) and a load whose result
+    # the next instruction uses; the passes between run the linked blocks
+    adds = [0, 2, 0, 1]  # what each variant adds to s1
+    expect, cur = 0, 1
+    for s0 in range(60, 0, -1):
+        if s0 % 4 == 0:
+            cur = adds[(s0 >> 2) & 3]
+        expect += cur
+    body = f"""
+  la   a0, patch_me
+  la   a1, variants
+  la   a2, buf
+  li   s0, 60
+  li   s1, 0
+loop:
+  andi t0, s0, 3
+  bnez t0, run
+  srli t0, s0, 2
+  andi t0, t0, 3
+  slli t0, t0, 2
+  add  t0, t0, a1
+  lw   t1, 0(t0)
+  sw   t1, 0(a0)
+run:
+  addi t2, t2, 1
+  j    patch_me
+patch_me:
+  addi s1, s1, 1
+  add  t3, t3, t2
+  addi s0, s0, -1
+  bnez s0, loop
+  li   t0, {expect}
+  bne  s1, t0, fail
+  j    pass
+variants:
+  csrr t2, mscratch
+  addi s1, s1, 2
+  lw   t2, 0(a2)
+  addi s1, s1, 1
+"""
+    elf = program(tmp_path, body, data=HOT_DATA)
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[4] > 50, (err, n)
+
+
+def test_linked_successor_evicted(tmp_path):
+    # b, c and e are 256 KiB apart (BLK_SLOTS words, cpu.c), and e is as far
+    # from a: a's exit is linked to b while c replaces b in its slot of the
+    # direct-mapped cache and back, and e's branch goes to a, which is in
+    # e's own slot (never built into it while e runs)
+    body = """
+  li   s0, 100
+  li   s1, 0
+a:
+  addi s1, s1, 1
+  addi t0, t0, 2
+  j    b
+  .org 0x40000
+b:
+  addi s1, s1, 3
+  xor  t0, t0, s1
+  j    c
+  .org 0x80000
+c:
+  addi s1, s1, 5
+  or   t1, t1, t0
+  j    e
+  .org 0xc0000 + (a - _start)
+e:
+  addi s1, s1, 2
+  addi s0, s0, -1
+  bnez s0, a
+  li   t0, 1100
+  bne  s1, t0, fail
+  j    pass
+"""
+    elf = program(tmp_path, body)
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[0] > 250 and n[4] > 100, (err, n)
+
+
+def test_jalr_link_targets(tmp_path):
+    # one jalr with five targets in turn (its two links are for two at a
+    # time, replaced after misses), and their returns to two call sites
+    body = """
+  la   a0, fns
+  li   s0, 200
+  li   s1, 0
+  li   s2, 0
+loop:
+  slli t0, s2, 2
+  add  t0, t0, a0
+  lw   t1, 0(t0)
+  jalr ra, 0(t1)
+  addi s2, s2, 1
+  li   t2, 5
+  bne  s2, t2, 1f
+  li   s2, 0
+  jal  ra, f4
+1:
+  addi s0, s0, -1
+  bnez s0, loop
+  li   t0, 480
+  bne  s1, t0, fail
+  j    pass
+f0:
+  addi s1, s1, 1
+  ret
+f1:
+  addi s1, s1, 2
+  ret
+f2:
+  addi s1, s1, 3
+  ret
+f3:
+  addi s1, s1, 4
+  ret
+f4:
+  addi s1, s1, 1
+  ret
+"""
+    elf = program(tmp_path, body, data="fns: .word f0, f1, f2, f3, f4")
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[4] > 600, (err, n)
+
+
+def test_linked_block_left_at_first(tmp_path):
+    # the block the loop's branch links to starts with a device load, a
+    # store to mtimecmp and a load that faults (its handler skips it): each
+    # is left before its first instruction
+    body = """
+  la   t0, handler
+  csrw mtvec, t0
+  li   s0, 100
+  li   s2, 0
+  li   a1, 0x02004000
+  li   a2, 0x10
+  j    loop
+loop:
+  lw   t2, 4(a1)
+  addi t1, t1, 1
+  j    2f
+2:
+  sw   s0, 4(a1)
+  addi t1, t1, 1
+  j    3f
+3:
+  lw   t3, 0(a2)
+  addi t1, t1, 1
+  addi s0, s0, -1
+  bnez s0, loop
+  li   t0, 100
+  bne  s2, t0, fail
+"""
+    elf = program(tmp_path, body, extra=SKIP_HANDLER)
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[2] > 250, (err, n)
+
+
+def test_regions_around_linked_blocks(tmp_path):
+    # a block counts its runs and adds its instructions to the hart's
+    # counters only when its slot is rebuilt (cpu_block_counts): ROI markers
+    # every 20 passes of CHAIN's loop read them while blocks hold counts
+    marked = CHAIN.replace("loop:\n", """loop:
+  andi t5, s0, 15
+  bnez t5, 5f
+  slti x0, x0, 0x5c1
+5:
+  andi t5, s0, 31
+  bnez t5, 6f
+  slti x0, x0, 0x5c2
+6:
+""")
+    elf = program(tmp_path, marked, data=HOT_DATA)
+    (rc, _, err, js, _), n = both(tmp_path, elf)
+    import json
+    regions = json.loads(js)["regions"]
+    assert rc == 0 and n[4] > 700 and len(regions) >= 6, (err, n, regions)
