@@ -15,6 +15,13 @@
 #                        lazy settle before anything reads the model)
 #   xlat_vl_nba_skips    1 if the check passed; else seq is all of eval_nba()
 #                        and comb does nothing
+#   xlat_vl_ico(r)       eval_ico()'s body (a call of eval_ico() if there is
+#                        none)
+# xlat_vl_nba_seq and xlat_vl_ico are declared always_inline, and
+# model/xlat_build.sh compiles the model with VL_INLINE_OPT so too: with
+# link-time optimisation the shim's hit path (xlat_vl_hit) is then one function
+# that the compiler optimises as a whole, e.g. it knows the inputs the shim just
+# set when the region's logic reads them.
 # Any other layout (comb blocks before a sequent block, no eval_nba found)
 # also gives the plain version.
 #
@@ -73,11 +80,16 @@ dbg { next }
 /^void Vctlb_top___024root___eval_nba\(Vctlb_top___024root\* vlSelf\) \{$/ {
   fn = "nba"; found = 1; next
 }
+/^void Vctlb_top___024root___eval_ico\(Vctlb_top___024root\* vlSelf\) \{$/ {
+  fn = "eico"; neico++; next
+}
 /^}$/ { fn = ""; next }
 fn == "tico" && body_line($0) { tico = tico $0; next }
 fn == "tact" && body_line($0) { tact = tact $0; next }
 fn == "ico" && body_line($0) { ico[++nico] = $0; next }
 fn == "comb" && body_line($0) { comb[++ncomb] = $0; next }
+# (eval_ico's body whole, its trace activity flags included)
+fn == "eico" && (body_line($0) || $0 ~ /__Vm_traceActivity/) { eico = eico $0 "\n"; next }
 fn == "nba" {
   # blocks of eval_nba: "    if (TRIGGERS) {" ... "    }"
   if ($0 ~ /^    if \(/ && $0 !~ /Prevent unused/) { nb++; blk[nb] = ""; iscomb[nb] = 0; inblk = 1 }
@@ -115,7 +127,7 @@ END {
   print "const int xlat_vl_one_pass = " one ";"
   print "extern const int xlat_vl_nba_skips;"
   print "const int xlat_vl_nba_skips = " (ok ? 1 : 0) ";"
-  print "void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf);"
+  print "__attribute__((always_inline)) void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf);"
   print "void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf) {"
   print "    if (false && vlSelf) {}"
   if (!ok) {
@@ -130,6 +142,12 @@ END {
   if (ok) {
     for (b = 1; b <= nb; b++) if (iscomb[b]) printf "%s", call[b]
   }
+  print "}"
+  print "__attribute__((always_inline)) void xlat_vl_ico(Vctlb_top___024root* vlSelf);"
+  print "void xlat_vl_ico(Vctlb_top___024root* vlSelf) {"
+  print "    if (false && vlSelf) {}"
+  if (neico == 1) printf "%s", eico
+  else print "    Vctlb_top___024root___eval_ico(vlSelf);"
   print "}"
 }
 
