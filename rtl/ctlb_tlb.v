@@ -358,7 +358,9 @@ module ctlb_tlb #(
   endfunction
   `CTLB_ASSERT_AT begin : assertions
     if (rst_ni) begin
-      `CTLB_ASSERT((lkp_match & (lkp_match - 1'b1)) == {Ways{1'b0}}, "ctlb_tlb: the looked-up ID hits more than one way")
+      // (each under the guard of ctlb_assert.vh: the failing condition)
+      if ((lkp_match & (lkp_match - 1'b1)) != {Ways{1'b0}})
+        `CTLB_ASSERT((lkp_match & (lkp_match - 1'b1)) == {Ways{1'b0}}, "ctlb_tlb: the looked-up ID hits more than one way")
       if (fill_i)
         `CTLB_ASSERT(ways_hit(fill_tag, fill_set) == 0, "ctlb_tlb: a refill of an ID that is already in the CTLB")
     end

@@ -245,7 +245,7 @@ module ctlb_walker #(
       res_q   <= 30'd0;
       fault_q <= F_NONE;
       kill_q  <= 1'b0;
-    end else begin
+    end else if (in_walk || start_i) begin  // (idle without a start: every x_d is x_q)
       state_q <= state_d;
       id_q    <= id_d;
       lvl_q   <= lvl_d;
@@ -288,7 +288,8 @@ module ctlb_walker #(
     else if (mem_rsp_valid_i)                  a_open_q <= 1'b0;
   end
   `CTLB_ASSERT_AT begin : assertions
-    if (rst_ni) begin
+    // (one guard, as in ctlb_assert.vh: true if either fails)
+    if (rst_ni && ((mem_req_valid_o && a_open_q) || (a_open_q != (state_q == StWait)))) begin
       `CTLB_ASSERT(!(mem_req_valid_o && a_open_q), "ctlb_walker: a memory read requested while one is outstanding")
       `CTLB_ASSERT(a_open_q == (state_q == StWait), "ctlb_walker: WAIT without an outstanding read, or a read outstanding outside WAIT")
     end
