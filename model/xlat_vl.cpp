@@ -95,6 +95,8 @@ struct xlat_vl {
   // XLAT_VL_PLAIN=1 at creation: two eval() calls per cycle, as Verilator's
   // own scheduler runs them (the reference of the shim's, for tests)
   bool plain = false;
+  // neither a waveform nor plain: xlat_vl_hit's shortcut applies
+  bool fast = false;
   // tracing
   std::unique_ptr<wave_t> vcd;
   std::unique_ptr<Vwave_dump> mark;  // scope "dump"
@@ -147,6 +149,8 @@ void Vctlb_top___024root___eval_act(vl_root_t *r);
 // appended by model/xlat_build.sh (model/xlat_vl_nba.awk)
 extern const int xlat_vl_nba_skips;
 extern const int xlat_vl_one_pass;
+extern const int xlat_vl_clock_triggers;
+void xlat_vl_trig_clock(vl_root_t *r, bool rise);
 void xlat_vl_nba_seq(vl_root_t *r);
 void xlat_vl_nba_comb(vl_root_t *r);
 void xlat_vl_ico(vl_root_t *r);
@@ -180,16 +184,24 @@ static inline __attribute__((always_inline)) void sched_ico(vl_root_t *r) {
   }
 }
 
-// The active and NBA regions, as the generated eval() runs them; comb as in
-// nba_region (returns true if the combinational functions were left out).
-// With xlat_vl_one_pass the act triggers are edges of inputs nothing in the
-// evaluation writes, so once evaluated they find no edge again: one pass of
-// each loop, without the trigger evaluations that would find none (the
-// trigger flags then keep the values of the pass instead of being cleared;
-// every use evaluates them first).
-static inline __attribute__((always_inline)) bool sched_nba(vl_root_t *r, bool comb) {
+// The active and NBA regions, as the generated eval() runs them, after the
+// clock changed (rise: to 1); comb as in nba_region (returns true if the
+// combinational functions were left out). With xlat_vl_one_pass the act
+// triggers are edges of inputs nothing in the evaluation writes, so once
+// evaluated they find no edge again: one pass of each loop, without the
+// trigger evaluations that would find none (the trigger flags then keep the
+// values of the pass instead of being cleared; every use evaluates them
+// first). With xlat_vl_clock_triggers too, the triggers are those of the
+// clock's change alone (xlat_vl_trig_clock): the shim changes no other
+// trigger input (the reset), and every evaluation, eval() included, copies
+// the inputs into the triggers' previous values.
+static inline __attribute__((always_inline)) bool sched_nba(vl_root_t *r, bool comb,
+                                                            bool rise) {
   if (xlat_vl_one_pass) {
-    Vctlb_top___024root___eval_triggers__act(r);
+    if (xlat_vl_clock_triggers)
+      xlat_vl_trig_clock(r, rise);
+    else
+      Vctlb_top___024root___eval_triggers__act(r);
     if (!r->__VactTriggered.any()) return false;
     r->__VnbaTriggered = r->__VactTriggered;  // (cleared, then set)
     Vctlb_top___024root___eval_act(r);
@@ -213,7 +225,7 @@ static inline __attribute__((always_inline)) void eval_pre_edge(Vctlb_top *t) {
   vl_root_t *r = t->rootp;
   r->vlSymsp->__Vm_activity = true;
   sched_ico(r);
-  sched_nba(r, true);  // (the clock is low: no edge, nothing runs)
+  sched_nba(r, true, false);  // (the clock is low: no edge, nothing runs)
 }
 
 // The rising edge; comb: the combinational logic after it is needed. Returns
@@ -221,10 +233,26 @@ static inline __attribute__((always_inline)) void eval_pre_edge(Vctlb_top *t) {
 static inline __attribute__((always_inline)) bool eval_edge(Vctlb_top *t, bool comb) {
   vl_root_t *r = t->rootp;
   r->vlSymsp->__Vm_activity = true;
-  return sched_nba(r, comb);
+  return sched_nba(r, comb, true);
 }
 
 static inline void eval_settle(Vctlb_top *t) { xlat_vl_nba_comb(t->rootp); }
+
+// xlat_vl_hit's evaluation, on the root object itself (Vctlb_top's ports are
+// references to its fields): with everything inlined (model/xlat_build.sh) the
+// compiler then sees the inputs the shim just set when the logic reads them.
+typedef vl_root_t io_t;
+static inline io_t *io_of(Vctlb_top *t) { return t->rootp; }
+// (first: a store through another pointer, which the compiler cannot tell
+// from the fields, as they are all char-typed)
+static inline void hit_begin(io_t *r) { r->vlSymsp->__Vm_activity = true; }
+static inline __attribute__((always_inline)) void hit_pre_edge(io_t *r) {
+  sched_ico(r);
+  sched_nba(r, true, false);
+}
+static inline __attribute__((always_inline)) bool hit_edge(io_t *r) {
+  return sched_nba(r, false, true);
+}
 #else
 static inline void eval_pre_edge(Vctlb_top *t) { t->eval(); }
 static inline bool eval_edge(Vctlb_top *t, bool) {
@@ -232,6 +260,14 @@ static inline bool eval_edge(Vctlb_top *t, bool) {
   return false;
 }
 static inline void eval_settle(Vctlb_top *) {}
+typedef Vctlb_top io_t;
+static inline io_t *io_of(Vctlb_top *t) { return t; }
+static inline void hit_begin(io_t *) {}
+static inline void hit_pre_edge(io_t *t) { t->eval(); }
+static inline bool hit_edge(io_t *t) {
+  t->eval();
+  return false;
+}
 #endif
 
 static void eval_reset(xlat_vl *v) {
@@ -261,6 +297,7 @@ XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
   v->top.reset(new Vctlb_top(v->ctx.get(), "ctlb"));
   const char *plain = getenv("XLAT_VL_PLAIN");
   v->plain = plain && strcmp(plain, "1") == 0;
+  v->fast = !v->plain;
   eval_reset(v);
   return v;
 }
@@ -386,6 +423,7 @@ static void wave_close(std::unique_ptr<wave_t> &w) {
 XLAT_EXPORT int xlat_vl_trace_close(xlat_vl_t *v) {
   int err = 0;
   if (v->vcd) wave_close(v->vcd);
+  v->fast = !v->plain;
   v->mark.reset();
   v->hart.reset();
 #if VM_TRACE_FST
@@ -639,9 +677,9 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
 // waveform or XLAT_VL_PLAIN=1 steps every cycle through xlat_vl_step.
 XLAT_EXPORT int xlat_vl_hit(xlat_vl_t *v, uint32_t id, uint32_t root,
                             uint8_t mem_req_ready, uint32_t *addr) {
-  if (v->vcd || v->plain) return 0;
-  vl_root_t *r = v->top->rootp;
-  r->vlSymsp->__Vm_activity = true;
+  if (!v->fast) return 0;
+  io_t *r = io_of(v->top.get());
+  hit_begin(r);
   r->clk_i = 0;
   r->req_valid_i = 1;
   r->req_id_i = id;
@@ -653,16 +691,15 @@ XLAT_EXPORT int xlat_vl_hit(xlat_vl_t *v, uint32_t id, uint32_t root,
   r->mem_rsp_valid_i = 0;
   r->mem_rsp_err_i = 0;
   r->mem_rsp_data_i = 0;
-  sched_ico(r);
-  sched_nba(r, true);
+  hit_pre_edge(r);
   if (!(r->rsp_valid_o && r->rsp_hit_o)) {
     v->stale = false;
     return 0;
   }
   const uint32_t a = r->rsp_addr_o;
   r->clk_i = 1;
-  const bool stale = sched_nba(r, false);
-  *addr = a;
+  const bool stale = hit_edge(r);
+  *addr = a;  // (the shim's own stores after the model's evaluation)
   v->stale = stale;
   if (!v->between) v->cycle++;
   v->between = false;
@@ -722,5 +759,6 @@ XLAT_EXPORT int xlat_vl_trace_open(xlat_vl_t *v, int fd, const char *path,
   v->unmarked = 0;
   v->last_t = 0;
   v->between = false;
+  v->fast = false;
   return 0;
 }

@@ -34,6 +34,18 @@
 #                        of the triggers in the same eval then finds none
 #                        (X == prev X), so the generated loops stop after
 #                        their first pass; else 0
+#   xlat_vl_clock_triggers 1 if besides one pass no act trigger has a negedge
+#                        term of the clock (awk -v clock=NAME, default clk_i),
+#                        one has a term of it, and so xlat_vl_trig_clock is
+#                        the trigger evaluation of a clock change with every
+#                        other trigger input as at the evaluation before
+#                        (X == prev X): the triggers with a posedge term of
+#                        the clock are `rise`, the others false, then the
+#                        copies into prev X; else 0 and it is the evaluation
+#   xlat_vl_trig_clock(r, rise)  (always_inline) as above: the shim's cycle
+#                        then needs no trigger evaluation
+
+BEGIN { if (clock == "") clock = "clk_i" }
 
 function body_line(s) {
   # the lines that are code, not Verilator's boilerplate
@@ -121,6 +133,7 @@ END {
     j++
   }
   one = one_pass()
+  clk_ok = one && clock_in && !clock_fall
   print ""
   print "// ---- appended by model/xlat_build.sh (model/xlat_vl_nba.awk) ----"
   print "extern const int xlat_vl_one_pass;"
@@ -143,6 +156,20 @@ END {
     for (b = 1; b <= nb; b++) if (iscomb[b]) printf "%s", call[b]
   }
   print "}"
+  print "extern const int xlat_vl_clock_triggers;"
+  print "const int xlat_vl_clock_triggers = " (clk_ok ? 1 : 0) ";"
+  print "__attribute__((always_inline)) void xlat_vl_trig_clock(Vctlb_top___024root* vlSelf, bool rise);"
+  print "void xlat_vl_trig_clock(Vctlb_top___024root* vlSelf, bool rise) {"
+  print "    if (false && vlSelf && rise) {}"
+  if (clk_ok) {
+    for (i = 1; i <= ntrig; i++)
+      print "    vlSelf->__VactTriggered.at(" trig[i] "U) = " (trig[i] in rise ? "rise" : "false") ";"
+    for (i = 1; i <= npvar; i++)
+      print "    vlSelf->__Vtrigrprev__TOP__" pvar[i] " = vlSelf->" pvar[i] ";"
+  } else {
+    print "    Vctlb_top___024root___eval_triggers__act(vlSelf);"
+  }
+  print "}"
   print "__attribute__((always_inline)) void xlat_vl_ico(Vctlb_top___024root* vlSelf);"
   print "void xlat_vl_ico(Vctlb_top___024root* vlSelf) {"
   print "    if (false && vlSelf) {}"
@@ -151,8 +178,11 @@ END {
   print "}"
 }
 
-# 1 if one pass of the ico and act loops is all of them (see the top)
-function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg) {
+# 1 if one pass of the ico and act loops is all of them (see the top). Also
+# notes, for xlat_vl_trig_clock, each act trigger's index (trig[1..ntrig]),
+# whether it has a posedge term of the clock (rise[k]), whether any has a
+# negedge one (clock_fall), and the variables with a prev copy (pvar[1..npvar]).
+function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg, k, kind) {
   if (ntico != 1 || ntact != 1) return 0
   t = tico
   gsub(/[ \t]/, "", t)
@@ -170,14 +200,21 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
       split(st[i], lr, "=")
       x = substr(lr[2], 9)
       if (substr(lr[1], 9) != "__Vtrigrprev__TOP__" x) ok = 0
+      if (!(x in prev)) pvar[++npvar] = x
       prev[x] = 1
       continue
     }
     if (!match(st[i], /^vlSelf->__VactTriggered\.at\([0-9]+U\)=/)) return 0
     e = substr(st[i], RLENGTH + 1)
+    k = substr(st[i], 1, RLENGTH - 3)
+    sub(/.*\(/, "", k)
+    trig[++ntrig] = k
     # each edge term of one variable becomes "@"; what is left must be "@"s,
     # ORs and parentheses
-    while (match(e, pos) || match(e, neg)) {
+    for (;;) {
+      if (match(e, pos)) kind = "pos"
+      else if (match(e, neg)) kind = "neg"
+      else break
       p = substr(e, RSTART, RLENGTH)
       gsub(/vlSelf->__Vtrigrprev__TOP__/, "#", p)
       if (split(p, lr, "vlSelf->") != 2) return 0
@@ -186,6 +223,8 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
       if (index(p, "#" x ")") == 0) return 0   # X and prev X of the same X
       var[x] = 1
       nvar++
+      if (x == clock && kind == "pos") rise[k] = 1
+      if (x == clock && kind == "neg") clock_fall = 1
       e = substr(e, 1, RSTART - 1) "@" substr(e, RSTART + RLENGTH)
     }
     gsub(/[()@|]/, "", e)
@@ -194,5 +233,6 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
   if (nvar == 0) return 0
   for (x in var)
     if (!(x in prev) || (x in written) || (("__Vtrigrprev__TOP__" x) in written)) ok = 0
+  clock_in = (clock in var)
   return ok
 }

@@ -289,7 +289,7 @@ module ctlb_walker #(
   end
   `CTLB_ASSERT_AT begin : assertions
     // (one guard, as in ctlb_assert.vh: true if either fails)
-    if (rst_ni && ((mem_req_valid_o && a_open_q) || (a_open_q != (state_q == StWait)))) begin
+    if (rst_ni && (a_open_q ? (mem_req_valid_o || state_q != StWait) : (state_q == StWait))) begin
       `CTLB_ASSERT(!(mem_req_valid_o && a_open_q), "ctlb_walker: a memory read requested while one is outstanding")
       `CTLB_ASSERT(a_open_q == (state_q == StWait), "ctlb_walker: WAIT without an outstanding read, or a read outstanding outside WAIT")
     end
