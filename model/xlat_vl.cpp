@@ -89,6 +89,7 @@ class FdVcdFile final : public VerilatedVcdFile {
 struct xlat_vl {
   std::unique_ptr<VerilatedContext> ctx;
   std::unique_ptr<Vctlb_top> top;
+  Vctlb_top___024root *root = nullptr;  // top->rootp (one load less in xlat_vl_hit)
   uint64_t cycle = 0;  // cycles stepped (between-steps not counted)
   // the combinational logic after the last edge was left out (eval_edge)
   bool stale = false;
@@ -242,7 +243,7 @@ static inline void eval_settle(Vctlb_top *t) { xlat_vl_nba_comb(t->rootp); }
 // references to its fields): with everything inlined (model/xlat_build.sh) the
 // compiler then sees the inputs the shim just set when the logic reads them.
 typedef vl_root_t io_t;
-static inline io_t *io_of(Vctlb_top *t) { return t->rootp; }
+static inline io_t *io_of(const xlat_vl *v) { return v->root; }
 // (first: a store through another pointer, which the compiler cannot tell
 // from the fields, as they are all char-typed)
 static inline void hit_begin(io_t *r) { r->vlSymsp->__Vm_activity = true; }
@@ -261,7 +262,7 @@ static inline bool eval_edge(Vctlb_top *t, bool) {
 }
 static inline void eval_settle(Vctlb_top *) {}
 typedef Vctlb_top io_t;
-static inline io_t *io_of(Vctlb_top *t) { return t; }
+static inline io_t *io_of(const xlat_vl *v) { return v->top.get(); }
 static inline void hit_begin(io_t *) {}
 static inline void hit_pre_edge(io_t *t) { t->eval(); }
 static inline bool hit_edge(io_t *t) {
@@ -295,6 +296,7 @@ XLAT_EXPORT xlat_vl_t *xlat_vl_create(void) {
   v->ctx.reset(new VerilatedContext);
   v->ctx->traceEverOn(true);
   v->top.reset(new Vctlb_top(v->ctx.get(), "ctlb"));
+  v->root = v->top->rootp;
   const char *plain = getenv("XLAT_VL_PLAIN");
   v->plain = plain && strcmp(plain, "1") == 0;
   v->fast = !v->plain;
@@ -675,10 +677,11 @@ XLAT_EXPORT void xlat_vl_step(xlat_vl_t *v, const xlat_in_t *in,
 // the state is as before (the registers are unchanged, and the combinational
 // values, now of these inputs, are recomputed by the step that follows). A
 // waveform or XLAT_VL_PLAIN=1 steps every cycle through xlat_vl_step.
-XLAT_EXPORT int xlat_vl_hit(xlat_vl_t *v, uint32_t id, uint32_t root,
+XLAT_EXPORT int xlat_vl_hit(void *vh, uint32_t id, uint32_t root,
                             uint8_t mem_req_ready, uint32_t *addr) {
+  xlat_vl *v = static_cast<xlat_vl *>(vh);  // (xlat_vl_hit_fn: as xlat_hit_fn)
   if (!v->fast) return 0;
-  io_t *r = io_of(v->top.get());
+  io_t *r = io_of(v);
   hit_begin(r);
   r->clk_i = 0;
   r->req_valid_i = 1;
