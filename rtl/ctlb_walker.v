@@ -236,6 +236,14 @@ module ctlb_walker #(
     endcase
   end
 
+  // the refill: an if rather than one expression, so that a simulator tests
+  // the state alone outside RESP (an idle walker's cycle, a CTLB hit's)
+  reg fill;
+  always @(*) begin : refill
+    fill = 1'b0;
+    if (state_q == StResp) fill = (fault_q == F_NONE) && !kill_d;
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin : regs
     if (!rst_ni) begin
       state_q <= StIdle;
@@ -263,7 +271,7 @@ module ctlb_walker #(
   assign rsp_valid_o     = (state_q == StResp);
   assign rsp_fault_o     = fault_q;
   assign rsp_addr_o      = (fault_q == F_NONE) ? {res_q, 2'b00} : 32'd0;
-  assign fill_o          = (state_q == StResp) && (fault_q == F_NONE) && !kill_d;
+  assign fill_o          = fill;
   assign fill_id_o       = id_q;
   assign fill_addr_o     = res_q;
   assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;
