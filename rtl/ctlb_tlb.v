@@ -87,18 +87,16 @@ module ctlb_tlb #(
   reg [31:0]         lkp_set;
   reg [WAY_BITS-1:0] lkp_way;
   reg [Ways-1:0]     lkp_match;   // the ways holding the ID (one-hot or 0: assertions)
-  reg [Ways-1:0]     lkp_valid;   // the set's valid bits (one select, not one per way)
   wire [TAG_W-1:0]   lkp_tag = lkp_id_i[31:SET_BITS];
   integer            lw;
   always @(*) begin : lookup
     lkp_set    = lkp_id_i & SET_MASK;
-    lkp_valid  = valid_q[lkp_set*Ways +: Ways];
     lkp_hit_o  = 1'b0;
     lkp_way    = {WAY_BITS{1'b0}};
     lkp_addr_o = 30'd0;
     lkp_match  = {Ways{1'b0}};
     for (lw = 0; lw < Ways; lw = lw + 1) begin
-      if (lkp_valid[lw] && tag_q[lkp_set*Ways + lw] == lkp_tag) begin
+      if (valid_q[lkp_set*Ways + lw] && tag_q[lkp_set*Ways + lw] == lkp_tag) begin
         lkp_match[lw] = 1'b1;
         lkp_hit_o  = 1'b1;
         lkp_way    = lw[WAY_BITS-1:0];
