@@ -48,7 +48,17 @@ struct xlat {
   uint8_t last_mem_req_ready;
   int trace_fd; /* xlat_trace_open's own VCD file (-1: none) */
   int tracing;
+  xlat_hit_fn hit; /* the backend's shortcut (hit_target), called with hit_ctx */
+  void *hit_ctx;
 };
+
+/* xlat_hit's function and context: the backend's hit_direct if it has one
+ * (after create and every trace_open, which may replace what it returned) */
+static void hit_target(xlat_t *x) {
+  x->hit = x->ops->hit;
+  x->hit_ctx = x->impl;
+  if (x->ops->hit_direct) x->hit = x->ops->hit_direct(x->impl, &x->hit_ctx);
+}
 
 void xlat_seterr(char *err, size_t len, const char *fmt, ...) {
   if (!err || !len) return;
@@ -202,6 +212,7 @@ xlat_t *xlat_create(xlat_backend_t backend, const xlat_config_t *cfg, char *err,
     return NULL;
   }
   if (x->ops == &xlat_backend_c) x->c = x->impl;
+  hit_target(x);
   return x;
 }
 
@@ -233,8 +244,7 @@ int xlat_hit(xlat_t *x, uint32_t id, uint32_t root, uint8_t mem_req_ready,
              uint32_t *addr) {
   if (x->c) { /* the C model: a direct call, as in xlat_step */
     if (!xlat_c_hit(x->c, id, addr)) return 0;
-  } else if (!x->ops->hit ||
-             !x->ops->hit(x->impl, id, root, mem_req_ready, addr)) {
+  } else if (!x->hit || !x->hit(x->hit_ctx, id, root, mem_req_ready, addr)) {
     return 0;
   }
   x->cycles++;
@@ -301,9 +311,10 @@ int xlat_trace_open_to(xlat_t *x, int fst, int fd, const char *path,
     return -1;
   }
   xlat_trace_close(x);
-  if (x->ops->trace_open(x->impl, fst, fd, path, from, to, walks_only, margin,
-                         x->cycles, err, errlen))
-    return -1;
+  int e = x->ops->trace_open(x->impl, fst, fd, path, from, to, walks_only,
+                             margin, x->cycles, err, errlen);
+  hit_target(x);
+  if (e) return -1;
   x->tracing = 1;
   return 0;
 }

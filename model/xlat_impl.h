@@ -22,6 +22,11 @@ extern "C" {
  * waveforms leaves the four trace functions NULL (xlat_trace_* then fail or do
  * nothing, as documented in xlat.h).
  */
+/* xlat_hit's shortcut of a backend: 1 with *addr after the hit's cycle, 0
+ * untouched */
+typedef int (*xlat_hit_fn)(void *ctx, uint32_t id, uint32_t root,
+                           uint8_t mem_req_ready, uint32_t *addr);
+
 typedef struct {
   const char *name; /* as --xlat spells it */
   /* NULL with a one-line message in err on failure */
@@ -39,10 +44,13 @@ typedef struct {
   int (*trace_close)(void *impl); /* 0 or the errno of a failed write */
   void (*trace_hart)(void *impl, xlat_wave_hart_fn fn, void *ctx);
   void (*trace_between)(void *impl);
-  /* xlat_hit's shortcut: 1 with *addr after the hit's cycle, 0 untouched;
-   * NULL: the backend always steps (xlat_hit returns 0) */
-  int (*hit)(void *impl, uint32_t id, uint32_t root, uint8_t mem_req_ready,
-             uint32_t *addr);
+  /* xlat_hit's shortcut, called with impl; NULL: the backend always steps
+   * (xlat_hit returns 0) */
+  xlat_hit_fn hit;
+  /* NULL, or the function xlat_hit calls instead of hit, with *ctx: the
+   * backend's own one without a call in between (the RTL: the shim's),
+   * valid until the next trace_open */
+  xlat_hit_fn (*hit_direct)(void *impl, void **ctx);
 } xlat_backend_ops_t;
 
 extern const xlat_backend_ops_t xlat_backend_c;   /* xlat_c.c */
@@ -79,7 +87,7 @@ uint64_t xlat_c_walk(xlat_c_t *m, uint32_t lat, xlat_read_fn rd, void *ctx);
 /* The verilated shim, exported by build/xlat-rtl/<name>/libxlat_vl.so.
  * XLAT_VL_ABI changes whenever these signatures or xlat_in_t/xlat_out_t change.
  */
-#define XLAT_VL_ABI 4
+#define XLAT_VL_ABI 5
 typedef struct xlat_vl xlat_vl_t;
 typedef int (*xlat_vl_abi_fn)(void);
 typedef const char *(*xlat_vl_name_fn)(void);
@@ -91,9 +99,9 @@ typedef void (*xlat_vl_step_fn)(xlat_vl_t *v, const xlat_in_t *in,
 typedef void (*xlat_vl_counters_fn)(const xlat_vl_t *v, xlat_counters_t *c);
 typedef int (*xlat_vl_busy_fn)(const xlat_vl_t *v);
 /* xlat_hit: the request cycle evaluated; 1 (the edge taken, *addr) if the RTL
- * answers it as a hit, else 0 with the state untouched (the caller steps) */
-typedef int (*xlat_vl_hit_fn)(xlat_vl_t *v, uint32_t id, uint32_t root,
-                              uint8_t mem_req_ready, uint32_t *addr);
+ * answers it as a hit, else 0 with the state untouched (the caller steps).
+ * The handle comes as void *: xlat.c calls it as the backend's xlat_hit_fn. */
+typedef xlat_hit_fn xlat_vl_hit_fn;
 /* 1: the library writes FST (built with xlat_build.sh --fst), 0: VCD */
 typedef int (*xlat_vl_fst_fn)(void);
 /* VCD: written to fd (left open); FST: written to the regular file path */

@@ -323,6 +323,13 @@ static int rtl_hit(void *impl, uint32_t id, uint32_t root,
   return x->vl_hit(x->vl, id, root, mem_req_ready, addr);
 }
 
+/* (the shim's function and handle: a call less per hit than rtl_hit) */
+static xlat_hit_fn rtl_hit_direct(void *impl, void **ctx) {
+  rtl_t *x = impl;
+  *ctx = x->vl;
+  return x->vl_hit;
+}
+
 static void rtl_counters(const void *impl, xlat_counters_t *c) {
   const rtl_t *x = impl;
   x->vl_counters(x->vl, c);
@@ -391,4 +398,5 @@ const xlat_backend_ops_t xlat_backend_rtl = {
     .trace_hart = rtl_trace_hart,
     .trace_between = rtl_trace_between,
     .hit = rtl_hit,
+    .hit_direct = rtl_hit_direct,
 };

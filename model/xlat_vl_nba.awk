@@ -15,6 +15,13 @@
 #                        lazy settle before anything reads the model)
 #   xlat_vl_nba_skips    1 if the check passed; else seq is all of eval_nba()
 #                        and comb does nothing
+#   xlat_vl_ico(r)       eval_ico()'s body (a call of eval_ico() if there is
+#                        none)
+# xlat_vl_nba_seq and xlat_vl_ico are declared always_inline, and
+# model/xlat_build.sh compiles the model with VL_INLINE_OPT so too: with
+# link-time optimisation the shim's hit path (xlat_vl_hit) is then one function
+# that the compiler optimises as a whole, e.g. it knows the inputs the shim just
+# set when the region's logic reads them.
 # Any other layout (comb blocks before a sequent block, no eval_nba found)
 # also gives the plain version.
 #
@@ -27,6 +34,18 @@
 #                        of the triggers in the same eval then finds none
 #                        (X == prev X), so the generated loops stop after
 #                        their first pass; else 0
+#   xlat_vl_clock_triggers 1 if besides one pass no act trigger has a negedge
+#                        term of the clock (awk -v clock=NAME, default clk_i),
+#                        one has a term of it, and so xlat_vl_trig_clock is
+#                        the trigger evaluation of a clock change with every
+#                        other trigger input as at the evaluation before
+#                        (X == prev X): the triggers with a posedge term of
+#                        the clock are `rise`, the others false, then the
+#                        copies into prev X; else 0 and it is the evaluation
+#   xlat_vl_trig_clock(r, rise)  (always_inline) as above: the shim's cycle
+#                        then needs no trigger evaluation
+
+BEGIN { if (clock == "") clock = "clk_i" }
 
 function body_line(s) {
   # the lines that are code, not Verilator's boilerplate
@@ -73,11 +92,16 @@ dbg { next }
 /^void Vctlb_top___024root___eval_nba\(Vctlb_top___024root\* vlSelf\) \{$/ {
   fn = "nba"; found = 1; next
 }
+/^void Vctlb_top___024root___eval_ico\(Vctlb_top___024root\* vlSelf\) \{$/ {
+  fn = "eico"; neico++; next
+}
 /^}$/ { fn = ""; next }
 fn == "tico" && body_line($0) { tico = tico $0; next }
 fn == "tact" && body_line($0) { tact = tact $0; next }
 fn == "ico" && body_line($0) { ico[++nico] = $0; next }
 fn == "comb" && body_line($0) { comb[++ncomb] = $0; next }
+# (eval_ico's body whole, its trace activity flags included)
+fn == "eico" && (body_line($0) || $0 ~ /__Vm_traceActivity/) { eico = eico $0 "\n"; next }
 fn == "nba" {
   # blocks of eval_nba: "    if (TRIGGERS) {" ... "    }"
   if ($0 ~ /^    if \(/ && $0 !~ /Prevent unused/) { nb++; blk[nb] = ""; iscomb[nb] = 0; inblk = 1 }
@@ -109,13 +133,14 @@ END {
     j++
   }
   one = one_pass()
+  clk_ok = one && clock_in && !clock_fall
   print ""
   print "// ---- appended by model/xlat_build.sh (model/xlat_vl_nba.awk) ----"
   print "extern const int xlat_vl_one_pass;"
   print "const int xlat_vl_one_pass = " one ";"
   print "extern const int xlat_vl_nba_skips;"
   print "const int xlat_vl_nba_skips = " (ok ? 1 : 0) ";"
-  print "void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf);"
+  print "__attribute__((always_inline)) void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf);"
   print "void xlat_vl_nba_seq(Vctlb_top___024root* vlSelf) {"
   print "    if (false && vlSelf) {}"
   if (!ok) {
@@ -131,10 +156,33 @@ END {
     for (b = 1; b <= nb; b++) if (iscomb[b]) printf "%s", call[b]
   }
   print "}"
+  print "extern const int xlat_vl_clock_triggers;"
+  print "const int xlat_vl_clock_triggers = " (clk_ok ? 1 : 0) ";"
+  print "__attribute__((always_inline)) void xlat_vl_trig_clock(Vctlb_top___024root* vlSelf, bool rise);"
+  print "void xlat_vl_trig_clock(Vctlb_top___024root* vlSelf, bool rise) {"
+  print "    if (false && vlSelf && rise) {}"
+  if (clk_ok) {
+    for (i = 1; i <= ntrig; i++)
+      print "    vlSelf->__VactTriggered.at(" trig[i] "U) = " (trig[i] in rise ? "rise" : "false") ";"
+    for (i = 1; i <= npvar; i++)
+      print "    vlSelf->__Vtrigrprev__TOP__" pvar[i] " = vlSelf->" pvar[i] ";"
+  } else {
+    print "    Vctlb_top___024root___eval_triggers__act(vlSelf);"
+  }
+  print "}"
+  print "__attribute__((always_inline)) void xlat_vl_ico(Vctlb_top___024root* vlSelf);"
+  print "void xlat_vl_ico(Vctlb_top___024root* vlSelf) {"
+  print "    if (false && vlSelf) {}"
+  if (neico == 1) printf "%s", eico
+  else print "    Vctlb_top___024root___eval_ico(vlSelf);"
+  print "}"
 }
 
-# 1 if one pass of the ico and act loops is all of them (see the top)
-function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg) {
+# 1 if one pass of the ico and act loops is all of them (see the top). Also
+# notes, for xlat_vl_trig_clock, each act trigger's index (trig[1..ntrig]),
+# whether it has a posedge term of the clock (rise[k]), whether any has a
+# negedge one (clock_fall), and the variables with a prev copy (pvar[1..npvar]).
+function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg, k, kind) {
   if (ntico != 1 || ntact != 1) return 0
   t = tico
   gsub(/[ \t]/, "", t)
@@ -152,14 +200,21 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
       split(st[i], lr, "=")
       x = substr(lr[2], 9)
       if (substr(lr[1], 9) != "__Vtrigrprev__TOP__" x) ok = 0
+      if (!(x in prev)) pvar[++npvar] = x
       prev[x] = 1
       continue
     }
     if (!match(st[i], /^vlSelf->__VactTriggered\.at\([0-9]+U\)=/)) return 0
     e = substr(st[i], RLENGTH + 1)
+    k = substr(st[i], 1, RLENGTH - 3)
+    sub(/.*\(/, "", k)
+    trig[++ntrig] = k
     # each edge term of one variable becomes "@"; what is left must be "@"s,
     # ORs and parentheses
-    while (match(e, pos) || match(e, neg)) {
+    for (;;) {
+      if (match(e, pos)) kind = "pos"
+      else if (match(e, neg)) kind = "neg"
+      else break
       p = substr(e, RSTART, RLENGTH)
       gsub(/vlSelf->__Vtrigrprev__TOP__/, "#", p)
       if (split(p, lr, "vlSelf->") != 2) return 0
@@ -168,6 +223,8 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
       if (index(p, "#" x ")") == 0) return 0   # X and prev X of the same X
       var[x] = 1
       nvar++
+      if (x == clock && kind == "pos") rise[k] = 1
+      if (x == clock && kind == "neg") clock_fall = 1
       e = substr(e, 1, RSTART - 1) "@" substr(e, RSTART + RLENGTH)
     }
     gsub(/[()@|]/, "", e)
@@ -176,5 +233,6 @@ function one_pass(   t, a, n, st, i, e, x, p, lr, ok, nvar, var, prev, pos, neg)
   if (nvar == 0) return 0
   for (x in var)
     if (!(x in prev) || (x in written) || (("__Vtrigrprev__TOP__" x) in written)) ok = 0
+  clock_in = (clock in var)
   return ok
 }

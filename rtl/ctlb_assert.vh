@@ -8,9 +8,15 @@
 //
 //   `ifdef CTLB_ASSERT_ON
 //     `CTLB_ASSERT_AT begin
-//       if (rst_ni) `CTLB_ASSERT(cond, "module: what went wrong")
+//       if (rst_ni && !(cond)) `CTLB_ASSERT(cond, "module: what went wrong")
 //     end
 //   `endif
+//
+// The guard is the failing condition (for a block of several checks, their
+// failing conditions ORed): a verilated model then evaluates only that in a
+// cycle that passes, where an `assert` of Verilator --assert alone also tests,
+// check by check, whether assertions are on (loads through the model's
+// context); the checks stay as they are, each with its message.
 //
 // * Yosys `read_verilog -formal` (FORMAL): an immediate `assert`, checked by
 //   every job of formal/run.py, in an `always @(*)` (checked in every state,

@@ -116,23 +116,30 @@ module ctlb_tlb #(
   // ------------------------------------------------------------------------
   wire [31:0]         fill_set = fill_id_i & SET_MASK;
   reg [WAY_BITS-1:0]  victim;
-  reg                 have_inv;
   wire [WAY_BITS-1:0] pol_victim;
   wire [TAG_W-1:0]    fill_tag = fill_id_i[31:SET_BITS];
-  integer             vw;
-  always @(*) begin : replacement
-    victim   = {WAY_BITS{1'b0}};
-    have_inv = 1'b0;
-    vw       = 0;  // (assigned in every path: no latch for the loop variable)
-    if (fill_i) begin
-      victim = pol_victim;
-      for (vw = 0; vw < Ways; vw = vw + 1) begin
-        if (!have_inv && !valid_q[fill_set*Ways + vw]) begin
-          have_inv = 1'b1;
-          victim   = vw[WAY_BITS-1:0];
+  // the lowest-numbered invalid way of a set's valid bits, else `pol` (a
+  // function: its loop variable and flag are not signals a simulator keeps
+  // assigning in every other cycle)
+  function [WAY_BITS-1:0] free_or;
+    input [Ways-1:0]     valid;
+    input [WAY_BITS-1:0] pol;
+    integer              fw;
+    reg                  found;
+    begin
+      free_or = pol;
+      found   = 1'b0;
+      for (fw = 0; fw < Ways; fw = fw + 1) begin
+        if (!found && !valid[fw]) begin
+          found   = 1'b1;
+          free_or = fw[WAY_BITS-1:0];
         end
       end
     end
+  endfunction
+  always @(*) begin : replacement
+    victim = {WAY_BITS{1'b0}};
+    if (fill_i) victim = free_or(valid_q[fill_set*Ways +: Ways], pol_victim);
   end
 
   // A use of a way (for LRU/PLRU): a hit of an accepted lookup, or a refill
@@ -156,18 +163,20 @@ module ctlb_tlb #(
       // per set (not one vector of all sets): a simulator then reads and writes
       // a set's ages as an array element, not as a part-select of a wide vector.
       reg [LRU_W-1:0]      lru_q [0:SETS-1];
-      reg [LRU_W-1:0]      fill_ages;
       reg [WAY_BITS-1:0]   lru_victim;
-      integer              lv;
-      always @(*) begin : victim_lru   // the way with the oldest age (refills only)
-        fill_ages  = {LRU_W{1'b0}};
-        lru_victim = {WAY_BITS{1'b0}};
-        lv         = 0;
-        if (fill_i) begin
-          fill_ages = lru_q[fill_set];
-          for (lv = 0; lv < Ways; lv = lv + 1)
-            if (fill_ages[lv*WAY_BITS +: WAY_BITS] == WAY_LAST) lru_victim = lv[WAY_BITS-1:0];
+      // the way with the oldest age in a set's ages
+      function [WAY_BITS-1:0] lru_oldest;
+        input [LRU_W-1:0] ages;
+        integer           ow;
+        begin
+          lru_oldest = {WAY_BITS{1'b0}};
+          for (ow = 0; ow < Ways; ow = ow + 1)
+            if (ages[ow*WAY_BITS +: WAY_BITS] == WAY_LAST) lru_oldest = ow[WAY_BITS-1:0];
         end
+      endfunction
+      always @(*) begin : victim_lru   // (refills only)
+        lru_victim = {WAY_BITS{1'b0}};
+        if (fill_i) lru_victim = lru_oldest(lru_q[fill_set]);
       end
       assign pol_victim = lru_victim;
       // the age of `way` in a set's ages
@@ -358,7 +367,9 @@ module ctlb_tlb #(
   endfunction
   `CTLB_ASSERT_AT begin : assertions
     if (rst_ni) begin
-      `CTLB_ASSERT((lkp_match & (lkp_match - 1'b1)) == {Ways{1'b0}}, "ctlb_tlb: the looked-up ID hits more than one way")
+      // (each under the guard of ctlb_assert.vh: the failing condition)
+      if ((lkp_match & (lkp_match - 1'b1)) != {Ways{1'b0}})
+        `CTLB_ASSERT((lkp_match & (lkp_match - 1'b1)) == {Ways{1'b0}}, "ctlb_tlb: the looked-up ID hits more than one way")
       if (fill_i)
         `CTLB_ASSERT(ways_hit(fill_tag, fill_set) == 0, "ctlb_tlb: a refill of an ID that is already in the CTLB")
     end

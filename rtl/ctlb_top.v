@@ -217,14 +217,21 @@ module ctlb_top #(
           default: cnt_rdata_o <= cnt_faults_q;
         endcase
       end
-      if (accept)                               cnt_lookups_q       <= cnt_lookups_q + one;
-      if (hit)                                  cnt_hits_q          <= cnt_hits_q + one;
-      if (miss)                                 cnt_misses_q        <= cnt_misses_q + one;
-      if (!walker_idle)                         cnt_walk_cycles_q   <= cnt_walk_cycles_q + one;
-      if (mem_req_valid_o && mem_req_ready_i)   cnt_mem_reads_q     <= cnt_mem_reads_q + one;
-      if (wc_use)                               cnt_wc_hits_q       <= cnt_wc_hits_q + one;
-      if (inv_valid_i)                          cnt_invalidations_q <= cnt_invalidations_q + one;
-      if (w_rsp_valid && w_rsp_fault != 3'd0)   cnt_faults_q        <= cnt_faults_q + one;
+      // (nested by what each count needs, so that a simulator tests a hit's
+      // cycle against a few conditions only: accept is a lookup, a hit or a
+      // miss; reads, walk-cache hits and faults come only from a busy walker)
+      if (accept) begin
+        cnt_lookups_q <= cnt_lookups_q + one;
+        if (lkp_hit) cnt_hits_q   <= cnt_hits_q + one;
+        else         cnt_misses_q <= cnt_misses_q + one;
+      end
+      if (!walker_idle) begin
+        cnt_walk_cycles_q <= cnt_walk_cycles_q + one;
+        if (mem_req_valid_o && mem_req_ready_i) cnt_mem_reads_q <= cnt_mem_reads_q + one;
+        if (wc_use)                             cnt_wc_hits_q   <= cnt_wc_hits_q + one;
+        if (w_rsp_valid && w_rsp_fault != 3'd0) cnt_faults_q    <= cnt_faults_q + one;
+      end
+      if (inv_valid_i) cnt_invalidations_q <= cnt_invalidations_q + one;
     end
   end
 
@@ -234,7 +241,7 @@ module ctlb_top #(
   // a cycle (a hit needs the walker idle, an answer comes in its RESP state)
   // ------------------------------------------------------------------------
   `CTLB_ASSERT_AT begin : assertions
-    if (rst_ni)
+    if (rst_ni && hit && w_rsp_valid)  // (the guard of ctlb_assert.vh)
       `CTLB_ASSERT(!(hit && w_rsp_valid), "ctlb_top: a CTLB hit and a walker answer in the same cycle")
   end
 `endif

@@ -236,6 +236,14 @@ module ctlb_walker #(
     endcase
   end
 
+  // the refill: an if rather than one expression, so that a simulator tests
+  // the state alone outside RESP (an idle walker's cycle, a CTLB hit's)
+  reg fill;
+  always @(*) begin : refill
+    fill = 1'b0;
+    if (state_q == StResp) fill = (fault_q == F_NONE) && !kill_d;
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin : regs
     if (!rst_ni) begin
       state_q <= StIdle;
@@ -245,7 +253,7 @@ module ctlb_walker #(
       res_q   <= 30'd0;
       fault_q <= F_NONE;
       kill_q  <= 1'b0;
-    end else begin
+    end else if (in_walk || start_i) begin  // (idle without a start: every x_d is x_q)
       state_q <= state_d;
       id_q    <= id_d;
       lvl_q   <= lvl_d;
@@ -263,7 +271,7 @@ module ctlb_walker #(
   assign rsp_valid_o     = (state_q == StResp);
   assign rsp_fault_o     = fault_q;
   assign rsp_addr_o      = (fault_q == F_NONE) ? {res_q, 2'b00} : 32'd0;
-  assign fill_o          = (state_q == StResp) && (fault_q == F_NONE) && !kill_d;
+  assign fill_o          = fill;
   assign fill_id_o       = id_q;
   assign fill_addr_o     = res_q;
   assign mem_req_valid_o = (state_q == StFetch) && !wc_use && !kill_q;
@@ -288,7 +296,8 @@ module ctlb_walker #(
     else if (mem_rsp_valid_i)                  a_open_q <= 1'b0;
   end
   `CTLB_ASSERT_AT begin : assertions
-    if (rst_ni) begin
+    // (one guard, as in ctlb_assert.vh: true if either fails)
+    if (rst_ni && (a_open_q ? (mem_req_valid_o || state_q != StWait) : (state_q == StWait))) begin
       `CTLB_ASSERT(!(mem_req_valid_o && a_open_q), "ctlb_walker: a memory read requested while one is outstanding")
       `CTLB_ASSERT(a_open_q == (state_q == StWait), "ctlb_walker: WAIT without an outstanding read, or a read outstanding outside WAIT")
     end

@@ -74,7 +74,9 @@ def mips(ctsim, elf, xlat, env):
 
 
 def per_cycle(ctsim, elf, env, cycles):
-    """Host instructions per xlat_vl_step call (callgrind), or None."""
+    """Host instructions per accelerator cycle (callgrind): xlat_vl_step's and
+    xlat_vl_hit's (xlat_hit's shortcut, most of this program's cycles)
+    inclusive counts over their calls, or None."""
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
         return None
     with tempfile.TemporaryDirectory() as d:
@@ -82,13 +84,17 @@ def per_cycle(ctsim, elf, env, cycles):
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", ctsim, "-q",
                         "--xlat", "rtl", "--max-cycles", str(cycles), elf],
                        capture_output=True, env=env, stdin=subprocess.DEVNULL)
-        a = subprocess.run(["callgrind_annotate", "--tree=caller", "--inclusive=yes", out],
-                           capture_output=True, text=True).stdout
-    m = re.search(r"^ *([0-9,]+) \([ 0-9.]+%\) +\* +\?\?\?:xlat_vl_step ", a, re.M)
-    calls = re.search(r"^ *[0-9,]+ \([ 0-9.]+%\) +< +(?:\S+:)?rtl_step \(([0-9,]+)x\)", a, re.M)
-    if not m or not calls:
-        return None
-    return int(m.group(1).replace(",", "")) / int(calls.group(1).replace(",", ""))
+        a = subprocess.run(["callgrind_annotate", "--tree=caller", "--inclusive=yes",
+                            "--threshold=100", out], capture_output=True, text=True).stdout
+    ins = calls = 0
+    for fn in ("xlat_vl_step", "xlat_vl_hit"):
+        # the callers' lines ("< caller (Nx)"), then the function's own ("*")
+        m = re.search(r"((?:^ *[0-9,]+ \([ 0-9.]+%\) +< .*\n)+)^ *([0-9,]+) \([ 0-9.]+%\) +\* +"
+                      r"\?\?\?:" + fn + " ", a, re.M)
+        if m:
+            ins += int(m.group(2).replace(",", ""))
+            calls += sum(int(n.replace(",", "")) for n in re.findall(r"\(([0-9,]+)x\)", m.group(1)))
+    return ins / calls if calls else None
 
 
 def main(argv=None):

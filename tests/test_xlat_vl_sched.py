@@ -5,6 +5,7 @@ is read. Checked against Verilator's own eval() (XLAT_VL_PLAIN=1) on random
 traffic, waveforms included, and the awk check on hand-written inputs."""
 import os
 import random
+import re
 import subprocess
 
 import pytest
@@ -102,6 +103,94 @@ def test_awk_keeps_comb_out_of_order_or_missing(tmp_path):
     assert not awk(tmp_path, ICO + SEQ + comb(lines) + nba(COMB_BLOCK, SEQ_BLOCK))[0]
     # no eval_nba at all
     assert not awk(tmp_path, ICO + SEQ + comb(lines))[0]
+
+
+def triggers(act_lines):
+    """Verilator 5.006's trigger functions, the act one with these lines."""
+    return ("void Vctlb_top___024root___eval_triggers__ico(Vctlb_top___024root* vlSelf) {\n"
+            "    if (false && vlSelf) {}  // Prevent unused\n    // Body\n"
+            "    vlSelf->__VicoTriggered.at(0U) = (0U == vlSelf->__VicoIterCount);\n"
+            "#ifdef VL_DEBUG\n    if (VL_UNLIKELY(vlSymsp->_vm_contextp__->debug())) {\n"
+            "        Vctlb_top___024root___dump_triggers__ico(vlSelf);\n    }\n#endif\n}\n"
+            "void Vctlb_top___024root___eval_triggers__act(Vctlb_top___024root* vlSelf) {\n"
+            "    if (false && vlSelf) {}  // Prevent unused\n    // Body\n"
+            + "".join(f"    {l}\n" for l in act_lines) + "}\n")
+
+
+POSEDGE_CLK = "((IData)(vlSelf->clk_i) & (~ (IData)(vlSelf->__Vtrigrprev__TOP__clk_i)))"
+NEGEDGE_RST = "((~ (IData)(vlSelf->rst_ni)) & (IData)(vlSelf->__Vtrigrprev__TOP__rst_ni))"
+NEGEDGE_CLK = "((~ (IData)(vlSelf->clk_i)) & (IData)(vlSelf->__Vtrigrprev__TOP__clk_i))"
+PREV = ["vlSelf->__Vtrigrprev__TOP__clk_i = vlSelf->clk_i;",
+        "vlSelf->__Vtrigrprev__TOP__rst_ni = vlSelf->rst_ni;"]
+EVAL_ICO = """\
+void Vctlb_top___024root___eval_ico(Vctlb_top___024root* vlSelf) {
+    if (false && vlSelf) {}  // Prevent unused
+    // Body
+    if (vlSelf->__VicoTriggered.at(0U)) {
+        Vctlb_top___024root___ico_sequent__TOP__0(vlSelf);
+        vlSelf->__Vm_traceActivity[1U] = 1U;
+    }
+}
+"""
+
+
+def generated(tmp_path, text, name):
+    """The awk output's function `name` (its text after the declaration's
+    name: the parameters, then the body's lines) and its constants."""
+    f = tmp_path / "Vctlb_top___024root__DepSet_h0__0.cpp"
+    f.write_text(text)
+    p = subprocess.run(["awk", "-f", str(AWK), str(f)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    body = p.stdout.split(f"void {name}(")[2].split("\n}\n")[0]
+    consts = dict(re.findall(r"const int (xlat_vl_\w+) = (\d);", p.stdout))
+    return body, {k: int(v) for k, v in consts.items()}
+
+
+def test_awk_clock_triggers(tmp_path):
+    """The act triggers of this design (posedge clk_i or negedge rst_ni, and
+    posedge clk_i): a clock change sets both to the rise, and copies the
+    previous values, without evaluating them."""
+    act = [f"vlSelf->__VactTriggered.at(0U) = ({POSEDGE_CLK} | {NEGEDGE_RST});",
+           f"vlSelf->__VactTriggered.at(1U) = {POSEDGE_CLK};"] + PREV
+    body, c = generated(tmp_path, ICO + SEQ + triggers(act) + nba(SEQ_BLOCK), "xlat_vl_trig_clock")
+    assert c["xlat_vl_one_pass"] == 1 and c["xlat_vl_clock_triggers"] == 1
+    lines = [l.strip() for l in body.splitlines()[1:]]
+    assert lines[1:] == ["vlSelf->__VactTriggered.at(0U) = rise;",
+                         "vlSelf->__VactTriggered.at(1U) = rise;"] + PREV
+    # a trigger of the reset alone stays false at a clock change
+    act = [f"vlSelf->__VactTriggered.at(0U) = {NEGEDGE_RST};",
+           f"vlSelf->__VactTriggered.at(1U) = {POSEDGE_CLK};"] + PREV
+    body, c = generated(tmp_path, ICO + SEQ + triggers(act) + nba(SEQ_BLOCK), "xlat_vl_trig_clock")
+    assert c["xlat_vl_clock_triggers"] == 1
+    assert "at(0U) = false;" in body and "at(1U) = rise;" in body
+
+
+@pytest.mark.parametrize("case", ["negedge-clock", "clock-written", "no-clock"])
+def test_awk_clock_triggers_refused(tmp_path, case):
+    """A trigger on the clock's falling edge, a clock the evaluation writes, or
+    no clock among the triggers: the trigger evaluation itself."""
+    act = [f"vlSelf->__VactTriggered.at(0U) = ({POSEDGE_CLK} | {NEGEDGE_RST});",
+           f"vlSelf->__VactTriggered.at(1U) = {NEGEDGE_CLK if case == 'negedge-clock' else POSEDGE_CLK};"] + PREV
+    if case == "no-clock":
+        act = [f"vlSelf->__VactTriggered.at(0U) = {NEGEDGE_RST};", PREV[1]]
+    ico = ICO.replace("    vlSelf->rsp_valid_o = vlSelf->hit;\n",
+                      "    vlSelf->rsp_valid_o = vlSelf->hit;\n    vlSelf->clk_i = vlSelf->hit;\n") \
+        if case == "clock-written" else ICO
+    body, c = generated(tmp_path, ico + SEQ + triggers(act) + nba(SEQ_BLOCK), "xlat_vl_trig_clock")
+    assert c["xlat_vl_clock_triggers"] == 0
+    assert c["xlat_vl_one_pass"] == (0 if case == "clock-written" else 1)
+    assert body.strip().endswith("Vctlb_top___024root___eval_triggers__act(vlSelf);")
+
+
+def test_awk_ico_function(tmp_path):
+    """xlat_vl_ico is eval_ico's body, its trace activity flag included; a
+    call of eval_ico if the file has none."""
+    body, _ = generated(tmp_path, ICO + EVAL_ICO + SEQ + nba(SEQ_BLOCK), "xlat_vl_ico")
+    assert [l.strip() for l in body.splitlines()[2:]] == [
+        "if (vlSelf->__VicoTriggered.at(0U)) {", "Vctlb_top___024root___ico_sequent__TOP__0(vlSelf);",
+        "vlSelf->__Vm_traceActivity[1U] = 1U;", "}"]
+    body, _ = generated(tmp_path, ICO + SEQ + nba(SEQ_BLOCK), "xlat_vl_ico")
+    assert body.strip().endswith("Vctlb_top___024root___eval_ico(vlSelf);")
 
 
 def test_built_libraries_record_the_check():
