@@ -173,27 +173,39 @@ handler:
 """
 
 
-@pytest.mark.parametrize("delta", [23, 29, 31, 37, 41, 53])
-def test_timer_at_every_boundary(tmp_path, delta):
-    # the loop body is 25 instructions in about 28 cycles: interrupts DELTA
-    # cycles apart land at every boundary of the block in turn
-    body = TIMER_SETUP.format(first=delta) + HOT + "  csrci mstatus, 8\n"
-    elf = program(tmp_path, body, extra=TIMER_HANDLER.format(delta=delta), data=HOT_DATA)
-    (rc, _, err, js, _), n = both(tmp_path, elf)
-    assert rc == 0 and n[1] > 20, (err, n)
+def timer_run(tmp_path, body, delta, counter, least):
+    """body under timer interrupts DELTA cycles apart, both ways; the block
+    figure n[counter] of --host-stats must exceed least."""
+    elf = program(tmp_path, TIMER_SETUP.format(first=delta) + body,
+                  extra=TIMER_HANDLER.format(delta=delta), data=HOT_DATA)
+    (rc, _, err, _, _), n = both(tmp_path, elf)
+    assert rc == 0 and n[counter] > least, (err, n)
     m = re.search(r"interrupts (\d+)", err)
     assert m and int(m.group(1)) > 100, err
 
 
-@pytest.mark.parametrize("lat", LATS, ids=LAT_IDS)
-def test_max_cycles_inside_blocks(tmp_path, lat):
-    elf = program(tmp_path, HOT, data=HOT_DATA)
+def max_cycles_sweep(tmp_path, body, lat, counter, least, span):
+    """--max-cycles at span consecutive cycles from the middle of body's run,
+    both ways (exit status 3 each time)."""
+    elf = program(tmp_path, body, data=HOT_DATA)
     (_, _, err, _, _), n = both(tmp_path, elf, *lat, tag="full")
     total = int(re.search(r"cycles\s+(\d+)", err).group(1))
-    assert n[1] > 100
-    for limit in range(total // 2, total // 2 + 61):
+    assert n[counter] > least
+    for limit in range(total // 2, total // 2 + span):
         (rc, _, _, _, _), _ = both(tmp_path, elf, "--max-cycles", limit, *lat, tag=f"m{limit}")
         assert rc == 3
+
+
+@pytest.mark.parametrize("delta", [23, 29, 31, 37, 41, 53])
+def test_timer_at_every_boundary(tmp_path, delta):
+    # the loop body is 25 instructions in about 28 cycles: interrupts DELTA
+    # cycles apart land at every boundary of the block in turn
+    timer_run(tmp_path, HOT + "  csrci mstatus, 8\n", delta, 1, 20)
+
+
+@pytest.mark.parametrize("lat", LATS, ids=LAT_IDS)
+def test_max_cycles_inside_blocks(tmp_path, lat):
+    max_cycles_sweep(tmp_path, HOT, lat, 1, 100, 61)
 
 
 def test_max_cycles_real_program(tmp_path):
@@ -416,23 +428,13 @@ def test_linked_blocks(tmp_path, lat):
 
 @pytest.mark.parametrize("delta", [23, 29, 31, 37, 41, 53])
 def test_timer_between_linked_blocks(tmp_path, delta):
-    body = TIMER_SETUP.format(first=delta) + CHAIN.replace("  j    pass\n", "  csrci mstatus, 8\n  j    pass\n")
-    elf = program(tmp_path, body, extra=TIMER_HANDLER.format(delta=delta), data=HOT_DATA)
-    (rc, _, err, _, _), n = both(tmp_path, elf)
-    assert rc == 0 and n[4] > 100, (err, n)
-    m = re.search(r"interrupts (\d+)", err)
-    assert m and int(m.group(1)) > 100, err
+    timer_run(tmp_path, CHAIN.replace("  j    pass\n", "  csrci mstatus, 8\n  j    pass\n"),
+              delta, 4, 100)
 
 
 @pytest.mark.parametrize("lat", LATS, ids=LAT_IDS)
 def test_max_cycles_in_linked_blocks(tmp_path, lat):
-    elf = program(tmp_path, CHAIN, data=HOT_DATA)
-    (_, _, err, _, _), n = both(tmp_path, elf, *lat, tag="full")
-    total = int(re.search(r"cycles\s+(\d+)", err).group(1))
-    assert n[4] > 700
-    for limit in range(total // 2, total // 2 + 70):
-        (rc, _, _, _, _), _ = both(tmp_path, elf, "--max-cycles", limit, *lat, tag=f"m{limit}")
-        assert rc == 3
+    max_cycles_sweep(tmp_path, CHAIN, lat, 4, 700, 70)
 
 
 def test_linked_successor_rewritten(tmp_path):
